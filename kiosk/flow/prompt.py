@@ -1,0 +1,114 @@
+"""What the engine asks of a renderer: a `Prompt`, answered by an `Answer` or an `Event`."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class PromptKind(enum.StrEnum):
+    """What kind of screen or utterance a prompt is."""
+
+    INFO = "info"
+    CHOOSE = "choose"
+    INPUT = "input"
+    CONFIRM = "confirm"
+    CONSENT = "consent"
+    DEVICE_WAIT = "device_wait"
+    BUSY = "busy"
+    ERROR = "error"
+    RESULT = "result"
+
+
+class Event(enum.StrEnum):
+    """Something the resident did instead of answering."""
+
+    BACK = "back"
+    CANCEL = "cancel"
+    HELP = "help"
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True)
+class PromptOption:
+    """One option the resident can pick; `key` is its keypad number (1-based)."""
+
+    value: str
+    label: str
+    say: str
+    key: int
+
+
+@dataclass(frozen=True)
+class PromptRow:
+    """A labelled value for review; `shown` is masked when `personal`, `value` is in full."""
+
+    label: str
+    shown: str
+    value: str
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class InputRules:
+    """How typed input is entered and validated."""
+
+    input_type: str
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    secret: bool = False
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the resident must know or decide now, ready for any renderer.
+
+    `text` is for the screen and `say` for the voice, both in the session language, both
+    already masked where they contain personal data. `error` is a stable error key (translated
+    by the renderer from `locales/`) with `error_text` the already-translated fallback.
+    """
+
+    flow: str
+    step: str
+    kind: PromptKind
+    text: str
+    say: str
+    title: str = ""
+    help: str = ""
+    options: tuple[PromptOption, ...] = ()
+    rows: tuple[PromptRow, ...] = ()
+    input: InputRules | None = None
+    device: str | None = None
+    timeout: float | None = None
+    can_go_back: bool = False
+    waits: bool = True
+    error: str | None = None
+    error_text: str = ""
+    personal: frozenset[str] = field(default_factory=frozenset)
+    """Names of the parts (`rows`, `input`, ...) that carry personal data."""
+    language: str = "zh_CN"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The resident's answer and where it came from (touch, keypad, voice, script)."""
+
+    value: Any
+    source: str = "touch"
+
+
+class Renderer(Protocol):
+    """Presents prompts; whichever renderer answers first wins."""
+
+    async def ask(self, prompt: Prompt) -> Answer | Event:
+        """Present a waiting prompt and return the resident's answer or event."""
+        ...
+
+    async def show(self, prompt: Prompt) -> None:
+        """Present a prompt that does not wait (busy, result, error on the way out)."""
+        ...

@@ -1,0 +1,329 @@
+"""The flow language: pydantic models that are the single truth for flow files."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
+"""Languages every text must carry; the first is the default."""
+
+STEP_ID = r"^[a-z][a-z0-9_]*$"
+END_TARGETS: frozenset[str] = frozenset({"$cancel", "$end"})
+"""Reserved transition targets: `$cancel` cancels the session, `$end` finishes it."""
+
+
+class Strict(BaseModel):
+    """Base for flow models: unknown keys are errors, so typos are caught at load time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(RootModel[dict[str, str]]):
+    """A multilingual text: language code to a template string."""
+
+    @field_validator("root")
+    @classmethod
+    def _known_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(f"unknown language {unknown[0]!r}; use one of {', '.join(LANGUAGES)}")
+        if not value:
+            raise ValueError("a text needs at least one language")
+        return value
+
+    def get(self, lang: str) -> str:
+        """Return the text in `lang`, falling back to the default language, then any."""
+        return self.root.get(lang) or self.root.get(LANGUAGES[0]) or next(iter(self.root.values()))
+
+    def missing(self) -> list[str]:
+        """Languages this text lacks."""
+        return [lang for lang in LANGUAGES if not self.root.get(lang)]
+
+
+Expression = Annotated[str, Field(min_length=1, description="A sandboxed condition expression")]
+Template = Annotated[str, Field(description="A sandboxed template string, e.g. '{{ cert.pages }}'")]
+StepId = Annotated[str, Field(pattern=STEP_ID)]
+Target = Annotated[
+    str,
+    Field(description="A step id of this flow, or `$cancel` / `$end`", pattern=r"^(\$cancel|\$end|[a-z][a-z0-9_]*)$"),
+]
+VarName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")]
+
+
+class Transition(Strict):
+    """Go to `to` when `when` holds (no `when`: always)."""
+
+    to: Target
+    when: Expression | None = None
+
+
+class StepBase(Strict):
+    """Fields common to every step kind."""
+
+    id: StepId
+    title: Text | None = None
+    text: Text | None = Field(None, description="What the screen shows")
+    voice: Text | None = Field(None, description="What is spoken, if it differs from `text`")
+    help: Text | None = None
+    when: Expression | None = Field(None, description="Skip this step unless the condition holds")
+    next: Target | list[Transition] | None = Field(
+        None, description="Where to go next; default: the following step"
+    )
+    timeout: float | None = Field(None, gt=0, description="Seconds to wait for the resident")
+    on_timeout: Target | None = None
+    on_error: Target | None = None
+
+    WAITS: ClassVar[bool] = False
+    """Whether the step waits for the resident (and so needs a timeout)."""
+    PERSONAL_READ: ClassVar[bool] = False
+    """Whether the step reads personal data (and so needs a preceding consent)."""
+    IRREVERSIBLE: ClassVar[bool] = False
+    """Whether the step commits something (and so needs a preceding review)."""
+    DEVICE: ClassVar[str | None] = None
+    """The device kind the step needs, if any."""
+
+
+class InfoStep(StepBase):
+    """Show a message and wait for the resident to continue."""
+
+    kind: Literal["info"]
+    WAITS = True
+
+
+class Option(Strict):
+    """One choice of a `choose` step."""
+
+    value: str
+    label: Text
+    voice: Text | None = None
+    when: Expression | None = None
+
+
+class ChooseStep(StepBase):
+    """Pick one of several options; the value is saved under `save_as` (default: the step id)."""
+
+    kind: Literal["choose"]
+    options: list[Option] = Field(min_length=1)
+    save_as: VarName | None = None
+    WAITS = True
+
+
+InputType = Literal["digits", "text", "phone", "amount", "id_number", "secret"]
+
+
+class InputStep(StepBase):
+    """Ask for a typed value, validated by its type and the length and pattern rules."""
+
+    kind: Literal["input"]
+    input_type: InputType
+    min_length: int | None = Field(None, ge=0)
+    max_length: int | None = Field(None, ge=1)
+    pattern: str | None = Field(None, description="A regular expression the whole value must match")
+    minimum: float | None = Field(None, description="For amounts")
+    maximum: float | None = Field(None, description="For amounts")
+    personal: bool | None = Field(None, description="Personal data; default for id_number, phone")
+    save_as: VarName | None = None
+    WAITS = True
+
+    @model_validator(mode="after")
+    def _lengths(self) -> InputStep:
+        if self.min_length is not None and self.max_length is not None:
+            if self.min_length > self.max_length:
+                raise ValueError("min_length is greater than max_length")
+        return self
+
+    def is_personal(self) -> bool:
+        """Whether the entered value is personal data."""
+        if self.personal is not None:
+            return self.personal
+        return self.input_type in ("id_number", "phone", "secret")
+
+
+class ReviewRow(Strict):
+    """A labelled value shown for review; personal values are masked for display."""
+
+    label: Text
+    value: Template
+    personal: bool = False
+
+
+class ConfirmStep(StepBase):
+    """Review before committing: yes goes on, no goes to `on_decline` (default: cancel)."""
+
+    kind: Literal["confirm"]
+    rows: list[ReviewRow] = Field(default_factory=list)
+    on_decline: Target = "$cancel"
+    WAITS = True
+
+
+class ConsentStep(StepBase):
+    """Ask for consent to process personal data for a stated purpose."""
+
+    kind: Literal["consent"]
+    purpose: Text
+    on_decline: Target = "$cancel"
+    WAITS = True
+
+
+class SetStep(StepBase):
+    """Set variables from templates; a value that is exactly one `{{ expr }}` keeps its type."""
+
+    kind: Literal["set"]
+    values: dict[VarName, Any]
+
+
+class HttpRequest(Strict):
+    """A request to a named back office."""
+
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = "GET"
+    path: Template
+    json_body: Any = Field(None, alias="json")
+    query: dict[str, Template] | None = None
+
+
+class HttpStep(StepBase):
+    """Call a back office now and save its JSON reply; failures go to `on_error`."""
+
+    kind: Literal["http"]
+    backend: str = Field(description="A backend named in the kiosk configuration, never a URL")
+    request: HttpRequest
+    save_as: VarName | None = None
+    personal_fields: list[str] = Field(
+        default_factory=list, description="Reply fields that are personal data"
+    )
+
+
+class SubmitStep(StepBase):
+    """Hand a submission to the durable outbox; saves `{reference, status}` under `save_as`."""
+
+    kind: Literal["submit"]
+    backend: str
+    path: Template
+    payload: Any = None
+    save_as: VarName | None = None
+    IRREVERSIBLE = True
+
+
+class CallStep(StepBase):
+    """Run another flow as a sub-flow and save what its `finish` returns."""
+
+    kind: Literal["call"]
+    flow: str
+    with_: dict[VarName, Any] = Field(default_factory=dict, alias="with")
+    save_as: VarName | None = None
+
+
+class FinishStep(StepBase):
+    """End the flow, showing the result text; `result` is returned to a calling flow."""
+
+    kind: Literal["finish"]
+    status: Literal["success", "failure"] = "success"
+    result: dict[VarName, Any] | None = None
+
+
+class DeviceStepBase(StepBase):
+    """Base for steps served by a peripheral through the engine's `Devices` interface."""
+
+    save_as: VarName | None = None
+
+
+class ReadIdCardStep(DeviceStepBase):
+    """Wait for an ID card on the reader and read it."""
+
+    kind: Literal["read_id_card"]
+    WAITS = True
+    PERSONAL_READ = True
+    DEVICE = "id_card"
+
+
+class ReadSmartCardStep(DeviceStepBase):
+    """Wait for a social security card on the smart-card reader and read it."""
+
+    kind: Literal["read_smart_card"]
+    WAITS = True
+    PERSONAL_READ = True
+    DEVICE = "smart_card"
+
+
+class ScanCodeStep(DeviceStepBase):
+    """Wait for a code at the scanner."""
+
+    kind: Literal["scan_code"]
+    pattern: str | None = None
+    WAITS = True
+    DEVICE = "scanner"
+
+
+class PrintStep(DeviceStepBase):
+    """Print a receipt from a template under `flows/receipts/`."""
+
+    kind: Literal["print"]
+    receipt: str
+    DEVICE = "printer"
+
+
+Step = Annotated[
+    InfoStep
+    | ChooseStep
+    | InputStep
+    | ConfirmStep
+    | ConsentStep
+    | SetStep
+    | HttpStep
+    | SubmitStep
+    | CallStep
+    | FinishStep
+    | ReadIdCardStep
+    | ReadSmartCardStep
+    | ScanCodeStep
+    | PrintStep,
+    Field(discriminator="kind"),
+]
+
+
+class FlowDefaults(Strict):
+    """Flow-wide defaults."""
+
+    timeout: float | None = Field(None, gt=0, description="Default timeout of waiting steps")
+
+
+class Flow(Strict):
+    """A service transaction: metadata and an ordered list of steps."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    version: int = Field(1, ge=1)
+    title: Text
+    description: Text | None = None
+    category: str = "general"
+    needs: list[str] = Field(default_factory=list, description="Device kinds the flow needs")
+    inputs: list[VarName] = Field(
+        default_factory=list, description="Variables a calling flow passes in"
+    )
+    defaults: FlowDefaults = FlowDefaults()
+    steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Flow:
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"step id {step.id!r} is used twice")
+            seen.add(step.id)
+        return self
+
+    def step(self, step_id: str) -> StepBase:
+        """Return the step with this id."""
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a flow file, for editors and independent validators."""
+    schema = Flow.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Kiosk flow"
+    return schema
