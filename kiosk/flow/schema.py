@@ -47,7 +47,10 @@ Template = Annotated[str, Field(description="A sandboxed template string, e.g. '
 StepId = Annotated[str, Field(pattern=STEP_ID)]
 Target = Annotated[
     str,
-    Field(description="A step id of this flow, or `$cancel` / `$end`", pattern=r"^(\$cancel|\$end|[a-z][a-z0-9_]*)$"),
+    Field(
+        description="A step id of this flow, or `$cancel` / `$end`",
+        pattern=r"^(\$cancel|\$end|[a-z][a-z0-9_]*)$",
+    ),
 ]
 VarName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")]
 
@@ -301,7 +304,7 @@ class Flow(Strict):
     inputs: list[VarName] = Field(
         default_factory=list, description="Variables a calling flow passes in"
     )
-    defaults: FlowDefaults = FlowDefaults()
+    defaults: FlowDefaults = Field(default_factory=FlowDefaults)
     steps: list[Step] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""What the engine needs from the rest of the kiosk, as protocols (implemented outside kiosk/flow)."""
+"""What the engine needs from the rest of the kiosk, as protocols implemented elsewhere."""
 
 from __future__ import annotations
 

@@ -1,0 +1,96 @@
+"""The hub: opens the configured devices, reports their health, and closes them cleanly."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from peripherals import registry
+from peripherals.device import Device
+from peripherals.errors import PeripheralError
+from peripherals.events import Dispatcher
+from peripherals.status import Health, State
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    """One configured device: its kind, driver name and driver options."""
+
+    kind: str
+    driver: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class Hub:
+    """Owns every configured device; `simulate` swaps each driver for its simulator."""
+
+    def __init__(
+        self,
+        devices: Mapping[str, DeviceConfig],
+        *,
+        simulate: bool = False,
+        dispatcher: Dispatcher | None = None,
+    ) -> None:
+        self._configs = dict(devices)
+        self._simulate = simulate
+        self._dispatcher = dispatcher
+        self._devices: dict[str, Device] = {}
+        self._failures: dict[str, Health] = {}
+
+    def open(self) -> None:
+        """Open every configured device; a device that fails is reported, not fatal."""
+        for name, config in self._configs.items():
+            driver = registry.SIMULATED if self._simulate else config.driver
+            options = {} if self._simulate else config.options
+            try:
+                device = registry.create(
+                    config.kind, driver, options, name=name, dispatcher=self._dispatcher
+                )
+                device.open()
+            except PeripheralError as exc:
+                log.warning("device %s (%s) unavailable: %s", name, driver, exc)
+                self._failures[name] = Health(State.NO_DEVICE, exc.code, str(exc))
+                continue
+            self._devices[name] = device
+
+    def close(self) -> None:
+        """Close every open device, even if some fail to close."""
+        for name, device in list(self._devices.items()):
+            try:
+                device.close()
+            except PeripheralError as exc:
+                log.warning("closing %s failed: %s", name, exc)
+        self._devices.clear()
+
+    def get(self, name: str) -> Device | None:
+        """The open device with this name, if any."""
+        return self._devices.get(name)
+
+    def by_kind(self, kind: str) -> Device | None:
+        """The first open device of a kind, if any."""
+        for device in self._devices.values():
+            if device.kind == kind:
+                return device
+        return None
+
+    def health(self) -> dict[str, Health]:
+        """Health of every configured device, opened or not."""
+        report = dict(self._failures)
+        for name, device in self._devices.items():
+            report[name] = device.health()
+        return report
+
+    def usable_kinds(self) -> set[str]:
+        """Kinds with at least one usable device now."""
+        return {d.kind for d in self._devices.values() if d.health().usable}
+
+    def __enter__(self) -> Hub:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
