@@ -1,0 +1,213 @@
+"""Sandboxed templates and conditions for untrusted flow files (Jinja2's immutable sandbox).
+
+Flow files pushed to kiosks are untrusted: templates cannot reach Python internals (the sandbox
+refuses `__class__`, `mro`, function globals...), cannot mutate data, have no file or network
+access, and are bounded in size and in the work they may do (no huge repetitions or ranges).
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from kiosk.privacy.masking import mask_id, mask_name, mask_phone, mask_text
+
+MAX_SOURCE = 4000
+"""Longest template or expression accepted, in characters."""
+MAX_OUTPUT = 20000
+"""Longest rendered text accepted, in characters."""
+MAX_SEQUENCE = 10000
+"""Longest string or list an operator may build."""
+
+_SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
+
+
+class ExpressionError(Exception):
+    """A template or expression failed to compile or to run; the message says why."""
+
+
+def _money(value: object) -> str:
+    """Format an amount in yuan with two decimals: 12.5 → 12.50."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ExpressionError(f"not an amount: {value!r}") from exc
+    return f"{amount:.2f}"
+
+
+def _digits(value: object) -> str:
+    """Space digits apart so a voice reads them one by one: 1234 → 1 2 3 4."""
+    return " ".join(str(value))
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with bounded `*`, `**` and `range` on top of Jinja's protections."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        """Refuse operations that would build huge values or run for long."""
+        if operator_ == "**":
+            if not isinstance(right, int | float) or abs(right) > 64:
+                raise SecurityError("exponent too large")
+            return operator.pow(left, right)
+        if isinstance(left, str | list | tuple) and isinstance(right, int):
+            if len(left) * right > MAX_SEQUENCE:
+                raise SecurityError("repetition too large")
+        if isinstance(right, str | list | tuple) and isinstance(left, int):
+            if len(right) * left > MAX_SEQUENCE:
+                raise SecurityError("repetition too large")
+        return operator.mul(left, right)
+
+
+def _safe_range(*args: int) -> range:
+    """`range` limited to MAX_SEQUENCE items."""
+    result = range(*args)
+    if len(result) > MAX_SEQUENCE:
+        raise SecurityError("range too large")
+    return result
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one sandboxed environment with the kiosk's filters."""
+    env = _Sandbox(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        mask_id=mask_id,
+        mask_phone=mask_phone,
+        mask_name=mask_name,
+        mask_text=mask_text,
+        money=_money,
+        digits=_digits,
+    )
+    env.globals.clear()
+    env.globals["range"] = _safe_range
+    return env
+
+
+def _check_source(source: str) -> None:
+    if len(source) > MAX_SOURCE:
+        raise ExpressionError(f"longer than {MAX_SOURCE} characters")
+
+
+@functools.lru_cache(maxsize=4096)
+def _template(source: str) -> jinja2.Template:
+    _check_source(source)
+    try:
+        return environment().from_string(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ExpressionError(f"template syntax: {exc.message}") from exc
+
+
+@functools.lru_cache(maxsize=4096)
+def _expression(source: str) -> Any:
+    _check_source(source)
+    try:
+        return environment().compile_expression(source, undefined_to_none=False)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ExpressionError(f"expression syntax: {exc.message}") from exc
+
+
+def _run(what: str, call: Any) -> Any:
+    try:
+        return call()
+    except ExpressionError:
+        raise
+    except SecurityError as exc:
+        raise ExpressionError(f"{what} not allowed: {exc}") from exc
+    except jinja2.UndefinedError as exc:
+        raise ExpressionError(f"{what}: {exc.message}") from exc
+    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        raise ExpressionError(f"{what} failed: {exc}") from exc
+    except RecursionError as exc:
+        raise ExpressionError(f"{what} too deeply nested") from exc
+
+
+def render(source: str, variables: Mapping[str, Any]) -> str:
+    """Render a template string with the flow variables."""
+    if "{" not in source:
+        return source
+    template = _template(source)
+    text: str = _run("template", lambda: template.render(dict(variables)))
+    if len(text) > MAX_OUTPUT:
+        raise ExpressionError(f"template output longer than {MAX_OUTPUT} characters")
+    return text
+
+
+def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
+    """Evaluate an expression (a condition such as `choose == 'personal'`)."""
+    expression = _expression(source)
+    return _run("expression", lambda: expression(**dict(variables)))
+
+
+def render_value(value: Any, variables: Mapping[str, Any]) -> Any:
+    """Render every string inside a JSON-like value; a lone `{{ expr }}` keeps its type."""
+    if isinstance(value, str):
+        single = _SINGLE_EXPRESSION.match(value)
+        if single and "{{" not in single.group(1) and "}}" not in single.group(1):
+            return evaluate(single.group(1), variables)
+        return render(value, variables)
+    if isinstance(value, Mapping):
+        return {str(k): render_value(v, variables) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [render_value(v, variables) for v in value]
+    return value
+
+
+def syntax_error(source: str, *, expression: bool = False) -> str | None:
+    """The syntax error of a template (or expression), or None when it compiles."""
+    try:
+        if expression:
+            _expression(source)
+        else:
+            _template(source)
+    except ExpressionError as exc:
+        return str(exc)
+    return None
+
+
+def referenced_names(source: str, *, expression: bool = False) -> set[str]:
+    """Top-level variable names a template (or expression) reads; empty if it does not parse."""
+    env = environment()
+    text = "{{ " + source + " }}" if expression else source
+    try:
+        ast = env.parse(text)
+    except jinja2.TemplateSyntaxError:
+        return set()
+    return set(meta.find_undeclared_variables(ast))
+
+
+def referenced_paths(source: str, *, expression: bool = False) -> set[tuple[str, ...]]:
+    """Dotted variable paths a template reads, e.g. `{("cert", "pages")}`, for static checks."""
+    env = environment()
+    text = "{{ " + source + " }}" if expression else source
+    try:
+        ast = env.parse(text)
+    except jinja2.TemplateSyntaxError:
+        return set()
+    paths: set[tuple[str, ...]] = set()
+    for node in ast.find_all(nodes.Getattr):
+        parts: list[str] = [node.attr]
+        inner: nodes.Node = node.node
+        while isinstance(inner, nodes.Getattr):
+            parts.append(inner.attr)
+            inner = inner.node
+        if isinstance(inner, nodes.Name):
+            paths.add((inner.name, *reversed(parts)))
+    for name_node in ast.find_all(nodes.Name):
+        if name_node.ctx == "load":
+            paths.add((name_node.name,))
+    return paths

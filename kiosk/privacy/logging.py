@@ -1,0 +1,29 @@
+"""A logging filter that scrubs ID and phone numbers from every record, as a last defence."""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.privacy.masking import scrub
+
+
+class ScrubFilter(logging.Filter):
+    """Rewrites each record's message with personal numbers masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Scrub the formatted message in place; never drops a record."""
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        record.msg = scrub(message)
+        record.args = None
+        return True
+
+
+def install() -> None:
+    """Attach the scrub filter to every handler of the root logger."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if not any(isinstance(f, ScrubFilter) for f in handler.filters):
+            handler.addFilter(ScrubFilter())
