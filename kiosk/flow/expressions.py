@@ -141,9 +141,19 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
     if "{" not in source:
         return source
     template = _template(source)
-    text: str = _run("template", lambda: template.render(dict(variables)))
-    if len(text) > MAX_OUTPUT:
-        raise ExpressionError(f"template output longer than {MAX_OUTPUT} characters")
+
+    def bounded() -> str:
+        # Stream the output so a runaway loop stops at the limit instead of running to the end.
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(dict(variables)):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise ExpressionError(f"template output longer than {MAX_OUTPUT} characters")
+            parts.append(chunk)
+        return "".join(parts)
+
+    text: str = _run("template", bounded)
     return text
 
 
