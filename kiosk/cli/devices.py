@@ -1,0 +1,147 @@
+"""`kiosk devices list` and `kiosk devices test`: what drivers exist, and exercising one device."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import sys
+from typing import Any
+
+from kiosk.privacy.masking import mask_id, mask_name, mask_text, scrub
+from peripherals import registry
+from peripherals.errors import PeripheralError
+
+
+def register(sub: Any) -> None:
+    """Add the `devices` group."""
+    parser: argparse.ArgumentParser = sub.add_parser("devices", help="list and test devices")
+    devices_sub = parser.add_subparsers(dest="devices_command", required=True)
+
+    list_parser = devices_sub.add_parser("list", help="device kinds, drivers and their libraries")
+    list_parser.add_argument("--json", action="store_true", help="one JSON object per driver")
+    list_parser.set_defaults(func=_list)
+
+    test_parser = devices_sub.add_parser("test", help="open one device and exercise it")
+    test_parser.add_argument("kind", choices=registry.KINDS)
+    test_parser.add_argument("--driver", default=registry.SIMULATED, help="driver name")
+    test_parser.add_argument(
+        "--opt",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="driver option, as in the [devices.KIND] table of kiosk.toml",
+    )
+    test_parser.add_argument("--lock", help="BOARD:LOCK to open (lock_board)")
+    test_parser.add_argument("--phrases", help="comma-separated phrases (recognizer)")
+    test_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    test_parser.set_defaults(func=_test)
+
+
+def _list(args: argparse.Namespace) -> int:
+    rows: list[dict[str, Any]] = []
+    for kind in registry.KINDS:
+        for name, spec in sorted(registry.drivers(kind).items()):
+            missing = registry.missing_requirements(spec)
+            rows.append(
+                {
+                    "kind": kind,
+                    "driver": name,
+                    "available": not missing,
+                    "missing": missing,
+                    "summary": spec.summary,
+                }
+            )
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    for row in rows:
+        state = "ok" if row["available"] else "needs: " + "; ".join(row["missing"])
+        print(f"{row['kind']:<11} {row['driver']:<18} {state}")
+    return 0
+
+
+def _parse_value(text: str) -> Any:
+    """Option values as in TOML: numbers and booleans become typed, the rest stays text."""
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            continue
+    return text
+
+
+def _options(pairs: list[str]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--opt {pair!r}: expected KEY=VALUE")
+        options[key.strip()] = _parse_value(value)
+    return options
+
+
+def _mask(key: str, value: Any) -> Any:
+    if value is None or value == "":
+        return value
+    if "name" in key:
+        return mask_name(value)
+    if "address" in key:
+        return mask_text(value)
+    return mask_id(value)
+
+
+def masked_result(result: dict[str, Any], personal: frozenset[str]) -> dict[str, Any]:
+    """The check result with personal fields masked and any stray numbers scrubbed."""
+    out: dict[str, Any] = {}
+    for key, value in result.items():
+        if key in personal:
+            out[key] = _mask(key, value)
+        elif isinstance(value, str):
+            out[key] = scrub(value)
+        elif isinstance(value, dict):
+            out[key] = masked_result(value, personal)
+        else:
+            out[key] = value
+    return out
+
+
+def _test(args: argparse.Namespace) -> int:
+    try:
+        options = _options(args.opt)
+    except ValueError as exc:
+        print(f"kiosk devices test: {exc}", file=sys.stderr)
+        return 2
+    params: dict[str, str] = {k: str(v) for k, v in options.items()}
+    for extra in ("lock", "phrases"):
+        if getattr(args, extra):
+            params[extra] = getattr(args, extra)
+    try:
+        check = importlib.import_module(f"peripherals.{args.kind}.check")
+    except ModuleNotFoundError:
+        print(f"kiosk devices test: no test for {args.kind} devices yet", file=sys.stderr)
+        return 2
+    try:
+        cls = registry.driver_class(args.kind, args.driver)
+        # Options the driver does not take (e.g. `out`, `wav`) are for the check alone.
+        accepted = inspect.signature(cls).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+        driver_options = {k: v for k, v in options.items() if takes_any or k in accepted}
+        device = registry.create(args.kind, args.driver, driver_options)
+        with device:
+            result: dict[str, Any] = check.run_check(device, params)
+    except PeripheralError as exc:
+        print(f"kiosk devices test {args.kind}: {exc.code}: {scrub(str(exc))}", file=sys.stderr)
+        return 1
+    shown = masked_result(result, check.PERSONAL_FIELDS)
+    if args.json:
+        print(json.dumps(shown, ensure_ascii=False, default=str))
+    else:
+        for key, value in shown.items():
+            print(f"{key}: {value}")
+    return 0
