@@ -138,6 +138,9 @@ def _test(args: argparse.Namespace) -> int:
     except PeripheralError as exc:
         print(f"kiosk devices test {args.kind}: {exc.code}: {scrub(str(exc))}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"kiosk devices test {args.kind}: {exc}", file=sys.stderr)
+        return 1
     shown = masked_result(result, check.PERSONAL_FIELDS)
     if args.json:
         print(json.dumps(shown, ensure_ascii=False, default=str))
