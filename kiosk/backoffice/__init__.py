@@ -1,0 +1,1 @@
+"""Back offices: the HTTP client for the configured ones and the built-in demo."""

@@ -1,0 +1,147 @@
+"""`HttpBackends`: the named back offices of the configuration, reached with `requests`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from kiosk.config import BackendConfig
+from kiosk.flow.services import BackendError
+from kiosk.privacy.masking import scrub
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "community-kiosk/0.1"
+
+
+def endpoint(config: BackendConfig, path: str) -> str:
+    """The full URL of `path` on a back office (the path is always below the base URL)."""
+    return config.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def headers_for(config: BackendConfig, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Headers for one request: the configured ones, the bearer token, then `extra`."""
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    headers.update(config.headers)
+    if config.token is not None:
+        headers["Authorization"] = f"Bearer {config.token.get_secret_value()}"
+    if extra:
+        headers.update(extra)
+    return headers
+
+
+def error_for_status(status: int, where: str) -> BackendError | None:
+    """The `BackendError` an HTTP status means, or None for success (2xx)."""
+    if 200 <= status < 300:
+        return None
+    if 400 <= status < 500 and status not in (408, 429):
+        return BackendError("backend.rejected", f"{where}: HTTP {status}")
+    if status in (408, 504):
+        return BackendError("backend.timeout", f"{where}: HTTP {status}")
+    return BackendError("backend.failed", f"{where}: HTTP {status}")
+
+
+def error_for_exception(exc: requests.RequestException, where: str) -> BackendError:
+    """The `BackendError` a `requests` failure means."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return BackendError("backend.unreachable", f"{where}: connection timed out")
+    if isinstance(exc, requests.Timeout):
+        return BackendError("backend.timeout", f"{where}: no reply in time")
+    if isinstance(exc, requests.ConnectionError):
+        return BackendError("backend.unreachable", f"{where}: cannot connect")
+    return BackendError("backend.failed", f"{where}: {type(exc).__name__}")
+
+
+def describe(backend: str, method: str, path: str) -> str:
+    """A log- and error-safe description of a request: no query string, numbers masked."""
+    return scrub(f"{backend} {method} {path.split('?', 1)[0]}")
+
+
+class HttpBackends:
+    """The `Backends` the engine uses: one `requests.Session`, calls run in worker threads.
+
+    `fallback` answers for every backend name not in the configuration (the demo back office
+    under `--simulate`); without it an unknown name is `backend.unknown`.
+    """
+
+    def __init__(
+        self,
+        backends: Mapping[str, BackendConfig],
+        *,
+        fallback: BackendConfig | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self._backends = dict(backends)
+        self._fallback = fallback
+        self._session = session or requests.Session()
+
+    def config(self, backend: str) -> BackendConfig:
+        """The configuration of a backend name, or `BackendError("backend.unknown")`."""
+        config = self._backends.get(backend, self._fallback)
+        if config is None:
+            raise BackendError("backend.unknown", f"no backend named {backend!r} is configured")
+        return config
+
+    async def request(
+        self,
+        backend: str,
+        method: str,
+        path: str,
+        json_body: Any = None,
+        query: dict[str, str] | None = None,
+    ) -> Any:
+        """Send one request and return the decoded JSON reply, or raise `BackendError`."""
+        config = self.config(backend)
+        return await asyncio.to_thread(
+            self.request_sync, config, backend, method, path, json_body, query
+        )
+
+    def request_sync(
+        self,
+        config: BackendConfig,
+        backend: str,
+        method: str,
+        path: str,
+        json_body: Any = None,
+        query: dict[str, str] | None = None,
+    ) -> Any:
+        """The blocking request behind `request`."""
+        where = describe(backend, method, path)
+        try:
+            response = self._session.request(
+                method,
+                endpoint(config, path),
+                json=json_body,
+                params=query,
+                headers=headers_for(config),
+                timeout=config.timeout,
+            )
+        except requests.RequestException as exc:
+            failure = error_for_exception(exc, where)
+            log.warning("%s", failure)
+            raise failure from None
+        with response:
+            refusal = error_for_status(response.status_code, where)
+            if refusal is not None:
+                log.warning("%s", refusal)
+                raise refusal
+            if response.status_code == 204 or not response.content:
+                return None
+            try:
+                return response.json()
+            except ValueError:
+                raise BackendError("backend.bad_reply", f"{where}: reply is not JSON") from None
+
+    def close(self) -> None:
+        """Close the HTTP session's connections."""
+        self._session.close()
+
+    def __enter__(self) -> HttpBackends:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite database, the journal and the outbox."""

@@ -1,0 +1,134 @@
+"""The kiosk's one SQLite database: WAL, fully synchronous, versioned schema per component."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "kiosk.sqlite3"
+"""The database file's name inside the data directory."""
+
+Migration = Sequence[str]
+"""One schema step: SQL statements run together in one transaction."""
+
+
+class StorageError(Exception):
+    """The database cannot be opened or used; the message is one line."""
+
+
+class Database:
+    """One SQLite connection shared by all threads behind a lock, opened on first use.
+
+    A single connection keeps writes strictly ordered and lets a claim (an UPDATE ... WHERE)
+    be atomic across threads; the kiosk's write rate is far below what this can serve.
+    Each component (journal, outbox, locker, ...) keeps its own schema version and
+    migrations, so adding a component never touches this file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._closed = False
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> Database:
+        """The database in a data directory (created on first use)."""
+        return cls(data_dir / FILE_NAME)
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StorageError(f"{self.path}: database is closed")
+        if self._conn is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+                )
+                conn.row_factory = sqlite3.Row
+                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                # Delivered payloads are personal data: overwrite them on disk, not just unlink.
+                conn.execute("PRAGMA secure_delete=ON")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_versions ("
+                    " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+                )
+            except (OSError, sqlite3.Error) as exc:
+                raise StorageError(f"{self.path}: cannot open database: {exc}") from exc
+            if str(mode).lower() != "wal":
+                log.warning("%s: journal mode is %s, not WAL", self.path, mode)
+            self._conn = conn
+        return self._conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE), committed on success, rolled back on error."""
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reads, held by this thread for the duration."""
+        with self._lock:
+            yield self._connection()
+
+    def migrate(self, component: str, migrations: Sequence[Migration]) -> None:
+        """Bring `component`'s tables to the latest version; each step is one transaction."""
+        with self._lock:
+            with self.reading() as conn:
+                row = conn.execute(
+                    "SELECT version FROM schema_versions WHERE component = ?", (component,)
+                ).fetchone()
+            current = int(row["version"]) if row else 0
+            if current > len(migrations):
+                raise StorageError(
+                    f"{self.path}: {component} schema is version {current}, newer than this "
+                    f"kiosk knows ({len(migrations)}); update the kiosk software"
+                )
+            for version, statements in enumerate(migrations[current:], start=current + 1):
+                with self.transaction() as conn:
+                    for statement in statements:
+                        conn.execute(statement)
+                    conn.execute(
+                        "INSERT INTO schema_versions (component, version) VALUES (?, ?)"
+                        " ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                        (component, version),
+                    )
+                log.info("%s schema migrated to version %d", component, version)
+
+    def version(self, component: str) -> int:
+        """The schema version of a component (0 when it has no tables yet)."""
+        with self.reading() as conn:
+            row = conn.execute(
+                "SELECT version FROM schema_versions WHERE component = ?", (component,)
+            ).fetchone()
+        return int(row["version"]) if row else 0
+
+    def close(self) -> None:
+        """Close the connection; later use raises `StorageError`."""
+        with self._lock:
+            self._closed = True
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

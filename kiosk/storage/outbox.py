@@ -1,0 +1,542 @@
+"""The durable outbox: submissions to back offices, stored before sending, delivered once.
+
+Life of a submission: `submit()` commits a row (payload, idempotency key, reference number)
+before any network traffic, then tries once with a short timeout. A row that could not be
+delivered stays `pending`; `deliver_due()` (run by `OutboxWorker`) retries it with exponential
+backoff and jitter. 2xx marks it `delivered` and replaces the payload with its SHA-256 digest;
+4xx other than 408/429 marks it `dead` with the reason (the payload is kept so staff can
+`requeue` it after fixing the configuration, or `discard` it); 5xx and network errors retry.
+
+Each attempt first *claims* the row (one atomic UPDATE moving `next_attempt_at` past a lease),
+so two concurrent `deliver_due` calls never send the same row at once. If the kiosk dies between
+sending and marking, the claim expires and the row is sent again with the same
+`Idempotency-Key`, which the back office uses to answer without recording it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import random
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import requests
+
+from kiosk.backoffice.client import (
+    describe,
+    endpoint,
+    error_for_exception,
+    error_for_status,
+    headers_for,
+)
+from kiosk.clock import SystemClock
+from kiosk.config import BackendConfig
+from kiosk.flow.services import BackendError, Clock, Submission
+from kiosk.privacy.masking import scrub
+from kiosk.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+COMPONENT = "outbox"
+
+MIGRATIONS: list[tuple[str, ...]] = [
+    (
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            backend TEXT NOT NULL,
+            path TEXT NOT NULL,
+            payload TEXT,
+            digest TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'delivered', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            next_attempt_at REAL NOT NULL,
+            delivered_at REAL,
+            last_error TEXT,
+            CHECK (status != 'delivered' OR payload IS NULL)
+        )""",
+        "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+    ),
+]
+
+Status = Literal["pending", "delivered", "dead"]
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One submission as the service menu sees it (never its payload)."""
+
+    reference: str
+    idempotency_key: str
+    backend: str
+    path: str
+    status: Status
+    attempts: int
+    created_at: float
+    next_attempt_at: float
+    delivered_at: float | None
+    last_error: str | None
+    has_payload: bool
+    digest: str
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    result: Literal["delivered", "retry", "dead"]
+    reply: Any = None
+    reason: str = ""
+    key: str = ""
+
+
+class SqliteOutbox:
+    """The `Outbox` over SQLite and `requests`.
+
+    `fallback` delivers for backend names missing from `backends` (the demo back office under
+    `--simulate`). `clock` gives stored times (wall clock in production); `rand` returns floats
+    in [0, 1) for the jitter. Both are injected so tests need no sleeping.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        backends: Mapping[str, BackendConfig],
+        *,
+        fallback: BackendConfig | None = None,
+        clock: Clock | None = None,
+        rand: Callable[[], float] = random.random,
+        session: requests.Session | None = None,
+        submit_timeout: float = 5.0,
+        base_delay: float = 15.0,
+        max_delay: float = 3600.0,
+        jitter: float = 0.25,
+        lease: float | None = None,
+        reference_prefix: str = "",
+    ) -> None:
+        self._db = db
+        self._backends = dict(backends)
+        self._fallback = fallback
+        self._clock = clock or SystemClock()
+        self._rand = rand
+        self._session = session or requests.Session()
+        self._submit_timeout = submit_timeout
+        self._base_delay = base_delay
+        self._max_delay = max_delay
+        self._jitter = jitter
+        # A claim must outlive the slowest request, or a second sender could start meanwhile.
+        longest = max([b.timeout for b in self._backends.values()] + [30.0])
+        self._lease = lease if lease is not None else longest + 30.0
+        self._prefix = reference_prefix
+        self._listeners: list[Callable[[], None]] = []
+        db.migrate(COMPONENT, MIGRATIONS)
+
+    # The Outbox protocol -----------------------------------------------------------------
+
+    async def submit(
+        self, backend: str, path: str, payload: Any, idempotency_key: str
+    ) -> Submission:
+        """Store the submission durably, try to deliver it now, and say what happened.
+
+        Returns `delivered` (with the back office's reply) or `queued`; raises
+        `BackendError("backend.rejected")` when the back office refuses it for good and
+        `BackendError("backend.unknown")` for a backend that is not configured.
+        """
+        return await asyncio.to_thread(self.submit_sync, backend, path, payload, idempotency_key)
+
+    def submit_sync(
+        self, backend: str, path: str, payload: Any, idempotency_key: str
+    ) -> Submission:
+        """The blocking `submit`."""
+        config = self._config(backend)
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        now = self._clock.now()
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+            if row is None:
+                reference = self._new_reference(conn, now)
+                conn.execute(
+                    "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
+                    " digest, attempts, created_at, next_attempt_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    (
+                        reference,
+                        idempotency_key,
+                        backend,
+                        path,
+                        text,
+                        digest,
+                        now,
+                        now + self._lease,
+                    ),
+                )
+                row = conn.execute(
+                    "SELECT * FROM outbox WHERE reference = ?", (reference,)
+                ).fetchone()
+                claimed = True
+                log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
+            else:
+                if row["digest"] != digest:
+                    log.warning(
+                        "outbox: key of %s reused with a different payload; keeping the first",
+                        row["reference"],
+                    )
+                claimed = False
+        if not claimed:
+            return self._resubmitted(row)
+        outcome = self._send(row, config, min(self._submit_timeout, config.timeout))
+        return self._settle(row, outcome)
+
+    # Delivery ----------------------------------------------------------------------------
+
+    def deliver_due(self, limit: int = 100) -> int:
+        """Try every pending submission whose time has come; returns how many were delivered."""
+        now = self._clock.now()
+        with self._db.reading() as conn:
+            ids = [
+                r["id"]
+                for r in conn.execute(
+                    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+                    " ORDER BY next_attempt_at, id LIMIT ?",
+                    (now, limit),
+                )
+            ]
+        delivered = 0
+        for row_id in ids:
+            row = self._claim(row_id)
+            if row is None:
+                continue  # another sender has it
+            try:
+                config = self._config(row["backend"])
+            except BackendError as exc:
+                outcome = _Outcome("retry", reason=str(exc), key=exc.key)
+            else:
+                outcome = self._send(row, config, config.timeout)
+            try:
+                self._settle(row, outcome)
+            except BackendError:
+                pass  # marked dead; nobody is waiting for this one
+            delivered += outcome.result == "delivered"
+        return delivered
+
+    def _claim(self, row_id: int) -> sqlite3.Row | None:
+        now = self._clock.now()
+        with self._db.transaction() as conn:
+            claimed = conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?"
+                " WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?",
+                (now + self._lease, row_id, now),
+            ).rowcount
+            if not claimed:
+                return None
+            row: sqlite3.Row = conn.execute(
+                "SELECT * FROM outbox WHERE id = ?", (row_id,)
+            ).fetchone()
+            return row
+
+    def _send(self, row: sqlite3.Row, config: BackendConfig, timeout: float) -> _Outcome:
+        where = describe(row["backend"], "POST", row["path"])
+        headers = headers_for(
+            config,
+            {
+                "Content-Type": "application/json; charset=utf-8",
+                "Idempotency-Key": row["idempotency_key"],
+                "X-Kiosk-Reference": row["reference"],
+            },
+        )
+        try:
+            response = self._session.post(
+                endpoint(config, row["path"]),
+                data=row["payload"].encode(),
+                headers=headers,
+                timeout=timeout,
+            )
+        except requests.RequestException as exc:
+            failure = error_for_exception(exc, where)
+            return _Outcome("retry", reason=str(failure), key=failure.key)
+        with response:
+            error = error_for_status(response.status_code, where)
+            if error is None:
+                try:
+                    reply = response.json() if response.content else None
+                except ValueError:
+                    reply = None
+                return _Outcome("delivered", reply=reply)
+            reason = str(error)
+            body = scrub(response.text[:200].strip())
+            if body:
+                reason = f"{reason}: {body}"
+            result: Literal["retry", "dead"] = (
+                "dead" if error.key == "backend.rejected" else "retry"
+            )
+            return _Outcome(result, reason=reason, key=error.key)
+
+    def _settle(self, row: sqlite3.Row, outcome: _Outcome) -> Submission:
+        """Record an attempt's outcome; the row must be claimed by this caller."""
+        now = self._clock.now()
+        reference = row["reference"]
+        if outcome.result == "delivered":
+            self.mark_delivered(reference, now)
+            log.info("outbox: %s delivered (attempt %d)", reference, row["attempts"])
+            return Submission(reference, "delivered", outcome.reply)
+        if outcome.result == "dead":
+            with self._db.transaction() as conn:
+                conn.execute(
+                    "UPDATE outbox SET status = 'dead', last_error = ?"
+                    " WHERE id = ? AND status = 'pending'",
+                    (outcome.reason, row["id"]),
+                )
+            log.warning("outbox: %s refused for good: %s", reference, outcome.reason)
+            raise BackendError("backend.rejected", f"{reference}: {outcome.reason}")
+        delay = self.backoff(row["attempts"])
+        with self._db.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET next_attempt_at = ?, last_error = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (now + delay, outcome.reason, row["id"]),
+            )
+        log.info(
+            "outbox: %s queued (attempt %d failed: %s); next try in %.0f s",
+            reference,
+            row["attempts"],
+            outcome.reason,
+            delay,
+        )
+        self._notify()
+        return Submission(reference, "queued")
+
+    def mark_delivered(self, reference: str, when: float | None = None) -> None:
+        """Mark a submission delivered and drop its payload, keeping only the digest."""
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT path FROM outbox WHERE reference = ?", (reference,)
+            ).fetchone()
+            if row is None:
+                return
+            # The path may hold personal data too (a templated resident number).
+            conn.execute(
+                "UPDATE outbox SET status = 'delivered', payload = NULL, path = ?,"
+                " delivered_at = ?, last_error = NULL WHERE reference = ? AND status = 'pending'",
+                (scrub(row["path"]), self._clock.now() if when is None else when, reference),
+            )
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after `attempts` failed tries: doubling, capped, with jitter."""
+        delay = min(self._base_delay * 2 ** max(attempts - 1, 0), self._max_delay)
+        return float(delay * (1 + self._jitter * (2 * self._rand() - 1)))
+
+    def _resubmitted(self, row: sqlite3.Row) -> Submission:
+        """The answer for a key that was submitted before (e.g. the flow resumed)."""
+        if row["status"] == "delivered":
+            return Submission(row["reference"], "delivered")
+        if row["status"] == "dead":
+            raise BackendError("backend.rejected", f"{row['reference']}: {row['last_error']}")
+        claimed = self._claim(row["id"])
+        if claimed is None:
+            return Submission(row["reference"], "queued")
+        config = self._config(row["backend"])
+        outcome = self._send(claimed, config, min(self._submit_timeout, config.timeout))
+        return self._settle(claimed, outcome)
+
+    # Service menu ------------------------------------------------------------------------
+
+    def get(self, reference: str) -> OutboxEntry | None:
+        """One submission by its reference number."""
+        with self._db.reading() as conn:
+            row = conn.execute("SELECT * FROM outbox WHERE reference = ?", (reference,)).fetchone()
+        return _entry(row) if row else None
+
+    def entries(self, status: Status | None = None, limit: int = 100) -> list[OutboxEntry]:
+        """Submissions, newest first, optionally of one status."""
+        query = "SELECT * FROM outbox"
+        args: list[Any] = []
+        if status is not None:
+            query += " WHERE status = ?"
+            args.append(status)
+        query += " ORDER BY id DESC LIMIT ?"
+        args.append(limit)
+        with self._db.reading() as conn:
+            return [_entry(r) for r in conn.execute(query, args)]
+
+    def counts(self) -> dict[str, int]:
+        """How many submissions are pending, delivered and dead."""
+        result = {"pending": 0, "delivered": 0, "dead": 0}
+        with self._db.reading() as conn:
+            for row in conn.execute("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"):
+                result[row["status"]] = row["n"]
+        return result
+
+    def next_due(self) -> float | None:
+        """When the earliest pending submission is due (clock time), or None."""
+        with self._db.reading() as conn:
+            row = conn.execute(
+                "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"
+            ).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    def requeue(self, reference: str) -> bool:
+        """Put a dead submission back in the queue, due now (after fixing configuration)."""
+        with self._db.transaction() as conn:
+            changed = conn.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ?"
+                " WHERE reference = ? AND status = 'dead' AND payload IS NOT NULL",
+                (self._clock.now(), reference),
+            ).rowcount
+        if changed:
+            self._notify()
+        return bool(changed)
+
+    def discard(self, reference: str) -> bool:
+        """Drop a dead submission's payload for good (its digest and reason stay)."""
+        with self._db.transaction() as conn:
+            return bool(
+                conn.execute(
+                    "UPDATE outbox SET payload = NULL WHERE reference = ? AND status = 'dead'",
+                    (reference,),
+                ).rowcount
+            )
+
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        """Call `callback` whenever a submission is (re)queued, e.g. to wake the worker."""
+        self._listeners.append(callback)
+
+    def close(self) -> None:
+        """Close the HTTP session (the database is the caller's)."""
+        self._session.close()
+
+    # Helpers -----------------------------------------------------------------------------
+
+    def _config(self, backend: str) -> BackendConfig:
+        config = self._backends.get(backend, self._fallback)
+        if config is None:
+            raise BackendError("backend.unknown", f"no backend named {backend!r} is configured")
+        return config
+
+    def _new_reference(self, conn: sqlite3.Connection, now: float) -> str:
+        """A 受理编号 like 261129-048213: short, digits only, easy to read out and key in.
+
+        Never an unbroken run of 11 digits, so the privacy scrub never mistakes it for a phone
+        number.
+        """
+        day = time.strftime("%y%m%d", time.localtime(now))
+        for _ in range(20):
+            reference = f"{self._prefix}{day}-{secrets.randbelow(1_000_000):06d}"
+            exists = conn.execute(
+                "SELECT 1 FROM outbox WHERE reference = ?", (reference,)
+            ).fetchone()
+            if not exists:
+                return reference
+        raise RuntimeError("could not find a free reference number")  # 20 collisions in 10^6
+
+    def _notify(self) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback()
+            except Exception:
+                log.exception("outbox listener failed")
+
+
+def _entry(row: sqlite3.Row) -> OutboxEntry:
+    return OutboxEntry(
+        reference=row["reference"],
+        idempotency_key=row["idempotency_key"],
+        backend=row["backend"],
+        path=row["path"],
+        status=row["status"],
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        next_attempt_at=row["next_attempt_at"],
+        delivered_at=row["delivered_at"],
+        last_error=row["last_error"],
+        has_payload=row["payload"] is not None,
+        digest=row["digest"],
+    )
+
+
+class OutboxWorker:
+    """A background thread that runs `deliver_due` when woken or when the next row falls due."""
+
+    def __init__(self, outbox: SqliteOutbox, clock: Clock | None = None, max_idle: float = 60.0):
+        self._outbox = outbox
+        self._clock = clock or SystemClock()
+        self._max_idle = max_idle
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._passes = threading.Condition()
+        self._started = 0
+        self._finished = 0
+        self._thread: threading.Thread | None = None
+        outbox.add_listener(self.wake)
+
+    def start(self) -> OutboxWorker:
+        """Start the thread (idempotent)."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="outbox-worker", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the current pass and wait for the thread."""
+        self._stop.set()
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout)
+
+    def wake(self) -> None:
+        """Run a pass now instead of waiting."""
+        self._wake.set()
+
+    def run_pass(self, timeout: float = 10.0) -> bool:
+        """Wake the worker and wait until a pass that started after this call has finished."""
+        with self._passes:
+            target = self._started + 1
+        self.wake()
+        with self._passes:
+            return self._passes.wait_for(lambda: self._finished >= target, timeout=timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            with self._passes:
+                self._started += 1
+            failed = False
+            try:
+                self._outbox.deliver_due()
+            except Exception:
+                log.exception("outbox worker pass failed")
+                failed = True
+            with self._passes:
+                self._finished += 1
+                self._passes.notify_all()
+            due = self._outbox_next_due()
+            wait = self._max_idle if due is None else due - self._clock.now()
+            if failed:
+                wait = max(wait, 5.0)  # a broken database must not become a busy loop
+            self._wake.wait(min(max(wait, 0.0), self._max_idle))
+
+    def _outbox_next_due(self) -> float | None:
+        try:
+            return self._outbox.next_due()
+        except Exception:
+            log.exception("outbox worker cannot read the queue")
+            return None
+
+    def __enter__(self) -> OutboxWorker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

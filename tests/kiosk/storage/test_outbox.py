@@ -1,0 +1,274 @@
+"""The outbox against the real demo back office over loopback HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.backoffice.demo import DemoBackOffice
+from kiosk.clock import ManualClock
+from kiosk.config import BackendConfig
+from kiosk.flow.services import BackendError
+from kiosk.storage.database import Database
+from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
+
+START = 1_800_000_000.0
+FEEDBACK = {"category": "environment", "text": "3号楼路灯不亮", "contact": "13912345678"}
+LEASE = 60.0
+
+
+class PowerCut(BaseException):
+    """The kiosk loses power: nothing after this point runs."""
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoBackOffice]:
+    with DemoBackOffice() as office:
+        yield office
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+class Kiosk:
+    """One run of the kiosk software: a database and an outbox over it; `restart` reopens."""
+
+    def __init__(self, data_dir: Path, demo: DemoBackOffice, clock: ManualClock) -> None:
+        self.data_dir, self.demo, self.clock = data_dir, demo, clock
+        self.open()
+
+    def open(self) -> None:
+        self.db = Database.in_dir(self.data_dir)
+        self.outbox = SqliteOutbox(
+            self.db,
+            {"feedback": BackendConfig(base_url=self.demo.url, timeout=2)},
+            clock=self.clock,
+            rand=lambda: 0.5,  # no jitter: a predictable schedule
+            submit_timeout=2,
+            base_delay=10,
+            lease=LEASE,
+        )
+
+    def restart(self) -> None:
+        self.close()
+        self.open()
+
+    def close(self) -> None:
+        self.outbox.close()
+        self.db.close()
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path, demo: DemoBackOffice, clock: ManualClock) -> Iterator[Kiosk]:
+    k = Kiosk(tmp_path / "data", demo, clock)
+    yield k
+    k.close()
+
+
+async def test_delivered_at_once_keeps_only_a_digest(kiosk: Kiosk, demo: DemoBackOffice) -> None:
+    path = "/feedback?contact=13912345678"  # a templated path can carry personal data too
+    result = await kiosk.outbox.submit("feedback", path, FEEDBACK, "key-1")
+    assert result.status == "delivered"
+    assert result.reply["ticket"].startswith("FB")
+    entry = kiosk.outbox.get(result.reference)
+    assert entry is not None and entry.status == "delivered" and not entry.has_payload
+    text = json.dumps(FEEDBACK, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert entry.digest == hashlib.sha256(text.encode()).hexdigest()
+    assert [r.body for r in demo.received("/feedback")] == [FEEDBACK]
+    kiosk.db.close()
+    stored = b"".join(p.read_bytes() for p in kiosk.data_dir.iterdir())
+    assert "路灯".encode() not in stored and b"13912345678" not in stored
+
+
+async def test_back_office_down_queues_then_delivers_once_when_back(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock
+) -> None:
+    demo.set_down(True)
+    result = await kiosk.outbox.submit("feedback", "/feedback", FEEDBACK, "key-2")
+    assert result.status == "queued"
+    assert len(result.reference) >= 13
+    entry = kiosk.outbox.get(result.reference)
+    assert entry is not None and entry.status == "pending" and entry.has_payload
+    assert entry.last_error is not None and "backend.unreachable" in entry.last_error
+    demo.set_down(False)
+    assert kiosk.outbox.deliver_due() == 0  # not due yet: the backoff is respected
+    clock.advance(10)
+    assert kiosk.outbox.deliver_due() == 1
+    assert kiosk.outbox.deliver_due() == 0
+    assert len(demo.received("/feedback")) == 1
+    assert kiosk.outbox.counts() == {"pending": 0, "delivered": 1, "dead": 0}
+
+
+async def test_resubmitting_the_same_key_sends_nothing_new(
+    kiosk: Kiosk, demo: DemoBackOffice
+) -> None:
+    first = await kiosk.outbox.submit("feedback", "/feedback", FEEDBACK, "key-3")
+    again = await kiosk.outbox.submit("feedback", "/feedback", FEEDBACK, "key-3")
+    assert (again.reference, again.status) == (first.reference, "delivered")
+    assert demo.requests_with_key("key-3") == 1
+
+
+def test_concurrent_deliver_due_sends_each_row_once(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock
+) -> None:
+    demo.set_down(True)
+    reference = kiosk.outbox.submit_sync("feedback", "/feedback", FEEDBACK, "key-4").reference
+    demo.set_down(False)
+    clock.advance(10)
+    demo.hold()  # the first sender's request stays in flight while the second one runs
+    counts: list[int] = []
+    first = threading.Thread(target=lambda: counts.append(kiosk.outbox.deliver_due()))
+    first.start()
+    try:
+        assert demo.wait_requests(1, timeout=5)
+        assert kiosk.outbox.deliver_due() == 0
+    finally:
+        demo.release()
+        first.join()
+    assert counts == [1]
+    assert demo.requests_with_key("key-4") == 1
+    entry = kiosk.outbox.get(reference)
+    assert entry is not None and entry.status == "delivered"
+
+
+def test_two_senders_that_both_saw_the_row_due_send_it_once(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.set_down(True)
+    kiosk.outbox.submit_sync("feedback", "/feedback", FEEDBACK, "key-4b")
+    demo.set_down(False)
+    clock.advance(10)
+    # Both passes have listed the row as due before either claims it: the worst interleaving.
+    both_listed = threading.Barrier(2, timeout=5)
+    claim = kiosk.outbox._claim
+
+    def claim_after_both_listed(row_id: int):  # type: ignore[no-untyped-def]
+        both_listed.wait()
+        return claim(row_id)
+
+    monkeypatch.setattr(kiosk.outbox, "_claim", claim_after_both_listed)
+    counts: list[int] = []
+    senders = [
+        threading.Thread(target=lambda: counts.append(kiosk.outbox.deliver_due())) for _ in range(2)
+    ]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+    assert sorted(counts) == [0, 1]
+    assert demo.requests_with_key("key-4b") == 1
+
+
+def test_crash_between_send_and_mark_redelivers_with_the_same_key(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.set_down(True)
+    reference = kiosk.outbox.submit_sync("feedback", "/feedback", FEEDBACK, "key-5").reference
+    demo.set_down(False)
+    clock.advance(10)
+
+    def power_cut(*args: object) -> None:
+        raise PowerCut
+
+    monkeypatch.setattr(kiosk.outbox, "mark_delivered", power_cut)
+    with pytest.raises(PowerCut):
+        kiosk.outbox.deliver_due()
+    assert demo.requests_with_key("key-5") == 1
+
+    kiosk.restart()
+    entry = kiosk.outbox.get(reference)
+    assert entry is not None and entry.status == "pending" and entry.has_payload
+    assert kiosk.outbox.deliver_due() == 0  # the dead sender's claim still holds
+    clock.advance(LEASE)
+    assert kiosk.outbox.deliver_due() == 1
+    assert demo.requests_with_key("key-5") == 2
+    assert len(demo.received("/feedback")) == 1  # the back office deduplicated it
+    entry = kiosk.outbox.get(reference)
+    assert entry is not None and entry.status == "delivered" and not entry.has_payload
+
+
+@pytest.mark.parametrize("how", ["refuse", "503"])
+def test_backoff_schedule_grows(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock, how: str
+) -> None:
+    demo.set_down(True, how=how)  # type: ignore[arg-type]
+    reference = kiosk.outbox.submit_sync("feedback", "/feedback", FEEDBACK, "key-6").reference
+    delays = []
+    for attempt in range(1, 6):
+        entry = kiosk.outbox.get(reference)
+        assert entry is not None and entry.attempts == attempt and entry.status == "pending"
+        delays.append(entry.next_attempt_at - clock.now())
+        clock.set(entry.next_attempt_at)
+        assert kiosk.outbox.deliver_due() == 0
+    assert delays == [10, 20, 40, 80, 160]
+    demo.set_down(False)
+    clock.advance(320)
+    assert kiosk.outbox.deliver_due() == 1
+
+
+def test_jitter_spreads_retries() -> None:
+    outbox_values = [0.0, 0.999]
+    with Database(Path(":memory:")) as db:
+        spread = [
+            SqliteOutbox(db, {}, rand=lambda v=v: v, base_delay=100, jitter=0.25).backoff(3)
+            for v in outbox_values
+        ]
+    assert spread[0] == pytest.approx(300) and spread[1] == pytest.approx(500, rel=0.01)
+
+
+async def test_rejected_submission_is_dead_with_its_reason(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock
+) -> None:
+    with pytest.raises(BackendError) as caught:
+        await kiosk.outbox.submit("feedback", "/feedback", {"text": ""}, "key-7")
+    assert caught.value.key == "backend.rejected"
+    (entry,) = kiosk.outbox.entries(status="dead")
+    assert entry.last_error is not None
+    assert "HTTP 422" in entry.last_error and "missing_text" in entry.last_error
+    clock.advance(10_000)
+    assert kiosk.outbox.deliver_due() == 0
+    assert demo.requests_with_key("key-7") == 1
+
+
+async def test_unknown_backend_stores_nothing(kiosk: Kiosk) -> None:
+    with pytest.raises(BackendError) as caught:
+        await kiosk.outbox.submit("tax", "/returns", {"x": 1}, "key-8")
+    assert caught.value.key == "backend.unknown"
+    assert kiosk.outbox.entries() == []
+
+
+def test_queued_submission_survives_reopening(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock
+) -> None:
+    demo.set_down(True)
+    reference = kiosk.outbox.submit_sync("feedback", "/feedback", FEEDBACK, "key-9").reference
+    kiosk.restart()
+    (entry,) = kiosk.outbox.entries()
+    assert (entry.reference, entry.status, entry.has_payload) == (reference, "pending", True)
+    demo.set_down(False)
+    clock.advance(10)
+    assert kiosk.outbox.deliver_due() == 1
+    assert [r.body for r in demo.received("/feedback")] == [FEEDBACK]
+
+
+def test_worker_delivers_in_the_background(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock
+) -> None:
+    demo.fail_next(1)
+    reference = kiosk.outbox.submit_sync("feedback", "/feedback", FEEDBACK, "key-10").reference
+    with OutboxWorker(kiosk.outbox, clock=clock) as worker:
+        assert worker.run_pass()
+        entry = kiosk.outbox.get(reference)
+        assert entry is not None and entry.status == "pending"  # not yet due
+        clock.advance(10)
+        assert worker.run_pass()
+    entry = kiosk.outbox.get(reference)
+    assert entry is not None and entry.status == "delivered"
+    assert len(demo.received("/feedback")) == 1

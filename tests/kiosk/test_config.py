@@ -1,0 +1,240 @@
+"""Configuration: the example loads, bad values give one line naming file and key."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk import config as config_module
+from kiosk.config import REPO_FLOWS_DIR, ConfigError, load_config
+from peripherals.registry import DriverSpec
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "kiosk.example.toml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def error_of(path: Path | None, environ: dict[str, str] | None = None) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ or {})
+    message = str(caught.value)
+    assert "\n" not in message, message
+    assert "Traceback" not in message
+    return message
+
+
+def test_example_file_loads_with_every_section() -> None:
+    config = load_config(EXAMPLE, {})
+    assert config.terminal.id == "gx-0001"
+    assert config.terminal.name.zh_CN.endswith("自助服务终端")
+    assert config.terminal.mode == "government"
+    assert config.devices["printer"].driver == "simulated"
+    assert config.device_configs()["printer"].kind == "printer"
+    assert config.backends["social_insurance"].base_url == "https://si.example.gov.cn/api"
+    assert config.backends["social_insurance"].headers == {"X-Terminal-Id": "gx-0001"}
+    assert config.timeouts.warning_lead >= 20
+    assert config.accessibility.volume == 70
+    assert config.data_dir == EXAMPLE.parent / "data"
+    assert config.flows_dir == REPO_FLOWS_DIR
+
+
+def test_no_file_runs_simulated_with_data_in_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config(None, {})
+    assert config.simulate
+    assert config.data_dir == tmp_path / "data"
+    assert config.database_path == tmp_path / "data" / "kiosk.sqlite3"
+    assert {"id_card", "printer"} <= set(config.devices)
+    assert {d.driver for d in config.device_configs().values()} == {"simulated"}
+    locker = load_config(None, {"KIOSK__TERMINAL__MODE": "locker"})
+    assert "lock_board" in locker.devices and "id_card" not in locker.devices
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            '[timeouts]\nhttp = "abc"\n',
+            'kiosk.toml: timeouts.http: expected a number, got "abc"',
+        ),
+        (
+            '[accessibility]\nvolume = "loud"\n',
+            'kiosk.toml: accessibility.volume: expected an integer, got "loud"',
+        ),
+        (
+            "[accessibility]\nvolume = 120\n",
+            "kiosk.toml: accessibility.volume: must be at most 100",
+        ),
+        (
+            '[accessibility]\nelder_mode = "maybe"\n',
+            "kiosk.toml: accessibility.elder_mode: expected true or false",
+        ),
+        ('[terminal]\nmode = "bank"\n', "kiosk.toml: terminal.mode: expected 'government' or"),
+        ("[terminal]\nid = 42\n", "kiosk.toml: terminal.id: expected a string, got 42"),
+        (
+            "[timeouts]\nwarning_lead = 10\n",
+            "kiosk.toml: timeouts.warning_lead: must be at least 20",
+        ),
+        (
+            "[timeouts]\nsession_inactivity = 25\n",
+            "kiosk.toml: timeouts: warning_lead (30 s) must be shorter than session_inactivity",
+        ),
+        (
+            "[timouts]\nhttp = 5\n",
+            "kiosk.toml: timouts: unknown key (did you mean timeouts?)",
+        ),
+        (
+            '[backends.si]\nbase_url = "ftp://x"\n',
+            "kiosk.toml: backends.si.base_url: expected an http:// or https:// URL",
+        ),
+        (
+            "[backends.si]\ntimeout = 5\n",
+            "kiosk.toml: backends.si.base_url: required key is missing",
+        ),
+        ("terminal = 3\n", "kiosk.toml: terminal: expected a table"),
+        (
+            '[devices.toaster]\ndriver = "simulated"\n',
+            "kiosk.toml: devices.toaster: unknown device kind 'toaster'",
+        ),
+    ],
+)
+def test_bad_value_names_file_key_and_problem(tmp_path: Path, toml: str, expected: str) -> None:
+    message = error_of(write(tmp_path, toml))
+    assert message.startswith(str(tmp_path)), message
+    assert message.removeprefix(str(tmp_path) + "/").startswith(expected), message
+
+
+def test_secret_values_are_not_echoed(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, '[backends.si]\nbase_url = "https://x"\ntoken = 123456\n'))
+    assert "backends.si.token: expected a string" in message
+    assert "123456" not in message
+
+
+def test_toml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, '[terminal]\nid = "a"\nmode = \n'))
+    assert message.startswith(f"{tmp_path}/kiosk.toml: line 3, column 8: invalid TOML"), message
+
+
+def test_missing_file_is_one_line(tmp_path: Path) -> None:
+    assert error_of(tmp_path / "nope.toml") == f"{tmp_path}/nope.toml: no such file"
+
+
+def test_environment_overrides_single_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [terminal]
+        id = "from-file"
+        [backends.social_insurance]
+        base_url = "https://file.example"
+        timeout = 9
+        """,
+    )
+    config = load_config(
+        path,
+        {
+            "KIOSK__TERMINAL__ID": "abc",
+            "KIOSK__BACKENDS__SOCIAL_INSURANCE__BASE_URL": "https://env.example/api",
+            "KIOSK__TIMEOUTS__HTTP": "4.5",
+            "KIOSK_HOME": "/not/an/override",
+        },
+    )
+    assert config.terminal.id == "abc"
+    assert config.backends["social_insurance"].base_url == "https://env.example/api"
+    assert config.backends["social_insurance"].timeout == 9
+    assert config.timeouts.http == 4.5
+
+
+def test_backend_timeout_defaults_to_the_http_timeout(tmp_path: Path) -> None:
+    path = write(tmp_path, '[timeouts]\nhttp = 7\n[backends.si]\nbase_url = "https://x"\n')
+    assert load_config(path, {}).backends["si"].timeout == 7
+
+
+def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, ""), {"KIOSK__TIMEOUTS__HTTP": "soon"})
+    assert (
+        message == 'environment KIOSK__TIMEOUTS__HTTP: timeouts.http: expected a number, got "soon"'
+    )
+
+
+class FakeNetworkPrinter:
+    """Stands in for a printer driver: options come from its constructor's signature."""
+
+    def __init__(
+        self, host: str, port: int = 9100, *, name: str | None = None, dispatcher: Any = None
+    ) -> None:
+        self.host, self.port = host, port
+
+
+@pytest.fixture
+def fake_printer_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = {
+        "escpos-network": DriverSpec("tests", "FakeNetworkPrinter"),
+        "simulated": DriverSpec("tests", "FakeNetworkPrinter"),
+    }
+
+    def drivers(kind: str) -> dict[str, DriverSpec]:
+        return table if kind == "printer" else {}
+
+    def driver_class(kind: str, name: str) -> type:
+        return FakeNetworkPrinter
+
+    monkeypatch.setattr(config_module.registry, "drivers", drivers)
+    monkeypatch.setattr(config_module.registry, "driver_class", driver_class)
+
+
+@pytest.mark.usefixtures("fake_printer_driver")
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            'driver = "escpos-network"\nhost = "10.0.0.5"\nport = "abc"\n',
+            'kiosk.toml: devices.printer.port: expected an integer, got "abc"',
+        ),
+        (
+            'driver = "escpos-network"\n',
+            "kiosk.toml: devices.printer.host: required key is missing",
+        ),
+        (
+            'driver = "escpos-network"\nhost = "h"\ncolour = "red"\n',
+            "kiosk.toml: devices.printer.colour: unknown key",
+        ),
+        (
+            'driver = "escpos-usb"\n',
+            "kiosk.toml: devices.printer.driver: unknown printer driver 'escpos-usb' "
+            "(known: escpos-network, simulated)",
+        ),
+    ],
+)
+def test_device_options_are_checked_against_the_driver(
+    tmp_path: Path, table: str, expected: str
+) -> None:
+    message = error_of(write(tmp_path, "[devices.printer]\n" + table))
+    assert message.removeprefix(str(tmp_path) + "/") == expected
+
+
+@pytest.mark.usefixtures("fake_printer_driver")
+def test_device_options_from_file_and_environment(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [devices.front_printer]
+        kind = "printer"
+        driver = "escpos-network"
+        host = "10.0.0.5"
+        """,
+    )
+    config = load_config(path, {"KIOSK__DEVICES__FRONT_PRINTER__PORT": "9101"})
+    device = config.device_configs()["front_printer"]
+    assert device.kind == "printer"
+    assert device.driver == "escpos-network"
+    assert device.options == {"host": "10.0.0.5", "port": 9101}
