@@ -1,0 +1,341 @@
+"""Render a `Receipt` once to ESC/POS bytes with python-escpos.
+
+Text python-escpos sends faithfully (ASCII, or text it sends whole as GB18030) goes out as text;
+anything else (rare characters, strings of only CJK punctuation, Hangul) is drawn with the kiosk's
+CJK font and sent as a raster image, because escpos would print `?` for it or a Chinese-market
+printer's font would lack the glyph.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Literal
+
+import qrcode
+from escpos.capabilities import Profile, get_profile_class
+from escpos.constants import HW_INIT, QR_ECLEVEL_M
+from escpos.exceptions import Error as EscposError
+from escpos.printer import Dummy
+from PIL import Image, ImageDraw, ImageFont
+
+from peripherals.errors import DeviceUnavailable
+from peripherals.printer.receipt import Align, Barcode, Line, Qr, Receipt, Row
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+"""The checkout this package lives in; the default root for `assets/fonts`."""
+
+SYSTEM_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+"""Debian's `fonts-wqy-microhei`: Chinese, Latin and Hangul from its first face."""
+
+DEFAULT_PAPER_WIDTH = 576
+"""Printable dots of an 80 mm printer at 203 dpi, used when the profile does not say."""
+
+_HAN = re.compile(r"[\u4e00-\u9fa5]")
+# Mirrors escpos.magicencode.MagicEncode.write: any such character makes escpos send the whole
+# string as GB18030; otherwise it looks for a single-byte code page and writes `?` on failure.
+
+CHAR_DOTS = 12
+"""Width of one half-width character of font A (12x24); a CJK character takes two."""
+
+LINE_DOTS = 24
+"""Height of one text line in font A, and the pixel size of image-rendered text at size 1."""
+
+
+def find_font(root: Path | None = None, font: str | Path | None = None) -> Path:
+    """The CJK font for text drawn as images: `font`, else `root/assets/fonts/*`, else wqy."""
+    if font:
+        path = Path(font)
+        if not path.is_absolute() and root is not None:
+            path = root / path
+        if path.is_file():
+            return path
+        raise DeviceUnavailable(f"printer font {path} does not exist", code="printer.no_font")
+    fonts_dir = (root or REPO_ROOT) / "assets" / "fonts"
+    candidates: list[Path] = []
+    if fonts_dir.is_dir():
+        candidates = sorted(
+            p for p in fonts_dir.iterdir() if p.suffix.lower() in (".otf", ".ttf", ".ttc")
+        )
+    candidates.append(SYSTEM_FONT)
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise DeviceUnavailable(
+        f"no CJK font for the printer: put one in {fonts_dir} or apt-get install "
+        "fonts-wqy-microhei",
+        code="printer.no_font",
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def load_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    """A FreeType font at a pixel size (cached: loading a 5 MB collection takes milliseconds)."""
+    return ImageFont.truetype(str(path), size, index=0)
+
+
+def prints_natively(text: str, *, four_byte: bool = False) -> bool:
+    """Whether python-escpos sends `text` so a Chinese-market printer prints it as written.
+
+    ASCII always is. Text with a common Han character is sent whole as GB18030; it prints if
+    every character is in the two-byte (GBK) part that printer fonts carry, or `four_byte` says
+    the printer's font has the four-byte part too. Anything else escpos maps to a single-byte
+    code page, which turns CJK punctuation and Hangul into `?` and which a printer in Chinese
+    mode would misread as double-byte codes anyway.
+    """
+    if text.isascii():
+        return True
+    if not _HAN.search(text):
+        return False
+    try:
+        encoded = text.encode("gb18030")
+    except UnicodeEncodeError:  # lone surrogates
+        return False
+    if encoded.decode("gb18030") != text:
+        return False
+    # Two bytes per non-ASCII character means no four-byte sequence (counted, not looped).
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return four_byte or len(encoded) == len(text) + non_ascii
+
+
+def display_width(text: str) -> int:
+    """Width in half-width character cells (CJK and full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+class _Recorder(Dummy):  # type: ignore[misc]
+    """A `Dummy` whose output can be rolled back when a text comes out unlike it should."""
+
+    def __init__(self, profile: Any) -> None:
+        super().__init__(profile=profile)
+        self.buffer = bytearray()
+
+    def _raw(self, msg: bytes) -> None:
+        self.buffer += msg
+
+
+class ReceiptRenderer:
+    """Turns receipts into ESC/POS bytes for one printer model (profile, paper width, options).
+
+    `qr="native"` sends `GS ( k` (the printer draws the code); `qr="image"` sends a raster with a
+    four-module quiet zone (escpos' own image QR has one module, too little for some readers).
+    `cut` is `"full"` or `"partial"`; the profile decides whether the model cuts at all.
+    """
+
+    def __init__(
+        self,
+        *,
+        profile: str = "default",
+        paper_width: int | None = None,
+        qr: Literal["native", "image"] = "native",
+        cut: Literal["full", "partial"] = "full",
+        font: str | Path | None = None,
+        root: Path | None = None,
+        four_byte: bool = False,
+    ) -> None:
+        if qr not in ("native", "image"):
+            raise ValueError(f"qr must be 'native' or 'image', not {qr!r}")
+        if cut not in ("full", "partial"):
+            raise ValueError(f"cut must be 'full' or 'partial', not {cut!r}")
+        try:
+            base = get_profile_class(profile)
+        except KeyError:
+            raise ValueError(f"unknown python-escpos printer profile {profile!r}") from None
+        # The profile's data is a class attribute shared by every printer: copy before editing.
+        data: dict[str, Any] = copy.deepcopy(base.profile_data)
+        media = data.setdefault("media", {})
+        width = media.setdefault("width", {})
+        if paper_width is None:
+            pixels = width.get("pixels")
+            paper_width = pixels if isinstance(pixels, int) else DEFAULT_PAPER_WIDTH
+        if paper_width < 96:
+            raise ValueError(f"paper width {paper_width} dots is too narrow for a receipt")
+        # Setting width and dpi keeps escpos from print()ing warnings about them to stdout.
+        width["pixels"] = paper_width
+        if not isinstance(media.get("dpi"), int):
+            media["dpi"] = 203
+        # escpos passes only `Profile` instances through; its constructor shadows `features`.
+        self._profile = Profile(features=data.get("features", {}))
+        self._profile.profile_data = data
+        self.paper_width = paper_width
+        self.columns = paper_width // CHAR_DOTS
+        features = data.get("features", {})
+        self.can_cut = bool(features.get("paperFullCut") or features.get("paperPartCut"))
+        self.native_qr = qr == "native" and bool(features.get("qrCode"))
+        self._hw_barcode = bool(features.get("barcodeB"))
+        self._cut_mode = "FULL" if cut == "full" else "PART"
+        self._font_option = font
+        self._root = root
+        self._four_byte = four_byte
+        self._font_path: Path | None = None
+
+    def font_path(self) -> Path:
+        """The CJK font used for image text (resolved on first need)."""
+        if self._font_path is None:
+            self._font_path = find_font(self._root, self._font_option)
+        return self._font_path
+
+    def render(self, receipt: Receipt) -> bytes:
+        """The whole receipt as ESC/POS bytes, starting with `ESC @` and ending with the cut."""
+        p = _Recorder(self._profile)
+        p._raw(HW_INIT)
+        if receipt.title:
+            self._line(p, Line(receipt.title, align="center", bold=True, size=2))
+        for line in receipt.lines:
+            self._line(p, line)
+        if receipt.rows:
+            self._rule(p)
+            for row in receipt.rows:
+                self._row(p, row)
+            self._rule(p)
+        if receipt.qr is not None:
+            self._qr(p, receipt.qr)
+        if receipt.barcode is not None:
+            self._barcode(p, receipt.barcode)
+        for line in receipt.footer:
+            self._line(p, line)
+        p.set(align="left", bold=False, custom_size=True, width=1, height=1)
+        if receipt.cut and self.can_cut:
+            p.cut(mode=self._cut_mode)
+        else:
+            p.print_and_feed(6)
+        return bytes(p.buffer)
+
+    # -- text ---------------------------------------------------------------------------------
+
+    def _try_text(self, p: _Recorder, text: str) -> bool:
+        """Write `text` + LF natively if escpos sends exactly what the printer should print."""
+        if not prints_natively(text, four_byte=self._four_byte):
+            return False
+        mark, encoding = len(p.buffer), p.magic.encoding
+        p.text(text + "\n")
+        sent = bytes(p.buffer[mark:])
+        # Check against what escpos really produced (a code-page switch may precede ASCII).
+        body = re.sub(rb"^\x1bt[\x00-\xff]", b"", sent) if text.isascii() else sent
+        if body == (text + "\n").encode("gb18030"):
+            return True
+        log.debug("escpos mangled a text of %d characters; printing it as an image", len(text))
+        del p.buffer[mark:]
+        p.magic.encoding = encoding
+        return False
+
+    def _line(self, p: _Recorder, line: Line) -> None:
+        p.set(align=line.align, bold=line.bold, custom_size=True, width=line.size, height=line.size)
+        if not self._try_text(p, line.text):
+            p.set(align="left")
+            self._image(p, self.text_image(line.text, line.align, line.bold, line.size))
+
+    def _rule(self, p: _Recorder) -> None:
+        p.set(align="left", bold=False, custom_size=True, width=1, height=1)
+        p.text("-" * self.columns + "\n")
+
+    def _row(self, p: _Recorder, row: Row) -> None:
+        p.set(align="left", bold=False, custom_size=True, width=1, height=1)
+        gap = self.columns - display_width(row.key) - display_width(row.value)
+        if gap >= 1:
+            texts = [row.key + " " * gap + row.value]
+        else:  # too long for one line: key, then the value flush right below it
+            pad = max(0, self.columns - display_width(row.value))
+            texts = [row.key, " " * pad + row.value]
+        if all(prints_natively(t, four_byte=self._four_byte) for t in texts):
+            for text in texts:
+                if not self._try_text(p, text):
+                    self._image(p, self.text_image(text, "left", False, 1))
+            return
+        self._image(p, self.row_image(row))
+
+    # -- images -------------------------------------------------------------------------------
+
+    def _image(self, p: _Recorder, image: Image.Image, center: bool = False) -> None:
+        p.image(image, impl="bitImageRaster", center=center)
+
+    def _wrap(self, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+        lines, current = [], ""
+        for ch in text:
+            if current and font.getlength(current + ch) > width:
+                lines.append(current)
+                current = ""
+            current += ch
+        return [*lines, current]
+
+    def text_image(self, text: str, align: Align, bold: bool, size: int) -> Image.Image:
+        """Text drawn with the CJK font across the paper width, wrapped, as a 1-bit image."""
+        px = LINE_DOTS * size
+        font = load_font(self.font_path(), px)
+        lines = self._wrap(text, font, self.paper_width)
+        line_height = px + px // 4
+        image = Image.new("L", (self.paper_width, line_height * len(lines)), 255)
+        draw = ImageDraw.Draw(image)
+        for i, part in enumerate(lines):
+            length = font.getlength(part)
+            x = {"left": 0.0, "center": (self.paper_width - length) / 2}.get(
+                align, self.paper_width - length
+            )
+            draw.text((x, i * line_height), part, font=font, fill=0, stroke_width=int(bold))
+        return _binarize(image)
+
+    def row_image(self, row: Row) -> Image.Image:
+        """A key-value row drawn with the CJK font: key left, value right (below if too long)."""
+        font = load_font(self.font_path(), LINE_DOTS)
+        line_height = LINE_DOTS + LINE_DOTS // 4
+        key_len, value_len = font.getlength(row.key), font.getlength(row.value)
+        two_lines = key_len + value_len + CHAR_DOTS > self.paper_width
+        image = Image.new("L", (self.paper_width, line_height * (2 if two_lines else 1)), 255)
+        draw = ImageDraw.Draw(image)
+        draw.text((0, 0), row.key, font=font, fill=0)
+        y = line_height if two_lines else 0
+        draw.text((max(0.0, self.paper_width - value_len), y), row.value, font=font, fill=0)
+        return _binarize(image)
+
+    def qr_image(self, qr: Qr) -> Image.Image:
+        """The QR code as an image with a four-module quiet zone, no wider than the paper."""
+        code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code.add_data(qr.data)
+        code.make(fit=True)
+        modules = code.modules_count + 2 * code.border
+        code.box_size = max(1, min(qr.size, self.paper_width // modules))
+        image: Image.Image = code.make_image().get_image()
+        return image.convert("1")
+
+    # -- codes --------------------------------------------------------------------------------
+
+    def _qr(self, p: _Recorder, qr: Qr) -> None:
+        p.set(align="center", bold=False, custom_size=True, width=1, height=1)
+        if self.native_qr:
+            p.qr(qr.data, ec=QR_ECLEVEL_M, size=qr.size, native=True)
+            p.text("\n")
+        else:
+            self._image(p, self.qr_image(qr), center=True)
+        if qr.description:
+            self._line(p, Line(qr.description, align="center"))
+
+    def _barcode(self, p: _Recorder, barcode: Barcode) -> None:
+        data = barcode.data
+        if barcode.kind == "CODE128" and not data.startswith("{"):
+            data = "{B" + data  # escpos wants the code set selector for CODE128
+        try:
+            if self._hw_barcode:
+                # The public `barcode()` print()s its renderer choice to stdout; this is the
+                # same hardware path without that.
+                p._hw_barcode(data, barcode.kind, height=80, width=2, align_ct=True)
+            else:
+                p._sw_barcode(
+                    barcode.kind.lower().replace("-", ""),
+                    barcode.data,
+                    impl="bitImageRaster",
+                    center=True,
+                )
+        except EscposError as exc:
+            raise ValueError(f"barcode {barcode.kind} cannot encode that data: {exc}") from exc
+        p.text("\n")
+
+
+def _binarize(image: Image.Image) -> Image.Image:
+    # Threshold rather than dither: dithered anti-aliasing prints as speckles around glyphs.
+    return image.point(lambda v: 255 if v >= 160 else 0).convert("1", dither=Image.Dither.NONE)

@@ -1,0 +1,39 @@
+"""`kiosk devices test lock_board --param lock=B:L`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from peripherals import registry
+from peripherals.errors import PeripheralError
+from peripherals.lock_board.base import LockBoard
+from peripherals.lock_board.check import PERSONAL_FIELDS, BadCheckParam, run_check
+
+
+@pytest.fixture
+def device() -> Iterator[LockBoard]:
+    made = registry.create("lock_board", "simulated", {"family": "wkly"})
+    assert isinstance(made, LockBoard)
+    with made:
+        yield made
+
+
+def test_check_opens_the_named_lock(device: LockBoard) -> None:
+    assert run_check(device, {"lock": "2:5"}) == {"board": 2, "lock": 5, "state": "open"}
+    assert PERSONAL_FIELDS == frozenset()
+
+
+@pytest.mark.parametrize("params", [{}, {"lock": ""}, {"lock": "3"}, {"lock": "a:b"}])
+def test_missing_or_malformed_lock_is_a_clear_error(
+    device: LockBoard, params: dict[str, str]
+) -> None:
+    with pytest.raises(BadCheckParam, match="BOARD:LOCK"):
+        run_check(device, params)
+
+
+def test_lock_outside_the_configuration_is_a_peripheral_error(device: LockBoard) -> None:
+    with pytest.raises(PeripheralError) as caught:
+        run_check(device, {"lock": "7:1"})
+    assert caught.value.code == "lock.unknown_board"
