@@ -160,7 +160,15 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
 def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
     """Evaluate an expression (a condition such as `choose == 'personal'`)."""
     expression = _expression(source)
-    return _run("expression", lambda: expression(**dict(variables)))
+
+    def run() -> Any:
+        value = expression(**dict(variables))
+        if isinstance(value, jinja2.Undefined):
+            # StrictUndefined fails only when used; make a missing name fail here, cleanly.
+            value._fail_with_undefined_error()
+        return value
+
+    return _run("expression", run)
 
 
 def render_value(value: Any, variables: Mapping[str, Any]) -> Any:

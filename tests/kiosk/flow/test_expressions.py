@@ -63,3 +63,10 @@ def test_syntax_errors_are_reported_not_raised() -> None:
 
 def test_referenced_names_lists_top_level_variables() -> None:
     assert referenced_names("{{ cert.pages }} {{ who | mask_name }}") == {"cert", "who"}
+
+
+def test_an_undefined_name_in_a_condition_is_an_expression_error() -> None:
+    with pytest.raises(ExpressionError, match="undefined"):
+        evaluate("nobody_set_this", VARS)
+    with pytest.raises(ExpressionError):
+        bool(evaluate("cert.missing or nobody", VARS))
