@@ -1,0 +1,283 @@
+"""The headless flow engine: runs a flow's steps against a renderer, UI-agnostic and async.
+
+The engine never draws. Each step's executor (`kiosk.flow.steps`) builds a `Prompt` and
+interprets the answer; the engine moves between steps (`when`, `next`, `$end`, `$cancel`),
+keeps the back history, applies timeouts on the injected clock, routes failures to `on_error`,
+journals every step without raw values, and ends (wipes) the session when the run ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.flow.expressions import ExpressionError
+from kiosk.flow.outcome import Outcome, Status
+from kiosk.flow.prompt import Event, Prompt, PromptKind, Renderer
+from kiosk.flow.schema import Flow, StepBase
+from kiosk.flow.services import (
+    BackendError,
+    Backends,
+    Clock,
+    DeviceError,
+    Devices,
+    FlowLibrary,
+    Journal,
+    Outbox,
+)
+from kiosk.flow.session import Scope, Session
+from kiosk.flow.steps import executor
+from kiosk.flow.steps.context import (
+    Finish,
+    Next,
+    Services,
+    StepContext,
+    StepFailed,
+    SubflowEnd,
+    error_text,
+    holds,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a waiting step waits when neither the step nor its flow says."""
+MAX_DEPTH = 5
+"""How deeply `call` steps may nest."""
+MAX_UNATTENDED_STEPS = 200
+"""Steps run without the resident answering anything before the flow is deemed looping."""
+
+
+@dataclass
+class _End:
+    """How one flow frame ended (`back`: the resident went back past its first step)."""
+
+    status: str
+    step: str
+    result: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+class Engine:
+    """Runs flows from a library with the kiosk's services."""
+
+    def __init__(
+        self,
+        library: FlowLibrary,
+        *,
+        backends: Backends,
+        outbox: Outbox,
+        journal: Journal,
+        devices: Devices,
+        clock: Clock,
+        default_timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.library = library
+        self.services = Services(library, backends, outbox, journal, devices, clock)
+        self.default_timeout = default_timeout
+
+    async def run(self, flow_id: str, session: Session, renderer: Renderer) -> Outcome:
+        """Run a flow to its end, then end the session (wiping its data) and return how."""
+        flow = self._flow(flow_id)
+        journal = self.services.journal
+        journal.record(session.id, flow.id, "", "started", {"language": session.language})
+        session.touch()
+        outcome: Outcome | None = None
+        try:
+            end = await self._run_frame(flow, session, session.scope, renderer, 0, False)
+            status: Status = "cancelled" if end.status == "back" else _status(end.status)
+            outcome = Outcome(status, end.step, dict(end.result), end.error, flow.id)
+            if status == "failed" and end.error is not None:
+                await renderer.show(_error_prompt(flow, end.step, end.error, session.language))
+        finally:
+            status_text = outcome.status if outcome else "aborted"
+            journal.record(
+                session.id,
+                flow.id,
+                outcome.step if outcome else "",
+                "ended",
+                {"status": status_text},
+            )
+            session.end(outcome)
+        return outcome
+
+    async def run_subflow(self, ctx: StepContext, flow_id: str, scope: Scope) -> SubflowEnd:
+        """Run a `call` step's flow in its own scope with the caller's session and renderer."""
+        if ctx.depth + 1 > MAX_DEPTH:
+            raise StepFailed("flow.call_too_deep", flow_id)
+        try:
+            flow = self._flow(flow_id)
+        except KeyError as exc:
+            raise StepFailed("flow.not_found", flow_id) from exc
+        end = await self._run_frame(
+            flow, ctx.session, scope, ctx.renderer, ctx.depth + 1, ctx.can_go_back
+        )
+        return SubflowEnd(end.status, end.result, end.error)
+
+    def _flow(self, flow_id: str) -> Flow:
+        flow = self.library.flow(flow_id)
+        if not isinstance(flow, Flow):
+            raise KeyError(flow_id)
+        return flow
+
+    def _timeout(self, flow: Flow, step: StepBase) -> float:
+        return step.timeout or flow.defaults.timeout or self.default_timeout
+
+    async def _run_frame(
+        self,
+        flow: Flow,
+        session: Session,
+        scope: Scope,
+        renderer: Renderer,
+        depth: int,
+        parent_can_go_back: bool,
+    ) -> _End:
+        """Run one flow's steps in `scope` until it ends."""
+        index = {step.id: i for i, step in enumerate(flow.steps)}
+        position = 0
+        history: list[int] = []
+        unattended = 0
+        journal = self.services.journal
+
+        def record(step: StepBase, event: str, detail: dict[str, Any] | None = None) -> None:
+            journal.record(session.id, flow.id, step.id, event, detail)
+
+        def goto(target: str, step: StepBase) -> _End | int:
+            if target == "$end":
+                return _End("finished", step.id)
+            if target == "$cancel":
+                return _End("cancelled", step.id)
+            if target not in index:
+                return _End("failed", step.id, error="flow.unknown_step")
+            return index[target]
+
+        while True:
+            if position >= len(flow.steps):
+                return _End("finished", flow.steps[-1].id)
+            step = flow.steps[position]
+            unattended += 1
+            if unattended > MAX_UNATTENDED_STEPS:
+                record(step, "error:flow.loop")
+                return _End("failed", step.id, error="flow.loop")
+            ctx = StepContext(
+                flow=flow,
+                step=step,
+                session=session,
+                scope=scope,
+                renderer=renderer,
+                services=self.services,
+                timeout=self._timeout(flow, step),
+                can_go_back=bool(history) or parent_can_go_back,
+                subflows=self,
+                depth=depth,
+            )
+            target: str | None = None
+            try:
+                if step.when is not None and not holds(step.when, scope.namespace()):
+                    record(step, "skipped")
+                    position += 1
+                    continue
+                record(step, "entered")
+                result = await executor(_kind(step))(ctx, step)
+                if isinstance(result, Next):
+                    target = result.target
+                    if target is None:
+                        target = self._transition(step, scope)
+            except (StepFailed, ExpressionError, BackendError, DeviceError) as exc:
+                key = _error_key(exc)
+                record(step, f"error:{key}")
+                log.info("step %s/%s failed: %s", flow.id, step.id, key)
+                if step.on_error is None:
+                    return _End("failed", step.id, error=key)
+                jump = goto(step.on_error, step)
+                if isinstance(jump, _End):
+                    return jump
+                position = jump
+                continue
+
+            if result is Event.CANCEL:
+                record(step, "cancelled")
+                return _End("cancelled", step.id)
+            if result is Event.TIMEOUT:
+                record(step, "timeout")
+                if step.on_timeout is None:
+                    return _End("timeout", step.id)
+                jump = goto(step.on_timeout, step)
+                if isinstance(jump, _End):
+                    return jump
+                position = jump
+                continue
+            if result is Event.BACK:
+                record(step, "back")
+                unattended = 0
+                if history:
+                    position = history.pop()
+                elif depth > 0 and parent_can_go_back:
+                    return _End("back", step.id)
+                continue
+            if isinstance(result, Finish):
+                status = "finished" if result.status == "success" else "failed"
+                return _End(status, step.id, result.result)
+
+            if step.WAITS:
+                record(step, "answered")
+                unattended = 0
+                history.append(position)
+            if step.IRREVERSIBLE:
+                # Nothing before a submission can be changed any more.
+                history.clear()
+                parent_can_go_back = False
+            if target is None:
+                position += 1
+                continue
+            jump = goto(target, step)
+            if isinstance(jump, _End):
+                return jump
+            position = jump
+
+    def _transition(self, step: StepBase, scope: Scope) -> str | None:
+        """The step's `next`: a target, the first transition whose `when` holds, or None."""
+        if step.next is None or isinstance(step.next, str):
+            return step.next
+        variables = scope.namespace()
+        for transition in step.next:
+            if transition.when is None or holds(transition.when, variables):
+                return transition.to
+        return None
+
+
+def _kind(step: StepBase) -> str:
+    kind: str = getattr(step, "kind")  # noqa: B009 - every concrete step model has a `kind`
+    return kind
+
+
+def _status(status: str) -> Status:
+    statuses: dict[str, Status] = {"finished": "finished", "cancelled": "cancelled"}
+    statuses["timeout"] = "timeout"
+    return statuses.get(status, "failed")
+
+
+def _error_key(exc: Exception) -> str:
+    if isinstance(exc, StepFailed | BackendError | DeviceError):
+        return exc.key
+    return "flow.expression"
+
+
+def _error_prompt(flow: Flow, step: str, key: str, lang: str) -> Prompt:
+    message = error_text(key, lang)
+    return Prompt(
+        flow=flow.id,
+        step=step,
+        kind=PromptKind.ERROR,
+        text=message,
+        say=message,
+        title=flow.title.get(lang),
+        waits=False,
+        error=key,
+        error_text=message,
+        language=lang,
+    )
+
+
+__all__ = ["Engine", "Outcome"]

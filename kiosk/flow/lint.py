@@ -1,0 +1,470 @@
+"""Static checks of loaded flows: what the schema cannot see but a resident would notice.
+
+Path properties ("a consent before every personal read", "a confirm before every submission")
+are computed on the step graph as must-analyses (a fact holds at a step only if it holds on every
+path from the start), and across flows: a sub-flow starts with what holds at every call site and
+a call passes on what holds at every successful finish of the sub-flow. Variable checks are
+deliberately lenient (a name counts as set if any step that can come before sets it) so that a
+finding is always worth reading.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from kiosk.flow import schema
+from kiosk.flow.graph import FALL_OFF, Edge, step_edges
+from kiosk.flow.loader import (
+    FlowSet,
+    LoadedFlow,
+    SourceLocation,
+    TemplateRef,
+    paused_gc,
+    template_info,
+)
+from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, StepBase, Text
+
+log = logging.getLogger(__name__)
+
+Severity = Literal["error", "warning"]
+
+CODES: Mapping[str, str] = {
+    "unreachable": "a step no path from the start reaches",
+    "dead-end": "a step after which the flow can never finish",
+    "missing-translation": "a text without every language",
+    "nothing-speakable": "a step that shows or asks something with nothing to show or say",
+    "consent-missing": "personal data read without a consent on every path before",
+    "confirm-missing": "a submission without a confirm on every path before",
+    "no-timeout": "a waiting step without a timeout",
+    "undefined-variable": "a template reads a name no earlier step sets",
+    "undeclared-device": "a device used but not declared in `needs`",
+    "unknown-step": "a transition to a step that does not exist",
+    "unknown-flow": "a call to a flow that does not exist",
+}
+"""Lint codes and what they mean (load errors keep their own codes, e.g. `schema`)."""
+
+_WARNINGS = frozenset({"unreachable"})
+# Names templates may use without any step setting them (Jinja globals and loop helpers).
+_BUILTINS = frozenset({"range", "loop", "true", "false", "none", "True", "False", "None"})
+_CONSENT = "consent"
+_CONFIRM = "confirm"
+_ALL_FACTS: frozenset[str] = frozenset({_CONSENT, _CONFIRM})
+_SAVES = frozenset(
+    {
+        schema.ChooseStep,
+        schema.InputStep,
+        schema.HttpStep,
+        schema.SubmitStep,
+        schema.CallStep,
+        schema.ReadIdCardStep,
+        schema.ReadSmartCardStep,
+        schema.ScanCodeStep,
+        schema.PrintStep,
+    }
+)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place; `str()` is `path:line:col: code message`."""
+
+    location: SourceLocation
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} {self.message}"
+
+
+def lint(flowset: FlowSet) -> list[Finding]:
+    """Every load error and lint finding of the set, sorted by file, line and column."""
+    with paused_gc():
+        return _lint(flowset)
+
+
+def _lint(flowset: FlowSet) -> list[Finding]:
+    findings = [
+        Finding(error.location, error.code, error.message, "error") for error in flowset.errors
+    ]
+    flows = flowset.lintable()
+    analyses = {flow_id: _Analysis(loaded) for flow_id, loaded in flows.items()}
+    _interprocedural(analyses)
+    for analysis in analyses.values():
+        findings.extend(analysis.findings(analyses))
+    return sorted(set(findings))
+
+
+def lint_flow(loaded: LoadedFlow) -> list[Finding]:
+    """Findings of one flow on its own (sub-flow calls are taken to need nothing)."""
+    flowset = FlowSet(loaded={loaded.flow.id: loaded})
+    return [f for f in lint(flowset) if f.code != "unknown-flow"]
+
+
+def _interprocedural(analyses: dict[str, _Analysis]) -> None:
+    """Iterate entry and exit facts across calls until they settle (they only shrink)."""
+    called = {
+        step.flow
+        for analysis in analyses.values()
+        for step in analysis.flow.steps
+        if isinstance(step, schema.CallStep)
+    }
+    callers = {
+        flow_id
+        for flow_id, analysis in analyses.items()
+        if any(isinstance(step, schema.CallStep) for step in analysis.flow.steps)
+    }
+    for flow_id, analysis in analyses.items():
+        analysis.entry = _ALL_FACTS if flow_id in called else frozenset()
+        analysis.run_facts({})
+    # Only flows that call or are called can change after the first pass.
+    involved = [analyses[flow_id] for flow_id in sorted((called | callers) & set(analyses))]
+    for _ in range(len(involved) + 2):
+        exits = {
+            flow_id: analyses[flow_id].exit_facts() for flow_id in called if flow_id in analyses
+        }
+        changed = False
+        for analysis in involved:
+            changed |= analysis.run_facts(exits)
+        entries: dict[str, frozenset[str]] = {}
+        for analysis in involved:
+            for step_id, callee in analysis.call_sites():
+                facts = analysis.facts_in.get(step_id, _ALL_FACTS)
+                entries[callee] = entries.get(callee, _ALL_FACTS) & facts
+        for flow_id, facts in entries.items():
+            if flow_id in analyses and analyses[flow_id].entry != facts:
+                analyses[flow_id].entry = facts
+                changed = True
+        if not changed:
+            break
+
+
+class _Analysis:
+    """The step graph of one flow and what holds at each step."""
+
+    def __init__(self, loaded: LoadedFlow) -> None:
+        self.loaded = loaded
+        self.flow: Flow = loaded.flow
+        self.steps: dict[str, StepBase] = {step.id: step for step in self.flow.steps}
+        self.index = {step.id: number for number, step in enumerate(self.flow.steps)}
+        self.edges = step_edges(self.flow)
+        self.start = self.flow.steps[0].id
+        self.reachable = self._reach(self.start)
+        self.entry: frozenset[str] = frozenset()
+        self.facts_in: dict[str, frozenset[str]] = {}
+
+    # Graph ----------------------------------------------------------------------------------
+
+    def _reach(self, start: str) -> set[str]:
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            for edge in self.edges[queue.popleft()]:
+                if edge.target in self.steps and edge.target not in seen:
+                    seen.add(edge.target)
+                    queue.append(edge.target)
+        return seen
+
+    def _can_finish(self) -> set[str]:
+        """Steps from which some path reaches a finish, `$end`, `$cancel` (or the fall-off)."""
+        incoming: dict[str, list[str]] = {step_id: [] for step_id in self.steps}
+        done: set[str] = set()
+        for step_id, out in self.edges.items():
+            if isinstance(self.steps[step_id], FinishStep):
+                done.add(step_id)
+            for edge in out:
+                if edge.target in self.steps:
+                    incoming[edge.target].append(step_id)
+                else:
+                    done.add(step_id)
+        queue = deque(done)
+        while queue:
+            for source in incoming[queue.popleft()]:
+                if source not in done:
+                    done.add(source)
+                    queue.append(source)
+        return done
+
+    def call_sites(self) -> Iterator[tuple[str, str]]:
+        """(step id, called flow id) of each reachable call step."""
+        for step in self.flow.steps:
+            if isinstance(step, schema.CallStep) and step.id in self.reachable:
+                yield step.id, step.flow
+
+    # Must facts (consent, confirm) -------------------------------------------------------------
+
+    def _gen(self, step: StepBase, exits: Mapping[str, frozenset[str]]) -> frozenset[str]:
+        if isinstance(step, schema.ConsentStep):
+            return frozenset({_CONSENT})
+        if isinstance(step, schema.ConfirmStep):
+            return frozenset({_CONFIRM})
+        if isinstance(step, schema.CallStep):
+            return exits.get(step.flow, frozenset())
+        return frozenset()
+
+    def run_facts(self, exits: Mapping[str, frozenset[str]]) -> bool:
+        """Compute the facts holding on entry to each step; True if anything changed."""
+        facts: dict[str, frozenset[str]] = {step_id: _ALL_FACTS for step_id in self.reachable}
+        facts[self.start] = self.entry
+        queue = deque([self.start])
+        queued = {self.start}
+        while queue:
+            step_id = queue.popleft()
+            queued.discard(step_id)
+            here = facts[step_id]
+            produced = here | self._gen(self.steps[step_id], exits)
+            for edge in self.edges[step_id]:
+                if edge.target not in facts:
+                    continue
+                out = produced if edge.completed else here
+                merged = facts[edge.target] & out
+                if edge.target == self.start:
+                    merged &= self.entry
+                if merged != facts[edge.target]:
+                    facts[edge.target] = merged
+                    if edge.target not in queued:
+                        queued.add(edge.target)
+                        queue.append(edge.target)
+        changed = facts != self.facts_in
+        self.facts_in = facts
+        return changed
+
+    def exit_facts(self) -> frozenset[str]:
+        """Facts holding at every successful end of this flow (top before the first run)."""
+        if not self.facts_in:
+            return _ALL_FACTS
+        result = _ALL_FACTS
+        for step_id in self.reachable:
+            step = self.steps[step_id]
+            here = self.facts_in.get(step_id, _ALL_FACTS)
+            if isinstance(step, FinishStep) and step.status == "success":
+                result &= here
+            for edge in self.edges[step_id]:
+                if edge.target == "$end" or edge.target == FALL_OFF:
+                    result &= here | (self._gen(step, {}) if edge.completed else frozenset())
+        return result
+
+    # Findings -------------------------------------------------------------------------------
+
+    def finding(self, location: SourceLocation, code: str, message: str) -> Finding:
+        """A finding with the severity its code carries."""
+        return Finding(location, code, message, "warning" if code in _WARNINGS else "error")
+
+    def findings(self, analyses: Mapping[str, _Analysis]) -> list[Finding]:
+        """Every lint finding of this flow."""
+        found: list[Finding] = []
+        found.extend(self._structure())
+        found.extend(self._texts())
+        found.extend(self._steps(analyses))
+        found.extend(self._variables())
+        return found
+
+    def _structure(self) -> Iterator[Finding]:
+        where = self.loaded
+        for step in self.flow.steps:
+            if step.id not in self.reachable:
+                yield self.finding(
+                    where.step_location(step.id),
+                    "unreachable",
+                    f"step '{step.id}' is never reached from the first step '{self.start}'",
+                )
+        for step_id in sorted(self.reachable, key=self.index.__getitem__):
+            for edge in self.edges[step_id]:
+                if edge.target == FALL_OFF:
+                    yield self._fall_off(edge)
+        stuck = self.reachable - self._can_finish()
+        for step_id in sorted(stuck, key=self.index.__getitem__):
+            yield self.finding(
+                where.step_location(step_id),
+                "dead-end",
+                f"step '{step_id}' can never reach a finish: every way on loops back",
+            )
+
+    def _fall_off(self, edge: Edge) -> Finding:
+        step = self.steps[edge.source]
+        if edge.kind == "skip":
+            message = f"step '{step.id}' is last and may be skipped (when), leaving nowhere to go"
+        elif edge.kind == "fallthrough":
+            message = f"step '{step.id}' is last and none of its transitions may match"
+        else:
+            message = f"step '{step.id}' is the last step but not a finish: add a finish or next"
+        location = self.loaded.where(*edge.loc)
+        return self.finding(location, "dead-end", message)
+
+    def _texts(self) -> Iterator[Finding]:
+        for loc, text in self.loaded.parts.texts:
+            missing = text.missing()
+            if missing:
+                yield self.finding(
+                    self.loaded.where(*loc),
+                    "missing-translation",
+                    f"{_subject(self.flow, loc)}: {_field(loc)} has no {', '.join(missing)} text",
+                )
+
+    def _steps(self, analyses: Mapping[str, _Analysis]) -> Iterator[Finding]:
+        flow = self.flow
+        needs = set(flow.needs)
+        for index, step in enumerate(flow.steps):
+            here = ("steps", index)
+            location = self.loaded.step_location(step.id)
+            kind = step.__dict__.get("kind", "")
+            if step.WAITS or isinstance(step, FinishStep):
+                silent = _silent_languages(step.text, step.voice, step.__dict__.get("purpose"))
+                if silent:
+                    yield self.finding(
+                        location,
+                        "nothing-speakable",
+                        f"step '{step.id}' ({kind}) has no text or voice in {', '.join(silent)}",
+                    )
+            for number, option in enumerate(step.__dict__.get("options") or ()):
+                silent = _silent_languages(option.label, option.voice)
+                if silent:
+                    yield self.finding(
+                        self.loaded.where(*here, "options", number),
+                        "nothing-speakable",
+                        f"step '{step.id}': option '{option.value}' has no label or voice in "
+                        + ", ".join(silent),
+                    )
+            if step.WAITS and step.timeout is None and flow.defaults.timeout is None:
+                yield self.finding(
+                    location,
+                    "no-timeout",
+                    f"step '{step.id}' ({kind}) waits for the resident but has no timeout "
+                    "(set `timeout` or `defaults.timeout`)",
+                )
+            facts = self.facts_in.get(step.id)
+            if facts is not None:
+                personal = step.PERSONAL_READ or (
+                    isinstance(step, schema.InputStep) and step.is_personal()
+                )
+                if personal and _CONSENT not in facts:
+                    yield self.finding(
+                        location,
+                        "consent-missing",
+                        f"step '{step.id}' ({kind}) reads personal data, but not every path to "
+                        "it passes a consent step",
+                    )
+                if step.IRREVERSIBLE and _CONFIRM not in facts:
+                    yield self.finding(
+                        location,
+                        "confirm-missing",
+                        f"step '{step.id}' ({kind}) commits, but not every path to it passes a "
+                        "confirm step",
+                    )
+            if step.DEVICE is not None and step.DEVICE not in needs:
+                yield self.finding(
+                    self.loaded.where(*here, "kind"),
+                    "undeclared-device",
+                    f"step '{step.id}' ({kind}) uses the {step.DEVICE} but `needs` does not "
+                    "list it",
+                )
+            if isinstance(step, schema.CallStep) and step.flow in analyses:
+                lacking = sorted(set(_needs(step.flow, analyses)) - needs)
+                if lacking:
+                    yield self.finding(
+                        self.loaded.value_where(*here, "flow"),
+                        "undeclared-device",
+                        f"step '{step.id}' calls '{step.flow}', which needs "
+                        f"{', '.join(lacking)}, but `needs` does not list it",
+                    )
+
+    def _variables(self) -> Iterator[Finding]:
+        defined = self._defined_before()
+        inputs = frozenset(self.flow.inputs) | _BUILTINS
+        parts = self.loaded.parts
+        for ref in parts.flow_refs:
+            yield from self._undefined(ref, inputs, "flow")
+        for index, step in enumerate(self.flow.steps):
+            if step.id not in self.reachable:
+                continue
+            before = defined[step.id]
+            own = _defines(step)
+            for ref in parts.step_refs[index]:
+                available = (
+                    before | own if ref.after or isinstance(step, schema.SetStep) else before
+                )
+                yield from self._undefined(ref, available, f"step '{step.id}'")
+
+    def _undefined(
+        self, ref: TemplateRef, available: frozenset[str], subject: str
+    ) -> Iterator[Finding]:
+        for name in sorted(_names(ref.source, ref.expression) - available):
+            yield self.finding(
+                self.loaded.value_where(*ref.loc),
+                "undefined-variable",
+                f"{subject}: {_field(ref.loc)} reads '{name}', which no earlier step sets",
+            )
+
+    def _defined_before(self) -> dict[str, frozenset[str]]:
+        """Names some path may have set on entry to each step (a may-analysis)."""
+        start_names = frozenset(self.flow.inputs) | _BUILTINS
+        defined: dict[str, frozenset[str]] = {step_id: frozenset() for step_id in self.steps}
+        defined[self.start] = start_names
+        queue = deque([self.start])
+        queued = {self.start}
+        while queue:
+            step_id = queue.popleft()
+            queued.discard(step_id)
+            out = defined[step_id] | _defines(self.steps[step_id])
+            for edge in self.edges[step_id]:
+                target = edge.target
+                if target in defined and not out <= defined[target]:
+                    defined[target] = defined[target] | out
+                    if target not in queued:
+                        queued.add(target)
+                        queue.append(target)
+        return defined
+
+
+def _needs(flow_id: str, analyses: Mapping[str, _Analysis]) -> set[str]:
+    """Devices a flow needs, with those of the flows it calls."""
+    result: set[str] = set()
+    pending = [flow_id]
+    seen: set[str] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen or current not in analyses:
+            continue
+        seen.add(current)
+        flow = analyses[current].flow
+        result.update(flow.needs)
+        result.update(s.DEVICE for s in flow.steps if s.DEVICE is not None)
+        pending.extend(s.flow for s in flow.steps if isinstance(s, schema.CallStep))
+    return result
+
+
+def _defines(step: StepBase) -> frozenset[str]:
+    """Names a step may set: `save_as` (default: the step id) or a `set` step's keys."""
+    if isinstance(step, schema.SetStep):
+        return frozenset(step.values)
+    if type(step) in _SAVES:
+        save_as = step.__dict__.get("save_as")
+        return frozenset({save_as or step.id})
+    return frozenset()
+
+
+def _names(source: str, expression: bool) -> frozenset[str]:
+    return template_info(source, expression)[1]
+
+
+def _silent_languages(*texts: Text | None) -> list[str]:
+    present = [text for text in texts if text is not None]
+    return [lang for lang in LANGUAGES if not any(text.root.get(lang) for text in present)]
+
+
+def _subject(flow: Flow, loc: tuple[str | int, ...]) -> str:
+    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+        return f"step '{flow.steps[loc[1]].id}'"
+    return f"flow '{flow.id}'"
+
+
+def _field(loc: tuple[str | int, ...]) -> str:
+    rest = loc[2:] if len(loc) >= 2 and loc[0] == "steps" else loc
+    text = ""
+    for part in rest:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "step"

@@ -1,0 +1,24 @@
+"""How a flow run ended: the `Outcome` the engine returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["finished", "cancelled", "timeout", "failed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The end of a run: its status, the step it ended on, a `finish` result and an error key."""
+
+    status: Status
+    step: str
+    result: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    flow: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the flow finished successfully."""
+        return self.status == "finished"

@@ -1,0 +1,265 @@
+"""The scripted renderer: answers prompts from an answers file, for tests and `kiosk flows run`.
+
+Answers file format (YAML)::
+
+    language: zh_CN                # optional: the session's starting language (zh_CN or en)
+    answers:                       # what the "resident" answers, by step id
+      consent: yes                 # the same answer at every visit of the step
+      id_number: "11010519491231002X"
+      choose: [personal, payments] # one answer per visit, in order (a list answer: [[a, b]])
+      review: {event: back}        # an event instead of an answer: back, cancel, help, timeout
+      help_me: [{event: help}, 2]  # events and answers can be mixed per visit
+      sub-flow.step: 1             # `flow.step` answers a step of a called flow only
+    switch_language:               # switch the session language when this step is first shown;
+      choose: en                   #   the prompt is re-rendered in the new language
+    devices:                       # what simulated devices present (wired by the kiosk later)
+      id_card: {name: 张三, id_number: "11010519491231002X"}
+      scanner: "PICKUP-123456"
+      printer: true                # present and working
+
+Answers: `choose` takes an option value or its keypad number; `confirm` and `consent` take
+yes/no (`yes`, `no`, `true`, `false`, `1`, `2`); `input` takes the typed text (quote numbers).
+A `timeout` event moves a `ManualClock` past the step's deadline (no real waiting); without a
+manual clock the renderer reports the timeout itself. A prompt without an answer is an error
+naming the step; device prompts without an answer wait for the device.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
+from kiosk.flow.schema import LANGUAGES
+from kiosk.flow.services import DeviceError
+from kiosk.privacy.masking import mask_id, mask_phone, scrub
+
+log = logging.getLogger(__name__)
+
+_TOP_KEYS = frozenset({"answers", "devices", "language", "switch_language"})
+
+
+class ScriptError(Exception):
+    """The answers file is malformed or has no answer for a prompt; the message names the step."""
+
+
+class AdvanceableClock(Protocol):
+    """A clock the script can move forward (`kiosk.clock.ManualClock`)."""
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward, completing due sleeps."""
+        ...
+
+
+class LanguageSwitch(Protocol):
+    """What the renderer needs of a session to switch its language."""
+
+    def set_language(self, language: str) -> None:
+        """Switch the session language."""
+        ...
+
+
+@dataclass(frozen=True)
+class Script:
+    """A parsed answers file."""
+
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    devices: Mapping[str, Any] = field(default_factory=dict)
+    language: str | None = None
+    switch_language: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, data: Any, *, whole_file: bool = False) -> Script:
+        """Validate a mapping (a whole file, or just the `answers` map) into a script."""
+        if data is None:
+            data = {}
+        if not isinstance(data, Mapping):
+            raise ScriptError("an answers file is a mapping with an `answers:` section")
+        if "answers" not in data and not whole_file:
+            data = {"answers": data}
+        unknown = sorted(set(data) - _TOP_KEYS)
+        if unknown:
+            raise ScriptError(f"unknown section {unknown[0]!r}; use {', '.join(sorted(_TOP_KEYS))}")
+        answers = data.get("answers") or {}
+        devices = data.get("devices") or {}
+        switches = data.get("switch_language") or {}
+        for name, section in (("answers", answers), ("devices", devices), ("switch", switches)):
+            if not isinstance(section, Mapping):
+                raise ScriptError(f"`{name}` must be a mapping")
+        language = data.get("language")
+        for lang in (language, *switches.values()):
+            if lang is not None and lang not in LANGUAGES:
+                raise ScriptError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+        for step, value in answers.items():
+            for one in value if isinstance(value, list) else [value]:
+                _check_event(str(step), one)
+        return cls(
+            answers={str(k): v for k, v in answers.items()},
+            devices={str(k): v for k, v in devices.items()},
+            language=language,
+            switch_language={str(k): str(v) for k, v in switches.items()},
+        )
+
+
+def load_script(path: Path) -> Script:
+    """Read an answers file; errors name the file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScriptError(f"{path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        raise ScriptError(f"{path}{where}: not valid YAML") from exc
+    try:
+        return Script.from_mapping(data, whole_file=True)
+    except ScriptError as exc:
+        raise ScriptError(f"{path}: {exc}") from exc
+
+
+def _check_event(step: str, value: Any) -> None:
+    if isinstance(value, Mapping) and "event" in value:
+        if set(value) != {"event"} or value["event"] not in {e.value for e in Event}:
+            raise ScriptError(f"step {step!r}: an event is one of back, cancel, help, timeout")
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    """One prompt the renderer saw and how it answered (None for prompts that do not wait)."""
+
+    prompt: Prompt
+    answer: Any = None
+    event: str | None = None
+
+    @property
+    def shown_answer(self) -> Any:
+        """The answer as it may be printed: personal inputs masked, secrets hidden."""
+        if self.event is not None:
+            return {"event": self.event}
+        if self.answer is None:
+            return None
+        rules = self.prompt.input
+        if rules is not None and rules.secret:
+            return "*" * len(str(self.answer))
+        if rules is not None and rules.personal:
+            text = str(self.answer)
+            if rules.input_type == "phone":
+                return mask_phone(text)
+            return mask_id(text)
+        return scrub(str(self.answer)) if isinstance(self.answer, str) else self.answer
+
+
+class ScriptedRenderer:
+    """A `Renderer` answering from a script; keeps a transcript of every prompt."""
+
+    def __init__(
+        self,
+        answers: Script | Mapping[str, Any],
+        clock: AdvanceableClock | Any | None = None,
+        session: LanguageSwitch | None = None,
+    ) -> None:
+        self.script = answers if isinstance(answers, Script) else Script.from_mapping(answers)
+        self.clock = clock
+        self.session = session
+        """The session whose language `switch_language` changes (set by whoever starts it)."""
+        self.transcript: list[TranscriptEntry] = []
+        self._visits: dict[str, int] = {}
+        self._switched: set[str] = set()
+
+    async def show(self, prompt: Prompt) -> None:
+        """Record a prompt that does not wait."""
+        self.transcript.append(TranscriptEntry(prompt))
+
+    async def ask(self, prompt: Prompt) -> Answer | Event:
+        """Answer a waiting prompt from the script."""
+        target = self.script.switch_language.get(prompt.step)
+        if target and prompt.step not in self._switched and target != prompt.language:
+            self._switched.add(prompt.step)
+            if self.session is not None:
+                self.transcript.append(TranscriptEntry(prompt, event=f"language:{target}"))
+                self.session.set_language(target)
+                # The engine re-renders the prompt in the new language and cancels this ask.
+                for _ in range(100):
+                    await asyncio.sleep(0)
+        value = self._next_answer(prompt)
+        if value is _WAIT_FOR_DEVICE:
+            self.transcript.append(TranscriptEntry(prompt))
+            await asyncio.Event().wait()
+        if isinstance(value, Mapping) and "event" in value:
+            event = Event(value["event"])
+            self.transcript.append(TranscriptEntry(prompt, event=event.value))
+            if event is Event.TIMEOUT:
+                return await self._time_out(prompt)
+            return event
+        self.transcript.append(TranscriptEntry(prompt, answer=value))
+        return Answer(value, source="script")
+
+    def _next_answer(self, prompt: Prompt) -> Any:
+        key = f"{prompt.flow}.{prompt.step}"
+        if key not in self.script.answers:
+            key = prompt.step
+        if key not in self.script.answers:
+            if prompt.kind is PromptKind.DEVICE_WAIT:
+                return _WAIT_FOR_DEVICE
+            raise ScriptError(
+                f"no answer for step {prompt.step!r} of flow {prompt.flow!r} ({prompt.kind.value})"
+            )
+        value = self.script.answers[key]
+        visit = self._visits.get(key, 0)
+        self._visits[key] = visit + 1
+        if not isinstance(value, list):
+            return value
+        if visit >= len(value):
+            raise ScriptError(
+                f"no answer left for step {prompt.step!r} of flow {prompt.flow!r}: "
+                f"visit {visit + 1}, {len(value)} answer(s) given"
+            )
+        return value[visit]
+
+    async def _time_out(self, prompt: Prompt) -> Event:
+        advance = getattr(self.clock, "advance", None)
+        if advance is None or prompt.timeout is None:
+            return Event.TIMEOUT
+        # Past any deadline measured from an earlier moment; the engine's own timer fires.
+        advance(prompt.timeout + 1)
+        for _ in range(100):
+            await asyncio.sleep(0)
+        return Event.TIMEOUT
+
+    def answered(self, step: str) -> list[Any]:
+        """The answers given at a step, in order (for tests)."""
+        return [e.answer for e in self.transcript if e.prompt.step == step and e.answer is not None]
+
+
+_WAIT_FOR_DEVICE = object()
+
+
+class ScriptedDevices:
+    """`Devices` presenting what the script's `devices:` section says (headless runs)."""
+
+    def __init__(self, devices: Mapping[str, Any]) -> None:
+        self.devices = dict(devices)
+        self.performed: list[tuple[str, str]] = []
+
+    def available(self, kind: str) -> bool:
+        """A device is available when the script presents it (and not as `false`)."""
+        return self.devices.get(kind) not in (None, False)
+
+    async def perform(self, kind: str, action: str, params: dict[str, Any]) -> Any:
+        """Return what the script says the device presents; `{error: key}` raises it."""
+        await asyncio.sleep(0)
+        self.performed.append((kind, action))
+        value = self.devices.get(kind)
+        if value in (None, False):
+            raise DeviceError("unavailable", kind)
+        if isinstance(value, Mapping) and set(value) == {"error"}:
+            raise DeviceError(str(value["error"]))
+        if value is True:
+            return {"ok": True}
+        return value

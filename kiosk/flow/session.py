@@ -1,0 +1,201 @@
+"""A resident's session: language, flow variables, the personal-data vault, activity time."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from kiosk.flow.outcome import Outcome
+from kiosk.flow.schema import LANGUAGES
+from kiosk.flow.services import Clock
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = LANGUAGES[0]
+
+Listener = Callable[[str], None]
+"""Called with what changed: `language` or `activity`."""
+
+
+class Scope:
+    """One frame of variables (the main flow or a sub-flow); personal values live in `vault`."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None, personal: Iterable[str] = ()):
+        self.values: dict[str, Any] = {}
+        self.vault: dict[str, Any] = {}
+        hidden = set(personal)
+        for name, value in (values or {}).items():
+            self.set(name, value, personal=name in hidden)
+
+    def set(self, name: str, value: Any, *, personal: bool = False) -> None:
+        """Store a variable, in the vault when it is personal data."""
+        self.values.pop(name, None)
+        self.vault.pop(name, None)
+        (self.vault if personal else self.values)[name] = value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A variable's value, personal or not."""
+        if name in self.vault:
+            return self.vault[name]
+        return self.values.get(name, default)
+
+    def is_personal(self, name: str) -> bool:
+        """Whether the variable is held in the vault."""
+        return name in self.vault
+
+    @property
+    def personal_names(self) -> frozenset[str]:
+        """Names of the variables holding personal data."""
+        return frozenset(self.vault)
+
+    def namespace(self) -> dict[str, Any]:
+        """Every variable, for templates (a copy: templates cannot change the scope)."""
+        return {**self.values, **self.vault}
+
+    def clear(self) -> None:
+        """Forget every value."""
+        self.values.clear()
+        self.vault.clear()
+
+
+class Session:
+    """One resident's visit, from the first touch to finish, cancel or inactivity."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        language: str = DEFAULT_LANGUAGE,
+        session_id: str | None = None,
+    ) -> None:
+        self.id = session_id or str(uuid.uuid4())
+        self.clock = clock
+        self._language = _checked(language)
+        self.started_at = clock.now()
+        self.last_activity = self.started_at
+        self.timeout: float | None = None
+        """The timeout of the step now waiting for the resident, if any."""
+        self.scope = Scope()
+        self._scopes: list[Scope] = [self.scope]
+        self._temp_files: list[Path] = []
+        self._listeners: list[Listener] = []
+        self.outcome: Outcome | None = None
+        self.ended = False
+
+    # Language and activity --------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        """The resident's language; changing it re-renders the current prompt."""
+        return self._language
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self.set_language(value)
+
+    def set_language(self, language: str) -> None:
+        """Switch language mid-flow without losing progress."""
+        language = _checked(language)
+        if language == self._language:
+            return
+        self._language = language
+        self.touch()
+        self._notify("language")
+
+    def touch(self) -> None:
+        """Note resident activity now: pushes the inactivity deadline back."""
+        self.last_activity = self.clock.now()
+        self._notify("activity")
+
+    @property
+    def deadline(self) -> float | None:
+        """When the waiting step times out (clock time), or None when nothing waits."""
+        if self.timeout is None:
+            return None
+        return self.last_activity + self.timeout
+
+    def remaining(self) -> float | None:
+        """Seconds left before the waiting step times out (for the UI's warning)."""
+        deadline = self.deadline
+        return None if deadline is None else max(deadline - self.clock.now(), 0.0)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` on changes; returns the function that unsubscribes it."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _notify(self, what: str) -> None:
+        for listener in list(self._listeners):
+            listener(what)
+
+    # Variables ----------------------------------------------------------------------------
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The main flow's non-personal variables."""
+        return self.scope.values
+
+    @property
+    def vault(self) -> dict[str, Any]:
+        """The main flow's personal values (ID card reads, personal inputs...)."""
+        return self.scope.vault
+
+    def open_scope(self, values: Mapping[str, Any], personal: Iterable[str] = ()) -> Scope:
+        """A child scope for a sub-flow, wiped with the session."""
+        scope = Scope(values, personal)
+        self._scopes.append(scope)
+        return scope
+
+    def close_scope(self, scope: Scope) -> None:
+        """Wipe and forget a sub-flow's scope once the sub-flow has returned."""
+        scope.clear()
+        if scope is not self.scope and scope in self._scopes:
+            self._scopes.remove(scope)
+
+    def register_temp_file(self, path: Path) -> None:
+        """A temporary file (a scan, a receipt image) to delete when the session ends."""
+        self._temp_files.append(Path(path))
+
+    @property
+    def holds_data(self) -> bool:
+        """Whether anything of the resident remains in memory or in temporary files."""
+        return any(s.values or s.vault for s in self._scopes) or any(
+            p.exists() for p in self._temp_files
+        )
+
+    # Ending --------------------------------------------------------------------------------
+
+    def end(self, outcome: Outcome | None) -> None:
+        """End the session with its outcome and wipe everything personal."""
+        self.outcome = outcome
+        self.ended = True
+        self.wipe()
+
+    def wipe(self) -> None:
+        """Clear variables, the vault and temporary files; reset the language."""
+        for scope in self._scopes:
+            scope.clear()
+        del self._scopes[1:]
+        for path in self._temp_files:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("could not delete a session temporary file: %s", exc.strerror)
+        self._temp_files.clear()
+        self.timeout = None
+        self._language = DEFAULT_LANGUAGE
+
+
+def _checked(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    return language

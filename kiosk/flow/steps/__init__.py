@@ -1,0 +1,56 @@
+"""Step executors, one module per kind, looked up in one table built at import."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from kiosk.flow.steps import (
+    call,
+    choose,
+    confirm,
+    consent,
+    finish,
+    http,
+    info,
+    read_id_card,
+    read_smart_card,
+    scan_code,
+    submit,
+)
+from kiosk.flow.steps import input as input_step
+from kiosk.flow.steps import print as print_step
+from kiosk.flow.steps import set as set_step
+from kiosk.flow.steps.context import StepContext, StepResult
+
+Executor = Callable[[StepContext, Any], Awaitable[StepResult]]
+"""Runs one step of its kind and says where to go."""
+
+EXECUTORS: Mapping[str, Executor] = MappingProxyType(
+    {
+        module.KIND: module.execute
+        for module in (
+            info,
+            choose,
+            input_step,
+            confirm,
+            consent,
+            set_step,
+            http,
+            submit,
+            call,
+            finish,
+            read_id_card,
+            read_smart_card,
+            scan_code,
+            print_step,
+        )
+    }
+)
+"""Executors by step kind."""
+
+
+def executor(kind: str) -> Executor:
+    """The executor of a step kind, or KeyError."""
+    return EXECUTORS[kind]

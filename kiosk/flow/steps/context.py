@@ -1,0 +1,317 @@
+"""What a step executor gets (`StepContext`) and what it returns (`Next`, `Finish`, an `Event`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import jinja2
+
+from kiosk.flow.expressions import (
+    ExpressionError,
+    evaluate,
+    referenced_names,
+    render,
+    render_value,
+)
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, Renderer
+from kiosk.flow.schema import Flow, StepBase, Text
+from kiosk.flow.services import Backends, Clock, Devices, FlowLibrary, Journal, Outbox
+from kiosk.flow.session import Scope, Session
+from kiosk.i18n import catalog, t
+from kiosk.privacy.masking import scrub
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Next:
+    """Go on: to `target` (a step id, `$end`, `$cancel`), or by the step's `next` when None."""
+
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Finish:
+    """The flow ends here with a `finish` step's status and result."""
+
+    status: str
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Done:
+    """The device work a waiting prompt was racing completed first, with this value."""
+
+    value: Any
+
+
+StepResult = Next | Finish | Event
+"""What an executor returns; `Event` is BACK, CANCEL or TIMEOUT (HELP is handled by `ask`)."""
+
+
+class StepFailed(Exception):
+    """A step failed with a stable error key; the engine goes to `on_error` or fails the run."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(f"{key}: {detail}" if detail else key)
+        self.key = key
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SubflowEnd:
+    """How a sub-flow ended: `finished`/`failed`/`cancelled`/`timeout`/`back`."""
+
+    status: str
+    result: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+class SubflowRunner(Protocol):
+    """The engine's entry point for `call` steps."""
+
+    async def run_subflow(self, ctx: StepContext, flow_id: str, scope: Scope) -> SubflowEnd:
+        """Run `flow_id` in `scope` with the same session and renderer."""
+        ...
+
+
+@dataclass(frozen=True)
+class Services:
+    """The kiosk services the engine was built with."""
+
+    library: FlowLibrary
+    backends: Backends
+    outbox: Outbox
+    journal: Journal
+    devices: Devices
+    clock: Clock
+
+
+class _LanguageChanged:
+    """The resident switched language while a prompt was up: build it again."""
+
+
+def holds(condition: str, variables: Mapping[str, Any]) -> bool:
+    """Whether a `when` condition holds; an undefined result is an `ExpressionError` too."""
+    value = evaluate(condition, variables)
+    try:
+        return bool(value)
+    except jinja2.UndefinedError as exc:
+        # `evaluate` returns an undefined value lazily; its truth value is where it fails.
+        raise ExpressionError(f"expression: {exc.message}") from exc
+
+
+def error_text(key: str, lang: str) -> str:
+    """The translated message of an error key (`errors.<key>`), falling back to generic ones."""
+    texts = catalog()
+    for candidate in (key, f"{key.split('.', 1)[0]}.generic", "generic"):
+        if texts.has(f"errors.{candidate}"):
+            return t(f"errors.{candidate}", lang)
+    return t("errors.generic", lang)
+
+
+@dataclass
+class StepContext:
+    """Everything one step execution may use; built by the engine for each step."""
+
+    flow: Flow
+    step: StepBase
+    session: Session
+    scope: Scope
+    renderer: Renderer
+    services: Services
+    timeout: float
+    can_go_back: bool
+    subflows: SubflowRunner
+    depth: int = 0
+
+    @property
+    def lang(self) -> str:
+        """The session language, read afresh (it may change while a prompt is up)."""
+        return self.session.language
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The variables templates see."""
+        return self.scope.namespace()
+
+    # Rendering ------------------------------------------------------------------------------
+
+    def render(self, source: str) -> str:
+        """Render a template with the scope's variables."""
+        return render(source, self.variables)
+
+    def text(self, text: Text | None, default: str = "") -> str:
+        """A multilingual text rendered in the session language."""
+        if text is None:
+            return default
+        return self.render(text.get(self.lang))
+
+    def value(self, value: Any) -> Any:
+        """Render a JSON-like value (a lone `{{ expr }}` keeps its type)."""
+        return render_value(value, self.variables)
+
+    def reads_personal(self, *sources: Any) -> bool:
+        """Whether any template among `sources` reads a personal variable."""
+        personal = self.scope.personal_names
+        if not personal:
+            return False
+        return any(personal & _names(source) for source in sources)
+
+    def prompt(
+        self,
+        kind: PromptKind,
+        *,
+        text: str | None = None,
+        say: str | None = None,
+        waits: bool = True,
+        personal: frozenset[str] = frozenset(),
+        error: str | None = None,
+        **extra: Any,
+    ) -> Prompt:
+        """A prompt for this step in the session language, with personal numbers masked.
+
+        `error` is an error key (e.g. `input.invalid_id_number`) shown with the prompt.
+        """
+        step = self.step
+        screen = self.text(step.text) if text is None else text
+        if say is None:
+            say = self.text(step.voice) if step.voice is not None else screen
+        if self.reads_personal(step.text, step.voice):
+            personal = personal | {"text"}
+        return Prompt(
+            flow=self.flow.id,
+            step=step.id,
+            kind=kind,
+            text=scrub(screen),
+            say=scrub(say),
+            title=scrub(self.text(step.title) or self.flow.title.get(self.lang)),
+            help=scrub(self.text(step.help)),
+            timeout=self.timeout if waits else None,
+            can_go_back=self.can_go_back and waits,
+            waits=waits,
+            personal=personal,
+            language=self.lang,
+            error=error,
+            error_text=error_text(error, self.lang) if error else "",
+            **extra,
+        )
+
+    # Storing --------------------------------------------------------------------------------
+
+    def save(self, name: str, value: Any, *, personal: bool = False) -> None:
+        """Store a variable in the step's scope (personal values go to the vault)."""
+        self.scope.set(name, value, personal=personal)
+
+    def journal(self, event: str, detail: dict[str, Any] | None = None) -> None:
+        """Record an event of this step (never with raw values)."""
+        self.services.journal.record(self.session.id, self.flow.id, self.step.id, event, detail)
+
+    # Talking to the resident -----------------------------------------------------------------
+
+    async def show(self, prompt: Prompt) -> None:
+        """Present a prompt that does not wait."""
+        await self.renderer.show(prompt)
+
+    async def ask(
+        self, build: Callable[[], Prompt], work: Awaitable[Any] | None = None
+    ) -> Answer | Event | Done:
+        """Ask until the resident answers, goes back, cancels or times out.
+
+        `build` makes the prompt; it is called again after a language switch and after help.
+        `work` (a device action) races the resident: when it completes first, `Done` is
+        returned. Every answer or event counts as activity.
+        """
+        work_task = asyncio.ensure_future(work) if work is not None else None
+        try:
+            while True:
+                prompt = build()
+                reply = await self._race(prompt, work_task)
+                if isinstance(reply, _LanguageChanged):
+                    continue
+                if reply is Event.HELP:
+                    self.session.touch()
+                    self.journal("help")
+                    await self.show(self._help_prompt())
+                    continue
+                if not isinstance(reply, Done) and reply is not Event.TIMEOUT:
+                    self.session.touch()
+                return reply
+        finally:
+            self.session.timeout = None
+            if work_task is not None and not work_task.done():
+                work_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await work_task
+
+    def _help_prompt(self) -> Prompt:
+        text = self.text(self.step.help) or t("voice.help_generic", self.lang)
+        return self.prompt(PromptKind.INFO, text=text, say=text, waits=False)
+
+    async def _race(
+        self, prompt: Prompt, work_task: asyncio.Future[Any] | None
+    ) -> Answer | Event | Done | _LanguageChanged:
+        self.session.timeout = prompt.timeout
+        changed = asyncio.Event()
+
+        def listener(what: str) -> None:
+            if what == "language":
+                changed.set()
+
+        unsubscribe = self.session.subscribe(listener)
+        timer = asyncio.ensure_future(self._deadline())
+        language = asyncio.ensure_future(changed.wait())
+        asking = asyncio.ensure_future(self.renderer.ask(prompt))
+        waiting: set[asyncio.Future[Any]] = {timer, language, asking}
+        if work_task is not None:
+            waiting.add(work_task)
+        try:
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            unsubscribe()
+            for task in (timer, language, asking):
+                if not task.done():
+                    task.cancel()
+            for task in (timer, language, asking):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        # The resident's own answer wins over anything that happened at the same moment.
+        if asking in done:
+            return asking.result()
+        if work_task is not None and work_task in done:
+            return Done(work_task.result())
+        if timer in done:
+            return Event.TIMEOUT
+        return _LanguageChanged()
+
+    async def _deadline(self) -> None:
+        """Return once the session has been inactive for the step's timeout."""
+        clock = self.services.clock
+        while True:
+            deadline = self.session.deadline
+            if deadline is None:
+                return
+            remaining = deadline - clock.now()
+            if remaining <= 0:
+                return
+            await clock.sleep(remaining)
+
+
+def _names(source: Any) -> set[str]:
+    """Variable names read by a template, a `Text`, or any JSON-like value of templates."""
+    if source is None:
+        return set()
+    if isinstance(source, Text):
+        return set().union(*(_names(s) for s in source.root.values()))
+    if isinstance(source, str):
+        return referenced_names(source) if "{" in source else set()
+    if isinstance(source, Mapping):
+        return set().union(set(), *(_names(v) for v in source.values()))
+    if isinstance(source, list | tuple):
+        return set().union(set(), *(_names(v) for v in source))
+    return set()

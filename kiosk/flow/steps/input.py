@@ -1,0 +1,44 @@
+"""`input`: typed input validated by type, length and pattern; invalid answers are asked again."""
+
+from __future__ import annotations
+
+from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind
+from kiosk.flow.schema import InputStep
+from kiosk.flow.steps.context import Next, StepContext, StepResult
+from kiosk.flow.steps.validation import validate
+
+KIND = "input"
+
+
+def rules(step: InputStep) -> InputRules:
+    """The input rules a renderer needs (keyboard layout, masking, limits)."""
+    return InputRules(
+        input_type=step.input_type,
+        min_length=step.min_length,
+        max_length=step.max_length,
+        pattern=step.pattern,
+        minimum=step.minimum,
+        maximum=step.maximum,
+        secret=step.input_type == "secret",
+        personal=step.is_personal(),
+    )
+
+
+async def execute(ctx: StepContext, step: InputStep) -> StepResult:
+    """Ask until the value is valid, then save it (personal values in the vault)."""
+    error: str | None = None
+    personal = frozenset({"input"}) if step.is_personal() else frozenset()
+
+    def build() -> Prompt:
+        return ctx.prompt(PromptKind.INPUT, input=rules(step), personal=personal, error=error)
+
+    while True:
+        reply = await ctx.ask(build)
+        if isinstance(reply, Event):
+            return reply
+        error, value = validate(step, reply.value if isinstance(reply, Answer) else None)
+        if error:
+            ctx.journal("invalid:" + error)
+            continue
+        ctx.save(step.save_as or step.id, value, personal=step.is_personal())
+        return Next()

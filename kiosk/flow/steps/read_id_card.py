@@ -1,0 +1,20 @@
+"""`read_id_card`: wait for an ID card and read it into the personal-data vault."""
+
+from __future__ import annotations
+
+from kiosk.flow.prompt import Event
+from kiosk.flow.schema import ReadIdCardStep
+from kiosk.flow.steps.context import Next, StepContext, StepResult
+from kiosk.flow.steps.device import perform
+
+KIND = "read_id_card"
+
+
+async def execute(ctx: StepContext, step: ReadIdCardStep) -> StepResult:
+    """Read the card; its fields (name, ID number...) are personal data."""
+    result = await perform(ctx, step, "read", {})
+    if isinstance(result, Event):
+        return result
+    ctx.save(step.save_as or step.id, result, personal=True)
+    ctx.journal("card_read")
+    return Next()

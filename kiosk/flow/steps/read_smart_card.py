@@ -1,0 +1,20 @@
+"""`read_smart_card`: wait for a social security card and read it into the vault."""
+
+from __future__ import annotations
+
+from kiosk.flow.prompt import Event
+from kiosk.flow.schema import ReadSmartCardStep
+from kiosk.flow.steps.context import Next, StepContext, StepResult
+from kiosk.flow.steps.device import perform
+
+KIND = "read_smart_card"
+
+
+async def execute(ctx: StepContext, step: ReadSmartCardStep) -> StepResult:
+    """Read the card; what it holds is personal data."""
+    result = await perform(ctx, step, "read", {})
+    if isinstance(result, Event):
+        return result
+    ctx.save(step.save_as or step.id, result, personal=True)
+    ctx.journal("card_read")
+    return Next()

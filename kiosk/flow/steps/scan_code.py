@@ -1,0 +1,29 @@
+"""`scan_code`: wait for a code at the scanner; a code not matching `pattern` is asked again."""
+
+from __future__ import annotations
+
+import re
+
+from kiosk.flow.prompt import Event
+from kiosk.flow.schema import ScanCodeStep
+from kiosk.flow.steps.context import Next, StepContext, StepResult
+from kiosk.flow.steps.device import perform
+
+KIND = "scan_code"
+
+MAX_CODE = 2000
+
+
+async def execute(ctx: StepContext, step: ScanCodeStep) -> StepResult:
+    """Scan until a code matches the step's pattern (any code without one)."""
+    error: str | None = None
+    while True:
+        result = await perform(ctx, step, "scan", {"pattern": step.pattern}, error=error)
+        if isinstance(result, Event):
+            return result
+        code = str(result.get("code", "")) if isinstance(result, dict) else str(result)
+        if len(code) <= MAX_CODE and (step.pattern is None or re.fullmatch(step.pattern, code)):
+            ctx.save(step.save_as or step.id, code)
+            return Next()
+        error = "scan.invalid_code"
+        ctx.journal("invalid:" + error)

@@ -1,0 +1,36 @@
+"""`submit`: hand a submission to the durable outbox; saves `{reference, status}`."""
+
+from __future__ import annotations
+
+from kiosk.flow.prompt import PromptKind
+from kiosk.flow.schema import SubmitStep
+from kiosk.flow.services import BackendError
+from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
+from kiosk.i18n import t
+
+KIND = "submit"
+
+
+def idempotency_key(ctx: StepContext) -> str:
+    """One key per session and step, so a retried submission is delivered once."""
+    return f"{ctx.session.id}:{ctx.step.id}"
+
+
+async def execute(ctx: StepContext, step: SubmitStep) -> StepResult:
+    """Submit; a back office that is down leaves the submission queued, still with a reference."""
+    path = ctx.render(step.path)
+    payload = ctx.value(step.payload)
+    busy = ctx.text(step.text) or t("voice.busy", ctx.lang)
+    await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
+    try:
+        submission = await ctx.services.outbox.submit(
+            step.backend, path, payload, idempotency_key=idempotency_key(ctx)
+        )
+    except BackendError as exc:
+        raise StepFailed(exc.key, exc.detail) from exc
+    ctx.save(
+        step.save_as or step.id,
+        {"reference": submission.reference, "status": submission.status},
+    )
+    ctx.journal("submitted", {"status": submission.status})
+    return Next()

@@ -1,0 +1,1 @@
+"""The voice side of the kiosk: what is spoken for each prompt, and (later) audio routing."""

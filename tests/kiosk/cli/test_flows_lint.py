@@ -1,0 +1,118 @@
+"""`kiosk flows check | schema | graph` run in-process: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+
+CLEAN = """\
+id: hello
+title: {zh_CN: 您好, en: Hello}
+defaults: {timeout: 30}
+steps:
+  - id: greet
+    kind: info
+    text: {zh_CN: 您好, en: Hello}
+  - id: done
+    kind: finish
+    text: {zh_CN: 再见, en: Bye}
+"""
+
+
+def _write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_clean_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "hello.yaml", CLEAN)
+    assert main(["flows", "check", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "1 file checked: 0 errors, 0 warnings" in err
+
+
+def test_check_findings_exit_1_sorted_by_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(
+        tmp_path,
+        "b.yaml",
+        CLEAN.replace("id: hello", "id: other").replace("    text: {zh_CN: 再见, en: Bye}\n", ""),
+    )
+    _write(
+        tmp_path,
+        "a.yaml",
+        CLEAN.replace("defaults: {timeout: 30}\n", "").replace(
+            "    text: {zh_CN: 您好, en: Hello}", "    text: {zh_CN: 您好}"
+        ),
+    )
+    assert main(["flows", "check", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in lines] == [
+        "no-timeout",
+        "nothing-speakable",
+        "missing-translation",
+        "nothing-speakable",
+    ]
+    assert lines[0].endswith(
+        "a.yaml:4:5: no-timeout step 'greet' (info) waits for the resident "
+        "but has no timeout (set `timeout` or `defaults.timeout`)"
+    )
+    assert "a.yaml:6:5: missing-translation step 'greet': text has no en text" in lines[2]
+    assert lines[3].endswith(
+        "b.yaml:8:5: nothing-speakable step 'done' (finish) has no text or voice in zh_CN, en"
+    )
+    assert "2 files checked: 4 errors, 0 warnings" in err
+
+
+def test_check_unreadable_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "hello.yaml", CLEAN)
+    _write(tmp_path, "broken.yaml", "id: x\nsteps: [\n")
+    assert main(["flows", "check", str(tmp_path)]) == 2
+    out, _ = capsys.readouterr()
+    assert "broken.yaml:3:1: yaml-syntax YAML syntax:" in out
+
+
+def test_check_not_a_flow_and_missing_path_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = _write(tmp_path, "notes.yaml", "- shopping\n- list\n")
+    assert main(["flows", "check", str(notes)]) == 2
+    assert main(["flows", "check", str(tmp_path / "missing")]) == 2
+    _, err = capsys.readouterr()
+    assert "missing: no such file or directory" in err
+
+
+def test_schema_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["flows", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "Kiosk flow"
+    assert "steps" in schema["required"]
+
+
+def test_graph_of_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "hello.yaml", CLEAN)
+    assert main(["flows", "graph", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("flowchart TD")
+    assert "  s_greet --> s_done" in out.splitlines()
+    assert main(["flows", "graph", str(path), "--format", "dot"]) == 0
+    assert capsys.readouterr().out.startswith('digraph "hello" {')
+
+
+def test_graph_of_an_unknown_flow_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["flows", "graph", "no-such-flow-id"]) == 2
+    assert "no flow 'no-such-flow-id'" in capsys.readouterr().err
+
+
+def test_graph_of_a_broken_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "x.yaml", CLEAN.replace("kind: info", "kind: inf"))
+    assert main(["flows", "graph", str(path)]) == 2
+    assert "x.yaml:6:5: step 'greet': kind 'inf'" in capsys.readouterr().err

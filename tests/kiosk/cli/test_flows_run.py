@@ -1,0 +1,94 @@
+"""`kiosk flows run`: the example flows end to end through the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+
+FLOWS = DEFAULT_FLOWS_DIR
+PERSONAL = re.compile(r"\d{17}[\dXx]|1\d{10}")
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict]]:
+    code = main(["flows", "run", *args, "--json"])
+    out = capsys.readouterr().out
+    assert not PERSONAL.search(out), "a full ID or phone number was printed"
+    return code, [json.loads(line) for line in out.splitlines()]
+
+
+def test_the_certificate_example_finishes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run_json(
+        capsys,
+        str(FLOWS / "si-certificate.yaml"),
+        "--answers",
+        str(FLOWS / "si-certificate.answers.yaml"),
+    )
+    assert code == 0
+    assert lines[-1]["outcome"] == "finished" and lines[-1]["step"] == "done"
+    choose = next(line for line in lines if line["step"] == "choose")
+    assert "按1，个人参保证明；按2，缴费明细" in choose["say"]
+    review = next(line for line in lines if line["step"] == "review")
+    assert "身份证号码：110***********2317" in review["say"]
+
+
+def test_the_feedback_example_finishes_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    answers = FLOWS / "resident-feedback.answers.yaml"
+    code, lines = run_json(capsys, "resident-feedback", "--answers", str(answers), "--lang", "en")
+    assert code == 0
+    topic = lines[0]
+    assert topic["kind"] == "choose" and "press 2 for Public facilities" in topic["say"]
+    done = lines[-2]
+    assert done["kind"] == "result" and "Your reference is" in done["say"]
+    assert lines[-1]["result"]["status"] == "delivered"
+
+
+def test_feedback_is_queued_with_a_reference_when_the_back_office_is_down(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "data"}"\n[backends.feedback]\nbase_url = "http://127.0.0.1:9"\n',
+        encoding="utf-8",
+    )
+    answers = FLOWS / "resident-feedback.answers.yaml"
+    code, lines = run_json(
+        capsys, "resident-feedback", "--answers", str(answers), "--config", str(config)
+    )
+    assert code == 0
+    result = lines[-1]["result"]
+    assert result["status"] == "queued" and result["reference"]
+    assert "网络恢复后将自动送达" in lines[-2]["say"]
+
+
+def test_usage_errors_are_one_line_with_exit_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: {zh_CN: 坏, en: Bad}\nsteps:\n  - {id: a, kind: nope}\n")
+    answers = tmp_path / "a.answers.yaml"
+    answers.write_text("answers: {}\n")
+    assert main(["flows", "run", str(bad), "--answers", str(answers)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kiosk: ") and "bad.yaml:4" in err and "\n" not in err
+    flow = str(FLOWS / "si-certificate.yaml")
+    assert main(["flows", "run", flow, "--answers", str(answers)]) == 2
+    err = capsys.readouterr().err
+    assert "no answer for step 'consent'" in err and "Traceback" not in err
+
+
+def test_readable_output_and_exit_1_when_the_resident_cancels(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    answers = tmp_path / "cancel.answers.yaml"
+    answers.write_text("answers:\n  topic: {event: cancel}\n", encoding="utf-8")
+    flow = str(FLOWS / "resident-feedback.yaml")
+    assert main(["flows", "run", flow, "--answers", str(answers)]) == 1
+    out = capsys.readouterr().out
+    assert "[resident-feedback/topic] choose" in out
+    assert out.strip().endswith("outcome: cancelled at topic")

@@ -1,0 +1,56 @@
+"""Validation of typed input by type, length, range and pattern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiosk.flow.schema import InputStep
+from kiosk.flow.steps.validation import id_check_character, valid_id_number, validate
+from tests.kiosk.flow.test_engine_fakes import invented_id, wrong_check
+
+CODE = r"[A-Z]{2}\d+"
+
+
+def step(**fields: Any) -> InputStep:
+    return InputStep.model_validate({"id": "x", "kind": "input", **fields})
+
+
+def test_id_numbers_need_the_gb_11643_check_character() -> None:
+    good = invented_id(3)
+    assert id_check_character("11010519491231002") == "X"
+    assert valid_id_number(good) and not valid_id_number(wrong_check(good))
+    rules = step(input_type="id_number")
+    assert validate(rules, "11010519491231002x") == (None, "11010519491231002X")
+    assert validate(rules, wrong_check(good))[0] == "input.invalid_id_number"
+    assert validate(rules, good[:17])[0] == "input.invalid_id_number"
+
+
+@pytest.mark.parametrize(
+    ("fields", "raw", "expected"),
+    [
+        ({"input_type": "phone"}, "139 1234 5678", (None, "13912345678")),
+        ({"input_type": "phone"}, "23912345678", ("input.invalid_phone", "23912345678")),
+        ({"input_type": "digits", "min_length": 6}, "12345", ("input.too_short", "12345")),
+        ({"input_type": "digits"}, "12a", ("input.invalid_digits", "12a")),
+        ({"input_type": "amount", "minimum": 1, "maximum": 500}, "12.5", (None, "12.50")),
+        ({"input_type": "amount", "maximum": 500}, "500.01", ("input.amount_too_large", "500.01")),
+        ({"input_type": "amount", "minimum": 1}, "0.99", ("input.amount_too_small", "0.99")),
+        ({"input_type": "amount"}, "1.234", ("input.invalid_amount", "1.234")),
+        ({"input_type": "text", "max_length": 3}, "abcd", ("input.too_long", "abcd")),
+        ({"input_type": "text", "pattern": CODE}, "AB12", (None, "AB12")),
+        (
+            {"input_type": "text", "pattern": CODE},
+            "ab12",
+            ("input.invalid_format", "ab12"),
+        ),
+        ({"input_type": "text"}, "  ", ("input.empty", "")),
+        ({"input_type": "text", "min_length": 0}, "", (None, "")),
+        ({"input_type": "secret", "min_length": 6, "max_length": 6}, "123456", (None, "123456")),
+    ],
+)
+def test_inputs_are_checked_by_type_and_rules(
+    fields: dict[str, Any], raw: str, expected: tuple[str | None, str]
+) -> None:
+    assert validate(step(**fields), raw) == expected

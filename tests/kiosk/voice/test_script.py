@@ -1,0 +1,69 @@
+"""The spoken script of a prompt, in Chinese and English."""
+
+from __future__ import annotations
+
+from kiosk.flow.prompt import InputRules, Prompt, PromptKind, PromptOption, PromptRow
+from kiosk.voice.script import spoken
+
+ID = "110105198503122317"
+
+
+def choose(language: str) -> Prompt:
+    labels = {"zh_CN": ("个人参保证明", "缴费明细"), "en": ("Personal record", "Payments")}[
+        language
+    ]
+    return Prompt(
+        flow="f",
+        step="choose",
+        kind=PromptKind.CHOOSE,
+        text="请选择" if language == "zh_CN" else "Choose",
+        say="请选择证明类型" if language == "zh_CN" else "Choose the certificate",
+        title="社保参保证明" if language == "zh_CN" else "Social insurance certificate",
+        options=tuple(
+            PromptOption(value=str(i), label=label, say=label, key=i)
+            for i, label in enumerate(labels, start=1)
+        ),
+        can_go_back=True,
+        language=language,
+    )
+
+
+def test_options_are_spoken_with_their_keypad_numbers_in_the_prompt_language() -> None:
+    zh = spoken(choose("zh_CN"))
+    assert "当前：社保参保证明。请选择证明类型。按1，个人参保证明；按2，缴费明细。" in zh
+    assert "按返回键回到上一步" in zh and "按帮助键" in zh and "按重复键" in zh
+    en = spoken(choose("en"))
+    assert "Press 1 for Personal record, press 2 for Payments." in en
+    assert "Press Back" in en and "按" not in en
+
+
+def test_review_rows_are_masked_unless_private() -> None:
+    shown = ID[:3] + "*" * 11 + ID[-4:]
+    prompt = Prompt(
+        flow="f",
+        step="review",
+        kind=PromptKind.CONFIRM,
+        text="请核对",
+        say="请核对",
+        rows=(PromptRow("身份证号码", shown, ID, personal=True), PromptRow("页数", "2", "2")),
+    )
+    assert f"身份证号码：{shown}；页数：2" in spoken(prompt)
+    assert ID not in spoken(prompt)
+    assert f"身份证号码：{ID}" in spoken(prompt, private=True)
+
+
+def test_secret_inputs_are_never_spoken_and_results_offer_no_navigation() -> None:
+    secret = Prompt(
+        flow="f",
+        step="pin",
+        kind=PromptKind.INPUT,
+        text="请输入密码",
+        say="请输入密码",
+        input=InputRules(input_type="secret", secret=True),
+        language="zh_CN",
+    )
+    assert "输入的内容不会读出" in spoken(secret)
+    result = Prompt(
+        flow="f", step="done", kind=PromptKind.RESULT, text="完成", say="完成", waits=False
+    )
+    assert spoken(result) == "完成。"
