@@ -110,6 +110,8 @@ def _template(source: str) -> jinja2.Template:
         return environment().from_string(source)
     except jinja2.TemplateSyntaxError as exc:
         raise ExpressionError(f"template syntax: {exc.message}") from exc
+    except RecursionError as exc:
+        raise ExpressionError("template too deeply nested") from exc
 
 
 @functools.lru_cache(maxsize=4096)
@@ -119,6 +121,8 @@ def _expression(source: str) -> Any:
         return environment().compile_expression(source, undefined_to_none=False)
     except jinja2.TemplateSyntaxError as exc:
         raise ExpressionError(f"expression syntax: {exc.message}") from exc
+    except RecursionError as exc:
+        raise ExpressionError("expression too deeply nested") from exc
 
 
 def _run(what: str, call: Any) -> Any:

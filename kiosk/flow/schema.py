@@ -23,6 +23,10 @@ class Strict(BaseModel):
 class Text(RootModel[dict[str, str]]):
     """A multilingual text: language code to a template string."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"propertyNames": {"enum": list(LANGUAGES)}, "minProperties": 1}
+    )
+
     @field_validator("root")
     @classmethod
     def _known_languages(cls, value: dict[str, str]) -> dict[str, str]:

@@ -70,3 +70,9 @@ def test_an_undefined_name_in_a_condition_is_an_expression_error() -> None:
         evaluate("nobody_set_this", VARS)
     with pytest.raises(ExpressionError):
         bool(evaluate("cert.missing or nobody", VARS))
+
+
+def test_deep_nesting_is_a_syntax_error_not_a_crash() -> None:
+    deep = "(" * 1300 + "1" + ")" * 1300
+    assert syntax_error(deep, expression=True) is not None
+    assert syntax_error("{{ " + deep + " }}") is not None
