@@ -1,0 +1,100 @@
+"""The attract screen: terminal name, date and time, languages, a big start button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.i18n import t
+from kiosk.ui.catalogue import AttractInfo, pick
+from kiosk.ui.theme import Look
+from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.label import KioskLabel
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+def format_now(now: dt.datetime, lang: str) -> str:
+    """Date, weekday and time as residents read them in `lang`."""
+    if lang == "zh_CN":
+        return f"{now:%Y}年{now.month}月{now.day}日 星期{WEEKDAYS_ZH[now.weekday()]} {now:%H:%M}"
+    return f"{now:%A} {now.day} {now:%B %Y}, {now:%H:%M}"
+
+
+class AttractScreen(BoxLayout):  # type: ignore[misc]
+    """Shown between sessions; the clock ticks once a second while it is on screen."""
+
+    def __init__(
+        self,
+        look: Look,
+        lang: str,
+        info: AttractInfo,
+        on_start: Callable[[], None],
+        on_language: Callable[[str], None],
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+        **kwargs: Any,
+    ) -> None:
+        scale = look.scale
+        super().__init__(
+            orientation="vertical",
+            padding=dp(scale.padding * 2),
+            spacing=dp(scale.spacing * 2),
+            **kwargs,
+        )
+        self.lang, self._now = lang, now
+        self.add_widget(BoxLayout())
+        self.add_widget(
+            KioskLabel(
+                look, f"[b]{pick(info.terminal_name, lang)}[/b]", size="title", halign="center"
+            )
+        )
+        self.clock_label = KioskLabel(look, "", size="action", halign="center", role="muted")
+        self.add_widget(self.clock_label)
+        start = KioskButton(
+            look,
+            t("ui.attract.start", lang),
+            on_start,
+            role="primary",
+            kiosk_id="attract.start",
+            font_size=scale.title * 1.3,
+            size_hint=(0.7, None),
+            height=dp(scale.action_height * 2),
+            pos_hint={"center_x": 0.5},
+        )
+        self.add_widget(start)
+        languages = BoxLayout(
+            orientation="horizontal",
+            spacing=dp(scale.spacing * 2),
+            size_hint=(0.7, None),
+            height=dp(scale.action_height),
+            pos_hint={"center_x": 0.5},
+        )
+        for code in info.languages:
+            languages.add_widget(
+                KioskButton(
+                    look,
+                    t(f"ui.language_name.{code}", lang),
+                    partial(on_language, code),
+                    role="primary" if code == lang else "secondary",
+                    kiosk_id=f"attract.lang.{code}",
+                )
+            )
+        self.add_widget(languages)
+        if info.voice_key_hint:
+            self.add_widget(KioskLabel(look, t("ui.attract.voice_hint", lang), halign="center"))
+        self.add_widget(BoxLayout())
+        self._tick()
+        self._event = Clock.schedule_interval(self._tick, 1.0)
+
+    def stop_ticking(self) -> None:
+        """Stop the clock callback (the shell calls this when the screen is replaced)."""
+        self._event.cancel()
+
+    def _tick(self, *_: Any) -> None:
+        self.clock_label.text = format_now(self._now(), self.lang)

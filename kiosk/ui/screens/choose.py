@@ -1,0 +1,39 @@
+"""The choose screen: one large button per option, with its keypad number."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from kivy.metrics import dp
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.ui.screens.base import PromptScreen
+from kiosk.ui.widgets.button import KioskButton
+
+
+class ChooseScreen(PromptScreen):
+    """Options as big buttons "1  label"; a tap answers the option's value."""
+
+    def build(self) -> None:
+        """Lay the options out in one column (elder mode, or few options) or two."""
+        look = self.ctx.look
+        options = self.ctx.prompt.options
+        cols = 1 if look.elder or len(options) <= 3 else 2
+        grid = GridLayout(cols=cols, spacing=dp(look.scale.spacing * 1.5), size_hint_y=None)
+        rows = -(-len(options) // cols)
+        height = dp(look.scale.action_height)
+        grid.height = rows * height + (rows - 1) * dp(look.scale.spacing * 1.5)
+        for option in options:
+            grid.add_widget(
+                KioskButton(
+                    look,
+                    f"[b]{option.key}[/b]   {option.label}",
+                    partial(self.answer, option.value),
+                    role="primary",
+                    kiosk_id=f"option.{option.value}",
+                    size_hint_y=None,
+                    height=height,
+                )
+            )
+        self.add_widget(grid)
+        self.add_widget(self.filler())

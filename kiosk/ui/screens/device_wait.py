@@ -1,0 +1,33 @@
+"""Waiting for a device: a pictogram, what to do, and a progress indication."""
+
+from __future__ import annotations
+
+from kiosk.ui.screens.base import PromptScreen
+from kiosk.ui.widgets.illustration import Illustration
+from kiosk.ui.widgets.label import KioskLabel
+from kiosk.ui.widgets.progress import ProgressArc
+
+DEVICE_PICTURES: dict[str, str] = {
+    "id_card": "id_card",
+    "smart_card": "smart_card",
+    "scanner": "scanner",
+    "printer": "printer",
+    "door": "door",
+    "lock_board": "door",
+}
+"""Device kind (from the step) → pictogram and `ui.device.<picture>` instruction."""
+
+
+class DeviceWaitScreen(PromptScreen):
+    """No answer buttons: the device answers; the resident can still go back, cancel, get help."""
+
+    def build(self) -> None:
+        """Add the pictogram, the instruction and the progress arc."""
+        look = self.ctx.look
+        picture = DEVICE_PICTURES.get(self.ctx.prompt.device or "", "generic")
+        self.add_widget(Illustration(look, picture))
+        self.add_widget(
+            KioskLabel(look, self.ctx.tr(f"ui.device.{picture}"), size="action", halign="center")
+        )
+        self.add_widget(ProgressArc(look))
+        self.add_widget(self.filler())

@@ -1,0 +1,1 @@
+"""Reusable Kivy widgets: themed buttons and labels, keypads, the service bar, overlays."""

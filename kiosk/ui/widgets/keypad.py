@@ -1,0 +1,77 @@
+"""On-screen keypads: the 12-key layouts for digits, amounts, phones and ID numbers, and letters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.i18n import t
+from kiosk.ui.theme import Look
+from kiosk.ui.widgets.button import KioskButton
+
+DELETE = "del"
+CLEAR = "clear"
+LETTER_ROWS: tuple[str, ...] = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def digit_rows(input_type: str) -> list[list[str]]:
+    """The 12-key layout (like the tactile keypad) for an input type; the bottom-left key varies."""
+    extra = {"id_number": "X", "amount": "."}.get(input_type, CLEAR)
+    rows = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [extra, "0", DELETE]]
+    if extra != CLEAR:
+        rows.append([CLEAR])
+    return rows
+
+
+def letter_rows() -> list[list[str]]:
+    """QWERTY letters for pinyin, with delete and clear on the last row."""
+    rows = [list(row) for row in LETTER_ROWS]
+    rows[-1].extend([DELETE, CLEAR])
+    return rows
+
+
+class Keypad(GridLayout):  # type: ignore[misc]
+    """A grid of keys; each tap calls `on_key(key)`; `keys[key]` is the key's button."""
+
+    def __init__(
+        self,
+        look: Look,
+        lang: str,
+        rows: Sequence[Sequence[str]],
+        on_key: Callable[[str], None],
+        **kwargs: Any,
+    ) -> None:
+        scale = look.scale
+        columns = max(len(r) for r in rows)
+        super().__init__(cols=columns, spacing=dp(scale.spacing), size_hint_y=None, **kwargs)
+        self.keys: dict[str, KioskButton] = {}
+        key_height = dp(max(scale.target, 64))
+        for row in rows:
+            for key in row:
+                label = {DELETE: t("ui.keypad.delete", lang), CLEAR: t("ui.keypad.clear", lang)}
+                button = KioskButton(
+                    look,
+                    label.get(key, key),
+                    partial(on_key, key),
+                    kiosk_id=f"key.{key}",
+                    font_size=scale.keypad if key not in label else scale.body,
+                    size_hint_y=None,
+                    height=key_height,
+                )
+                self.keys[key] = button
+                self.add_widget(button)
+            for _ in range(columns - len(row)):
+                self.add_widget(_Spacer(height=key_height))
+        row_count = len(rows)
+        self.height = row_count * key_height + (row_count - 1) * dp(scale.spacing)
+
+
+class _Spacer(GridLayout):  # type: ignore[misc]
+    """An empty cell that keeps short keypad rows aligned to the left."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__(size_hint_y=None, height=height)

@@ -1,0 +1,52 @@
+"""Themed labels that wrap to their width and grow to their text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.uix.label import Label
+
+from kiosk.ui.theme import Look
+
+SIZES = ("body", "small", "title", "action", "keypad")
+
+
+class KioskLabel(Label):  # type: ignore[misc]
+    """Text in the theme's colour at one of the scale's sizes, wrapped, as tall as its text."""
+
+    def __init__(
+        self,
+        look: Look,
+        text: str,
+        *,
+        size: str = "body",
+        role: str = "text",
+        halign: str = "left",
+        fixed_height: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if size not in SIZES:
+            raise ValueError(f"unknown text size {size!r}")
+        scale = look.scale
+        super().__init__(
+            text=text,
+            markup=True,
+            color=look.theme.rgba(role),
+            font_size=dp(getattr(scale, size)),
+            line_height=scale.line_height,
+            halign=halign,
+            valign="middle",
+            **kwargs,
+        )
+        if not fixed_height:
+            self.size_hint_y = None
+            self.bind(texture_size=self._fit)
+        self.bind(width=self._wrap)
+        self._wrap()
+
+    def _wrap(self, *_: Any) -> None:
+        self.text_size = (max(self.width, 1), None)
+
+    def _fit(self, *_: Any) -> None:
+        self.height = self.texture_size[1]

@@ -1,0 +1,129 @@
+"""Keypad and pinyin entry, validation, and typed input surviving language and look switches."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from ui_harness import ask_task, find, frames, make_id_number, tap, texts_on_screen, type_keys
+
+from kiosk.flow.prompt import Answer, InputRules, Prompt, PromptKind
+from kiosk.ui.renderer import KivyRenderer
+
+
+def input_prompt(input_type: str, language: str = "zh_CN", **rules: Any) -> Prompt:
+    text = {"zh_CN": "请输入", "en": "Please type"}[language]
+    return Prompt(
+        flow="demo",
+        step="enter",
+        kind=PromptKind.INPUT,
+        text=text,
+        say="",
+        input=InputRules(input_type, **rules),
+        language=language,
+    )
+
+
+def id_with_x() -> str:
+    for seq in range(1, 999):
+        number = make_id_number("320106", "19850307", f"{seq:03d}")
+        if number.endswith("X"):
+            return number
+    raise AssertionError("no X check digit found")
+
+
+async def test_id_number_with_x_by_keypad(shell: Any) -> None:
+    number = id_with_x()
+    task = ask_task(KivyRenderer(shell), input_prompt("id_number", personal=True))
+    await asyncio.sleep(0)
+    type_keys(shell, number[:17])
+    assert not find(shell, "key.X").disabled  # X only makes sense as the 18th character
+    type_keys(shell, "X")
+    # shown grouped for checking: 6 + 8 + 4
+    assert f"{number[:6]} {number[6:14]} {number[14:]}" in texts_on_screen(shell)
+    tap(shell, "action.confirm")
+    assert await asyncio.wait_for(task, 2) == Answer(number)
+
+
+async def test_x_is_refused_before_the_last_position(shell: Any) -> None:
+    task = ask_task(KivyRenderer(shell), input_prompt("id_number"))
+    await asyncio.sleep(0)
+    type_keys(shell, "1101")
+    assert find(shell, "key.X").disabled
+    assert shell.view.state["value"] == "1101"
+    task.cancel()
+
+
+async def test_wrong_check_digit_is_explained_not_submitted(shell: Any) -> None:
+    number = make_id_number()
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    task = ask_task(KivyRenderer(shell), input_prompt("id_number"))
+    await asyncio.sleep(0)
+    type_keys(shell, wrong)
+    tap(shell, "action.confirm")
+    assert not task.done()
+    assert any("身份证号码不正确" in text for text in texts_on_screen(shell))
+    tap(shell, "key.del")
+    type_keys(shell, number[17])
+    tap(shell, "action.confirm")
+    assert await asyncio.wait_for(task, 2) == Answer(number)
+
+
+async def test_pinyin_input_produces_a_chinese_word(shell: Any) -> None:
+    task = ask_task(KivyRenderer(shell), input_prompt("text"))
+    await asyncio.sleep(0)
+    type_keys(shell, "shequ")
+    assert find(shell, "cand.0").text == "社区"
+    tap(shell, "cand.0")
+    # a name character by character, the rare one from a later page
+    type_keys(shell, "kun")
+    for _ in range(6):
+        if "堃" in [find(shell, f"cand.{i}").text for i in range(8)]:
+            break
+        tap(shell, "cand.next")
+    slot = next(i for i in range(8) if find(shell, f"cand.{i}").text == "堃")
+    tap(shell, f"cand.{slot}")
+    tap(shell, "action.confirm")
+    assert await asyncio.wait_for(task, 2) == Answer("社区堃")
+
+
+async def test_unpicked_pinyin_is_not_submitted(shell: Any) -> None:
+    task = ask_task(KivyRenderer(shell), input_prompt("text"))
+    await asyncio.sleep(0)
+    type_keys(shell, "zhang")
+    tap(shell, "action.confirm")
+    assert not task.done()
+    assert any("拼音" in text for text in texts_on_screen(shell))
+    task.cancel()
+
+
+async def test_language_switch_keeps_the_typed_value(shell: Any) -> None:
+    languages: list[str] = []
+    shell.on_language = languages.append
+    renderer = KivyRenderer(shell)
+    task = ask_task(renderer, input_prompt("phone"))
+    await asyncio.sleep(0)
+    type_keys(shell, "13912")
+    tap(shell, "bar.language")
+    assert languages == ["en"]
+    assert find(shell, "bar.call_staff").text == "Call staff"
+    assert "139 12" in texts_on_screen(shell)
+    # the coordinator re-issues the same step in English: still the same typed digits
+    renderer.refresh(input_prompt("phone", language="en"))
+    frames()
+    assert "Please type" in texts_on_screen(shell)
+    type_keys(shell, "345678")
+    tap(shell, "action.confirm")
+    assert await asyncio.wait_for(task, 2) == Answer("13912345678")
+
+
+async def test_elder_and_contrast_switches_keep_pinyin_in_progress(shell: Any) -> None:
+    task = ask_task(KivyRenderer(shell), input_prompt("text"))
+    await asyncio.sleep(0)
+    type_keys(shell, "bei")
+    tap(shell, "bar.elder")
+    tap(shell, "bar.contrast")
+    assert shell.elder and shell.high_contrast
+    type_keys(shell, "jing")
+    assert find(shell, "cand.0").text in ("背景", "北京")
+    task.cancel()

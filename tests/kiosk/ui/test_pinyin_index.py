@@ -1,0 +1,40 @@
+"""Pinyin candidates: common characters first, words, and rare name characters reachable."""
+
+from __future__ import annotations
+
+from kiosk.ui.pinyin_index import pinyin_index, toneless
+
+
+def texts(typed: str) -> list[str]:
+    return [c.text for c in pinyin_index().candidates(typed)]
+
+
+def test_toneless_readings_use_v_for_u_umlaut() -> None:
+    assert toneless("lǜ") == "lv"
+    assert toneless("zhāng") == "zhang"
+
+
+def test_common_characters_come_first() -> None:
+    assert "张" in texts("zhang")[:5]
+    assert "绿" in texts("lv")[:5]
+
+
+def test_whole_words_are_offered_for_several_syllables() -> None:
+    candidates = pinyin_index().candidates("shequ")
+    assert candidates[0].text == "社区"
+    assert candidates[0].consumed == len("shequ")
+
+
+def test_unknown_word_falls_back_to_its_first_syllable() -> None:
+    first = pinyin_index().candidates("xingming")
+    assert "姓" in [c.text for c in first]
+    assert {c.consumed for c in first if len(c.text) == 1} == {len("xing")}
+
+
+def test_rare_name_characters_are_reachable() -> None:
+    for typed, rare in (("kun", "堃"), ("zhe", "喆"), ("yun", "赟"), ("sheng", "昇")):
+        assert rare in texts(typed), (typed, rare)
+
+
+def test_unfinished_syllable_offers_characters() -> None:
+    assert texts("zh")

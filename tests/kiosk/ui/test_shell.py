@@ -1,0 +1,186 @@
+"""The persistent bar, one-tap elder mode and high contrast, sizes and contrast in the tree."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from kivy.metrics import dp
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
+from ui_harness import ask_task, find, frames, tap, texts_on_screen
+
+from kiosk.flow.prompt import InputRules, Prompt, PromptKind, PromptOption, PromptRow
+from kiosk.ui.catalogue import AttractInfo, Category, ServiceEntry
+from kiosk.ui.renderer import KivyRenderer
+from kiosk.ui.theme import MIN_TARGET_DP, contrast
+from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.label import KioskLabel
+from kiosk.ui.widgets.service_bar import BAR_CONTROLS
+
+CATEGORIES = (
+    Category("social_security", {"zh_CN": "社会保障", "en": "Social security"}),
+    Category("civil", {"zh_CN": "民政服务", "en": "Civil affairs"}),
+)
+SERVICES = (
+    ServiceEntry(
+        "si-certificate",
+        {"zh_CN": "社保参保证明打印", "en": "Insurance certificate"},
+        "social_security",
+    ),
+    ServiceEntry(
+        "si-payments",
+        {"zh_CN": "缴费查询", "en": "Payments"},
+        "social_security",
+        available=False,
+        reason="printer: paper out",
+    ),
+    ServiceEntry("elder-allowance", {"zh_CN": "高龄津贴申请", "en": "Elder allowance"}, "civil"),
+)
+
+
+def every_prompt() -> list[Prompt]:
+    base: dict[str, Any] = {"flow": "demo", "say": "", "text": "请按提示操作", "title": "示例业务"}
+    opts = (PromptOption("a", "个人参保证明", "", 1), PromptOption("b", "缴费明细", "", 2))
+    rows = (PromptRow("姓名", "张*", "张三", True),)
+    return [
+        Prompt(step="info", kind=PromptKind.INFO, **base),
+        Prompt(step="choose", kind=PromptKind.CHOOSE, options=opts, can_go_back=True, **base),
+        Prompt(step="digits", kind=PromptKind.INPUT, input=InputRules("id_number"), **base),
+        Prompt(step="text", kind=PromptKind.INPUT, input=InputRules("text"), **base),
+        Prompt(step="confirm", kind=PromptKind.CONFIRM, rows=rows, **base),
+        Prompt(step="consent", kind=PromptKind.CONSENT, **base),
+        Prompt(step="device", kind=PromptKind.DEVICE_WAIT, device="id_card", **base),
+        Prompt(step="busy", kind=PromptKind.BUSY, **base),
+        Prompt(step="error", kind=PromptKind.ERROR, error="network", **base),
+        Prompt(step="result", kind=PromptKind.RESULT, **base),
+    ]
+
+
+def screens(shell: Any) -> Iterator[str]:
+    """Put each screen up in turn (every prompt kind, attract, catalogue); yield its name."""
+    for p in every_prompt():
+        shell.show_prompt(p, lambda _result: None)
+        frames()
+        yield f"{p.kind.value}/{p.step}"
+    shell.show_attract(AttractInfo({"zh_CN": "幸福里社区服务站", "en": "Xingfuli"}), lambda: None)
+    frames()
+    yield "attract"
+    shell.show_catalogue(CATEGORIES, SERVICES, lambda _sid: None, lambda: None)
+    frames()
+    yield "catalogue"
+
+
+def hex_of(rgba: Any) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgba[:3])
+
+
+def test_the_bar_is_on_every_screen_in_the_same_place(shell: Any) -> None:
+    places: dict[str, tuple[float, float]] = {}
+    for name in screens(shell):
+        for control in BAR_CONTROLS:
+            button = find(shell, f"bar.{control}")
+            place = tuple(button.to_window(*button.pos))
+            assert places.setdefault(control, place) == place, (name, control)
+        assert find(shell, "bar.call_staff").text == "人工服务"
+
+
+@pytest.mark.parametrize("switch", ["elder", "contrast"])
+def test_elder_mode_and_high_contrast_are_one_tap_away_everywhere(shell: Any, switch: str) -> None:
+    for name in screens(shell):
+        tap(shell, f"bar.{switch}")
+        assert shell.elder if switch == "elder" else shell.high_contrast, name
+        tap(shell, f"bar.{switch}")
+        assert not (shell.elder if switch == "elder" else shell.high_contrast), name
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
+def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(shell: Any, elder: bool) -> None:
+    shell.elder = elder
+    scale = shell.look.scale
+    target = dp(MIN_TARGET_DP[scale.name])
+    theme = shell.look.theme
+    for name in screens(shell):
+        for widget in shell.walk(restrict=True):
+            if isinstance(widget, ButtonBehavior):
+                assert widget.width >= target and widget.height >= target, (name, widget.text)
+            if isinstance(widget, Label) and widget.text:
+                assert widget.font_size >= dp(18 if elder else 16), (name, widget.text)
+            if isinstance(widget, KioskLabel):
+                assert widget.line_height >= 1.3
+                assert contrast(hex_of(widget.color), theme.background) >= 4.5, (name, widget.text)
+            if isinstance(widget, KioskButton) and not widget.disabled:
+                assert contrast(hex_of(widget.color), hex_of(widget._fill_rgba)) >= 4.5
+            main = (
+                widget.kiosk_id.startswith(("action.", "option.", "attract.start"))
+                if (isinstance(widget, KioskButton))
+                else False
+            )
+            if elder and main:
+                assert widget.font_size >= dp(30), (name, widget.text)
+
+
+async def test_call_staff_calls_back_and_confirms_on_screen(shell: Any) -> None:
+    calls: list[str] = []
+    shell.on_call_staff = lambda: calls.append("staff")
+    task = ask_task(KivyRenderer(shell), every_prompt()[1])
+    await asyncio.sleep(0)
+    tap(shell, "bar.call_staff")
+    assert calls == ["staff"]
+    assert any("工作人员" in text for text in texts_on_screen(shell))
+    tap(shell, "option.a")  # covered by the notice: the tap must not answer
+    assert not task.done()
+    tap(shell, "notice.ok")
+    tap(shell, "option.a")
+    assert (await asyncio.wait_for(task, 2)).value == "a"
+
+
+def test_any_touch_counts_as_activity(shell: Any) -> None:
+    touches: list[int] = []
+    shell.on_activity = lambda: touches.append(1)
+    shell.show_prompt(every_prompt()[0], lambda _r: None)
+    tap(shell, "bar.help")
+    assert touches
+
+
+def test_catalogue_offers_available_services_and_explains_the_others(shell: Any) -> None:
+    chosen: list[str] = []
+    shell.show_catalogue(CATEGORIES, SERVICES, chosen.append)
+    frames()
+    tap(shell, "service.si-payments")
+    assert chosen == []
+    assert any("人工服务" in text for text in texts_on_screen(shell))
+    assert "printer: paper out" not in " ".join(texts_on_screen(shell))
+    tap(shell, "category.civil")
+    tap(shell, "service.elder-allowance")
+    assert chosen == ["elder-allowance"]
+
+
+def test_attract_screen_starts_and_switches_language(shell: Any) -> None:
+    started: list[bool] = []
+    shell.show_attract(
+        AttractInfo({"zh_CN": "幸福里社区服务站", "en": "Xingfuli Service Point"}),
+        lambda: started.append(True),
+    )
+    frames()
+    assert "[b]幸福里社区服务站[/b]" in texts_on_screen(shell)
+    assert any("星期" in text for text in texts_on_screen(shell))
+    tap(shell, "attract.lang.en")
+    assert "[b]Xingfuli Service Point[/b]" in texts_on_screen(shell)
+    assert find(shell, "attract.start").text == "Start"
+    tap(shell, "attract.start")
+    assert started == [True]
+
+
+def test_reset_wipes_the_session(shell: Any) -> None:
+    shell.show_prompt(every_prompt()[2], lambda _r: None)
+    tap(shell, "key.1")
+    tap(shell, "bar.elder")
+    tap(shell, "bar.language")
+    shell.reset()
+    frames()
+    assert (shell.elder, shell.high_contrast, shell.language) == (False, False, "zh_CN")
+    assert shell.view.state == {}
+    assert "1" not in texts_on_screen(shell)

@@ -1,0 +1,47 @@
+"""Theme colours meet WCAG contrast; elder mode meets the size rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.ui.theme import (
+    ELDER,
+    HIGH_CONTRAST,
+    MIN_TARGET_DP,
+    NORMAL,
+    ROLES_BORDER_ON,
+    ROLES_TEXT_ON,
+    STANDARD,
+    contrast,
+)
+
+
+def test_contrast_matches_known_wcag_values() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast("#ffffff", "#ffffff") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("fg,bg", ROLES_TEXT_ON)
+def test_normal_theme_text_is_readable(fg: str, bg: str) -> None:
+    assert contrast(getattr(NORMAL, fg), getattr(NORMAL, bg)) >= 4.5
+
+
+@pytest.mark.parametrize("fg,bg", ROLES_BORDER_ON)
+def test_control_borders_are_visible(fg: str, bg: str) -> None:
+    assert contrast(getattr(NORMAL, fg), getattr(NORMAL, bg)) >= 3.0
+    assert contrast(getattr(HIGH_CONTRAST, fg), getattr(HIGH_CONTRAST, bg)) >= 7.0
+
+
+@pytest.mark.parametrize("fg,bg", ROLES_TEXT_ON)
+def test_high_contrast_theme_reaches_seven_to_one(fg: str, bg: str) -> None:
+    assert contrast(getattr(HIGH_CONTRAST, fg), getattr(HIGH_CONTRAST, bg)) >= 7.0
+
+
+def test_elder_scale_meets_the_elder_rules() -> None:
+    assert ELDER.body >= 18 and ELDER.small >= 18
+    assert ELDER.action >= 30
+    assert ELDER.line_height >= 1.3
+    assert ELDER.target >= MIN_TARGET_DP["elder"] == 60
+    assert STANDARD.target >= MIN_TARGET_DP["standard"] == 44
+    assert ELDER.body > STANDARD.body

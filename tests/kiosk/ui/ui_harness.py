@@ -1,0 +1,62 @@
+"""Helpers to drive the real Kivy window in tests: frames, finding widgets, simulated taps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def frames(count: int = 2) -> None:
+    """Run `count` Kivy frames: clock, input, layout and drawing."""
+    from kivy.base import EventLoop
+
+    for _ in range(count):
+        EventLoop.idle()
+
+
+def find(root: Any, kiosk_id: str) -> Any:
+    """The widget with this `kiosk_id` under `root` (fails the test if absent)."""
+    for widget in root.walk(restrict=True):
+        if getattr(widget, "kiosk_id", None) == kiosk_id:
+            return widget
+    raise AssertionError(f"no widget {kiosk_id!r} on screen")
+
+
+def tap(root: Any, kiosk_id: str) -> None:
+    """Touch down and up in the middle of the widget with this id, then run frames."""
+    from kivy.tests.common import UnitTestTouch
+
+    widget = find(root, kiosk_id)
+    frames(1)  # layout first, so the widget has its real position
+    x, y = widget.to_window(*widget.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    touch.touch_up()
+    frames(2)
+
+
+def type_keys(root: Any, keys: str) -> None:
+    """Tap keypad keys one by one (`key.<k>` ids)."""
+    for key in keys:
+        tap(root, f"key.{key}")
+
+
+def ask_task(renderer: Any, prompt: Any) -> Any:
+    """Start `renderer.ask(prompt)` as a task (the screen appears on the next loop turn)."""
+    import asyncio
+
+    return asyncio.ensure_future(renderer.ask(prompt))
+
+
+def make_id_number(region: str = "110105", birth: str = "19491231", seq: str = "002") -> str:
+    """An invented resident ID number with a valid GB 11643 check character."""
+    body = region + birth + seq
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def texts_on_screen(root: Any) -> list[str]:
+    """Every label text under `root` (buttons included)."""
+    from kivy.uix.label import Label
+
+    return [w.text for w in root.walk(restrict=True) if isinstance(w, Label)]
