@@ -46,12 +46,15 @@ class Recognizer(Device):
     ) -> Recognition:
         """Listen for one utterance (at most `timeout` s); empty text when nothing was said."""
         self._require_open()
-        self._cancel.clear()
-        chunks, rate = self._live_audio(timeout, self._cancel)
-        return self.recognize(chunks, rate, phrases, on_partial)
+        try:
+            chunks, rate = self._live_audio(timeout, self._cancel)
+            return self.recognize(chunks, rate, phrases, on_partial)
+        finally:
+            # Cleared at the end, not the start: a cancel() racing the start still counts.
+            self._cancel.clear()
 
     def cancel(self) -> None:
-        """Stop listening (e.g. the resident touched the screen first)."""
+        """Stop the current (or the next starting) listen, e.g. the resident touched first."""
         self._cancel.set()
 
     def recognize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -50,11 +51,22 @@ class SimulatedRecognizer(Recognizer):
         if self.simulator.fault == "no_microphone":
             raise DeviceUnavailable("no microphone", code="recognizer.no_microphone")
         self.simulator.grammars.append(list(phrases))
-        self._cancel.clear()
+        deadline = time.monotonic() + timeout
         try:
-            text = self.simulator.heard.get(timeout=timeout)
-        except queue.Empty:
-            return Recognition("")
+            while True:
+                # Short waits, so a cancelled listen lets go at once like the real one does.
+                if self._cancel.is_set():
+                    return Recognition("")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return Recognition("")
+                try:
+                    text = self.simulator.heard.get(timeout=min(remaining, 0.05))
+                    break
+                except queue.Empty:
+                    continue
+        finally:
+            self._cancel.clear()
         if on_partial is not None:
             on_partial(text)
         return Recognition(text, match_phrase(text, phrases))

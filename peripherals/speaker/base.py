@@ -63,8 +63,13 @@ class Speaker(Device):
         self.rate = self.default_rate
         self.volume = self.default_volume
         self.route = Route.LOUDSPEAKER
-        self._queue: queue.Queue[Utterance | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[int, Utterance] | None] = queue.Queue()
         self._cancel = threading.Event()
+        # stop() moves to a new generation: utterances queued before it are never played,
+        # even one the worker had already taken off the queue.
+        self._generation = 0
+        self._playing = False
+        self._state = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
         self._worker: threading.Thread | None = None
@@ -75,8 +80,11 @@ class Speaker(Device):
         self._require_open()
         if not text.strip():
             return
-        self._idle.clear()
-        self._queue.put(Utterance(text, language, route or self.route, self.rate, self.volume))
+        with self._state:
+            self._idle.clear()
+            generation = self._generation
+        utterance = Utterance(text, language, route or self.route, self.rate, self.volume)
+        self._queue.put((generation, utterance))
 
     def interrupt(self, text: str, language: str = "zh_CN", *, route: Route | None = None) -> None:
         """Stop whatever is being said and say this instead."""
@@ -85,12 +93,16 @@ class Speaker(Device):
 
     def stop(self) -> None:
         """Stop current speech and drop everything queued."""
-        self._cancel.set()
-        while True:
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                break
+        with self._state:
+            self._generation += 1
+            self._cancel.set()
+            while True:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if not self._playing:
+                self._idle.set()
         self._stop_playback()
 
     def wait_idle(self, timeout: float) -> bool:
@@ -143,15 +155,23 @@ class Speaker(Device):
             if item is None:
                 self._idle.set()
                 return
-            self._cancel.clear()
+            generation, utterance = item
+            with self._state:
+                if generation != self._generation:
+                    continue
+                self._playing = True
+                self._cancel.clear()
             try:
-                self._play(item, self._cancel)
+                self._play(utterance, self._cancel)
                 self._last_error = None
             except PeripheralError as exc:
                 log.warning("speech failed: %s", exc.code)
                 self._last_error = exc
-            if self._queue.empty():
-                self._idle.set()
+            finally:
+                with self._state:
+                    self._playing = False
+                    if self._queue.empty():
+                        self._idle.set()
 
     def _open_output(self) -> None:
         """Driver hook: prepare the audio output (default: nothing)."""

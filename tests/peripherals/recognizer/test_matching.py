@@ -32,3 +32,12 @@ def test_simulated_recogniser_checks_against_the_grammar() -> None:
         assert device.listen(OPTIONS, timeout=1).phrase is None
         assert device.listen(OPTIONS, timeout=0.01).text == ""
         assert device.simulator.grammars == [OPTIONS, OPTIONS, OPTIONS]
+
+
+def test_a_cancelled_listen_lets_go_and_leaves_speech_for_the_next() -> None:
+    with registry.create("recognizer", "simulated") as device:
+        assert isinstance(device, SimulatedRecognizer)
+        device.cancel()
+        assert device.listen(OPTIONS, timeout=30).text == ""
+        device.simulator.hear("取消")
+        assert device.listen(OPTIONS, timeout=1).phrase == "取消"

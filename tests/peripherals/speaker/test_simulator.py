@@ -61,3 +61,13 @@ def test_fault_switch_shows_in_health() -> None:
         speaker.speak("测试")
         assert speaker.wait_idle(5)
         assert speaker.health().usable
+
+
+def test_stop_before_the_worker_starts_leaves_the_speaker_idle() -> None:
+    with registry.create("speaker", "simulated") as speaker:
+        assert isinstance(speaker, SimulatedSpeaker)
+        for _ in range(50):
+            speaker.speak("一句话")
+            speaker.stop()
+            assert speaker.wait_idle(2)
+        assert speaker.wait_idle(2)

@@ -1,0 +1,181 @@
+"""The keypad map of voice mode: what each key means on each kind of prompt (pure, no devices).
+
+| Prompt kind         | Digits         | ENTER             | CLEAR                  | STAR / HASH  |
+|---------------------|----------------|-------------------|------------------------|--------------|
+| choose              | pick option N  | pick focused      | back                   | focus -1/+1  |
+| confirm, consent    | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
+| input, device_wait  | type the digit | submit typed text | delete last, else back | STAR: X, `.` |
+| info, result, error | continue       | continue          | back                   | -            |
+
+Everywhere: REPEAT (and VOICE) repeat the prompt, PLUS/MINUS change the volume, HELP asks for
+help, CANCEL cancels. While a voice answer waits to be confirmed (`press_confirming`): 1 or
+ENTER confirms it, 2 or CLEAR drops it. The renderer stops current speech before acting on any
+key; this module only decides what the key means.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from typing import Any
+
+from kiosk.flow.prompt import Event, Prompt, PromptKind, PromptOption
+from peripherals.keypad.keys import Key
+
+
+class Action(enum.StrEnum):
+    """What a key press did."""
+
+    ANSWER = "answer"
+    """The prompt is answered with `value`."""
+    EVENT = "event"
+    """The resident went back, cancelled or asked for help (`value` is the `Event`)."""
+    TYPED = "typed"
+    """`char` was appended to the typed text."""
+    DELETED = "deleted"
+    """The last typed character was removed."""
+    FOCUS = "focus"
+    """Focus moved to `option`."""
+    REPEAT = "repeat"
+    """Say the prompt again."""
+    VOLUME_UP = "volume_up"
+    """Louder."""
+    VOLUME_DOWN = "volume_down"
+    """Softer."""
+    INVALID = "invalid"
+    """The key means nothing here; `reason` says why (a `voice.keys.*` text key)."""
+
+
+@dataclass(frozen=True)
+class KeyState:
+    """What the keys have done so far on the current prompt."""
+
+    typed: str = ""
+    focus: int | None = None
+    """Index into the prompt's options of the focused one, if any."""
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """The meaning of one key press and the state after it."""
+
+    action: Action
+    state: KeyState
+    value: Any = None
+    char: str = ""
+    option: PromptOption | None = None
+    reason: str = ""
+
+
+DIGITS = {Key(str(d)): str(d) for d in range(10)}
+"""The digit keys and the characters they type."""
+
+STAR_TYPES = {"id_number": "X", "amount": "."}
+"""What STAR types on input prompts of these types (nothing on the others)."""
+
+LENGTHS = {"id_number": 18, "phone": 11}
+"""Fixed lengths of typed numbers, when the step gives no `max_length`."""
+
+_CONTINUE = (PromptKind.INFO, PromptKind.RESULT, PromptKind.ERROR, PromptKind.BUSY)
+_TYPING = (PromptKind.INPUT, PromptKind.DEVICE_WAIT)
+
+
+def press(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
+    """What `key` means on `prompt` given what was pressed before (`state`)."""
+    common = _common(state, key)
+    if common is not None:
+        return common
+    if prompt.kind in _TYPING:
+        return _typing(prompt, state, key)
+    if prompt.kind in _CONTINUE:
+        if key is Key.ENTER or key in DIGITS:
+            value = prompt.options[0].value if prompt.options else "continue"
+            return KeyResult(Action.ANSWER, state, value=value)
+        return _back_or_invalid(prompt, state, key)
+    return _choosing(prompt, state, key)
+
+
+def press_confirming(state: KeyState, key: Key) -> KeyResult:
+    """What `key` means while a recognised answer waits for confirmation (1 yes, 2 no)."""
+    common = _common(state, key)
+    if common is not None:
+        return common
+    if key in (Key.DIGIT_1, Key.ENTER):
+        return KeyResult(Action.ANSWER, state, value=True)
+    if key in (Key.DIGIT_2, Key.CLEAR):
+        return KeyResult(Action.ANSWER, state, value=False)
+    return KeyResult(Action.INVALID, state, reason="voice.keys.confirm_or_not")
+
+
+def _common(state: KeyState, key: Key) -> KeyResult | None:
+    if key in (Key.REPEAT, Key.VOICE):
+        return KeyResult(Action.REPEAT, state)
+    if key is Key.PLUS:
+        return KeyResult(Action.VOLUME_UP, state)
+    if key is Key.MINUS:
+        return KeyResult(Action.VOLUME_DOWN, state)
+    if key is Key.HELP:
+        return KeyResult(Action.EVENT, state, value=Event.HELP)
+    if key is Key.CANCEL:
+        return KeyResult(Action.EVENT, state, value=Event.CANCEL)
+    return None
+
+
+def _back_or_invalid(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
+    if key is Key.CLEAR:
+        if prompt.can_go_back:
+            return KeyResult(Action.EVENT, state, value=Event.BACK)
+        return KeyResult(Action.INVALID, state, reason="voice.keys.no_back")
+    return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
+
+
+def _choosing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
+    options = prompt.options
+    if key in DIGITS:
+        for option in options:
+            if str(option.key) == DIGITS[key]:
+                return KeyResult(Action.ANSWER, state, value=option.value, option=option)
+        return KeyResult(Action.INVALID, state, reason="voice.keys.no_such_option")
+    if key in (Key.HASH, Key.STAR) and options:
+        step = 1 if key is Key.HASH else -1
+        if state.focus is None:
+            focus = 0 if step == 1 else len(options) - 1
+        else:
+            # Wrap around: focus never gets trapped at either end.
+            focus = (state.focus + step) % len(options)
+        return KeyResult(Action.FOCUS, replace(state, focus=focus), option=options[focus])
+    if key is Key.ENTER:
+        if state.focus is not None and state.focus < len(options):
+            option = options[state.focus]
+            return KeyResult(Action.ANSWER, state, value=option.value, option=option)
+        if prompt.kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+            yes = options[0] if options else None
+            return KeyResult(Action.ANSWER, state, value=yes.value if yes else "yes", option=yes)
+        return KeyResult(Action.INVALID, state, reason="voice.keys.choose_first")
+    return _back_or_invalid(prompt, state, key)
+
+
+def _typing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
+    rules = prompt.input
+    input_type = rules.input_type if rules is not None else "digits"
+    typed = state.typed
+    char = DIGITS.get(key)
+    if key is Key.STAR:
+        char = STAR_TYPES.get(input_type)
+        if char is None or (char in typed):
+            return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
+    if char is not None:
+        limit = rules.max_length if rules is not None else None
+        limit = limit or LENGTHS.get(input_type)
+        if limit is not None and len(typed) >= limit:
+            return KeyResult(Action.INVALID, state, reason="voice.keys.full")
+        return KeyResult(Action.TYPED, replace(state, typed=typed + char), char=char)
+    if key is Key.CLEAR:
+        if typed:
+            return KeyResult(Action.DELETED, replace(state, typed=typed[:-1]), char=typed[-1])
+        return _back_or_invalid(prompt, state, key)
+    if key is Key.ENTER:
+        if prompt.kind is PromptKind.DEVICE_WAIT and not typed:
+            return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
+        return KeyResult(Action.ANSWER, state, value=typed)
+    return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")

@@ -1,0 +1,210 @@
+"""Every shipped flow completed without sight: by keypad alone, then by speech alone.
+
+The real engine, the demo back office and the SQLite outbox run each flow; the resident answers
+from the flow's own answers file (`flows/<id>.answers.yaml`) after listening to each prompt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+import pytest
+from voice_rig import Rig, RigFactory
+
+from kiosk.clock import ManualClock
+from kiosk.flow.engine import Engine
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
+from kiosk.flow.outcome import Outcome
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
+from kiosk.flow.race import FirstAnswer
+from kiosk.flow.scripted import Script, ScriptedDevices, load_script
+from kiosk.flow.session import Session
+from kiosk.flow.steps.answers import pick, yes_no
+from kiosk.i18n import t
+from kiosk.privacy.masking import contains_personal_number
+from peripherals.keypad.keys import Key
+from peripherals.speaker.base import DEFAULT_RATE, Route
+
+FLOWS = load_flows([DEFAULT_FLOWS_DIR])
+SHIPPED = sorted(FLOWS.flows)
+ZH_DIGITS = dict(zip("0123456789X", "零一二三四五六七八九叉", strict=True))
+TYPED_TEXT = "301"
+"""What a keypad-only resident types into free-text inputs (the keypad has digits only)."""
+
+
+class Screen:
+    """A touch screen nobody touches: the voice side must answer everything."""
+
+    async def ask(self, prompt: Prompt) -> Answer | Event:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async def show(self, prompt: Prompt) -> None:
+        return None
+
+
+def answer_for(script: Script, prompt: Prompt, visits: dict[str, int]) -> Any:
+    value = script.answers[prompt.step]
+    if isinstance(value, list):
+        visits[prompt.step] = visits.get(prompt.step, 0) + 1
+        return value[visits[prompt.step] - 1]
+    return value
+
+
+def keys_for(prompt: Prompt, value: Any) -> list[Key | str]:
+    if prompt.kind is PromptKind.CHOOSE:
+        option = pick(prompt.options, value)
+        assert option is not None, f"{prompt.step}: no option {value!r}"
+        return [str(option.key)]
+    if prompt.kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+        return ["1" if yes_no(value) else "2"]
+    if prompt.kind is PromptKind.INPUT:
+        assert prompt.input is not None
+        text = TYPED_TEXT if prompt.input.input_type == "text" else str(value)
+        return [Key.STAR if ch == "X" else ch for ch in text] + [Key.ENTER]
+    return [Key.ENTER]
+
+
+def speech_for(prompt: Prompt, value: Any) -> list[str]:
+    lang = prompt.language
+    yes = t("voice.words.yes", lang).split("|")[0]
+    if prompt.kind is PromptKind.CHOOSE:
+        option = pick(prompt.options, value)
+        assert option is not None
+        return [option.say]
+    if prompt.kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+        option = prompt.options[0 if yes_no(value) else 1]
+        return [option.say, yes]
+    if prompt.kind is PromptKind.INPUT:
+        assert prompt.input is not None
+        if prompt.input.input_type == "text":
+            return [str(value), yes]
+        return ["".join(ZH_DIGITS[ch] for ch in str(value)), yes]
+    return [t("common.continue", lang)]
+
+
+async def run_flow(
+    rig: Rig, flow_id: str, services: dict[str, Any], *, by: str, volume_down: bool = False
+) -> tuple[Outcome, list[Prompt]]:
+    """Run a flow with the resident answering by `keys` or `voice`; returns outcome and prompts."""
+    script = load_script(DEFAULT_FLOWS_DIR / f"{flow_id}.answers.yaml")
+    clock = ManualClock(start=time.time())
+    session = Session(clock, language=script.language or "zh_CN")
+    engine = Engine(
+        FLOWS,
+        backends=services["backends"],
+        outbox=services["outbox"],
+        journal=services["journal"],
+        devices=ScriptedDevices(script.devices),
+        clock=clock,
+    )
+    asked: list[Prompt] = []
+
+    async def resident() -> None:
+        visits: dict[str, int] = {}
+        while True:
+            prompt = await rig.asked.get()
+            asked.append(prompt)
+            if prompt.kind is PromptKind.DEVICE_WAIT and prompt.step not in script.answers:
+                continue  # the card reader answers this one, from the script's devices
+            # A resident who cannot see listens to the whole prompt before answering.
+            await asyncio.to_thread(rig.speaker.wait_idle, 5)
+            value = answer_for(script, prompt, visits)
+            if volume_down and len(asked) == 1:
+                rig.press(Key.MINUS)
+            if by == "keys":
+                rig.press(*keys_for(prompt, value))
+                continue
+            answer, *confirmation = speech_for(prompt, value)
+            rig.say(answer)
+            if confirmation:
+                await rig.hear_said(t("voice.heard.you_said", "zh_CN", answer="").split("：")[0])
+                rig.say(*confirmation)
+
+    acting = asyncio.ensure_future(resident())
+    try:
+        outcome = await asyncio.wait_for(
+            engine.run(flow_id, session, FirstAnswer([Screen(), rig.renderer])), 20
+        )
+    finally:
+        acting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await acting
+    return outcome, asked
+
+
+async def start_voice_mode(rig: Rig) -> None:
+    """The resident presses the VOICE key and the kiosk notices."""
+    rig.press(Key.VOICE)
+    assert await asyncio.wait_for(rig.keys.get(), 5) is Key.VOICE
+    assert rig.mode.active
+
+
+def check_speech(rig: Rig, asked: list[Prompt], outcome: Outcome, *, private: bool) -> None:
+    texts = rig.texts()
+    spoken_text = "".join(texts)
+    route = Route.HEADSET if private else Route.LOUDSPEAKER
+    assert {u.route for u in rig.speaker.simulator.spoken} == {route}
+    for prompt in asked:
+        if prompt.kind is PromptKind.CHOOSE:
+            for option in prompt.options:
+                phrase = t("voice.option", "zh_CN", number=option.key, label=option.say)
+                assert phrase in spoken_text
+    if not private:
+        assert not contains_personal_number(" ".join(texts))
+    reference = outcome.result.get("reference")
+    if reference:
+        assert " ".join(str(reference)) in spoken_text, "the reference was not read out"
+
+
+@pytest.mark.parametrize("flow_id", SHIPPED)
+async def test_every_flow_by_keypad_alone(
+    flow_id: str, make_rig: RigFactory, engine_services: dict[str, Any]
+) -> None:
+    rig = make_rig()
+    await start_voice_mode(rig)
+    outcome, asked = await run_flow(rig, flow_id, engine_services, by="keys", volume_down=True)
+    assert outcome.status == "finished", outcome
+    assert asked and all(p.language == "zh_CN" for p in asked)
+    check_speech(rig, asked, outcome, private=False)
+    assert rig.speaker.volume < 1.0  # the resident turned it down...
+    rig.mode.end()
+    assert (rig.speaker.volume, rig.speaker.rate) == (1.0, DEFAULT_RATE)  # ...until the end
+
+
+@pytest.mark.parametrize("flow_id", SHIPPED)
+async def test_every_flow_by_speech_alone(
+    flow_id: str, make_rig: RigFactory, engine_services: dict[str, Any]
+) -> None:
+    rig = make_rig(recognizer=True)
+    await start_voice_mode(rig)
+    outcome, asked = await run_flow(rig, flow_id, engine_services, by="voice")
+    assert outcome.status == "finished", outcome
+    check_speech(rig, asked, outcome, private=False)
+    assert any("您说的是" in text for text in rig.texts())  # irreversible answers read back
+    rig.mode.end()
+
+
+@pytest.mark.parametrize("flow_id", SHIPPED)
+async def test_every_flow_on_the_headset_speaks_personal_data_in_full(
+    flow_id: str, make_rig: RigFactory, engine_services: dict[str, Any]
+) -> None:
+    rig = make_rig()
+    rig.headset.plug()
+    outcome, asked = await run_flow(rig, flow_id, engine_services, by="keys")
+    assert outcome.status == "finished", outcome
+    assert rig.mode.active
+    check_speech(rig, asked, outcome, private=True)
+    script = load_script(DEFAULT_FLOWS_DIR / f"{flow_id}.answers.yaml")
+    personal = [
+        str(script.answers[p.step])
+        for p in asked
+        if p.kind is PromptKind.INPUT and p.input is not None and p.input.personal
+    ]
+    for value in personal:
+        assert value in "".join(rig.texts()), "a personal value was not read in full privately"
+    rig.mode.end()
+    assert rig.speaker.route is Route.LOUDSPEAKER

@@ -1,0 +1,283 @@
+"""The voice renderer on single prompts: speech, keys, recognition, privacy, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+
+from voice_rig import HeldSpeaker, RigFactory
+
+from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
+from kiosk.flow.race import FirstAnswer
+from kiosk.voice.renderer import sentences, typed_from_speech
+from kiosk.voice.script import spoken
+from peripherals.keypad.keys import Key
+from peripherals.speaker.base import DEFAULT_RATE, Route
+
+ID = "110105198503122317"  # invented, valid check digit
+
+
+def choose(lang: str = "zh_CN") -> Prompt:
+    labels = {"zh_CN": ("个人参保证明", "缴费明细"), "en": ("Personal record", "Payments")}
+    return Prompt(
+        flow="f",
+        step="choose",
+        kind=PromptKind.CHOOSE,
+        text="请选择证明类型" if lang == "zh_CN" else "Choose the certificate",
+        say="请选择证明类型" if lang == "zh_CN" else "Choose the certificate",
+        options=tuple(
+            PromptOption(value=v, label=label, say=label, key=i)
+            for i, (v, label) in enumerate(
+                zip(("personal", "payments"), labels[lang], strict=True), 1
+            )
+        ),
+        language=lang,
+    )
+
+
+def confirm() -> Prompt:
+    return Prompt(
+        flow="f",
+        step="review",
+        kind=PromptKind.CONFIRM,
+        text="请核对",
+        say="请核对",
+        options=(
+            PromptOption(value="yes", label="确认", say="确认", key=1),
+            PromptOption(value="no", label="返回修改", say="返回修改", key=2),
+        ),
+    )
+
+
+def typing(input_type: str, *, secret: bool = False, personal: bool = False) -> Prompt:
+    return Prompt(
+        flow="f",
+        step="typed",
+        kind=PromptKind.INPUT,
+        text="请输入",
+        say="请输入",
+        input=InputRules(input_type=input_type, secret=secret, personal=personal),
+    )
+
+
+async def test_a_choice_is_spoken_with_numbers_in_its_language_and_a_digit_answers_it(
+    make_rig: RigFactory,
+) -> None:
+    for lang, joiner in (("zh_CN", ""), ("en", " ")):
+        rig = make_rig()
+        asking = asyncio.ensure_future(rig.renderer.ask(choose(lang)))
+        await rig.next_prompt()
+        heard = await rig.spoken_until_idle()
+        assert joiner.join(u.text for u in heard) == spoken(choose(lang))
+        assert {u.language for u in heard} == {lang}
+        assert {u.route for u in heard} == {Route.LOUDSPEAKER}
+        rig.press(Key.DIGIT_2)
+        assert await asyncio.wait_for(asking, 5) == Answer("payments", source="keypad")
+    assert "按1，个人参保证明" in spoken(choose("zh_CN"))
+
+
+async def test_any_key_stops_speech_and_hash_speaks_the_focused_option(
+    make_rig: RigFactory,
+) -> None:
+    speaker = HeldSpeaker()
+    rig = make_rig(speaker=speaker)
+    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    await rig.next_prompt()
+    first = await asyncio.to_thread(speaker.started.get, True, 5)
+    rig.press(Key.HASH)
+    focused = await asyncio.to_thread(speaker.started.get, True, 5)
+    assert speaker.cut == [first.text]  # cut off mid-sentence by the key
+    assert focused.text == "按1，个人参保证明"
+    speaker.release()
+    rig.press(Key.ENTER)
+    assert await asyncio.wait_for(asking, 5) == Answer("personal", source="keypad")
+
+
+async def test_barge_in_a_partial_result_stops_speech_and_the_option_is_taken(
+    make_rig: RigFactory,
+) -> None:
+    speaker = HeldSpeaker()
+    rig = make_rig(recognizer=True, speaker=speaker)
+    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    await rig.next_prompt()
+    await asyncio.to_thread(speaker.started.get, True, 5)
+    rig.say("缴费明细")
+    assert await asyncio.wait_for(asking, 5) == Answer("payments", source="voice")
+    assert await asyncio.to_thread(speaker.wait_idle, 5)  # returns only once speech is cut
+    assert speaker.cut, "speech went on over the resident"
+    assert rig.recognizer is not None
+    grammar = rig.recognizer.simulator.grammars[0]
+    assert {"个人参保证明", "缴费明细", "取消", "帮助", "重复"} <= set(grammar)
+
+
+async def test_a_touch_answer_cancels_voice_stopping_speech_and_listening(
+    make_rig: RigFactory,
+) -> None:
+    speaker = HeldSpeaker()
+    rig = make_rig(recognizer=True, speaker=speaker)
+    touch: asyncio.Future[Answer | Event] = asyncio.get_running_loop().create_future()
+
+    class Touch:
+        async def ask(self, prompt: Prompt) -> Answer | Event:
+            return await touch
+
+        async def show(self, prompt: Prompt) -> None:
+            return None
+
+    asking = asyncio.ensure_future(FirstAnswer([Touch(), rig.renderer]).ask(choose()))
+    await rig.next_prompt()
+    await asyncio.to_thread(speaker.started.get, True, 5)
+    touch.set_result(Answer("personal"))
+    assert await asyncio.wait_for(asking, 5) == Answer("personal")
+    assert await asyncio.to_thread(speaker.wait_idle, 5)  # returns only once speech is cut
+    assert speaker.cut
+    # Listening has stopped too: what is said now waits for the next prompt.
+    rig.say("缴费明细")
+    assert rig.recognizer is not None and rig.recognizer.simulator.heard.qsize() == 1
+    speaker.release()
+
+
+async def test_a_spoken_confirmation_is_read_back_and_needs_a_yes(make_rig: RigFactory) -> None:
+    rig = make_rig(recognizer=True)
+    asking = asyncio.ensure_future(rig.renderer.ask(confirm()))
+    await rig.next_prompt()
+    rig.say("确认")
+    await rig.hear_said("您说的是：确认")
+    assert not asking.done()  # not acted on before the resident confirms
+    rig.say("是")
+    assert await asyncio.wait_for(asking, 5) == Answer("yes", source="voice")
+
+
+async def test_a_misheard_confirmation_can_be_refused_with_key_2(make_rig: RigFactory) -> None:
+    rig = make_rig(recognizer=True)
+    asking = asyncio.ensure_future(rig.renderer.ask(confirm()))
+    await rig.next_prompt()
+    rig.say("我不同意返回修改")  # "no" words inside: the longest phrase heard wins
+    await rig.hear_said("您说的是：返回修改")
+    rig.press(Key.DIGIT_2)  # not what I said
+    rig.press(Key.DIGIT_1)  # the prompt again: confirm by key
+    assert await asyncio.wait_for(asking, 5) == Answer("yes", source="keypad")
+
+
+async def test_secret_digits_are_never_spoken_and_not_listened_for(make_rig: RigFactory) -> None:
+    rig = make_rig(recognizer=True)
+    rig.headset.plug()  # not even privately
+    asking = asyncio.ensure_future(rig.renderer.ask(typing("digits", secret=True)))
+    await rig.next_prompt()
+    echoes = [await rig.echo_of(key) for key in "8596"]
+    rig.press(Key.ENTER)
+    assert await asyncio.wait_for(asking, 5) == Answer("8596", source="keypad")
+    assert echoes == ["已输入1位。", "已输入2位。", "已输入3位。", "已输入4位。"]
+    assert not any(d in "".join(rig.texts()) for d in "8596")
+    assert rig.recognizer is not None and rig.recognizer.simulator.grammars == []
+
+
+async def test_personal_digits_are_masked_on_the_loudspeaker_and_in_full_on_the_headset(
+    make_rig: RigFactory,
+) -> None:
+    typed = [Key(c) for c in ID[:-1]] + [Key.DIGIT_7, Key.ENTER]
+    for plugged in (False, True):
+        rig = make_rig()
+        if plugged:
+            rig.headset.plug()
+        asking = asyncio.ensure_future(rig.renderer.ask(typing("id_number", personal=True)))
+        await rig.next_prompt()
+        echoes = [await rig.echo_of(key) for key in typed[:-1]]
+        rig.press(Key.ENTER)
+        assert await asyncio.wait_for(asking, 5) == Answer(ID, source="keypad")
+        routes = {u.route for u in rig.speaker.simulator.spoken}
+        if plugged:
+            assert echoes == list(ID) and routes == {Route.HEADSET}
+        else:
+            assert echoes == ["1", "1", "0", *(f"第{n}位" for n in range(4, 19))]
+            assert routes == {Route.LOUDSPEAKER}
+
+
+async def test_spoken_numbers_are_typed_and_read_back_masked_on_the_loudspeaker(
+    make_rig: RigFactory,
+) -> None:
+    rig = make_rig(recognizer=True)
+    asking = asyncio.ensure_future(rig.renderer.ask(typing("phone", personal=True)))
+    await rig.next_prompt()
+    rig.say("幺三八零零幺三八零零零")
+    readback = await rig.hear_said("您说的是")
+    assert "1 3 8 * * * * 8 0 0 0" in readback
+    rig.say("是")
+    assert await asyncio.wait_for(asking, 5) == Answer("13800138000", source="voice")
+    assert typed_from_speech("one one oh X", "id_number") == "110X"
+
+
+async def test_repeat_twice_quickly_slows_speech_and_volume_keys_reset_at_the_end(
+    make_rig: RigFactory,
+) -> None:
+    rig = make_rig()
+    rig.mode.start("key")
+    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    await rig.next_prompt()
+    assert await rig.echo_of(Key.MINUS) == "音量90。"
+    assert await rig.echo_of(Key.MINUS) == "音量80。"
+    first_sentence = spoken(choose()).split("。")[0] + "。"
+    assert await rig.echo_of(Key.REPEAT) == first_sentence
+    rig.now[0] = 10.0
+    assert await rig.echo_of(Key.REPEAT) == first_sentence
+    assert rig.speaker.rate == DEFAULT_RATE  # two repeats far apart: same speed
+    rig.now[0] = 11.0
+    assert await rig.echo_of(Key.REPEAT) == first_sentence
+    assert rig.speaker.rate < DEFAULT_RATE  # twice quickly: slower
+    rig.press(Key.CANCEL)
+    assert await asyncio.wait_for(asking, 5) is Event.CANCEL
+    assert round(rig.speaker.volume, 2) == 0.8
+    assert rig.mode.active
+    rig.mode.end()
+    assert (rig.speaker.rate, rig.speaker.volume) == (DEFAULT_RATE, 1.0)
+    assert rig.speaker.route is Route.LOUDSPEAKER and not rig.mode.active
+
+
+async def test_help_and_cancel_keys_and_voice_commands_become_events(make_rig: RigFactory) -> None:
+    rig = make_rig(recognizer=True)
+    for key, event in ((Key.HELP, Event.HELP), (Key.CANCEL, Event.CANCEL)):
+        asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+        await rig.next_prompt()
+        rig.press(key)
+        assert await asyncio.wait_for(asking, 5) is event
+    asking = asyncio.ensure_future(rig.renderer.ask(typing("text")))
+    await rig.next_prompt()
+    rig.say("取消")
+    assert await asyncio.wait_for(asking, 5) is Event.CANCEL
+
+
+async def test_unplugging_the_headset_stops_private_speech_and_returns_to_the_loudspeaker(
+    make_rig: RigFactory,
+) -> None:
+    speaker = HeldSpeaker()
+    rig = make_rig(speaker=speaker)
+    rig.headset.plug()
+    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    await rig.next_prompt()
+    first = await asyncio.to_thread(speaker.started.get, True, 5)
+    assert first.route is Route.HEADSET
+    rig.headset.unplug()
+    while not speaker.cut:
+        await asyncio.to_thread(speaker.wait_idle, 0.05)
+    speaker.release()
+    rig.press(Key.REPEAT)
+    again = await asyncio.to_thread(speaker.started.get, True, 5)
+    while again.text != spoken(choose()).split("。")[0] + "。" and again.route is Route.HEADSET:
+        again = await asyncio.to_thread(speaker.started.get, True, 5)
+    assert again.route is Route.LOUDSPEAKER
+    rig.press(Key.DIGIT_1)
+    assert await asyncio.wait_for(asking, 5) == Answer("personal", source="keypad")
+
+
+async def test_results_are_spoken_to_the_end_before_show_returns(make_rig: RigFactory) -> None:
+    rig = make_rig()
+    result = Prompt(
+        flow="f",
+        step="done",
+        kind=PromptKind.RESULT,
+        text="您的意见已受理，受理编号：2 0 2 4 0 0 0 7。请记下受理编号以便查询。",
+        say="您的意见已受理，受理编号：2 0 2 4 0 0 0 7。请记下受理编号以便查询。",
+        waits=False,
+    )
+    await asyncio.wait_for(rig.renderer.show(result), 5)
+    assert "".join(rig.texts()) == spoken(result)
+    assert sentences(spoken(result))[0] == "您的意见已受理，受理编号：2 0 2 4 0 0 0 7。"

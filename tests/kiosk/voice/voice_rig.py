@@ -1,0 +1,183 @@
+"""Voice-mode rig: simulated speaker, keypad, headset and recogniser wired like the kiosk.
+
+Imported by the tests of this folder (`from voice_rig import ...`; conftest puts it on the path).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.flow.prompt import Prompt
+from kiosk.voice.mode import KeyEvents, VoiceMode
+from kiosk.voice.renderer import VoiceRenderer
+from peripherals.events import AsyncioDispatcher
+from peripherals.headset.simulator import SimulatedHeadset
+from peripherals.keypad.keys import Key
+from peripherals.keypad.simulated import SimulatedKeypad
+from peripherals.recognizer.base import PartialHandler, Recognition
+from peripherals.recognizer.matching import match_phrase
+from peripherals.recognizer.simulator import SimulatedRecognizer
+from peripherals.speaker.base import Route, Utterance
+from peripherals.speaker.simulator import SimulatedSpeaker
+
+
+class CancellableRecognizer(SimulatedRecognizer):
+    """The simulated recogniser, but `cancel()` ends a waiting `listen` like the vosk driver's.
+
+    (`SimulatedRecognizer.listen` ignores `cancel()`: a listen abandoned because the resident
+    answered by key would otherwise take the next thing said.)
+    """
+
+    def listen(
+        self,
+        phrases: Any,
+        timeout: float,
+        on_partial: PartialHandler | None = None,
+    ) -> Recognition:
+        self._require_open()
+        self.simulator.grammars.append(list(phrases))
+        self._cancel.clear()
+        deadline = time.monotonic() + timeout
+        while not self._cancel.is_set() and time.monotonic() < deadline:
+            try:
+                text = self.simulator.heard.get(timeout=0.02)
+            except queue.Empty:
+                continue
+            if on_partial is not None:
+                on_partial(text)
+            return Recognition(text, match_phrase(text, phrases))
+        return Recognition("")
+
+
+class ObservedSpeaker(SimulatedSpeaker):
+    """The simulated speaker, also queueing each utterance as it starts (`started`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: queue.Queue[Utterance] = queue.Queue()
+
+    def _play(self, utterance: Utterance, cancelled: threading.Event) -> None:
+        super()._play(utterance, cancelled)
+        self.started.put(utterance)
+
+
+class HeldSpeaker(ObservedSpeaker):
+    """A simulated speaker whose utterances last until `release()` or until cut off."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release_event = threading.Event()
+        self.cut: list[str] = []
+
+    def release(self) -> None:
+        """Let every utterance play to the end from now on."""
+        self.release_event.set()
+
+    def _play(self, utterance: Utterance, cancelled: threading.Event) -> None:
+        self.simulator.record(utterance)
+        self.started.put(utterance)
+        while not self.release_event.is_set():
+            if cancelled.wait(0.01):
+                self.cut.append(utterance.text)
+                return
+
+
+@dataclass
+class Rig:
+    """The voice devices, voice mode and renderer of one test, plus the prompts asked."""
+
+    speaker: SimulatedSpeaker
+    keypad: SimulatedKeypad
+    headset: SimulatedHeadset
+    recognizer: CancellableRecognizer | None
+    keys: KeyEvents
+    mode: VoiceMode
+    renderer: VoiceRenderer
+    asked: asyncio.Queue[Prompt] = field(default_factory=asyncio.Queue)
+    now: list[float] = field(default_factory=lambda: [0.0])
+
+    async def next_prompt(self) -> Prompt:
+        """The next prompt the renderer waits on (fails the test after 5 s)."""
+        return await asyncio.wait_for(self.asked.get(), 5)
+
+    def press(self, *keys: Key | str) -> None:
+        """Press keys on the simulated keypad."""
+        for key in keys:
+            self.keypad.simulator.press(key)
+
+    async def echo_of(self, key: Key | str) -> str:
+        """Press `key` once everything before was spoken; what is said next."""
+        speaker = self.speaker
+        assert isinstance(speaker, ObservedSpeaker)
+        await asyncio.to_thread(speaker.wait_idle, 5)
+        while not speaker.started.empty():
+            speaker.started.get_nowait()
+        self.press(key)
+        utterance = await asyncio.to_thread(speaker.started.get, True, 5)
+        return utterance.text
+
+    async def hear_said(self, part: str) -> str:
+        """Wait until an utterance containing `part` starts playing; its text."""
+        speaker = self.speaker
+        assert isinstance(speaker, ObservedSpeaker)
+        while True:
+            utterance = await asyncio.to_thread(speaker.started.get, True, 5)
+            if part in utterance.text:
+                return utterance.text
+
+    def say(self, *texts: str) -> None:
+        """The resident says these, in order."""
+        assert self.recognizer is not None
+        for text in texts:
+            self.recognizer.simulator.hear(text)
+
+    async def spoken_until_idle(self) -> list[Utterance]:
+        """Everything spoken so far, once the speaker has finished."""
+        await asyncio.to_thread(self.speaker.wait_idle, 5)
+        return list(self.speaker.simulator.spoken)
+
+    def texts(self, route: Route | None = None) -> list[str]:
+        """Texts spoken (on `route`, if given)."""
+        return [u.text for u in self.speaker.simulator.spoken if route in (None, u.route)]
+
+
+RigFactory = Callable[..., Rig]
+
+
+def make_rig_factory(loop: asyncio.AbstractEventLoop, stack: ExitStack) -> RigFactory:
+    """A function building rigs whose devices `stack` closes."""
+
+    def make(*, recognizer: bool = False, speaker: SimulatedSpeaker | None = None) -> Rig:
+        speaker = speaker or ObservedSpeaker()
+        keys = KeyEvents()
+        modes: list[VoiceMode] = []
+        dispatcher = AsyncioDispatcher(loop, lambda event: modes[0].handle(event))
+        headset = SimulatedHeadset(dispatcher=dispatcher)
+        mode = VoiceMode(speaker, headset, keys=keys)
+        modes.append(mode)
+        keypad = SimulatedKeypad(dispatcher=dispatcher)
+        rec = CancellableRecognizer() if recognizer else None
+        for device in (speaker, keypad, headset, rec):
+            if device is not None:
+                device.open()
+                stack.callback(device.close)
+        rig_now = [0.0]
+        asked: asyncio.Queue[Prompt] = asyncio.Queue()
+        renderer = VoiceRenderer(
+            speaker,
+            keys,
+            rec,
+            private=mode.private,
+            clock=lambda: rig_now[0],
+            on_ask=asked.put_nowait,
+        )
+        return Rig(speaker, keypad, headset, rec, keys, mode, renderer, asked, rig_now)
+
+    return make
