@@ -91,6 +91,8 @@ def _mask(key: str, value: Any) -> Any:
         return value
     if "name" in key:
         return mask_name(value)
+    if "birth" in key and "place" not in key:
+        return str(value)[:4] + "****"
     if "address" in key:
         return mask_text(value)
     return mask_id(value)
@@ -141,6 +143,10 @@ def _test(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"kiosk devices test {args.kind}: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # a driver or the check refused an option's value
+        given = " ".join(f"--opt {pair}" for pair in args.opt) or "no --opt"
+        print(f"kiosk devices test {args.kind}: bad option value ({given}): {exc}", file=sys.stderr)
+        return 2
     shown = masked_result(result, check.PERSONAL_FIELDS)
     if args.json:
         print(json.dumps(shown, ensure_ascii=False, default=str))

@@ -18,7 +18,7 @@ class BadCheckParam(PeripheralError, ValueError):
 def parse_lock(value: str | None) -> tuple[int, int]:
     """Split `BOARD:LOCK` (e.g. `1:3`) into two numbers."""
     if not value:
-        raise BadCheckParam('the lock check needs --param lock=BOARD:LOCK, e.g. "lock=1:3"')
+        raise BadCheckParam("the lock check needs --lock BOARD:LOCK, e.g. --lock 1:3")
     board, sep, lock = value.partition(":")
     if not sep or not board.strip().isdigit() or not lock.strip().isdigit():
         raise BadCheckParam(f"lock must be BOARD:LOCK with two numbers, e.g. 1:3; got {value!r}")

@@ -24,7 +24,10 @@ VPCD_HINT = (
 
 
 class SimulatedSmartCardReader(PcscSmartCardReader):
-    """The pcsc driver on vpcd's reader, with `simulator` as the card (option `port`: vpcd slot)."""
+    """The pcsc driver on vpcd's reader, with `simulator` as the card.
+
+    Options: `port` (the vpcd slot), `timeout`, `demo_card` (insert the invented card at open).
+    """
 
     driver = "simulated"
 
@@ -35,8 +38,10 @@ class SimulatedSmartCardReader(PcscSmartCardReader):
         *,
         port: int = VPCD_PORT,
         timeout: float = 5.0,
+        demo_card: bool = False,
     ) -> None:
         self.simulator = SocialSecurityCardEmulator(port=port)
+        self._demo_card = demo_card
         super().__init__(name, dispatcher, reader=self.simulator.reader_name, timeout=timeout)
 
     def _do_open(self) -> None:
@@ -50,6 +55,8 @@ class SimulatedSmartCardReader(PcscSmartCardReader):
                 code="smart_card.no_vpcd",
             )
         super()._do_open()
+        if self._demo_card:
+            self.simulator.present_card()
 
     def _do_close(self) -> None:
         # disconnect while the card is still in: pcscd marks a reader empty when powering down
