@@ -3,7 +3,7 @@
 Routes (all JSON):
 
 - ``POST /certificates`` ``{"id_number": "...", "type": "personal" | "payments"}`` →
-  ``{"pages", "insured_since", "unit", "months", "type"}`` (social insurance certificate);
+  ``{"pages", "insured_since", "unit", "months", "type", "verify_code"}`` (social insurance certificate);
   422 ``{"error": "invalid_id_number" | "invalid_type"}``.
 - ``GET /bills?account=...`` → ``{"account", "amount_due", "currency", "period"}``
   (utility bill); 400 without an account, 404 ``unknown_account`` for a non-numeric one.
@@ -287,6 +287,7 @@ class DemoBackOffice:
                     "insured_since": f"{2026 - months // 12 - 1}-{seed % 12 + 1:02d}",
                     "unit": _UNITS[seed % len(_UNITS)],
                     "months": months,
+                    "verify_code": f"https://si.example.invalid/verify/SI{seed:08d}",
                 },
             )
         if path == "/feedback":

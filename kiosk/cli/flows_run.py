@@ -1,9 +1,9 @@
 """`kiosk flows run FLOW --answers FILE`: run a flow headless, answered from a script.
 
 Embedded by default: the demo back office on loopback answers every backend, the journal and
-outbox live in SQLite in a temporary data directory (with `--config`, the configured backends
-and data directory; `simulate = true` still uses the demo back office for unconfigured names),
-and devices present what the answers file's `devices:` section says.
+outbox live in SQLite in a temporary data directory, and the flow's devices are the real drivers
+against their simulators, presenting what the answers file's `devices:` section says (see
+`kiosk.simulation`). With `--config`, the configured back offices, data directory and devices.
 
 Answers file format (YAML)::
 
@@ -43,14 +43,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.app import KioskServices
 from kiosk.cli import UsageError
-from kiosk.flow.engine import Engine
+from kiosk.clock import ManualClock
+from kiosk.config import ConfigError, load_config
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, load_flow, load_flows
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES, Flow
-from kiosk.flow.scripted import Script, ScriptedDevices, ScriptedRenderer, ScriptError, load_script
+from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
 from kiosk.privacy.masking import scrub
+from kiosk.simulation import ScriptedPresenter
 from kiosk.voice.script import spoken
 
 
@@ -96,60 +99,49 @@ def _library(flow: str, flows_dir: Path) -> tuple[Flow, _Library]:
     return flowset.flow(flow), _Library(flowset.flows)
 
 
-@contextmanager
-def _services(config_path: Path | None) -> Iterator[dict[str, Any]]:
-    """The back office, journal and outbox of one run, closed afterwards."""
-    from kiosk.backoffice.client import HttpBackends
-    from kiosk.backoffice.demo import DemoBackOffice
-    from kiosk.config import BackendConfig, ConfigError, load_config
-    from kiosk.storage.database import Database
-    from kiosk.storage.journal import SqliteJournal
-    from kiosk.storage.outbox import SqliteOutbox
+def _device_kinds(library: _Library) -> set[str]:
+    """Device kinds the run may use: what any of its flows needs or has a step for."""
+    kinds: set[str] = set()
+    for flow in library.flows.values():
+        kinds.update(flow.needs)
+        kinds.update(step.DEVICE for step in flow.steps if step.DEVICE)
+    return kinds
 
+
+@contextmanager
+def _services(
+    config_path: Path | None, library: _Library, script: Script, clock: Any
+) -> Iterator[KioskServices]:
+    """The back office, journal, outbox and simulated devices of one run, closed afterwards."""
     try:
         config = load_config(config_path)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
     with ExitStack() as stack:
+        data_dir = None
         if config_path is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-run-")))
-        else:
-            data_dir = config.data_dir
-        fallback = None
-        if config.simulate or not config.backends:
-            demo = stack.enter_context(DemoBackOffice())
-            fallback = BackendConfig(base_url=demo.url)
-        db = Database.in_dir(data_dir)
-        stack.callback(db.close)
-        backends = stack.enter_context(HttpBackends(config.backends, fallback=fallback))
-        outbox = SqliteOutbox(db, config.backends, fallback=fallback, submit_timeout=3.0)
-        stack.callback(outbox.close)
-        journal = SqliteJournal(db, config.terminal.id)
-        yield {
-            "backends": backends,
-            "outbox": outbox,
-            "journal": journal,
-            "language": config.terminal.language,
-        }
+        services = KioskServices(
+            config,
+            simulate=True if config_path is None else None,
+            data_dir=data_dir,
+            engine_clock=clock,
+            presenter=ScriptedPresenter(script.devices),
+            outbox_worker=False,
+            submit_timeout=3.0,
+            device_kinds=_device_kinds(library),
+            library=library,
+        )
+        yield stack.enter_context(services)
 
 
-async def _run(flow: Flow, library: _Library, script: Script, lang: str, services: Any) -> Any:
-    from kiosk.clock import ManualClock
-
-    # A manual clock: scripted timeouts move it instead of waiting.
-    clock = ManualClock(start=time.time())
+async def _run(
+    flow: Flow, script: Script, lang: str, services: KioskServices, clock: ManualClock
+) -> Any:
     session = Session(clock, language=lang)
     renderer = ScriptedRenderer(script, clock=clock, session=session)
-    engine = Engine(
-        library,
-        backends=services["backends"],
-        outbox=services["outbox"],
-        journal=services["journal"],
-        devices=ScriptedDevices(script.devices),
-        clock=clock,
-    )
     try:
-        outcome = await engine.run(flow.id, session, renderer)
+        outcome = await services.engine.run(flow.id, session, renderer)
     except ScriptError as exc:
         return renderer, exc
     return renderer, outcome
@@ -162,9 +154,11 @@ def run_command(args: argparse.Namespace) -> int:
     except ScriptError as exc:
         raise UsageError(str(exc)) from exc
     flow, library = _library(args.flow, DEFAULT_FLOWS_DIR)
-    with _services(args.config) as services:
-        lang = args.lang or script.language or services["language"]
-        renderer, ended = asyncio.run(_run(flow, library, script, lang, services))
+    # A manual clock: scripted timeouts move it instead of waiting.
+    clock = ManualClock(start=time.time())
+    with _services(args.config, library, script, clock) as services:
+        lang = args.lang or script.language or services.config.terminal.language
+        renderer, ended = asyncio.run(_run(flow, script, lang, services, clock))
     for entry in renderer.transcript:
         _print_prompt(entry, args.json)
     if isinstance(ended, ScriptError):

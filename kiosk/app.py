@@ -1,0 +1,147 @@
+"""App composition: everything a kiosk runs on, built from one configuration and closed cleanly."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from kiosk.backoffice.client import HttpBackends
+from kiosk.backoffice.demo import DemoBackOffice
+from kiosk.clock import SystemClock
+from kiosk.config import BackendConfig, Config
+from kiosk.devices import HubDevices, Presenter
+from kiosk.flow.engine import Engine
+from kiosk.flow.loader import FlowSet, load_flows
+from kiosk.flow.schema import Flow
+from kiosk.flow.services import Clock, FlowLibrary
+from kiosk.receipts import ReceiptLibrary
+from kiosk.storage.database import Database
+from kiosk.storage.journal import SqliteJournal
+from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
+from peripherals.events import Dispatcher
+from peripherals.hub import Hub
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A flow offered to residents, and whether its devices are usable now (reason for staff)."""
+
+    flow: Flow
+    available: bool
+    reason: str = ""
+
+
+class KioskServices:
+    """The database, journal, outbox, back offices, devices, flows and engine of one kiosk.
+
+    `device_kinds` limits the devices opened (a headless run opens only what its flow needs);
+    `library` replaces the configured flows directory as the engine's source of flows.
+    Used as a context manager: entering starts the demo back office (when simulating or when no
+    back office is configured), opens the database and the devices, loads the flows, and starts
+    the outbox worker; leaving stops and closes all of it, in reverse order.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        simulate: bool | None = None,
+        data_dir: Path | None = None,
+        engine_clock: Clock | None = None,
+        dispatcher: Dispatcher | None = None,
+        presenter: Presenter | None = None,
+        outbox_worker: bool = True,
+        submit_timeout: float = 5.0,
+        device_kinds: set[str] | None = None,
+        library: FlowLibrary | None = None,
+    ) -> None:
+        self.config = config
+        self.simulate = config.simulate if simulate is None else simulate
+        self.data_dir = data_dir or config.data_dir
+        self.engine_clock: Clock = engine_clock or SystemClock()
+        self._dispatcher = dispatcher
+        self._presenter = presenter
+        self._outbox_worker = outbox_worker
+        self._submit_timeout = submit_timeout
+        self._device_kinds = device_kinds
+        self._library = library
+        self._stack = ExitStack()
+        self.demo: DemoBackOffice | None = None
+
+    def __enter__(self) -> Self:
+        try:
+            self._start()
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stack.close()
+
+    def _start(self) -> None:
+        config = self.config
+        stack = self._stack
+        configured = {} if self.simulate else dict(config.backends)
+        fallback = None
+        if self.simulate or not configured:
+            self.demo = stack.enter_context(DemoBackOffice())
+            fallback = BackendConfig(base_url=self.demo.url)
+        self.db = Database.in_dir(self.data_dir)
+        stack.callback(self.db.close)
+        self.journal = SqliteJournal(self.db, config.terminal.id)
+        self.outbox = SqliteOutbox(
+            self.db, configured, fallback=fallback, submit_timeout=self._submit_timeout
+        )
+        stack.callback(self.outbox.close)
+        if self._outbox_worker:
+            worker = OutboxWorker(self.outbox).start()
+            stack.callback(worker.stop)
+        self.backends = stack.enter_context(HttpBackends(configured, fallback=fallback))
+        devices = {
+            name: device
+            for name, device in config.device_configs().items()
+            if self._device_kinds is None or device.kind in self._device_kinds
+        }
+        self.hub = Hub(devices, simulate=self.simulate, dispatcher=self._dispatcher)
+        stack.callback(self.hub.close)
+        self.hub.open()
+        self.flows: FlowSet = load_flows([config.flows_dir])
+        for error in self.flows.errors:
+            log.error("flow not loaded: %s", error)
+        self.receipts = ReceiptLibrary(config.flows_dir / "receipts")
+        self.devices = HubDevices(self.hub, self.receipts, present=self._presenter)
+        self.engine = Engine(
+            self._library or self.flows,
+            backends=self.backends,
+            outbox=self.outbox,
+            journal=self.journal,
+            devices=self.devices,
+            clock=self.engine_clock,
+            default_timeout=config.timeouts.session_inactivity,
+        )
+
+    def catalogue(self) -> list[CatalogueEntry]:
+        """Every loaded flow, with whether the devices it needs are usable now."""
+        usable = self.hub.usable_kinds()
+        health = self.hub.health()
+        entries = []
+        for flow in sorted(self.flows.flows.values(), key=lambda f: (f.category, f.id)):
+            missing = [kind for kind in flow.needs if kind not in usable]
+            reason = ""
+            if missing:
+                codes = sorted({health[k].code for k in missing if k in health and health[k].code})
+                reason = f"needs {', '.join(missing)}" + (f" ({', '.join(codes)})" if codes else "")
+            entries.append(CatalogueEntry(flow, not missing, reason))
+        return entries

@@ -1,0 +1,105 @@
+"""Receipt templates loaded from `flows/receipts/` and rendered to the printer's receipt model.
+
+Every personal row is masked on paper, and every text passes through `scrub` as a last line of
+defence, so no full ID or phone number is ever printed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kiosk.flow.expressions import ExpressionError, render
+from kiosk.flow.receipt_schema import MaskKind, ReceiptLine, ReceiptTemplate
+from kiosk.flow.schema import Text
+from kiosk.privacy.masking import ID_NUMBER, mask_id, mask_name, mask_phone, mask_text, scrub
+from peripherals.printer.receipt import Line, Qr, Receipt, Row
+
+log = logging.getLogger(__name__)
+
+
+class ReceiptError(Exception):
+    """A receipt template is missing, invalid or failed to render; `key` is a stable error key."""
+
+    def __init__(self, key: str, detail: str) -> None:
+        super().__init__(f"{key}: {detail}")
+        self.key = key
+        self.detail = detail
+
+
+def _mask(value: str, how: MaskKind) -> str:
+    if how == "none":
+        return value
+    if how == "id" or (how == "auto" and ID_NUMBER.fullmatch(value)):
+        return mask_id(value)
+    if how == "phone" or (how == "auto" and value.isdigit() and len(value) == 11):
+        return mask_phone(value)
+    if how == "name":
+        return mask_name(value)
+    return mask_text(value)
+
+
+class ReceiptLibrary:
+    """The receipt templates of one flows directory, loaded on first use."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._cache: dict[str, ReceiptTemplate] = {}
+
+    def template(self, receipt_id: str) -> ReceiptTemplate:
+        """The template with this id; `ReceiptError` if missing or invalid."""
+        if receipt_id in self._cache:
+            return self._cache[receipt_id]
+        path = self.directory / f"{receipt_id}.yaml"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            template = ReceiptTemplate.model_validate(data)
+        except OSError as exc:
+            raise ReceiptError("receipt.missing", f"{path}: {exc.strerror}") from exc
+        except (yaml.YAMLError, ValidationError) as exc:
+            first = str(exc).splitlines()[0]
+            raise ReceiptError("receipt.invalid", f"{path}: {first}") from exc
+        if template.id != receipt_id:
+            raise ReceiptError("receipt.invalid", f"{path}: id is {template.id!r}")
+        self._cache[receipt_id] = template
+        return template
+
+    def render(self, receipt_id: str, variables: Mapping[str, Any], language: str) -> Receipt:
+        """The receipt filled in with the flow's variables, in `language`, masked."""
+        template = self.template(receipt_id)
+
+        def text(source: Text) -> str:
+            return scrub(render(source.get(language), variables))
+
+        def line(item: ReceiptLine) -> Line:
+            return Line(text(item.text), align=item.align, bold=item.bold, size=item.size)
+
+        try:
+            rows = []
+            for row in template.rows:
+                value = render(row.value, variables)
+                shown = _mask(value, row.mask) if row.personal else value
+                rows.append(Row(text(row.label), scrub(shown)))
+            qr = None
+            if template.qr is not None:
+                description = text(template.qr.description) if template.qr.description else ""
+                qr = Qr(
+                    scrub(render(template.qr.data, variables)),
+                    size=template.qr.size,
+                    description=description,
+                )
+            return Receipt(
+                title=text(template.title),
+                lines=tuple(line(item) for item in template.lines),
+                rows=tuple(rows),
+                qr=qr,
+                footer=tuple(line(item) for item in template.footer),
+                cut=template.cut,
+            )
+        except (ExpressionError, ValueError) as exc:
+            raise ReceiptError("receipt.template", f"{receipt_id}: {exc}") from exc
