@@ -36,7 +36,9 @@ def test_only_kiosk_ui_imports_kivy() -> None:
 
 def test_peripherals_never_import_the_app() -> None:
     """Devices know nothing of the app, so integrators can reuse them alone."""
-    offenders = [str(p.relative_to(ROOT)) for p in _modules("peripherals") if "kiosk" in _imports(p)]
+    offenders = [
+        str(p.relative_to(ROOT)) for p in _modules("peripherals") if "kiosk" in _imports(p)
+    ]
     assert offenders == []
 
 

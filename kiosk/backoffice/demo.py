@@ -3,7 +3,8 @@
 Routes (all JSON):
 
 - ``POST /certificates`` ``{"id_number": "...", "type": "personal" | "payments"}`` →
-  ``{"pages", "insured_since", "unit", "months", "type", "verify_code"}`` (social insurance certificate);
+  ``{"pages", "insured_since", "unit", "months", "type", "verify_code"}``
+  (social insurance certificate);
   422 ``{"error": "invalid_id_number" | "invalid_type"}``.
 - ``GET /bills?account=...`` → ``{"account", "amount_due", "currency", "period"}``
   (utility bill); 400 without an account, 404 ``unknown_account`` for a non-numeric one.

@@ -10,18 +10,15 @@ from typing import Any
 import pytest
 import yaml
 
-from kiosk.backoffice.client import HttpBackends
-from kiosk.backoffice.demo import DemoBackOffice
+from kiosk.app import KioskServices
 from kiosk.clock import ManualClock
-from kiosk.config import BackendConfig
-from kiosk.flow.engine import Engine
+from kiosk.config import load_config
 from kiosk.flow.lint import lint
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
-from kiosk.flow.scripted import ScriptedDevices, ScriptedRenderer, load_script
+from kiosk.flow.scripted import ScriptedRenderer, load_script
 from kiosk.flow.session import Session
-from kiosk.storage.database import Database
-from kiosk.storage.journal import SqliteJournal
-from kiosk.storage.outbox import SqliteOutbox
+from kiosk.simulation import ScriptedPresenter
+from peripherals.printer.simulated import SimulatedPrinter
 
 PERSONAL = re.compile(r"\d{17}[\dXx]|1\d{10}")
 EXAMPLES = ("si-certificate", "resident-feedback")
@@ -35,28 +32,33 @@ def test_the_examples_load_and_lint_clean() -> None:
 
 @pytest.fixture
 def kiosk(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    with DemoBackOffice() as demo:
-        fallback = BackendConfig(base_url=demo.url)
-        db = Database.in_dir(tmp_path)
-        outbox = SqliteOutbox(db, {}, fallback=fallback, submit_timeout=3.0)
-        with HttpBackends({}, fallback=fallback) as backends:
-            journal = SqliteJournal(db, "test-kiosk")
-            clock = ManualClock(1000)
-            engine = Engine(
-                load_flows([DEFAULT_FLOWS_DIR]),
-                backends=backends,
-                outbox=outbox,
-                journal=journal,
-                devices=ScriptedDevices({}),
-                clock=clock,
-            )
-            yield {"engine": engine, "demo": demo, "journal": journal, "clock": clock, "db": db}
-        outbox.close()
-        db.close()
+    """The real kiosk services on simulated devices, presenting what each answers file says."""
+    clock = ManualClock(1000)
+    presenter = ScriptedPresenter({})
+    services = KioskServices(
+        load_config(None),
+        simulate=True,
+        data_dir=tmp_path,
+        engine_clock=clock,
+        presenter=presenter,
+        outbox_worker=False,
+        submit_timeout=3.0,
+        device_kinds={"id_card", "printer"},
+    )
+    with services:
+        yield {
+            "engine": services.engine,
+            "demo": services.demo,
+            "journal": services.journal,
+            "clock": clock,
+            "presenter": presenter,
+            "hub": services.hub,
+        }
 
 
 async def run(kiosk: dict[str, Any], flow_id: str, **overrides: Any) -> Any:
     script = load_script(DEFAULT_FLOWS_DIR / f"{flow_id}.answers.yaml")
+    kiosk["presenter"].devices = dict(script.devices)
     answers = {**script.answers, **overrides}
     session = Session(kiosk["clock"])
     renderer = ScriptedRenderer({"answers": answers}, clock=kiosk["clock"], session=session)
@@ -103,3 +105,25 @@ async def test_declining_feedback_consent_skips_the_phone_number(kiosk: dict[str
     assert "phone" not in [e.prompt.step for e in renderer.transcript]
     (received,) = kiosk["demo"].received("/feedback")
     assert received.body["phone"] == ""
+
+
+async def test_the_certificate_is_printed_with_the_id_number_masked(kiosk: dict[str, Any]) -> None:
+    outcome, _, _ = await run(kiosk, "si-certificate")
+    assert outcome.status == "finished"
+    printer = kiosk["hub"].by_kind("printer")
+    assert isinstance(printer, SimulatedPrinter)
+    paper = printer.simulator.paper().text
+    assert "社会保险参保证明" in paper and "110***********2317" in paper
+    assert "林*" in paper and "林晓测" not in paper
+    assert not PERSONAL.search(paper)
+
+
+async def test_an_unreadable_card_lets_the_resident_type_the_number(kiosk: dict[str, Any]) -> None:
+    script = load_script(DEFAULT_FLOWS_DIR / "si-certificate.answers.yaml")
+    kiosk["presenter"].devices = {**script.devices, "id_card": {"fault": "unreadable"}}
+    session = Session(kiosk["clock"])
+    answers = {**script.answers, "typed": "110105198503122317"}
+    renderer = ScriptedRenderer({"answers": answers}, clock=kiosk["clock"], session=session)
+    outcome = await kiosk["engine"].run("si-certificate", session, renderer)
+    assert outcome.status == "finished"
+    assert [e.prompt.step for e in renderer.transcript][:4] == ["consent", "how", "card", "typed"]
