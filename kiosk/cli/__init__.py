@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from kiosk.privacy.logging import install as scrub_logs
+
 # Each group module exposes `register(subparsers)`; its commands set `func(args) -> int`.
 GROUPS: tuple[str, ...] = ("kiosk.cli.run", "kiosk.cli.flows", "kiosk.cli.devices")
 
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # Last line of defence: no log line carries a full ID or phone number.
+    scrub_logs()
     try:
         code: int = args.func(args)
     except UsageError as exc:

@@ -1,0 +1,54 @@
+"""Nothing the kiosk writes holds a full ID or phone number (ACCESSIBILITY.md item 22).
+
+Both example flows run through the CLI with a real data directory and debug logging; then every
+file the kiosk wrote (SQLite database and its WAL, logs), everything it printed and everything
+its simulated printer put on paper is scanned for `\\d{17}[\\dXx]` and `1\\d{10}`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+
+PERSONAL = re.compile(rb"\d{17}[\dXx]|1\d{10}")
+INVENTED = ("110105198503122317", "13800138000")
+
+
+def _config(tmp_path: Path) -> Path:
+    config = tmp_path / "kiosk.toml"
+    data = tmp_path / "data"
+    config.write_text(
+        f'simulate = true\ndata_dir = "{data}"\nflows_dir = "{DEFAULT_FLOWS_DIR}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize("flow", ["si-certificate", "resident-feedback"])
+def test_nothing_written_or_printed_holds_a_personal_number(
+    flow: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    answers = DEFAULT_FLOWS_DIR / f"{flow}.answers.yaml"
+    assert any(n.encode() in answers.read_bytes() for n in INVENTED), "answers lost their numbers"
+    with caplog.at_level(logging.DEBUG):
+        code = main(["-v", "flows", "run", flow, "--answers", str(answers), "--json",
+                     "--config", str(_config(tmp_path))])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    written = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert any(p.name.startswith("kiosk.sqlite3") for p in written)
+    for path in written:
+        found = PERSONAL.search(path.read_bytes())
+        assert found is None, f"{path.name} holds {found.group(0)[:3]!r}..."
+    for name, text in (("stdout", out), ("stderr", err), ("log", caplog.text)):
+        found = PERSONAL.search(text.encode())
+        assert found is None, f"{name} holds a personal number"
