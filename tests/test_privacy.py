@@ -1,8 +1,8 @@
 """Nothing the kiosk writes holds a full ID or phone number (ACCESSIBILITY.md item 22).
 
 Both example flows run through the CLI with a real data directory and debug logging; then every
-file the kiosk wrote (SQLite database and its WAL, logs), everything it printed and everything
-its simulated printer put on paper is scanned for `\\d{17}[\\dXx]` and `1\\d{10}`.
+file the kiosk wrote (SQLite database and its WAL), its output and its logs are scanned for
+`\\d{17}[\\dXx]` and `1\\d{10}`. The printed paper is checked in `tests/flows/test_examples.py`.
 """
 
 from __future__ import annotations
