@@ -14,7 +14,11 @@ import logging
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
+
+import yaml
+from pydantic import ValidationError
 
 from kiosk.flow import schema
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
@@ -26,6 +30,7 @@ from kiosk.flow.loader import (
     paused_gc,
     template_info,
 )
+from kiosk.flow.receipt_schema import ReceiptTemplate
 from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, StepBase, Text
 
 log = logging.getLogger(__name__)
@@ -44,6 +49,7 @@ CODES: Mapping[str, str] = {
     "undeclared-device": "a device used but not declared in `needs`",
     "unknown-step": "a transition to a step that does not exist",
     "unknown-flow": "a call to a flow that does not exist",
+    "unknown-receipt": "a print step whose receipt template is missing or invalid",
 }
 """Lint codes and what they mean (load errors keep their own codes, e.g. `schema`)."""
 
@@ -362,6 +368,14 @@ class _Analysis:
                     f"step '{step.id}' ({kind}) uses the {step.DEVICE} but `needs` does not "
                     "list it",
                 )
+            if isinstance(step, schema.PrintStep):
+                problem = _receipt_problem(self.loaded.path.parent / "receipts", step.receipt)
+                if problem:
+                    yield self.finding(
+                        self.loaded.value_where(*here, "receipt"),
+                        "unknown-receipt",
+                        f"step '{step.id}' prints '{step.receipt}': {problem}",
+                    )
             if isinstance(step, schema.CallStep) and step.flow in analyses:
                 lacking = sorted(set(_needs(step.flow, analyses)) - needs)
                 if lacking:
@@ -418,6 +432,25 @@ class _Analysis:
                         queued.add(target)
                         queue.append(target)
         return defined
+
+
+def _receipt_problem(directory: Path, receipt: str) -> str:
+    """Why the receipt template `receipt` cannot be used, or "" when it can."""
+    path = directory / f"{receipt}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        template = ReceiptTemplate.model_validate(data)
+    except OSError:
+        return f"no template {path.name} in {directory}"
+    except yaml.YAMLError as exc:
+        return f"{path.name} is not valid YAML ({str(exc).splitlines()[0]})"
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{path.name}: {where}: {first['msg']}"
+    if template.id != receipt:
+        return f"{path.name} has id '{template.id}'"
+    return ""
 
 
 def _needs(flow_id: str, analyses: Mapping[str, _Analysis]) -> set[str]:
