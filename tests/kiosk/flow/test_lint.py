@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -11,13 +12,17 @@ import pytest
 from kiosk.flow.lint import Finding, lint
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
 
-CASES = sorted((Path(__file__).parent / "lint_cases").glob("*.yaml"))
+CASES_DIR = Path(__file__).parent / "lint_cases"
+CASES = sorted(CASES_DIR.glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: ([a-z-]+) (\d+)$", re.M)
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
+    receipts = tmp_path / "receipts"
+    receipts.mkdir(exist_ok=True)
+    shutil.copy(CASES_DIR / "receipts" / "generic.yaml", receipts / "generic.yaml")
     return path
 
 
