@@ -7,11 +7,14 @@ import importlib
 import inspect
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
+from kiosk.config import ConfigError, load_config
 from kiosk.privacy.masking import mask_id, mask_name, mask_text, scrub
 from peripherals import registry
 from peripherals.errors import PeripheralError
+from peripherals.hub import Hub
 
 
 def register(sub: Any) -> None:
@@ -22,6 +25,16 @@ def register(sub: Any) -> None:
     list_parser = devices_sub.add_parser("list", help="device kinds, drivers and their libraries")
     list_parser.add_argument("--json", action="store_true", help="one JSON object per driver")
     list_parser.set_defaults(func=_list)
+
+    health_parser = devices_sub.add_parser(
+        "health", help="open the configured devices and report their health"
+    )
+    health_parser.add_argument("--config", type=Path, metavar="FILE", help="kiosk.toml to use")
+    health_parser.add_argument(
+        "--simulate", action="store_true", help="swap every driver for its simulator"
+    )
+    health_parser.add_argument("--json", action="store_true", help="one JSON object per device")
+    health_parser.set_defaults(func=_health)
 
     test_parser = devices_sub.add_parser("test", help="open one device and exercise it")
     test_parser.add_argument("kind", choices=registry.KINDS)
@@ -61,6 +74,26 @@ def _list(args: argparse.Namespace) -> int:
         state = "ok" if row["available"] else "needs: " + "; ".join(row["missing"])
         print(f"{row['kind']:<11} {row['driver']:<18} {state}")
     return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    """Open every configured device, print its health, close them; 1 if any is unusable."""
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"kiosk devices health: {exc}", file=sys.stderr)
+        return 2
+    with Hub(config.device_configs(), simulate=args.simulate or config.simulate) as hub:
+        report = hub.health()
+    for name, health in report.items():
+        if args.json:
+            row = {"device": name, "state": health.state.value, "code": health.code,
+                   "detail": scrub(health.detail)}  # fmt: skip
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            problem = f"  {health.code}: {scrub(health.detail)}" if health.code else ""
+            print(f"{name:<14} {health.state.value:<15}{problem}")
+    return 0 if all(health.usable for health in report.values()) else 1
 
 
 def _parse_value(text: str) -> Any:
