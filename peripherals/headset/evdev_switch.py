@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import select
-import threading
 from typing import Any, ClassVar
 
-from peripherals.errors import DeviceUnavailable, MissingDependency
+from peripherals.errors import DeviceUnavailable
+from peripherals.evdev_input import EvdevInput, open_evdev
 from peripherals.events import Dispatcher
 from peripherals.headset.base import Headset
 
@@ -15,7 +14,11 @@ SW_HEADPHONE_INSERT = 0x02
 
 
 class EvdevSwitchHeadset(Headset):
-    """Options: `device` (an /dev/input/event* path), `switch` (switch code, default headphone)."""
+    """Options: `device` (an /dev/input/event* path), `switch` (switch code, default headphone).
+
+    evdev offers no query of a switch's state, so the jack counts as empty until it reports.
+    The device is not grabbed: the sound system may want the same events.
+    """
 
     driver: ClassVar[str] = "headset-evdev"
 
@@ -32,42 +35,30 @@ class EvdevSwitchHeadset(Headset):
             raise DeviceUnavailable("headset-evdev needs `device` = an /dev/input/event* path")
         self.device_path = device
         self.switch = int(switch)
-        self._input: Any = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._reader: EvdevInput | None = None
+
+    def _open_input(self) -> Any:
+        """Open the evdev input device (tests substitute a fake)."""
+        return open_evdev(self.device_path)
 
     def _do_open(self) -> None:
         try:
-            import evdev
-        except ImportError as exc:
-            raise MissingDependency("pip install evdev") from exc
-        try:
-            self._input = evdev.InputDevice(self.device_path)
+            source = self._open_input()
         except OSError as exc:
             raise DeviceUnavailable(f"cannot open {self.device_path}: {exc}") from exc
-        # evdev offers no query of switch state: the jack counts as empty until it reports.
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._read, name=f"{self.name}-jack", daemon=True)
-        self._thread.start()
+        self._reader = EvdevInput(
+            source, name=self.name, on_event=self._on_event, on_lost=self._on_lost, grab=False
+        )
+        self._reader.start(self.device_path, "headset.unavailable")
 
     def _do_close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        if self._input is not None:
-            self._input.close()
-            self._input = None
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader = None
 
-    def _read(self) -> None:
-        while not self._stop.is_set():
-            ready, _, _ = select.select([self._input.fd], [], [], 0.25)
-            if not ready:
-                continue
-            try:
-                events = list(self._input.read())
-            except OSError:
-                return
-            for event in events:
-                if event.type == EV_SW and event.code == self.switch:
-                    self._set_plugged(bool(event.value))
+    def _on_lost(self, exc: OSError) -> None:
+        self._set_plugged(False)
+
+    def _on_event(self, type_: int, code: int, value: int) -> None:
+        if type_ == EV_SW and code == self.switch:
+            self._set_plugged(bool(value))

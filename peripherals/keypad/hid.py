@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
-import select
-import threading
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peripherals.errors import DeviceUnavailable, MissingDependency
+from peripherals.errors import DeviceUnavailable
+from peripherals.evdev_input import EvdevInput, open_evdev
 from peripherals.events import Dispatcher
 from peripherals.keypad.base import Keypad
 from peripherals.keypad.keymap import KeyMapper
@@ -62,71 +60,38 @@ class HidKeypad(Keypad):
             self._names = key_names_for(list(self.mapper.keymap))
         except ValueError as exc:
             raise DeviceUnavailable(f"keypad-hid: {exc}", code="keypad.bad_keymap") from exc
-        self._input: Any = None
-        self._thread: threading.Thread | None = None
-        self._wake_r = self._wake_w = -1
+        self._reader: EvdevInput | None = None
 
     def _open_input(self) -> Any:
         """Open the evdev input device (tests substitute a fake)."""
-        try:
-            import evdev
-        except ImportError as exc:
-            raise MissingDependency("pip install evdev") from exc
-        return evdev.InputDevice(self.device)
+        return open_evdev(self.device)
 
     def _do_open(self) -> None:
         if not self.device:
             raise DeviceUnavailable("keypad-hid needs the option 'device'", code="keypad.no_device")
         try:
-            self._input = self._open_input()
-            if self.grab:
-                self._input.grab()
+            source = self._open_input()
         except OSError as exc:
-            if self._input is not None:
-                self._input.close()
-                self._input = None
             raise DeviceUnavailable(
-                f"cannot open {self.device} exclusively: {exc}", code="keypad.unavailable"
+                f"cannot open {self.device}: {exc}", code="keypad.unavailable"
             ) from exc
+        self._reader = EvdevInput(
+            source, name=self.name, on_event=self._on_event, on_lost=self._on_lost, grab=self.grab
+        )
         self._begin_reading()
-        self._wake_r, self._wake_w = os.pipe()
-        self._thread = threading.Thread(target=self._run, name=f"{self.name}-reader", daemon=True)
-        self._thread.start()
+        self._reader.start(self.device, "keypad.unavailable")
 
     def _do_close(self) -> None:
-        if self._thread is not None:
-            os.write(self._wake_w, b"x")
-            self._thread.join(timeout=2)
-            self._thread = None
-            os.close(self._wake_r)
-            os.close(self._wake_w)
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader = None
         self._end_reading()
-        if self._input is not None:
-            try:
-                if self.grab:
-                    self._input.ungrab()
-            except OSError:
-                pass  # the device may already be gone
-            self._input.close()
-            self._input = None
 
-    def _run(self) -> None:
-        source = self._input
-        while True:
-            ready, _, _ = select.select([source.fileno(), self._wake_r], [], [])
-            if self._wake_r in ready:
-                return
-            try:
-                events = list(source.read())
-            except BlockingIOError:
-                continue
-            except OSError as exc:  # unplugged
-                self._reader_failed(
-                    DeviceUnavailable(f"{self.device}: {exc}", code="keypad.disconnected")
-                )
-                return
-            for event in events:
-                if event.type == EV_KEY:
-                    key = self.mapper.feed(self._names.get(event.code, ""), event.value)
-                    if key is not None:
-                        self._deliver(key)
+    def _on_lost(self, exc: OSError) -> None:
+        self._reader_failed(DeviceUnavailable(f"{self.device}: {exc}", code="keypad.disconnected"))
+
+    def _on_event(self, type_: int, code: int, value: int) -> None:
+        if type_ == EV_KEY:
+            key = self.mapper.feed(self._names.get(code, ""), value)
+            if key is not None:
+                self._deliver(key)

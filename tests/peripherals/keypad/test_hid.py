@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,47 +12,7 @@ from peripherals.errors import DeviceUnavailable, MissingDependency
 from peripherals.events import QueueDispatcher
 from peripherals.keypad.hid import HidKeypad
 from peripherals.keypad.keys import Key
-from peripherals.scanner.keycodes import EV_KEY, KEY_CODES
-
-
-@dataclass
-class FakeEvent:
-    type: int
-    code: int
-    value: int
-
-
-class FakeInput:
-    """Quacks like evdev.InputDevice: a pipe says when events are ready."""
-
-    def __init__(self) -> None:
-        self._r, self._w = os.pipe()
-        self.pending: list[FakeEvent] = []
-        self.grabbed = False
-
-    def fileno(self) -> int:
-        return self._r
-
-    def grab(self) -> None:
-        self.grabbed = True
-
-    def ungrab(self) -> None:
-        self.grabbed = False
-
-    def push(self, *presses: str) -> None:
-        for name in presses:
-            self.pending += [FakeEvent(EV_KEY, KEY_CODES[name], v) for v in (1, 2, 0)]
-        self.pending.append(FakeEvent(0, 0, 0))  # EV_SYN
-        os.write(self._w, b"e")
-
-    def read(self) -> Iterator[FakeEvent]:
-        os.read(self._r, 64)
-        events, self.pending = self.pending, []
-        return iter(events)
-
-    def close(self) -> None:
-        os.close(self._r)
-        os.close(self._w)
+from tests.support.evdev_fake import FakeInput
 
 
 class FakeHidKeypad(HidKeypad):
@@ -71,7 +28,7 @@ def test_hid_keypad_maps_usb_numeric_keypad_presses() -> None:
     device = FakeHidKeypad(dispatcher=events, device="/dev/input/event-fake")
     with device:
         assert device.fake.grabbed
-        device.fake.push("KEY_KP1", "KEY_KP2", "KEY_F9", "KEY_KPENTER", "KEY_NUMLOCK")
+        device.fake.press("KEY_KP1", "KEY_KP2", "KEY_F9", "KEY_KPENTER", "KEY_NUMLOCK")
         keys = [device.read_key(2) for _ in range(4)]
         assert [events.get(timeout=1).data["key"] for _ in range(4)] == ["1", "2", "enter", "voice"]
     assert keys == [Key.DIGIT_1, Key.DIGIT_2, Key.ENTER, Key.VOICE]

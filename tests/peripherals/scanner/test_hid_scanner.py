@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,7 +12,8 @@ from peripherals.errors import DeviceUnavailable, MissingDependency
 from peripherals.events import QueueDispatcher
 from peripherals.scanner.hid_scanner import HidCodeScanner
 from peripherals.scanner.keyburst import KeyBurstDecoder
-from peripherals.scanner.keycodes import EV_KEY, KEY_CODES
+from peripherals.scanner.keycodes import KEY_CODES
+from tests.support.evdev_fake import FakeInput
 
 
 def type_text(text: str) -> list[tuple[str, int]]:
@@ -78,47 +76,6 @@ def test_right_shift_release_keeps_left_shift_held() -> None:
 # -- the driver, with a fake evdev device ---------------------------------------------------
 
 
-@dataclass
-class FakeEvent:
-    type: int
-    code: int
-    value: int
-
-
-class FakeInput:
-    """Quacks like evdev.InputDevice: a pipe says when events are ready."""
-
-    def __init__(self) -> None:
-        self._r, self._w = os.pipe()
-        os.set_blocking(self._r, False)
-        self.pending: list[FakeEvent] = []
-        self.grabbed = False
-        self.closed = False
-
-    def fileno(self) -> int:
-        return self._r
-
-    def grab(self) -> None:
-        self.grabbed = True
-
-    def ungrab(self) -> None:
-        self.grabbed = False
-
-    def push(self, events: list[tuple[str, int]]) -> None:
-        self.pending += [FakeEvent(EV_KEY, KEY_CODES[k], v) for k, v in events]
-        os.write(self._w, b"e")
-
-    def read(self) -> Iterator[FakeEvent]:
-        os.read(self._r, 64)
-        events, self.pending = self.pending, []
-        return iter(events)
-
-    def close(self) -> None:
-        self.closed = True
-        os.close(self._r)
-        os.close(self._w)
-
-
 class FakeHidScanner(HidCodeScanner):
     fake: FakeInput
 
@@ -132,7 +89,7 @@ def test_driver_grabs_decodes_and_releases() -> None:
     device = FakeHidScanner(dispatcher=events, device="/dev/input/event-fake")
     with device:
         assert device.fake.grabbed
-        device.fake.push(type_text("QR-9001"))
+        device.fake.push_keys(type_text("QR-9001"))
         assert events.get(timeout=2).data == {"code": "QR-9001"}
         assert device.read_code(1, discard_pending=False) == "QR-9001"
     assert not device.fake.grabbed and device.fake.closed
