@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import queue
-import time
 from typing import ClassVar
 
 from peripherals.device import Device
-from peripherals.errors import DeviceTimeout, DeviceUnavailable, PeripheralError
+from peripherals.errors import DeviceTimeout, PeripheralError
 from peripherals.events import Dispatcher, EventType
+from peripherals.input_queue import InputQueue
 from peripherals.keypad.keys import Key
-from peripherals.status import Health, State
+from peripherals.status import Health
 
 __all__ = ["Key", "Keypad"]
 
@@ -32,41 +31,20 @@ class Keypad(Device):
 
     def __init__(self, name: str | None = None, dispatcher: Dispatcher | None = None) -> None:
         super().__init__(name, dispatcher)
-        self._keys: queue.Queue[Key | None] = queue.Queue()
-        self._failure: PeripheralError | None = None
-        self._stopped = False
+        self._keys: InputQueue[Key] = InputQueue(self.name, _PENDING_LIMIT)
 
     def read_key(self, timeout: float = 30.0) -> Key:
         """The next key pressed, waiting up to `timeout` s (`DeviceTimeout` `keypad.no_key`)."""
         self._require_open()
-        deadline = time.monotonic() + timeout
-        while True:
-            if self._failure is not None:
-                raise self._failure
-            if self._stopped:
-                raise DeviceUnavailable(f"{self.name} was closed", code="device.closed")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise DeviceTimeout(f"no key pressed within {timeout:g} s", code="keypad.no_key")
-            try:
-                key = self._keys.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if key is not None:
-                return key
+        nothing = DeviceTimeout(f"no key pressed within {timeout:g} s", code="keypad.no_key")
+        return self._keys.get(timeout, nothing)
 
     def clear_pending(self) -> None:
         """Forget presses not read yet."""
-        while True:
-            try:
-                self._keys.get_nowait()
-            except queue.Empty:
-                return
+        self._keys.clear()
 
     def _deliver(self, key: Key) -> None:
         """Driver side: a key was pressed (call from the reader thread)."""
-        while self._keys.qsize() >= _PENDING_LIMIT:
-            self._keys.get_nowait()
         self._keys.put(key)
         # Digits may be a PIN or phone number being typed: never log which key it was.
         log.debug("%s key press", self.name)
@@ -74,22 +52,16 @@ class Keypad(Device):
 
     def _begin_reading(self) -> None:
         """Driver side: call at the start of `_do_open`."""
-        self._failure = None
-        self._stopped = False
-        self.clear_pending()
+        self._keys.begin()
 
     def _end_reading(self) -> None:
         """Driver side: call in `_do_close`; a waiting `read_key` raises `DeviceUnavailable`."""
-        self._stopped = True
-        self._keys.put(None)
+        self._keys.end()
 
     def _reader_failed(self, error: PeripheralError) -> None:
         """Driver side: the reader thread stopped because of `error`."""
         log.warning("%s stopped reading: %s", self.name, error)
-        self._failure = error
-        self._keys.put(None)
+        self._keys.fail(error)
 
     def _check_health(self) -> Health:
-        if self._failure is not None:
-            return Health(State.NO_DEVICE, self._failure.code, str(self._failure))
-        return Health(State.ONLINE)
+        return self._keys.health()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import queue
-import time
 from typing import ClassVar
 
 from peripherals.device import Device
-from peripherals.errors import DeviceTimeout, DeviceUnavailable, PeripheralError
+from peripherals.errors import DeviceTimeout, PeripheralError
 from peripherals.events import Dispatcher, EventType
-from peripherals.status import Health, State
+from peripherals.input_queue import InputQueue
+from peripherals.status import Health
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +27,7 @@ class CodeScanner(Device):
 
     def __init__(self, name: str | None = None, dispatcher: Dispatcher | None = None) -> None:
         super().__init__(name, dispatcher)
-        self._codes: queue.Queue[str | None] = queue.Queue()
-        self._failure: PeripheralError | None = None
-        self._stopped = False
+        self._codes: InputQueue[str] = InputQueue(self.name, _PENDING_LIMIT)
 
     def read_code(self, timeout: float = 30.0, *, discard_pending: bool = True) -> str:
         """Wait up to `timeout` s for a code and return it.
@@ -42,34 +39,15 @@ class CodeScanner(Device):
         self._require_open()
         if discard_pending:
             self.clear_pending()
-        deadline = time.monotonic() + timeout
-        while True:
-            if self._failure is not None:
-                raise self._failure
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise DeviceTimeout(f"no code scanned within {timeout:g} s", code="scanner.no_code")
-            try:
-                code = self._codes.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if code is not None:
-                return code
-            if self._stopped:
-                raise DeviceUnavailable(f"{self.name} was closed", code="device.closed")
+        nothing = DeviceTimeout(f"no code scanned within {timeout:g} s", code="scanner.no_code")
+        return self._codes.get(timeout, nothing)
 
     def clear_pending(self) -> None:
         """Forget codes scanned but not yet read."""
-        while True:
-            try:
-                self._codes.get_nowait()
-            except queue.Empty:
-                return
+        self._codes.clear()
 
     def _deliver(self, code: str) -> None:
         """Driver side: a code was scanned (call from the reader thread)."""
-        while self._codes.qsize() >= _PENDING_LIMIT:
-            self._codes.get_nowait()
         self._codes.put(code)
         # Codes may carry personal data (health codes, pickup codes): log their size only.
         log.info("%s scanned a code of %d characters", self.name, len(code))
@@ -78,21 +56,15 @@ class CodeScanner(Device):
     def _reader_failed(self, error: PeripheralError) -> None:
         """Driver side: the reader thread stopped because of `error`."""
         log.warning("%s stopped reading: %s", self.name, error)
-        self._failure = error
-        self._codes.put(None)
+        self._codes.fail(error)
 
     def _begin_reading(self) -> None:
         """Driver side: call at the start of `_do_open` (forgets old codes and failures)."""
-        self._failure = None
-        self._stopped = False
-        self.clear_pending()
+        self._codes.begin()
 
     def _end_reading(self) -> None:
         """Driver side: call in `_do_close`; a waiting `read_code` raises `DeviceUnavailable`."""
-        self._stopped = True
-        self._codes.put(None)
+        self._codes.end()
 
     def _check_health(self) -> Health:
-        if self._failure is not None:
-            return Health(State.NO_DEVICE, self._failure.code, str(self._failure))
-        return Health(State.ONLINE)
+        return self._codes.health()
