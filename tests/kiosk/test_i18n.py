@@ -1,0 +1,53 @@
+"""Every interface text exists in both languages, and translations fill their placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from kiosk.i18n import Catalog, catalog, t
+
+PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def test_every_key_is_in_both_languages() -> None:
+    assert catalog().missing() == {"zh_CN": [], "en": []}
+
+
+def test_both_languages_use_the_same_placeholders() -> None:
+    texts = catalog().texts
+    different = [
+        key
+        for key, zh in texts["zh_CN"].items()
+        if set(PLACEHOLDER.findall(zh)) != set(PLACEHOLDER.findall(texts["en"].get(key, "")))
+    ]
+    assert different == []
+
+
+def test_every_translation_is_a_valid_format_string() -> None:
+    for lang, texts in catalog().texts.items():
+        for key, text in texts.items():
+            try:
+                list(string.Formatter().parse(text))
+            except ValueError as exc:
+                pytest.fail(f"{lang}/{key}: {exc}")
+
+
+def test_translate_falls_back_to_chinese_then_the_key(tmp_path: Path) -> None:
+    (tmp_path / "zh_CN").mkdir()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "zh_CN" / "demo.yaml").write_text("hello: 你好，{name}\nonly: 只有中文\n", "utf-8")
+    (tmp_path / "en" / "demo.yaml").write_text("hello: Hello, {name}\n", "utf-8")
+    own = Catalog(tmp_path)
+    assert own.get("demo.hello", "en", name="Lin") == "Hello, Lin"
+    assert own.get("demo.only", "en") == "只有中文"
+    assert own.get("demo.none", "en") == "demo.none"
+    assert own.missing() == {"zh_CN": [], "en": ["demo.only"]}
+
+
+def test_shipped_common_texts() -> None:
+    assert t("common.call_staff") == "人工服务"
+    assert t("common.yes", "en") == "Confirm"
