@@ -184,9 +184,8 @@ class ScriptedRenderer:
             if self.session is not None:
                 self.transcript.append(TranscriptEntry(prompt, event=f"language:{target}"))
                 self.session.set_language(target)
-                # The engine re-renders the prompt in the new language and cancels this ask.
-                for _ in range(100):
-                    await asyncio.sleep(0)
+                # The engine cancels this ask and asks again in the new language.
+                await asyncio.Event().wait()
         value = self._next_answer(prompt)
         if value is _WAIT_FOR_DEVICE:
             self.transcript.append(TranscriptEntry(prompt))
@@ -228,8 +227,8 @@ class ScriptedRenderer:
             return Event.TIMEOUT
         # Past any deadline measured from an earlier moment; the engine's own timer fires.
         advance(prompt.timeout + 1)
-        for _ in range(100):
-            await asyncio.sleep(0)
+        # The engine's own timer now fires and cancels this ask, as with a real resident.
+        await asyncio.Event().wait()
         return Event.TIMEOUT
 
     def answered(self, step: str) -> list[Any]:
