@@ -54,8 +54,9 @@ class KioskApp(App):  # type: ignore[misc]
         on_activity: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        self.options = options or WindowOptions()
-        configure(self.options)
+        # not `self.options`: Kivy's App.__init__ overwrites that with its keyword arguments
+        self.window_options = options or WindowOptions()
+        configure(self.window_options)
         super().__init__(**kwargs)
         self.font_path = register_cjk_font(font)
         self._shell_args: dict[str, Any] = {
@@ -72,7 +73,7 @@ class KioskApp(App):  # type: ignore[misc]
         """Create the shell and the renderer and lock the window."""
         from kivy.core.window import Window
 
-        lock_window(Window, self.options)
+        lock_window(Window, self.window_options)
         self.shell = KioskShell(**self._shell_args)
         self.renderer = KivyRenderer(self.shell)
         return self.shell

@@ -1,0 +1,107 @@
+"""`kiosk run [--config FILE] [--simulate] [--windowed] [--lang zh_CN|en]`: the touch-screen kiosk.
+
+Without `--config`, the embedded defaults: simulated devices, the demo back office on loopback,
+SQLite in `./data`. `--simulate` swaps every device for its simulator and the back offices for
+the demo one, and adds the simulate panel (the "SIM" button, hotkeys F1–F5, F12). `--windowed`
+opens a normal window with a cursor instead of the locked-down fullscreen kiosk window.
+
+For start-up checks and benchmarks, the hidden option `--exit-after-first-frame` (or the
+environment variable `KIOSK_EXIT_AFTER_FIRST_FRAME=1`) stops the kiosk as soon as the attract
+screen has been drawn, printing `attract screen drawn in N.NN s`, and exits 0.
+
+Exit status: 0 after a clean stop, 1 when the kiosk cannot start or stops on an error, 2 for a
+bad configuration (one line naming the file, key and problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli import UsageError
+from kiosk.config import ConfigError, load_config
+from kiosk.flow.schema import LANGUAGES
+
+log = logging.getLogger(__name__)
+
+EXIT_AFTER_FIRST_FRAME = "KIOSK_EXIT_AFTER_FIRST_FRAME"
+"""Environment variable: `1` stops the kiosk once the attract screen has been drawn."""
+
+
+def register(sub: Any) -> None:
+    """Add the `run` command."""
+    parser: argparse.ArgumentParser = sub.add_parser("run", help="run the touch-screen kiosk")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="kiosk.toml to use")
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help="simulated devices, the demo back office and the simulate panel",
+    )
+    parser.add_argument(
+        "--windowed", action="store_true", help="a normal window with a cursor (development)"
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help="the language sessions start in")
+    parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Load the configuration and run the kiosk until it is stopped."""
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    # Kivy reads these when first imported: keep our arguments and route its log through ours.
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    # Kivy logs start-up chatter (and optional input drivers it cannot load) at INFO and ERROR;
+    # the kiosk's own warnings are what an operator needs, unless asked for more with -v.
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "debug" if args.verbose else "critical")
+    exit_early = args.exit_after_first_frame or os.environ.get(EXIT_AFTER_FIRST_FRAME) == "1"
+    try:
+        from kiosk.ui.lockdown import WindowOptions
+        from kiosk.ui.touch_kiosk import TouchKiosk
+
+        kiosk = TouchKiosk(
+            config,
+            simulate=True if args.simulate else None,
+            options=WindowOptions.development() if args.windowed else WindowOptions(),
+            language=args.lang,
+            stop_after_first_frame=exit_early,
+        )
+        asyncio.run(_run(kiosk))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.debug("kiosk stopped", exc_info=True)
+        print(f"kiosk: cannot run the kiosk: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    if exit_early:
+        if not kiosk.ready.is_set():
+            print("kiosk: stopped before the attract screen was drawn", file=sys.stderr)
+            return 1
+        print(f"attract screen drawn in {kiosk.first_frame_seconds or 0.0:.2f} s")
+    return 0
+
+
+async def _run(kiosk: Any) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # a clean stop: the session in progress is ended and wiped, devices are closed
+        loop.add_signal_handler(signum, kiosk.stop)
+    try:
+        await kiosk.run()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if str(exc) else text

@@ -1,0 +1,226 @@
+"""`TouchKiosk`: the whole touch-screen kiosk composed from a configuration, run under asyncio.
+
+The kiosk services (database, journal, outbox, back offices, devices, flows, engine) are entered
+first; device events reach the UI thread through a `CallbackDispatcher` on Kivy's
+`Clock.schedule_once` (thread-safe); the Kivy app runs with `async_run(async_lib="asyncio")`
+next to the session loop; leaving stops the loop and closes everything in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock as KivyClock
+
+from kiosk.app import KioskServices
+from kiosk.clock import SystemClock
+from kiosk.config import DEFAULT_DEVICES, Config, DeviceSection
+from kiosk.flow.services import Clock
+from kiosk.ui.app import KioskApp
+from kiosk.ui.catalogue import AttractInfo
+from kiosk.ui.kiosk_loop import RESULT_HOLD, KioskLoop
+from kiosk.ui.lockdown import WindowOptions
+from kiosk.ui.simulate_panel import SimulatedDevices, SimulatePanel
+from kiosk.ui.voice_path import build_voice_path
+from peripherals import registry
+from peripherals.events import CallbackDispatcher, DeviceEvent
+
+log = logging.getLogger(__name__)
+
+
+def simulated_config(config: Config) -> Config:
+    """`config` on simulated devices: the mode's default set when none is configured, and a
+    headset jack so the simulate panel can plug headphones in."""
+    devices = dict(config.devices)
+    if not devices:
+        for kind in DEFAULT_DEVICES[config.terminal.mode]:
+            devices[kind] = DeviceSection(driver=registry.SIMULATED)
+    if not any((section.kind or name) == "headset" for name, section in devices.items()):
+        devices["headset"] = DeviceSection(driver=registry.SIMULATED)
+    return config.model_copy(update={"devices": devices, "simulate": True})
+
+
+class _Relay:
+    """The device-event handler given to the hub before the session loop exists."""
+
+    def __init__(self) -> None:
+        self.target: Callable[[DeviceEvent], None] | None = None
+
+    def handle(self, event: DeviceEvent) -> None:
+        if self.target is None:
+            log.debug("device event %s before the kiosk was ready: dropped", event.type)
+            return
+        try:
+            self.target(event)
+        except Exception:  # an event must never take the UI down
+            log.exception("device event %s could not be handled", event.type)
+
+
+def _on_kivy_thread(callback: Callable[[], None]) -> None:
+    KivyClock.schedule_once(lambda _dt: callback(), 0)
+
+
+class TouchKiosk:
+    """One run of the touch-screen kiosk; `await run()` returns when the app stops.
+
+    `ready` is set once the attract screen has been drawn for the first time;
+    `stop_after_first_frame` stops the app right then (start-up checks and benchmarks).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        simulate: bool | None = None,
+        options: WindowOptions | None = None,
+        language: str | None = None,
+        data_dir: Path | None = None,
+        clock: Clock | None = None,
+        result_hold: float = RESULT_HOLD,
+        stop_after_first_frame: bool = False,
+    ) -> None:
+        self.simulate = config.simulate if simulate is None else simulate
+        self.config = simulated_config(config) if self.simulate else config
+        self.options = options or WindowOptions()
+        self.language = language or config.terminal.language
+        self.data_dir = data_dir
+        self.clock: Clock = clock or SystemClock()
+        self.result_hold = result_hold
+        self.stop_after_first_frame = stop_after_first_frame
+        self.ready = asyncio.Event()
+        self.started_at = time.perf_counter()
+        self.first_frame_seconds: float | None = None
+        self.services: KioskServices | None = None
+        self.app: KioskApp | None = None
+        self.loop: KioskLoop | None = None
+        self.panel: SimulatePanel | None = None
+        self._relay = _Relay()
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Ask the app to stop; `run()` then closes everything and returns."""
+        self._stopping = True
+        if self.app is not None and self.app.shell is not None:
+            self.app.stop()
+
+    async def run(self) -> None:
+        """Run the kiosk until the app stops (or this task is cancelled)."""
+        dispatcher = CallbackDispatcher(_on_kivy_thread, self._relay.handle)
+        services = KioskServices(
+            self.config,
+            simulate=self.simulate,
+            data_dir=self.data_dir,
+            engine_clock=self.clock,
+            dispatcher=dispatcher,
+        )
+        with services:
+            self.services = services
+            try:
+                await self._serve(services)
+            finally:
+                self._relay.target = None
+                self.services = None
+
+    async def _serve(self, services: KioskServices) -> None:
+        app = self.app = KioskApp(options=self.options, language=self.language)
+        started = asyncio.Event()
+        app.bind(on_start=lambda *_: started.set())
+        ui = asyncio.ensure_future(app.async_run(async_lib="asyncio"))
+        sessions: asyncio.Future[Any] | None = None
+        try:
+            await asyncio.wait(
+                {ui, asyncio.ensure_future(started.wait())}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if ui.done():
+                ui.result()  # the app could not start: its error goes to the caller
+                return
+            if self._stopping:
+                return
+            sessions = asyncio.ensure_future(self._build(app, services).run())
+            await asyncio.wait({ui, sessions}, return_when=asyncio.FIRST_COMPLETED)
+            if sessions.done() and not sessions.cancelled() and sessions.exception():
+                log.error("the session loop stopped: %s", type(sessions.exception()).__name__)
+                raise sessions.exception()  # type: ignore[misc]
+        finally:
+            if sessions is not None and not sessions.done():
+                sessions.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sessions
+            if not ui.done():
+                app.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ui
+            self._teardown()
+
+    def _build(self, app: KioskApp, services: KioskServices) -> KioskLoop:
+        assert app.shell is not None and app.renderer is not None
+        voice = build_voice_path(services.hub)
+        simulated = SimulatedDevices(services.hub) if self.simulate else None
+        if simulated is not None:
+            # the simulated ID card reader starts with a demo card on it: no card is there until
+            # someone presents one from the panel
+            simulated.take_cards_away()
+        loop = KioskLoop(
+            services,
+            app.shell,
+            app.renderer,
+            voice,
+            clock=self.clock,
+            attract=AttractInfo(dict(self.config.terminal.name.model_dump())),
+            language=self.language,
+            inactivity=self.config.timeouts.session_inactivity,
+            warning_lead=self.config.timeouts.warning_lead,
+            mode=self.config.terminal.mode,
+            result_hold=self.result_hold,
+            on_attract=self._attract_shown,
+            on_session_end=simulated.take_cards_away if simulated is not None else None,
+        )
+        shell = app.shell
+        shell.on_activity = loop.on_activity
+        shell.on_language = loop.on_language
+        shell.on_look = loop.on_look
+        shell.on_call_staff = loop.call_staff
+        self.loop = loop
+        self._relay.target = loop.handle
+        if simulated is not None:
+            from kivy.core.window import Window
+
+            self.panel = SimulatePanel(simulated, self.language)
+            self.panel.attach(Window)
+        return loop
+
+    def _attract_shown(self) -> None:
+        if self.ready.is_set():
+            return
+        from kivy.core.window import Window
+
+        def drawn(*_: Any) -> None:
+            Window.unbind(on_flip=drawn)
+            if self.ready.is_set():
+                return
+            self.first_frame_seconds = time.perf_counter() - self.started_at
+            log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
+            self.ready.set()
+            if self.stop_after_first_frame:
+                self.stop()
+
+        Window.bind(on_flip=drawn)
+        Window.canvas.ask_update()
+
+    def _teardown(self) -> None:
+        if self.panel is not None:
+            from kivy.core.window import Window
+
+            self.panel.detach(Window)
+            self.panel = None
+        if self.loop is not None:
+            self.loop.voice.mode.end()
+
+
+__all__ = ["TouchKiosk", "simulated_config"]
