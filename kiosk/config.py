@@ -55,8 +55,8 @@ REPO_FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
 """The shipped flows, used when `flows_dir` is not configured."""
 
 DEFAULT_DEVICES: dict[str, tuple[str, ...]] = {
-    "government": ("id_card", "smart_card", "printer", "scanner", "keypad", "speaker"),
-    "locker": ("lock_board", "scanner", "keypad", "printer", "speaker"),
+    "government": ("id_card", "smart_card", "printer", "scanner", "keypad", "speaker", "headset"),
+    "locker": ("lock_board", "scanner", "keypad", "printer", "speaker", "headset"),
 }
 """Devices a kiosk of each mode gets, simulated, when it runs without any configured devices."""
 
@@ -140,6 +140,16 @@ class AccessibilityConfig(_Section):
     volume: int = Field(70, ge=0, le=100)
 
 
+class DisplayConfig(_Section):
+    """The kiosk window: locked down by default (`kiosk run --windowed` for development)."""
+
+    fullscreen: bool = True
+    borderless: bool = True
+    show_cursor: bool = False
+    width: int | None = Field(None, ge=320, le=7680)
+    height: int | None = Field(None, ge=240, le=4320)
+
+
 class UpdateConfig(_Section):
     """Where flow bundles come from (optional)."""
 
@@ -159,6 +169,7 @@ class Config(_Section):
     flows_dir: Path = REPO_FLOWS_DIR
     timeouts: TimeoutsConfig = TimeoutsConfig()
     accessibility: AccessibilityConfig = AccessibilityConfig()
+    display: DisplayConfig = DisplayConfig()
     update: UpdateConfig = UpdateConfig()
     source: Path | None = Field(None, exclude=True)
     """The file this configuration was read from, if any."""

@@ -22,11 +22,14 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import UsageError
-from kiosk.config import ConfigError, load_config
+from kiosk.config import Config, ConfigError, load_config
 from kiosk.flow.schema import LANGUAGES
+
+if TYPE_CHECKING:
+    from kiosk.ui.lockdown import WindowOptions
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,7 @@ def run_command(args: argparse.Namespace) -> int:
         kiosk = TouchKiosk(
             config,
             simulate=True if args.simulate else None,
-            options=WindowOptions.development() if args.windowed else WindowOptions(),
+            options=WindowOptions.development() if args.windowed else _window(config),
             language=args.lang,
             stop_after_first_frame=exit_early,
         )
@@ -105,3 +108,17 @@ async def _run(kiosk: Any) -> None:
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return f"{type(exc).__name__}: {text}" if str(exc) else text
+
+
+def _window(config: Config) -> WindowOptions:
+    """The locked-down window as the `[display]` section describes it."""
+    from kiosk.ui.lockdown import WindowOptions
+
+    display = config.display
+    return WindowOptions(
+        fullscreen=display.fullscreen,
+        borderless=display.borderless,
+        show_cursor=display.show_cursor,
+        width=display.width,
+        height=display.height,
+    )

@@ -290,6 +290,13 @@ Step = Annotated[
 ]
 
 
+TerminalMode = Literal["government", "locker"]
+
+
+def _government_only() -> list[TerminalMode]:
+    return ["government"]
+
+
 class FlowDefaults(Strict):
     """Flow-wide defaults."""
 
@@ -304,6 +311,10 @@ class Flow(Strict):
     title: Text
     description: Text | None = None
     category: str = "general"
+    modes: list[TerminalMode] = Field(
+        default_factory=_government_only,
+        description="Terminal modes whose catalogue offers this flow",
+    )
     needs: list[str] = Field(default_factory=list, description="Device kinds the flow needs")
     inputs: list[VarName] = Field(
         default_factory=list, description="Variables a calling flow passes in"

@@ -18,8 +18,6 @@ from kiosk.ui.catalogue import Category, ServiceEntry
 
 log = logging.getLogger(__name__)
 
-LOCKER_CATEGORIES = frozenset({"locker", "parcel", "parcels", "courier", "delivery"})
-"""Flow categories that belong on a parcel locker rather than a government service machine."""
 
 MENU_FLOW = "$menu"
 """The pseudo flow id of the menu prompt (never a real flow id: those cannot start with $)."""
@@ -27,8 +25,7 @@ MENU_FLOW = "$menu"
 
 def for_mode(flow: Flow, mode: str) -> bool:
     """Whether a flow belongs on a terminal of `mode` (`government` or `locker`)."""
-    locker = flow.category in LOCKER_CATEGORIES or "lock_board" in flow.needs
-    return locker if mode == "locker" else not locker
+    return mode in flow.modes
 
 
 def category_title(category: str) -> dict[str, str]:
