@@ -238,3 +238,19 @@ def test_device_options_from_file_and_environment(tmp_path: Path) -> None:
     assert device.kind == "printer"
     assert device.driver == "escpos-network"
     assert device.options == {"host": "10.0.0.5", "port": 9101}
+
+
+def test_display_section_sets_the_kiosk_window(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[display]\nfullscreen = false\nwidth = 1080\nheight = 1920\n", "utf-8")
+    display = load_config(path).display
+    assert (display.fullscreen, display.width, display.height) == (False, 1080, 1920)
+    assert display.borderless and not display.show_cursor
+
+
+def test_a_tiny_display_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[display]\nwidth = 20\n", "utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "display.width" in str(error.value) and "\n" not in str(error.value)
