@@ -1,0 +1,534 @@
+"""Tours: a flow run in the real Kivy app, every screen photographed and transcribed for sign-off.
+
+`TourRenderer` is the engine's `Renderer` for a tour. It shows each prompt through the app's
+`KivyRenderer`, saves a PNG of the first frame drawn with it (`01-consent.png`, ...), notes what
+the screen showed and what the voice says (`spoken(prompt)`), then asks a `ScriptedRenderer`
+(the answers file) what the resident does and does it on the real widgets:
+
+- `touch`: a simulated touch on the option button, agree/decline, confirm/change, continue/done,
+  or the service bar's back/cancel/help/language button;
+- `keys+touch`: numeric inputs typed key by key on the on-screen keypad, then confirm touched;
+- `state+touch`: free text (pinyin needs candidate picking) is put into the input screen's
+  state and shown, then confirm is touched;
+- `device`: a simulated device answered the waiting prompt (card read, code scanned);
+- `clock`: a scripted timeout moved the run's manual clock past the deadline;
+- `resolved`: the UI could not give the answer (no such button, or the screen refused the input
+  as invalid), so the pending answer was resolved directly and the engine judged it.
+
+Screenshots are read back in the window's `on_flip` handler, after the frame is drawn and before
+the buffers swap, so they show exactly the frame the resident would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
+from kiosk.flow.scripted import ScriptedRenderer
+from kiosk.flow.steps.answers import pick, yes_no
+from kiosk.privacy.masking import scrub
+from kiosk.ui.renderer import KivyRenderer
+from kiosk.ui.shell import KioskShell
+from kiosk.voice.script import spoken
+
+log = logging.getLogger(__name__)
+
+_MARKUP = re.compile(r"\[/?(?:b|i|u|s|sub|sup|color|size|font|ref|anchor)(?:=[^\]]*)?\]")
+_KEYPAD_CHARS = {
+    "digits": "0123456789",
+    "phone": "0123456789",
+    "secret": "0123456789",
+    "amount": "0123456789.",
+    "id_number": "0123456789X",
+}
+_ACTIONS = {
+    PromptKind.INFO: "action.continue",
+    PromptKind.ERROR: "action.continue",
+    PromptKind.RESULT: "action.done",
+}
+
+
+def plain(text: str) -> str:
+    """Label text without Kivy markup tags."""
+    return _MARKUP.sub("", text).strip()
+
+
+@dataclass
+class TourScreen:
+    """One screen of a tour: what was shown, what was spoken, and the answer given (masked)."""
+
+    number: int
+    flow: str
+    step: str
+    kind: str
+    language: str
+    screenshot: str
+    title: str = ""
+    text: str = ""
+    error: str = ""
+    options: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)
+    input_type: str = ""
+    on_screen: list[str] = field(default_factory=list)
+    spoken: str = ""
+    waits: bool = True
+    answer: Any = None
+    how: str = ""
+
+
+class FrameCamera:
+    """Waits for drawn frames and saves one as PNG, read back before the buffers swap."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.flipped_at = 0.0
+        """`time.perf_counter()` of the last frame drawn (before its buffers were swapped)."""
+        self._waiting: list[tuple[asyncio.Future[float], Path | None]] = []
+        window.bind(on_flip=self._on_flip)
+
+    def close(self) -> None:
+        """Stop watching the window."""
+        self.window.unbind(on_flip=self._on_flip)
+
+    async def frame(self, path: Path | None = None) -> float:
+        """Wait until the next frame is drawn (its `perf_counter` time); save it to `path` too."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiting.append((future, path))
+        self.window.canvas.ask_update()  # Kivy draws only when something changed
+        return await future
+
+    async def photograph(self, path: Path | None) -> float:
+        """Wait for the first frame drawn with the current widgets (its time); save the next.
+
+        The picture is of the frame after, so that layout and label textures have settled.
+        """
+        drawn = await self.frame()
+        if path is not None:
+            await self.frame(path)
+        return drawn
+
+    def _on_flip(self, *_: Any) -> None:
+        self.flipped_at = time.perf_counter()
+        waiting, self._waiting = self._waiting, []
+        for future, path in waiting:
+            if path is not None:
+                try:
+                    self.save(path)
+                except Exception as exc:  # a failed picture must not leave the tour hanging
+                    if not future.done():
+                        future.set_exception(exc)
+                    continue
+            if not future.done():
+                future.set_result(self.flipped_at)
+
+    def save(self, path: Path) -> None:
+        """Read the drawn (not yet shown) buffer and write it as PNG."""
+        from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+        from PIL import Image
+
+        width, height = (int(v) for v in self.window.size)
+        data = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+        image = Image.frombytes("RGBA", (width, height), data).convert("RGB")
+        image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).save(path)
+
+
+class LanguageTaps:
+    """What the scripted oracle switches languages through: the service bar's language button."""
+
+    def __init__(self, tour: TourRenderer) -> None:
+        self.tour = tour
+
+    def set_language(self, language: str) -> None:
+        """Tap the language button until the screen is in `language` (it cycles)."""
+        shell = self.tour.shell
+        for _ in range(4):
+            if shell.language == language:
+                break
+            self.tour.tap("bar.language")
+        self.tour.note_how("touch: bar.language")
+
+
+class TourRenderer:
+    """The engine's `Renderer` for a tour: real screens, real taps, a screenshot per screen."""
+
+    name = "tour"
+
+    def __init__(
+        self,
+        shell: KioskShell,
+        renderer: KivyRenderer,
+        oracle: ScriptedRenderer,
+        camera: FrameCamera,
+        out: Path | None,
+    ) -> None:
+        self.shell = shell
+        self.renderer = renderer
+        self.oracle = oracle
+        self.camera = camera
+        self.out = out
+        self.screens: list[TourScreen] = []
+        self.drawn_at: list[float] = []
+        """When each screen's first frame was drawn (`perf_counter`), by screen index."""
+        self.tapped_at: list[float | None] = []
+        """When each screen was last touched, if it was (tap-to-next-screen benchmarks)."""
+        self.main_flow: str | None = None
+        oracle.session = LanguageTaps(self)
+
+    # -- the Renderer protocol --------------------------------------------------------------
+
+    async def show(self, prompt: Prompt) -> None:
+        """Show a prompt that does not wait and photograph it."""
+        await self.renderer.show(prompt)
+        screen = self._record(prompt, waits=False)
+        await self._photograph(screen)
+
+    async def ask(self, prompt: Prompt) -> Answer | Event:
+        """Show the prompt, photograph it, then give the scripted answer through the UI."""
+        touch = asyncio.ensure_future(self.renderer.ask(prompt))
+        await asyncio.sleep(0)  # the KivyRenderer puts the screen up on its first step
+        screen = self._record(prompt, waits=True)
+        oracle: asyncio.Future[Answer | Event] | None = None
+        try:
+            await self._photograph(screen)
+            if touch.done():  # answered while being drawn (cannot happen without input)
+                return touch.result()
+            before = len(self.oracle.transcript)
+            oracle = asyncio.ensure_future(self.oracle.ask(prompt))
+            done, _ = await asyncio.wait({touch, oracle}, return_when=asyncio.FIRST_COMPLETED)
+            if touch in done:
+                return touch.result()
+            reply = oracle.result()
+            self._note_answers(screen, before)
+            await self._give(prompt, reply)
+            if not touch.done():
+                await self.camera.frame()  # one more frame: let the tap land
+            if touch.done():
+                return touch.result()
+            if screen.how and not screen.how.startswith("resolved"):
+                screen.how = f"resolved (the screen did not accept it after {screen.how})"
+            elif not screen.how:
+                screen.how = "resolved"
+            return reply
+        except asyncio.CancelledError:
+            if oracle is not None:
+                self._note_answers(screen, before)
+            if not screen.how:
+                screen.how = "device" if prompt.kind is PromptKind.DEVICE_WAIT else "engine"
+            raise
+        finally:
+            for task in (touch, oracle):
+                if task is not None and not task.done():
+                    task.cancel()
+            for task in (touch, oracle):
+                if task is not None:
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+
+    # -- giving answers through the UI --------------------------------------------------------
+
+    async def _give(self, prompt: Prompt, reply: Answer | Event) -> None:
+        if isinstance(reply, Event):
+            if reply is Event.TIMEOUT:
+                self.note_how("clock")
+                return
+            self._tap_or_note(f"bar.{reply.value}")
+            return
+        value = reply.value
+        kind = prompt.kind
+        if kind is PromptKind.CHOOSE:
+            option = pick(prompt.options, value)
+            self._tap_or_note(f"option.{option.value}" if option else "")
+        elif kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+            yes = yes_no(value)
+            names = {
+                PromptKind.CONFIRM: ("action.confirm", "action.change"),
+                PromptKind.CONSENT: ("action.agree", "action.decline"),
+            }[kind]
+            self._tap_or_note("" if yes is None else names[0 if yes else 1])
+        elif kind is PromptKind.INPUT:
+            await self._type(prompt, str(value))
+        else:
+            self._tap_or_note(_ACTIONS.get(kind, ""))
+
+    async def _type(self, prompt: Prompt, value: str) -> None:
+        input_type = prompt.input.input_type if prompt.input else "text"
+        allowed = _KEYPAD_CHARS.get(input_type)
+        if allowed is not None and all(ch in allowed for ch in value.upper()):
+            for key in value.upper():
+                if not self.tap(f"key.{key}"):
+                    self.note_how("resolved (a key is missing)")
+                    return
+            self._tap_or_note("action.confirm", how="keys+touch")
+            return
+        screen: Any = self.shell.screen
+        state = getattr(getattr(screen, "ctx", None), "state", None)
+        if state is None or not callable(getattr(screen, "refresh", None)):
+            self.note_how("resolved")
+            return
+        state["value"], state["pinyin"] = value, ""
+        screen.refresh()
+        await self.camera.frame()
+        self._tap_or_note("action.confirm", how="state+touch")
+
+    def _tap_or_note(self, kiosk_id: str, how: str = "") -> None:
+        if kiosk_id and self.tap(kiosk_id):
+            self.note_how(f"{how or 'touch'}: {kiosk_id}")
+        else:
+            self.note_how("resolved")
+
+    def tap(self, kiosk_id: str) -> bool:
+        """Touch down and up in the middle of the enabled widget `kiosk_id`; False if absent."""
+        from kivy.tests.common import UnitTestTouch
+
+        widget = next(
+            (
+                w
+                for w in self.shell.walk(restrict=True)
+                if getattr(w, "kiosk_id", None) == kiosk_id and not w.disabled
+            ),
+            None,
+        )
+        if widget is None:
+            log.debug("no enabled widget %s on screen", kiosk_id)
+            return False
+        x, y = widget.to_window(*widget.center)
+        if self.tapped_at:
+            self.tapped_at[-1] = time.perf_counter()
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+        return True
+
+    def note_how(self, how: str) -> None:
+        """Record how the current screen was answered (the latest screen)."""
+        if self.screens:
+            current = self.screens[-1]
+            current.how = f"{current.how}; {how}" if current.how else how
+
+    # -- recording ----------------------------------------------------------------------------
+
+    def _record(self, prompt: Prompt, *, waits: bool) -> TourScreen:
+        if self.main_flow is None:
+            self.main_flow = prompt.flow
+        number = len(self.screens) + 1
+        name = prompt.step if prompt.flow == self.main_flow else f"{prompt.flow}.{prompt.step}"
+        filename = f"{number:02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.png"
+        screen = TourScreen(
+            number=number,
+            flow=prompt.flow,
+            step=prompt.step,
+            kind=prompt.kind.value,
+            language=prompt.language,
+            screenshot=filename,
+            title=prompt.title,
+            text=scrub(prompt.text),
+            error=prompt.error_text or (prompt.error or ""),
+            options=[f"{o.key} {o.label}" for o in prompt.options],
+            rows=[f"{row.label}: {row.shown}" for row in prompt.rows],
+            input_type=prompt.input.input_type if prompt.input else "",
+            on_screen=self._screen_texts(),
+            spoken=spoken(prompt),
+            waits=waits,
+        )
+        self.screens.append(screen)
+        self.drawn_at.append(0.0)
+        self.tapped_at.append(None)
+        return screen
+
+    def _screen_texts(self) -> list[str]:
+        from kivy.uix.label import Label
+
+        root = self.shell.screen
+        if root is None:
+            return []
+        texts = [plain(w.text) for w in root.walk(restrict=True) if isinstance(w, Label)]
+        return [scrub(text) for text in texts if text]
+
+    def _note_answers(self, screen: TourScreen, before: int) -> None:
+        for entry in self.oracle.transcript[before:]:
+            shown = entry.shown_answer
+            if isinstance(shown, dict):
+                shown = shown.get("event")
+            if isinstance(shown, str) and shown.startswith("language:"):
+                shown = f"switch language to {shown.split(':', 1)[1]}"
+            if shown is None:
+                continue
+            if isinstance(shown, bool):
+                shown = "yes" if shown else "no"
+            screen.answer = shown if screen.answer is None else f"{screen.answer}; {shown}"
+
+    async def _photograph(self, screen: TourScreen) -> None:
+        path = self.out / screen.screenshot if self.out is not None else None
+        shot = asyncio.ensure_future(self.camera.photograph(path))
+        try:
+            drawn = await asyncio.shield(shot)
+        except asyncio.CancelledError:
+            # the engine moved on (a device answered): still keep the picture of this screen
+            with contextlib.suppress(Exception):
+                self.drawn_at[screen.number - 1] = await asyncio.wait_for(shot, 5)
+            raise
+        self.drawn_at[screen.number - 1] = drawn
+
+
+@dataclass(frozen=True)
+class TourOptions:
+    """Where the pictures go and how the screen looks."""
+
+    out: Path | None
+    """Where the screenshots go; None takes none (benchmarks)."""
+    language: str
+    elder: bool = False
+    contrast: bool = False
+    size: tuple[int, int] = (1280, 1024)
+    timeout: float = 120.0
+    """Real seconds the whole tour may take before it is abandoned (nothing should wait)."""
+
+
+@dataclass
+class TourResult:
+    """The screens of a finished (or abandoned) tour and the engine's outcome, if any."""
+
+    screens: list[TourScreen]
+    outcome: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class RunningApp:
+    """The started kiosk app's parts a tour drives."""
+
+    app: Any
+    shell: KioskShell
+    renderer: KivyRenderer
+    camera: FrameCamera
+
+
+@contextlib.asynccontextmanager
+async def running_app(
+    options: TourOptions, on_language: Callable[[str], None] | None = None
+) -> AsyncIterator[RunningApp]:
+    """Start the real `KioskApp` in a window of `options.size` with its look; stop it after."""
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.lockdown import WindowOptions
+
+    width, height = options.size
+    window_options = WindowOptions(
+        fullscreen=False, borderless=True, show_cursor=False, width=width, height=height
+    )
+    app = KioskApp(options=window_options, language=options.language, on_language=on_language)
+    started: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_start(*_: Any) -> None:
+        if not started.done():
+            started.set_result(None)
+
+    app.bind(on_start=on_start)
+    app_task = asyncio.ensure_future(app.async_run(async_lib="asyncio"))
+    camera: FrameCamera | None = None
+    try:
+        await asyncio.wait({started, app_task}, return_when=asyncio.FIRST_COMPLETED)
+        if app_task.done():
+            app_task.result()  # raises why the app could not start
+            raise RuntimeError("the kiosk app stopped before it started")
+        from kivy.core.window import Window
+
+        shell, renderer = app.shell, app.renderer
+        assert shell is not None and renderer is not None  # built before on_start
+        shell.elder, shell.high_contrast = options.elder, options.contrast
+        shell.render()
+        camera = FrameCamera(Window)
+        await camera.frame()  # the window is up and drawing
+        yield RunningApp(app, shell, renderer, camera)
+    finally:
+        if camera is not None:
+            camera.close()
+        app.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(app_task, 10)
+
+
+async def run_tour(
+    flow_id: str,
+    engine: Any,
+    session: Any,
+    oracle: ScriptedRenderer,
+    options: TourOptions,
+) -> TourResult:
+    """Start the real `KioskApp`, run `flow_id` on it with `TourRenderer`, stop the app.
+
+    `engine` is the kiosk's `Engine`; `session` the resident's `Session` (the language button
+    switches it, as in `kiosk run`); `oracle` answers from the answers file.
+    """
+    result = TourResult([])
+    async with running_app(options, on_language=session.set_language) as running:
+        tour = TourRenderer(running.shell, running.renderer, oracle, running.camera, options.out)
+        result.screens = tour.screens
+        try:
+            result.outcome = await asyncio.wait_for(
+                engine.run(flow_id, session, tour), options.timeout
+            )
+        except Exception as exc:  # reported by the caller with the screens so far
+            result.error = exc
+    return result
+
+
+def write_transcript(
+    out: Path, screens: list[TourScreen], header: dict[str, Any], outcome: dict[str, Any]
+) -> tuple[Path, Path]:
+    """Write `transcript.json` and `transcript.md` into `out`; returns both paths."""
+    data = {**header, "outcome": outcome, "screens": [asdict(s) for s in screens]}
+    json_path = out / "transcript.json"
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    look = ", ".join(
+        name
+        for name, on in (
+            ("elder mode", header.get("elder")),
+            ("high contrast", header.get("contrast")),
+        )
+        if on
+    )
+    lines = [
+        f"# Tour of `{header.get('flow')}` ({header.get('language')}{', ' + look if look else ''})",
+        "",
+        f"Outcome: **{outcome.get('status')}** at `{outcome.get('step')}`"
+        + (f" ({outcome['error']})" if outcome.get("error") else ""),
+        "",
+    ]
+    for s in screens:
+        lines += [
+            f"## {s.number:02d} `{s.flow}/{s.step}` — {s.kind}",
+            "",
+            f"![{s.step}]({s.screenshot})",
+            "",
+        ]
+        fields = (
+            ("Title", s.title),
+            ("Text", s.text),
+            ("Error", s.error),
+            ("Options", "; ".join(s.options)),
+            ("Rows", "; ".join(s.rows)),
+            ("Input", s.input_type),
+            ("On screen", " | ".join(s.on_screen)),
+            ("Spoken", s.spoken),
+        )
+        for label, value in fields:
+            if value:
+                lines.append(f"- **{label}:** {' '.join(value.split())}")
+        if s.waits:
+            answer = "—" if s.answer is None else str(s.answer)
+            lines.append(f"- **Answer:** {answer} ({s.how or 'not answered'})")
+        else:
+            lines.append("- **Answer:** none (the screen does not wait)")
+        lines.append("")
+    md_path = out / "transcript.md"
+    md_path.write_text("\n".join(lines), encoding="utf-8")
+    return md_path, json_path
