@@ -1,4 +1,9 @@
-"""App composition: everything a kiosk runs on, built from one configuration and closed cleanly."""
+"""App composition: everything a kiosk runs on, built from one configuration and closed cleanly.
+
+The parts (HTTP back offices with requests, devices with their drivers, the flow engine, the
+database) are imported when the services are entered, not with this module: the touch kiosk
+draws its first screen before it needs any of them, and every CLI command imports this module.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,25 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from kiosk.backoffice.client import HttpBackends
-from kiosk.backoffice.demo import DemoBackOffice
 from kiosk.clock import SystemClock
-from kiosk.config import BackendConfig, Config
-from kiosk.devices import HubDevices, Presenter
-from kiosk.flow.engine import Engine
-from kiosk.flow.loader import FlowSet, load_flows
-from kiosk.flow.schema import Flow
-from kiosk.flow.services import Clock, FlowLibrary
-from kiosk.receipts import ReceiptLibrary
-from kiosk.storage.database import Database
-from kiosk.storage.journal import SqliteJournal
-from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
-from peripherals.events import Dispatcher
-from peripherals.hub import Hub
+
+if TYPE_CHECKING:
+    from kiosk.backoffice.client import HttpBackends
+    from kiosk.backoffice.demo import DemoBackOffice
+    from kiosk.config import Config
+    from kiosk.devices import HubDevices, Presenter
+    from kiosk.flow.engine import Engine
+    from kiosk.flow.loader import FlowSet
+    from kiosk.flow.schema import Flow
+    from kiosk.flow.services import Clock, FlowLibrary
+    from kiosk.receipts import ReceiptLibrary
+    from kiosk.storage.database import Database
+    from kiosk.storage.journal import SqliteJournal
+    from kiosk.storage.outbox import SqliteOutbox
+    from peripherals.events import Dispatcher
+    from peripherals.hub import Hub
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,17 @@ class KioskServices:
     back office is configured), opens the database and the devices, loads the flows, and starts
     the outbox worker; leaving stops and closes all of it, in reverse order.
     """
+
+    # set on entering
+    db: Database
+    journal: SqliteJournal
+    outbox: SqliteOutbox
+    backends: HttpBackends
+    hub: Hub
+    flows: FlowSet
+    receipts: ReceiptLibrary
+    devices: HubDevices
+    engine: Engine
 
     def __init__(
         self,
@@ -91,6 +109,18 @@ class KioskServices:
         self._stack.close()
 
     def _start(self) -> None:
+        from kiosk.backoffice.client import HttpBackends
+        from kiosk.backoffice.demo import DemoBackOffice
+        from kiosk.config import BackendConfig
+        from kiosk.devices import HubDevices
+        from kiosk.flow.engine import Engine
+        from kiosk.flow.loader import load_flows
+        from kiosk.receipts import ReceiptLibrary
+        from kiosk.storage.database import Database
+        from kiosk.storage.journal import SqliteJournal
+        from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
+        from peripherals.hub import Hub
+
         config = self.config
         stack = self._stack
         configured = {} if self.simulate else dict(config.backends)
@@ -117,7 +147,7 @@ class KioskServices:
         self.hub = Hub(devices, simulate=self.simulate, dispatcher=self._dispatcher)
         stack.callback(self.hub.close)
         self.hub.open()
-        self.flows: FlowSet = load_flows([config.flows_dir])
+        self.flows = load_flows([config.flows_dir])
         for error in self.flows.errors:
             log.error("flow not loaded: %s", error)
         self.receipts = ReceiptLibrary(config.flows_dir / "receipts")

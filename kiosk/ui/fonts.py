@@ -3,10 +3,16 @@
 Kivy's bundled Roboto has no Chinese glyphs and Kivy opens only the first face of a `.ttc`
 collection, so the chosen file must have a Simplified Chinese face first (WenQuanYi Micro Hei
 does; Noto Sans CJK's collection starts with the Japanese face and must be extracted first).
+
+Checking a font's glyphs with fontTools takes most of a tenth of a second (its glyph names are
+decoded to read the character map), so a font found good is remembered in
+`$XDG_CACHE_HOME/kiosk/fonts.json` (or `~/.cache/kiosk/`) by path, size and modification time,
+and later starts skip the check.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterable
@@ -60,9 +66,42 @@ def missing_glyphs(path: Path, text: Iterable[str]) -> set[str]:
     return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in cmap}
 
 
+def checked_fonts_file() -> Path:
+    """Where fonts found good are remembered between starts."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kiosk" / "fonts.json"
+
+
+def _identity(path: Path) -> str:
+    stat = path.stat()
+    return f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{PROBE_TEXT}"
+
+
+def _known_good() -> set[str]:
+    try:
+        data = json.loads(checked_fonts_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {str(item) for item in data} if isinstance(data, list) else set()
+
+
+def _remember_good(identity: str) -> None:
+    cache = checked_fonts_file()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}")
+        partial.write_text(json.dumps(sorted(_known_good() | {identity})), encoding="utf-8")
+        partial.replace(cache)
+    except OSError as exc:  # a read-only home: the check is simply done again next time
+        log.debug("cannot remember the checked font: %s", exc)
+
+
 def _usable(path: Path) -> bool:
     if not path.is_file():
         return False
+    identity = _identity(path)
+    if identity in _known_good():
+        return True
     try:
         missing = missing_glyphs(path, PROBE_TEXT)
     except ImportError:
@@ -73,7 +112,9 @@ def _usable(path: Path) -> bool:
         return False
     if missing:
         log.warning("font %s lacks Chinese glyphs; skipped", path)
-    return not missing
+        return False
+    _remember_good(identity)
+    return True
 
 
 def find_cjk_font() -> Path:

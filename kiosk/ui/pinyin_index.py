@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -20,12 +21,14 @@ log = logging.getLogger(__name__)
 CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
 
 
+@functools.cache  # about 1,500 distinct readings, looked up 150,000 times while building
 def toneless(reading: str) -> str:
     """`lǜ` → `lv`, `zhāng` → `zhang`: a reading as typed on a keyboard without tones."""
     decomposed = unicodedata.normalize("NFD", reading.lower()).replace("u\u0308", "v")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.cache
 def _gb2312_level(ch: str) -> int:
     """1 or 2 for GB2312 level-1/level-2 hanzi, 3 for other GBK, 4 for the rest."""
     try:
@@ -119,7 +122,38 @@ class PinyinIndex:
         return [unique[c.text] for c in out if unique[c.text] is c][:limit]
 
 
-@functools.cache
+_index: PinyinIndex | None = None
+_building = threading.Lock()
+"""Held while the index is built: a caller that needs it meanwhile waits for that build."""
+
+
 def pinyin_index() -> PinyinIndex:
-    """The shared index, built once (about a tenth of a second)."""
-    return PinyinIndex()
+    """The shared index, built once (a few tenths of a second; see `build_in_background`)."""
+    global _index
+    index = _index
+    if index is not None:
+        return index
+    with _building:
+        if _index is None:
+            _index = PinyinIndex()
+        return _index
+
+
+def build_in_background() -> threading.Thread | None:
+    """Start building the shared index in a daemon thread (None when it is already built).
+
+    Call it once the first screen is up, so the first free-text screen does not stall; a
+    screen that needs the index before the thread is done waits for it, without building twice.
+    """
+    if _index is not None:
+        return None
+    thread = threading.Thread(target=_build_quietly, name="pinyin-index", daemon=True)
+    thread.start()
+    return thread
+
+
+def _build_quietly() -> None:
+    try:
+        pinyin_index()
+    except Exception:  # the screen that needs it builds it again and shows the error there
+        log.exception("the pinyin index could not be built")

@@ -90,6 +90,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         self._deadline_event: Any = None
         self.screen: Widget | None = None
         self.bar: ServiceBar | None = None
+        self._bar_for: tuple[str, Look] | None = None
+        self._frame: BoxLayout | None = None
         self.timeout_overlay: TimeoutOverlay | None = None
         self.notice_overlay: NoticeOverlay | None = None
         with self.canvas.before:
@@ -245,26 +247,35 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
     # -- rendering -----------------------------------------------------------------------
 
     def render(self) -> None:
-        """Rebuild everything from the view, the language and the look."""
+        """Rebuild the screen from the view, the language and the look.
+
+        The service bar is kept while language and look stay the same (only which of its
+        controls are enabled changes): its seven labels are most of the text a screen change
+        would otherwise draw again.
+        """
         for widget in list(self.walk(restrict=True)):
             stop = getattr(widget, "stop_ticking", None)
             if callable(stop):
                 stop()
         for widget in list(self.children):
             self.remove_widget(widget)
+        if self._frame is not None:
+            self._frame.clear_widgets()
         lk, lang, view = self.look, self.language, self.view
         self._bg_colour.rgba = lk.theme.rgba("background")
-        frame = BoxLayout(orientation="vertical")
+        frame = self._frame = BoxLayout(orientation="vertical")
         self.screen = self._build_screen(view, lk, lang)
         frame.add_widget(self.screen)
         prompt = view.prompt
-        self.bar = ServiceBar(
-            lk,
-            lang,
-            self._bar_action,
-            can_go_back=bool(prompt and prompt.can_go_back and view.respond),
-            can_cancel=bool((prompt and view.respond) or view.kind == "catalogue"),
-        )
+        can_go_back = bool(prompt and prompt.can_go_back and view.respond)
+        can_cancel = bool((prompt and view.respond) or view.kind == "catalogue")
+        if self.bar is None or self._bar_for != (lang, lk):
+            self.bar = ServiceBar(
+                lk, lang, self._bar_action, can_go_back=can_go_back, can_cancel=can_cancel
+            )
+            self._bar_for = (lang, lk)
+        else:
+            self.bar.enable(can_go_back=can_go_back, can_cancel=can_cancel)
         frame.add_widget(self.bar)
         self.add_widget(frame)
         if self.notice is not None:

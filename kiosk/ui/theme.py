@@ -158,18 +158,22 @@ STANDARD = Scale(
 
 ELDER = Scale(
     name="elder",
-    body=26,
-    small=22,
-    title=36,
-    action=32,
-    keypad=36,
+    body=30,
+    small=26,
+    title=44,
+    action=38,
+    keypad=44,
     line_height=1.45,
-    target=72,
-    action_height=88,
-    padding=18,
-    spacing=12,
+    target=80,
+    action_height=100,
+    padding=20,
+    spacing=14,
 )
-"""Elder mode (适老模式): body ≥ 18 dp, main actions ≥ 30 dp, targets ≥ 60 dp."""
+"""Elder mode (适老模式): body ≥ 18 dp, main actions ≥ 30 dp, targets ≥ 60 dp, and every text
+size at least 1.4 times the standard one, so the switch is plain to see."""
+
+ELDER_FACTOR = 1.4
+"""How much larger than standard every elder-mode text size is, at least."""
 
 SCALES: dict[str, Scale] = {s.name: s for s in (STANDARD, ELDER)}
 

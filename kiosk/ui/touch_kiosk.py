@@ -1,9 +1,12 @@
 """`TouchKiosk`: the whole touch-screen kiosk composed from a configuration, run under asyncio.
 
-The kiosk services (database, journal, outbox, back offices, devices, flows, engine) are entered
-first; device events reach the UI thread through a `CallbackDispatcher` on Kivy's
-`Clock.schedule_once` (thread-safe); the Kivy app runs with `async_run(async_lib="asyncio")`
-next to the session loop; leaving stops the loop and closes everything in reverse order.
+The attract screen comes first: the Kivy app starts (`async_run(async_lib="asyncio")`) and draws
+it from the configuration alone (terminal name, languages). Only then are the kiosk services
+(database, journal, outbox, back offices, devices, flows, engine) entered and their modules
+imported; a tap on the start button in the meantime is kept and starts the first session as soon
+as they are ready. The pinyin index is built in a background thread meanwhile. Device events
+reach the UI thread through a `CallbackDispatcher` on Kivy's `Clock.schedule_once`
+(thread-safe); leaving stops the loop and closes everything in reverse order.
 """
 
 from __future__ import annotations
@@ -14,22 +17,24 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock as KivyClock
 
-from kiosk.app import KioskServices
 from kiosk.clock import SystemClock
 from kiosk.config import DEFAULT_DEVICES, Config, DeviceSection
 from kiosk.flow.services import Clock
 from kiosk.ui.app import KioskApp
 from kiosk.ui.catalogue import AttractInfo
-from kiosk.ui.kiosk_loop import RESULT_HOLD, KioskLoop
 from kiosk.ui.lockdown import WindowOptions
-from kiosk.ui.simulate_panel import SimulatedDevices, SimulatePanel
-from kiosk.ui.voice_path import build_voice_path
+from kiosk.ui.pinyin_index import build_in_background
 from peripherals import registry
 from peripherals.events import CallbackDispatcher, DeviceEvent
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskServices
+    from kiosk.ui.kiosk_loop import KioskLoop
+    from kiosk.ui.simulate_panel import SimulatePanel
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +74,11 @@ def _on_kivy_thread(callback: Callable[[], None]) -> None:
 class TouchKiosk:
     """One run of the touch-screen kiosk; `await run()` returns when the app stops.
 
-    `ready` is set once the attract screen has been drawn for the first time;
+    `first_frame_seconds` (since this object was made) and `first_frame_at` (wall clock) tell
+    when the attract screen was first drawn; `ready` is set once the services are open and the
+    session loop shows the attract screen, i.e. when the kiosk serves residents.
     `stop_after_first_frame` stops the app right then (start-up checks and benchmarks).
+    `result_hold` defaults to `kiosk.ui.kiosk_loop.RESULT_HOLD`.
     """
 
     def __init__(
@@ -82,7 +90,7 @@ class TouchKiosk:
         language: str | None = None,
         data_dir: Path | None = None,
         clock: Clock | None = None,
-        result_hold: float = RESULT_HOLD,
+        result_hold: float | None = None,
         stop_after_first_frame: bool = False,
     ) -> None:
         self.simulate = config.simulate if simulate is None else simulate
@@ -96,12 +104,19 @@ class TouchKiosk:
         self.ready = asyncio.Event()
         self.started_at = time.perf_counter()
         self.first_frame_seconds: float | None = None
+        self.first_frame_at: float | None = None
         self.services: KioskServices | None = None
         self.app: KioskApp | None = None
         self.loop: KioskLoop | None = None
         self.panel: SimulatePanel | None = None
         self._relay = _Relay()
         self._stopping = False
+        self._start_tapped = False
+
+    @property
+    def attract(self) -> AttractInfo:
+        """The attract screen's content, from the configuration alone."""
+        return AttractInfo(dict(self.config.terminal.name.model_dump()))
 
     def stop(self) -> None:
         """Ask the app to stop; `run()` then closes everything and returns."""
@@ -111,55 +126,85 @@ class TouchKiosk:
 
     async def run(self) -> None:
         """Run the kiosk until the app stops (or this task is cancelled)."""
-        dispatcher = CallbackDispatcher(_on_kivy_thread, self._relay.handle)
-        services = KioskServices(
-            self.config,
-            simulate=self.simulate,
-            data_dir=self.data_dir,
-            engine_clock=self.clock,
-            dispatcher=dispatcher,
-        )
-        with services:
-            self.services = services
-            try:
-                await self._serve(services)
-            finally:
-                self._relay.target = None
-                self.services = None
-
-    async def _serve(self, services: KioskServices) -> None:
         app = self.app = KioskApp(options=self.options, language=self.language)
         started = asyncio.Event()
         app.bind(on_start=lambda *_: started.set())
         ui = asyncio.ensure_future(app.async_run(async_lib="asyncio"))
         sessions: asyncio.Future[Any] | None = None
         try:
-            await asyncio.wait(
-                {ui, asyncio.ensure_future(started.wait())}, return_when=asyncio.FIRST_COMPLETED
+            if not await _before(ui, started.wait()):
+                return
+            if not await _before(ui, self._first_frame(app)):
+                return
+            if not self.stop_after_first_frame:
+                build_in_background()  # the pinyin keyboard's index, ready before anyone types
+            # Opening the services blocks this thread (~0.1–0.2 s); the attract screen is up.
+            await asyncio.sleep(0)
+            if self._stopping or ui.done():
+                return
+            from kiosk.app import KioskServices
+
+            dispatcher = CallbackDispatcher(_on_kivy_thread, self._relay.handle)
+            services = KioskServices(
+                self.config,
+                simulate=self.simulate,
+                data_dir=self.data_dir,
+                engine_clock=self.clock,
+                dispatcher=dispatcher,
             )
-            if ui.done():
-                ui.result()  # the app could not start: its error goes to the caller
-                return
-            if self._stopping:
-                return
-            sessions = asyncio.ensure_future(self._build(app, services).run())
-            await asyncio.wait({ui, sessions}, return_when=asyncio.FIRST_COMPLETED)
-            if sessions.done() and not sessions.cancelled() and sessions.exception():
-                log.error("the session loop stopped: %s", type(sessions.exception()).__name__)
-                raise sessions.exception()  # type: ignore[misc]
+            with services:
+                self.services = services
+                try:
+                    sessions = asyncio.ensure_future(self._build(app, services).run())
+                    await asyncio.wait({ui, sessions}, return_when=asyncio.FIRST_COMPLETED)
+                    if sessions.done() and not sessions.cancelled() and sessions.exception():
+                        log.error(
+                            "the session loop stopped: %s", type(sessions.exception()).__name__
+                        )
+                        raise sessions.exception()  # type: ignore[misc]
+                finally:
+                    if sessions is not None and not sessions.done():
+                        sessions.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await sessions
+                    await _stop_ui(app, ui)
+                    self._teardown()
+                    self._relay.target = None
+                    self.services = None
         finally:
-            if sessions is not None and not sessions.done():
-                sessions.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await sessions
-            if not ui.done():
-                app.stop()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await ui
-            self._teardown()
+            await _stop_ui(app, ui)
+
+    async def _first_frame(self, app: KioskApp) -> None:
+        """Show the attract screen at once and wait until it has been drawn."""
+        assert app.shell is not None
+        from kivy.core.window import Window
+
+        drawn = asyncio.get_running_loop().create_future()
+
+        def flipped(*_: Any) -> None:
+            Window.unbind(on_flip=flipped)
+            if not drawn.done():
+                drawn.set_result(None)
+
+        app.shell.show_attract(self.attract, on_start=self._early_start)
+        Window.bind(on_flip=flipped)
+        Window.canvas.ask_update()
+        await drawn
+        self.first_frame_at = time.time()
+        self.first_frame_seconds = time.perf_counter() - self.started_at
+        log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
+
+    def _early_start(self) -> None:
+        # the start button tapped before the services were open: start once they are
+        log.info("start tapped while the kiosk was starting: kept")
+        self._start_tapped = True
 
     def _build(self, app: KioskApp, services: KioskServices) -> KioskLoop:
         assert app.shell is not None and app.renderer is not None
+        from kiosk.ui.kiosk_loop import RESULT_HOLD, KioskLoop
+        from kiosk.ui.simulate_panel import SimulatedDevices, SimulatePanel
+        from kiosk.ui.voice_path import build_voice_path
+
         voice = build_voice_path(services.hub)
         simulated = SimulatedDevices(services.hub) if self.simulate else None
         if simulated is not None:
@@ -172,12 +217,12 @@ class TouchKiosk:
             app.renderer,
             voice,
             clock=self.clock,
-            attract=AttractInfo(dict(self.config.terminal.name.model_dump())),
+            attract=self.attract,
             language=self.language,
             inactivity=self.config.timeouts.session_inactivity,
             warning_lead=self.config.timeouts.warning_lead,
             mode=self.config.terminal.mode,
-            result_hold=self.result_hold,
+            result_hold=RESULT_HOLD if self.result_hold is None else self.result_hold,
             on_attract=self._attract_shown,
             on_session_end=simulated.take_cards_away if simulated is not None else None,
         )
@@ -196,6 +241,9 @@ class TouchKiosk:
         return loop
 
     def _attract_shown(self) -> None:
+        if self._start_tapped and self.loop is not None:
+            self._start_tapped = False
+            self.loop.begin("touch")
         if self.ready.is_set():
             return
         from kivy.core.window import Window
@@ -204,8 +252,6 @@ class TouchKiosk:
             Window.unbind(on_flip=drawn)
             if self.ready.is_set():
                 return
-            self.first_frame_seconds = time.perf_counter() - self.started_at
-            log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
             self.ready.set()
             if self.stop_after_first_frame:
                 self.stop()
@@ -221,6 +267,26 @@ class TouchKiosk:
             self.panel = None
         if self.loop is not None:
             self.loop.voice.mode.end()
+
+
+async def _stop_ui(app: KioskApp, ui: asyncio.Future[Any]) -> None:
+    if not ui.done():
+        app.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ui
+
+
+async def _before(ui: asyncio.Future[Any], step: Any) -> bool:
+    """Await `step` unless the app stops first; False when it stopped (its error is raised)."""
+    task = asyncio.ensure_future(step)
+    await asyncio.wait({ui, task}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    ui.result()  # the app could not start or stopped: its error goes to the caller
+    return False
 
 
 __all__ = ["TouchKiosk", "simulated_config"]

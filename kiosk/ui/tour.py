@@ -447,6 +447,9 @@ async def running_app(
         shell.render()
         camera = FrameCamera(Window)
         await camera.frame()  # the window is up and drawing
+        from kiosk.ui.pinyin_index import build_in_background
+
+        build_in_background()  # as the kiosk does: the first free-text screen need not wait
         yield RunningApp(app, shell, renderer, camera)
     finally:
         if camera is not None:

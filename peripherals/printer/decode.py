@@ -13,12 +13,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-import qrcode
-from PIL import Image, ImageDraw
+from typing import TYPE_CHECKING, Literal
 
 from peripherals.printer.render import CHAR_DOTS, LINE_DOTS, display_width, find_font, load_font
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow and qrcode are imported where pictures are made: the simulated printer's module loads
+# with the configuration check, long before anything is printed.
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +130,8 @@ class Paper:
 
     def preview(self, width: int = 576, font: Path | None = None, margin: int = 24) -> Image.Image:
         """The paper as a picture: text with the CJK font, images blitted, cuts dashed."""
+        from PIL import Image
+
         font_path = font or find_font()
         parts: list[tuple[Image.Image, Align]] = []
         for item in self.items:
@@ -142,6 +147,9 @@ class Paper:
 
 
 def _draw(item: Item, width: int, font_path: Path) -> tuple[Image.Image, Align]:
+    import qrcode
+    from PIL import Image, ImageDraw
+
     line_height = LINE_DOTS + LINE_DOTS // 4
     if isinstance(item, TextLine):
         # Printer fonts are monospaced: half-width characters take 12 dots, CJK 24 (times the
@@ -459,6 +467,8 @@ class EscPosDecoder:
 
 
 def _bits_image(data: bytes, xbytes: int, rows: int) -> Image.Image:
+    from PIL import Image
+
     # ESC/POS sets a bit for a black dot; Pillow's mode "1" reads a set bit as white.
     inverted = bytes(b ^ 0xFF for b in data[: xbytes * rows])
     return Image.frombytes("1", (xbytes * 8, rows), inverted)

@@ -14,17 +14,18 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Literal
-
-import qrcode
-from escpos.capabilities import Profile, get_profile_class
-from escpos.constants import HW_INIT, QR_ECLEVEL_M
-from escpos.exceptions import Error as EscposError
-from escpos.printer import Dummy
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING, Any, Literal
 
 from peripherals.errors import DeviceUnavailable
+from peripherals.printer.escpos_cache import import_escpos
 from peripherals.printer.receipt import Align, Barcode, Line, Qr, Receipt, Row
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy as _Recorder
+    from PIL import Image, ImageFont
+
+# python-escpos, Pillow and qrcode are imported where they are used: loading this module (as the
+# configuration check does for every printer driver) stays cheap.
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ def find_font(root: Path | None = None, font: str | Path | None = None) -> Path:
 @functools.lru_cache(maxsize=32)
 def load_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     """A FreeType font at a pixel size (cached: loading a 5 MB collection takes milliseconds)."""
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(path), size, index=0)
 
 
@@ -109,15 +112,23 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-class _Recorder(Dummy):  # type: ignore[misc]
-    """A `Dummy` whose output can be rolled back when a text comes out unlike it should."""
+@functools.cache
+def _recorder_class() -> type[Any]:
+    """`_Recorder`, defined on first use: python-escpos is imported only when printing."""
+    import_escpos()
+    from escpos.printer import Dummy
 
-    def __init__(self, profile: Any) -> None:
-        super().__init__(profile=profile)
-        self.buffer = bytearray()
+    class _Recorder(Dummy):  # type: ignore[misc]
+        """A `Dummy` whose output can be rolled back when a text comes out unlike it should."""
 
-    def _raw(self, msg: bytes) -> None:
-        self.buffer += msg
+        def __init__(self, profile: Any) -> None:
+            super().__init__(profile=profile)
+            self.buffer = bytearray()
+
+        def _raw(self, msg: bytes) -> None:
+            self.buffer += msg
+
+    return _Recorder
 
 
 class ReceiptRenderer:
@@ -143,6 +154,9 @@ class ReceiptRenderer:
             raise ValueError(f"qr must be 'native' or 'image', not {qr!r}")
         if cut not in ("full", "partial"):
             raise ValueError(f"cut must be 'full' or 'partial', not {cut!r}")
+        import_escpos()
+        from escpos.capabilities import Profile, get_profile_class
+
         try:
             base = get_profile_class(profile)
         except KeyError:
@@ -183,7 +197,9 @@ class ReceiptRenderer:
 
     def render(self, receipt: Receipt) -> bytes:
         """The whole receipt as ESC/POS bytes, starting with `ESC @` and ending with the cut."""
-        p = _Recorder(self._profile)
+        from escpos.constants import HW_INIT
+
+        p = _recorder_class()(self._profile)
         p._raw(HW_INIT)
         if receipt.title:
             self._line(p, Line(receipt.title, align="center", bold=True, size=2))
@@ -266,6 +282,8 @@ class ReceiptRenderer:
 
     def text_image(self, text: str, align: Align, bold: bool, size: int) -> Image.Image:
         """Text drawn with the CJK font across the paper width, wrapped, as a 1-bit image."""
+        from PIL import Image, ImageDraw
+
         px = LINE_DOTS * size
         font = load_font(self.font_path(), px)
         lines = self._wrap(text, font, self.paper_width)
@@ -282,6 +300,8 @@ class ReceiptRenderer:
 
     def row_image(self, row: Row) -> Image.Image:
         """A key-value row drawn with the CJK font: key left, value right (below if too long)."""
+        from PIL import Image, ImageDraw
+
         font = load_font(self.font_path(), LINE_DOTS)
         line_height = LINE_DOTS + LINE_DOTS // 4
         key_len, value_len = font.getlength(row.key), font.getlength(row.value)
@@ -295,6 +315,8 @@ class ReceiptRenderer:
 
     def qr_image(self, qr: Qr) -> Image.Image:
         """The QR code as an image with a four-module quiet zone, no wider than the paper."""
+        import qrcode
+
         code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
         code.add_data(qr.data)
         code.make(fit=True)
@@ -308,6 +330,8 @@ class ReceiptRenderer:
     def _qr(self, p: _Recorder, qr: Qr) -> None:
         p.set(align="center", bold=False, custom_size=True, width=1, height=1)
         if self.native_qr:
+            from escpos.constants import QR_ECLEVEL_M
+
             p.qr(qr.data, ec=QR_ECLEVEL_M, size=qr.size, native=True)
             p.text("\n")
         else:
@@ -316,6 +340,8 @@ class ReceiptRenderer:
             self._line(p, Line(qr.description, align="center"))
 
     def _barcode(self, p: _Recorder, barcode: Barcode) -> None:
+        from escpos.exceptions import Error as EscposError
+
         data = barcode.data
         if barcode.kind == "CODE128" and not data.startswith("{"):
             data = "{B" + data  # escpos wants the code set selector for CODE128
@@ -337,5 +363,7 @@ class ReceiptRenderer:
 
 
 def _binarize(image: Image.Image) -> Image.Image:
+    from PIL import Image
+
     # Threshold rather than dither: dithered anti-aliasing prints as speckles around glyphs.
     return image.point(lambda v: 255 if v >= 160 else 0).convert("1", dither=Image.Dither.NONE)

@@ -18,13 +18,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import Self
-
-from PIL import Image
+from typing import TYPE_CHECKING, Self
 
 from peripherals.printer.decode import EscPosDecoder, Item, Paper
 from peripherals.printer.render import DEFAULT_PAPER_WIDTH
 from peripherals.printer.status import PrinterStatus, encode_status
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 

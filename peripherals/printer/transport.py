@@ -252,6 +252,9 @@ class UsbTransport(Transport):
             import usb.core  # noqa: F401
         except ImportError as exc:
             raise MissingDependency("escpos-usb needs pyusb: pip install pyusb") from exc
+        from peripherals.printer.escpos_cache import import_escpos
+
+        import_escpos()
         from escpos.exceptions import DeviceNotFoundError
         from escpos.printer import Usb
 

@@ -72,11 +72,15 @@ class CandidateBar(BoxLayout):  # type: ignore[misc]
             self._on_pick(self._shown[i])
 
     def show(self, candidates: Sequence[Candidate], page: int) -> None:
-        """Show page `page` of `candidates` (empty slots are disabled)."""
+        """Show page `page` of `candidates` (empty slots are hidden and disabled)."""
         start = page * self.per_page
         self._shown = list(candidates[start : start + self.per_page])
         for i, slot in enumerate(self.slots):
-            slot.text = self._shown[i].text if i < len(self._shown) else ""
-            slot.disabled = i >= len(self._shown)
+            empty = i >= len(self._shown)
+            slot.text = "" if empty else self._shown[i].text
+            slot.disabled = empty
+            # an empty slot keeps its place (the row never jumps) but shows nothing: no blank
+            # filled buttons that look tappable
+            slot.opacity = 0.0 if empty else 1.0
         self.previous.disabled = page <= 0
         self.next.disabled = start + self.per_page >= len(candidates)

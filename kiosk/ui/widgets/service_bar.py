@@ -74,6 +74,10 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
             )
             self.buttons[name] = button
             self.add_widget(button)
+        self.enable(can_go_back=can_go_back, can_cancel=can_cancel)
+
+    def enable(self, *, can_go_back: bool, can_cancel: bool) -> None:
+        """Enable or disable back and cancel for the screen now shown (the bar is reused)."""
         self.buttons["back"].disabled = not can_go_back
         self.buttons["cancel"].disabled = not can_cancel
 

@@ -78,3 +78,37 @@ def test_rare_characters_are_not_tofu(window: Any) -> None:
     drawn = {ch: pixels(ch) for ch in "堃喆赟昇"}
     assert all(p != tofu for p in drawn.values())
     assert len(set(drawn.values())) == 4
+
+
+def test_a_font_found_good_is_not_read_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(fonts.FONT_ENV, raising=False)
+    reads: list[Path] = []
+    real = fonts.missing_glyphs
+
+    def counting(path: Path, text: Any) -> set[str]:
+        reads.append(path)
+        return real(path, text)
+
+    monkeypatch.setattr(fonts, "missing_glyphs", counting)
+    first = fonts.find_cjk_font()
+    assert reads == [first]
+    assert fonts.find_cjk_font() == first  # the next start trusts what was checked
+    assert reads == [first]
+
+
+def test_a_changed_font_file_is_checked_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    font = tmp_path / "kiosk.ttc"
+    font.write_bytes(fonts.find_cjk_font().read_bytes())
+    monkeypatch.setenv(fonts.FONT_ENV, str(font))
+    assert fonts.find_cjk_font() == font
+    font.write_bytes(b"not a font any more")  # replaced by something unreadable
+    monkeypatch.setattr(fonts, "SYSTEM_FONTS", ())
+    monkeypatch.setattr(fonts, "ASSETS_FONTS", tmp_path / "empty")
+    with pytest.raises(fonts.FontNotFoundError):
+        fonts.find_cjk_font()

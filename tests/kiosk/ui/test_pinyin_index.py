@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.ui.pinyin_index import pinyin_index, toneless
 
 
@@ -38,3 +40,32 @@ def test_rare_name_characters_are_reachable() -> None:
 
 def test_unfinished_syllable_offers_characters() -> None:
     assert texts("zh")
+
+
+def test_a_background_build_is_handed_over_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyboard asking while the index is built in the background waits for that build."""
+    import threading
+
+    from kiosk.ui import pinyin_index as module
+
+    built: list[object] = []
+    release = threading.Event()
+
+    class SlowIndex:
+        def __init__(self) -> None:
+            built.append(self)
+            release.wait(5)
+
+    monkeypatch.setattr(module, "_index", None)
+    monkeypatch.setattr(module, "PinyinIndex", SlowIndex)
+    builder = module.build_in_background()
+    assert builder is not None
+    got: list[object] = []
+    asker = threading.Thread(target=lambda: got.append(module.pinyin_index()))
+    asker.start()
+    release.set()
+    builder.join(5)
+    asker.join(5)
+    assert len(built) == 1 and got == built
+    assert module.pinyin_index() is built[0]
+    assert module.build_in_background() is None  # already built: nothing more to do

@@ -122,6 +122,26 @@ def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(shell: Any, el
                 assert widget.font_size >= dp(30), (name, widget.text)
 
 
+def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell: Any) -> None:
+    choose = every_prompt()[1]
+    sizes: dict[bool, dict[str, float]] = {}
+    for elder in (False, True):
+        shell.elder = elder
+        shell.show_prompt(choose, lambda _result: None)
+        frames()
+        labels = [w for w in shell.walk(restrict=True) if isinstance(w, KioskLabel)]
+        prompt_text = next(w for w in labels if w.text == choose.text)
+        sizes[elder] = {
+            "text": prompt_text.font_size,
+            "option": find(shell, "option.a").font_size,
+            "option height": find(shell, "option.a").height,
+            "bar": find(shell, "bar.help").font_size,
+        }
+    for what, standard in sizes[False].items():
+        assert sizes[True][what] >= 1.4 * standard, what
+    assert sizes[True]["text"] >= dp(30) and sizes[True]["option"] >= dp(30)
+
+
 async def test_call_staff_calls_back_and_confirms_on_screen(shell: Any) -> None:
     calls: list[str] = []
     shell.on_call_staff = lambda: calls.append("staff")

@@ -6,6 +6,7 @@ import pytest
 
 from kiosk.ui.theme import (
     ELDER,
+    ELDER_FACTOR,
     HIGH_CONTRAST,
     MIN_TARGET_DP,
     NORMAL,
@@ -45,3 +46,10 @@ def test_elder_scale_meets_the_elder_rules() -> None:
     assert ELDER.target >= MIN_TARGET_DP["elder"] == 60
     assert STANDARD.target >= MIN_TARGET_DP["standard"] == 44
     assert ELDER.body > STANDARD.body
+
+
+@pytest.mark.parametrize("size", ["body", "small", "title", "action", "keypad"])
+def test_elder_text_is_clearly_larger_than_standard(size: str) -> None:
+    """Elder mode must be plain to see, not a few pixels more (ACCESSIBILITY.md item 14)."""
+    assert getattr(ELDER, size) >= ELDER_FACTOR * getattr(STANDARD, size)
+    assert ELDER_FACTOR >= 1.4
