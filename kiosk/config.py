@@ -324,6 +324,10 @@ def _validate_devices(
                     sources,
                 )
             )
+        if section.driver == registry.SIMULATED and not section.options():
+            # Nothing to check, and importing every simulator would slow the kiosk's start.
+            checked[name] = section
+            continue
         options_model = _options_model(kind, section.driver)
         if options_model is None:
             checked[name] = section

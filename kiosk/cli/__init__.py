@@ -18,12 +18,23 @@ class UsageError(Exception):
     """A problem the user can fix; printed as one line, exit code 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command group registered."""
+def _chosen_group(argv: Sequence[str] | None) -> str | None:
+    """The command group named on the command line, if any (the first word not an option)."""
+    words = [w for w in (sys.argv[1:] if argv is None else argv) if not w.startswith("-")]
+    names = {module.rsplit(".", 1)[-1] for module in GROUPS}
+    return words[0] if words and words[0] in names else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the chosen group's module is imported (start-up time)."""
     parser = argparse.ArgumentParser(prog="kiosk", description="Community self-service kiosk")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True)
+    chosen = _chosen_group(argv)
     for name in GROUPS:
+        if chosen is not None and name.rsplit(".", 1)[-1] != chosen:
+            sub.add_parser(name.rsplit(".", 1)[-1])  # named in help and errors, loaded on use
+            continue
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -36,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

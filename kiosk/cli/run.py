@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import UsageError
 from kiosk.config import Config, ConfigError, load_config
-from kiosk.flow.schema import LANGUAGES
+from kiosk.flow.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from kiosk.ui.lockdown import WindowOptions

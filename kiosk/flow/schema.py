@@ -6,8 +6,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
-LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
-"""Languages every text must carry; the first is the default."""
+# Re-exported: the schema is where flow authors and tools look for the languages.
+from kiosk.flow.languages import LANGUAGES as LANGUAGES
 
 STEP_ID = r"^[a-z][a-z0-9_]*$"
 END_TARGETS: frozenset[str] = frozenset({"$cancel", "$end"})

@@ -9,7 +9,7 @@ from typing import Any
 
 from kivy.app import App
 
-from kiosk.flow.schema import LANGUAGES
+from kiosk.flow.languages import LANGUAGES
 from kiosk.ui.fonts import register_cjk_font
 from kiosk.ui.lockdown import WindowOptions, configure, lock_window
 from kiosk.ui.renderer import KivyRenderer

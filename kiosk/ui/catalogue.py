@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from kiosk.flow.schema import LANGUAGES
+from kiosk.flow.languages import LANGUAGES
 
 
 def pick(text: Mapping[str, str] | str, lang: str) -> str:

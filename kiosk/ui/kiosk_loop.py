@@ -22,10 +22,10 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.app import KioskServices
+from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, Renderer
 from kiosk.flow.race import FirstAnswer
-from kiosk.flow.schema import LANGUAGES
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
 from kiosk.i18n import t

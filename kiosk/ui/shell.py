@@ -18,8 +18,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.prompt import Answer, Event, Prompt
-from kiosk.flow.schema import LANGUAGES
 from kiosk.i18n import t
 from kiosk.ui.catalogue import AttractInfo, Category, ServiceEntry
 from kiosk.ui.screens import SCREENS
