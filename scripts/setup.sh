@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libpcsclite-dev pcscd                              # PC/SC smart-card readers
   vsmartcard-vpcd                                    # virtual reader for --simulate and tests
   espeak-ng alsa-utils                               # speech output
-  fonts-wqy-microhei                                 # CJK font (mainland glyphs, rare characters)
+  fonts-noto-cjk fonts-wqy-microhei                  # CJK fonts (mainland glyphs, rare characters)
   libgl1 libegl1 libgl1-mesa-dri                     # Kivy's software rendering without a GPU
   socat graphviz                                     # serial/pty tools, flow diagrams
 )
@@ -53,3 +53,5 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# The Simplified Chinese face of Noto Sans CJK, extracted once into assets/fonts/.
+python scripts/extract-cjk-font.py
