@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import re
-import tomllib
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,14 +41,16 @@ from pydantic import (
     model_validator,
 )
 
+from kiosk.early_config import ENV_PREFIX as ENV_PREFIX  # re-exported: part of this API
+from kiosk.early_config import ConfigError
+from kiosk.early_config import apply_environment as _apply_environment
+from kiosk.early_config import lower_first as _lower_first
+from kiosk.early_config import read_toml as _read_toml
 from peripherals import registry
 from peripherals.errors import PeripheralError
 from peripherals.hub import DeviceConfig
 
 log = logging.getLogger(__name__)
-
-ENV_PREFIX = "KIOSK__"
-"""Prefix of environment variables that override single configuration keys."""
 
 REPO_FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
 """The shipped flows, used when `flows_dir` is not configured."""
@@ -64,10 +65,6 @@ DEFAULT_DEVICES: dict[str, tuple[str, ...]] = {
 _NOT_OPTIONS = frozenset({"self", "name", "dispatcher"})
 # Keys whose values must never be echoed in an error message.
 _SECRET_KEYS = frozenset({"token", "headers", "password", "secret"})
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; `str()` is one line naming the file, key and problem."""
 
 
 class _Section(BaseModel):
@@ -217,52 +214,6 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     config = _resolve(config, path)
     devices = _validate_devices(config, label, sources)
     return config.model_copy(update={"devices": devices, "source": path})
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a TOML file") from None
-    except PermissionError:
-        raise ConfigError(f"{path}: permission denied") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.S)
-        if match:
-            what, line, column = match.groups()
-            raise ConfigError(
-                f"{path}: line {line}, column {column}: invalid TOML: {_lower_first(what)}"
-            ) from None
-        raise ConfigError(f"{path}: invalid TOML: {_lower_first(message)}") from None
-
-
-def _apply_environment(
-    raw: dict[str, Any], env: Mapping[str, str], label: str
-) -> dict[tuple[str, ...], str]:
-    """Set each `KIOSK__A__B` key in `raw`; returns which keys came from which variable."""
-    sources: dict[tuple[str, ...], str] = {}
-    for variable in sorted(env):
-        if not variable.startswith(ENV_PREFIX):
-            continue
-        parts = tuple(p.lower() for p in variable[len(ENV_PREFIX) :].split("__"))
-        if not all(parts):
-            raise ConfigError(f"environment {variable}: empty key part (use __ between keys)")
-        table = raw
-        for depth, part in enumerate(parts[:-1]):
-            child = table.setdefault(part, {})
-            if not isinstance(child, dict):
-                where = ".".join(parts[: depth + 1])
-                raise ConfigError(f"environment {variable}: {where} is a value, not a table")
-            table = child
-        table[parts[-1]] = env[variable]
-        sources[parts] = variable
-    return sources
 
 
 def _resolve(config: Config, path: Path | None) -> Config:
@@ -477,7 +428,3 @@ def _suggestion(loc: tuple[str, ...]) -> str:
         return ""
     close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1)
     return f" (did you mean {close[0]}?)" if close else ""
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text

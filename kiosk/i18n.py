@@ -1,40 +1,53 @@
-"""UI translations from `locales/<lang>/<domain>.yaml` (flat `domain.key: text` maps)."""
+"""UI translations from `locales/<lang>/<domain>.yaml` (flat `domain.key: text` maps).
+
+Importing PyYAML and parsing every file costs about ten milliseconds on the kiosk's way to its
+first frame, so the shipped catalogue is remembered, parsed, in `$XDG_CACHE_HOME/kiosk/` (or
+`~/.cache/kiosk/`) together with the path, size and modification time of every file it was read
+from; a start whose files are the same reads that JSON instead (a changed, added or removed
+file, or an unreadable cache, means the YAML is read again).
+"""
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from kiosk.flow.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-# libyaml's loader when PyYAML was built with it: ten times faster on the start-up path.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LANGUAGE = LANGUAGES[0]
 
 
-class Catalog:
-    """All translations of all languages, keyed `domain.key` (the file name is the domain)."""
+def cache_file() -> Path:
+    """Where the shipped catalogue is remembered, parsed, between starts."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kiosk" / "i18n.json"
 
-    def __init__(self, root: Path = LOCALES_DIR) -> None:
+
+class Catalog:
+    """All translations of all languages, keyed `domain.key` (the file name is the domain).
+
+    With `cache`, the parsed texts are read from and written to that JSON file (see above).
+    """
+
+    def __init__(self, root: Path = LOCALES_DIR, cache: Path | None = None) -> None:
         self.root = root
-        self.texts: dict[str, dict[str, str]] = {}
-        for lang in LANGUAGES:
-            merged: dict[str, str] = {}
-            for path in sorted((root / lang).glob("*.yaml")):
-                data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-                if not isinstance(data, Mapping):
-                    raise ValueError(f"{path}: expected a mapping of keys to texts")
-                for key, text in _flatten(data, path.stem).items():
-                    merged[key] = text
-            self.texts[lang] = merged
+        files = {lang: sorted((root / lang).glob("*.yaml")) for lang in LANGUAGES}
+        identity = _identity(files) if cache is not None else None
+        cached = _read_cache(cache, identity) if cache is not None else None
+        if cached is not None:
+            self.texts = cached
+            return
+        self.texts = {lang: _read_language(paths) for lang, paths in files.items()}
+        if cache is not None:
+            _write_cache(cache, identity, self.texts)
 
     def get(self, key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
         """The text for `key` in `lang` (falling back to the default language, then the key)."""
@@ -60,6 +73,64 @@ class Catalog:
         return {lang: sorted(every - set(texts)) for lang, texts in self.texts.items()}
 
 
+def _read_language(paths: list[Path]) -> dict[str, str]:
+    import yaml
+
+    # libyaml's loader when PyYAML was built with it: ten times faster than the pure one.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    merged: dict[str, str] = {}
+    for path in paths:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{path}: expected a mapping of keys to texts")
+        merged.update(_flatten(data, path.stem))
+    return merged
+
+
+def _identity(files: Mapping[str, list[Path]]) -> list[Any] | None:
+    try:
+        return [
+            [lang, str(path.resolve()), (stat := path.stat()).st_size, stat.st_mtime_ns]
+            for lang, paths in files.items()
+            for path in paths
+        ]
+    except OSError:
+        return None
+
+
+def _read_cache(cache: Path, identity: list[Any] | None) -> dict[str, dict[str, str]] | None:
+    if identity is None:
+        return None
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("files") != identity:
+        return None
+    texts = data.get("texts")
+    if not isinstance(texts, dict) or set(texts) != set(LANGUAGES):
+        return None
+    for lang_texts in texts.values():
+        if not isinstance(lang_texts, dict) or not all(
+            isinstance(v, str) for v in lang_texts.values()
+        ):
+            return None
+    return texts
+
+
+def _write_cache(cache: Path, identity: list[Any] | None, texts: dict[str, dict[str, str]]) -> None:
+    if identity is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}")
+        data = {"files": identity, "texts": texts}
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(cache)
+    except OSError as exc:  # a read-only home: the YAML is simply read again next time
+        log.debug("cannot remember the translations: %s", exc)
+
+
 def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in data.items():
@@ -73,8 +144,8 @@ def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:
 
 @functools.cache
 def catalog() -> Catalog:
-    """The shipped catalogue, loaded once."""
-    return Catalog()
+    """The shipped catalogue, loaded once (from the cache of an earlier start if unchanged)."""
+    return Catalog(cache=cache_file())
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # only annotated: loading the registry's device base must not load asyncio
+    import asyncio
 
 
 class EventType(enum.StrEnum):

@@ -5,10 +5,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from peripherals.device import Device
 from peripherals.errors import DeviceUnavailable, MissingDependency
+
+# Only named in annotations: a kind's driver table (imported by the UI's key maps before the
+# kiosk's first frame) stays free of the device machinery until a driver is loaded.
+if TYPE_CHECKING:
+    from peripherals.device import Device
 
 KINDS: tuple[str, ...] = (
     "id_card",

@@ -1,10 +1,11 @@
 """`TouchKiosk`: the whole touch-screen kiosk composed from a configuration, run under asyncio.
 
 The attract screen comes first: the Kivy app starts (`async_run(async_lib="asyncio")`) and draws
-it from the configuration alone (terminal name, languages). Only then are the kiosk services
-(database, journal, outbox, back offices, devices, flows, engine) entered and their modules
-imported; a tap on the start button in the meantime is kept and starts the first session as soon
-as they are ready. The pinyin index is built in a background thread meanwhile. Device events
+it from the start settings alone (terminal name, languages, window). Only then is a deferred
+configuration validated in full (`kiosk.config`, pydantic: its error stops the kiosk) and the
+kiosk services (database, journal, outbox, back offices, devices, flows, engine) entered and their
+modules imported; a tap on the start button in the meantime is kept and starts the first session
+as soon as they are ready. The pinyin index is built in a background thread meanwhile. Device events
 reach the UI thread through a `CallbackDispatcher` on Kivy's `Clock.schedule_once`
 (thread-safe); leaving stops the loop and closes everything in reverse order.
 """
@@ -22,19 +23,19 @@ from typing import TYPE_CHECKING, Any
 from kivy.clock import Clock as KivyClock
 
 from kiosk.clock import SystemClock
-from kiosk.config import DEFAULT_DEVICES, Config, DeviceSection
-from kiosk.flow.services import Clock
+from kiosk.early_config import DeferredConfig, StartSettings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.catalogue import AttractInfo
 from kiosk.ui.lockdown import WindowOptions
-from kiosk.ui.pinyin_index import build_in_background
-from peripherals import registry
-from peripherals.events import CallbackDispatcher, DeviceEvent
 
+# The configuration's models (pydantic) and the peripherals are imported after the first frame.
 if TYPE_CHECKING:
     from kiosk.app import KioskServices
+    from kiosk.config import Config
+    from kiosk.flow.services import Clock
     from kiosk.ui.kiosk_loop import KioskLoop
     from kiosk.ui.simulate_panel import SimulatePanel
+    from peripherals.events import DeviceEvent
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 def simulated_config(config: Config) -> Config:
     """`config` on simulated devices: the mode's default set when none is configured, and a
     headset jack so the simulate panel can plug headphones in."""
+    from kiosk.config import DEFAULT_DEVICES, DeviceSection
+    from peripherals import registry
+
     devices = dict(config.devices)
     if not devices:
         for kind in DEFAULT_DEVICES[config.terminal.mode]:
@@ -74,6 +78,10 @@ def _on_kivy_thread(callback: Callable[[], None]) -> None:
 class TouchKiosk:
     """One run of the touch-screen kiosk; `await run()` returns when the app stops.
 
+    `config` is a validated `Config`, or a `DeferredConfig` validated once the attract screen is
+    drawn (`kiosk run`): its `ConfigError` then comes out of `run()` and `config` is the loaded
+    configuration from then on.
+
     `first_frame_seconds` (since this object was made) and `first_frame_at` (wall clock) tell
     when the attract screen was first drawn; `ready` is set once the services are open and the
     session loop shows the attract screen, i.e. when the kiosk serves residents.
@@ -83,7 +91,7 @@ class TouchKiosk:
 
     def __init__(
         self,
-        config: Config,
+        config: Config | DeferredConfig,
         *,
         simulate: bool | None = None,
         options: WindowOptions | None = None,
@@ -93,10 +101,17 @@ class TouchKiosk:
         result_hold: float | None = None,
         stop_after_first_frame: bool = False,
     ) -> None:
-        self.simulate = config.simulate if simulate is None else simulate
-        self.config = simulated_config(config) if self.simulate else config
+        self._simulate_arg = simulate
+        self._config: Config | None = None
+        self._deferred: DeferredConfig | None = None
+        if isinstance(config, DeferredConfig):
+            self._deferred = config
+            self.settings = config.settings
+            self.simulate = config.settings.simulate if simulate is None else simulate
+        else:
+            self._use(config)
         self.options = options or WindowOptions()
-        self.language = language or config.terminal.language
+        self.language = language or self.settings.language
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self.result_hold = result_hold
@@ -113,10 +128,30 @@ class TouchKiosk:
         self._stopping = False
         self._start_tapped = False
 
+    def _use(self, config: Config) -> None:
+        self.settings = StartSettings.from_config(config)
+        self.simulate = config.simulate if self._simulate_arg is None else self._simulate_arg
+        self._config = simulated_config(config) if self.simulate else config
+
+    @property
+    def config(self) -> Config:
+        """The validated configuration (on simulated devices when simulating)."""
+        if self._config is None:
+            raise RuntimeError("the configuration is validated after the first frame")
+        return self._config
+
+    def _load_deferred(self) -> None:
+        if self._deferred is None or self._config is not None:
+            return
+        early = self.settings
+        self._use(self._deferred.load())
+        if self.settings != early:  # the two readers disagree: a bug; the full one wins
+            log.warning("start settings differ from the validated configuration's")
+
     @property
     def attract(self) -> AttractInfo:
-        """The attract screen's content, from the configuration alone."""
-        return AttractInfo(dict(self.config.terminal.name.model_dump()))
+        """The attract screen's content, from the start settings alone."""
+        return AttractInfo(dict(self.settings.terminal_name))
 
     def stop(self) -> None:
         """Ask the app to stop; `run()` then closes everything and returns."""
@@ -127,22 +162,27 @@ class TouchKiosk:
     async def run(self) -> None:
         """Run the kiosk until the app stops (or this task is cancelled)."""
         app = self.app = KioskApp(options=self.options, language=self.language)
-        started = asyncio.Event()
-        app.bind(on_start=lambda *_: started.set())
+        drawn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # on_start comes before Kivy's first frame: the attract screen is in that very frame
+        app.bind(on_start=lambda *_: self._show_attract(app, drawn))
         ui = asyncio.ensure_future(app.async_run(async_lib="asyncio"))
         sessions: asyncio.Future[Any] | None = None
         try:
-            if not await _before(ui, started.wait()):
+            if not await _before(ui, drawn):
                 return
-            if not await _before(ui, self._first_frame(app)):
-                return
+            log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
             if not self.stop_after_first_frame:
+                from kiosk.ui.pinyin_index import build_in_background
+
                 build_in_background()  # the pinyin keyboard's index, ready before anyone types
-            # Opening the services blocks this thread (~0.1–0.2 s); the attract screen is up.
+            # Validating the configuration and opening the services block this thread
+            # (~0.2–0.3 s); the attract screen is up.
             await asyncio.sleep(0)
             if self._stopping or ui.done():
                 return
+            self._load_deferred()
             from kiosk.app import KioskServices
+            from peripherals.events import CallbackDispatcher
 
             dispatcher = CallbackDispatcher(_on_kivy_thread, self._relay.handle)
             services = KioskServices(
@@ -174,25 +214,22 @@ class TouchKiosk:
         finally:
             await _stop_ui(app, ui)
 
-    async def _first_frame(self, app: KioskApp) -> None:
-        """Show the attract screen at once and wait until it has been drawn."""
+    def _show_attract(self, app: KioskApp, drawn: asyncio.Future[None]) -> None:
+        """Show the attract screen at once; `drawn` is done when a frame with it is on screen."""
         assert app.shell is not None
         from kivy.core.window import Window
 
-        drawn = asyncio.get_running_loop().create_future()
-
         def flipped(*_: Any) -> None:
             Window.unbind(on_flip=flipped)
+            # stamped here, not when the waiting task resumes: the frame is on screen now
+            self.first_frame_at = time.time()
+            self.first_frame_seconds = time.perf_counter() - self.started_at
             if not drawn.done():
                 drawn.set_result(None)
 
         app.shell.show_attract(self.attract, on_start=self._early_start)
         Window.bind(on_flip=flipped)
         Window.canvas.ask_update()
-        await drawn
-        self.first_frame_at = time.time()
-        self.first_frame_seconds = time.perf_counter() - self.started_at
-        log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
 
     def _early_start(self) -> None:
         # the start button tapped before the services were open: start once they are

@@ -51,3 +51,47 @@ def test_translate_falls_back_to_chinese_then_the_key(tmp_path: Path) -> None:
 def test_shipped_common_texts() -> None:
     assert t("common.call_staff") == "人工服务"
     assert t("common.yes", "en") == "Confirm"
+
+
+def _locales(root: Path, zh: str, en: str) -> Path:
+    for lang, text in (("zh_CN", zh), ("en", en)):
+        (root / lang).mkdir(parents=True, exist_ok=True)
+        (root / lang / "demo.yaml").write_text(f"start: {text}\n", "utf-8")
+    return root
+
+
+def test_a_later_start_reads_the_remembered_catalogue_without_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _locales(tmp_path / "locales", "开始", "Start")
+    cache = tmp_path / "cache" / "i18n.json"
+    assert Catalog(root, cache).get("demo.start", "en") == "Start"
+    assert cache.is_file()
+
+    import yaml
+
+    def no_yaml(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the YAML was parsed again")
+
+    monkeypatch.setattr(yaml, "load", no_yaml)
+    assert Catalog(root, cache).get("demo.start", "en") == "Start"
+
+
+def test_an_edited_translation_is_shown_not_the_remembered_one(tmp_path: Path) -> None:
+    root = _locales(tmp_path / "locales", "开始", "Start")
+    cache = tmp_path / "i18n.json"
+    Catalog(root, cache)
+    (root / "en" / "demo.yaml").write_text("start: Begin here\n", "utf-8")
+    assert Catalog(root, cache).get("demo.start", "en") == "Begin here"
+    (root / "en" / "more.yaml").write_text("extra: Extra\n", "utf-8")
+    assert Catalog(root, cache).get("more.extra", "en") == "Extra"
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
+    root = _locales(tmp_path / "locales", "开始", "Start")
+    cache = tmp_path / "i18n.json"
+    cache.write_text('{"files": [], "texts": ', "utf-8")
+    assert Catalog(root, cache).get("demo.start") == "开始"
+    blocked = tmp_path / "a-file" / "i18n.json"
+    (tmp_path / "a-file").write_text("", "utf-8")  # the cache's folder cannot be made
+    assert Catalog(root, blocked).get("demo.start") == "开始"

@@ -14,16 +14,57 @@ from kiosk.cli import main
 REPO = Path(__file__).resolve().parents[3]
 
 
-def test_bad_config_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def _kiosk(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m kiosk run ARGS` headless, stopped once its attract screen is drawn."""
+    env = {
+        **os.environ,
+        "KIOSK_EXIT_AFTER_FIRST_FRAME": "1",
+        "KIVY_HOME": str(cwd / "kivy"),
+        "PYTHONPATH": str(REPO),
+    }
+    env.pop("DISPLAY", None)  # SDL2 renders offscreen
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_bad_window_settings_are_one_line_and_exit_2_before_any_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """What the first frame needs is checked before the kiosk (and its window) starts."""
+
+    async def no_window(_kiosk: object) -> None:
+        raise AssertionError("the kiosk started")
+
+    monkeypatch.setattr("kiosk.cli.run._run", no_window)
     config = tmp_path / "kiosk.toml"
-    config.write_text('[timeouts]\nsession_inactivity = "soon"\n', encoding="utf-8")
+    config.write_text("[display]\nwidth = 100\nheight = 100\n", encoding="utf-8")
     assert main(["run", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith("kiosk: ") and "timeouts.session_inactivity" in err
-    assert "Traceback" not in err
+    assert err.startswith(f"kiosk: {config}: display.width: must be at least 320")
+    config.write_text("[display]\nwidth = 1280\n[terminal\n", encoding="utf-8")
+    assert main(["run", "--config", str(config)]) == 2
+    assert "line 3, column 10: invalid TOML" in capsys.readouterr().err
+
+
+def test_bad_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A mistake found by the full validation, after the attract screen: the same line."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[timeouts]\nsession_inactivity = "soon"\n', encoding="utf-8")
+    done = _kiosk(tmp_path, "--config", str(config), "--windowed")
+    assert done.returncode == 2, done.stderr[-2000:]
+    # (Kivy itself may warn first, about the configuration it writes on its first start)
+    ours = [line for line in done.stderr.splitlines() if not line.startswith("WARNING kivy:")]
+    assert len(ours) == 1
+    assert ours[0].startswith(f"kiosk: {config}: timeouts.session_inactivity: expected a number")
+    assert "Traceback" not in done.stderr
+    assert "attract screen drawn" not in done.stdout
 
 
 def test_missing_config_file_is_one_line_and_exit_2(
@@ -36,21 +77,7 @@ def test_missing_config_file_is_one_line_and_exit_2(
 
 def test_simulate_reaches_the_attract_screen_and_exits_cleanly(tmp_path: Path) -> None:
     """What `scripts/run-kiosk` runs, stopped after its first frame (as the benchmark does)."""
-    env = {
-        **os.environ,
-        "KIOSK_EXIT_AFTER_FIRST_FRAME": "1",
-        "KIVY_HOME": str(tmp_path / "kivy"),
-        "PYTHONPATH": str(REPO),
-    }
-    env.pop("DISPLAY", None)  # SDL2 renders offscreen
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "run", "--simulate", "--windowed"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _kiosk(tmp_path, "--simulate", "--windowed")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "attract screen drawn in" in done.stdout
     assert str(REPO / "kiosk") not in done.stderr  # no traceback from the kiosk's own code
