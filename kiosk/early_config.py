@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.flow.languages import LANGUAGES
+
 if TYPE_CHECKING:
     from kiosk.config import Config
 
@@ -46,10 +48,8 @@ CONFIG_KEYS = frozenset(
 """The top-level keys of `kiosk.config.Config`."""
 TERMINAL_KEYS = frozenset({"id", "name", "mode", "language"})
 """The keys of `[terminal]` (`kiosk.config.TerminalConfig`)."""
-NAME_KEYS = ("zh_CN", "en")
+NAME_KEYS = LANGUAGES
 """The keys of `[terminal.name]` (`kiosk.config.LocalizedName`), all required."""
-LANGUAGES = ("zh_CN", "en")
-"""The values `terminal.language` may take."""
 DISPLAY_KEYS = frozenset({"fullscreen", "borderless", "show_cursor", "width", "height"})
 """The keys of `[display]` (`kiosk.config.DisplayConfig`)."""
 SIZE_BOUNDS = {"width": (320, 7680), "height": (240, 4320)}
@@ -226,6 +226,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {lower_first(message)}") from None
 
 
+_CASED_KEYS = {language.lower(): language for language in LANGUAGES}
+
+
 def apply_environment(
     raw: dict[str, Any], env: Mapping[str, str], label: str
 ) -> dict[tuple[str, ...], str]:
@@ -234,9 +237,11 @@ def apply_environment(
     for variable in sorted(env):
         if not variable.startswith(ENV_PREFIX):
             continue
-        parts = tuple(p.lower() for p in variable[len(ENV_PREFIX) :].split("__"))
-        if not all(parts):
+        words = variable[len(ENV_PREFIX) :].split("__")
+        if not all(words):
             raise ConfigError(f"environment {variable}: empty key part (use __ between keys)")
+        # Environment names are upper case; keys are lower case except language codes (zh_CN).
+        parts = tuple(_CASED_KEYS.get(word.lower(), word.lower()) for word in words)
         table = raw
         for depth, part in enumerate(parts[:-1]):
             child = table.setdefault(part, {})

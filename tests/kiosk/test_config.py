@@ -254,3 +254,11 @@ def test_a_tiny_display_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_config(path)
     assert "display.width" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_environment_overrides_reach_language_keys() -> None:
+    config = load_config(
+        None,
+        {"KIOSK__TERMINAL__NAME__ZH_CN": "幸福里社区", "KIOSK__TERMINAL__NAME__EN": "Xingfuli"},
+    )
+    assert (config.terminal.name.zh_CN, config.terminal.name.en) == ("幸福里社区", "Xingfuli")
