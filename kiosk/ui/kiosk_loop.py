@@ -100,6 +100,9 @@ class KioskLoop:
         self.result_hold = result_hold
         self.on_attract = on_attract
         self.on_session_end = on_session_end
+        # One typed value and one focus per prompt, kept by the screen: keys show there, and
+        # what was typed by touch is what the keypad's ENTER submits.
+        voice.renderer.shared = shell
         self.renderer = _Recording(FirstAnswer([touch, voice.renderer]))
         self.session: Session | None = None
         self.flow_id = ""
@@ -150,6 +153,7 @@ class KioskLoop:
             self.voice.mode.handle(event)
             if event.type is EventType.KEY_PRESSED:
                 self.on_activity()
+                self.shell.note_keypad()
         reason = _STARTERS.get(event.type)
         if event.type is EventType.HEADSET and event.data.get("plugged"):
             reason = "headset"

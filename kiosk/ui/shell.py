@@ -3,6 +3,11 @@
 Everything the resident sees is rebuilt from a small description (`_View`) and the current
 look and language, so switching language, elder mode or high contrast re-renders the screen
 without losing progress: the screen's `state` (typed text, chosen category) is kept.
+
+The tactile keypad works through the voice renderer's key map; the shell is where that map
+keeps its typed text and focus (`load_keys`, `store_keys`), so what is typed on the keypad
+shows in the input field, what was typed by touch is what ENTER submits, and keypad focus is
+drawn on screen.
 """
 
 from __future__ import annotations
@@ -30,8 +35,12 @@ from kiosk.ui.theme import Look, look
 from kiosk.ui.widgets.notice_overlay import NoticeOverlay
 from kiosk.ui.widgets.service_bar import ServiceBar
 from kiosk.ui.widgets.timeout_overlay import TimeoutOverlay
+from kiosk.voice.keys import Action, KeyResult, KeyState
 
 log = logging.getLogger(__name__)
+
+MENU_FLOW = "$menu"
+"""The menu prompt's flow id (`kiosk.ui.menu.MENU_FLOW`; not imported: that module is heavy)."""
 
 Respond = Callable[[Answer | Event], None]
 MIN_WARNING_SECONDS = 20.0
@@ -85,6 +94,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         self.on_call_staff, self.on_language = on_call_staff, on_language
         self.on_look, self.on_activity = on_look, on_activity
         self.view = _View()
+        self.keypad_used = False
+        """The tactile keypad was used this session: screens show where ENTER goes."""
         self.notice: str | None = None
         self.deadline: _Deadline | None = None
         self._deadline_event: Any = None
@@ -156,10 +167,69 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
     def reset(self, language: str = LANGUAGES[0]) -> None:
         """End of session: wipe screen state and restore language, elder mode and contrast."""
         self.view = _View()
+        self.keypad_used = False
         self.notice = None
         self.stop_watching()
         self.language, self.elder, self.high_contrast = language, False, False
         self.render()
+
+    # -- the tactile keypad --------------------------------------------------------------
+
+    def note_keypad(self) -> None:
+        """A tactile key was pressed: from now on this session, screens show keypad focus."""
+        if self.keypad_used:
+            return
+        self.keypad_used = True
+        self._screen_keys_changed()
+
+    def load_keys(self, prompt: Prompt) -> KeyState | None:
+        """Typed text and focus of `prompt` as on screen; None when it is not on screen."""
+        view = self.view
+        if view.kind == "catalogue" and prompt.flow == MENU_FLOW:
+            return KeyState(focus=view.state.get("focus"))
+        if not self._showing(prompt):
+            return None
+        return KeyState(typed=str(view.state.get("value", "")), focus=view.state.get("focus"))
+
+    def store_keys(self, prompt: Prompt, result: KeyResult) -> None:
+        """Mirror a key's effect on `prompt` on screen (typed text, focus)."""
+        self.note_keypad()
+        view, action = self.view, result.action
+        if view.kind == "catalogue" and prompt.flow == MENU_FLOW:
+            if action is Action.FOCUS and result.option is not None:
+                view.state["focus"] = result.state.focus
+                view.state["focus_service"] = result.option.value
+                view.state["message"] = ""
+                self.render()  # the focused service may be in another category
+            return
+        if not self._showing(prompt):
+            return
+        if action in (Action.TYPED, Action.DELETED):
+            view.state["value"] = result.state.typed
+            view.state["problem"] = None
+            view.state["page"] = 0
+        elif action is Action.FOCUS:
+            view.state["focus"] = result.state.focus
+        else:
+            return
+        self._screen_keys_changed()
+
+    def _showing(self, prompt: Prompt) -> bool:
+        shown = self.view.prompt
+        return (
+            self.view.kind == "prompt"
+            and shown is not None
+            and (shown.flow, shown.step, shown.kind) == (prompt.flow, prompt.step, prompt.kind)
+        )
+
+    def _screen_keys_changed(self) -> None:
+        screen = self.screen
+        ctx = getattr(screen, "ctx", None)
+        if isinstance(ctx, ScreenContext):
+            ctx.keypad = self.keypad_used
+        changed = getattr(screen, "keys_changed", None)
+        if callable(changed):
+            changed()
 
     # -- switches --------------------------------------------------------------------------
 
@@ -289,7 +359,9 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
 
     def _build_screen(self, view: _View, lk: Look, lang: str) -> Widget:
         if view.kind == "prompt" and view.prompt is not None:
-            ctx = ScreenContext(view.prompt, lk, lang, self._respond, view.state)
+            ctx = ScreenContext(
+                view.prompt, lk, lang, self._respond, view.state, keypad=self.keypad_used
+            )
             return SCREENS[view.prompt.kind](ctx)
         if view.kind == "attract" and view.info is not None and view.on_start is not None:
             return AttractScreen(lk, lang, view.info, view.on_start, self.set_language)

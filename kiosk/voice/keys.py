@@ -5,7 +5,11 @@
 | choose              | pick option N  | pick focused      | back                   | focus -1/+1  |
 | confirm, consent    | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
 | input, device_wait  | type the digit | submit typed text | delete last, else back | STAR: X, `.` |
-| info, result, error | continue       | continue          | back                   | -            |
+| info, result, error | continue       | continue          | back                   | focus it     |
+
+Focus wraps at both ends, so it is never trapped; on confirm and consent it starts on "yes"
+(what ENTER answers), so the first HASH moves it to "no". STAR types X only as the 18th
+character of an ID number, as on the screen's keypad.
 
 Everywhere: REPEAT (and VOICE) repeat the prompt, PLUS/MINUS change the volume, HELP asks for
 help, CANCEL cancels. While a voice answer waits to be confirmed (`press_confirming`): 1 or
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.flow.prompt import Event, Prompt, PromptKind, PromptOption
 from peripherals.keypad.keys import Key
@@ -48,7 +52,7 @@ class Action(enum.StrEnum):
 
 @dataclass(frozen=True)
 class KeyState:
-    """What the keys have done so far on the current prompt."""
+    """What the keys have done so far on the current prompt (or what the screen shows of it)."""
 
     typed: str = ""
     focus: int | None = None
@@ -65,6 +69,22 @@ class KeyResult:
     char: str = ""
     option: PromptOption | None = None
     reason: str = ""
+
+
+class SharedKeys(Protocol):
+    """Where the typed text and the focus of a prompt live when a screen shows them too.
+
+    The touch kiosk's shell keeps them with the screen, so keys and taps edit one value, the
+    screen mirrors every key, and the value survives the prompt being asked again (language).
+    """
+
+    def load_keys(self, prompt: Prompt) -> KeyState | None:
+        """The state shown for `prompt`, or None when `prompt` is not on screen."""
+        ...
+
+    def store_keys(self, prompt: Prompt, result: KeyResult) -> None:
+        """A key acted on `prompt`: show `result.state`."""
+        ...
 
 
 DIGITS = {Key(str(d)): str(d) for d in range(10)}
@@ -91,6 +111,10 @@ def press(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
         if key is Key.ENTER or key in DIGITS:
             value = prompt.options[0].value if prompt.options else "continue"
             return KeyResult(Action.ANSWER, state, value=value)
+        if key in (Key.HASH, Key.STAR):
+            # The one control there is: focus lands on it and stays (nowhere else to go).
+            option = prompt.options[0] if prompt.options else None
+            return KeyResult(Action.FOCUS, replace(state, focus=0), option=option)
         return _back_or_invalid(prompt, state, key)
     return _choosing(prompt, state, key)
 
@@ -138,11 +162,14 @@ def _choosing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
         return KeyResult(Action.INVALID, state, reason="voice.keys.no_such_option")
     if key in (Key.HASH, Key.STAR) and options:
         step = 1 if key is Key.HASH else -1
-        if state.focus is None:
+        current = state.focus
+        if current is None and prompt.kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+            current = 0  # ENTER already answers "yes": that is where focus is
+        if current is None:
             focus = 0 if step == 1 else len(options) - 1
         else:
             # Wrap around: focus never gets trapped at either end.
-            focus = (state.focus + step) % len(options)
+            focus = (current + step) % len(options)
         return KeyResult(Action.FOCUS, replace(state, focus=focus), option=options[focus])
     if key is Key.ENTER:
         if state.focus is not None and state.focus < len(options):
@@ -162,7 +189,8 @@ def _typing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
     char = DIGITS.get(key)
     if key is Key.STAR:
         char = STAR_TYPES.get(input_type)
-        if char is None or (char in typed):
+        misplaced = char == "X" and len(typed) != LENGTHS["id_number"] - 1
+        if char is None or char in typed or misplaced:
             return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
     if char is not None:
         limit = rules.max_length if rules is not None else None

@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.i18n import t
 from kiosk.privacy.masking import mask_id, mask_phone
-from kiosk.voice.keys import Action, KeyResult, KeyState, press, press_confirming
+from kiosk.voice.keys import Action, KeyResult, KeyState, SharedKeys, press, press_confirming
 from kiosk.voice.script import spoken
 from peripherals.errors import PeripheralError
 from peripherals.keypad.keys import Key
@@ -214,6 +214,8 @@ class VoiceRenderer:
     `private()` says whether speech is heard only by the resident (a headset is plugged in);
     by default, whether the speaker is routed to the headset. `on_ask` is called with each
     prompt once it has been spoken and input is awaited (tests drive the resident with it).
+    `shared` (settable later) holds the typed text and focus where a screen shows them: each
+    key then starts from what the screen shows and the screen mirrors what the key did.
     """
 
     def __init__(
@@ -227,8 +229,10 @@ class VoiceRenderer:
         on_ask: Callable[[Prompt], None] | None = None,
         listen_window: float = LISTEN_WINDOW,
         by_sentence: bool = True,
+        shared: SharedKeys | None = None,
     ) -> None:
         self.speaker = speaker
+        self.shared = shared
         self.keys = keypad_events
         self.recognizer = recognizer
         self._private = private or (lambda: speaker.route is Route.HEADSET)
@@ -271,7 +275,9 @@ class VoiceRenderer:
                     if pending is not None:
                         result = press_confirming(state, key)
                     else:
+                        state = self._shown_state(prompt, state)
                         result = press(prompt, state, key)
+                        self._mirror(prompt, result)
                     state = result.state
                     reply, pending = self._on_key(prompt, result, pending)
                     if reply is not None:
@@ -295,6 +301,25 @@ class VoiceRenderer:
 
     # Keys -----------------------------------------------------------------------------------
 
+    def _shown_state(self, prompt: Prompt, state: KeyState) -> KeyState:
+        """What the screen shows (typed by touch, too), else what the keys did so far."""
+        if self.shared is None:
+            return state
+        try:
+            shown = self.shared.load_keys(prompt)
+        except Exception as exc:  # the keypad must keep working whatever the screen does
+            log.error("could not read the screen's key state: %s", type(exc).__name__)
+            return state
+        return state if shown is None else shown
+
+    def _mirror(self, prompt: Prompt, result: KeyResult) -> None:
+        if self.shared is None:
+            return
+        try:
+            self.shared.store_keys(prompt, result)
+        except Exception as exc:
+            log.error("could not show a key on screen: %s", type(exc).__name__)
+
     def _on_key(
         self, prompt: Prompt, result: KeyResult, pending: _Pending | None
     ) -> tuple[Answer | Event | None, _Pending | None]:
@@ -317,6 +342,8 @@ class VoiceRenderer:
         elif action is Action.FOCUS and result.option is not None:
             option = result.option
             self._say(t("voice.option", lang, number=option.key, label=option.say), lang)
+        elif action is Action.FOCUS:
+            self._say(t("voice.keys.focus_continue", lang), lang)
         elif action is Action.REPEAT:
             self._repeat(prompt, pending)
         elif action in (Action.VOLUME_UP, Action.VOLUME_DOWN):

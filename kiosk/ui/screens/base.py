@@ -18,13 +18,20 @@ from kiosk.ui.widgets.label import KioskLabel
 
 @dataclass
 class ScreenContext:
-    """Everything a screen needs; `state` survives re-rendering (language, elder, contrast)."""
+    """Everything a screen needs; `state` survives re-rendering (language, elder, contrast).
+
+    `state` also holds what the tactile keypad did: `value` (typed text, shared with the
+    on-screen keypad) and `focus` (index of the focused option). `keypad` says the resident has
+    used the tactile keypad this session, so the screen shows where ENTER goes even before
+    focus was moved.
+    """
 
     prompt: Prompt
     look: Look
     lang: str
     respond: Callable[[Answer | Event], None]
     state: dict[str, Any] = field(default_factory=dict)
+    keypad: bool = False
 
     def tr(self, key: str, **params: object) -> str:
         """Translate a UI text key into the screen language."""
@@ -32,7 +39,14 @@ class ScreenContext:
 
 
 class PromptScreen(BoxLayout):  # type: ignore[misc]
-    """Title, prompt text, the kind's own content, then an action row at the bottom."""
+    """Title, prompt text, the kind's own content, then an action row at the bottom.
+
+    `focusables` are the controls the keypad focus moves over, in the order of the prompt's
+    options (None where an option has no control on screen); `default_focus` is the one ENTER
+    activates before focus is moved (None: ENTER needs a focus first).
+    """
+
+    default_focus: int | None = None
 
     def __init__(self, ctx: ScreenContext, **kwargs: Any) -> None:
         scale = ctx.look.scale
@@ -43,15 +57,41 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
             **kwargs,
         )
         self.ctx = ctx
+        self.focusables: list[KioskButton | None] = []
         prompt = ctx.prompt
         if prompt.title:
             self.add_widget(KioskLabel(ctx.look, prompt.title, size="title"))
         if prompt.text:
             self.add_widget(KioskLabel(ctx.look, prompt.text, size="action"))
         self.build()
+        self.show_focus()
 
     def build(self) -> None:
         """Add the kind's own widgets (override)."""
+
+    def focus_index(self) -> int | None:
+        """Index into `focusables` of the control the keypad's ENTER activates, if shown."""
+        focus = self.ctx.state.get("focus")
+        if focus is None and self.ctx.keypad:
+            focus = self.default_focus
+        return focus if isinstance(focus, int) else None
+
+    def show_focus(self) -> None:
+        """Draw the focus ring on the focused control only."""
+        focus = self.focus_index()
+        for index, button in enumerate(self.focusables):
+            if button is not None:
+                button.focused = index == focus
+
+    def keys_changed(self) -> None:
+        """The tactile keypad changed `ctx.state` (typed text, focus) or was first used."""
+        self.show_focus()
+
+    def focus_by_value(self, buttons: dict[str, KioskButton]) -> None:
+        """Focus order from the prompt's options (`value` → control); yes before no if none."""
+        options = self.ctx.prompt.options
+        values = [o.value for o in options] if options else list(buttons)
+        self.focusables = [buttons.get(v) for v in values]
 
     def filler(self) -> BoxLayout:
         """An empty stretchy space that pushes the action row to the bottom."""

@@ -12,7 +12,10 @@ from kiosk.ui.widgets.button import KioskButton
 
 
 class ChooseScreen(PromptScreen):
-    """Options as big buttons "1  label"; a tap answers the option's value."""
+    """Options as big buttons "1  label"; a tap answers the option's value.
+
+    The keypad's HASH/STAR focus is drawn on the option it rests on; ENTER picks it.
+    """
 
     def build(self) -> None:
         """Lay the options out in one column (elder mode, or few options) or two."""
@@ -24,16 +27,16 @@ class ChooseScreen(PromptScreen):
         height = dp(look.scale.action_height)
         grid.height = rows * height + (rows - 1) * dp(look.scale.spacing * 1.5)
         for option in options:
-            grid.add_widget(
-                KioskButton(
-                    look,
-                    f"[b]{option.key}[/b]   {option.label}",
-                    partial(self.answer, option.value),
-                    role="primary",
-                    kiosk_id=f"option.{option.value}",
-                    size_hint_y=None,
-                    height=height,
-                )
+            button = KioskButton(
+                look,
+                f"[b]{option.key}[/b]   {option.label}",
+                partial(self.answer, option.value),
+                role="primary",
+                kiosk_id=f"option.{option.value}",
+                size_hint_y=None,
+                height=height,
             )
+            self.focusables.append(button)  # keypad focus index = option index
+            grid.add_widget(button)
         self.add_widget(grid)
         self.add_widget(self.filler())

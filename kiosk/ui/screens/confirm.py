@@ -12,6 +12,8 @@ from kiosk.ui.widgets.label import KioskLabel
 class ConfirmScreen(PromptScreen):
     """Shows each row's `shown` (never `value`); confirm answers `True`, change answers `False`."""
 
+    default_focus = 0
+
     def build(self) -> None:
         """Add the review rows and the two actions."""
         look = self.ctx.look
@@ -23,9 +25,8 @@ class ConfirmScreen(PromptScreen):
         self.add_widget(grid)
         self.add_widget(self.filler())
         if self.ctx.prompt.waits:
-            self.add_widget(
-                self.action_row(
-                    self.action("ui.action.change", lambda: self.answer(False), role="secondary"),
-                    self.action("ui.action.confirm", lambda: self.answer(True)),
-                )
-            )
+            no = self.action("ui.action.change", lambda: self.answer(False), role="secondary")
+            yes = self.action("ui.action.confirm", lambda: self.answer(True))
+            self.add_widget(self.action_row(no, yes))
+            # keypad: 1 / "yes" first, as ENTER answers before focus is moved
+            self.focus_by_value({"yes": yes, "no": no})

@@ -9,15 +9,16 @@ from kiosk.ui.widgets.label import KioskLabel
 class ConsentScreen(PromptScreen):
     """Agree answers `True`; decline answers `False` (the flow then offers another way)."""
 
+    default_focus = 0
+
     def build(self) -> None:
         """Add the privacy note and the two actions."""
         look = self.ctx.look
         self.add_widget(KioskLabel(look, self.ctx.tr("ui.consent.note"), role="muted"))
         self.add_widget(self.filler())
         if self.ctx.prompt.waits:
-            self.add_widget(
-                self.action_row(
-                    self.action("common.decline", lambda: self.answer(False), role="secondary"),
-                    self.action("common.agree", lambda: self.answer(True)),
-                )
-            )
+            no = self.action("common.decline", lambda: self.answer(False), role="secondary")
+            yes = self.action("common.agree", lambda: self.answer(True))
+            self.add_widget(self.action_row(no, yes))
+            # keypad: 1 / "yes" first, as ENTER answers before focus is moved
+            self.focus_by_value({"yes": yes, "no": no})

@@ -30,4 +30,12 @@ class DeviceWaitScreen(PromptScreen):
             KioskLabel(look, self.ctx.tr(f"ui.device.{picture}"), size="action", halign="center")
         )
         self.add_widget(ProgressArc(look))
+        # a code typed on the tactile keypad stands in for the device: show what was typed
+        self.typed = KioskLabel(look, "", size="keypad", halign="center")
+        self.add_widget(self.typed)
         self.add_widget(self.filler())
+        self.keys_changed()
+
+    def keys_changed(self) -> None:
+        """Show the characters typed on the tactile keypad so far."""
+        self.typed.text = str(self.ctx.state.get("value", ""))

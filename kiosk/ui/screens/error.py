@@ -24,6 +24,8 @@ def error_texts(error: str | None, fallback: str, lang: str) -> tuple[str, str]:
 class ErrorScreen(PromptScreen):
     """The translated reason, the next step, and "continue" (answers `True`)."""
 
+    default_focus = 0
+
     def build(self) -> None:
         """Add reason, advice and the continue button."""
         look, prompt = self.ctx.look, self.ctx.prompt
@@ -32,6 +34,6 @@ class ErrorScreen(PromptScreen):
         self.add_widget(KioskLabel(look, advice, role="muted"))
         self.add_widget(self.filler())
         if prompt.waits:
-            self.add_widget(
-                self.action_row(self.action("common.continue", lambda: self.answer(True)))
-            )
+            button = self.action("common.continue", lambda: self.answer(True))
+            self.add_widget(self.action_row(button))
+            self.focusables = [button]  # ENTER (or any digit) continues

@@ -1,7 +1,9 @@
 """The input screen: a display and an on-screen keypad (digits, amount, phone, ID, secret, pinyin).
 
 The typed value lives in `ctx.state`, so a language, elder-mode or contrast switch re-renders the
-screen with the value still there.
+screen with the value still there. The tactile keypad types into the same value (the shell
+mirrors its keys here), so taps and keys can be mixed; once the keypad is in use the display
+is outlined as the focused field.
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ class InputScreen(PromptScreen):
         with self.display.canvas.before:
             Color(*look.theme.rgba("surface"))
             self._display_bg = Rectangle()
-            Color(*look.theme.rgba("border"))
+            self._display_border_colour = Color(*look.theme.rgba("border"))
             self._display_border = Line(width=dp(1.5))
         self.display.bind(pos=self._paint_display, size=self._paint_display)
         self.display.padding = (dp(12), 0)
@@ -133,6 +135,10 @@ class InputScreen(PromptScreen):
         d = self.display
         self._display_bg.pos, self._display_bg.size = d.pos, d.size
         self._display_border.rectangle = (d.x, d.y, d.width, d.height)
+
+    def keys_changed(self) -> None:
+        """The tactile keypad typed, deleted or was first used: show the value and the focus."""
+        self.refresh()
 
     @property
     def value(self) -> str:
@@ -198,6 +204,10 @@ class InputScreen(PromptScreen):
         if pinyin:
             text += f" [u]{pinyin}[/u]"
         self.display.text = text
+        # the field the tactile keypad types into, outlined thick like a focused control
+        keypad = self.ctx.keypad
+        self._display_border.width = dp(4 if keypad else 1.5)
+        self._display_border_colour.rgba = self.ctx.look.theme.rgba("focus" if keypad else "border")
         self.message.text = f"[b]{self.ctx.tr(state['problem'])}[/b]" if state["problem"] else ""
         if "X" in self.keypad.keys:
             self.keypad.keys["X"].disabled = len(value) != 17

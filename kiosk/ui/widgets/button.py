@@ -1,13 +1,13 @@
-"""A large, themed, single-tap button with a visible border."""
+"""A large, themed, single-tap button with a visible border, and a focus ring for the keypad."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from kivy.graphics import Color, Line, RoundedRectangle
+from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle, Triangle
 from kivy.metrics import dp
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
@@ -22,14 +22,25 @@ ROLES = {
 }
 """Button role → (fill colour, text colour) theme roles."""
 
+RING_GAP = 3.0
+"""dp between the button's edge and the inner ring of the focus outline."""
+RING_WIDTH = 4.0
+"""dp width of the outer, focus-coloured ring."""
+MARKER = 14.0
+"""dp width of the ▶ marker drawn inside a focused button's left edge."""
+
 
 class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
     """A button sized for fingers: at least the scale's touch target, text wrapped inside.
 
-    `kiosk_id` names the control for tests and for the keypad focus order.
+    `kiosk_id` names the control for tests and for the keypad focus order. `focused` draws the
+    keypad focus: a double outline around the button (text colour inside, focus colour outside,
+    so it stands out on light, dark and yellow alike) and a ▶ marker inside its left edge, so
+    focus is shown by shape and not by colour alone.
     """
 
     kiosk_id = StringProperty("")
+    focused = BooleanProperty(False)
 
     def __init__(
         self,
@@ -65,14 +76,55 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
             self._border_colour = Color(*theme.rgba("border"))
             self._border = Line(width=dp(1.5))
         self._fill_rgba = theme.rgba(fill)
+        self._ink_rgba = theme.rgba(ink)
+        # made on first focus: most buttons never get it, and screens are rebuilt often
+        self._ring: tuple[InstructionGroup, Line, Line, Triangle] | None = None
         self._resize()
 
     def _resize(self, *_: Any) -> None:
-        pad = dp(8)
-        self.text_size = (max(self.width - 2 * pad, 1), max(self.height - pad, 1))
+        # a focused button keeps its text clear of the marker (both sides: text stays centred)
+        pad = dp(8 + (MARKER + 8 if self.focused else 0))
+        self.text_size = (max(self.width - 2 * pad, 1), max(self.height - dp(8), 1))
         self._fill.pos = self.pos
         self._fill.size = self.size
         self._border.rounded_rectangle = (self.x, self.y, self.width, self.height, dp(10))
+        if self._ring is not None:
+            self._place_ring()
+
+    def on_focused(self, _instance: Any, focused: bool) -> None:
+        """Draw or remove the keypad focus ring."""
+        if focused and self._ring is None:
+            group = InstructionGroup()
+            theme = self.look.theme
+            group.add(Color(*theme.rgba("text")))
+            inner = Line(width=dp(1.5))
+            group.add(inner)
+            group.add(Color(*theme.rgba("focus")))
+            outer = Line(width=dp(RING_WIDTH))
+            group.add(outer)
+            group.add(Color(*self._ink_rgba))
+            marker = Triangle()
+            group.add(marker)
+            self._ring = (group, inner, outer, marker)
+        if self._ring is not None:
+            group = self._ring[0]
+            if focused and group not in self.canvas.after.children:
+                self.canvas.after.add(group)
+            elif not focused and group in self.canvas.after.children:
+                self.canvas.after.remove(group)
+        self._resize()
+
+    def _place_ring(self) -> None:
+        assert self._ring is not None
+        _group, inner, outer, marker = self._ring
+        gap, width = dp(RING_GAP), dp(RING_WIDTH)
+        x, y, w, h = self.x, self.y, self.width, self.height
+        inner.rounded_rectangle = (x - gap, y - gap, w + 2 * gap, h + 2 * gap, dp(12))
+        out = gap + width / 2 + dp(1.5)
+        outer.rounded_rectangle = (x - out, y - out, w + 2 * out, h + 2 * out, dp(14))
+        size = min(dp(MARKER), h / 3)
+        left, middle = x + dp(10), y + h / 2
+        marker.points = [left, middle - size, left, middle + size, left + size, middle]
 
     def _restyle(self, *_: Any) -> None:
         # a pressed button shows the focus colour as a thicker border: shape, not only hue

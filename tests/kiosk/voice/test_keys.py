@@ -115,3 +115,32 @@ def test_confirming_a_voice_answer_takes_1_or_enter_and_refuses_with_2() -> None
     assert press_confirming(KeyState(), Key.ENTER).value is True
     assert press_confirming(KeyState(), Key.DIGIT_2).value is False
     assert press_confirming(KeyState(), Key.DIGIT_5).action is Action.INVALID
+
+
+def test_focus_on_confirm_starts_where_enter_answers_so_hash_first_moves_to_no() -> None:
+    for kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+        p = prompt(kind, options=YES_NO)
+        actions, state, _ = run(p, Key.HASH)
+        assert actions == [Action.FOCUS] and state.focus == 1
+        _, state, _ = run(p, Key.HASH, Key.HASH)
+        assert state.focus == 0  # wrapped back to yes
+        assert press(p, KeyState(focus=1), Key.ENTER).value == "no"
+
+
+def test_hash_on_a_continue_screen_focuses_its_one_control_and_enter_continues() -> None:
+    info = prompt(PromptKind.INFO, options=(PromptOption("continue", "继续", "继续", 1),))
+    for key in (Key.HASH, Key.STAR):
+        result = press(info, KeyState(), key)
+        assert result.action is Action.FOCUS and result.state.focus == 0
+        assert result.option is not None and result.option.value == "continue"
+    result = press(prompt(PromptKind.RESULT), KeyState(), Key.HASH)
+    assert result.action is Action.FOCUS and result.option is None
+    assert press(info, KeyState(focus=0), Key.ENTER).value == "continue"
+
+
+def test_star_types_x_only_as_the_18th_character_of_an_id_number() -> None:
+    p = typing("id_number")
+    _, state, _ = run(p, Key.DIGIT_1, Key.STAR)
+    assert state.typed == "1"
+    _, state, _ = run(p, *[Key.DIGIT_1] * 17, Key.STAR, Key.STAR)
+    assert state.typed == "1" * 17 + "X"

@@ -8,6 +8,7 @@ from voice_rig import HeldSpeaker, RigFactory
 
 from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
 from kiosk.flow.race import FirstAnswer
+from kiosk.voice.keys import Action, KeyResult, KeyState
 from kiosk.voice.renderer import sentences, typed_from_speech
 from kiosk.voice.script import spoken
 from peripherals.keypad.keys import Key
@@ -281,3 +282,64 @@ async def test_results_are_spoken_to_the_end_before_show_returns(make_rig: RigFa
     await asyncio.wait_for(rig.renderer.show(result), 5)
     assert "".join(rig.texts()) == spoken(result)
     assert sentences(spoken(result))[0] == "您的意见已受理，受理编号：2 0 2 4 0 0 0 7。"
+
+
+class ScreenKeys:
+    """A screen's typed text and focus, as the touch kiosk's shell keeps them."""
+
+    def __init__(self, typed: str = "") -> None:
+        self.state = KeyState(typed=typed)
+        self.shown: list[Action] = []
+        self.seen: asyncio.Queue[Action] = asyncio.Queue()
+
+    def load_keys(self, prompt: Prompt) -> KeyState | None:
+        return self.state
+
+    def store_keys(self, prompt: Prompt, result: KeyResult) -> None:
+        self.state = result.state
+        self.shown.append(result.action)
+        self.seen.put_nowait(result.action)
+
+
+async def test_keys_continue_what_the_screen_shows_and_the_screen_sees_every_key(
+    make_rig: RigFactory,
+) -> None:
+    rig = make_rig()
+    screen = ScreenKeys(typed="13")  # typed by touch before the first key
+    rig.renderer.shared = screen
+    asking = asyncio.ensure_future(rig.renderer.ask(typing("digits")))
+    await rig.next_prompt()
+    rig.press(Key.DIGIT_5, Key.CLEAR, Key.DIGIT_8)
+    for _ in range(3):
+        await asyncio.wait_for(screen.seen.get(), 5)
+    screen.state = KeyState(typed=screen.state.typed + "9")  # a tap in between
+    rig.press(Key.ENTER)
+    assert await asyncio.wait_for(asking, 5) == Answer("1389", source="keypad")
+    assert screen.shown == [Action.TYPED, Action.DELETED, Action.TYPED, Action.ANSWER]
+
+
+async def test_a_broken_screen_never_stops_the_keypad(make_rig: RigFactory) -> None:
+    class Broken:
+        def load_keys(self, prompt: Prompt) -> KeyState | None:
+            raise RuntimeError("screen gone")
+
+        def store_keys(self, prompt: Prompt, result: KeyResult) -> None:
+            raise RuntimeError("screen gone")
+
+    rig = make_rig()
+    rig.renderer.shared = Broken()
+    asking = asyncio.ensure_future(rig.renderer.ask(typing("digits")))
+    await rig.next_prompt()
+    rig.press(Key.DIGIT_4, Key.ENTER)
+    assert await asyncio.wait_for(asking, 5) == Answer("4", source="keypad")
+
+
+async def test_hash_on_a_result_says_enter_continues(make_rig: RigFactory) -> None:
+    rig = make_rig()
+    rig.mode.start("key")
+    result = Prompt(flow="f", step="done", kind=PromptKind.RESULT, text="已受理", say="已受理")
+    asking = asyncio.ensure_future(rig.renderer.ask(result))
+    await rig.next_prompt()
+    assert await rig.echo_of(Key.HASH) == "继续，请按确认键。"
+    rig.press(Key.ENTER)
+    assert isinstance(await asyncio.wait_for(asking, 5), Answer)

@@ -1,0 +1,193 @@
+"""Both shipped flows walked on the whole touch kiosk by the tactile keypad alone, every screen
+checked for what a sighted resident sees: typed digits in the field, the focus ring where HASH
+put it, ENTER taking the focused control. Plus touch and keypad mixed on one input.
+
+Runs the real app headless (`kiosk run --simulate`) with the simulated keypad device; the
+fixtures and drivers are those of `test_app_kiosk`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from test_app_kiosk import (  # noqa: F401  (`kiosk` is the fixture)
+    CERTIFICATE,
+    FEEDBACK,
+    at_attract,
+    device,
+    kiosk,
+    loop,
+    on_step,
+    press,
+    shell,
+    start_service,
+    tap,
+    type_keys,
+    until,
+    widget,
+)
+from ui_harness import make_id_number, texts_on_screen
+
+from kiosk.ui.touch_kiosk import TouchKiosk
+from peripherals.keypad.keys import Key
+
+
+def focused(k: TouchKiosk) -> list[str]:
+    """The controls drawn with the keypad focus ring."""
+    return [w.kiosk_id for w in shell(k).walk(restrict=True) if getattr(w, "focused", False)]
+
+
+def shown_value(k: TouchKiosk) -> str:
+    """What the input field shows."""
+    return str(shell(k).screen.display.text)
+
+
+async def keys(k: TouchKiosk, *pressed: Key, shows: Any, what: str) -> None:
+    """Press tactile keys, then wait until the screen shows their effect (`shows()` holds)."""
+    press(k, *pressed)
+    await until(shows, what)
+
+
+async def hash_until(k: TouchKiosk, kiosk_id: str, limit: int) -> int:
+    """Press HASH until the ring is on `kiosk_id`; returns how many presses it took."""
+    for count in range(1, limit + 1):
+        before = shell(k).view.state.get("focus")
+        press(k, Key.HASH)
+        await until(
+            lambda before=before: shell(k).view.state.get("focus") != before, "the focus to move"
+        )
+        if focused(k) == [kiosk_id]:
+            return count
+    raise AssertionError(f"HASH never reached {kiosk_id}; focus on {focused(k)}")
+
+
+async def test_feedback_walked_by_keypad_alone_every_screen_showing_it(
+    kiosk: TouchKiosk,  # noqa: F811
+) -> None:
+    speaker = device(kiosk, "speaker")
+    # attract: any key starts
+    await until(at_attract(kiosk), "the attract screen")
+    press(kiosk, Key.ENTER)
+    await until(lambda: shell(kiosk).view.kind == "catalogue", "the service menu")
+    await until(lambda: loop(kiosk).state == "menu", "the menu asking")
+    # menu: HASH walks the services (opening their category), ENTER starts the focused one
+    await hash_until(kiosk, f"service.{FEEDBACK}", limit=len(loop(kiosk).menu.services))
+    press(kiosk, Key.ENTER)
+    await until(on_step(kiosk, "topic"), "the topic question")
+    # choose: HASH draws the ring, wraps past the last option, STAR goes back; ENTER picks
+    await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["option.environment"], what="1")
+    press(kiosk, Key.HASH, Key.HASH, Key.HASH)
+    await until(lambda: focused(kiosk) == ["option.other"], "the ring on the last option")
+    await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["option.environment"], what="wrap")
+    await keys(kiosk, Key.STAR, shows=lambda: focused(kiosk) == ["option.other"], what="back")
+    press(kiosk, Key.HASH, Key.HASH)
+    await until(lambda: focused(kiosk) == ["option.facilities"], "the ring on facilities")
+    press(kiosk, Key.ENTER)
+    # consent: the keypad is in use, so the ring shows what ENTER does (agree); HASH moves it
+    await until(on_step(kiosk, "consent"), "the consent")
+    await until(lambda: focused(kiosk) == ["action.agree"], "the ring on agree")
+    await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["action.decline"], what="decline")
+    await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["action.agree"], what="agree")
+    press(kiosk, Key.ENTER)
+    # phone: digits appear in the field as typed, CLEAR deletes there
+    await until(on_step(kiosk, "phone"), "the phone question")
+    press(kiosk, *(Key(c) for c in "1380013"))
+    await until(lambda: shown_value(kiosk) == "138 0013", "the digits in the field")
+    await keys(kiosk, Key.CLEAR, shows=lambda: shown_value(kiosk) == "138 001", what="deleted")
+    press(kiosk, *(Key(c) for c in "38000"))
+    await until(lambda: shown_value(kiosk) == "138 0013 8000", "the whole number")
+    press(kiosk, Key.ENTER)
+    # comments: digits typed into the text field
+    await until(on_step(kiosk, "text"), "the comments question")
+    press(kiosk, Key.DIGIT_1, Key.DIGIT_2)
+    await until(lambda: shown_value(kiosk) == "12", "the comment typed")
+    press(kiosk, Key.ENTER)
+    # review: ring on confirm (ENTER's answer), HASH to change, STAR back, ENTER confirms
+    await until(on_step(kiosk, "review"), "the review")
+    review = " ".join(texts_on_screen(shell(kiosk)))
+    assert "公共设施" in review and "138****8000" in review and "13800138000" not in review
+    await until(lambda: focused(kiosk) == ["action.confirm"], "the ring on confirm")
+    await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["action.change"], what="change")
+    await keys(kiosk, Key.STAR, shows=lambda: focused(kiosk) == ["action.confirm"], what="back")
+    press(kiosk, Key.ENTER)
+    # result: the done button carries the ring; ENTER ends the session
+    await until(lambda: loop(kiosk).state == "result", "the result")
+    await until(lambda: focused(kiosk) == ["action.done"], "the ring on done")
+    assert loop(kiosk).last_outcome.status == "finished"
+    press(kiosk, Key.ENTER)
+    await until(at_attract(kiosk), "the attract screen again")
+    assert not shell(kiosk).keypad_used  # the next resident starts without keypad focus
+    assert speaker.simulator.texts() == []  # no voice mode asked for: the keypad is silent
+
+
+async def test_si_certificate_walked_by_keypad_alone_typing_the_id_number(
+    kiosk: TouchKiosk,  # noqa: F811
+) -> None:
+    number = make_id_number("110105", "19700101", "002")
+    assert number.endswith("X")  # STAR types it
+    await until(at_attract(kiosk), "the attract screen")
+    press(kiosk, Key.DIGIT_5)
+    await until(lambda: loop(kiosk).state == "menu", "the menu")
+    await next_menu_frame(kiosk)
+    await hash_until(kiosk, f"service.{CERTIFICATE}", limit=len(loop(kiosk).menu.services))
+    press(kiosk, Key.ENTER)
+    await until(on_step(kiosk, "consent"), "the consent")
+    await until(lambda: focused(kiosk) == ["action.agree"], "the ring on agree")
+    press(kiosk, Key.ENTER)
+    await until(on_step(kiosk, "how"), "how to identify")
+    assert focused(kiosk) == []  # a choice: nothing is picked until the resident moves focus
+    await keys(kiosk, Key.STAR, shows=lambda: focused(kiosk) == ["option.typed"], what="typed")
+    press(kiosk, Key.ENTER)
+    await until(on_step(kiosk, "typed"), "the ID number question")
+    press(kiosk, *(Key(c) for c in number[:-1]), Key.STAR)
+    await until(lambda: shown_value(kiosk) == "110105 19700101 002X", "the ID number shown")
+    press(kiosk, Key.ENTER)
+    await until(on_step(kiosk, "choose"), "the certificate choice")
+    await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["option.personal"], what="1st")
+    press(kiosk, Key.ENTER)
+    await until(on_step(kiosk, "review"), "the review", timeout=15)
+    shown = " ".join(texts_on_screen(shell(kiosk)))
+    assert number not in shown and number[:3] in shown
+    await until(lambda: focused(kiosk) == ["action.confirm"], "the ring on confirm")
+    press(kiosk, Key.ENTER)
+    await until(lambda: loop(kiosk).state == "result", "the result", timeout=15)
+    assert loop(kiosk).last_outcome.status == "finished"
+    await until(lambda: focused(kiosk) == ["action.done"], "the ring on done")
+    press(kiosk, Key.ENTER)
+    await until(at_attract(kiosk), "the attract screen")
+
+
+async def next_menu_frame(k: TouchKiosk) -> None:
+    await until(lambda: shell(k).view.kind == "catalogue", "the service menu")
+
+
+async def test_touch_and_keypad_mixed_on_one_input_across_a_language_switch(
+    kiosk: TouchKiosk,  # noqa: F811
+) -> None:
+    await start_service(kiosk, "community", FEEDBACK)
+    await until(on_step(kiosk, "topic"), "the topic question")
+    assert focused(kiosk) == []  # touch only so far: no focus ring anywhere
+    press(kiosk, Key.DIGIT_3)
+    await until(on_step(kiosk, "consent"), "the consent")
+    await tap(kiosk, "action.agree")
+    await until(on_step(kiosk, "phone"), "the phone question")
+    await type_keys(kiosk, "138")  # touch
+    press(kiosk, Key.DIGIT_0, Key.DIGIT_0)  # keypad
+    await until(lambda: shown_value(kiosk) == "138 00", "touch and keys in one field")
+    await keys(kiosk, Key.CLEAR, shows=lambda: shown_value(kiosk) == "138 0", what="deleted")
+    await type_keys(kiosk, "0")  # touch again, after the keypad's delete
+    assert shown_value(kiosk) == "138 00"
+    await tap(kiosk, "bar.language")
+    await until(lambda: shell(kiosk).view.prompt.language == "en", "the prompt in English")
+    await until(on_step(kiosk, "phone"), "the phone question again")
+    assert shown_value(kiosk) == "138 00"
+    press(kiosk, *(Key(c) for c in "138000"))
+    await until(lambda: shown_value(kiosk) == "138 0013 8000", "the number completed by keys")
+    press(kiosk, Key.ENTER)  # submits what touch and keys typed together
+    await until(on_step(kiosk, "text"), "the comments question")
+    press(kiosk, Key.DIGIT_4, Key.DIGIT_2, Key.ENTER)
+    await until(on_step(kiosk, "review"), "the review")
+    review = " ".join(texts_on_screen(shell(kiosk)))
+    assert "138****8000" in review and "safety and security" in review  # topic key 3
+    await tap(kiosk, "bar.cancel")
+    await until(at_attract(kiosk), "the attract screen")
