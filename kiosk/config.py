@@ -42,7 +42,7 @@ from pydantic import (
 )
 
 from kiosk.early_config import ENV_PREFIX as ENV_PREFIX  # re-exported: part of this API
-from kiosk.early_config import ConfigError
+from kiosk.early_config import ConfigError as ConfigError  # re-exported: part of this API
 from kiosk.early_config import apply_environment as _apply_environment
 from kiosk.early_config import lower_first as _lower_first
 from kiosk.early_config import read_toml as _read_toml
