@@ -3,13 +3,15 @@
 | Prompt kind         | Digits         | ENTER             | CLEAR                  | STAR / HASH  |
 |---------------------|----------------|-------------------|------------------------|--------------|
 | choose              | pick option N  | pick focused      | back                   | focus -1/+1  |
-| confirm, consent    | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
+| confirm             | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
+| consent             | 1 yes, 2 no    | focused only      | back                   | focus -1/+1  |
 | input, device_wait  | type the digit | submit typed text | delete last, else back | STAR: X, `.` |
 | info, result, error | continue       | continue          | back                   | focus it     |
 
-Focus wraps at both ends, so it is never trapped; on confirm and consent it starts on "yes"
-(what ENTER answers), so the first HASH moves it to "no". STAR types X only as the 18th
-character of an ID number, as on the screen's keypad.
+Focus wraps at both ends, so it is never trapped; on confirm it starts on "yes" (what ENTER
+answers), so the first HASH moves it to "no". Consent is never given by a reflexive ENTER: the
+resident presses 1, or moves focus to "agree" first. STAR types X only as the 18th character
+of an ID number, as on the screen's keypad.
 
 Everywhere: REPEAT (and VOICE) repeat the prompt, PLUS/MINUS change the volume, HELP asks for
 help, CANCEL cancels. While a voice answer waits to be confirmed (`press_confirming`): 1 or
@@ -163,7 +165,7 @@ def _choosing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
     if key in (Key.HASH, Key.STAR) and options:
         step = 1 if key is Key.HASH else -1
         current = state.focus
-        if current is None and prompt.kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+        if current is None and prompt.kind is PromptKind.CONFIRM:
             current = 0  # ENTER already answers "yes": that is where focus is
         if current is None:
             focus = 0 if step == 1 else len(options) - 1
@@ -175,7 +177,7 @@ def _choosing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
         if state.focus is not None and state.focus < len(options):
             option = options[state.focus]
             return KeyResult(Action.ANSWER, state, value=option.value, option=option)
-        if prompt.kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+        if prompt.kind is PromptKind.CONFIRM:
             yes = options[0] if options else None
             return KeyResult(Action.ANSWER, state, value=yes.value if yes else "yes", option=yes)
         return KeyResult(Action.INVALID, state, reason="voice.keys.choose_first")

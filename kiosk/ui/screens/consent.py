@@ -9,7 +9,8 @@ from kiosk.ui.widgets.label import KioskLabel
 class ConsentScreen(PromptScreen):
     """Agree answers `True`; decline answers `False` (the flow then offers another way)."""
 
-    default_focus = 0
+    # No default: consent is never given by a reflexive ENTER (press 1, or move focus first).
+    default_focus = None
 
     def build(self) -> None:
         """Add the privacy note and the two actions."""
@@ -20,5 +21,4 @@ class ConsentScreen(PromptScreen):
             no = self.action("common.decline", lambda: self.answer(False), role="secondary")
             yes = self.action("common.agree", lambda: self.answer(True))
             self.add_widget(self.action_row(no, yes))
-            # keypad: 1 / "yes" first, as ENTER answers before focus is moved
             self.focus_by_value({"yes": yes, "no": no})

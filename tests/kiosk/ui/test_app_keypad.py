@@ -83,9 +83,10 @@ async def test_feedback_walked_by_keypad_alone_every_screen_showing_it(
     press(kiosk, Key.HASH, Key.HASH)
     await until(lambda: focused(kiosk) == ["option.facilities"], "the ring on facilities")
     press(kiosk, Key.ENTER)
-    # consent: the keypad is in use, so the ring shows what ENTER does (agree); HASH moves it
+    # consent: nothing is pre-selected (ENTER alone never agrees); HASH moves the ring, wrapping
     await until(on_step(kiosk, "consent"), "the consent")
-    await until(lambda: focused(kiosk) == ["action.agree"], "the ring on agree")
+    assert focused(kiosk) == []
+    await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["action.agree"], what="agree")
     await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["action.decline"], what="decline")
     await keys(kiosk, Key.HASH, shows=lambda: focused(kiosk) == ["action.agree"], what="agree")
     press(kiosk, Key.ENTER)
@@ -132,8 +133,7 @@ async def test_si_certificate_walked_by_keypad_alone_typing_the_id_number(
     await hash_until(kiosk, f"service.{CERTIFICATE}", limit=len(loop(kiosk).menu.services))
     press(kiosk, Key.ENTER)
     await until(on_step(kiosk, "consent"), "the consent")
-    await until(lambda: focused(kiosk) == ["action.agree"], "the ring on agree")
-    press(kiosk, Key.ENTER)
+    press(kiosk, Key.DIGIT_1)  # agree, by its number
     await until(on_step(kiosk, "how"), "how to identify")
     assert focused(kiosk) == []  # a choice: nothing is picked until the resident moves focus
     await keys(kiosk, Key.STAR, shows=lambda: focused(kiosk) == ["option.typed"], what="typed")

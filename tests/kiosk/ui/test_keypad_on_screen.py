@@ -188,12 +188,22 @@ async def test_hash_draws_focus_on_options_wrapping_and_enter_picks_the_focused(
     assert await asyncio.wait_for(asking, 2) == Answer("facilities", source="keypad")
 
 
+async def test_consent_shows_no_focus_until_the_resident_moves_it(rig: Rig) -> None:
+    asking = await started(rig, prompt(PromptKind.CONSENT, options=YES_NO))
+    rig.shell.note_keypad()
+    frames(1)
+    assert _focused(rig.shell) == []  # ENTER alone does not agree
+    await rig.press(Key.ENTER)
+    assert not asking.done()
+    await rig.press(Key.HASH)
+    assert _focused(rig.shell) == ["action.agree"]
+    await rig.press(Key.HASH, Key.ENTER)
+    assert await asyncio.wait_for(asking, 2) == Answer("no", source="keypad")
+
+
 @pytest.mark.parametrize(
     "kind,yes,no",
-    [
-        (PromptKind.CONFIRM, "action.confirm", "action.change"),
-        (PromptKind.CONSENT, "action.agree", "action.decline"),
-    ],
+    [(PromptKind.CONFIRM, "action.confirm", "action.change")],
 )
 async def test_confirm_and_consent_show_where_enter_goes_and_hash_moves_it(
     rig: Rig, kind: PromptKind, yes: str, no: str

@@ -118,13 +118,22 @@ def test_confirming_a_voice_answer_takes_1_or_enter_and_refuses_with_2() -> None
 
 
 def test_focus_on_confirm_starts_where_enter_answers_so_hash_first_moves_to_no() -> None:
-    for kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
-        p = prompt(kind, options=YES_NO)
-        actions, state, _ = run(p, Key.HASH)
-        assert actions == [Action.FOCUS] and state.focus == 1
-        _, state, _ = run(p, Key.HASH, Key.HASH)
-        assert state.focus == 0  # wrapped back to yes
-        assert press(p, KeyState(focus=1), Key.ENTER).value == "no"
+    p = prompt(PromptKind.CONFIRM, options=YES_NO)
+    actions, state, _ = run(p, Key.HASH)
+    assert actions == [Action.FOCUS] and state.focus == 1
+    _, state, _ = run(p, Key.HASH, Key.HASH)
+    assert state.focus == 0  # wrapped back to yes
+    assert press(p, KeyState(focus=1), Key.ENTER).value == "no"
+
+
+def test_consent_is_never_given_by_a_reflexive_enter() -> None:
+    p = prompt(PromptKind.CONSENT, options=YES_NO)
+    refused = press(p, KeyState(), Key.ENTER)
+    assert refused.action is Action.INVALID and refused.reason == "voice.keys.choose_first"
+    actions, state, _ = run(p, Key.HASH)
+    assert actions == [Action.FOCUS] and state.focus == 0  # first HASH lands on "agree"
+    assert press(p, state, Key.ENTER).value == "yes"
+    assert press(p, KeyState(), Key.DIGIT_1).value == "yes"
 
 
 def test_hash_on_a_continue_screen_focuses_its_one_control_and_enter_continues() -> None:
