@@ -182,7 +182,9 @@ class KioskLoop:
         self.last_outcome = None
         self.renderer.last = None
         log.info("session started (%s)", reason)
-        self.shell.watch_deadline(self._remaining, self._more_time, self.warning_lead)
+        self.shell.watch_deadline(
+            self._remaining, self._more_time, self.warning_lead, on_warning=self._speak_warning
+        )
         try:
             flow_id = await self._choose_service(session)
             if flow_id is not None:
@@ -202,6 +204,15 @@ class KioskLoop:
             if self.on_session_end is not None:
                 self.on_session_end()
             log.info("session ended")
+
+    def _speak_warning(self, seconds_left: float) -> None:
+        """In voice mode the inactivity warning is spoken too; any key then gives more time."""
+        session = self.session
+        if session is None or not self.voice.mode.active:
+            return
+        text = t("voice.timeout_warning", session.language, seconds=math.ceil(seconds_left))
+        self.voice.output.stop()
+        self.voice.output.speak(text, session.language)
 
     async def _attract(self) -> str:
         self.state = "attract"

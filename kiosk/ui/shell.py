@@ -99,6 +99,7 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         self.notice: str | None = None
         self.deadline: _Deadline | None = None
         self._deadline_event: Any = None
+        self._on_warning: Callable[[float], None] | None = None
         self.screen: Widget | None = None
         self.bar: ServiceBar | None = None
         self._bar_for: tuple[str, Look] | None = None
@@ -264,16 +265,19 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         remaining: Callable[[], float],
         on_more_time: Callable[[], None],
         warn_before: float = 30.0,
+        on_warning: Callable[[float], None] | None = None,
     ) -> None:
         """Warn with a countdown when `remaining()` seconds drop to `warn_before` (≥ 20 s).
 
         Checked every frame; the warning goes away when the deadline moves out again (the
         resident tapped "more time" and the coordinator extended the session) or passes.
+        `on_warning(seconds_left)` is called each time the warning appears (to speak it).
         """
         if warn_before < MIN_WARNING_SECONDS:
             raise ValueError(f"warn at least {MIN_WARNING_SECONDS:.0f} s before the deadline")
         self.stop_watching()
         self.deadline = _Deadline(remaining, on_more_time, warn_before)
+        self._on_warning = on_warning
         self._deadline_event = Clock.schedule_interval(self._check_deadline, 0)
 
     def stop_watching(self) -> None:
@@ -295,6 +299,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
             if self.timeout_overlay is None:
                 log.info("inactivity warning shown")
                 self._add_timeout_overlay()
+                if self._on_warning is not None:
+                    self._on_warning(left)
             elif self.timeout_overlay is not None:
                 self.timeout_overlay.update(left)
         elif self.timeout_overlay is not None:

@@ -352,6 +352,32 @@ async def test_headset_starts_voice_mode_privately_and_the_session_end_resets_it
     headset.unplug()
 
 
+async def test_in_voice_mode_the_timeout_warning_is_spoken_and_any_key_gives_more_time(
+    kiosk: TouchKiosk,
+) -> None:
+    speaker = device(kiosk, "speaker")
+    headset = device(kiosk, "headset")
+    await until(at_attract(kiosk), "the attract screen")
+    headset.plug()
+    await until(lambda: loop(kiosk).state == "menu", "the menu")
+    session = loop(kiosk).session
+    assert session is not None
+    advance(kiosk, session.remaining() - 25)
+    await until(lambda: shell(kiosk).timeout_overlay is not None, "the timeout warning")
+    await until(
+        lambda: any("秒后将退出" in text for text in speaker.simulator.texts()),
+        "the spoken warning",
+    )
+    assert speaker.simulator.spoken[-1].route is Route.HEADSET
+    before = session.remaining()
+    press(kiosk, Key.HASH)  # any key is activity
+    await until(lambda: session.remaining() > before + 20, "more time from a key press")
+    await until(lambda: shell(kiosk).timeout_overlay is None, "the warning to go")
+    press(kiosk, Key.CANCEL)
+    await until(at_attract(kiosk), "the attract screen")
+    headset.unplug()
+
+
 # -- devices -------------------------------------------------------------------------------------
 
 
