@@ -13,10 +13,11 @@ answers), so the first HASH moves it to "no". Consent is never given by a reflex
 resident presses 1, or moves focus to "agree" first. STAR types X only as the 18th character
 of an ID number, as on the screen's keypad.
 
-Everywhere: REPEAT (and VOICE) repeat the prompt, PLUS/MINUS change the volume, HELP asks for
-help, CANCEL cancels. While a voice answer waits to be confirmed (`press_confirming`): 1 or
-ENTER confirms it, 2 or CLEAR drops it. The renderer stops current speech before acting on any
-key; this module only decides what the key means.
+Everywhere: REPEAT repeats the prompt (twice quickly: slower speech), PLUS/MINUS change the
+volume (right after REPEAT: the speed, faster or slower), VOICE pauses speech (pressed when
+silent: repeats), HELP asks for help, CANCEL cancels. While a voice answer waits to be
+confirmed (`press_confirming`): 1 or ENTER confirms it, 2 or CLEAR drops it. The renderer stops
+current speech before acting on any key; this module only decides what the key means.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ SLOWER = -25
 """Words per minute taken off the rate by a quick second REPEAT."""
 VOLUME_STEP = 0.1
 """Volume change per PLUS or MINUS press."""
+RATE_STEP = 25
+"""Words per minute per PLUS or MINUS press right after REPEAT (faster, slower)."""
 LISTEN_WINDOW = 10.0
 """Seconds of one `listen` call; listening starts again after a silent window."""
 STOP_WAIT = 2.0
@@ -271,7 +273,10 @@ class VoiceRenderer:
                 if key_task in done:
                     key = key_task.result()
                     key_task = None
+                    was_speaking = not self.speaker.wait_idle(0)
                     self._stop_speech()
+                    if key is Key.VOICE and was_speaking:
+                        continue  # the voice key pauses speech; pressed again, it repeats
                     if pending is not None:
                         result = press_confirming(state, key)
                     else:
@@ -347,9 +352,16 @@ class VoiceRenderer:
         elif action is Action.REPEAT:
             self._repeat(prompt, pending)
         elif action in (Action.VOLUME_UP, Action.VOLUME_DOWN):
-            step = VOLUME_STEP if action is Action.VOLUME_UP else -VOLUME_STEP
-            volume = self.speaker.change_volume(step)
-            self._say(t("voice.keys.volume", lang, percent=round(volume * 100)), lang)
+            up = action is Action.VOLUME_UP
+            now = self._clock()
+            if self._last_repeat is not None and now - self._last_repeat <= REPEAT_WINDOW:
+                # REPEAT then +/-: the speed of speech rather than its volume.
+                self._last_repeat = now  # so +/- can be pressed again to go on adjusting
+                self.speaker.change_rate(RATE_STEP if up else -RATE_STEP)
+                self._say(t("voice.keys.faster" if up else "voice.keys.slower", lang), lang)
+            else:
+                volume = self.speaker.change_volume(VOLUME_STEP if up else -VOLUME_STEP)
+                self._say(t("voice.keys.volume", lang, percent=round(volume * 100)), lang)
         elif action is Action.INVALID:
             self._say(t(result.reason, lang), lang)
         return None, pending

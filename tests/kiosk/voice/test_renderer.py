@@ -343,3 +343,40 @@ async def test_hash_on_a_result_says_enter_continues(make_rig: RigFactory) -> No
     assert await rig.echo_of(Key.HASH) == "继续，请按确认键。"
     rig.press(Key.ENTER)
     assert isinstance(await asyncio.wait_for(asking, 5), Answer)
+
+
+async def test_repeat_then_plus_or_minus_changes_the_speed_not_the_volume(
+    make_rig: RigFactory,
+) -> None:
+    rig = make_rig()
+    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    await rig.next_prompt()
+    await rig.echo_of(Key.REPEAT)
+    assert await rig.echo_of(Key.PLUS) == "语速已加快。"
+    assert await rig.echo_of(Key.PLUS) == "语速已加快。"  # again, while still adjusting
+    assert rig.speaker.rate == DEFAULT_RATE + 50 and rig.speaker.volume == 1.0
+    rig.now[0] = 10.0  # long after the repeat: plus and minus are the volume again
+    assert await rig.echo_of(Key.MINUS) == "音量90。"
+    assert rig.speaker.rate == DEFAULT_RATE + 50
+    rig.press(Key.CANCEL)
+    assert await asyncio.wait_for(asking, 5) is Event.CANCEL
+
+
+async def test_the_voice_key_pauses_speech_and_pressed_again_repeats(
+    make_rig: RigFactory,
+) -> None:
+    speaker = HeldSpeaker()
+    rig = make_rig(speaker=speaker)
+    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    await rig.next_prompt()
+    first = await asyncio.to_thread(speaker.started.get, True, 5)
+    rig.press(Key.VOICE)
+    assert await asyncio.to_thread(speaker.wait_idle, 5)
+    assert speaker.cut == [first.text]  # paused: nothing new is said
+    spoken_before = len(speaker.simulator.spoken)
+    rig.press(Key.VOICE)
+    again = await asyncio.to_thread(speaker.started.get, True, 5)
+    assert again.text == first.text and len(speaker.simulator.spoken) > spoken_before
+    speaker.release()
+    rig.press(Key.CANCEL)
+    assert await asyncio.wait_for(asking, 5) is Event.CANCEL
