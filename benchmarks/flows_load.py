@@ -229,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="flows-bench-") as tmp:
         directory = Path(tmp)
         paths = write_flows(directory, args.flows, args.seed)
+        (directory / "receipts").mkdir()
+        (directory / "receipts" / "generic.yaml").write_text(
+            "id: generic\ntitle: {zh_CN: 回执, en: Receipt}\n", encoding="utf-8"
+        )
         size = sum(path.stat().st_size for path in paths)
 
         gc.collect()

@@ -10,6 +10,7 @@ finding is always worth reading.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -34,6 +35,8 @@ from kiosk.flow.receipt_schema import ReceiptTemplate
 from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, StepBase, Text
 
 log = logging.getLogger(__name__)
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Severity = Literal["error", "warning"]
 
@@ -438,7 +441,18 @@ def _receipt_problem(directory: Path, receipt: str) -> str:
     """Why the receipt template `receipt` cannot be used, or "" when it can."""
     path = directory / f"{receipt}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError:
+        return f"no template {path.name} in {directory}"
+    # Many flows print the same template: read each version of a file once.
+    return _template_problem(path, receipt, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _template_problem(path: Path, receipt: str, mtime_ns: int, size: int) -> str:
+    directory = path.parent
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         template = ReceiptTemplate.model_validate(data)
     except OSError:
         return f"no template {path.name} in {directory}"
