@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -10,13 +13,15 @@ from collections.abc import Iterator
 import pytest
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
+if "KIVY_HOME" not in os.environ:
+    os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")
+    atexit.register(functools.partial(shutil.rmtree, os.environ["KIVY_HOME"], True))
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
 
 @pytest.fixture(autouse=True)
 def no_leaks() -> Iterator[None]:
-    """Fail the test if it leaves devices open or non-daemon threads running."""
+    """Fail the test if it leaves devices open or threads (servers, readers) running."""
     from peripherals.device import open_devices
 
     before = set(threading.enumerate())
@@ -24,9 +29,8 @@ def no_leaks() -> Iterator[None]:
     leaked_devices = open_devices()
     for device in leaked_devices:
         device.close()
-    new_threads = [
-        t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon
-    ]
+    # Daemon threads count too: a simulator, reader or server thread left behind is a leak.
+    new_threads = [t for t in threading.enumerate() if t not in before and t.is_alive()]
     for thread in new_threads:
         thread.join(timeout=2)
     still = [t.name for t in new_threads if t.is_alive()]
