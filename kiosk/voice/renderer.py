@@ -339,7 +339,9 @@ class VoiceRenderer:
             return None, None
         if action is Action.EVENT:
             return result.value, pending
-        if action is Action.TYPED:
+        if action is Action.TYPED and prompt.input is not None and prompt.input.secret:
+            self._tone()  # a secret is never spoken, not even its length: a beep per key
+        elif action is Action.TYPED:
             self._say(self._echo(prompt, result.state.typed, result.char), lang)
         elif action is Action.DELETED:
             text = t("voice.keys.deleted", lang, count=len(result.state.typed))
@@ -384,8 +386,6 @@ class VoiceRenderer:
         """How a typed character is echoed: secrets by count, personal data masked aloud."""
         lang = prompt.language
         rules = prompt.input
-        if rules is not None and rules.secret:
-            return t("voice.secret_entered", lang, count=len(typed))
         if rules is not None and rules.personal and not self._private() and len(typed) > 3:
             # Only the first three characters survive masking (mask_id, mask_phone).
             return t("voice.keys.typed_count", lang, count=len(typed))
@@ -519,6 +519,12 @@ class VoiceRenderer:
                 self.speaker.speak(part, language, route=route)
         except PeripheralError as exc:
             log.warning("cannot speak: %s", exc.code)
+
+    def _tone(self) -> None:
+        try:
+            self.speaker.tone(route=self._route())
+        except PeripheralError as exc:
+            log.warning("cannot beep: %s", exc.code)
 
     def _stop_speech(self) -> None:
         with contextlib.suppress(PeripheralError):

@@ -38,6 +38,8 @@ class Utterance:
     route: Route
     rate: int
     volume: float
+    tone: bool = False
+    """A beep instead of speech (`text` is empty): secrets are acknowledged this way."""
 
 
 class Speaker(Device):
@@ -80,10 +82,17 @@ class Speaker(Device):
         self._require_open()
         if not text.strip():
             return
+        self._enqueue(Utterance(text, language, route or self.route, self.rate, self.volume))
+
+    def tone(self, *, route: Route | None = None) -> None:
+        """Queue a short beep (a keypress in a secret, which must never be spoken)."""
+        self._require_open()
+        self._enqueue(Utterance("", "", route or self.route, self.rate, self.volume, tone=True))
+
+    def _enqueue(self, utterance: Utterance) -> None:
         with self._state:
             self._idle.clear()
             generation = self._generation
-        utterance = Utterance(text, language, route or self.route, self.rate, self.volume)
         self._queue.put((generation, utterance))
 
     def interrupt(self, text: str, language: str = "zh_CN", *, route: Route | None = None) -> None:

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from peripherals.errors import DeviceFault, DeviceTimeout, DeviceUnavailable, MissingDependency
 from peripherals.events import Dispatcher
 from peripherals.speaker.base import DEFAULT_RATE, Route, Speaker, Utterance
+from peripherals.speaker.tones import beep
 
 log = logging.getLogger(__name__)
 
@@ -131,14 +132,18 @@ class Pyttsx3Speaker(Speaker):
             raise MissingDependency(f"{self.player} not found; apt-get install alsa-utils")
 
     def _play(self, utterance: Utterance, cancelled: threading.Event) -> None:
-        audio = self._synthesize(
-            utterance.text, utterance.language, utterance.rate, utterance.volume
-        )
+        if utterance.tone:
+            audio = beep(volume=utterance.volume)
+        else:
+            audio = self._synthesize(
+                utterance.text, utterance.language, utterance.rate, utterance.volume
+            )
         if cancelled.is_set():
             return
         if self.record_dir is not None:
             self._count += 1
-            stem = f"{self._count:04d}-{utterance.route}-{utterance.language}"
+            what = "tone" if utterance.tone else utterance.language
+            stem = f"{self._count:04d}-{utterance.route}-{what}"
             target = self.record_dir / f"{stem}.wav"
             target.write_bytes(audio)
             return

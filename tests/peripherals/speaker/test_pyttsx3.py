@@ -80,3 +80,12 @@ def test_stop_cuts_off_playback_and_drops_the_queue(tmp_path: Path) -> None:
         speaker.stop()
         assert speaker.wait_idle(5)
     assert os.path.exists(player)
+
+
+def test_a_tone_is_a_short_beep_not_speech(tmp_path: Path) -> None:
+    with registry.create("speaker", "pyttsx3", {"record_dir": str(tmp_path)}) as speaker:
+        speaker.tone(route=Route.HEADSET)
+        assert speaker.wait_idle(10)
+    (beep,) = tmp_path.iterdir()
+    assert beep.name == "0001-headset-tone.wav"
+    assert 0.05 < _seconds(beep.read_bytes()) < 0.2

@@ -71,3 +71,12 @@ def test_stop_before_the_worker_starts_leaves_the_speaker_idle() -> None:
             speaker.stop()
             assert speaker.wait_idle(2)
         assert speaker.wait_idle(2)
+
+
+def test_tones_are_recorded_without_text() -> None:
+    with registry.create("speaker", "simulated") as speaker:
+        assert isinstance(speaker, SimulatedSpeaker)
+        speaker.tone()
+        assert speaker.wait_idle(5)
+    (beep,) = speaker.simulator.spoken
+    assert beep.tone and beep.text == "" and beep.route is Route.LOUDSPEAKER
