@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from kiosk.voice.mode import KeyEvents, VoiceMode
 from kiosk.voice.renderer import VoiceRenderer
@@ -52,6 +51,12 @@ class VoiceOutput:
         if self.speaker is None or not self._active():
             return
         self.speaker.speak(text, language, route=route)
+
+    def tone(self, *, route: Route | None = None) -> None:
+        """Queue a beep (a key in a secret), in voice mode only."""
+        if self.speaker is None or not self._active():
+            return
+        self.speaker.tone(route=route)
 
     def stop(self) -> None:
         """Stop current speech."""
@@ -112,17 +117,15 @@ def build_voice_path(hub: Hub, on_start: Callable[[str], None] | None = None) ->
         if on_start is not None:
             on_start(reason)
 
-    # VoiceOutput stands in for the Speaker: it has every method voice mode and the renderer use.
-    as_speaker = cast(Speaker, output)
     mode = VoiceMode(
-        as_speaker,
+        output,
         headset if isinstance(headset, Headset) else None,
         keys=keys,
         on_start=started,
     )
     holder.append(mode)
     renderer = VoiceRenderer(
-        as_speaker,
+        output,
         keys,
         recognizer if isinstance(recognizer, Recognizer) else None,
         private=mode.private,

@@ -13,10 +13,11 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from kiosk.voice.output import SpeechOutput
 from peripherals.events import DeviceEvent, EventType
 from peripherals.headset.base import Headset
 from peripherals.keypad.keys import Key
-from peripherals.speaker.base import Route, Speaker
+from peripherals.speaker.base import Route
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class VoiceMode:
 
     def __init__(
         self,
-        speaker: Speaker,
+        speaker: SpeechOutput,
         headset: Headset | None = None,
         *,
         keys: KeyEvents | None = None,

@@ -33,12 +33,13 @@ from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.i18n import t
 from kiosk.privacy.masking import mask_id, mask_phone
 from kiosk.voice.keys import Action, KeyResult, KeyState, SharedKeys, press, press_confirming
+from kiosk.voice.output import SpeechOutput
 from kiosk.voice.script import spoken
 from peripherals.errors import PeripheralError
 from peripherals.keypad.keys import Key
 from peripherals.recognizer.base import Recognition, Recognizer
 from peripherals.recognizer.matching import normalise
-from peripherals.speaker.base import Route, Speaker
+from peripherals.speaker.base import Route
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ class VoiceRenderer:
 
     def __init__(
         self,
-        speaker: Speaker,
+        speaker: SpeechOutput,
         keypad_events: KeySource,
         recognizer: Recognizer | None = None,
         *,
@@ -564,7 +565,7 @@ def _joined(lang: str, *parts: str) -> str:
     return ("" if lang == "zh_CN" else " ").join(p for p in parts if p)
 
 
-def _wait_idle(speaker: Speaker, stop: threading.Event) -> bool:
+def _wait_idle(speaker: SpeechOutput, stop: threading.Event) -> bool:
     """Wait (on a worker thread) until the speaker is idle or `stop` is set."""
     while not stop.is_set():
         if speaker.wait_idle(0.05):
