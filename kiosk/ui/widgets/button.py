@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle, Triangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, StringProperty
@@ -30,6 +31,33 @@ MARKER = 14.0
 """dp width of the ▶ marker drawn inside a focused button's left edge."""
 
 
+MIN_FIT_DP = 18
+"""A fitted label never shrinks below the body-text minimum (ACCESSIBILITY 14)."""
+
+
+def overflows(label: Label, font_size: float | None = None) -> bool:
+    """Whether a label's text, wrapped at spaces, would not fit in its `text_size` box.
+
+    Kivy clips what does not fit, so the texture never shows it: measure the whole layout.
+    """
+    width, height = label.text_size
+    size = font_size or label.font_size
+    probe = CoreLabel(
+        text=label.text,
+        font_size=size,
+        font_name=label.font_name,
+        line_height=label.line_height,
+        text_size=(width, None),
+        halign="center",
+    )
+    probe.refresh()
+    if probe.content_height > height:
+        return True
+    words = label.text.split()  # Kivy wraps only at spaces: a longer word sticks out
+    measure = CoreLabel(font_size=size, font_name=label.font_name)
+    return any(measure.get_extents(word)[0] > width for word in words)
+
+
 class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
     """A button sized for fingers: at least the scale's touch target, text wrapped inside.
 
@@ -51,15 +79,17 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         role: str = "secondary",
         kiosk_id: str = "",
         font_size: float | None = None,
+        fit: bool = False,
         **kwargs: Any,
     ) -> None:
         fill, ink = ROLES[role]
         theme, scale = look.theme, look.scale
+        asked_font = float(dp(font_size or scale.action))
         super().__init__(
             text=text,
             markup=True,
             color=theme.rgba(ink),
-            font_size=dp(font_size or scale.action),
+            font_size=asked_font,
             halign="center",
             valign="middle",
             line_height=1.15,
@@ -69,6 +99,10 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         )
         self.look = look
         self._on_tap = on_tap
+        # `fit`: shrink the text (never below the body-text minimum) until it fits the button,
+        # for narrow buttons whose label would otherwise wrap out of sight.
+        self._fit_font: float | None = asked_font if fit else None
+        self._fitted_for: tuple[float, float, str] | None = None
         self.bind(size=self._resize, pos=self._resize, state=self._restyle)
         with self.canvas.before:
             self._fill_colour = Color(*theme.rgba(fill))
@@ -85,11 +119,27 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         # a focused button keeps its text clear of the marker (both sides: text stays centred)
         pad = dp(8 + (MARKER + 8 if self.focused else 0))
         self.text_size = (max(self.width - 2 * pad, 1), max(self.height - dp(8), 1))
+        if self._fit_font is not None:
+            self._fit_text()
         self._fill.pos = self.pos
         self._fill.size = self.size
         self._border.rounded_rectangle = (self.x, self.y, self.width, self.height, dp(10))
         if self._ring is not None:
             self._place_ring()
+
+    def _fit_text(self) -> None:
+        """The largest font size (from the asked one down to 18 dp) at which the text fits."""
+        width, height = self.text_size
+        key = (width, height, self.text)
+        if key == self._fitted_for or width <= 1:
+            return
+        self._fitted_for = key
+        assert self._fit_font is not None
+        size = self._fit_font
+        floor = dp(MIN_FIT_DP)
+        while size > floor and overflows(self, size):
+            size -= dp(1)
+        self.font_size = max(size, floor)
 
     def on_focused(self, _instance: Any, focused: bool) -> None:
         """Draw or remove the keypad focus ring."""

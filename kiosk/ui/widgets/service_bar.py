@@ -71,6 +71,7 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
                 role="staff" if name == "call_staff" else "bar",
                 kiosk_id=f"bar.{name}",
                 font_size=scale.small,
+                fit=True,
             )
             self.buttons[name] = button
             self.add_widget(button)

@@ -16,7 +16,7 @@ from kiosk.flow.prompt import InputRules, Prompt, PromptKind, PromptOption, Prom
 from kiosk.ui.catalogue import AttractInfo, Category, ServiceEntry
 from kiosk.ui.renderer import KivyRenderer
 from kiosk.ui.theme import MIN_TARGET_DP, contrast
-from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.button import KioskButton, overflows
 from kiosk.ui.widgets.label import KioskLabel
 from kiosk.ui.widgets.service_bar import BAR_CONTROLS
 
@@ -204,3 +204,17 @@ def test_reset_wipes_the_session(shell: Any) -> None:
     assert (shell.elder, shell.high_contrast, shell.language) == (False, False, "zh_CN")
     assert shell.view.state == {}
     assert "1" not in texts_on_screen(shell)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
+def test_every_bar_label_is_whole_inside_its_button(shell: Any, lang: str, elder: bool) -> None:
+    shell.elder = elder
+    shell.show_attract(AttractInfo({"zh_CN": "幸福里社区服务站", "en": "Xingfuli"}), lambda: None)
+    if shell.language != lang:
+        tap(shell, "bar.language")
+    frames()
+    for control in BAR_CONTROLS:
+        button = find(shell, f"bar.{control}")
+        assert not overflows(button), (control, button.text)
+        assert button.font_size >= dp(18), (control, button.text)
