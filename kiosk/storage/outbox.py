@@ -41,7 +41,7 @@ from kiosk.clock import SystemClock
 from kiosk.config import BackendConfig
 from kiosk.flow.services import BackendError, Clock, Submission
 from kiosk.privacy.masking import scrub
-from kiosk.storage.database import Database
+from kiosk.storage.database import Database, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -531,7 +531,7 @@ class OutboxWorker:
     def _outbox_next_due(self) -> float | None:
         try:
             return self._outbox.next_due()
-        except Exception:
+        except (sqlite3.Error, StorageError):
             log.exception("outbox worker cannot read the queue")
             return None
 
