@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,6 +9,8 @@ from typing import Any, Protocol
 
 import jinja2
 
+from kiosk.flow import asking
+from kiosk.flow.asking import Done as Done
 from kiosk.flow.expressions import (
     ExpressionError,
     evaluate,
@@ -41,13 +41,6 @@ class Finish:
 
     status: str
     result: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Done:
-    """The device work a waiting prompt was racing completed first, with this value."""
-
-    value: Any
 
 
 StepResult = Next | Finish | Event
@@ -90,10 +83,6 @@ class Services:
     journal: Journal
     devices: Devices
     clock: Clock
-
-
-class _LanguageChanged:
-    """The resident switched language while a prompt was up: build it again."""
 
 
 def holds(condition: str, variables: Mapping[str, Any]) -> bool:
@@ -221,85 +210,25 @@ class StepContext:
     async def ask(
         self, build: Callable[[], Prompt], work: Awaitable[Any] | None = None
     ) -> Answer | Event | Done:
-        """Ask until the resident answers, goes back, cancels or times out.
+        """Ask until the resident answers, goes back, cancels or times out (`kiosk.flow.asking`).
 
         `build` makes the prompt; it is called again after a language switch and after help.
         `work` (a device action) races the resident: when it completes first, `Done` is
         returned. Every answer or event counts as activity.
         """
-        work_task = asyncio.ensure_future(work) if work is not None else None
-        try:
-            while True:
-                prompt = build()
-                reply = await self._race(prompt, work_task)
-                if isinstance(reply, _LanguageChanged):
-                    continue
-                if reply is Event.HELP:
-                    self.session.touch()
-                    self.journal("help")
-                    await self.show(self._help_prompt())
-                    continue
-                if not isinstance(reply, Done) and reply is not Event.TIMEOUT:
-                    self.session.touch()
-                return reply
-        finally:
-            self.session.timeout = None
-            if work_task is not None and not work_task.done():
-                work_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await work_task
+        return await asking.ask(
+            self.renderer,
+            build,
+            self.session,
+            self.services.clock,
+            work=work,
+            help_prompt=self._help_prompt,
+            on_help=lambda: self.journal("help"),
+        )
 
     def _help_prompt(self) -> Prompt:
         text = self.text(self.step.help) or t("voice.help_generic", self.lang)
         return self.prompt(PromptKind.INFO, text=text, say=text, waits=False)
-
-    async def _race(
-        self, prompt: Prompt, work_task: asyncio.Future[Any] | None
-    ) -> Answer | Event | Done | _LanguageChanged:
-        self.session.timeout = prompt.timeout
-        changed = asyncio.Event()
-
-        def listener(what: str) -> None:
-            if what == "language":
-                changed.set()
-
-        unsubscribe = self.session.subscribe(listener)
-        timer = asyncio.ensure_future(self._deadline())
-        language = asyncio.ensure_future(changed.wait())
-        asking = asyncio.ensure_future(self.renderer.ask(prompt))
-        waiting: set[asyncio.Future[Any]] = {timer, language, asking}
-        if work_task is not None:
-            waiting.add(work_task)
-        try:
-            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            unsubscribe()
-            for task in (timer, language, asking):
-                if not task.done():
-                    task.cancel()
-            for task in (timer, language, asking):
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        # The resident's own answer wins over anything that happened at the same moment.
-        if asking in done:
-            return asking.result()
-        if work_task is not None and work_task in done:
-            return Done(work_task.result())
-        if timer in done:
-            return Event.TIMEOUT
-        return _LanguageChanged()
-
-    async def _deadline(self) -> None:
-        """Return once the session has been inactive for the step's timeout."""
-        clock = self.services.clock
-        while True:
-            deadline = self.session.deadline
-            if deadline is None:
-                return
-            remaining = deadline - clock.now()
-            if remaining <= 0:
-                return
-            await clock.sleep(remaining)
 
 
 def _names(source: Any) -> set[str]:

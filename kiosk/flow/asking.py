@@ -1,0 +1,134 @@
+"""Asking the resident: a prompt races the inactivity deadline, a language switch and device work.
+
+One implementation for every question the kiosk asks, the steps of a flow (`StepContext.ask`)
+and the session's own service menu alike: the renderer's answer wins over anything that happens
+at the same moment; the deadline is the session's (each answer or tap pushes it back); a language
+switch, or any other reason the caller gives, builds the prompt again; help is shown, then the
+question is asked again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
+from kiosk.flow.services import Clock
+from kiosk.flow.session import Session
+
+
+@dataclass(frozen=True)
+class Done:
+    """The device work a waiting prompt was racing completed first, with this value."""
+
+    value: Any
+
+
+class Rebuild:
+    """The prompt must be built again (the language was switched, or the caller asked)."""
+
+
+async def until_deadline(session: Session, clock: Clock) -> None:
+    """Return once the session has been inactive for the waiting prompt's timeout."""
+    while True:
+        deadline = session.deadline
+        if deadline is None:
+            return
+        remaining = deadline - clock.now()
+        if remaining <= 0:
+            return
+        await clock.sleep(remaining)
+
+
+async def race(
+    renderer: Renderer,
+    prompt: Prompt,
+    session: Session,
+    clock: Clock,
+    *,
+    work: asyncio.Future[Any] | None = None,
+    rebuild: asyncio.Event | None = None,
+) -> Answer | Event | Done | Rebuild:
+    """Ask `prompt` once: the answer, `Event.TIMEOUT`, `Done(work's value)` or `Rebuild`.
+
+    `rebuild` (an event the caller sets) and a language switch end the wait with `Rebuild`;
+    `work` is left running for the next round when something else came first.
+    """
+    session.timeout = prompt.timeout
+    changed = rebuild or asyncio.Event()
+
+    def listener(what: str) -> None:
+        if what == "language":
+            changed.set()
+
+    unsubscribe = session.subscribe(listener)
+    timer = asyncio.ensure_future(until_deadline(session, clock))
+    switched = asyncio.ensure_future(changed.wait())
+    asking = asyncio.ensure_future(renderer.ask(prompt))
+    mine = (timer, switched, asking)
+    waiting: set[asyncio.Future[Any]] = set(mine)
+    if work is not None:
+        waiting.add(work)
+    try:
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        unsubscribe()
+        for task in mine:
+            if not task.done():
+                task.cancel()
+        for task in mine:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    # The resident's own answer wins over anything that happened at the same moment.
+    if asking in done:
+        return asking.result()
+    if work is not None and work in done:
+        return Done(work.result())
+    if timer in done:
+        return Event.TIMEOUT
+    changed.clear()
+    return Rebuild()
+
+
+async def ask(
+    renderer: Renderer,
+    build: Callable[[], Prompt],
+    session: Session,
+    clock: Clock,
+    *,
+    work: Awaitable[Any] | None = None,
+    help_prompt: Callable[[], Prompt] | None = None,
+    on_help: Callable[[], None] | None = None,
+    rebuild: asyncio.Event | None = None,
+) -> Answer | Event | Done:
+    """Ask until the resident answers, goes back, cancels or times out.
+
+    `build` makes the prompt; it is called again after a language switch, after `rebuild` is
+    set and after help (`help_prompt()` is shown, `on_help()` told, then the question is asked
+    again; without `help_prompt` HELP is returned). `work` (a device action) races the
+    resident: when it completes first, `Done` is returned. Every answer counts as activity.
+    """
+    work_task = asyncio.ensure_future(work) if work is not None else None
+    try:
+        while True:
+            reply = await race(renderer, build(), session, clock, work=work_task, rebuild=rebuild)
+            if isinstance(reply, Rebuild):
+                continue
+            if reply is Event.HELP and help_prompt is not None:
+                session.touch()
+                if on_help is not None:
+                    on_help()
+                await renderer.show(help_prompt())
+                continue
+            if not isinstance(reply, Done) and reply is not Event.TIMEOUT:
+                session.touch()
+            return reply
+    finally:
+        session.timeout = None
+        if work_task is not None and not work_task.done():
+            work_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await work_task
