@@ -99,6 +99,7 @@ def child_latency(runs: int) -> None:
     from kiosk.flow.scripted import ScriptedRenderer, load_script
     from kiosk.flow.session import Session
     from kiosk.ui.tour import TourOptions, TourRenderer, running_app
+    from kiosk.voice.script import spoken
 
     flows = {
         "si-certificate": load_script(DEFAULT_FLOWS_DIR / "si-certificate.answers.yaml"),
@@ -111,15 +112,15 @@ def child_latency(runs: int) -> None:
     outcomes: list[str] = []
 
     async def main() -> None:
-        holder: dict[str, Session] = {}
         options = TourOptions(out=None, language="zh_CN")
         with _services(None, library, flows["si-certificate"], clock) as services:
-            async with running_app(options, lambda lang: holder["s"].set_language(lang)) as ui:
+            async with running_app(options, clock) as ui:
                 for _ in range(runs):
                     for flow_id, script in flows.items():
-                        session = holder["s"] = Session(clock, language="zh_CN")
+                        session = Session(clock, language="zh_CN")
+                        ui.core.open(session)
                         oracle = ScriptedRenderer(script, clock=clock)
-                        tour = TourRenderer(ui.shell, ui.renderer, oracle, ui.camera, None)
+                        tour = TourRenderer(ui.shell, ui.core, oracle, ui.camera, None, spoken)
                         outcome = await services.engine.run(flow_id, session, tour)
                         outcomes.append(outcome.status)
                         for i, tapped in enumerate(tour.tapped_at[:-1]):
@@ -127,7 +128,7 @@ def child_latency(runs: int) -> None:
                                 latencies.append(tour.drawn_at[i + 1] - tapped)
                                 steps = (tour.screens[i].step, tour.screens[i + 1].step)
                                 transitions.append(f"{flow_id}: {steps[0]} → {steps[1]}")
-                        ui.shell.reset()
+                        ui.core.end()
 
     asyncio.run(main())
     _report(latencies=latencies, transitions=transitions, outcomes=outcomes, rss_mb=_peak_rss_mb())

@@ -87,6 +87,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         from kiosk.ui.lockdown import WindowOptions
         from kiosk.ui.touch_kiosk import TouchKiosk
+        from kiosk.voice.kiosk_voice import kiosk_voice
 
         kiosk = TouchKiosk(
             config,
@@ -94,6 +95,7 @@ def run_command(args: argparse.Namespace) -> int:
             options=WindowOptions.development() if args.windowed else _window(config),
             language=args.lang,
             stop_after_first_frame=exit_early,
+            renderers=(kiosk_voice,),
         )
         asyncio.run(_run(kiosk))
     except ConfigError as exc:  # found by the full validation, after the first frame

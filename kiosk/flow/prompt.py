@@ -19,6 +19,8 @@ class PromptKind(enum.StrEnum):
     BUSY = "busy"
     ERROR = "error"
     RESULT = "result"
+    MENU = "menu"
+    """The service menu: options in groups (categories), one picked."""
 
 
 class Event(enum.StrEnum):
@@ -38,6 +40,16 @@ class PromptOption:
     label: str
     say: str
     key: int
+    group: str = ""
+    """The id of the `OptionGroup` it is listed under (menus), if any."""
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """A heading options are listed under (a category of the service menu)."""
+
+    id: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,7 @@ class Prompt:
     title: str = ""
     help: str = ""
     options: tuple[PromptOption, ...] = ()
+    groups: tuple[OptionGroup, ...] = ()
     rows: tuple[PromptRow, ...] = ()
     input: InputRules | None = None
     device: str | None = None

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = LANGUAGES[0]
 
 Listener = Callable[[str], None]
-"""Called with what changed: `language` or `activity`."""
+"""Called with what changed: `language`, `activity` or `deadline` (a prompt's timeout)."""
 
 
 class Scope:
@@ -77,8 +77,7 @@ class Session:
         self._language = _checked(language)
         self.started_at = clock.now()
         self.last_activity = self.started_at
-        self.timeout: float | None = None
-        """The timeout of the step now waiting for the resident, if any."""
+        self._timeout: float | None = None
         self.scope = Scope()
         self._scopes: list[Scope] = [self.scope]
         self._temp_files: list[Path] = []
@@ -105,6 +104,18 @@ class Session:
         self._language = language
         self.touch()
         self._notify("language")
+
+    @property
+    def timeout(self) -> float | None:
+        """The timeout of the prompt now waiting for the resident, if any."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float | None) -> None:
+        if value == self._timeout:
+            return
+        self._timeout = value
+        self._notify("deadline")
 
     def touch(self) -> None:
         """Note resident activity now: pushes the inactivity deadline back."""
@@ -191,7 +202,7 @@ class Session:
             except OSError as exc:
                 log.warning("could not delete a session temporary file: %s", exc.strerror)
         self._temp_files.clear()
-        self.timeout = None
+        self._timeout = None
         self._language = DEFAULT_LANGUAGE
 
 

@@ -1,52 +1,41 @@
-"""`KivyRenderer`: the engine's `Renderer` protocol on the touch screen.
+"""`TouchRenderer`: the touch screen as one of the session's renderers.
 
-Answers by touch, per prompt kind: info, error and result → `Answer(True)`; choose → the
-option's `value`; input → the typed string (validated against the input rules first);
-confirm and consent → `Answer(True)` or `Answer(False)`; device_wait and busy wait for the
-engine (the resident can still go back, cancel or ask for help). The service bar gives
-`Event.BACK`, `Event.CANCEL` and `Event.HELP`. Call it from the Kivy thread (the asyncio loop
+The session tells it every change of its state and it draws it on the `KioskShell`; taps go
+back to the session through the shell's `inputs`. Call it on the Kivy thread (the asyncio loop
 Kivy runs in with `app.async_run(async_lib="asyncio")`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import logging
 
-from kiosk.flow.prompt import Answer, Event, Prompt
+from kiosk.flow.prompt import Prompt
+from kiosk.session.renderers import SessionInputs
+from kiosk.session.state import Change, Feedback, SessionState
 from kiosk.ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
 
 
-class KivyRenderer:
-    """Presents prompts on a `KioskShell`; `ask` resolves when the resident taps an answer."""
+class TouchRenderer:
+    """Draws the session's state on a `KioskShell`, whose taps go to `inputs`."""
 
     name = "touch"
 
-    def __init__(self, shell: KioskShell) -> None:
+    def __init__(self, shell: KioskShell, inputs: SessionInputs) -> None:
         self.shell = shell
+        shell.connect(inputs)
 
-    async def ask(self, prompt: Prompt) -> Answer | Event:
-        """Show the prompt's screen and return the resident's answer or event."""
-        future: asyncio.Future[Answer | Event] = asyncio.get_running_loop().create_future()
+    def changed(self, state: SessionState, what: Change) -> None:
+        """Draw what changed."""
+        self.shell.draw(state, what)
 
-        def respond(result: Answer | Event) -> None:
-            if not future.done():
-                future.set_result(result)
+    def feedback(self, feedback: Feedback) -> None:
+        """Nothing to add: keys and refusals show through the answer in progress."""
 
-        self.shell.show_prompt(prompt, respond)
-        try:
-            return await future
-        finally:
-            # another renderer may have answered first (the task is cancelled): stop listening
-            self.shell.release(respond)
+    async def settle(self, prompt: Prompt) -> None:
+        """A screen is presented as soon as it is drawn."""
 
-    async def show(self, prompt: Prompt) -> None:
-        """Show a prompt that does not wait: no answer buttons appear."""
-        self.shell.show_prompt(dataclasses.replace(prompt, waits=False))
-
-    def refresh(self, prompt: Prompt) -> None:
-        """Re-show the pending prompt re-issued in another language; typed input is kept."""
-        self.shell.show_prompt(prompt)
+    def close(self) -> None:
+        """Stop the shell's clocks."""
+        self.shell.close()

@@ -25,13 +25,10 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 
 from kiosk.i18n import t
-from peripherals.hub import Hub
+from kiosk.simulated_devices import SimulatedDevices
 from peripherals.keypad.keys import Key
 
 log = logging.getLogger(__name__)
-
-DEMO_CODE = "E10000001"
-"""The code the scan action scans (an invented parcel/waybill code)."""
 
 HOTKEYS: dict[int, str] = {
     282: "id_card",
@@ -70,76 +67,6 @@ PANEL_KEYS: tuple[Key, ...] = (
 )
 
 
-class SimulatedDevices:
-    """Acts for the resident at the simulated devices of a hub (no Kivy here)."""
-
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-        self.paper_out = False
-
-    def _simulator(self, kind: str) -> Any:
-        device = self.hub.by_kind(kind)
-        simulator = getattr(device, "simulator", None)
-        if simulator is None:
-            raise LookupError(f"no simulated {kind}")
-        return simulator
-
-    def run(self, action: str) -> str:
-        """Do one panel action; returns a one-line status (never raises)."""
-        try:
-            return getattr(self, f"_do_{action}")()  # type: ignore[no-any-return]
-        except LookupError as exc:
-            return str(exc)
-        except Exception as exc:  # a simulator refusing must not break the kiosk
-            log.warning("simulate %s failed: %s", action, exc)
-            return f"{action}: {type(exc).__name__}"
-
-    def _do_id_card(self) -> str:
-        self._simulator("id_card").present_card()
-        return "ID card presented"
-
-    def _do_smart_card(self) -> str:
-        self._simulator("smart_card").present_card()
-        return "social security card inserted"
-
-    def _do_scan(self) -> str:
-        self._simulator("scanner").scan(DEMO_CODE)
-        return "code scanned"
-
-    def _do_paper(self) -> str:
-        printer = self._simulator("printer")
-        self.paper_out = not self.paper_out
-        if self.paper_out:
-            printer.fail("paper_out")
-            return "printer: paper out"
-        printer.clear("paper_out")
-        return "printer: paper back in"
-
-    def _do_headset(self) -> str:
-        headset = self._simulator("headset")
-        if headset.plugged():
-            headset.unplug()
-            return "headset unplugged"
-        headset.plug()
-        return "headset plugged in"
-
-    def press(self, key: Key) -> str:
-        """Press a key on the simulated keypad."""
-        try:
-            self._simulator("keypad").press(key)
-        except LookupError as exc:
-            return str(exc)
-        return f"key {key.value}"
-
-    def take_cards_away(self) -> None:
-        """Empty the card readers (a resident takes their card when the session ends)."""
-        for kind in ("id_card", "smart_card"):
-            try:
-                self._simulator(kind).remove_card()
-            except Exception as exc:  # nothing to take away, or no such device
-                log.debug("remove %s card: %s", kind, exc)
-
-
 class SimulatePanel(BoxLayout):  # type: ignore[misc]
     """A collapsible developer panel pinned to the top-left corner of the window."""
 
@@ -171,7 +98,7 @@ class SimulatePanel(BoxLayout):  # type: ignore[misc]
     def _build_body(self) -> BoxLayout:
         body = BoxLayout(orientation="vertical", spacing=dp(4), size_hint=(None, None))
         actions = GridLayout(cols=5, spacing=dp(4), size_hint=(None, None))
-        for action in ("id_card", "smart_card", "scan", "paper", "headset"):
+        for action in self.devices.actions:
             actions.add_widget(
                 self._button(t(f"ui.simulate.{action}", self.lang), partial(self.act, action))
             )
@@ -251,4 +178,4 @@ def _key_label(key: Key) -> str:
     return names.get(key, key.value.upper() if len(key.value) > 1 else key.value)
 
 
-__all__ = ["DEMO_CODE", "SimulatePanel", "SimulatedDevices"]
+__all__ = ["SimulatePanel"]

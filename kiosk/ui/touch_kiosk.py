@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +24,8 @@ from kivy.clock import Clock as KivyClock
 
 from kiosk.clock import SystemClock
 from kiosk.early_config import DeferredConfig, StartSettings
+from kiosk.session.state import AttractInfo
 from kiosk.ui.app import KioskApp
-from kiosk.ui.catalogue import AttractInfo
 from kiosk.ui.lockdown import WindowOptions
 
 # The configuration's models (pydantic) and the peripherals are imported after the first frame.
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from kiosk.app import KioskServices
     from kiosk.config import Config
     from kiosk.flow.services import Clock
-    from kiosk.ui.kiosk_loop import KioskLoop
+    from kiosk.session.renderers import SessionInputs
+    from kiosk.session.runtime import KioskRuntime, RendererFactory
     from kiosk.ui.simulate_panel import SimulatePanel
     from peripherals.events import DeviceEvent
 
@@ -86,7 +87,8 @@ class TouchKiosk:
     when the attract screen was first drawn; `ready` is set once the services are open and the
     session loop shows the attract screen, i.e. when the kiosk serves residents.
     `stop_after_first_frame` stops the app right then (start-up checks and benchmarks).
-    `result_hold` defaults to `kiosk.ui.kiosk_loop.RESULT_HOLD`.
+    `result_hold` defaults to `kiosk.session.loop.RESULT_HOLD`. `renderers` build the session's
+    other renderers beside the touch screen (the CLI gives the voice).
     """
 
     def __init__(
@@ -100,6 +102,7 @@ class TouchKiosk:
         clock: Clock | None = None,
         result_hold: float | None = None,
         stop_after_first_frame: bool = False,
+        renderers: Sequence[RendererFactory] = (),
     ) -> None:
         self._simulate_arg = simulate
         self._config: Config | None = None
@@ -116,17 +119,17 @@ class TouchKiosk:
         self.clock: Clock = clock or SystemClock()
         self.result_hold = result_hold
         self.stop_after_first_frame = stop_after_first_frame
+        self.renderers = tuple(renderers)
         self.ready = asyncio.Event()
         self.started_at = time.perf_counter()
         self.first_frame_seconds: float | None = None
         self.first_frame_at: float | None = None
         self.services: KioskServices | None = None
         self.app: KioskApp | None = None
-        self.loop: KioskLoop | None = None
+        self.runtime: KioskRuntime | None = None
         self.panel: SimulatePanel | None = None
         self._relay = _Relay()
         self._stopping = False
-        self._start_tapped = False
 
     def _use(self, config: Config) -> None:
         self.settings = StartSettings.from_config(config)
@@ -227,60 +230,40 @@ class TouchKiosk:
             if not drawn.done():
                 drawn.set_result(None)
 
-        app.shell.show_attract(self.attract, on_start=self._early_start)
+        app.shell.show_attract(self.attract, self.language)
         Window.bind(on_flip=flipped)
         Window.canvas.ask_update()
 
-    def _early_start(self) -> None:
-        # the start button tapped before the services were open: start once they are
-        log.info("start tapped while the kiosk was starting: kept")
-        self._start_tapped = True
+    def _build(self, app: KioskApp, services: KioskServices) -> KioskRuntime:
+        shell = app.shell
+        assert shell is not None
+        from kiosk.session.loop import RESULT_HOLD
+        from kiosk.session.runtime import KioskRuntime
+        from kiosk.ui.renderer import TouchRenderer
 
-    def _build(self, app: KioskApp, services: KioskServices) -> KioskLoop:
-        assert app.shell is not None and app.renderer is not None
-        from kiosk.ui.kiosk_loop import RESULT_HOLD, KioskLoop
-        from kiosk.ui.simulate_panel import SimulatedDevices, SimulatePanel
-        from kiosk.ui.voice_path import build_voice_path
+        def touch(inputs: SessionInputs, _services: KioskServices) -> TouchRenderer:
+            return TouchRenderer(shell, inputs)
 
-        voice = build_voice_path(services.hub)
-        simulated = SimulatedDevices(services.hub) if self.simulate else None
-        if simulated is not None:
-            # the simulated ID card reader starts with a demo card on it: no card is there until
-            # someone presents one from the panel
-            simulated.take_cards_away()
-        loop = KioskLoop(
+        runtime = self.runtime = KioskRuntime(
             services,
-            app.shell,
-            app.renderer,
-            voice,
             clock=self.clock,
             attract=self.attract,
+            renderers=(touch, *self.renderers),
             language=self.language,
-            inactivity=self.config.timeouts.session_inactivity,
-            warning_lead=self.config.timeouts.warning_lead,
-            mode=self.config.terminal.mode,
             result_hold=RESULT_HOLD if self.result_hold is None else self.result_hold,
             on_attract=self._attract_shown,
-            on_session_end=simulated.take_cards_away if simulated is not None else None,
         )
-        shell = app.shell
-        shell.on_activity = loop.on_activity
-        shell.on_language = loop.on_language
-        shell.on_look = loop.on_look
-        shell.on_call_staff = loop.call_staff
-        self.loop = loop
-        self._relay.target = loop.handle
-        if simulated is not None:
+        self._relay.target = runtime.handle
+        if runtime.simulated is not None:
             from kivy.core.window import Window
 
-            self.panel = SimulatePanel(simulated, self.language)
+            from kiosk.ui.simulate_panel import SimulatePanel
+
+            self.panel = SimulatePanel(runtime.simulated, self.language)
             self.panel.attach(Window)
-        return loop
+        return runtime
 
     def _attract_shown(self) -> None:
-        if self._start_tapped and self.loop is not None:
-            self._start_tapped = False
-            self.loop.begin("touch")
         if self.ready.is_set():
             return
         from kivy.core.window import Window
@@ -302,8 +285,7 @@ class TouchKiosk:
 
             self.panel.detach(Window)
             self.panel = None
-        if self.loop is not None:
-            self.loop.voice.mode.end()
+        self.runtime = None
 
 
 async def _stop_ui(app: KioskApp, ui: asyncio.Future[Any]) -> None:

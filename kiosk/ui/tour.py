@@ -1,15 +1,16 @@
 """Tours: a flow run in the real Kivy app, every screen photographed and transcribed for sign-off.
 
-`TourRenderer` is the engine's `Renderer` for a tour. It shows each prompt through the app's
-`KivyRenderer`, saves a PNG of the first frame drawn with it (`01-consent.png`, ...), notes what
-the screen showed and what the voice says (`spoken(prompt)`), then asks a `ScriptedRenderer`
-(the answers file) what the resident does and does it on the real widgets:
+`TourRenderer` is the engine's `Renderer` for a tour. It asks each prompt through a
+`SessionCore` that the app's touch screen draws, saves a PNG of the first frame drawn with it
+(`01-consent.png`, ...), notes what the screen showed and what the voice says (the `spoken`
+function it is given: `kiosk.voice.script.spoken`), then asks a `ScriptedRenderer` (the answers
+file) what the resident does and does it on the real widgets:
 
 - `touch`: a simulated touch on the option button, agree/decline, confirm/change, continue/done,
   or the service bar's back/cancel/help/language button;
 - `keys+touch`: numeric inputs typed key by key on the on-screen keypad, then confirm touched;
-- `state+touch`: free text (pinyin needs candidate picking) is put into the input screen's
-  state and shown, then confirm is touched;
+- `state+touch`: free text (pinyin needs candidate picking) is put into the answer in
+  progress and shown, then confirm is touched;
 - `device`: a simulated device answered the waiting prompt (card read, code scanned);
 - `clock`: a scripted timeout moved the run's manual clock past the deadline;
 - `resolved`: the UI could not give the answer (no such button, or the screen refused the input
@@ -34,11 +35,13 @@ from typing import Any
 
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.scripted import ScriptedRenderer
+from kiosk.flow.services import Clock
+from kiosk.flow.session import Session
 from kiosk.flow.steps.answers import pick, yes_no
 from kiosk.privacy.masking import scrub
-from kiosk.ui.renderer import KivyRenderer
+from kiosk.session.core import SessionCore
+from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
-from kiosk.voice.script import spoken
 
 log = logging.getLogger(__name__)
 
@@ -165,13 +168,15 @@ class TourRenderer:
     def __init__(
         self,
         shell: KioskShell,
-        renderer: KivyRenderer,
+        core: SessionCore,
         oracle: ScriptedRenderer,
         camera: FrameCamera,
         out: Path | None,
+        spoken: Callable[[Prompt], str],
     ) -> None:
         self.shell = shell
-        self.renderer = renderer
+        self.core = core
+        self.spoken = spoken
         self.oracle = oracle
         self.camera = camera
         self.out = out
@@ -187,14 +192,14 @@ class TourRenderer:
 
     async def show(self, prompt: Prompt) -> None:
         """Show a prompt that does not wait and photograph it."""
-        await self.renderer.show(prompt)
+        await self.core.show(prompt)
         screen = self._record(prompt, waits=False)
         await self._photograph(screen)
 
     async def ask(self, prompt: Prompt) -> Answer | Event:
         """Show the prompt, photograph it, then give the scripted answer through the UI."""
-        touch = asyncio.ensure_future(self.renderer.ask(prompt))
-        await asyncio.sleep(0)  # the KivyRenderer puts the screen up on its first step
+        touch = asyncio.ensure_future(self.core.ask(prompt))
+        await asyncio.sleep(0)  # the core puts the screen up on its first step
         screen = self._record(prompt, waits=True)
         oracle: asyncio.Future[Answer | Event] | None = None
         try:
@@ -269,13 +274,8 @@ class TourRenderer:
                     return
             self._tap_or_note("action.confirm", how="keys+touch")
             return
-        screen: Any = self.shell.screen
-        state = getattr(getattr(screen, "ctx", None), "state", None)
-        if state is None or not callable(getattr(screen, "refresh", None)):
-            self.note_how("resolved")
-            return
-        state["value"], state["pinyin"] = value, ""
-        screen.refresh()
+        self.shell.memory.pinyin = ""
+        self.core.edit(value)
         await self.camera.frame()
         self._tap_or_note("action.confirm", how="state+touch")
 
@@ -336,7 +336,7 @@ class TourRenderer:
             rows=[f"{row.label}: {row.shown}" for row in prompt.rows],
             input_type=prompt.input.input_type if prompt.input else "",
             on_screen=self._screen_texts(),
-            spoken=spoken(prompt),
+            spoken=self.spoken(prompt),
             waits=waits,
         )
         self.screens.append(screen)
@@ -408,15 +408,14 @@ class RunningApp:
 
     app: Any
     shell: KioskShell
-    renderer: KivyRenderer
+    core: SessionCore
     camera: FrameCamera
 
 
 @contextlib.asynccontextmanager
-async def running_app(
-    options: TourOptions, on_language: Callable[[str], None] | None = None
-) -> AsyncIterator[RunningApp]:
-    """Start the real `KioskApp` in a window of `options.size` with its look; stop it after."""
+async def running_app(options: TourOptions, clock: Clock) -> AsyncIterator[RunningApp]:
+    """Start the real `KioskApp` in a window of `options.size` with its look, its screen drawn
+    by a `SessionCore` on `clock`; stop it after."""
     from kiosk.ui.app import KioskApp
     from kiosk.ui.lockdown import WindowOptions
 
@@ -424,7 +423,7 @@ async def running_app(
     window_options = WindowOptions(
         fullscreen=False, borderless=True, show_cursor=False, width=width, height=height
     )
-    app = KioskApp(options=window_options, language=options.language, on_language=on_language)
+    app = KioskApp(options=window_options, language=options.language)
     started: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def on_start(*_: Any) -> None:
@@ -441,16 +440,21 @@ async def running_app(
             raise RuntimeError("the kiosk app stopped before it started")
         from kivy.core.window import Window
 
-        shell, renderer = app.shell, app.renderer
-        assert shell is not None and renderer is not None  # built before on_start
-        shell.elder, shell.high_contrast = options.elder, options.contrast
-        shell.render()
+        shell = app.shell
+        assert shell is not None  # built before on_start
+        core = SessionCore(clock, language=options.language)
+        core.attach(TouchRenderer(shell, core))
+        if options.elder:
+            core.toggle_elder()
+        if options.contrast:
+            core.toggle_contrast()
         camera = FrameCamera(Window)
         await camera.frame()  # the window is up and drawing
         from kiosk.ui.pinyin_index import build_in_background
 
         build_in_background()  # as the kiosk does: the first free-text screen need not wait
-        yield RunningApp(app, shell, renderer, camera)
+        yield RunningApp(app, shell, core, camera)
+        core.close()
     finally:
         if camera is not None:
             camera.close()
@@ -462,18 +466,23 @@ async def running_app(
 async def run_tour(
     flow_id: str,
     engine: Any,
-    session: Any,
+    session: Session,
     oracle: ScriptedRenderer,
     options: TourOptions,
+    spoken: Callable[[Prompt], str],
 ) -> TourResult:
     """Start the real `KioskApp`, run `flow_id` on it with `TourRenderer`, stop the app.
 
     `engine` is the kiosk's `Engine`; `session` the resident's `Session` (the language button
-    switches it, as in `kiosk run`); `oracle` answers from the answers file.
+    switches it, as in `kiosk run`); `oracle` answers from the answers file; `spoken` says what
+    the voice says for a prompt (for the transcript).
     """
     result = TourResult([])
-    async with running_app(options, on_language=session.set_language) as running:
-        tour = TourRenderer(running.shell, running.renderer, oracle, running.camera, options.out)
+    async with running_app(options, session.clock) as running:
+        running.core.open(session)
+        tour = TourRenderer(
+            running.shell, running.core, oracle, running.camera, options.out, spoken
+        )
         result.screens = tour.screens
         try:
             result.outcome = await asyncio.wait_for(

@@ -1,7 +1,6 @@
 """What voice mode and the voice renderer need of a speaker: a protocol, checked by mypy.
 
-A `peripherals.speaker.Speaker` satisfies it, and so does the touch kiosk's `VoiceOutput`, which
-stays silent outside voice mode.
+A `peripherals.speaker.Speaker` satisfies it; `NoSpeech` stands in on a kiosk without a speaker.
 """
 
 from __future__ import annotations
@@ -43,3 +42,35 @@ class SpeechOutput(Protocol):
     def reset(self) -> None:
         """Default rate, volume and route."""
         ...
+
+
+class NoSpeech:
+    """The `SpeechOutput` of a kiosk without a speaker: says nothing, always idle."""
+
+    def __init__(self) -> None:
+        self.route = Route.LOUDSPEAKER
+
+    def speak(self, text: str, language: str = "zh_CN", *, route: Route | None = None) -> None:
+        """Say nothing."""
+
+    def tone(self, *, route: Route | None = None) -> None:
+        """Beep at no one."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Always idle."""
+        return True
+
+    def change_rate(self, delta: int) -> int:
+        """No rate to change."""
+        return 0
+
+    def change_volume(self, delta: float) -> float:
+        """No volume to change."""
+        return 0.0
+
+    def reset(self) -> None:
+        """Nothing to reset."""
+        self.route = Route.LOUDSPEAKER

@@ -1,4 +1,4 @@
-"""One screen per prompt kind, plus the attract and catalogue screens."""
+"""One screen per prompt kind (the service menu among them), plus the attract screen."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from kiosk.ui.screens.device_wait import DeviceWaitScreen
 from kiosk.ui.screens.error import ErrorScreen
 from kiosk.ui.screens.info import InfoScreen
 from kiosk.ui.screens.input import InputScreen
+from kiosk.ui.screens.menu import MenuScreen
 from kiosk.ui.screens.result import ResultScreen
 
 SCREENS: dict[PromptKind, type[PromptScreen]] = {
@@ -24,5 +25,6 @@ SCREENS: dict[PromptKind, type[PromptScreen]] = {
     PromptKind.BUSY: BusyScreen,
     PromptKind.ERROR: ErrorScreen,
     PromptKind.RESULT: ResultScreen,
+    PromptKind.MENU: MenuScreen,
 }
 """The screen class for every prompt kind."""

@@ -12,7 +12,8 @@ from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.i18n import t
-from kiosk.ui.catalogue import AttractInfo, pick
+from kiosk.session.renderers import SessionInputs
+from kiosk.session.state import AttractInfo
 from kiosk.ui.theme import Look
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.label import KioskLabel
@@ -35,8 +36,7 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
         look: Look,
         lang: str,
         info: AttractInfo,
-        on_start: Callable[[], None],
-        on_language: Callable[[str], None],
+        inputs: SessionInputs,
         now: Callable[[], dt.datetime] = dt.datetime.now,
         **kwargs: Any,
     ) -> None:
@@ -50,16 +50,14 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
         self.lang, self._now = lang, now
         self.add_widget(BoxLayout())
         self.add_widget(
-            KioskLabel(
-                look, f"[b]{pick(info.terminal_name, lang)}[/b]", size="title", halign="center"
-            )
+            KioskLabel(look, f"[b]{_name(info, lang)}[/b]", size="title", halign="center")
         )
         self.clock_label = KioskLabel(look, "", size="action", halign="center", role="muted")
         self.add_widget(self.clock_label)
         start = KioskButton(
             look,
             t("ui.attract.start", lang),
-            on_start,
+            partial(inputs.start, "touch"),
             role="primary",
             kiosk_id="attract.start",
             font_size=scale.title * 1.3,
@@ -80,7 +78,7 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
                 KioskButton(
                     look,
                     t(f"ui.language_name.{code}", lang),
-                    partial(on_language, code),
+                    partial(inputs.set_language, code),
                     role="primary" if code == lang else "secondary",
                     kiosk_id=f"attract.lang.{code}",
                 )
@@ -98,3 +96,8 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
 
     def _tick(self, *_: Any) -> None:
         self.clock_label.text = format_now(self._now(), self.lang)
+
+
+def _name(info: AttractInfo, lang: str) -> str:
+    names = info.terminal_name
+    return names.get(lang) or next(iter(names.values()), "")

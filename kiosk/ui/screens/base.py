@@ -3,35 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.flow.prompt import Answer, Event, Prompt
+from kiosk.flow.prompt import Prompt
 from kiosk.i18n import t
+from kiosk.session.renderers import SessionInputs
+from kiosk.session.state import Draft, PromptView
 from kiosk.ui.theme import Look
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.label import KioskLabel
 
 
 @dataclass
-class ScreenContext:
-    """Everything a screen needs; `state` survives re-rendering (language, elder, contrast).
+class ScreenMemory:
+    """What only the touch screen keeps of the question on screen; survives re-rendering
+    (language, elder mode, contrast) and is forgotten with the question."""
 
-    `state` also holds what the tactile keypad did: `value` (typed text, shared with the
-    on-screen keypad) and `focus` (index of the focused option). `keypad` says the resident has
-    used the tactile keypad this session, so the screen shows where ENTER goes even before
-    focus was moved.
+    pinyin: str = ""
+    """Letters of the pinyin being composed, not yet a character."""
+    page: int = 0
+    """Page of pinyin candidates shown."""
+    category: str | None = None
+    """The menu's category tab opened."""
+    message: str = ""
+    """A text key the screen itself shows (pinyin left unfinished)."""
+
+
+@dataclass
+class ScreenContext:
+    """Everything a screen needs: the prompt and its answer in progress (`view`), the look,
+    where taps go (`inputs`), and touch's own `memory` of the question.
+
+    `keypad` says the resident has used the tactile keypad this session, so the screen shows
+    where ENTER goes even before focus was moved.
     """
 
-    prompt: Prompt
+    view: PromptView
     look: Look
     lang: str
-    respond: Callable[[Answer | Event], None]
-    state: dict[str, Any] = field(default_factory=dict)
+    inputs: SessionInputs
+    memory: ScreenMemory
     keypad: bool = False
+
+    @property
+    def prompt(self) -> Prompt:
+        """The prompt on screen."""
+        return self.view.prompt
+
+    @property
+    def draft(self) -> Draft:
+        """The answer in progress (typed text, focus, a refused answer's problem)."""
+        return self.view.draft
 
     def tr(self, key: str, **params: object) -> str:
         """Translate a UI text key into the screen language."""
@@ -58,23 +84,27 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
         )
         self.ctx = ctx
         self.focusables: list[KioskButton | None] = []
-        prompt = ctx.prompt
-        if prompt.title:
-            self.add_widget(KioskLabel(ctx.look, prompt.title, size="title"))
-        if prompt.text:
-            self.add_widget(KioskLabel(ctx.look, prompt.text, size="action"))
+        self.header()
         self.build()
         self.show_focus()
+
+    def header(self) -> None:
+        """The prompt's title and text at the top (override for another header)."""
+        prompt = self.ctx.prompt
+        if prompt.title:
+            self.add_widget(KioskLabel(self.ctx.look, prompt.title, size="title"))
+        if prompt.text:
+            self.add_widget(KioskLabel(self.ctx.look, prompt.text, size="action"))
 
     def build(self) -> None:
         """Add the kind's own widgets (override)."""
 
     def focus_index(self) -> int | None:
         """Index into `focusables` of the control the keypad's ENTER activates, if shown."""
-        focus = self.ctx.state.get("focus")
+        focus = self.ctx.draft.focus
         if focus is None and self.ctx.keypad:
             focus = self.default_focus
-        return focus if isinstance(focus, int) else None
+        return focus
 
     def show_focus(self) -> None:
         """Draw the focus ring on the focused control only."""
@@ -83,8 +113,9 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
             if button is not None:
                 button.focused = index == focus
 
-    def keys_changed(self) -> None:
-        """The tactile keypad changed `ctx.state` (typed text, focus) or was first used."""
+    def draft_changed(self, view: PromptView, *, keypad: bool) -> None:
+        """The answer in progress changed (typed text, focus, problem), or the keypad was used."""
+        self.ctx.view, self.ctx.keypad = view, keypad
         self.show_focus()
 
     def focus_by_value(self, buttons: dict[str, KioskButton]) -> None:
@@ -124,5 +155,6 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
         return row
 
     def answer(self, value: Any) -> None:
-        """Answer the prompt by touch."""
-        self.ctx.respond(Answer(value, source="touch"))
+        """Answer the prompt by touch (ignored once it no longer waits)."""
+        if self.ctx.view.waiting:
+            self.ctx.inputs.answer(value, "touch")

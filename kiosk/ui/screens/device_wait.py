@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.session.state import PromptView
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.illustration import Illustration
 from kiosk.ui.widgets.label import KioskLabel
@@ -34,8 +35,9 @@ class DeviceWaitScreen(PromptScreen):
         self.typed = KioskLabel(look, "", size="keypad", halign="center")
         self.add_widget(self.typed)
         self.add_widget(self.filler())
-        self.keys_changed()
+        self.typed.text = self.ctx.draft.typed
 
-    def keys_changed(self) -> None:
+    def draft_changed(self, view: PromptView, *, keypad: bool) -> None:
         """Show the characters typed on the tactile keypad so far."""
-        self.typed.text = str(self.ctx.state.get("value", ""))
+        super().draft_changed(view, keypad=keypad)
+        self.typed.text = view.draft.typed

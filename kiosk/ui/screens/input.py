@@ -15,6 +15,7 @@ from kivy.graphics import Color, Line, Rectangle
 from kivy.metrics import dp
 
 from kiosk.flow.prompt import InputRules
+from kiosk.session.state import PromptView
 from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.candidate_bar import CandidateBar
@@ -76,18 +77,20 @@ def shown(rules: InputRules, value: str) -> str:
 
 
 class InputScreen(PromptScreen):
-    """Typing by touch; "confirm" answers the typed string when it passes the input rules."""
+    """Typing by touch; "confirm" answers the typed text, which the session checks first.
+
+    The typed text is the session's (`ctx.draft.typed`): the on-screen keys edit it through
+    `inputs.edit`, the tactile keypad types into the same text, and a language, elder-mode or
+    contrast switch re-renders the screen with it still there. Pinyin being composed is touch's
+    own (`ctx.memory`).
+    """
 
     def build(self) -> None:
         """Add the display, the message line, the keypad and the confirm button."""
-        look, state = self.ctx.look, self.ctx.state
+        look = self.ctx.look
         self.rules = self.ctx.prompt.input or InputRules(input_type="text")
         self.kind = self.rules.input_type
         self.max_length = self.rules.max_length or DEFAULT_MAX.get(self.kind, 30)
-        state.setdefault("value", "")
-        state.setdefault("pinyin", "")
-        state.setdefault("page", 0)
-        state.setdefault("problem", None)
 
         self.display = KioskLabel(
             look,
@@ -136,70 +139,73 @@ class InputScreen(PromptScreen):
         self._display_bg.pos, self._display_bg.size = d.pos, d.size
         self._display_border.rectangle = (d.x, d.y, d.width, d.height)
 
-    def keys_changed(self) -> None:
-        """The tactile keypad typed, deleted or was first used: show the value and the focus."""
+    def draft_changed(self, view: PromptView, *, keypad: bool) -> None:
+        """The typed text changed (either keypad) or a submission was refused: show it."""
+        self.ctx.view, self.ctx.keypad = view, keypad
         self.refresh()
 
     @property
     def value(self) -> str:
         """What has been typed so far."""
-        return str(self.ctx.state["value"])
+        return self.ctx.draft.typed
 
     def _key(self, key: str) -> None:
-        state = self.ctx.state
-        value, pinyin = state["value"], state["pinyin"]
-        state["problem"] = None
+        memory = self.ctx.memory
+        value, pinyin = self.value, memory.pinyin
+        memory.message = ""
+        typed = value
         if key == DELETE:
             if pinyin:
-                state["pinyin"] = pinyin[:-1]
+                memory.pinyin = pinyin[:-1]
             else:
-                state["value"] = value[:-1]
+                typed = value[:-1]
         elif key == CLEAR:
-            state["value"], state["pinyin"] = "", ""
+            typed, memory.pinyin = "", ""
         elif self.kind == "text":
             if len(pinyin) < PINYIN_MAX and len(value) < self.max_length:
-                state["pinyin"] = pinyin + key
+                memory.pinyin = pinyin + key
         elif len(value) >= self.max_length:
             pass
         elif key == "X":
             if self.kind == "id_number" and len(value) == 17:
-                state["value"] = value + "X"
+                typed = value + "X"
         elif key == ".":
             if "." not in value:
-                state["value"] = (value or "0") + "."
+                typed = (value or "0") + "."
         elif key.isdigit():
             if not (self.kind == "amount" and re.search(r"\.\d\d$", value)):
-                state["value"] = value + key
-        state["page"] = 0 if key != DELETE or pinyin else state["page"]
+                typed = value + key
+        memory.page = 0 if key != DELETE or pinyin else memory.page
+        self._typed(typed)
+
+    def _typed(self, typed: str) -> None:
+        """Hand the session the new text (it redraws us), or just redraw touch's own part."""
+        if typed != self.value or self.ctx.draft.problem is not None:
+            self.ctx.inputs.edit(typed)
         self.refresh()
 
     def _pick(self, candidate: Candidate) -> None:
-        state = self.ctx.state
-        room = self.max_length - len(state["value"])
-        state["value"] += candidate.text[:room]
-        state["pinyin"] = state["pinyin"][candidate.consumed :]
-        state["page"] = 0
-        self.refresh()
+        memory = self.ctx.memory
+        room = self.max_length - len(self.value)
+        memory.pinyin = memory.pinyin[candidate.consumed :]
+        memory.page = 0
+        self._typed(self.value + candidate.text[:room])
 
     def _page(self, step: int) -> None:
-        self.ctx.state["page"] = max(0, self.ctx.state["page"] + step)
+        self.ctx.memory.page = max(0, self.ctx.memory.page + step)
         self.refresh()
 
     def _submit(self) -> None:
-        state = self.ctx.state
-        issue = (
-            "ui.input.unfinished_pinyin" if state["pinyin"] else problem(self.rules, state["value"])
-        )
-        if issue is not None:
-            state["problem"] = issue
+        if self.ctx.memory.pinyin:
+            self.ctx.memory.message = "ui.input.unfinished_pinyin"
             self.refresh()
             return
-        self.answer(state["value"])
+        self.answer(self.value)
 
     def refresh(self) -> None:
-        """Redraw the display, message, candidates and the X key from the state."""
-        state = self.ctx.state
-        value, pinyin = state["value"], state["pinyin"]
+        """Redraw the display, message, candidates and the X key from the answer in progress."""
+        memory, draft = self.ctx.memory, self.ctx.draft
+        value, pinyin = draft.typed, memory.pinyin
         text = shown(self.rules, value)
         if pinyin:
             text += f" [u]{pinyin}[/u]"
@@ -208,8 +214,11 @@ class InputScreen(PromptScreen):
         keypad = self.ctx.keypad
         self._display_border.width = dp(4 if keypad else 1.5)
         self._display_border_colour.rgba = self.ctx.look.theme.rgba("focus" if keypad else "border")
-        self.message.text = f"[b]{self.ctx.tr(state['problem'])}[/b]" if state["problem"] else ""
+        message = self.ctx.tr(memory.message) if memory.message else ""
+        if draft.problem is not None:
+            message = self.ctx.tr(f"errors.{draft.problem}")
+        self.message.text = f"[b]{message}[/b]" if message else ""
         if "X" in self.keypad.keys:
             self.keypad.keys["X"].disabled = len(value) != 17
         if self.candidates is not None:
-            self.candidates.show(pinyin_index().candidates(pinyin), state["page"])
+            self.candidates.show(pinyin_index().candidates(pinyin), memory.page)

@@ -18,8 +18,7 @@ from kiosk.clock import ManualClock
 from kiosk.flow.engine import Engine
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
 from kiosk.flow.outcome import Outcome
-from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
-from kiosk.flow.race import FirstAnswer
+from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.flow.scripted import Script, ScriptedDevices, load_script
 from kiosk.flow.session import Session
 from kiosk.flow.steps.answers import pick, yes_no
@@ -33,17 +32,6 @@ SHIPPED = sorted(FLOWS.flows)
 ZH_DIGITS = dict(zip("0123456789X", "零一二三四五六七八九叉", strict=True))
 TYPED_TEXT = "301"
 """What a keypad-only resident types into free-text inputs (the keypad has digits only)."""
-
-
-class Screen:
-    """A touch screen nobody touches: the voice side must answer everything."""
-
-    async def ask(self, prompt: Prompt) -> Answer | Event:
-        await asyncio.Event().wait()
-        raise AssertionError("unreachable")
-
-    async def show(self, prompt: Prompt) -> None:
-        return None
 
 
 def answer_for(script: Script, prompt: Prompt, visits: dict[str, int]) -> Any:
@@ -127,7 +115,7 @@ async def run_flow(
     acting = asyncio.ensure_future(resident())
     try:
         outcome = await asyncio.wait_for(
-            engine.run(flow_id, session, FirstAnswer([Screen(), rig.renderer])), 20
+            engine.run(flow_id, session, rig.core), 20
         )
     finally:
         acting.cancel()
@@ -138,9 +126,13 @@ async def run_flow(
 
 async def start_voice_mode(rig: Rig) -> None:
     """The resident presses the VOICE key and the kiosk notices."""
+    assert not rig.core.state.voice
     rig.press(Key.VOICE)
-    assert await asyncio.wait_for(rig.keys.get(), 5) is Key.VOICE
-    assert rig.mode.active
+    for _ in range(1000):
+        if rig.core.state.voice:
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("the VOICE key did not start voice mode")
 
 
 def check_speech(rig: Rig, asked: list[Prompt], outcome: Outcome, *, private: bool) -> None:
@@ -164,14 +156,14 @@ def check_speech(rig: Rig, asked: list[Prompt], outcome: Outcome, *, private: bo
 async def test_every_flow_by_keypad_alone(
     flow_id: str, make_rig: RigFactory, engine_services: dict[str, Any]
 ) -> None:
-    rig = make_rig()
+    rig = make_rig(voice=False)
     await start_voice_mode(rig)
     outcome, asked = await run_flow(rig, flow_id, engine_services, by="keys", volume_down=True)
     assert outcome.status == "finished", outcome
     assert asked and all(p.language == "zh_CN" for p in asked)
     check_speech(rig, asked, outcome, private=False)
     assert rig.speaker.volume < 1.0  # the resident turned it down...
-    rig.mode.end()
+    rig.core.end()
     assert (rig.speaker.volume, rig.speaker.rate) == (1.0, DEFAULT_RATE)  # ...until the end
 
 
@@ -179,24 +171,24 @@ async def test_every_flow_by_keypad_alone(
 async def test_every_flow_by_speech_alone(
     flow_id: str, make_rig: RigFactory, engine_services: dict[str, Any]
 ) -> None:
-    rig = make_rig(recognizer=True)
+    rig = make_rig(recognizer=True, voice=False)
     await start_voice_mode(rig)
     outcome, asked = await run_flow(rig, flow_id, engine_services, by="voice")
     assert outcome.status == "finished", outcome
     check_speech(rig, asked, outcome, private=False)
     assert any("您说的是" in text for text in rig.texts())  # irreversible answers read back
-    rig.mode.end()
+    rig.core.end()
 
 
 @pytest.mark.parametrize("flow_id", SHIPPED)
 async def test_every_flow_on_the_headset_speaks_personal_data_in_full(
     flow_id: str, make_rig: RigFactory, engine_services: dict[str, Any]
 ) -> None:
-    rig = make_rig()
+    rig = make_rig(voice=False)
     rig.headset.plug()
     outcome, asked = await run_flow(rig, flow_id, engine_services, by="keys")
     assert outcome.status == "finished", outcome
-    assert rig.mode.active
+    assert rig.core.state.voice and rig.core.state.private
     check_speech(rig, asked, outcome, private=True)
     script = load_script(DEFAULT_FLOWS_DIR / f"{flow_id}.answers.yaml")
     personal = [
@@ -206,5 +198,5 @@ async def test_every_flow_on_the_headset_speaks_personal_data_in_full(
     ]
     for value in personal:
         assert value in "".join(rig.texts()), "a personal value was not read in full privately"
-    rig.mode.end()
+    rig.core.end()
     assert rig.speaker.route is Route.LOUDSPEAKER

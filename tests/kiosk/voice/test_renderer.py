@@ -7,9 +7,10 @@ import asyncio
 from voice_rig import HeldSpeaker, RigFactory
 
 from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
-from kiosk.flow.race import FirstAnswer
-from kiosk.voice.keys import Action, KeyResult, KeyState
-from kiosk.voice.renderer import sentences, typed_from_speech
+from kiosk.session.keypad import Action
+from kiosk.session.state import Change, Feedback, Pressed, PromptView, SessionState
+from kiosk.session.speech import typed_from_speech
+from kiosk.voice.renderer import sentences
 from kiosk.voice.script import spoken
 from peripherals.keypad.keys import Key
 from peripherals.speaker.base import DEFAULT_RATE, Route
@@ -65,7 +66,7 @@ async def test_a_choice_is_spoken_with_numbers_in_its_language_and_a_digit_answe
 ) -> None:
     for lang, joiner in (("zh_CN", ""), ("en", " ")):
         rig = make_rig()
-        asking = asyncio.ensure_future(rig.renderer.ask(choose(lang)))
+        asking = asyncio.ensure_future(rig.core.ask(choose(lang)))
         await rig.next_prompt()
         heard = await rig.spoken_until_idle()
         assert joiner.join(u.text for u in heard) == spoken(choose(lang))
@@ -81,7 +82,7 @@ async def test_any_key_stops_speech_and_hash_speaks_the_focused_option(
 ) -> None:
     speaker = HeldSpeaker()
     rig = make_rig(speaker=speaker)
-    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     first = await asyncio.to_thread(speaker.started.get, True, 5)
     rig.press(Key.HASH)
@@ -98,7 +99,7 @@ async def test_barge_in_a_partial_result_stops_speech_and_the_option_is_taken(
 ) -> None:
     speaker = HeldSpeaker()
     rig = make_rig(recognizer=True, speaker=speaker)
-    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     await asyncio.to_thread(speaker.started.get, True, 5)
     rig.say("缴费明细")
@@ -115,20 +116,11 @@ async def test_a_touch_answer_cancels_voice_stopping_speech_and_listening(
 ) -> None:
     speaker = HeldSpeaker()
     rig = make_rig(recognizer=True, speaker=speaker)
-    touch: asyncio.Future[Answer | Event] = asyncio.get_running_loop().create_future()
-
-    class Touch:
-        async def ask(self, prompt: Prompt) -> Answer | Event:
-            return await touch
-
-        async def show(self, prompt: Prompt) -> None:
-            return None
-
-    asking = asyncio.ensure_future(FirstAnswer([Touch(), rig.renderer]).ask(choose()))
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     await asyncio.to_thread(speaker.started.get, True, 5)
-    touch.set_result(Answer("personal"))
-    assert await asyncio.wait_for(asking, 5) == Answer("personal")
+    rig.core.answer("personal", "touch")  # the screen is tapped
+    assert await asyncio.wait_for(asking, 5) == Answer("personal", source="touch")
     assert await asyncio.to_thread(speaker.wait_idle, 5)  # returns only once speech is cut
     assert speaker.cut
     # Listening has stopped too: what is said now waits for the next prompt.
@@ -139,7 +131,7 @@ async def test_a_touch_answer_cancels_voice_stopping_speech_and_listening(
 
 async def test_a_spoken_confirmation_is_read_back_and_needs_a_yes(make_rig: RigFactory) -> None:
     rig = make_rig(recognizer=True)
-    asking = asyncio.ensure_future(rig.renderer.ask(confirm()))
+    asking = asyncio.ensure_future(rig.core.ask(confirm()))
     await rig.next_prompt()
     rig.say("确认")
     await rig.hear_said("您说的是：确认")
@@ -150,7 +142,7 @@ async def test_a_spoken_confirmation_is_read_back_and_needs_a_yes(make_rig: RigF
 
 async def test_a_misheard_confirmation_can_be_refused_with_key_2(make_rig: RigFactory) -> None:
     rig = make_rig(recognizer=True)
-    asking = asyncio.ensure_future(rig.renderer.ask(confirm()))
+    asking = asyncio.ensure_future(rig.core.ask(confirm()))
     await rig.next_prompt()
     rig.say("我不同意返回修改")  # "no" words inside: the longest phrase heard wins
     await rig.hear_said("您说的是：返回修改")
@@ -162,7 +154,7 @@ async def test_a_misheard_confirmation_can_be_refused_with_key_2(make_rig: RigFa
 async def test_secret_digits_are_never_spoken_and_not_listened_for(make_rig: RigFactory) -> None:
     rig = make_rig(recognizer=True)
     rig.headset.plug()  # not even privately
-    asking = asyncio.ensure_future(rig.renderer.ask(typing("digits", secret=True)))
+    asking = asyncio.ensure_future(rig.core.ask(typing("digits", secret=True)))
     await rig.next_prompt()
     echoes = [await rig.echo_of(key) for key in "8596"]
     rig.press(Key.ENTER)
@@ -181,7 +173,7 @@ async def test_personal_digits_are_masked_on_the_loudspeaker_and_in_full_on_the_
         rig = make_rig()
         if plugged:
             rig.headset.plug()
-        asking = asyncio.ensure_future(rig.renderer.ask(typing("id_number", personal=True)))
+        asking = asyncio.ensure_future(rig.core.ask(typing("id_number", personal=True)))
         await rig.next_prompt()
         echoes = [await rig.echo_of(key) for key in typed[:-1]]
         rig.press(Key.ENTER)
@@ -198,7 +190,7 @@ async def test_spoken_numbers_are_typed_and_read_back_masked_on_the_loudspeaker(
     make_rig: RigFactory,
 ) -> None:
     rig = make_rig(recognizer=True)
-    asking = asyncio.ensure_future(rig.renderer.ask(typing("phone", personal=True)))
+    asking = asyncio.ensure_future(rig.core.ask(typing("phone", personal=True)))
     await rig.next_prompt()
     rig.say("幺三八零零幺三八零零零")
     readback = await rig.hear_said("您说的是")
@@ -212,8 +204,8 @@ async def test_repeat_twice_quickly_slows_speech_and_volume_keys_reset_at_the_en
     make_rig: RigFactory,
 ) -> None:
     rig = make_rig()
-    rig.mode.start("key")
-    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    rig.core.start_voice("key")
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     assert await rig.echo_of(Key.MINUS) == "音量90。"
     assert await rig.echo_of(Key.MINUS) == "音量80。"
@@ -228,20 +220,20 @@ async def test_repeat_twice_quickly_slows_speech_and_volume_keys_reset_at_the_en
     rig.press(Key.CANCEL)
     assert await asyncio.wait_for(asking, 5) is Event.CANCEL
     assert round(rig.speaker.volume, 2) == 0.8
-    assert rig.mode.active
-    rig.mode.end()
+    assert rig.core.state.voice
+    rig.core.end()
     assert (rig.speaker.rate, rig.speaker.volume) == (DEFAULT_RATE, 1.0)
-    assert rig.speaker.route is Route.LOUDSPEAKER and not rig.mode.active
+    assert rig.speaker.route is Route.LOUDSPEAKER and not rig.core.state.voice
 
 
 async def test_help_and_cancel_keys_and_voice_commands_become_events(make_rig: RigFactory) -> None:
     rig = make_rig(recognizer=True)
     for key, event in ((Key.HELP, Event.HELP), (Key.CANCEL, Event.CANCEL)):
-        asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+        asking = asyncio.ensure_future(rig.core.ask(choose()))
         await rig.next_prompt()
         rig.press(key)
         assert await asyncio.wait_for(asking, 5) is event
-    asking = asyncio.ensure_future(rig.renderer.ask(typing("text")))
+    asking = asyncio.ensure_future(rig.core.ask(typing("text")))
     await rig.next_prompt()
     rig.say("取消")
     assert await asyncio.wait_for(asking, 5) is Event.CANCEL
@@ -253,7 +245,7 @@ async def test_unplugging_the_headset_stops_private_speech_and_returns_to_the_lo
     speaker = HeldSpeaker()
     rig = make_rig(speaker=speaker)
     rig.headset.plug()
-    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     first = await asyncio.to_thread(speaker.started.get, True, 5)
     assert first.route is Route.HEADSET
@@ -280,56 +272,64 @@ async def test_results_are_spoken_to_the_end_before_show_returns(make_rig: RigFa
         say="您的意见已受理，受理编号：2 0 2 4 0 0 0 7。请记下受理编号以便查询。",
         waits=False,
     )
-    await asyncio.wait_for(rig.renderer.show(result), 5)
+    await asyncio.wait_for(rig.core.show(result), 5)
     assert "".join(rig.texts()) == spoken(result)
     assert sentences(spoken(result))[0] == "您的意见已受理，受理编号：2 0 2 4 0 0 0 7。"
 
 
-class ScreenKeys:
-    """A screen's typed text and focus, as the touch kiosk's shell keeps them."""
+class Seen:
+    """A renderer beside the voice that records every key it is told of."""
 
-    def __init__(self, typed: str = "") -> None:
-        self.state = KeyState(typed=typed)
-        self.shown: list[Action] = []
+    def __init__(self) -> None:
+        self.actions: list[Action] = []
         self.seen: asyncio.Queue[Action] = asyncio.Queue()
 
-    def load_keys(self, prompt: Prompt) -> KeyState | None:
-        return self.state
+    def changed(self, state: SessionState, what: Change) -> None:
+        return None
 
-    def store_keys(self, prompt: Prompt, result: KeyResult) -> None:
-        self.state = result.state
-        self.shown.append(result.action)
-        self.seen.put_nowait(result.action)
+    def feedback(self, feedback: Feedback) -> None:
+        if isinstance(feedback, Pressed) and feedback.result is not None:
+            self.actions.append(feedback.result.action)
+            self.seen.put_nowait(feedback.result.action)
+
+    async def settle(self, prompt: Prompt) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
 
 
 async def test_keys_continue_what_the_screen_shows_and_the_screen_sees_every_key(
     make_rig: RigFactory,
 ) -> None:
     rig = make_rig()
-    screen = ScreenKeys(typed="13")  # typed by touch before the first key
-    rig.renderer.shared = screen
-    asking = asyncio.ensure_future(rig.renderer.ask(typing("digits")))
+    screen = Seen()
+    rig.core.attach(screen)
+    asking = asyncio.ensure_future(rig.core.ask(typing("digits")))
     await rig.next_prompt()
+    rig.core.edit("13")  # typed by touch before the first key
     rig.press(Key.DIGIT_5, Key.CLEAR, Key.DIGIT_8)
     for _ in range(3):
         await asyncio.wait_for(screen.seen.get(), 5)
-    screen.state = KeyState(typed=screen.state.typed + "9")  # a tap in between
+    view = rig.core.state.view
+    assert isinstance(view, PromptView) and view.draft.typed == "138"
+    rig.core.edit("1389")  # a tap in between
     rig.press(Key.ENTER)
     assert await asyncio.wait_for(asking, 5) == Answer("1389", source="keypad")
-    assert screen.shown == [Action.TYPED, Action.DELETED, Action.TYPED, Action.ANSWER]
+    assert screen.actions == [Action.TYPED, Action.DELETED, Action.TYPED, Action.ANSWER]
 
 
 async def test_a_broken_screen_never_stops_the_keypad(make_rig: RigFactory) -> None:
-    class Broken:
-        def load_keys(self, prompt: Prompt) -> KeyState | None:
+    class Broken(Seen):
+        def changed(self, state: SessionState, what: Change) -> None:
             raise RuntimeError("screen gone")
 
-        def store_keys(self, prompt: Prompt, result: KeyResult) -> None:
+        def feedback(self, feedback: Feedback) -> None:
             raise RuntimeError("screen gone")
 
     rig = make_rig()
-    rig.renderer.shared = Broken()
-    asking = asyncio.ensure_future(rig.renderer.ask(typing("digits")))
+    rig.core.attach(Broken())
+    asking = asyncio.ensure_future(rig.core.ask(typing("digits")))
     await rig.next_prompt()
     rig.press(Key.DIGIT_4, Key.ENTER)
     assert await asyncio.wait_for(asking, 5) == Answer("4", source="keypad")
@@ -337,9 +337,9 @@ async def test_a_broken_screen_never_stops_the_keypad(make_rig: RigFactory) -> N
 
 async def test_hash_on_a_result_says_enter_continues(make_rig: RigFactory) -> None:
     rig = make_rig()
-    rig.mode.start("key")
+    rig.core.start_voice("key")
     result = Prompt(flow="f", step="done", kind=PromptKind.RESULT, text="已受理", say="已受理")
-    asking = asyncio.ensure_future(rig.renderer.ask(result))
+    asking = asyncio.ensure_future(rig.core.ask(result))
     await rig.next_prompt()
     assert await rig.echo_of(Key.HASH) == "继续，请按确认键。"
     rig.press(Key.ENTER)
@@ -350,7 +350,7 @@ async def test_repeat_then_plus_or_minus_changes_the_speed_not_the_volume(
     make_rig: RigFactory,
 ) -> None:
     rig = make_rig()
-    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     await rig.echo_of(Key.REPEAT)
     assert await rig.echo_of(Key.PLUS) == "语速已加快。"
@@ -368,7 +368,7 @@ async def test_the_voice_key_pauses_speech_and_pressed_again_repeats(
 ) -> None:
     speaker = HeldSpeaker()
     rig = make_rig(speaker=speaker)
-    asking = asyncio.ensure_future(rig.renderer.ask(choose()))
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     first = await asyncio.to_thread(speaker.started.get, True, 5)
     rig.press(Key.VOICE)

@@ -1,4 +1,5 @@
-"""Voice-mode rig: simulated speaker, keypad, headset and recogniser wired like the kiosk.
+"""Voice-mode rig: simulated speaker, keypad, headset and recogniser, a session core and its
+voice renderer, wired like the kiosk (device events go to the core on the test's loop).
 
 Imported by the tests of this folder (`from voice_rig import ...`; conftest puts it on the path).
 """
@@ -14,8 +15,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.flow.prompt import Prompt
-from kiosk.voice.mode import KeyEvents, VoiceMode
+from kiosk.clock import ManualClock
+from kiosk.flow.prompt import Answer, Event, Prompt
+from kiosk.session.core import SessionCore
 from kiosk.voice.renderer import VoiceRenderer
 from peripherals.events import AsyncioDispatcher
 from peripherals.headset.simulator import SimulatedHeadset
@@ -91,17 +93,20 @@ class HeldSpeaker(ObservedSpeaker):
 
 @dataclass
 class Rig:
-    """The voice devices, voice mode and renderer of one test, plus the prompts asked."""
+    """The voice devices, the session core and its voice renderer, plus the prompts asked."""
 
     speaker: SimulatedSpeaker
     keypad: SimulatedKeypad
     headset: SimulatedHeadset
     recognizer: CancellableRecognizer | None
-    keys: KeyEvents
-    mode: VoiceMode
+    core: SessionCore
     renderer: VoiceRenderer
     asked: asyncio.Queue[Prompt] = field(default_factory=asyncio.Queue)
     now: list[float] = field(default_factory=lambda: [0.0])
+
+    def ask(self, prompt: Prompt) -> asyncio.Future[Answer | Event]:
+        """Ask `prompt` through the session core (as the engine does)."""
+        return asyncio.ensure_future(self.core.ask(prompt))
 
     async def next_prompt(self) -> Prompt:
         """The next prompt the renderer waits on (fails the test after 5 s)."""
@@ -154,14 +159,14 @@ RigFactory = Callable[..., Rig]
 def make_rig_factory(loop: asyncio.AbstractEventLoop, stack: ExitStack) -> RigFactory:
     """A function building rigs whose devices `stack` closes."""
 
-    def make(*, recognizer: bool = False, speaker: SimulatedSpeaker | None = None) -> Rig:
+    def make(
+        *, recognizer: bool = False, speaker: SimulatedSpeaker | None = None, voice: bool = True
+    ) -> Rig:
+        """A rig; `voice=False` leaves voice mode off until the VOICE key or the headset."""
         speaker = speaker or ObservedSpeaker()
-        keys = KeyEvents()
-        modes: list[VoiceMode] = []
-        dispatcher = AsyncioDispatcher(loop, lambda event: modes[0].handle(event))
+        core = SessionCore(ManualClock())
+        dispatcher = AsyncioDispatcher(loop, core.handle)
         headset = SimulatedHeadset(dispatcher=dispatcher)
-        mode = VoiceMode(speaker, headset, keys=keys)
-        modes.append(mode)
         keypad = SimulatedKeypad(dispatcher=dispatcher)
         rec = CancellableRecognizer() if recognizer else None
         for device in (speaker, keypad, headset, rec):
@@ -171,13 +176,12 @@ def make_rig_factory(loop: asyncio.AbstractEventLoop, stack: ExitStack) -> RigFa
         rig_now = [0.0]
         asked: asyncio.Queue[Prompt] = asyncio.Queue()
         renderer = VoiceRenderer(
-            speaker,
-            keys,
-            rec,
-            private=mode.private,
-            clock=lambda: rig_now[0],
-            on_ask=asked.put_nowait,
+            speaker, core, rec, clock=lambda: rig_now[0], on_ask=asked.put_nowait
         )
-        return Rig(speaker, keypad, headset, rec, keys, mode, renderer, asked, rig_now)
+        core.attach(renderer)
+        stack.callback(core.close)
+        if voice:
+            core.start_voice("key")
+        return Rig(speaker, keypad, headset, rec, core, renderer, asked, rig_now)
 
     return make

@@ -1,20 +1,21 @@
 """The service menu a resident sees: the catalogue's usable flows for this terminal's mode.
 
-Unavailable services are hidden from residents (their reason is kept for staff and the log);
-the same menu is a `choose` prompt for the keypad and the voice, numbered in screen order.
+Unavailable services are hidden from residents (their reason is kept for staff and the log).
+The menu is one `menu` prompt for every sense: its options are the services, numbered for the
+keypad in screen order (category by category), each in its category's group.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kiosk.app import CatalogueEntry
-from kiosk.flow.prompt import Prompt, PromptKind, PromptOption
-from kiosk.flow.schema import LANGUAGES, Flow
+from kiosk.flow.languages import LANGUAGES
+from kiosk.flow.prompt import OptionGroup, Prompt, PromptKind, PromptOption
+from kiosk.flow.schema import Flow
 from kiosk.i18n import catalog, t
-from kiosk.ui.catalogue import Category, ServiceEntry
 
 log = logging.getLogger(__name__)
 
@@ -37,33 +38,52 @@ def category_title(category: str) -> dict[str, str]:
     return {lang: t(key, lang) for lang in LANGUAGES}
 
 
+@dataclass(frozen=True)
+class Category:
+    """A group of services (社保, 医保, 民政, ...)."""
+
+    id: str
+    title: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service on the menu."""
+
+    id: str
+    title: Mapping[str, str]
+    category: str
+
+
 @dataclass
 class Menu:
-    """What the catalogue screen and the keypad offer, and what is hidden (and why)."""
+    """What the menu offers, in screen order, and what is hidden (and why)."""
 
     categories: list[Category] = field(default_factory=list)
-    services: list[ServiceEntry] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
     hidden: dict[str, str] = field(default_factory=dict)
     """Flow id → why it is not offered now (for staff, never shown to residents)."""
 
-    def prompt(self, lang: str) -> Prompt:
-        """The menu as a `choose` prompt (keypad numbers follow the screen's order)."""
-        options = tuple(
-            PromptOption(s.id, s.title.get(lang) or s.id, s.title.get(lang) or s.id, number)
-            for number, s in enumerate(self.ordered(), start=1)
-        )
+    def prompt(self, lang: str, timeout: float | None = None) -> Prompt:
+        """The menu as a `menu` prompt (keypad numbers follow the screen's order)."""
+        options = []
+        for number, service in enumerate(self.ordered(), start=1):
+            title = _pick(service.title, lang, service.id)
+            options.append(PromptOption(service.id, title, title, number, service.category))
         text = t("ui.catalogue.title", lang)
         return Prompt(
             flow=MENU_FLOW,
             step="menu",
-            kind=PromptKind.CHOOSE,
+            kind=PromptKind.MENU,
             text=text,
             say=text,
-            options=options,
+            options=tuple(options),
+            groups=tuple(OptionGroup(c.id, _pick(c.title, lang, c.id)) for c in self.categories),
+            timeout=timeout,
             language=lang,
         )
 
-    def ordered(self) -> list[ServiceEntry]:
+    def ordered(self) -> list[Service]:
         """Services in category order, as the screen lists them."""
         order = {c.id: i for i, c in enumerate(self.categories)}
         return sorted(self.services, key=lambda s: order.get(s.category, len(order)))
@@ -81,11 +101,15 @@ def build_menu(entries: Sequence[CatalogueEntry], mode: str) -> Menu:
             menu.hidden[flow.id] = entry.reason or "unavailable"
             log.info("service %s hidden from residents: %s", flow.id, menu.hidden[flow.id])
             continue
-        menu.services.append(ServiceEntry(flow.id, dict(flow.title.root), flow.category))
+        menu.services.append(Service(flow.id, dict(flow.title.root), flow.category))
         if flow.category not in seen:
             seen.append(flow.category)
     menu.categories = [Category(c, category_title(c)) for c in seen]
     return menu
 
 
-__all__ = ["MENU_FLOW", "Menu", "build_menu", "category_title", "for_mode"]
+def _pick(text: Mapping[str, str], lang: str, fallback: str) -> str:
+    return text.get(lang) or text.get(LANGUAGES[0]) or fallback
+
+
+__all__ = ["MENU_FLOW", "Category", "Menu", "Service", "build_menu", "category_title", "for_mode"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.flow.prompt import Event, InputRules, Prompt, PromptKind, PromptOption
-from kiosk.voice.keys import Action, KeyState, press, press_confirming
+from kiosk.session.keypad import Action, KeyState, press, press_confirming
 from peripherals.keypad.keys import Key
 
 OPTIONS = tuple(

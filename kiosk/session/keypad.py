@@ -1,8 +1,8 @@
-"""The keypad map of voice mode: what each key means on each kind of prompt (pure, no devices).
+"""The tactile keypad map: what each key means on each kind of prompt (pure, no devices).
 
 | Prompt kind         | Digits         | ENTER             | CLEAR                  | STAR / HASH  |
 |---------------------|----------------|-------------------|------------------------|--------------|
-| choose              | pick option N  | pick focused      | back                   | focus -1/+1  |
+| choose, menu        | pick option N  | pick focused      | back                   | focus -1/+1  |
 | confirm             | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
 | consent             | 1 yes, 2 no    | focused only      | back                   | focus -1/+1  |
 | input, device_wait  | type the digit | submit typed text | delete last, else back | STAR: X, `.` |
@@ -17,14 +17,15 @@ Everywhere: REPEAT repeats the prompt (twice quickly: slower speech), PLUS/MINUS
 volume (right after REPEAT: the speed, faster or slower), VOICE pauses speech (pressed when
 silent: repeats), HELP asks for help, CANCEL cancels. While a voice answer waits to be
 confirmed (`press_confirming`): 1 or ENTER confirms it, 2 or CLEAR drops it. The renderer stops
-current speech before acting on any key; this module only decides what the key means.
+current speech before acting on any key; this module only decides what the key means, and
+`kiosk.session.core` acts on it, whichever renderers are attached.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from kiosk.flow.prompt import Event, Prompt, PromptKind, PromptOption
 from peripherals.keypad.keys import Key
@@ -72,22 +73,6 @@ class KeyResult:
     char: str = ""
     option: PromptOption | None = None
     reason: str = ""
-
-
-class SharedKeys(Protocol):
-    """Where the typed text and the focus of a prompt live when a screen shows them too.
-
-    The touch kiosk's shell keeps them with the screen, so keys and taps edit one value, the
-    screen mirrors every key, and the value survives the prompt being asked again (language).
-    """
-
-    def load_keys(self, prompt: Prompt) -> KeyState | None:
-        """The state shown for `prompt`, or None when `prompt` is not on screen."""
-        ...
-
-    def store_keys(self, prompt: Prompt, result: KeyResult) -> None:
-        """A key acted on `prompt`: show `result.state`."""
-        ...
 
 
 DIGITS = {Key(str(d)): str(d) for d in range(10)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
-from kiosk.ui.menu import for_mode
+from kiosk.session.menu import for_mode
 
 FLOWS = load_flows([DEFAULT_FLOWS_DIR]).flows
 

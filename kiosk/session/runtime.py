@@ -1,0 +1,76 @@
+"""`KioskRuntime`: the session layer of a running kiosk, composed from its open services.
+
+One place wires what a kiosk needs between its devices and its renderers: the session loop
+and its core, the renderers (each built by a factory from the core and the services, so the
+touch screen and the voice never know of each other), the headset's state at start, the
+device events, and, on simulated devices, the cards taken back at each session's end.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from kiosk.app import KioskServices
+from kiosk.flow.services import Clock
+from kiosk.session.loop import RESULT_HOLD, SessionLoop
+from kiosk.session.renderers import SessionInputs, SessionRenderer
+from kiosk.session.state import AttractInfo
+from kiosk.simulated_devices import SimulatedDevices
+from peripherals.events import DeviceEvent
+from peripherals.headset.base import Headset
+
+log = logging.getLogger(__name__)
+
+RendererFactory = Callable[[SessionInputs, KioskServices], SessionRenderer]
+"""Builds one renderer of the session from where its input goes and the kiosk's services."""
+
+
+class KioskRuntime:
+    """The session loop, its core and renderers of one kiosk; `await run()` serves residents."""
+
+    def __init__(
+        self,
+        services: KioskServices,
+        *,
+        clock: Clock,
+        attract: AttractInfo,
+        renderers: Sequence[RendererFactory] = (),
+        language: str | None = None,
+        result_hold: float = RESULT_HOLD,
+        on_attract: Callable[[], None] | None = None,
+    ) -> None:
+        config = services.config
+        self.services = services
+        self.simulated = SimulatedDevices(services.hub) if services.simulate else None
+        if self.simulated is not None:
+            # the simulated ID card reader starts with a demo card on it: no card is there until
+            # someone presents one from the panel
+            self.simulated.take_cards_away()
+        self.loop = SessionLoop(
+            services,
+            clock=clock,
+            attract=attract,
+            language=language or config.terminal.language,
+            inactivity=config.timeouts.session_inactivity,
+            warning_lead=config.timeouts.warning_lead,
+            mode=config.terminal.mode,
+            result_hold=result_hold,
+            on_attract=on_attract,
+            on_session_end=self.simulated.take_cards_away if self.simulated else None,
+        )
+        self.core = self.loop.core
+        headset = services.hub.by_kind("headset")
+        if isinstance(headset, Headset) and headset.plugged():
+            self.core.headset_already_plugged()
+        self.renderers = [factory(self.core, services) for factory in renderers]
+        for renderer in self.renderers:
+            self.core.attach(renderer)
+
+    def handle(self, event: DeviceEvent) -> None:
+        """A device event, on the loop's thread."""
+        self.loop.handle(event)
+
+    async def run(self) -> None:
+        """Serve sessions until cancelled; the renderers are closed after."""
+        await self.loop.run()

@@ -1,0 +1,106 @@
+"""The service menu: categories along the top, the chosen category's services below."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.flow.prompt import PromptOption
+from kiosk.session.state import PromptView
+from kiosk.ui.screens.base import PromptScreen
+from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.label import KioskLabel
+
+
+class MenuScreen(PromptScreen):
+    """Tapping a service answers the menu prompt with its id.
+
+    Each service shows its keypad number (the prompt's: category order, then list order) so
+    digits can pick it; the tactile keypad's focus is drawn on its service, whose category tab
+    opens to show it.
+    """
+
+    def header(self) -> None:
+        """The menu's title, large."""
+        self.add_widget(KioskLabel(self.ctx.look, self.ctx.prompt.text, size="title"))
+
+    def build(self) -> None:
+        """Add the category tabs and the open category's services."""
+        self.body = BoxLayout(orientation="vertical", spacing=self.spacing)
+        self.add_widget(self.body)
+        self._fill()
+
+    def _fill(self) -> None:
+        look, prompt, memory = self.ctx.look, self.ctx.prompt, self.ctx.memory
+        scale = look.scale
+        self.body.clear_widgets()
+        groups = [g for g in prompt.groups if any(o.group == g.id for o in prompt.options)]
+        focused = self._focused()
+        if focused is not None:
+            memory.category = focused.group
+        if groups and memory.category not in {g.id for g in groups}:
+            memory.category = groups[0].id
+        tabs = GridLayout(
+            cols=min(max(len(groups), 1), 2 if look.elder else 4),
+            spacing=dp(scale.spacing),
+            size_hint_y=None,
+        )
+        tabs.bind(minimum_height=tabs.setter("height"))
+        for group in groups:
+            tabs.add_widget(
+                KioskButton(
+                    look,
+                    group.title,
+                    partial(self._select, group.id),
+                    role="primary" if group.id == memory.category else "secondary",
+                    kiosk_id=f"category.{group.id}",
+                    size_hint_y=None,
+                    height=dp(scale.action_height),
+                )
+            )
+        self.body.add_widget(tabs)
+        grid = GridLayout(
+            cols=1 if look.elder else 2, spacing=dp(scale.spacing * 1.5), size_hint_y=None
+        )
+        grid.bind(minimum_height=grid.setter("height"))
+        self.focusables = []
+        for option in prompt.options:
+            if option.group != memory.category:
+                self.focusables.append(None)
+                continue
+            button = KioskButton(
+                look,
+                f"[b]{option.key}[/b]   {option.label}",
+                partial(self.answer, option.value),
+                role="primary",
+                kiosk_id=f"service.{option.value}",
+                size_hint_y=None,
+                height=dp(scale.action_height),
+            )
+            self.focusables.append(button)  # keypad focus index = option index
+            grid.add_widget(button)
+        self.body.add_widget(grid)
+        self.body.add_widget(BoxLayout())
+
+    def _focused(self) -> PromptOption | None:
+        focus = self.ctx.draft.focus
+        options = self.ctx.prompt.options
+        return options[focus] if focus is not None and 0 <= focus < len(options) else None
+
+    def draft_changed(self, view: PromptView, *, keypad: bool) -> None:
+        """Keypad focus moved: open its service's category if another one is open."""
+        self.ctx.view, self.ctx.keypad = view, keypad
+        focused = self._focused()
+        if focused is not None and focused.group != self.ctx.memory.category:
+            self._fill()
+        self.show_focus()
+
+    def _select(self, group: str) -> None:
+        self.ctx.memory.category = group
+        # a tapped tab wins over the keypad's focus, which would reopen its own category
+        self.ctx.inputs.focus(None)
+        self._fill()
+        self.show_focus()
