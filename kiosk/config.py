@@ -10,45 +10,37 @@ of the file, the parts separated by double underscores and matched in lower case
     KIOSK__DEVICES__PRINTER__PORT=9101                # [devices.printer] port = 9101
     KIOSK__DATA_DIR=/var/lib/kiosk
 
-Values are strings and converted like the file's values would be ("5" to 5, "true" to true).
-Variables with a single underscore after ``KIOSK`` (``KIOSK_HOME``) are not overrides.
+Values are strings and converted to the key's type ("5" to 5, "4.5" to 4.5; "true", "false",
+"1" and "0" to booleans). Variables with a single underscore after ``KIOSK`` (``KIOSK_HOME``)
+are not overrides.
 
 Relative paths (``data_dir``, ``flows_dir``) are relative to the directory of the configuration
 file, or to the working directory when there is no file.
+
+The models are `msgspec` structs: importing this module and validating a file take a few
+milliseconds, so `kiosk run` validates the whole configuration before its window opens.
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
-import json
 import logging
 import os
-import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    create_model,
-    field_validator,
-    model_validator,
-)
+import msgspec
 
-from kiosk.early_config import ENV_PREFIX as ENV_PREFIX  # re-exported: part of this API
-from kiosk.early_config import ConfigError as ConfigError  # re-exported: part of this API
-from kiosk.early_config import apply_environment as _apply_environment
-from kiosk.early_config import lower_first as _lower_first
-from kiosk.early_config import read_toml as _read_toml
+from kiosk.config_file import ENV_PREFIX as ENV_PREFIX  # re-exported: part of this API
+from kiosk.config_file import ConfigError as ConfigError  # re-exported: part of this API
+from kiosk.config_file import apply_environment, read_toml
 from peripherals import registry
 from peripherals.errors import PeripheralError
-from peripherals.hub import DeviceConfig
+
+if TYPE_CHECKING:
+    from peripherals.hub import DeviceConfig
 
 log = logging.getLogger(__name__)
 
@@ -63,127 +55,179 @@ DEFAULT_DEVICES: dict[str, tuple[str, ...]] = {
 
 # Constructor parameters every driver takes that are not configuration options.
 _NOT_OPTIONS = frozenset({"self", "name", "dispatcher"})
-# Keys whose values must never be echoed in an error message.
-_SECRET_KEYS = frozenset({"token", "headers", "password", "secret"})
+# The keys of a `[devices.<name>]` table that are not the driver's options.
+_DEVICE_KEYS = ("driver", "kind")
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Secret:
+    """A value that is never shown: `repr()` and `str()` hide it; `get_secret_value()` reads it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        """The secret itself, for the one place that sends it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
 
 
-class LocalizedName(_Section):
+def _decode(kind: type, value: Any) -> Any:
+    """msgspec's hook for the types it does not know: paths and secrets come from strings."""
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    if kind is Secret and isinstance(value, str):
+        return Secret(value)
+    if kind is Secret:
+        raise ValueError("expected a string")  # the value itself is never echoed
+    if kind is Path:
+        raise ValueError("expected a path")
+    raise ValueError(f"expected {getattr(kind, '__name__', kind)}")
+
+
+def _mismatch(pattern: str, phrase: str) -> msgspec.Meta:
+    """A pattern and what to tell the operator when a value does not match it."""
+    return msgspec.Meta(pattern=pattern, extra={"mismatch": phrase})
+
+
+_Name = Annotated[str, _mismatch(r"^[a-z][a-z0-9_]*$", "must be lower case letters, digits and _")]
+_Positive = Annotated[float, msgspec.Meta(gt=0)]
+_Seconds = Annotated[float, msgspec.Meta(gt=0, le=300)]
+_Text = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class _Section(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """A table of the file: unknown keys are errors, values never change once read.
+
+    Each section repeats `frozen=True`: msgspec inherits it, but type checkers want it spelled out.
+    """
+
+
+class LocalizedName(_Section, frozen=True):
     """A name in both interface languages."""
 
-    zh_CN: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    zh_CN: _Text
+    en: _Text
 
 
-class TerminalConfig(_Section):
+class TerminalConfig(_Section, frozen=True):
     """Who this kiosk is and what it does."""
 
-    id: str = Field("kiosk-dev", min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    id: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            pattern=r"^[A-Za-z0-9._-]+$",
+            extra={"mismatch": "use only letters, digits, '.', '_' and '-'"},
+        ),
+    ] = "kiosk-dev"
     name: LocalizedName = LocalizedName(zh_CN="社区自助服务终端", en="Community self-service kiosk")
     mode: Literal["government", "locker"] = "government"
     language: Literal["zh_CN", "en"] = "zh_CN"
 
 
-class DeviceSection(BaseModel):
-    """One `[devices.<name>]` table: a driver name plus that driver's options."""
+class DeviceSection(_Section, frozen=True):
+    """One `[devices.<name>]` table: a driver name, the device kind when the table is not named
+    after it, and every other key as the driver's options."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    driver: str = Field(min_length=1)
+    driver: _Text
     kind: str | None = None
-
-    def options(self) -> dict[str, Any]:
-        """The driver options: every key of the table except `driver` and `kind`."""
-        return dict(self.model_extra or {})
+    options: dict[str, Any] = {}
 
 
-class BackendConfig(_Section):
+class BackendConfig(_Section, frozen=True):
     """One named back office reached over HTTP(S)."""
 
-    base_url: str = Field(pattern=r"^https?://[^\s/]+")
-    timeout: float = Field(10.0, gt=0, le=300)
+    base_url: Annotated[str, _mismatch(r"^https?://[^\s/]+", "expected an http:// or https:// URL")]
+    timeout: _Seconds = 10.0
     """Seconds to wait for a reply; `timeouts.http` when not given in the file."""
-    headers: dict[str, str] = Field(default_factory=dict)
-    token: SecretStr | None = None
+    headers: dict[str, str] = {}
+    token: Secret | None = None
     """Sent as `Authorization: Bearer <token>`; never logged."""
 
 
-class TimeoutsConfig(_Section):
+class TimeoutsConfig(_Section, frozen=True):
     """Session and network timeouts, in seconds."""
 
-    session_inactivity: float = Field(120.0, gt=0)
-    warning_lead: float = Field(30.0, ge=20)
+    session_inactivity: _Positive = 120.0
+    warning_lead: Annotated[float, msgspec.Meta(ge=20)] = 30.0
     """How long before the inactivity timeout the resident is warned (at least 20 s)."""
-    http: float = Field(10.0, gt=0, le=300)
+    http: _Seconds = 10.0
 
-    @model_validator(mode="after")
-    def _warning_fits(self) -> TimeoutsConfig:
+    def __post_init__(self) -> None:
         if self.warning_lead >= self.session_inactivity:
             raise ValueError(
                 f"warning_lead ({self.warning_lead:g} s) must be shorter than "
                 f"session_inactivity ({self.session_inactivity:g} s)"
             )
-        return self
 
 
-class AccessibilityConfig(_Section):
+class AccessibilityConfig(_Section, frozen=True):
     """What every session starts with; a session's changes are reset when it ends."""
 
     elder_mode: bool = False
     high_contrast: bool = False
-    volume: int = Field(70, ge=0, le=100)
+    volume: Annotated[int, msgspec.Meta(ge=0, le=100)] = 70
 
 
-class DisplayConfig(_Section):
+class DisplayConfig(_Section, frozen=True):
     """The kiosk window: locked down by default (`kiosk run --windowed` for development)."""
 
     fullscreen: bool = True
     borderless: bool = True
     show_cursor: bool = False
-    width: int | None = Field(None, ge=320, le=7680)
-    height: int | None = Field(None, ge=240, le=4320)
+    width: Annotated[int, msgspec.Meta(ge=320, le=7680)] | None = None
+    height: Annotated[int, msgspec.Meta(ge=240, le=4320)] | None = None
 
 
-class UpdateConfig(_Section):
+class UpdateConfig(_Section, frozen=True):
     """Where flow bundles come from (optional)."""
 
-    repository: str | None = Field(None, pattern=r"^(https?|file)://\S+$")
-    poll_interval: float = Field(900.0, ge=10)
+    repository: (
+        Annotated[
+            str,
+            _mismatch(r"^(https?|file)://\S+$", "expected an http://, https:// or file:// URL"),
+        ]
+        | None
+    ) = None
+    poll_interval: Annotated[float, msgspec.Meta(ge=10)] = 900.0
 
 
-class Config(_Section):
+class Config(_Section, frozen=True):
     """The whole validated configuration."""
 
     terminal: TerminalConfig = TerminalConfig()
     simulate: bool = False
     """Swap every device driver for its simulator and every backend for the demo back office."""
-    devices: dict[str, DeviceSection] = Field(default_factory=dict)
-    backends: dict[str, BackendConfig] = Field(default_factory=dict)
+    devices: dict[_Name, DeviceSection] = {}
+    backends: dict[_Name, BackendConfig] = {}
     data_dir: Path = Path("data")
     flows_dir: Path = REPO_FLOWS_DIR
     timeouts: TimeoutsConfig = TimeoutsConfig()
     accessibility: AccessibilityConfig = AccessibilityConfig()
     display: DisplayConfig = DisplayConfig()
     update: UpdateConfig = UpdateConfig()
-    source: Path | None = Field(None, exclude=True)
-    """The file this configuration was read from, if any."""
-
-    @field_validator("devices", "backends")
-    @classmethod
-    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for name in value:
-            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-                raise ValueError(f"name {name!r} must be lower case letters, digits and _")
-        return value
+    source: Path | None = None
+    """The file this configuration was read from, if any (set by `load_config`, not a key)."""
 
     def device_configs(self) -> dict[str, DeviceConfig]:
         """The devices as the peripheral hub wants them."""
+        from peripherals.hub import DeviceConfig  # the hub's machinery: not for the first frame
+
         return {
             name: DeviceConfig(
-                kind=section.kind or name, driver=section.driver, options=section.options()
+                kind=section.kind or name, driver=section.driver, options=dict(section.options)
             )
             for name, section in self.devices.items()
         }
@@ -202,40 +246,53 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     """
     env = os.environ if environ is None else environ
     label = str(path) if path is not None else "(built-in defaults)"
-    if path is None:
-        raw: dict[str, Any] = {"simulate": True}
-    else:
-        raw = _read_toml(path)
-    sources = _apply_environment(raw, env, label)
+    raw: dict[str, Any] = {"simulate": True} if path is None else read_toml(path)
+    sources = apply_environment(raw, env)
+    if "source" in raw:
+        raise ConfigError(_line(label, ("source",), "unknown key", sources))
+    _nest_driver_options(raw)
     try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        raise _config_error(exc, label, sources) from None
-    config = _resolve(config, path)
+        config = msgspec.convert(raw, Config, strict=False, dec_hook=_decode)
+    except msgspec.ValidationError as exc:
+        raise _config_error(exc, raw, Config, label, sources) from None
+    config = _resolve(config, raw, path)
     devices = _validate_devices(config, label, sources)
-    return config.model_copy(update={"devices": devices, "source": path})
+    return msgspec.structs.replace(config, devices=devices, source=path)
 
 
-def _resolve(config: Config, path: Path | None) -> Config:
+def _nest_driver_options(raw: dict[str, Any]) -> None:
+    """Move each device table's driver options under `options`, as `DeviceSection` has them."""
+    devices = raw.get("devices")
+    if not isinstance(devices, dict):
+        return  # not a table: the validation says so
+    for name, table in devices.items():
+        if isinstance(table, dict):
+            nested = {key: table[key] for key in _DEVICE_KEYS if key in table}
+            nested["options"] = {k: v for k, v in table.items() if k not in _DEVICE_KEYS}
+            devices[name] = nested
+
+
+def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Config:
     """Resolve relative paths, default backend timeouts and default simulated devices."""
     base = path.parent if path is not None else Path.cwd()
-    update: dict[str, Any] = {}
+    paths: dict[str, Path] = {}
     for key in ("data_dir", "flows_dir"):
-        value: Path = getattr(config, key)
-        value = value.expanduser()
-        update[key] = value if value.is_absolute() else base / value
-    update["backends"] = {
+        value: Path = getattr(config, key).expanduser()
+        paths[key] = value if value.is_absolute() else base / value
+    given = raw.get("backends", {})
+    backends = {
         name: backend
-        if "timeout" in backend.model_fields_set
-        else backend.model_copy(update={"timeout": config.timeouts.http})
+        if "timeout" in given[name]
+        else msgspec.structs.replace(backend, timeout=config.timeouts.http)
         for name, backend in config.backends.items()
     }
-    if config.simulate and not config.devices:
-        update["devices"] = {
+    devices = config.devices
+    if config.simulate and not devices:
+        devices = {
             kind: DeviceSection(driver=registry.SIMULATED)
             for kind in DEFAULT_DEVICES[config.terminal.mode]
         }
-    return config.model_copy(update=update)
+    return msgspec.structs.replace(config, backends=backends, devices=devices, **paths)
 
 
 def _validate_devices(
@@ -247,11 +304,10 @@ def _validate_devices(
         kind = section.kind or name
         where = ("devices", name)
         if kind not in registry.KINDS:
-            key = "kind" if section.kind else None
             raise ConfigError(
                 _line(
                     label,
-                    (*where, key) if key else where,
+                    (*where, "kind") if section.kind else where,
                     f"unknown device kind {kind!r} (known: {', '.join(registry.KINDS)}); "
                     "name the table after the kind or set kind = ...",
                     sources,
@@ -275,25 +331,38 @@ def _validate_devices(
                     sources,
                 )
             )
-        if section.driver == registry.SIMULATED and not section.options():
+        if section.driver == registry.SIMULATED and not section.options:
             # Nothing to check, and importing every simulator would slow the kiosk's start.
             checked[name] = section
             continue
-        options_model = _options_model(kind, section.driver)
-        if options_model is None:
-            checked[name] = section
-            continue
-        try:
-            validated = options_model.model_validate(section.options())
-        except ValidationError as exc:
-            raise _config_error(exc, label, sources, prefix=where) from None
-        options = {key: getattr(validated, key) for key in validated.model_fields_set}
-        checked[name] = DeviceSection(driver=section.driver, kind=section.kind, **options)
+        checked[name] = _check_options(section, kind, label, sources, where)
     return checked
 
 
-def _options_model(kind: str, driver: str) -> type[BaseModel] | None:
-    """A pydantic model of the driver's keyword options, from its constructor's signature."""
+def _check_options(
+    section: DeviceSection,
+    kind: str,
+    label: str,
+    sources: Mapping[tuple[str, ...], str],
+    where: tuple[str, ...],
+) -> DeviceSection:
+    """`section` with its options converted to the types the driver's constructor declares."""
+    options_struct = _options_struct(kind, section.driver)
+    if options_struct is None:
+        return section
+    try:
+        validated = msgspec.convert(section.options, options_struct, strict=False, dec_hook=_decode)
+    except msgspec.ValidationError as exc:
+        raise _config_error(exc, section.options, options_struct, label, sources, where) from None
+    except TypeError as exc:  # a type msgspec cannot build a decoder for: accepted as-is
+        log.debug("cannot check options of %s driver %s: %s", kind, section.driver, exc)
+        return section
+    options = {key: getattr(validated, key) for key in section.options}
+    return msgspec.structs.replace(section, options=options)
+
+
+def _options_struct(kind: str, driver: str) -> type[msgspec.Struct] | None:
+    """A struct of the driver's keyword options, from its constructor's signature."""
     try:
         cls = registry.driver_class(kind, driver)
     except (PeripheralError, ImportError) as exc:
@@ -301,13 +370,12 @@ def _options_model(kind: str, driver: str) -> type[BaseModel] | None:
         log.debug("cannot check options of %s driver %s: %s", kind, driver, exc)
         return None
     init = cls.__init__
-    signature = inspect.signature(init)
     try:
         hints = typing.get_type_hints(init)
     except Exception:  # an annotation naming a type-checking-only import
         hints = {}
-    fields: dict[str, Any] = {}
-    for parameter in signature.parameters.values():
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+    for parameter in inspect.signature(init).parameters.values():
         if parameter.name in _NOT_OPTIONS:
             continue
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
@@ -315,28 +383,42 @@ def _options_model(kind: str, driver: str) -> type[BaseModel] | None:
         if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
             continue
         annotation = hints.get(parameter.name, Any)
-        default = ... if parameter.default is inspect.Parameter.empty else parameter.default
-        fields[parameter.name] = (annotation, default)
-    return create_model(
-        f"{kind}_{driver}_options",
-        __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=True),
-        **fields,
+        if not _decodable(annotation):
+            annotation = Any  # e.g. `Callable[..] | str`: msgspec cannot check it, take it as is
+        if parameter.default is inspect.Parameter.empty:
+            fields.append((parameter.name, annotation))
+        else:
+            # only the options given are kept, so the default itself never matters here
+            fields.append((parameter.name, annotation, None))
+    return msgspec.defstruct(
+        f"{kind}_{driver.replace('-', '_')}_options",
+        fields,
+        forbid_unknown_fields=True,
+        kw_only=True,
     )
 
 
+def _decodable(annotation: Any) -> bool:
+    """Whether msgspec can check values against `annotation`."""
+    try:
+        msgspec.json.Decoder(annotation, dec_hook=_decode)
+    except TypeError:
+        return False
+    return True
+
+
 def _config_error(
-    exc: ValidationError,
+    exc: msgspec.ValidationError,
+    raw: object,
+    root: Any,
     label: str,
     sources: Mapping[tuple[str, ...], str],
     prefix: tuple[str, ...] = (),
 ) -> ConfigError:
-    errors = exc.errors(include_url=False)
-    first = errors[0]
-    loc = (*prefix, *(str(part) for part in first["loc"]))
-    message = _describe(first, loc)
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return ConfigError(_line(label, loc, message, sources))
+    from kiosk.config_errors import explain  # only when something is wrong
+
+    loc, message = explain(exc, raw, root, _decode)
+    return ConfigError(_line(label, (*prefix, *loc), message, sources))
 
 
 def _line(
@@ -346,85 +428,8 @@ def _line(
     sources: Mapping[tuple[str, ...], str],
 ) -> str:
     key = ".".join(loc)
-    variable = sources.get(tuple(part.lower() for part in loc))
+    # keys are matched in lower case, as the variables name them (ZH_CN for zh_CN)
+    lowered = {tuple(part.lower() for part in parts): name for parts, name in sources.items()}
+    variable = lowered.get(tuple(part.lower() for part in loc))
     where = f"environment {variable}" if variable else label
     return f"{where}: {key}: {message}" if key else f"{where}: {message}"
-
-
-_EXPECTED = {
-    "int": "expected an integer",
-    "float": "expected a number",
-    "bool": "expected true or false",
-    "string": "expected a string",
-    "dict": "expected a table",
-    "model": "expected a table",
-    "model_attributes": "expected a table",
-    "list": "expected a list",
-    "path": "expected a path",
-}
-
-
-def _describe(error: Mapping[str, Any], loc: tuple[str, ...]) -> str:
-    kind: str = error["type"]
-    ctx: Mapping[str, Any] = error.get("ctx") or {}
-    value = error.get("input")
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "extra_forbidden":
-        return "unknown key" + _suggestion(loc)
-    base = kind.removesuffix("_type").removesuffix("_parsing")
-    if base in _EXPECTED and (kind.endswith("_type") or kind.endswith("_parsing")):
-        text = _EXPECTED[base]
-    elif kind == "literal_error":
-        text = f"expected {ctx.get('expected', 'one of the allowed values')}"
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        words = {
-            "greater_than": "more than",
-            "greater_than_equal": "at least",
-            "less_than": "less than",
-            "less_than_equal": "at most",
-        }[kind]
-        bound = next(iter(ctx.values()), "?")
-        text = (
-            f"must be {words} {bound:g}"
-            if isinstance(bound, int | float)
-            else f"must be {words} {bound}"
-        )
-    elif kind == "string_pattern_mismatch":
-        text = _PATTERN_HINTS.get(loc[-1], f"does not match {ctx.get('pattern', '')}")
-    elif kind == "string_too_short":
-        text = "must not be empty"
-    elif kind == "value_error":
-        text = str(ctx.get("error", error.get("msg", "invalid value")))
-    else:
-        text = _lower_first(str(error.get("msg", "invalid value")))
-    if loc and loc[-1] not in _SECRET_KEYS and isinstance(value, str | int | float | bool):
-        if kind != "value_error":
-            text += f", got {json.dumps(value, ensure_ascii=False)}"
-    return text
-
-
-_PATTERN_HINTS = {
-    "base_url": "expected an http:// or https:// URL",
-    "repository": "expected an http://, https:// or file:// URL",
-    "id": "use only letters, digits, '.', '_' and '-'",
-}
-
-
-def _suggestion(loc: tuple[str, ...]) -> str:
-    """` (did you mean x?)` when an unknown key is a typo of a known one."""
-    model: type[BaseModel] | None = Config
-    for part in loc[:-1]:
-        field = model.model_fields.get(part) if model else None
-        annotation = field.annotation if field else None
-        model = (
-            annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
-            else None
-        )
-        if model is None:
-            return ""
-    if model is None:
-        return ""
-    close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""

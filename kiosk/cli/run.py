@@ -15,10 +15,9 @@ for a benchmark to subtract its own spawn time from. It exits 0.
 Exit status: 0 after a clean stop, 1 when the kiosk cannot start or stops on an error, 2 for a
 bad configuration (one line naming the file, key and problem).
 
-Start-up order: the few settings the attract screen needs are read first (`kiosk.early_config`,
-strictly: TOML errors and bad values of those keys are reported before any window opens); the
-whole configuration is validated right after the attract screen is drawn, and a mistake found
-then still ends the kiosk with the same one line and exit status 2.
+Start-up order: the whole configuration is read and validated first (`kiosk.config`, a few
+milliseconds), so a mistake anywhere in it is reported before any window opens, every time; then
+the window opens on the attract screen and the services start behind it.
 """
 
 from __future__ import annotations
@@ -34,13 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import UsageError
-from kiosk.early_config import (
-    ConfigError,
-    DeferredConfig,
-    DisplaySettings,
-    StartSettings,
-    read_start_settings,
-)
 from kiosk.flow.languages import LANGUAGES
 
 if TYPE_CHECKING:
@@ -72,9 +64,10 @@ def register(sub: Any) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Load the configuration and run the kiosk until it is stopped."""
-    path: Path | None = args.config
+    from kiosk.config import ConfigError, load_config
+
     try:
-        config = _configuration(path)
+        config = load_config(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     # Kivy reads these when first imported: keep our arguments and route its log through ours.
@@ -98,8 +91,6 @@ def run_command(args: argparse.Namespace) -> int:
             renderers=(kiosk_voice,),
         )
         asyncio.run(_run(kiosk))
-    except ConfigError as exc:  # found by the full validation, after the first frame
-        raise UsageError(str(exc)) from None
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
@@ -147,31 +138,11 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if str(exc) else text
 
 
-def _configuration(path: Path | None) -> Config | DeferredConfig:
-    """The configuration at `path`, validated in full after the first frame when the start
-    settings could be read on their own, at once otherwise (so that its error comes first)."""
-    settings = read_start_settings(path)
-    if settings is None:
-        from kiosk.config import load_config
-
-        return load_config(path)
-
-    def load() -> Config:
-        from kiosk.config import load_config
-
-        return load_config(path)
-
-    return DeferredConfig(settings, load)
-
-
-def _window(config: Config | DeferredConfig) -> WindowOptions:
+def _window(config: Config) -> WindowOptions:
     """The locked-down window as the `[display]` section describes it."""
     from kiosk.ui.lockdown import WindowOptions
 
-    settings = (
-        config.settings if isinstance(config, DeferredConfig) else StartSettings.from_config(config)
-    )
-    display: DisplaySettings = settings.display
+    display = config.display
     return WindowOptions(
         fullscreen=display.fullscreen,
         borderless=display.borderless,

@@ -1,8 +1,7 @@
 """`TouchKiosk`: the whole touch-screen kiosk composed from a configuration, run under asyncio.
 
 The attract screen comes first: the Kivy app starts (`async_run(async_lib="asyncio")`) and draws
-it from the start settings alone (terminal name, languages, window). Only then is a deferred
-configuration validated in full (`kiosk.config`, pydantic: its error stops the kiosk) and the
+it from the validated configuration's terminal name and language. Only then are the
 kiosk services (database, journal, outbox, back offices, devices, flows, engine) entered and their
 modules imported; a tap on the start button in the meantime is kept and starts the first session
 as soon as they are ready. The pinyin index is built in a background thread meanwhile. Device events
@@ -20,15 +19,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from kivy.clock import Clock as KivyClock
 
 from kiosk.clock import SystemClock
-from kiosk.early_config import DeferredConfig, StartSettings
 from kiosk.session.state import AttractInfo
 from kiosk.ui.app import KioskApp
 from kiosk.ui.lockdown import WindowOptions
 
-# The configuration's models (pydantic) and the peripherals are imported after the first frame.
+# The services and the peripherals are imported after the first frame.
 if TYPE_CHECKING:
     from kiosk.app import KioskServices
     from kiosk.config import Config
@@ -53,7 +52,7 @@ def simulated_config(config: Config) -> Config:
             devices[kind] = DeviceSection(driver=registry.SIMULATED)
     if not any((section.kind or name) == "headset" for name, section in devices.items()):
         devices["headset"] = DeviceSection(driver=registry.SIMULATED)
-    return config.model_copy(update={"devices": devices, "simulate": True})
+    return msgspec.structs.replace(config, devices=devices, simulate=True)
 
 
 class _Relay:
@@ -79,9 +78,8 @@ def _on_kivy_thread(callback: Callable[[], None]) -> None:
 class TouchKiosk:
     """One run of the touch-screen kiosk; `await run()` returns when the app stops.
 
-    `config` is a validated `Config`, or a `DeferredConfig` validated once the attract screen is
-    drawn (`kiosk run`): its `ConfigError` then comes out of `run()` and `config` is the loaded
-    configuration from then on.
+    `config` is a validated `Config`; `config` the attribute is that configuration on simulated
+    devices when simulating.
 
     `first_frame_seconds` (since this object was made) and `first_frame_at` (wall clock) tell
     when the attract screen was first drawn; `ready` is set once the services are open and the
@@ -93,7 +91,7 @@ class TouchKiosk:
 
     def __init__(
         self,
-        config: Config | DeferredConfig,
+        config: Config,
         *,
         simulate: bool | None = None,
         options: WindowOptions | None = None,
@@ -104,17 +102,10 @@ class TouchKiosk:
         stop_after_first_frame: bool = False,
         renderers: Sequence[RendererFactory] = (),
     ) -> None:
-        self._simulate_arg = simulate
-        self._config: Config | None = None
-        self._deferred: DeferredConfig | None = None
-        if isinstance(config, DeferredConfig):
-            self._deferred = config
-            self.settings = config.settings
-            self.simulate = config.settings.simulate if simulate is None else simulate
-        else:
-            self._use(config)
+        self.simulate = config.simulate if simulate is None else simulate
+        self.config: Config = simulated_config(config) if self.simulate else config
         self.options = options or WindowOptions()
-        self.language = language or self.settings.language
+        self.language = language or config.terminal.language
         self.data_dir = data_dir
         self.clock: Clock = clock or SystemClock()
         self.result_hold = result_hold
@@ -131,30 +122,10 @@ class TouchKiosk:
         self._relay = _Relay()
         self._stopping = False
 
-    def _use(self, config: Config) -> None:
-        self.settings = StartSettings.from_config(config)
-        self.simulate = config.simulate if self._simulate_arg is None else self._simulate_arg
-        self._config = simulated_config(config) if self.simulate else config
-
-    @property
-    def config(self) -> Config:
-        """The validated configuration (on simulated devices when simulating)."""
-        if self._config is None:
-            raise RuntimeError("the configuration is validated after the first frame")
-        return self._config
-
-    def _load_deferred(self) -> None:
-        if self._deferred is None or self._config is not None:
-            return
-        early = self.settings
-        self._use(self._deferred.load())
-        if self.settings != early:  # the two readers disagree: a bug; the full one wins
-            log.warning("start settings differ from the validated configuration's")
-
     @property
     def attract(self) -> AttractInfo:
-        """The attract screen's content, from the start settings alone."""
-        return AttractInfo(dict(self.settings.terminal_name))
+        """The attract screen's content: the terminal's name in every language."""
+        return AttractInfo(msgspec.structs.asdict(self.config.terminal.name))
 
     def stop(self) -> None:
         """Ask the app to stop; `run()` then closes everything and returns."""
@@ -178,12 +149,10 @@ class TouchKiosk:
                 from kiosk.ui.pinyin_index import build_in_background
 
                 build_in_background()  # the pinyin keyboard's index, ready before anyone types
-            # Validating the configuration and opening the services block this thread
-            # (~0.2–0.3 s); the attract screen is up.
+            # Opening the services blocks this thread (~0.2 s); the attract screen is up.
             await asyncio.sleep(0)
             if self._stopping or ui.done():
                 return
-            self._load_deferred()
             from kiosk.app import KioskServices
             from peripherals.events import CallbackDispatcher
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -262,3 +266,134 @@ def test_environment_overrides_reach_language_keys() -> None:
         {"KIOSK__TERMINAL__NAME__ZH_CN": "幸福里社区", "KIOSK__TERMINAL__NAME__EN": "Xingfuli"},
     )
     assert (config.terminal.name.zh_CN, config.terminal.name.en) == ("幸福里社区", "Xingfuli")
+
+
+@pytest.mark.parametrize(
+    ("toml", "environ", "expected"),
+    [
+        ("simulate = true\nsimulate = false\n", {}, "kiosk.toml: line 2, column 17: invalid TOML"),
+        ("", {"KIOSK__DISPLAY____WIDTH": "1280"}, "environment KIOSK__DISPLAY____WIDTH: empty key"),
+        (
+            "display = 1\n",
+            {"KIOSK__DISPLAY__WIDTH": "1280"},
+            "environment KIOSK__DISPLAY__WIDTH: display is a value, not a table",
+        ),
+        (
+            "",
+            {"KIOSK__DISPLAY__FULLSCREEN": "maybe"},
+            "environment KIOSK__DISPLAY__FULLSCREEN: display.fullscreen: "
+            'expected true or false, got "maybe"',
+        ),
+        (
+            "",
+            {"KIOSK__TERMINAL__NAME__ZH_CN": ""},
+            "environment KIOSK__TERMINAL__NAME__ZH_CN: terminal.name.zh_CN: must not be empty",
+        ),
+        ("", {"KIOSK__TERMINAL__NAME__EN": "7"}, "kiosk.toml: terminal.name.zh_CN: required key"),
+    ],
+)
+def test_unreadable_files_and_bad_overrides_are_one_line(
+    tmp_path: Path, toml: str, environ: dict[str, str], expected: str
+) -> None:
+    message = error_of(write(tmp_path, toml), environ)
+    assert message.removeprefix(str(tmp_path) + "/").startswith(expected), message
+
+
+def test_override_strings_and_loose_file_values_convert_to_the_key_type(tmp_path: Path) -> None:
+    path = write(tmp_path, "[display]\nfullscreen = 0\nwidth = 1280.0\n")
+    config = load_config(
+        path,
+        {
+            "KIOSK__SIMULATE": "TRUE",
+            "KIOSK__DISPLAY__SHOW_CURSOR": "1",
+            "KIOSK__DISPLAY__HEIGHT": "1024",
+            "KIOSK__ACCESSIBILITY__VOLUME": "55",
+        },
+    )
+    display = config.display
+    assert config.simulate and display.show_cursor and not display.fullscreen
+    assert (display.width, display.height, config.accessibility.volume) == (1280, 1024, 55)
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            '[devices.Printer]\ndriver = "simulated"\n',
+            "kiosk.toml: devices: name 'Printer' must be lower case letters, digits and _",
+        ),
+        (
+            '[backends.ok]\nbase_url = "https://a"\n[backends.si]\nbase_url = "https://b"\n'
+            "timout = 3\n",
+            "kiosk.toml: backends.si.timout: unknown key (did you mean timeout?)",
+        ),
+        (
+            '[backends.si]\nbase_url = "https://b"\nheaders = { X-Key = 424242 }\n',
+            "kiosk.toml: backends.si.headers.X-Key: expected a string",
+        ),
+        (
+            '[devices.printer]\nkind = "printer"\n',
+            "kiosk.toml: devices.printer.driver: required key is missing",
+        ),
+        ("source = 'x'\n", "kiosk.toml: source: unknown key"),
+    ],
+)
+def test_named_tables_are_reported_by_name(tmp_path: Path, toml: str, expected: str) -> None:
+    message = error_of(write(tmp_path, toml))
+    assert message.removeprefix(str(tmp_path) + "/") == expected
+
+
+def test_a_token_is_never_shown(tmp_path: Path) -> None:
+    path = write(tmp_path, '[backends.si]\nbase_url = "https://x"\ntoken = "s3cr3t-t0ken"\n')
+    config = load_config(path, {})
+    token = config.backends["si"].token
+    assert token is not None and token.get_secret_value() == "s3cr3t-t0ken"
+    assert "s3cr3t" not in repr(config) and "s3cr3t" not in f"{token}"
+
+
+class FakeCardReader:
+    """A driver with an option msgspec cannot check (a callable or a name): taken as given."""
+
+    def __init__(
+        self,
+        port: str = "",
+        decoder: Callable[[bytes], bytes] | str | None = None,
+        *,
+        name: str | None = None,
+    ) -> None:
+        self.port, self.decoder = port, decoder
+
+
+def test_an_option_of_a_type_msgspec_cannot_check_is_taken_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        config_module.registry, "drivers", lambda kind: {"sam": DriverSpec("tests", "X")}
+    )
+    monkeypatch.setattr(config_module.registry, "driver_class", lambda kind, name: FakeCardReader)
+    path = write(tmp_path, '[devices.id_card]\ndriver = "sam"\nport = "/dev/x"\ndecoder = "wlt"\n')
+    options = load_config(path, {}).device_configs()["id_card"].options
+    assert options == {"port": "/dev/x", "decoder": "wlt"}
+    bad_port = write(tmp_path, '[devices.id_card]\ndriver = "sam"\nport = 7\ndecoder = "wlt"\n')
+    assert error_of(bad_port).endswith("kiosk.toml: devices.id_card.port: expected a string, got 7")
+
+
+def test_reading_the_configuration_imports_no_heavy_library() -> None:
+    """`kiosk run` reads the configuration before its window: it must stay cheap."""
+    code = (
+        "import sys\n"
+        "from kiosk.config import load_config\n"
+        "load_config(None, {})\n"
+        "heavy = ('pydantic', 'requests', 'kivy', 'escpos', 'serial', 'peripherals.hub')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy) or m.endswith('.simulator')))\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]", done.stdout
