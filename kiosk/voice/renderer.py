@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kiosk.flow.inputs import POINT, TYPING, InputType, X
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.i18n import t
 from kiosk.privacy.masking import mask_id, mask_phone
@@ -55,9 +56,6 @@ LISTEN_WINDOW = 10.0
 """Seconds of one `listen` call; listening starts again after a silent window."""
 STOP_WAIT = 2.0
 """Seconds to wait for the recogniser to stop listening after `cancel()`."""
-
-NUMERIC_INPUTS = frozenset({"digits", "phone", "id_number", "amount"})
-"""Input types whose spoken answers are numbers said digit by digit."""
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=[.!?;])\s+")
 _SPOKEN_DIGITS = {
@@ -194,18 +192,19 @@ def meaning_of(heard: Recognition, meanings: dict[str, Meaning]) -> Meaning | No
     return meanings[max(inside, key=lambda p: len(normalise(p)))]
 
 
-def typed_from_speech(text: str, input_type: str) -> str:
+def typed_from_speech(text: str, input_type: InputType | str) -> str:
     """What saying `text` types into an input of `input_type` (numbers digit by digit)."""
-    if input_type not in NUMERIC_INPUTS:
+    kind = TYPING[InputType(input_type)]
+    if not kind.numeric:
         return " ".join(text.split())
     typed = []
     for token in _WORD.findall(text.lower()):
         if token in _SPOKEN_DIGITS:
             typed.append(_SPOKEN_DIGITS[token])
-        elif token in _SPOKEN_X and input_type == "id_number":
-            typed.append("X")
-        elif token in _SPOKEN_POINT and input_type == "amount":
-            typed.append(".")
+        elif token in _SPOKEN_X and kind.extra_key == X:
+            typed.append(X)
+        elif token in _SPOKEN_POINT and kind.extra_key == POINT:
+            typed.append(POINT)
         elif token.isdigit():
             typed.append(token)
     return "".join(typed)
@@ -442,7 +441,7 @@ class VoiceRenderer:
                     return None, None
                 return meaning.value, None
         rules = prompt.input
-        input_type = rules.input_type if rules is not None else "text"
+        input_type = rules.input_type if rules is not None else InputType.TEXT
         typed = typed_from_speech(heard.text, input_type)
         if not typed:
             self._say(t("voice.heard.not_understood", lang), lang)
@@ -453,8 +452,8 @@ class VoiceRenderer:
         """Typed input as read back: personal numbers masked unless private, digits spaced."""
         rules = prompt.input
         if rules is not None and rules.personal and not self._private():
-            typed = mask_phone(typed) if rules.input_type == "phone" else mask_id(typed)
-        if rules is not None and rules.input_type in NUMERIC_INPUTS:
+            typed = mask_phone(typed) if rules.input_type is InputType.PHONE else mask_id(typed)
+        if rules is not None and rules.typing.numeric:
             return " ".join(typed)
         return typed
 

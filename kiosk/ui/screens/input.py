@@ -8,63 +8,36 @@ is outlined as the focused field.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from kivy.graphics import Color, Line, Rectangle
 from kivy.metrics import dp
 
-from kiosk.flow.prompt import InputRules
+from kiosk.flow.inputs import InputRules, InputType, is_full, type_key, validate
 from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.candidate_bar import CandidateBar
 from kiosk.ui.widgets.keypad import CLEAR, DELETE, Keypad, digit_rows, letter_rows
 from kiosk.ui.widgets.label import KioskLabel
 
-DEFAULT_MAX = {"id_number": 18, "phone": 11, "amount": 12, "secret": 12, "digits": 32, "text": 30}
 PINYIN_MAX = 24
 SECRET_DOT = "●"
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_check_ok(value: str) -> bool:
-    """Whether an 18-character ID number has a valid GB 11643 check character."""
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == value[17]
+UNFINISHED_PINYIN = "ui.input.unfinished_pinyin"
+"""The one touch-only problem: letters typed but no characters picked for them."""
+_GROUPS = {InputType.ID_NUMBER: (6, 8, 4), InputType.PHONE: (3, 4, 4)}
 
 
 def problem(rules: InputRules, value: str) -> str | None:
-    """The `ui.input.*` key of what is wrong with `value`, or None when it can be submitted."""
-    kind = rules.input_type
-    if not value:
-        return "ui.input.empty"
-    if rules.min_length is not None and len(value) < rules.min_length:
-        return "ui.input.too_short"
-    if kind == "id_number" and not id_check_ok(value):
-        return "ui.input.bad_id"
-    if kind == "phone" and not re.fullmatch(r"1\d{10}", value):
-        return "ui.input.bad_phone"
-    if kind == "amount":
-        try:
-            amount = float(value)
-        except ValueError:
-            return "ui.input.bad_amount"
-        if (rules.minimum is not None and amount < rules.minimum) or (
-            rules.maximum is not None and amount > rules.maximum
-        ):
-            return "ui.input.bad_amount"
-    if rules.pattern and not re.fullmatch(rules.pattern, value):
-        return "ui.input.bad_format"
-    return None
+    """The text key of what the engine would refuse in `value` (`errors.input.*`), or None."""
+    error = validate(rules, value).error
+    return None if error is None else f"errors.{error}"
 
 
 def shown(rules: InputRules, value: str) -> str:
     """The value as displayed: dots for secrets, ID and phone numbers in readable groups."""
-    if rules.secret or rules.input_type == "secret":
+    if rules.secret or rules.input_type is InputType.SECRET:
         return SECRET_DOT * len(value)
-    groups = {"id_number": (6, 8, 4), "phone": (3, 4, 4)}.get(rules.input_type)
+    groups = _GROUPS.get(rules.input_type)
     if not groups:
         return value
     parts, start = [], 0
@@ -81,13 +54,14 @@ class InputScreen(PromptScreen):
     def build(self) -> None:
         """Add the display, the message line, the keypad and the confirm button."""
         look, state = self.ctx.look, self.ctx.state
-        self.rules = self.ctx.prompt.input or InputRules(input_type="text")
+        prompt = self.ctx.prompt
+        self.rules = prompt.input or InputRules(InputType.TEXT)
         self.kind = self.rules.input_type
-        self.max_length = self.rules.max_length or DEFAULT_MAX.get(self.kind, 30)
         state.setdefault("value", "")
         state.setdefault("pinyin", "")
         state.setdefault("page", 0)
-        state.setdefault("problem", None)
+        # asked again after the engine refused an answer (one spoken, say): show why
+        state.setdefault("problem", f"errors.{prompt.error}" if prompt.error else None)
 
         self.display = KioskLabel(
             look,
@@ -109,7 +83,7 @@ class InputScreen(PromptScreen):
         self.add_widget(self.message)
 
         self.candidates: CandidateBar | None = None
-        if self.kind == "text":
+        if self.kind is InputType.TEXT:
             per_page = 5 if look.elder else 8
             self.candidates = CandidateBar(look, self.ctx.lang, self._pick, self._page, per_page)
             self.add_widget(self.candidates)
@@ -156,26 +130,18 @@ class InputScreen(PromptScreen):
                 state["value"] = value[:-1]
         elif key == CLEAR:
             state["value"], state["pinyin"] = "", ""
-        elif self.kind == "text":
-            if len(pinyin) < PINYIN_MAX and len(value) < self.max_length:
+        elif self.kind is InputType.TEXT:
+            # letters spell pinyin; the value grows when a candidate is picked
+            if len(pinyin) < PINYIN_MAX and not is_full(self.rules, value):
                 state["pinyin"] = pinyin + key
-        elif len(value) >= self.max_length:
-            pass
-        elif key == "X":
-            if self.kind == "id_number" and len(value) == 17:
-                state["value"] = value + "X"
-        elif key == ".":
-            if "." not in value:
-                state["value"] = (value or "0") + "."
-        elif key.isdigit():
-            if not (self.kind == "amount" and re.search(r"\.\d\d$", value)):
-                state["value"] = value + key
+        else:
+            state["value"] = type_key(self.rules, value, key) or value
         state["page"] = 0 if key != DELETE or pinyin else state["page"]
         self.refresh()
 
     def _pick(self, candidate: Candidate) -> None:
         state = self.ctx.state
-        room = self.max_length - len(state["value"])
+        room = self.rules.limit - len(state["value"])
         state["value"] += candidate.text[:room]
         state["pinyin"] = state["pinyin"][candidate.consumed :]
         state["page"] = 0
@@ -187,9 +153,7 @@ class InputScreen(PromptScreen):
 
     def _submit(self) -> None:
         state = self.ctx.state
-        issue = (
-            "ui.input.unfinished_pinyin" if state["pinyin"] else problem(self.rules, state["value"])
-        )
+        issue = UNFINISHED_PINYIN if state["pinyin"] else problem(self.rules, state["value"])
         if issue is not None:
             state["problem"] = issue
             self.refresh()
@@ -197,7 +161,7 @@ class InputScreen(PromptScreen):
         self.answer(state["value"])
 
     def refresh(self) -> None:
-        """Redraw the display, message, candidates and the X key from the state."""
+        """Redraw the display, message, candidates and the extra key (X, .) from the state."""
         state = self.ctx.state
         value, pinyin = state["value"], state["pinyin"]
         text = shown(self.rules, value)
@@ -209,7 +173,9 @@ class InputScreen(PromptScreen):
         self._display_border.width = dp(4 if keypad else 1.5)
         self._display_border_colour.rgba = self.ctx.look.theme.rgba("focus" if keypad else "border")
         self.message.text = f"[b]{self.ctx.tr(state['problem'])}[/b]" if state["problem"] else ""
-        if "X" in self.keypad.keys:
-            self.keypad.keys["X"].disabled = len(value) != 17
+        extra = self.rules.typing.extra_key
+        if extra is not None and extra in self.keypad.keys:
+            # X only as the 18th character, one decimal point: the key says when it would work
+            self.keypad.keys[extra].disabled = type_key(self.rules, value, extra) is None
         if self.candidates is not None:
             self.candidates.show(pinyin_index().candidates(pinyin), state["page"])
