@@ -29,6 +29,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from kiosk.privacy.masking import scrub
+from peripherals.id_card.id_number import is_valid as valid_id_number
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +41,6 @@ _UNITS = (
     "样例食品加工厂",
     "灵活就业人员",
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def valid_id_number(text: str) -> bool:
-    """Whether `text` is an 18-character resident ID with a correct GB 11643 check character."""
-    if len(text) != 18 or not text[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == text[17].upper()
 
 
 @dataclass(frozen=True)

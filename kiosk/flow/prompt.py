@@ -6,6 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+# Re-exported: renderers have always imported the input rules with the prompt.
+from kiosk.flow.inputs import InputRules as InputRules
+
 
 class PromptKind(enum.StrEnum):
     """What kind of screen or utterance a prompt is."""
@@ -59,20 +62,6 @@ class PromptRow:
     label: str
     shown: str
     value: str
-    personal: bool = False
-
-
-@dataclass(frozen=True)
-class InputRules:
-    """How typed input is entered and validated."""
-
-    input_type: str
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    secret: bool = False
     personal: bool = False
 
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
+from kiosk.flow.inputs import InputType
+
 # Re-exported: the schema is where flow authors and tools look for the languages.
 from kiosk.flow.languages import LANGUAGES as LANGUAGES
 
@@ -117,9 +119,6 @@ class ChooseStep(StepBase):
     WAITS = True
 
 
-InputType = Literal["digits", "text", "phone", "amount", "id_number", "secret"]
-
-
 class InputStep(StepBase):
     """Ask for a typed value, validated by its type and the length and pattern rules."""
 
@@ -145,7 +144,7 @@ class InputStep(StepBase):
         """Whether the entered value is personal data."""
         if self.personal is not None:
             return self.personal
-        return self.input_type in ("id_number", "phone", "secret")
+        return self.input_type in (InputType.ID_NUMBER, InputType.PHONE, InputType.SECRET)
 
 
 class ReviewRow(Strict):

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from kiosk.flow.inputs import InputType
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import LANGUAGES
 from kiosk.flow.services import DeviceError
@@ -149,7 +150,7 @@ class TranscriptEntry:
             return "*" * len(str(self.answer))
         if rules is not None and rules.personal:
             text = str(self.answer)
-            if rules.input_type == "phone":
+            if rules.input_type is InputType.PHONE:
                 return mask_phone(text)
             return mask_id(text)
         return scrub(str(self.answer)) if isinstance(self.answer, str) else self.answer

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.flow.inputs import validate
+from kiosk.flow.inputs import InputType, validate
 
 from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
@@ -412,7 +412,7 @@ class SessionCore:
                 else:
                     self._resolve(meaning.value)
                 return
-        input_type = prompt.input.input_type if prompt.input is not None else "text"
+        input_type = prompt.input.input_type if prompt.input is not None else InputType.TEXT
         typed = typed_from_speech(heard.text, input_type)
         if not typed:
             self._acknowledge(Heard(prompt, HeardOutcome.NOT_UNDERSTOOD))

@@ -10,8 +10,9 @@
 
 Focus wraps at both ends, so it is never trapped; on confirm it starts on "yes" (what ENTER
 answers), so the first HASH moves it to "no". Consent is never given by a reflexive ENTER: the
-resident presses 1, or moves focus to "agree" first. STAR types X only as the 18th character
-of an ID number, as on the screen's keypad.
+resident presses 1, or moves focus to "agree" first. What a typed key does (X only as the 18th
+character of an ID number, one point and two decimals in an amount, the length limit) is
+`kiosk.flow.inputs.type_key`, the rule the screen's keypad follows too.
 
 Everywhere: REPEAT repeats the prompt (twice quickly: slower speech), PLUS/MINUS change the
 volume (right after REPEAT: the speed, faster or slower), VOICE pauses speech (pressed when
@@ -27,6 +28,7 @@ import enum
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kiosk.flow.inputs import InputRules, InputType, is_full, type_key
 from kiosk.flow.prompt import Event, Prompt, PromptKind, PromptOption
 from peripherals.keypad.keys import Key
 
@@ -78,11 +80,8 @@ class KeyResult:
 DIGITS = {Key(str(d)): str(d) for d in range(10)}
 """The digit keys and the characters they type."""
 
-STAR_TYPES = {"id_number": "X", "amount": "."}
-"""What STAR types on input prompts of these types (nothing on the others)."""
-
-LENGTHS = {"id_number": 18, "phone": 11}
-"""Fixed lengths of typed numbers, when the step gives no `max_length`."""
+_DEVICE_CODE = InputRules(InputType.DIGITS)
+"""What a device prompt types into (a code read aloud instead of scanned, say)."""
 
 _CONTINUE = (PromptKind.INFO, PromptKind.RESULT, PromptKind.ERROR, PromptKind.BUSY)
 _TYPING = (PromptKind.INPUT, PromptKind.DEVICE_WAIT)
@@ -171,21 +170,19 @@ def _choosing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
 
 
 def _typing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
-    rules = prompt.input
-    input_type = rules.input_type if rules is not None else "digits"
+    rules = prompt.input or _DEVICE_CODE
     typed = state.typed
-    char = DIGITS.get(key)
-    if key is Key.STAR:
-        char = STAR_TYPES.get(input_type)
-        misplaced = char == "X" and len(typed) != LENGTHS["id_number"] - 1
-        if char is None or char in typed or misplaced:
-            return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
+    # STAR is the numeric keypad's extra key: X for ID numbers, the point for amounts
+    char = rules.typing.extra_key if key is Key.STAR else DIGITS.get(key)
     if char is not None:
-        limit = rules.max_length if rules is not None else None
-        limit = limit or LENGTHS.get(input_type)
-        if limit is not None and len(typed) >= limit:
+        if is_full(rules, typed):
             return KeyResult(Action.INVALID, state, reason="voice.keys.full")
-        return KeyResult(Action.TYPED, replace(state, typed=typed + char), char=char)
+        after = type_key(rules, typed, char)
+        if after is None:
+            return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
+        return KeyResult(Action.TYPED, replace(state, typed=after), char=char)
+    if key is Key.STAR:
+        return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
     if key is Key.CLEAR:
         if typed:
             return KeyResult(Action.DELETED, replace(state, typed=typed[:-1]), char=typed[-1])

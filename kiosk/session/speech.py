@@ -14,14 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.flow.inputs import POINT, TYPING, InputType, X
 from kiosk.flow.prompt import Event, Prompt, PromptKind
 from kiosk.i18n import t
 from kiosk.privacy.masking import mask_id, mask_phone
 from peripherals.recognizer.base import Recognition
 from peripherals.recognizer.matching import normalise
-
-NUMERIC_INPUTS = frozenset({"digits", "phone", "id_number", "amount"})
-"""Input types whose spoken answers are numbers said digit by digit."""
 
 _SPOKEN_DIGITS = {
     **{str(d): str(d) for d in range(10)},
@@ -154,18 +152,19 @@ def meaning_of(heard: Recognition, meanings: dict[str, Meaning]) -> Meaning | No
     return meanings[max(inside, key=lambda p: len(normalise(p)))]
 
 
-def typed_from_speech(text: str, input_type: str) -> str:
+def typed_from_speech(text: str, input_type: InputType | str) -> str:
     """What saying `text` types into an input of `input_type` (numbers digit by digit)."""
-    if input_type not in NUMERIC_INPUTS:
+    kind = TYPING[InputType(input_type)]
+    if not kind.numeric:
         return " ".join(text.split())
     typed = []
     for token in _WORD.findall(text.lower()):
         if token in _SPOKEN_DIGITS:
             typed.append(_SPOKEN_DIGITS[token])
-        elif token in _SPOKEN_X and input_type == "id_number":
-            typed.append("X")
-        elif token in _SPOKEN_POINT and input_type == "amount":
-            typed.append(".")
+        elif token in _SPOKEN_X and kind.extra_key == X:
+            typed.append(X)
+        elif token in _SPOKEN_POINT and kind.extra_key == POINT:
+            typed.append(POINT)
         elif token.isdigit():
             typed.append(token)
     return "".join(typed)
@@ -175,7 +174,7 @@ def readback(prompt: Prompt, typed: str, *, private: bool) -> str:
     """Typed input as read back: personal numbers masked unless private, digits spaced."""
     rules = prompt.input
     if rules is not None and rules.personal and not private:
-        typed = mask_phone(typed) if rules.input_type == "phone" else mask_id(typed)
-    if rules is not None and rules.input_type in NUMERIC_INPUTS:
+        typed = mask_phone(typed) if rules.input_type is InputType.PHONE else mask_id(typed)
+    if rules is not None and rules.typing.numeric:
         return " ".join(typed)
     return typed

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.flow.inputs import InputRules, InputType
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.scripted import ScriptedRenderer
 from kiosk.flow.services import Clock
@@ -46,13 +47,6 @@ from kiosk.ui.shell import KioskShell
 log = logging.getLogger(__name__)
 
 _MARKUP = re.compile(r"\[/?(?:b|i|u|s|sub|sup|color|size|font|ref|anchor)(?:=[^\]]*)?\]")
-_KEYPAD_CHARS = {
-    "digits": "0123456789",
-    "phone": "0123456789",
-    "secret": "0123456789",
-    "amount": "0123456789.",
-    "id_number": "0123456789X",
-}
 _ACTIONS = {
     PromptKind.INFO: "action.continue",
     PromptKind.ERROR: "action.continue",
@@ -265,9 +259,8 @@ class TourRenderer:
             self._tap_or_note(_ACTIONS.get(kind, ""))
 
     async def _type(self, prompt: Prompt, value: str) -> None:
-        input_type = prompt.input.input_type if prompt.input else "text"
-        allowed = _KEYPAD_CHARS.get(input_type)
-        if allowed is not None and all(ch in allowed for ch in value.upper()):
+        allowed = (prompt.input or InputRules(InputType.TEXT)).typing.characters
+        if allowed and all(ch in allowed for ch in value.upper()):
             for key in value.upper():
                 if not self.tap(f"key.{key}"):
                     self.note_how("resolved (a key is missing)")

@@ -14,8 +14,9 @@ from typing import ClassVar
 from peripherals.device import Device
 from peripherals.errors import Busy, DeviceFault, DeviceUnavailable
 from peripherals.events import Dispatcher
+from peripherals.id_card import id_number
 from peripherals.id_card.card import HMT_RESIDENCE, RESIDENT, IdCard, mask_id_number
-from peripherals.id_card.text_block import decode_text_block, valid_id_number
+from peripherals.id_card.text_block import decode_text_block
 
 __all__ = ["IdCard", "IdCardReader", "PhotoDecoder", "RawCard", "load_photo_decoder"]
 
@@ -90,7 +91,7 @@ class IdCardReader(Device):
             raw = self._read_raw(time.monotonic() + timeout, self.fingerprint)
         card = decode_text_block(raw.text)
         card.photo, card.fingerprint = raw.photo, raw.fingerprint
-        if card.card_type in _CHECKED_TYPES and not valid_id_number(card.id_number):
+        if card.card_type in _CHECKED_TYPES and not id_number.is_valid(card.id_number):
             log.warning("card %s failed its check digit", mask_id_number(card.id_number))
             raise DeviceFault("the ID number on the card is invalid", code="id_card.bad_id_number")
         if self._photo_decoder is not None and card.photo:

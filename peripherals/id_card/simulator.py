@@ -14,8 +14,9 @@ from typing import Any
 from peripherals.errors import ProtocolError
 from peripherals.id_card import protocol
 from peripherals.id_card.card import RESIDENT, IdCard
+from peripherals.id_card.id_number import check_character
 from peripherals.id_card.protocol import FrameParser, build_response
-from peripherals.id_card.text_block import build_text_block, id_check_digit
+from peripherals.id_card.text_block import build_text_block
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def demo_card() -> IdCard:
         nation="汉",
         birth="19900307",
         address="北京市东城区示例街道1号",
-        id_number=first17 + id_check_digit(first17),
+        id_number=first17 + check_character(first17),
         issuer="北京市公安局东城分局",
         valid_from="20200101",
         valid_to="20400101",

@@ -1,4 +1,4 @@
-"""The 256-byte UCS-2LE text block: decode and build it for every card type; GB 11643 checks."""
+"""The 256-byte UCS-2LE text block: decode and build it for every card type."""
 
 from __future__ import annotations
 
@@ -35,24 +35,6 @@ _TYPE_FLAGS = {
     FOREIGN_PERMANENT: "I",
     FOREIGN_PERMANENT_2023: "Y",
 }
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    """The GB 11643 check character (`0`-`9` or `X`) for the first 17 digits."""
-    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
-        raise ValueError("need exactly 17 digits")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK_CHARS[total % 11]
-
-
-def valid_id_number(number: str) -> bool:
-    """Whether an 18-character number has a correct GB 11643 check character."""
-    if len(number) != 18 or not number[:17].isascii() or not number[:17].isdigit():
-        return False
-    return id_check_digit(number[:17]) == number[17].upper()
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind
+from decimal import Decimal
+
+from kiosk.flow.inputs import InputRules, InputType, validate
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import InputStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
-from kiosk.flow.steps.validation import validate
 
 KIND = "input"
 
@@ -17,9 +19,9 @@ def rules(step: InputStep) -> InputRules:
         min_length=step.min_length,
         max_length=step.max_length,
         pattern=step.pattern,
-        minimum=step.minimum,
-        maximum=step.maximum,
-        secret=step.input_type == "secret",
+        minimum=None if step.minimum is None else Decimal(str(step.minimum)),
+        maximum=None if step.maximum is None else Decimal(str(step.maximum)),
+        secret=step.input_type == InputType.SECRET,
         personal=step.is_personal(),
     )
 
@@ -36,7 +38,7 @@ async def execute(ctx: StepContext, step: InputStep) -> StepResult:
         reply = await ctx.ask(build)
         if isinstance(reply, Event):
             return reply
-        error, value = validate(step, reply.value if isinstance(reply, Answer) else None)
+        error, value = validate(rules(step), reply.value if isinstance(reply, Answer) else None)
         if error:
             ctx.journal("invalid:" + error)
             continue

@@ -1,20 +1,20 @@
 """The input screen: a display and an on-screen keypad (digits, amount, phone, ID, secret, pinyin).
 
-The typed value lives in `ctx.state`, so a language, elder-mode or contrast switch re-renders the
-screen with the value still there. The tactile keypad types into the same value (the shell
-mirrors its keys here), so taps and keys can be mixed; once the keypad is in use the display
-is outlined as the focused field.
+The typed text is the session's answer in progress (`ctx.draft`), so a language, elder-mode or
+contrast switch re-renders the screen with the text still there, and the tactile keypad types
+into the same text, so taps and keys can be mixed; once the keypad is in use the display is
+outlined as the focused field. What typing a key does, and what is refused on submission, are
+the flow's own input rules (`kiosk.flow.inputs`), checked by the session.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from kivy.graphics import Color, Line, Rectangle
 from kivy.metrics import dp
 
-from kiosk.flow.prompt import InputRules
+from kiosk.flow.inputs import InputRules, InputType, is_full, type_key
 from kiosk.session.state import PromptView
 from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
@@ -22,50 +22,18 @@ from kiosk.ui.widgets.candidate_bar import CandidateBar
 from kiosk.ui.widgets.keypad import CLEAR, DELETE, Keypad, digit_rows, letter_rows
 from kiosk.ui.widgets.label import KioskLabel
 
-DEFAULT_MAX = {"id_number": 18, "phone": 11, "amount": 12, "secret": 12, "digits": 32, "text": 30}
 PINYIN_MAX = 24
 SECRET_DOT = "●"
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_check_ok(value: str) -> bool:
-    """Whether an 18-character ID number has a valid GB 11643 check character."""
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == value[17]
-
-
-def problem(rules: InputRules, value: str) -> str | None:
-    """The `ui.input.*` key of what is wrong with `value`, or None when it can be submitted."""
-    kind = rules.input_type
-    if not value:
-        return "ui.input.empty"
-    if rules.min_length is not None and len(value) < rules.min_length:
-        return "ui.input.too_short"
-    if kind == "id_number" and not id_check_ok(value):
-        return "ui.input.bad_id"
-    if kind == "phone" and not re.fullmatch(r"1\d{10}", value):
-        return "ui.input.bad_phone"
-    if kind == "amount":
-        try:
-            amount = float(value)
-        except ValueError:
-            return "ui.input.bad_amount"
-        if (rules.minimum is not None and amount < rules.minimum) or (
-            rules.maximum is not None and amount > rules.maximum
-        ):
-            return "ui.input.bad_amount"
-    if rules.pattern and not re.fullmatch(rules.pattern, value):
-        return "ui.input.bad_format"
-    return None
+UNFINISHED_PINYIN = "ui.input.unfinished_pinyin"
+"""The one touch-only problem: letters typed but no characters picked for them."""
+_GROUPS = {InputType.ID_NUMBER: (6, 8, 4), InputType.PHONE: (3, 4, 4)}
 
 
 def shown(rules: InputRules, value: str) -> str:
     """The value as displayed: dots for secrets, ID and phone numbers in readable groups."""
-    if rules.secret or rules.input_type == "secret":
+    if rules.secret or rules.input_type is InputType.SECRET:
         return SECRET_DOT * len(value)
-    groups = {"id_number": (6, 8, 4), "phone": (3, 4, 4)}.get(rules.input_type)
+    groups = _GROUPS.get(rules.input_type)
     if not groups:
         return value
     parts, start = [], 0
@@ -88,9 +56,8 @@ class InputScreen(PromptScreen):
     def build(self) -> None:
         """Add the display, the message line, the keypad and the confirm button."""
         look = self.ctx.look
-        self.rules = self.ctx.prompt.input or InputRules(input_type="text")
+        self.rules = self.ctx.prompt.input or InputRules(InputType.TEXT)
         self.kind = self.rules.input_type
-        self.max_length = self.rules.max_length or DEFAULT_MAX.get(self.kind, 30)
 
         self.display = KioskLabel(
             look,
@@ -112,7 +79,7 @@ class InputScreen(PromptScreen):
         self.add_widget(self.message)
 
         self.candidates: CandidateBar | None = None
-        if self.kind == "text":
+        if self.kind is InputType.TEXT:
             per_page = 5 if look.elder else 8
             self.candidates = CandidateBar(look, self.ctx.lang, self._pick, self._page, per_page)
             self.add_widget(self.candidates)
@@ -161,20 +128,12 @@ class InputScreen(PromptScreen):
                 typed = value[:-1]
         elif key == CLEAR:
             typed, memory.pinyin = "", ""
-        elif self.kind == "text":
-            if len(pinyin) < PINYIN_MAX and len(value) < self.max_length:
+        elif self.kind is InputType.TEXT:
+            # letters spell pinyin; the text grows when a candidate is picked
+            if len(pinyin) < PINYIN_MAX and not is_full(self.rules, value):
                 memory.pinyin = pinyin + key
-        elif len(value) >= self.max_length:
-            pass
-        elif key == "X":
-            if self.kind == "id_number" and len(value) == 17:
-                typed = value + "X"
-        elif key == ".":
-            if "." not in value:
-                typed = (value or "0") + "."
-        elif key.isdigit():
-            if not (self.kind == "amount" and re.search(r"\.\d\d$", value)):
-                typed = value + key
+        else:
+            typed = type_key(self.rules, value, key) or value
         memory.page = 0 if key != DELETE or pinyin else memory.page
         self._typed(typed)
 
@@ -186,7 +145,7 @@ class InputScreen(PromptScreen):
 
     def _pick(self, candidate: Candidate) -> None:
         memory = self.ctx.memory
-        room = self.max_length - len(self.value)
+        room = self.rules.limit - len(self.value)
         memory.pinyin = memory.pinyin[candidate.consumed :]
         memory.page = 0
         self._typed(self.value + candidate.text[:room])
@@ -197,13 +156,13 @@ class InputScreen(PromptScreen):
 
     def _submit(self) -> None:
         if self.ctx.memory.pinyin:
-            self.ctx.memory.message = "ui.input.unfinished_pinyin"
+            self.ctx.memory.message = UNFINISHED_PINYIN
             self.refresh()
             return
         self.answer(self.value)
 
     def refresh(self) -> None:
-        """Redraw the display, message, candidates and the X key from the answer in progress."""
+        """Redraw the display, message, candidates and the extra key (X, .) from the answer."""
         memory, draft = self.ctx.memory, self.ctx.draft
         value, pinyin = draft.typed, memory.pinyin
         text = shown(self.rules, value)
@@ -215,10 +174,14 @@ class InputScreen(PromptScreen):
         self._display_border.width = dp(4 if keypad else 1.5)
         self._display_border_colour.rgba = self.ctx.look.theme.rgba("focus" if keypad else "border")
         message = self.ctx.tr(memory.message) if memory.message else ""
-        if draft.problem is not None:
-            message = self.ctx.tr(f"errors.{draft.problem}")
+        # refused by the session, or by the engine when it asks again (an answer given by voice)
+        problem = draft.problem or self.ctx.prompt.error
+        if problem is not None and not memory.message:
+            message = self.ctx.tr(f"errors.{problem}")
         self.message.text = f"[b]{message}[/b]" if message else ""
-        if "X" in self.keypad.keys:
-            self.keypad.keys["X"].disabled = len(value) != 17
+        extra = self.rules.typing.extra_key
+        if extra is not None and extra in self.keypad.keys:
+            # X only as the 18th character, one decimal point: the key says when it would work
+            self.keypad.keys[extra].disabled = type_key(self.rules, value, extra) is None
         if self.candidates is not None:
             self.candidates.show(pinyin_index().candidates(pinyin), memory.page)

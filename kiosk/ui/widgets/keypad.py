@@ -9,6 +9,7 @@ from typing import Any
 from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.flow.inputs import TYPING, InputType
 from kiosk.i18n import t
 from kiosk.ui.theme import Look
 from kiosk.ui.widgets.button import KioskButton
@@ -18,9 +19,9 @@ CLEAR = "clear"
 LETTER_ROWS: tuple[str, ...] = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
-def digit_rows(input_type: str) -> list[list[str]]:
+def digit_rows(input_type: InputType | str) -> list[list[str]]:
     """The 12-key layout (like the tactile keypad) for an input type; the bottom-left key varies."""
-    extra = {"id_number": "X", "amount": "."}.get(input_type, CLEAR)
+    extra = TYPING[InputType(input_type)].extra_key or CLEAR
     rows = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [extra, "0", DELETE]]
     if extra != CLEAR:
         rows.append([CLEAR])

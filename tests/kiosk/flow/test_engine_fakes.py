@@ -14,8 +14,7 @@ from kiosk.flow.schema import Flow
 from kiosk.flow.scripted import ScriptedDevices, ScriptedRenderer
 from kiosk.flow.services import BackendError, Submission
 from kiosk.flow.session import Session
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+from peripherals.id_card.id_number import check_character
 
 
 def invented_id(seed: int = 1) -> str:
@@ -23,8 +22,7 @@ def invented_id(seed: int = 1) -> str:
     rng = random.Random(seed)
     body = f"{rng.choice(['110105', '310115', '440305'])}19{rng.randint(50, 99)}"
     body += f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    total = sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True))
-    return body + "10X98765432"[total % 11]
+    return body + check_character(body)
 
 
 def wrong_check(id_number: str) -> str:

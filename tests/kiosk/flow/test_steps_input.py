@@ -1,4 +1,4 @@
-"""Validation of typed input by type, length, range and pattern."""
+"""An `input` step's answers are checked by type, length, range and pattern (from the flow file)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,26 @@ from typing import Any
 
 import pytest
 
+from kiosk.flow.inputs import InputRules, validate
 from kiosk.flow.schema import InputStep
-from kiosk.flow.steps.validation import id_check_character, valid_id_number, validate
+from kiosk.flow.steps.input import rules
 from tests.kiosk.flow.test_engine_fakes import invented_id, wrong_check
 
 CODE = r"[A-Z]{2}\d+"
 
 
-def step(**fields: Any) -> InputStep:
-    return InputStep.model_validate({"id": "x", "kind": "input", **fields})
+def step(**fields: Any) -> InputRules:
+    """The input rules of a step written in a flow file with `fields`."""
+    return rules(InputStep.model_validate({"id": "x", "kind": "input", **fields}))
 
 
 def test_id_numbers_need_the_gb_11643_check_character() -> None:
     good = invented_id(3)
-    assert id_check_character("11010519491231002") == "X"
-    assert valid_id_number(good) and not valid_id_number(wrong_check(good))
-    rules = step(input_type="id_number")
-    assert validate(rules, "11010519491231002x") == (None, "11010519491231002X")
-    assert validate(rules, wrong_check(good))[0] == "input.invalid_id_number"
-    assert validate(rules, good[:17])[0] == "input.invalid_id_number"
+    id_rules = step(input_type="id_number")
+    assert validate(id_rules, good) == (None, good)
+    assert validate(id_rules, "11010519491231002x") == (None, "11010519491231002X")
+    assert validate(id_rules, wrong_check(good))[0] == "input.invalid_id_number"
+    assert validate(id_rules, good[:17])[0] == "input.invalid_id_number"
 
 
 @pytest.mark.parametrize(
@@ -54,3 +55,11 @@ def test_inputs_are_checked_by_type_and_rules(
     fields: dict[str, Any], raw: str, expected: tuple[str | None, str]
 ) -> None:
     assert validate(step(**fields), raw) == expected
+
+
+def test_bounds_written_as_decimals_in_the_flow_file_are_exact_and_inclusive() -> None:
+    # YAML reads 0.1 as a binary float; the step's bound is still exactly one jiao.
+    fare = step(input_type="amount", minimum=0.1, maximum=0.3)
+    assert validate(fare, "0.1") == (None, "0.10")
+    assert validate(fare, "0.3") == (None, "0.30")
+    assert validate(fare, "0.09")[0] == "input.amount_too_small"

@@ -89,6 +89,15 @@ def test_typing_stops_at_the_numbers_length_and_star_only_types_where_it_means_s
     assert state.typed == "1.5"  # a second decimal point is refused
 
 
+def test_amounts_are_typed_as_on_the_screen_one_point_and_two_decimals() -> None:
+    _, state, _ = run(typing("amount"), Key.STAR, Key.DIGIT_5)
+    assert state.typed == "0.5"  # a leading point reads as 0.
+    actions, state, _ = run(
+        typing("amount"), Key.DIGIT_9, Key.STAR, Key.DIGIT_9, Key.DIGIT_5, Key.DIGIT_1
+    )
+    assert state.typed == "9.95" and actions[-1] is Action.INVALID  # no third decimal
+
+
 def test_clear_on_empty_input_goes_back_only_where_back_is_possible() -> None:
     assert press(typing("digits"), KeyState(), Key.CLEAR).value is Event.BACK
     no_back = prompt(PromptKind.INPUT, input=InputRules(input_type="digits"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from peripherals.id_card.id_number import check_character
+
 
 def frames(count: int = 2) -> None:
     """Run `count` Kivy frames: clock, input, layout and drawing."""
@@ -50,9 +52,7 @@ def ask_task(renderer: Any, prompt: Any) -> Any:
 def make_id_number(region: str = "110105", birth: str = "19491231", seq: str = "002") -> str:
     """An invented resident ID number with a valid GB 11643 check character."""
     body = region + birth + seq
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
-    return body + "10X98765432"[total % 11]
+    return body + check_character(body)
 
 
 def texts_on_screen(root: Any) -> list[str]:

@@ -22,16 +22,16 @@ from peripherals.errors import (
 )
 from peripherals.id_card import protocol
 from peripherals.id_card.card import IdCard
+from peripherals.id_card.id_number import check_character
 from peripherals.id_card.sam_serial import SamSerialReader
 from peripherals.id_card.simulator import SamSimulator
-from peripherals.id_card.text_block import id_check_digit
 from peripherals.status import State
 
 REPLY_TIMEOUT = 0.3
 
 
 def invented_id(first17: str) -> str:
-    return first17 + id_check_digit(first17)
+    return first17 + check_character(first17)
 
 
 @pytest.fixture

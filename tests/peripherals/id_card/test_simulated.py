@@ -7,12 +7,12 @@ import pytest
 from peripherals import registry
 from peripherals.errors import MediaError
 from peripherals.id_card.check import PERSONAL_FIELDS, run_check
+from peripherals.id_card.id_number import check_character, is_valid
 from peripherals.id_card.simulated import SimulatedIdCardReader
-from peripherals.id_card.text_block import id_check_digit, valid_id_number
 
 
 def invented_id(first17: str) -> str:
-    return first17 + id_check_digit(first17)
+    return first17 + check_character(first17)
 
 
 def test_simulated_driver_reads_the_demo_card() -> None:
@@ -20,7 +20,7 @@ def test_simulated_driver_reads_the_demo_card() -> None:
     assert isinstance(device, SimulatedIdCardReader)
     with device:
         card = device.read_card(timeout=2)
-    assert card.card_type == "resident" and valid_id_number(card.id_number)
+    assert card.card_type == "resident" and is_valid(card.id_number)
 
 
 def test_check_reports_fields_and_masks_personal_ones() -> None:
