@@ -10,7 +10,6 @@ question is asked again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
+from kiosk.flow.tasks import cancel_and_wait
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,7 @@ async def race(
         done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
         unsubscribe()
-        for task in mine:
-            if not task.done():
-                task.cancel()
-        for task in mine:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(mine)
     # The resident's own answer wins over anything that happened at the same moment.
     if asking in done:
         return asking.result()
@@ -128,7 +123,5 @@ async def ask(
             return reply
     finally:
         session.timeout = None
-        if work_task is not None and not work_task.done():
-            work_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await work_task
+        if work_task is not None:
+            await cancel_and_wait([work_task])

@@ -14,18 +14,17 @@ Everything runs on the asyncio loop's thread (the one Kivy runs in on the kiosk)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from kiosk.flow.inputs import InputType, validate
-
 from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
+from kiosk.flow.tasks import cancel_and_wait
 from kiosk.session.keypad import Action, KeyResult, KeyState, press, press_confirming
 from kiosk.session.renderers import SessionRenderer
 from kiosk.session.speech import Means, commands, grammar, meaning_of, readback, typed_from_speech
@@ -529,8 +528,4 @@ async def _first(*waits: Any) -> None:
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(tasks)

@@ -13,7 +13,6 @@ Everything here runs on the asyncio loop the kiosk runs in; device events arrive
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import enum
 import logging
@@ -27,6 +26,7 @@ from kiosk.flow.outcome import Outcome
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
+from kiosk.flow.tasks import cancel_and_wait
 from kiosk.i18n import t
 from kiosk.session.core import SessionCore
 from kiosk.session.menu import Menu, build_menu
@@ -259,11 +259,7 @@ class SessionLoop:
         try:
             await asyncio.wait({asked, held}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in (asked, held):
-                task.cancel()
-            for task in (asked, held):
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await cancel_and_wait((asked, held))
 
 
 async def _sleep(clock: Clock, seconds: float) -> None:

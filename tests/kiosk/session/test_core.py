@@ -125,7 +125,7 @@ async def test_touch_and_keys_edit_one_answer_and_enter_submits_it(
 ) -> None:
     kiosk, screen, _ = core
     asked = asyncio.ensure_future(kiosk.ask(typing("digits")))
-    await until(lambda: screen.states)
+    await until(lambda: isinstance(screen.state.view, PromptView))
     kiosk.edit("20")  # on-screen keys
     kiosk.key(Key.DIGIT_2)  # the tactile keypad continues the same text
     kiosk.edit("2024")
@@ -146,7 +146,7 @@ async def test_a_bad_answer_is_refused_with_the_engines_own_reason_and_kept_to_c
     kiosk, screen, _ = core
     prompt = typing(input_type)
     asked = asyncio.ensure_future(kiosk.ask(prompt))
-    await until(lambda: screen.states)
+    await until(lambda: isinstance(screen.state.view, PromptView))
     kiosk.edit(typed)
     kiosk.answer(typed, "touch")  # the confirm button
     await asyncio.sleep(0)
@@ -166,7 +166,7 @@ async def test_typing_again_clears_the_problem_shown(
 ) -> None:
     kiosk, screen, _ = core
     asked = asyncio.ensure_future(kiosk.ask(typing("phone")))
-    await until(lambda: screen.states)
+    await until(lambda: isinstance(screen.state.view, PromptView))
     kiosk.key(Key.DIGIT_1)
     kiosk.key(Key.ENTER)
     assert screen.view.draft.problem == "input.invalid_phone"
@@ -257,7 +257,7 @@ async def test_keypad_focus_walks_the_whole_menu_across_its_categories(
 ) -> None:
     kiosk, screen, _ = core
     asked = asyncio.ensure_future(kiosk.ask(menu()))
-    await until(lambda: screen.states)
+    await until(lambda: isinstance(screen.state.view, PromptView))
     groups = []
     for _ in range(4):
         kiosk.key(Key.HASH)
@@ -275,7 +275,7 @@ async def test_speech_heard_for_a_question_no_longer_asked_is_dropped(
     kiosk, screen, _ = core
     old = menu()
     first = asyncio.ensure_future(kiosk.ask(old))
-    await until(lambda: screen.states)
+    await until(lambda: isinstance(screen.state.view, PromptView))
     kiosk.key(Key.DIGIT_1)
     assert await asyncio.wait_for(first, 1) == Answer("feedback", source="keypad")
     second = asyncio.ensure_future(kiosk.ask(typing("digits")))

@@ -114,9 +114,7 @@ async def run_flow(
 
     acting = asyncio.ensure_future(resident())
     try:
-        outcome = await asyncio.wait_for(
-            engine.run(flow_id, session, rig.core), 20
-        )
+        outcome = await asyncio.wait_for(engine.run(flow_id, session, rig.core), 20)
     finally:
         acting.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -8,8 +8,8 @@ from voice_rig import HeldSpeaker, RigFactory
 
 from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
 from kiosk.session.keypad import Action
-from kiosk.session.state import Change, Feedback, Pressed, PromptView, SessionState
 from kiosk.session.speech import typed_from_speech
+from kiosk.session.state import Change, Feedback, Pressed, PromptView, SessionState
 from kiosk.voice.renderer import sentences
 from kiosk.voice.script import spoken
 from peripherals.keypad.keys import Key
