@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -10,10 +11,15 @@ import yaml
 from kiosk.clock import ManualClock
 from kiosk.flow.engine import Engine
 from kiosk.flow.outcome import Outcome
+from kiosk.flow.receipts import ReceiptLibrary
 from kiosk.flow.schema import Flow
 from kiosk.flow.scripted import ScriptedDevices, ScriptedRenderer
 from kiosk.flow.services import BackendError, Submission
 from kiosk.flow.session import Session
+from kiosk.i18n import catalog
+
+RECEIPTS = Path(__file__).resolve().parent / "receipts"
+"""Receipt templates the engine tests print (`demo`)."""
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -111,6 +117,8 @@ class Harness:
             outbox=self.outbox,
             journal=self.journal,
             devices=self.devices,
+            receipts=ReceiptLibrary(RECEIPTS),
+            texts=catalog(),
             clock=self.clock,
             default_timeout=30,
         )

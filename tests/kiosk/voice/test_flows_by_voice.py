@@ -20,10 +20,11 @@ from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.race import FirstAnswer
+from kiosk.flow.receipts import ReceiptLibrary
 from kiosk.flow.scripted import Script, ScriptedDevices, load_script
 from kiosk.flow.session import Session
 from kiosk.flow.steps.answers import pick, yes_no
-from kiosk.i18n import t
+from kiosk.i18n import catalog, t
 from kiosk.privacy.masking import contains_personal_number
 from peripherals.keypad.keys import Key
 from peripherals.speaker.base import DEFAULT_RATE, Route
@@ -99,6 +100,8 @@ async def run_flow(
         outbox=services["outbox"],
         journal=services["journal"],
         devices=ScriptedDevices(script.devices),
+        receipts=ReceiptLibrary(DEFAULT_FLOWS_DIR / "receipts"),
+        texts=catalog(),
         clock=clock,
     )
     asked: list[Prompt] = []
