@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from kiosk.devices import HubDevices, Presenter
     from kiosk.flow.engine import Engine
     from kiosk.flow.loader import FlowSet
+    from kiosk.flow.receipts import ReceiptLibrary
     from kiosk.flow.schema import Flow
     from kiosk.flow.services import Clock, FlowLibrary
-    from kiosk.receipts import ReceiptLibrary
     from kiosk.storage.database import Database
     from kiosk.storage.journal import SqliteJournal
     from kiosk.storage.outbox import SqliteOutbox
@@ -115,7 +115,8 @@ class KioskServices:
         from kiosk.devices import HubDevices
         from kiosk.flow.engine import Engine
         from kiosk.flow.loader import load_flows
-        from kiosk.receipts import ReceiptLibrary
+        from kiosk.flow.receipts import ReceiptLibrary
+        from kiosk.i18n import catalog
         from kiosk.storage.database import Database
         from kiosk.storage.journal import SqliteJournal
         from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
@@ -151,13 +152,15 @@ class KioskServices:
         for error in self.flows.errors:
             log.error("flow not loaded: %s", error)
         self.receipts = ReceiptLibrary(config.flows_dir / "receipts")
-        self.devices = HubDevices(self.hub, self.receipts, present=self._presenter)
+        self.devices = HubDevices(self.hub, present=self._presenter)
         self.engine = Engine(
             self._library or self.flows,
             backends=self.backends,
             outbox=self.outbox,
             journal=self.journal,
             devices=self.devices,
+            receipts=self.receipts,
+            texts=catalog(),
             clock=self.engine_clock,
             default_timeout=config.timeouts.session_inactivity,
         )

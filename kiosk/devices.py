@@ -1,7 +1,8 @@
-"""The engine's door to the peripheral hub: device actions run off the event loop, errors keyed.
+"""The engine's typed device doors over the peripheral hub: calls off the loop, errors keyed.
 
 Blocking device calls run in worker threads in short slices, so a resident who cancels while the
 kiosk waits for a card frees the reader within about a second instead of at the full timeout.
+Receipts arrive finished (rendered and masked by the flow layer); this module only moves them.
 """
 
 from __future__ import annotations
@@ -12,25 +13,43 @@ import datetime
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from kiosk.flow.services import DeviceError
-from kiosk.receipts import ReceiptError, ReceiptLibrary
+from kiosk.flow.devices import (
+    DeviceError,
+    DeviceKind,
+    DoorState,
+    IdCardDoor,
+    LockBoardDoor,
+    PrinterDoor,
+    ScannerDoor,
+    SmartCardDoor,
+)
 from peripherals.device import Device
-from peripherals.errors import DeviceTimeout, DeviceUnavailable, PeripheralError
+from peripherals.errors import DeviceTimeout, PeripheralError
 from peripherals.hub import Hub
 from peripherals.id_card.base import IdCardReader
+from peripherals.lock_board.base import LockBoard
 from peripherals.printer.base import Printer
+from peripherals.printer.receipt import Receipt
 from peripherals.scanner.base import CodeScanner
 from peripherals.smart_card.base import SmartCardReader
 
 log = logging.getLogger(__name__)
 
-
 SLICE = 1.0
 """Seconds of one blocking wait; between slices a cancelled wait gives the device back."""
 DEFAULT_WAIT = 120.0
-"""How long a device step waits when the step sets no timeout (the engine's own timeout rules)."""
+"""How long a wait for the resident lasts when the caller sets no timeout (the engine's own
+timeout rules usually end it first, by cancelling)."""
+
+D = TypeVar("D", bound=Device)
+T = TypeVar("T")
+
+Presenter = Callable[[str, Device], None]
+"""Called in the worker thread just before a device starts waiting for the resident, after
+stale input is dropped: simulations put a card on the reader or a code on the scanner here."""
 
 
 def _plain(value: Any) -> Any:
@@ -48,118 +67,193 @@ def _plain(value: Any) -> Any:
     return value
 
 
-Presenter = Callable[[str, Device], None]
-"""Called in the worker thread just before a device starts waiting for the resident, after
-stale input is dropped: simulations put a card on the reader or a code on the scanner here."""
+def _fields(card: object) -> dict[str, Any]:
+    plain = _plain(card)
+    if not isinstance(plain, dict):
+        raise DeviceError("device.fault", f"a card read gave {type(card).__name__}")
+    return plain
 
 
-def _wrong(device: Device, what: str) -> DeviceUnavailable:
-    return DeviceUnavailable(f"{device.name} is not {what}")
+def _sliced(call: Callable[[float], T], timeout: float | None, cancelled: threading.Event) -> T:
+    """Call a blocking `call(timeout)` in slices until it answers, times out or is cancelled."""
+    total = DEFAULT_WAIT if timeout is None else timeout
+    waited = 0.0
+    while True:
+        piece = min(SLICE, total - waited)
+        try:
+            return call(piece)
+        except DeviceTimeout:
+            waited += piece
+            if cancelled.is_set() or waited >= total:
+                raise
 
 
-class HubDevices:
-    """Implements the engine's `Devices` protocol over a `Hub`."""
+@dataclass(frozen=True)
+class _Worker(Generic[D]):
+    """One open device: runs its blocking calls in a worker thread with its errors keyed."""
 
-    def __init__(
-        self, hub: Hub, receipts: ReceiptLibrary, present: Presenter | None = None
-    ) -> None:
-        self.hub = hub
-        self.receipts = receipts
-        self.present = present
+    device: D
+    kind: DeviceKind
+    present: Presenter | None
 
-    def _presenting(self, kind: str, device: Device) -> None:
+    def presenting(self) -> None:
+        """Let a simulation present something (a card, a code, a fault) before the wait."""
         if self.present is not None:
-            self.present(kind, device)
+            self.present(self.kind.value, self.device)
 
-    def available(self, kind: str) -> bool:
-        """Whether a usable device of this kind is open."""
-        device = self.hub.by_kind(kind)
-        return device is not None and device.health().usable
-
-    async def perform(self, kind: str, action: str, params: dict[str, Any]) -> Any:
-        """Run one action; raises `DeviceError` with the peripheral's stable code."""
-        device = self.hub.by_kind(kind)
-        if device is None:
-            raise DeviceError("device.unavailable", kind)
-        handler = self._handlers().get((kind, action))
-        if handler is None:
-            raise DeviceError("device.unsupported", f"{kind}/{action}")
+    async def run(self, call: Callable[[threading.Event], T]) -> T:
+        """Run `call(cancelled)` in a thread; `cancelled` is set when the awaiting task is."""
         cancelled = threading.Event()
         try:
-            return await asyncio.to_thread(handler, device, params, cancelled)
+            return await asyncio.to_thread(call, cancelled)
         except asyncio.CancelledError:
             cancelled.set()
             raise
         except PeripheralError as exc:
-            log.info("%s/%s failed: %s", kind, action, exc.code)
+            log.info("%s (%s) failed: %s", self.kind.value, self.device.name, exc.code)
             raise DeviceError(exc.code, str(exc)) from exc
-        except ReceiptError as exc:
-            raise DeviceError(exc.key, exc.detail) from exc
 
-    def _handlers(
-        self,
-    ) -> dict[tuple[str, str], Callable[[Any, dict[str, Any], threading.Event], Any]]:
-        return {
-            ("id_card", "read"): self._read_id_card,
-            ("smart_card", "read"): self._read_smart_card,
-            ("scanner", "scan"): self._scan,
-            ("printer", "print"): self._print,
-        }
 
-    @staticmethod
-    def _sliced(
-        call: Callable[[float], Any], params: dict[str, Any], cancelled: threading.Event
-    ) -> Any:
-        """Call a blocking `call(timeout)` in slices until it answers, times out or is cancelled."""
-        total = float(params.get("timeout") or DEFAULT_WAIT)
-        waited = 0.0
-        while True:
-            piece = min(SLICE, total - waited)
-            try:
-                return call(piece)
-            except DeviceTimeout:
-                waited += piece
-                if cancelled.is_set() or waited >= total:
-                    raise
+@dataclass(frozen=True)
+class _IdCardDoor:
+    worker: _Worker[IdCardReader]
 
-    def _read_id_card(
-        self, device: Device, params: dict[str, Any], cancelled: threading.Event
-    ) -> Any:
+    async def read(self, timeout: float | None = None) -> dict[str, Any]:
+        reader = self.worker.device
+
+        def read(cancelled: threading.Event) -> dict[str, Any]:
+            self.worker.presenting()
+            return _fields(_sliced(reader.read_card, timeout, cancelled))
+
+        return await self.worker.run(read)
+
+
+@dataclass(frozen=True)
+class _SmartCardDoor:
+    worker: _Worker[SmartCardReader]
+
+    async def read(self, timeout: float | None = None) -> dict[str, Any]:
+        reader = self.worker.device
+
+        def read(cancelled: threading.Event) -> dict[str, Any]:
+            self.worker.presenting()
+            return _fields(_sliced(reader.read_social_security_card, timeout, cancelled))
+
+        return await self.worker.run(read)
+
+
+@dataclass(frozen=True)
+class _ScannerDoor:
+    worker: _Worker[CodeScanner]
+
+    async def scan(self, timeout: float | None = None) -> str:
+        scanner = self.worker.device
+
+        def scan(cancelled: threading.Event) -> str:
+            # Codes scanned before the step began belong to someone else: drop them once, here.
+            scanner.clear_pending()
+            self.worker.presenting()
+            return _sliced(
+                lambda piece: scanner.read_code(piece, discard_pending=False), timeout, cancelled
+            )
+
+        return await self.worker.run(scan)
+
+
+@dataclass(frozen=True)
+class _PrinterDoor:
+    worker: _Worker[Printer]
+
+    async def print_receipt(self, receipt: Receipt) -> None:
+        printer = self.worker.device
+
+        def print_it(cancelled: threading.Event) -> None:
+            self.worker.presenting()
+            printer.print_receipt(receipt)
+
+        await self.worker.run(print_it)
+
+
+@dataclass(frozen=True)
+class _LockBoardDoor:
+    # Lock commands are not sliced: a cancelled step lets an open finish rather than leave the
+    # board mid-command and the door's state unknown.
+    worker: _Worker[LockBoard]
+
+    @property
+    def boards(self) -> tuple[int, ...]:
+        return self.worker.device.boards
+
+    @property
+    def locks_per_board(self) -> int:
+        return self.worker.device.locks_per_board
+
+    async def open_lock(self, board: int, lock: int, timeout: float | None = None) -> DoorState:
+        device = self.worker.device
+        return await self.worker.run(lambda _: device.open_lock(board, lock, timeout))
+
+    async def door_state(self, board: int, lock: int) -> DoorState:
+        device = self.worker.device
+        return await self.worker.run(lambda _: device.door_state(board, lock))
+
+    async def door_states(self, board: int) -> dict[int, DoorState]:
+        device = self.worker.device
+        return await self.worker.run(lambda _: device.door_states(board))
+
+
+class HubDevices:
+    """Implements the engine's `Devices` over a `Hub`: the first open device of each kind."""
+
+    def __init__(self, hub: Hub, present: Presenter | None = None) -> None:
+        self.hub = hub
+        self.present = present
+
+    def available(self, kind: DeviceKind) -> bool:
+        """Whether a usable device of this kind is open."""
+        device = self.hub.by_kind(kind)
+        return device is not None and device.health().usable
+
+    def id_card(self) -> IdCardDoor:
+        """The ID card reader; `device.unavailable` if none is open."""
+        device = self._open(DeviceKind.ID_CARD)
         if not isinstance(device, IdCardReader):
-            raise _wrong(device, "an ID card reader")
-        reader = device
-        self._presenting("id_card", reader)
-        return _plain(self._sliced(reader.read_card, params, cancelled))
+            raise _not_a(device, "an ID card reader")
+        return _IdCardDoor(_Worker(device, DeviceKind.ID_CARD, self.present))
 
-    def _read_smart_card(
-        self, device: Device, params: dict[str, Any], cancelled: threading.Event
-    ) -> Any:
+    def smart_card(self) -> SmartCardDoor:
+        """The social security card reader; `device.unavailable` if none is open."""
+        device = self._open(DeviceKind.SMART_CARD)
         if not isinstance(device, SmartCardReader):
-            raise _wrong(device, "a smart-card reader")
-        reader = device
-        self._presenting("smart_card", reader)
-        return _plain(self._sliced(reader.read_social_security_card, params, cancelled))
+            raise _not_a(device, "a smart-card reader")
+        return _SmartCardDoor(_Worker(device, DeviceKind.SMART_CARD, self.present))
 
-    def _scan(self, device: Device, params: dict[str, Any], cancelled: threading.Event) -> Any:
+    def scanner(self) -> ScannerDoor:
+        """The code scanner; `device.unavailable` if none is open."""
+        device = self._open(DeviceKind.SCANNER)
         if not isinstance(device, CodeScanner):
-            raise _wrong(device, "a code scanner")
-        scanner = device
-        # Codes scanned before the step began belong to someone else: drop them once, here.
-        scanner.clear_pending()
-        self._presenting("scanner", scanner)
-        return self._sliced(
-            lambda timeout: scanner.read_code(timeout, discard_pending=False), params, cancelled
-        )
+            raise _not_a(device, "a code scanner")
+        return _ScannerDoor(_Worker(device, DeviceKind.SCANNER, self.present))
 
-    def _print(self, device: Device, params: dict[str, Any], cancelled: threading.Event) -> Any:
+    def printer(self) -> PrinterDoor:
+        """The receipt printer; `device.unavailable` if none is open."""
+        device = self._open(DeviceKind.PRINTER)
         if not isinstance(device, Printer):
-            raise _wrong(device, "a printer")
-        printer = device
-        receipt = self.receipts.render(
-            str(params["receipt"]),
-            params.get("variables", {}),
-            str(params.get("language", "zh_CN")),
-        )
-        self._presenting("printer", printer)
-        printer.print_receipt(receipt)
-        return {"printed": True}
+            raise _not_a(device, "a printer")
+        return _PrinterDoor(_Worker(device, DeviceKind.PRINTER, self.present))
+
+    def lock_board(self) -> LockBoardDoor:
+        """The lock boards; `device.unavailable` if none is open."""
+        device = self._open(DeviceKind.LOCK_BOARD)
+        if not isinstance(device, LockBoard):
+            raise _not_a(device, "a lock board")
+        return _LockBoardDoor(_Worker(device, DeviceKind.LOCK_BOARD, self.present))
+
+    def _open(self, kind: DeviceKind) -> Device:
+        device = self.hub.by_kind(kind)
+        if device is None or not device.is_open:
+            raise DeviceError("device.unavailable", f"no open {kind.value}")
+        return device
+
+
+def _not_a(device: Device, what: str) -> DeviceError:
+    return DeviceError("device.unavailable", f"{device.name} is not {what}")

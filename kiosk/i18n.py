@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.flow.languages import LANGUAGES
+from kiosk.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 

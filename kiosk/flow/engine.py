@@ -12,20 +12,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.flow.devices import Devices
+from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError
 from kiosk.flow.outcome import Outcome, Status
 from kiosk.flow.prompt import Event, Prompt, PromptKind, Renderer
 from kiosk.flow.schema import Flow, StepBase
-from kiosk.flow.services import (
-    BackendError,
-    Backends,
-    Clock,
-    DeviceError,
-    Devices,
-    FlowLibrary,
-    Journal,
-    Outbox,
-)
+from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
 from kiosk.flow.steps import executor
 from kiosk.flow.steps.context import (
@@ -60,7 +53,11 @@ class _End:
 
 
 class Engine:
-    """Runs flows from a library with the kiosk's services."""
+    """Runs flows from a library with the kiosk's services.
+
+    `texts` are the kiosk's own translations (`kiosk.i18n.catalog()` satisfies it), given here so
+    the flow language never imports the app's translation machinery.
+    """
 
     def __init__(
         self,
@@ -70,11 +67,22 @@ class Engine:
         outbox: Outbox,
         journal: Journal,
         devices: Devices,
+        receipts: Receipts,
+        texts: Texts,
         clock: Clock,
         default_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.library = library
-        self.services = Services(library, backends, outbox, journal, devices, clock)
+        self.services = Services(
+            library=library,
+            backends=backends,
+            outbox=outbox,
+            journal=journal,
+            devices=devices,
+            receipts=receipts,
+            texts=texts,
+            clock=clock,
+        )
         self.default_timeout = default_timeout
 
     async def run(self, flow_id: str, session: Session, renderer: Renderer) -> Outcome:
@@ -89,7 +97,9 @@ class Engine:
             status: Status = "cancelled" if end.status == "back" else _status(end.status)
             outcome = Outcome(status, end.step, dict(end.result), end.error, flow.id)
             if status == "failed" and end.error is not None:
-                await renderer.show(_error_prompt(flow, end.step, end.error, session.language))
+                lang = session.language
+                message = error_text(self.services.texts, end.error, lang)
+                await renderer.show(_error_prompt(flow, end.step, end.error, message, lang))
         finally:
             status_text = outcome.status if outcome else "aborted"
             journal.record(
@@ -184,7 +194,7 @@ class Engine:
                     target = result.target
                     if target is None:
                         target = self._transition(step, scope)
-            except (StepFailed, ExpressionError, BackendError, DeviceError) as exc:
+            except (KeyedError, ExpressionError) as exc:
                 key = _error_key(exc)
                 record(step, f"error:{key}")
                 log.info("step %s/%s failed: %s", flow.id, step.id, key)
@@ -259,13 +269,12 @@ def _status(status: str) -> Status:
 
 
 def _error_key(exc: Exception) -> str:
-    if isinstance(exc, StepFailed | BackendError | DeviceError):
+    if isinstance(exc, KeyedError):
         return exc.key
     return "flow.expression"
 
 
-def _error_prompt(flow: Flow, step: str, key: str, lang: str) -> Prompt:
-    message = error_text(key, lang)
+def _error_prompt(flow: Flow, step: str, key: str, message: str, lang: str) -> Prompt:
     return Prompt(
         flow=flow.id,
         step=step,

@@ -1,6 +1,6 @@
-"""The kiosk's languages, in a module light enough for the start-up path to import."""
+"""The languages of flow texts: the kiosk's one table (`kiosk.languages`), named here for flows."""
 
 from __future__ import annotations
 
-LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
-"""Languages every text must carry; the first is the default."""
+# Re-exported: flow authors, the schema and the renderers look for the languages here.
+from kiosk.languages import LANGUAGES as LANGUAGES

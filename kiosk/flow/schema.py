@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
+from kiosk.flow.devices import DeviceKind
 from kiosk.flow.inputs import InputType
 
 # Re-exported: the schema is where flow authors and tools look for the languages.
@@ -90,7 +91,7 @@ class StepBase(Strict):
     """Whether the step reads personal data (and so needs a preceding consent)."""
     IRREVERSIBLE: ClassVar[bool] = False
     """Whether the step commits something (and so needs a preceding review)."""
-    DEVICE: ClassVar[str | None] = None
+    DEVICE: ClassVar[DeviceKind | None] = None
     """The device kind the step needs, if any."""
 
 
@@ -230,7 +231,7 @@ class FinishStep(StepBase):
 
 
 class DeviceStepBase(StepBase):
-    """Base for steps served by a peripheral through the engine's `Devices` interface."""
+    """Base for steps served by a peripheral through its typed door in the engine's `Devices`."""
 
     save_as: VarName | None = None
 
@@ -241,7 +242,7 @@ class ReadIdCardStep(DeviceStepBase):
     kind: Literal["read_id_card"]
     WAITS = True
     PERSONAL_READ = True
-    DEVICE = "id_card"
+    DEVICE = DeviceKind.ID_CARD
 
 
 class ReadSmartCardStep(DeviceStepBase):
@@ -250,7 +251,7 @@ class ReadSmartCardStep(DeviceStepBase):
     kind: Literal["read_smart_card"]
     WAITS = True
     PERSONAL_READ = True
-    DEVICE = "smart_card"
+    DEVICE = DeviceKind.SMART_CARD
 
 
 class ScanCodeStep(DeviceStepBase):
@@ -259,7 +260,7 @@ class ScanCodeStep(DeviceStepBase):
     kind: Literal["scan_code"]
     pattern: str | None = None
     WAITS = True
-    DEVICE = "scanner"
+    DEVICE = DeviceKind.SCANNER
 
 
 class PrintStep(DeviceStepBase):
@@ -267,7 +268,7 @@ class PrintStep(DeviceStepBase):
 
     kind: Literal["print"]
     receipt: str
-    DEVICE = "printer"
+    DEVICE = DeviceKind.PRINTER
 
 
 Step = Annotated[

@@ -12,7 +12,7 @@ Answers file format (YAML)::
       sub-flow.step: 1             # `flow.step` answers a step of a called flow only
     switch_language:               # switch the session language when this step is first shown;
       choose: en                   #   the prompt is re-rendered in the new language
-    devices:                       # what simulated devices present (wired by the kiosk later)
+    devices:                       # what devices present (kiosk.simulation; ScriptedDevices)
       id_card: {name: 张三, id_number: "11010519491231002X"}
       scanner: "PICKUP-123456"
       printer: true                # present and working
@@ -35,11 +35,20 @@ from typing import Any, Protocol
 
 import yaml
 
+from kiosk.flow.devices import (
+    DeviceError,
+    DeviceKind,
+    IdCardDoor,
+    LockBoardDoor,
+    PrinterDoor,
+    ScannerDoor,
+    SmartCardDoor,
+)
 from kiosk.flow.inputs import InputType
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import LANGUAGES
-from kiosk.flow.services import DeviceError
 from kiosk.privacy.masking import mask_id, mask_phone, scrub
+from peripherals.printer.receipt import Receipt
 
 log = logging.getLogger(__name__)
 
@@ -241,25 +250,87 @@ _WAIT_FOR_DEVICE = object()
 
 
 class ScriptedDevices:
-    """`Devices` presenting what the script's `devices:` section says (headless runs)."""
+    """`Devices` presenting what the script's `devices:` section says (engine tests, no hub).
+
+    A card is the mapping given, a scan the code given, `true` a working device, `{error: key}`
+    a device failing with that key; a kind not given is unavailable. Lock boards are not
+    scripted: headless lock-board runs use the simulated boards (`kiosk flows run`).
+    """
 
     def __init__(self, devices: Mapping[str, Any]) -> None:
         self.devices = dict(devices)
         self.performed: list[tuple[str, str]] = []
+        self.printed: list[Receipt] = []
 
-    def available(self, kind: str) -> bool:
+    def available(self, kind: DeviceKind) -> bool:
         """A device is available when the script presents it (and not as `false`)."""
-        return self.devices.get(kind) not in (None, False)
+        return kind is not DeviceKind.LOCK_BOARD and self.devices.get(kind) not in (None, False)
 
-    async def perform(self, kind: str, action: str, params: dict[str, Any]) -> Any:
-        """Return what the script says the device presents; `{error: key}` raises it."""
+    def id_card(self) -> IdCardDoor:
+        """The scripted ID card."""
+        return _ScriptedCard(self._door(DeviceKind.ID_CARD))
+
+    def smart_card(self) -> SmartCardDoor:
+        """The scripted social security card."""
+        return _ScriptedCard(self._door(DeviceKind.SMART_CARD))
+
+    def scanner(self) -> ScannerDoor:
+        """The scripted code."""
+        return _ScriptedScanner(self._door(DeviceKind.SCANNER))
+
+    def printer(self) -> PrinterDoor:
+        """A printer keeping what it prints in `printed`."""
+        return _ScriptedPrinter(self._door(DeviceKind.PRINTER), self.printed)
+
+    def lock_board(self) -> LockBoardDoor:
+        """Never scripted (see the class docstring)."""
+        raise DeviceError("device.unavailable", DeviceKind.LOCK_BOARD.value)
+
+    def _door(self, kind: DeviceKind) -> _Scripted:
+        if not self.available(kind):
+            raise DeviceError("device.unavailable", kind.value)
+        return _Scripted(self, kind)
+
+
+@dataclass(frozen=True)
+class _Scripted:
+    """One scripted device: what it presents, and the record of what was asked of it."""
+
+    devices: ScriptedDevices
+    kind: DeviceKind
+
+    async def present(self, action: str) -> Any:
         await asyncio.sleep(0)
-        self.performed.append((kind, action))
-        value = self.devices.get(kind)
-        if value in (None, False):
-            raise DeviceError("unavailable", kind)
+        self.devices.performed.append((self.kind.value, action))
+        value = self.devices.devices.get(self.kind)
         if isinstance(value, Mapping) and set(value) == {"error"}:
             raise DeviceError(str(value["error"]))
-        if value is True:
-            return {"ok": True}
         return value
+
+
+@dataclass(frozen=True)
+class _ScriptedCard:
+    scripted: _Scripted
+
+    async def read(self, timeout: float | None = None) -> dict[str, Any]:
+        value = await self.scripted.present("read")
+        return {str(k): v for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class _ScriptedScanner:
+    scripted: _Scripted
+
+    async def scan(self, timeout: float | None = None) -> str:
+        value = await self.scripted.present("scan")
+        return str(value["code"] if isinstance(value, Mapping) else value)
+
+
+@dataclass(frozen=True)
+class _ScriptedPrinter:
+    scripted: _Scripted
+    printed: list[Receipt]
+
+    async def print_receipt(self, receipt: Receipt) -> None:
+        await self.scripted.present("print")
+        self.printed.append(receipt)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from kiosk.flow.errors import KeyedError
+from peripherals.printer.receipt import Receipt
 
 
 class Clock(Protocol):
@@ -19,13 +22,8 @@ class Clock(Protocol):
         ...
 
 
-class BackendError(Exception):
-    """A back office could not be reached or refused the request; `key` is a stable error key."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key = key
-        self.detail = detail
+class BackendError(KeyedError):
+    """A back office could not be reached or refused the request."""
 
 
 class Backends(Protocol):
@@ -78,32 +76,28 @@ class Journal(Protocol):
         ...
 
 
-class DeviceError(Exception):
-    """A device step failed; `key` is the peripheral's stable error code."""
+class Receipts(Protocol):
+    """Receipt templates, rendered in the flow layer into finished, masked documents."""
 
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key = key
-        self.detail = detail
-
-
-class Devices(Protocol):
-    """The engine's door to peripherals (implemented over the peripheral hub)."""
-
-    def available(self, kind: str) -> bool:
-        """Whether a device of this kind is configured and healthy."""
+    def render(self, receipt_id: str, variables: Mapping[str, Any], language: str) -> Receipt:
+        """The receipt filled in with the flow's variables, masked; raises `ReceiptError`."""
         ...
 
-    async def perform(self, kind: str, action: str, params: dict[str, Any]) -> Any:
-        """Run one device action (e.g. `id_card`/`read`, `printer`/`print`).
 
-        Returns plain data (dicts, strings); raises `DeviceError` with a stable key.
-        """
+class Texts(Protocol):
+    """The kiosk's own translated texts (`locales/`): prompts' fallbacks, labels, error messages."""
+
+    def get(self, key: str, lang: str, **params: object) -> str:
+        """The text of `key` in `lang` (falling back to the default language, then the key)."""
+        ...
+
+    def has(self, key: str) -> bool:
+        """Whether any language defines `key`."""
         ...
 
 
 class FlowLibrary(Protocol):
-    """Where the engine finds flows for `call` steps and receipts for `print` steps."""
+    """Where the engine finds the flows it runs and those `call` steps call."""
 
     def flow(self, flow_id: str) -> Any:
         """Return the loaded `Flow` with this id, or raise KeyError."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.flow.prompt import PromptOption
-from kiosk.i18n import t
 
 _YES = frozenset({"yes", "y", "true", "1", "ok", "agree", "confirm", "是", "确认", "同意"})
 _NO = frozenset({"no", "n", "false", "2", "decline", "否", "不同意", "返回修改"})
@@ -25,9 +24,8 @@ def yes_no(value: Any) -> bool | None:
     return None
 
 
-def yes_no_options(lang: str, yes_key: str, no_key: str) -> tuple[PromptOption, ...]:
-    """The two options of a confirm or consent prompt, on keypad keys 1 and 2."""
-    yes, no = t(yes_key, lang), t(no_key, lang)
+def yes_no_options(yes: str, no: str) -> tuple[PromptOption, ...]:
+    """The two options of a confirm or consent prompt, labelled `yes` and `no`, on keys 1 and 2."""
     return (
         PromptOption(value="yes", label=yes, say=yes, key=1),
         PromptOption(value="no", label=no, say=no, key=2),

@@ -48,7 +48,9 @@ async def execute(ctx: StepContext, step: ConfirmStep) -> StepResult:
     def build() -> Prompt:
         shown = rows(ctx, step)
         personal = frozenset({"rows"}) if any(r.personal for r in shown) else frozenset()
-        options = yes_no_options(ctx.lang, "voice.answer.confirm", "voice.answer.change")
+        options = yes_no_options(
+            ctx.translate("voice.answer.confirm"), ctx.translate("voice.answer.change")
+        )
         return ctx.prompt(
             PromptKind.CONFIRM, rows=shown, options=options, personal=personal, error=error
         )

@@ -18,7 +18,9 @@ async def execute(ctx: StepContext, step: ConsentStep) -> StepResult:
         purpose = ctx.text(step.purpose)
         text = "\n".join(p for p in (ctx.text(step.text), purpose) if p)
         say = "\n".join(p for p in (ctx.text(step.voice) or ctx.text(step.text), purpose) if p)
-        options = yes_no_options(ctx.lang, "voice.answer.agree", "voice.answer.decline")
+        options = yes_no_options(
+            ctx.translate("voice.answer.agree"), ctx.translate("voice.answer.decline")
+        )
         return ctx.prompt(PromptKind.CONSENT, text=text, say=say, options=options, error=error)
 
     while True:

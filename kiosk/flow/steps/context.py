@@ -11,6 +11,8 @@ import jinja2
 
 from kiosk.flow import asking
 from kiosk.flow.asking import Done as Done
+from kiosk.flow.devices import Devices
+from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import (
     ExpressionError,
     evaluate,
@@ -20,9 +22,8 @@ from kiosk.flow.expressions import (
 )
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, Renderer
 from kiosk.flow.schema import Flow, StepBase, Text
-from kiosk.flow.services import Backends, Clock, Devices, FlowLibrary, Journal, Outbox
+from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
-from kiosk.i18n import catalog, t
 from kiosk.privacy.masking import scrub
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,8 @@ StepResult = Next | Finish | Event
 """What an executor returns; `Event` is BACK, CANCEL or TIMEOUT (HELP is handled by `ask`)."""
 
 
-class StepFailed(Exception):
-    """A step failed with a stable error key; the engine goes to `on_error` or fails the run."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key = key
-        self.detail = detail
+class StepFailed(KeyedError):
+    """A step failed; the engine goes to the step's `on_error` or fails the run with the key."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +78,8 @@ class Services:
     outbox: Outbox
     journal: Journal
     devices: Devices
+    receipts: Receipts
+    texts: Texts
     clock: Clock
 
 
@@ -95,13 +93,12 @@ def holds(condition: str, variables: Mapping[str, Any]) -> bool:
         raise ExpressionError(f"expression: {exc.message}") from exc
 
 
-def error_text(key: str, lang: str) -> str:
+def error_text(texts: Texts, key: str, lang: str) -> str:
     """The translated message of an error key (`errors.<key>`), falling back to generic ones."""
-    texts = catalog()
     for candidate in (key, f"{key.split('.', 1)[0]}.generic", "generic"):
         if texts.has(f"errors.{candidate}"):
-            return t(f"errors.{candidate}", lang)
-    return t("errors.generic", lang)
+            return texts.get(f"errors.{candidate}", lang)
+    return texts.get("errors.generic", lang)
 
 
 @dataclass
@@ -140,6 +137,10 @@ class StepContext:
         if text is None:
             return default
         return self.render(text.get(self.lang))
+
+    def translate(self, key: str, **params: object) -> str:
+        """One of the kiosk's own texts (`locales/`) in the session language."""
+        return self.services.texts.get(key, self.lang, **params)
 
     def value(self, value: Any) -> Any:
         """Render a JSON-like value (a lone `{{ expr }}` keeps its type)."""
@@ -187,7 +188,7 @@ class StepContext:
             personal=personal,
             language=self.lang,
             error=error,
-            error_text=error_text(error, self.lang) if error else "",
+            error_text=error_text(self.services.texts, error, self.lang) if error else "",
             **extra,
         )
 
@@ -227,7 +228,7 @@ class StepContext:
         )
 
     def _help_prompt(self) -> Prompt:
-        text = self.text(self.step.help) or t("voice.help_generic", self.lang)
+        text = self.text(self.step.help) or self.translate("voice.help_generic")
         return self.prompt(PromptKind.INFO, text=text, say=text, waits=False)
 
 

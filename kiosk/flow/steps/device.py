@@ -1,14 +1,16 @@
-"""What the device step kinds share: a DEVICE_WAIT prompt, then one `Devices.perform` call."""
+"""What the device step kinds share: a DEVICE_WAIT prompt while one typed device call runs."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
-from kiosk.flow.prompt import Event, Prompt, PromptKind
+from kiosk.flow.devices import DeviceError, Devices
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import DeviceStepBase
-from kiosk.flow.services import DeviceError
 from kiosk.flow.steps.context import Done, StepContext, StepFailed
-from kiosk.i18n import t
+
+T = TypeVar("T")
 
 
 def _fail(exc: DeviceError) -> StepFailed:
@@ -16,39 +18,45 @@ def _fail(exc: DeviceError) -> StepFailed:
     return StepFailed(key, exc.detail)
 
 
-async def perform(
+async def run_device(
     ctx: StepContext,
     step: DeviceStepBase,
-    action: str,
-    params: dict[str, Any],
+    call: Callable[[Devices], Awaitable[T]],
     *,
     error: str | None = None,
-) -> Any | Event:
-    """Show the DEVICE_WAIT prompt and run the action; a waiting step races the resident."""
+) -> T | Answer | Event:
+    """Show the DEVICE_WAIT prompt while `call` works the device; a waiting step races the resident.
+
+    Returns what the device gave, or the resident's own answer standing in for it (a code typed at
+    the keypad, a scripted card), or BACK/CANCEL/TIMEOUT. Device failures become `device.*` keys.
+    """
     kind = step.DEVICE
     if kind is None:
         raise StepFailed("flow.not_a_device_step", step.id)
-    if not ctx.services.devices.available(kind):
-        raise StepFailed("device.unavailable", kind)
+    devices = ctx.services.devices
+    if not devices.available(kind):
+        raise StepFailed("device.unavailable", kind.value)
 
     def build() -> Prompt:
-        text = ctx.text(step.text) or t(f"voice.device.{kind}", ctx.lang)
+        text = ctx.text(step.text) or ctx.translate(f"voice.device.{kind.value}")
         say = ctx.text(step.voice) or text
         return ctx.prompt(
-            PromptKind.DEVICE_WAIT, text=text, say=say, device=kind, waits=step.WAITS, error=error
+            PromptKind.DEVICE_WAIT,
+            text=text,
+            say=say,
+            device=kind.value,
+            waits=step.WAITS,
+            error=error,
         )
 
-    work = ctx.services.devices.perform(kind, action, params)
     try:
         if not step.WAITS:
             await ctx.show(build())
-            return await work
-        reply = await ctx.ask(build, work)
+            return await call(devices)
+        reply = await ctx.ask(build, call(devices))
     except DeviceError as exc:
         raise _fail(exc) from exc
-    if isinstance(reply, Event):
-        return reply
     if isinstance(reply, Done):
-        return reply.value
-    # A scripted or typed answer stands in for the device (e.g. a code typed at the keypad).
-    return reply.value
+        value: T = reply.value
+        return value
+    return reply

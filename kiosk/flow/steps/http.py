@@ -8,7 +8,6 @@ from kiosk.flow.prompt import PromptKind
 from kiosk.flow.schema import HttpStep
 from kiosk.flow.services import BackendError
 from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
-from kiosk.i18n import t
 
 KIND = "http"
 
@@ -19,7 +18,7 @@ async def execute(ctx: StepContext, step: HttpStep) -> StepResult:
     path = ctx.render(request.path)
     body = ctx.value(request.json_body) if request.json_body is not None else None
     query = {k: ctx.render(v) for k, v in (request.query or {}).items()} or None
-    busy = ctx.text(step.text) or t("voice.busy", ctx.lang)
+    busy = ctx.text(step.text) or ctx.translate("voice.busy")
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
     try:
         reply: Any = await ctx.services.backends.request(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from kiosk.flow.prompt import Event, Prompt, PromptKind, PromptOption
 from kiosk.flow.schema import InfoStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
-from kiosk.i18n import t
 
 KIND = "info"
 
@@ -14,7 +13,7 @@ async def execute(ctx: StepContext, step: InfoStep) -> StepResult:
     """Wait for any answer, then go on."""
 
     def build() -> Prompt:
-        label = t("common.continue", ctx.lang)
+        label = ctx.translate("common.continue")
         option = PromptOption(value="continue", label=label, say=label, key=1)
         return ctx.prompt(PromptKind.INFO, options=(option,))
 

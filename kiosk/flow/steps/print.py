@@ -1,22 +1,31 @@
-"""`print`: print a receipt template from `flows/receipts/` with the flow's variables."""
+"""`print`: render a receipt template from `flows/receipts/` and print the finished document."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
+from kiosk.flow.devices import Devices
 from kiosk.flow.prompt import Event
 from kiosk.flow.schema import PrintStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
-from kiosk.flow.steps.device import perform
+from kiosk.flow.steps.device import run_device
 
 KIND = "print"
 
 
 async def execute(ctx: StepContext, step: PrintStep) -> StepResult:
-    """Print; the receipt template masks personal data itself."""
-    params = {"receipt": step.receipt, "variables": ctx.variables, "language": ctx.lang}
-    result = await perform(ctx, step, "print", params)
+    """Print; the template masks personal rows and scrubs every text before the printer sees it."""
+
+    def print_receipt(devices: Devices) -> Awaitable[None]:
+        # Rendered only once the printer is known to be there: a resident at a broken printer
+        # hears that the device is unavailable, not that a template failed.
+        receipt = ctx.services.receipts.render(step.receipt, ctx.variables, ctx.lang)
+        return devices.printer().print_receipt(receipt)
+
+    result = await run_device(ctx, step, print_receipt)
     if isinstance(result, Event):
         return result
     if step.save_as:
-        ctx.save(step.save_as, result)
+        ctx.save(step.save_as, {"printed": True})
     ctx.journal("printed")
     return Next()

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from kiosk.flow.prompt import Event
+from kiosk.flow.prompt import Answer, Event
 from kiosk.flow.schema import ReadIdCardStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
-from kiosk.flow.steps.device import perform
+from kiosk.flow.steps.device import run_device
 
 KIND = "read_id_card"
 
 
 async def execute(ctx: StepContext, step: ReadIdCardStep) -> StepResult:
     """Read the card; its fields (name, ID number...) are personal data."""
-    result = await perform(ctx, step, "read", {})
+    result = await run_device(ctx, step, lambda devices: devices.id_card().read())
     if isinstance(result, Event):
         return result
-    ctx.save(step.save_as or step.id, result, personal=True)
+    card = result.value if isinstance(result, Answer) else result
+    ctx.save(step.save_as or step.id, card, personal=True)
     ctx.journal("card_read")
     return Next()

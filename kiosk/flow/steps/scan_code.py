@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from kiosk.flow.prompt import Event
+from kiosk.flow.prompt import Answer, Event
 from kiosk.flow.schema import ScanCodeStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
-from kiosk.flow.steps.device import perform
+from kiosk.flow.steps.device import run_device
 
 KIND = "scan_code"
 
@@ -18,10 +18,11 @@ async def execute(ctx: StepContext, step: ScanCodeStep) -> StepResult:
     """Scan until a code matches the step's pattern (any code without one)."""
     error: str | None = None
     while True:
-        result = await perform(ctx, step, "scan", {"pattern": step.pattern}, error=error)
+        result = await run_device(ctx, step, lambda devices: devices.scanner().scan(), error=error)
         if isinstance(result, Event):
             return result
-        code = str(result.get("code", "")) if isinstance(result, dict) else str(result)
+        # A code typed at the keypad stands in for a scan.
+        code = str(result.value if isinstance(result, Answer) else result)
         if len(code) <= MAX_CODE and (step.pattern is None or re.fullmatch(step.pattern, code)):
             ctx.save(step.save_as or step.id, code)
             return Next()

@@ -6,7 +6,6 @@ from kiosk.flow.prompt import PromptKind
 from kiosk.flow.schema import SubmitStep
 from kiosk.flow.services import BackendError
 from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
-from kiosk.i18n import t
 
 KIND = "submit"
 
@@ -20,7 +19,7 @@ async def execute(ctx: StepContext, step: SubmitStep) -> StepResult:
     """Submit; a back office that is down leaves the submission queued, still with a reference."""
     path = ctx.render(step.path)
     payload = ctx.value(step.payload)
-    busy = ctx.text(step.text) or t("voice.busy", ctx.lang)
+    busy = ctx.text(step.text) or ctx.translate("voice.busy")
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
     try:
         submission = await ctx.services.outbox.submit(

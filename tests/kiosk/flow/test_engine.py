@@ -424,6 +424,9 @@ steps:
     assert ("print", PromptKind.DEVICE_WAIT, "printer") in kinds
     assert seen["vault"] == {"resident": card}
     assert harness.devices.performed == [("id_card", "read"), ("printer", "print")]
+    ((name, id_number, service),) = [r.rows for r in harness.devices.printed]
+    assert (name.value, id_number.value) == ("李**", f"{ID[:3]}{'*' * 11}{ID[-4:]}")
+    assert service.value == "card"
     done = renderer.transcript[-1].prompt
     assert done.text == f"李**，{ID[:3]}{'*' * 11}{ID[-4:]}" and "text" in done.personal
 

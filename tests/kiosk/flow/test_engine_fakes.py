@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -10,11 +11,16 @@ import yaml
 from kiosk.clock import ManualClock
 from kiosk.flow.engine import Engine
 from kiosk.flow.outcome import Outcome
+from kiosk.flow.receipts import ReceiptLibrary
 from kiosk.flow.schema import Flow
 from kiosk.flow.scripted import ScriptedDevices, ScriptedRenderer
 from kiosk.flow.services import BackendError, Submission
 from kiosk.flow.session import Session
+from kiosk.i18n import catalog
 from peripherals.id_card.id_number import check_character
+
+RECEIPTS = Path(__file__).resolve().parent / "receipts"
+"""Receipt templates the engine tests print (`demo`)."""
 
 
 def invented_id(seed: int = 1) -> str:
@@ -109,6 +115,8 @@ class Harness:
             outbox=self.outbox,
             journal=self.journal,
             devices=self.devices,
+            receipts=ReceiptLibrary(RECEIPTS),
+            texts=catalog(),
             clock=self.clock,
             default_timeout=30,
         )

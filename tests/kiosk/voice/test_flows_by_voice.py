@@ -19,10 +19,11 @@ from kiosk.flow.engine import Engine
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.prompt import Prompt, PromptKind
+from kiosk.flow.receipts import ReceiptLibrary
 from kiosk.flow.scripted import Script, ScriptedDevices, load_script
 from kiosk.flow.session import Session
 from kiosk.flow.steps.answers import pick, yes_no
-from kiosk.i18n import t
+from kiosk.i18n import catalog, t
 from kiosk.privacy.masking import contains_personal_number
 from peripherals.keypad.keys import Key
 from peripherals.speaker.base import DEFAULT_RATE, Route
@@ -87,6 +88,8 @@ async def run_flow(
         outbox=services["outbox"],
         journal=services["journal"],
         devices=ScriptedDevices(script.devices),
+        receipts=ReceiptLibrary(DEFAULT_FLOWS_DIR / "receipts"),
+        texts=catalog(),
         clock=clock,
     )
     asked: list[Prompt] = []

@@ -1,7 +1,8 @@
 """Receipt templates loaded from `flows/receipts/` and rendered to the printer's receipt model.
 
-Every personal row is masked on paper, and every text passes through `scrub` as a last line of
-defence, so no full ID or phone number is ever printed.
+The flow layer renders, so the printer is handed a finished document and never sees the flow's
+variables. Every personal row is masked on paper, and every text passes through `scrub` as a last
+line of defence, so no full ID or phone number is ever printed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError, render
 from kiosk.flow.receipt_schema import MaskKind, ReceiptLine, ReceiptTemplate
 from kiosk.flow.schema import Text
@@ -23,13 +25,8 @@ from peripherals.printer.receipt import Line, Qr, Receipt, Row
 log = logging.getLogger(__name__)
 
 
-class ReceiptError(Exception):
-    """A receipt template is missing, invalid or failed to render; `key` is a stable error key."""
-
-    def __init__(self, key: str, detail: str) -> None:
-        super().__init__(f"{key}: {detail}")
-        self.key = key
-        self.detail = detail
+class ReceiptError(KeyedError):
+    """A receipt template is missing (`receipt.missing`), invalid or failed to render."""
 
 
 def _mask(value: str, how: MaskKind) -> str:
@@ -45,7 +42,7 @@ def _mask(value: str, how: MaskKind) -> str:
 
 
 class ReceiptLibrary:
-    """The receipt templates of one flows directory, loaded on first use."""
+    """The receipt templates of one flows directory, loaded on first use: the `Receipts` service."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
