@@ -77,3 +77,53 @@ def test_flow_language_does_not_import_upper_layers() -> None:
 def test_translations_do_not_import_the_flow_language() -> None:
     """kiosk/i18n is a leaf beside the flow language: of the kiosk it uses the language table."""
     assert _outside("kiosk/i18n.py", ("kiosk.languages",)) == []
+
+
+def _importers_of(target: str, package: str = "kiosk") -> list[str]:
+    """Files of `package` outside `target`'s own folder that import `target` (or below it)."""
+    folder = target.replace(".", "/")
+    return [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in _modules(package)
+        if not path.relative_to(ROOT).as_posix().startswith(f"{folder}/")
+        for module in sorted(_kiosk_imports(path))
+        if module == target or module.startswith(f"{target}.")
+    ]
+
+
+def test_nothing_but_the_cli_imports_the_touch_screen() -> None:
+    """kiosk/ui is a leaf at the top: the session, the voice and the app never need a display."""
+    offenders = [line for line in _importers_of("kiosk.ui") if not line.startswith("kiosk/cli/")]
+    assert offenders == []
+
+
+def test_touch_and_voice_are_equal_renderers_that_never_import_each_other() -> None:
+    """The screen and the voice draw the session's state; neither reaches into the other."""
+    assert [line for line in _importers_of("kiosk.voice") if line.startswith("kiosk/ui/")] == []
+    assert [line for line in _importers_of("kiosk.ui") if line.startswith("kiosk/voice/")] == []
+
+
+def test_the_session_core_imports_no_renderer() -> None:
+    """kiosk/session sits below both renderers: it knows their protocol, not them."""
+    assert _outside_of("kiosk/session", ("kiosk.ui", "kiosk.voice", "kiosk.cli")) == []
+
+
+def _outside_of(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    """`path: module` for each kiosk import of `package` that is in (or under) `forbidden`."""
+    return [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in _modules(package)
+        for module in sorted(_kiosk_imports(path))
+        if any(module == f or module.startswith(f"{f}.") for f in forbidden)
+    ]
+
+
+def test_the_rules_catch_a_breach(tmp_path: Path) -> None:
+    """The import scanner sees imports nested in functions too (where lazy imports hide)."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import kiosk.voice as v\n"
+        "def later() -> None:\n    from kiosk.ui.shell import KioskShell  # noqa: F401\n",
+        encoding="utf-8",
+    )
+    assert _kiosk_imports(sample) == {"kiosk.voice", "kiosk.ui.shell"}

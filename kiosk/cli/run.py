@@ -36,7 +36,9 @@ from kiosk.cli import UsageError
 from kiosk.flow.languages import LANGUAGES
 
 if TYPE_CHECKING:
+    from kiosk.app import KioskServices
     from kiosk.config import Config
+    from kiosk.session.renderers import SessionInputs, SessionRenderer
     from kiosk.ui.lockdown import WindowOptions
 
 log = logging.getLogger(__name__)
@@ -80,7 +82,6 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         from kiosk.ui.lockdown import WindowOptions
         from kiosk.ui.touch_kiosk import TouchKiosk
-        from kiosk.voice.kiosk_voice import kiosk_voice
 
         kiosk = TouchKiosk(
             config,
@@ -88,7 +89,7 @@ def run_command(args: argparse.Namespace) -> int:
             options=WindowOptions.development() if args.windowed else _window(config),
             language=args.lang,
             stop_after_first_frame=exit_early,
-            renderers=(kiosk_voice,),
+            renderers=(_voice,),
         )
         asyncio.run(_run(kiosk))
     except KeyboardInterrupt:
@@ -107,6 +108,13 @@ def run_command(args: argparse.Namespace) -> int:
             seconds = kiosk.first_frame_seconds or 0.0
         print(f"attract screen drawn in {seconds:.2f} s (wall clock {drawn_at:.6f})")
     return 0
+
+
+def _voice(inputs: SessionInputs, services: KioskServices) -> SessionRenderer:
+    """The kiosk's voice renderer, imported once the services are open (after the first frame)."""
+    from kiosk.voice.kiosk_voice import kiosk_voice
+
+    return kiosk_voice(inputs, services)
 
 
 def _since_process_start(wall: float) -> float | None:

@@ -24,7 +24,7 @@ from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
-from kiosk.flow.tasks import cancel_and_wait
+from kiosk.session.inactivity import MIN_WARNING_LEAD, InactivityWatch
 from kiosk.session.keypad import Action, KeyResult, KeyState, press, press_confirming
 from kiosk.session.renderers import SessionRenderer
 from kiosk.session.speech import Means, commands, grammar, meaning_of, readback, typed_from_speech
@@ -50,9 +50,6 @@ from peripherals.recognizer.matching import normalise
 
 log = logging.getLogger(__name__)
 
-MIN_WARNING_LEAD = 20.0
-"""The inactivity warning comes at least this many seconds before the deadline."""
-
 _TYPING = (PromptKind.INPUT, PromptKind.DEVICE_WAIT)
 _CONFIRMED_BY_VOICE = (PromptKind.CONFIRM, PromptKind.CONSENT)
 
@@ -64,8 +61,6 @@ class SessionCore:
     `on_call_staff()` when they call staff; `warning_lead` is how long before the inactivity
     deadline the warning goes up.
     """
-
-    name = "session"
 
     def __init__(
         self,
@@ -86,9 +81,7 @@ class SessionCore:
         self.session: Session | None = None
         self._renderers: list[SessionRenderer] = []
         self._answer: asyncio.Future[Answer | Event] | None = None
-        self._unsubscribe: Callable[[], None] | None = None
-        self._watch: asyncio.Task[None] | None = None
-        self._deadline_moved = asyncio.Event()
+        self._inactivity: InactivityWatch | None = None
 
     # -- renderers -------------------------------------------------------------------------
 
@@ -150,18 +143,27 @@ class SessionCore:
             view = self.state.view
             if isinstance(view, PromptView) and view.prompt is prompt and view.waiting:
                 self._update(Change.WAITING, view=dataclasses.replace(view, waiting=False))
+            # whatever a renderer still hears of this question must not answer the next one
+            await self._released()
+
+    async def _released(self) -> None:
+        # One after the other, not gathered: most let go at once, and a coroutine that does not
+        # suspend costs no turn of the loop (each turn can wait behind a frame being drawn).
+        for renderer in list(self._renderers):
+            try:
+                await renderer.released()
+            except Exception as exc:
+                log.error("a renderer failed letting a prompt go: %s", type(exc).__name__)
 
     async def show(self, prompt: Prompt) -> None:
         """Present a prompt that does not wait; return once every renderer has presented it."""
         prompt = dataclasses.replace(prompt, waits=False)
         self._show(PromptView(prompt, Draft(), waiting=False))
-        results = await asyncio.gather(
-            *(renderer.settle(prompt) for renderer in list(self._renderers)),
-            return_exceptions=True,
-        )
-        for result in results:
-            if isinstance(result, Exception):
-                log.error("a renderer failed presenting a prompt: %s", type(result).__name__)
+        for renderer in list(self._renderers):  # in turn: only the voice ever takes its time
+            try:
+                await renderer.settle(prompt)
+            except Exception as exc:
+                log.error("a renderer failed presenting a prompt: %s", type(exc).__name__)
 
     def _show(self, view: PromptView) -> None:
         what = Change.VIEW
@@ -182,8 +184,7 @@ class SessionCore:
         """A resident's session begins: activity and the deadline are watched from now on."""
         self._stop_watching()
         self.session = session
-        self._unsubscribe = session.subscribe(self._session_changed)
-        self._watch = asyncio.ensure_future(self._watch_deadline(session))
+        self._inactivity = InactivityWatch(session, self.clock, self.warning_lead, self._warn)
         what = Change.VIEW
         if session.language != self.state.language:
             what |= Change.LANGUAGE
@@ -201,35 +202,12 @@ class SessionCore:
         self._update(_EVERYTHING, **_fresh(language, private=self.state.private))
 
     def _stop_watching(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        if self._watch is not None:
-            self._watch.cancel()
-            self._watch = None
+        if self._inactivity is not None:
+            self._inactivity.stop()
+            self._inactivity = None
 
-    def _session_changed(self, what: str) -> None:
-        if what in ("activity", "deadline"):
-            self._deadline_moved.set()
-            left = self.remaining()
-            if self.state.warning is not None and (left is None or left > self.warning_lead):
-                self._update(Change.WARNING, warning=None)
-
-    async def _watch_deadline(self, session: Session) -> None:
-        """Raise the inactivity warning `warning_lead` seconds before the deadline."""
-        while not session.ended:
-            self._deadline_moved.clear()
-            deadline = session.deadline
-            now = self.clock.now()
-            if deadline is None or deadline <= now:
-                await self._deadline_moved.wait()
-                continue
-            warn_at = deadline - self.warning_lead
-            if now >= warn_at and self.state.warning is None:
-                log.info("inactivity warning shown")
-                self._update(Change.WARNING, warning=deadline - now)
-            wake = warn_at if now < warn_at else deadline
-            await _first(self.clock.sleep(wake - now), self._deadline_moved.wait())
+    def _warn(self, seconds_left: float | None) -> None:
+        self._update(Change.WARNING, warning=seconds_left)
 
     def remaining(self) -> float | None:
         """Seconds before the waiting prompt times out (None when nothing waits)."""
@@ -520,12 +498,3 @@ def _fresh(language: str, *, private: bool) -> dict[str, Any]:
     """The state a new resident finds: everything reset but the headset's plug."""
     fresh = SessionState(language=language, private=private)
     return {f.name: getattr(fresh, f.name) for f in dataclasses.fields(fresh)}
-
-
-async def _first(*waits: Any) -> None:
-    """Wait until the first of several awaitables completes; cancel the rest."""
-    tasks = [asyncio.ensure_future(w) for w in waits]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        await cancel_and_wait(tasks)

@@ -8,12 +8,14 @@ speaks a result to its end). They send what the resident does back through `Sess
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.flow.prompt import Event, Prompt
-from kiosk.session.state import Change, Feedback, SessionState
-from peripherals.keypad.keys import Key
-from peripherals.recognizer.base import Recognition
+# Types only: the touch screen imports this module on its way to the kiosk's first frame.
+if TYPE_CHECKING:
+    from kiosk.flow.prompt import Event, Prompt
+    from kiosk.session.state import Change, Feedback, SessionState
+    from peripherals.keypad.keys import Key
+    from peripherals.recognizer.base import Recognition
 
 
 class SessionRenderer(Protocol):
@@ -29,6 +31,10 @@ class SessionRenderer(Protocol):
 
     async def settle(self, prompt: Prompt) -> None:
         """Return once `prompt`, shown without waiting, has been fully presented."""
+        ...
+
+    async def released(self) -> None:
+        """Return once nothing of the last prompt asked can still come in (speech heard late)."""
         ...
 
     def close(self) -> None:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.flow.languages import LANGUAGES
-from kiosk.flow.prompt import Prompt
-from kiosk.session.keypad import KeyResult
-from peripherals.keypad.keys import Key
+
+# Types only: the touch screen imports this module on its way to the kiosk's first frame.
+if TYPE_CHECKING:
+    from kiosk.flow.prompt import Prompt
+    from kiosk.session.keypad import KeyResult
+    from peripherals.keypad.keys import Key
 
 
 class Change(enum.Flag):

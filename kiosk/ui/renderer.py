@@ -36,6 +36,9 @@ class TouchRenderer:
     async def settle(self, prompt: Prompt) -> None:
         """A screen is presented as soon as it is drawn."""
 
+    async def released(self) -> None:
+        """A tap comes in only while a question waits: nothing to let go of."""
+
     def close(self) -> None:
         """Stop the shell's clocks."""
         self.shell.close()

@@ -208,7 +208,7 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
             )
             self.add_widget(self.timeout_overlay)
         if self._countdown is None:
-            self._countdown = Clock.schedule_interval(self._tick_countdown, 0.25)
+            self._countdown = Clock.schedule_interval(self._tick_countdown, 0)
 
     def _tick_countdown(self, *_: Any) -> None:
         left = self.inputs.remaining()

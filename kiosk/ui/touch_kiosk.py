@@ -3,10 +3,12 @@
 The attract screen comes first: the Kivy app starts (`async_run(async_lib="asyncio")`) and draws
 it from the validated configuration's terminal name and language. Only then are the
 kiosk services (database, journal, outbox, back offices, devices, flows, engine) entered and their
-modules imported; a tap on the start button in the meantime is kept and starts the first session
-as soon as they are ready. The pinyin index is built in a background thread meanwhile. Device events
-reach the UI thread through a `CallbackDispatcher` on Kivy's `Clock.schedule_once`
-(thread-safe); leaving stops the loop and closes everything in reverse order.
+modules imported, and the session layer composed on them (`kiosk.session.runtime`): the touch
+screen is one of its renderers, the others come as factories (`kiosk run` gives the voice). A tap
+on the start button in the meantime is kept and starts the first session as soon as they are
+ready. The pinyin index is built in a background thread meanwhile. Device events reach the UI
+thread through a `CallbackDispatcher` on Kivy's `Clock.schedule_once` (thread-safe); leaving
+stops the loop and closes everything in reverse order.
 """
 
 from __future__ import annotations

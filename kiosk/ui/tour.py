@@ -47,6 +47,8 @@ from kiosk.ui.shell import KioskShell
 log = logging.getLogger(__name__)
 
 _MARKUP = re.compile(r"\[/?(?:b|i|u|s|sub|sup|color|size|font|ref|anchor)(?:=[^\]]*)?\]")
+LANDING_FRAMES = 5
+"""Frames a tap may take to reach the session and end its question (else it was refused)."""
 _ACTIONS = {
     PromptKind.INFO: "action.continue",
     PromptKind.ERROR: "action.continue",
@@ -208,8 +210,10 @@ class TourRenderer:
             reply = oracle.result()
             self._note_answers(screen, before)
             await self._give(prompt, reply)
-            if not touch.done():
-                await self.camera.frame()  # one more frame: let the tap land
+            for _ in range(LANDING_FRAMES):  # let the tap land and the session take it
+                if touch.done():
+                    break
+                await self.camera.frame()
             if touch.done():
                 return touch.result()
             if screen.how and not screen.how.startswith("resolved"):

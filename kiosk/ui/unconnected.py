@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.flow.prompt import Event, Prompt
-from peripherals.keypad.keys import Key
-from peripherals.recognizer.base import Recognition
+# Types only: this is drawn in the kiosk's first frame, before anything else is imported.
+if TYPE_CHECKING:
+    from kiosk.flow.prompt import Event, Prompt
+    from peripherals.keypad.keys import Key
+    from peripherals.recognizer.base import Recognition
 
 log = logging.getLogger(__name__)
 

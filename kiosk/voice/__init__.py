@@ -1,1 +1,1 @@
-"""The voice side of the kiosk: what is spoken for each prompt, and (later) audio routing."""
+"""The voice renderer: the session said aloud, and speech recognised, in voice mode."""

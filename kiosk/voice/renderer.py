@@ -113,6 +113,8 @@ class VoiceRenderer:
         self.state = SessionState()
         self._last_repeat: float | None = None
         self._listening: _Listening | None = None
+        self._stopped: _Listening | None = None
+        """The last listening stopped: the next must not start before it has ended."""
         self._stoppers: set[asyncio.Task[None]] = set()
         self._cut = asyncio.Event()
         """Set when a key cuts short the speech of a prompt that does not wait."""
@@ -124,7 +126,7 @@ class VoiceRenderer:
         old, self.state = self.state, state
         if Change.VOICE in what:
             self._voice_changed(old, state)
-        if old.in_session and not state.in_session:
+        if (old.in_session and not state.in_session) or (old.voice and not state.voice):
             self._reset()
         view = state.view
         if Change.VIEW in what:
@@ -302,8 +304,9 @@ class VoiceRenderer:
     def _listen(self, prompt: Prompt) -> None:
         if self.recognizer is None or (prompt.input is not None and prompt.input.secret):
             return
+        self._stop_listening()
         stop = threading.Event()
-        before = self._listening
+        before = self._stopped
         task = asyncio.ensure_future(self._listen_loop(prompt, stop, before))
         self._listening = _Listening(prompt, task, stop)
 
@@ -345,6 +348,7 @@ class VoiceRenderer:
         listening, self._listening = self._listening, None
         if listening is None:
             return
+        self._stopped = listening
         listening.stop.set()
         recognizer = self.recognizer
         if recognizer is not None and not listening.task.done():
@@ -352,11 +356,15 @@ class VoiceRenderer:
             self._stoppers.add(stopper)
             stopper.add_done_callback(self._stoppers.discard)
 
+    async def released(self) -> None:
+        """Return once the last prompt's listening has really ended (nothing heard late)."""
+        await self.stopped()
+
     async def stopped(self) -> None:
         """Wait until no listening is going on (tests, and before the devices close)."""
-        listening = self._listening
-        if listening is not None:
-            self._stop_listening()
+        self._stop_listening()
+        listening = self._stopped
+        if listening is not None and not listening.task.done():
             await asyncio.wait({listening.task}, timeout=STOP_WAIT + 1)
 
     # -- speech ----------------------------------------------------------------------------

@@ -55,6 +55,9 @@ class Recorder:
     async def settle(self, prompt: Prompt) -> None:
         return None
 
+    async def released(self) -> None:
+        return None
+
     def close(self) -> None:
         return None
 

@@ -43,16 +43,22 @@ def window() -> Any:
 
 @pytest.fixture
 def shell(window: Any) -> Iterator[Any]:
-    """A fresh `KioskShell` on the window, removed (and its clocks stopped) after the test."""
+    """A fresh `KioskShell` on the window, drawn by its own `SessionCore` (`shell.inputs`, on a
+    manual clock); removed, and its clocks stopped, after the test."""
     from kivy.base import EventLoop
 
+    from kiosk.clock import ManualClock
+    from kiosk.session.core import SessionCore
+    from kiosk.ui.renderer import TouchRenderer
     from kiosk.ui.shell import KioskShell
 
     widget = KioskShell()
     window.add_widget(widget)
+    core = SessionCore(ManualClock(1_700_000_000.0))
+    core.attach(TouchRenderer(widget, core))
     EventLoop.idle()
     yield widget
-    widget.reset()
-    widget.stop_watching()
+    core.end()
+    core.close()
     window.remove_widget(widget)
     EventLoop.idle()

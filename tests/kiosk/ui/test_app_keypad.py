@@ -17,6 +17,7 @@ from test_app_kiosk import (  # noqa: F401  (`kiosk` is the fixture)
     device,
     kiosk,
     loop,
+    on_menu,
     on_step,
     press,
     shell,
@@ -24,10 +25,12 @@ from test_app_kiosk import (  # noqa: F401  (`kiosk` is the fixture)
     tap,
     type_keys,
     until,
+    view,
     widget,
 )
 from ui_harness import make_id_number, texts_on_screen
 
+from kiosk.session.loop import Where
 from kiosk.ui.touch_kiosk import TouchKiosk
 from peripherals.keypad.keys import Key
 
@@ -51,11 +54,9 @@ async def keys(k: TouchKiosk, *pressed: Key, shows: Any, what: str) -> None:
 async def hash_until(k: TouchKiosk, kiosk_id: str, limit: int) -> int:
     """Press HASH until the ring is on `kiosk_id`; returns how many presses it took."""
     for count in range(1, limit + 1):
-        before = shell(k).view.state.get("focus")
+        before = view(k).draft.focus
         press(k, Key.HASH)
-        await until(
-            lambda before=before: shell(k).view.state.get("focus") != before, "the focus to move"
-        )
+        await until(lambda before=before: view(k).draft.focus != before, "the focus to move")
         if focused(k) == [kiosk_id]:
             return count
     raise AssertionError(f"HASH never reached {kiosk_id}; focus on {focused(k)}")
@@ -68,8 +69,8 @@ async def test_feedback_walked_by_keypad_alone_every_screen_showing_it(
     # attract: any key starts
     await until(at_attract(kiosk), "the attract screen")
     press(kiosk, Key.ENTER)
-    await until(lambda: shell(kiosk).view.kind == "catalogue", "the service menu")
-    await until(lambda: loop(kiosk).state == "menu", "the menu asking")
+    await until(lambda: on_menu(kiosk), "the service menu")
+    await until(lambda: loop(kiosk).where is Where.MENU, "the menu asking")
     # menu: HASH walks the services (opening their category), ENTER starts the focused one
     await hash_until(kiosk, f"service.{FEEDBACK}", limit=len(loop(kiosk).menu.services))
     press(kiosk, Key.ENTER)
@@ -112,12 +113,12 @@ async def test_feedback_walked_by_keypad_alone_every_screen_showing_it(
     await keys(kiosk, Key.STAR, shows=lambda: focused(kiosk) == ["action.confirm"], what="back")
     press(kiosk, Key.ENTER)
     # result: the done button carries the ring; ENTER ends the session
-    await until(lambda: loop(kiosk).state == "result", "the result")
+    await until(lambda: loop(kiosk).where is Where.RESULT, "the result")
     await until(lambda: focused(kiosk) == ["action.done"], "the ring on done")
     assert loop(kiosk).last_outcome.status == "finished"
     press(kiosk, Key.ENTER)
     await until(at_attract(kiosk), "the attract screen again")
-    assert not shell(kiosk).keypad_used  # the next resident starts without keypad focus
+    assert not shell(kiosk).state.keypad_used  # the next resident starts without keypad focus
     assert speaker.simulator.texts() == []  # no voice mode asked for: the keypad is silent
 
 
@@ -128,7 +129,7 @@ async def test_si_certificate_walked_by_keypad_alone_typing_the_id_number(
     assert number.endswith("X")  # STAR types it
     await until(at_attract(kiosk), "the attract screen")
     press(kiosk, Key.DIGIT_5)
-    await until(lambda: loop(kiosk).state == "menu", "the menu")
+    await until(lambda: loop(kiosk).where is Where.MENU, "the menu")
     await next_menu_frame(kiosk)
     await hash_until(kiosk, f"service.{CERTIFICATE}", limit=len(loop(kiosk).menu.services))
     press(kiosk, Key.ENTER)
@@ -150,7 +151,7 @@ async def test_si_certificate_walked_by_keypad_alone_typing_the_id_number(
     assert number not in shown and number[:3] in shown
     await until(lambda: focused(kiosk) == ["action.confirm"], "the ring on confirm")
     press(kiosk, Key.ENTER)
-    await until(lambda: loop(kiosk).state == "result", "the result", timeout=15)
+    await until(lambda: loop(kiosk).where is Where.RESULT, "the result", timeout=15)
     assert loop(kiosk).last_outcome.status == "finished"
     await until(lambda: focused(kiosk) == ["action.done"], "the ring on done")
     press(kiosk, Key.ENTER)
@@ -158,7 +159,7 @@ async def test_si_certificate_walked_by_keypad_alone_typing_the_id_number(
 
 
 async def next_menu_frame(k: TouchKiosk) -> None:
-    await until(lambda: shell(k).view.kind == "catalogue", "the service menu")
+    await until(lambda: on_menu(k), "the service menu")
 
 
 async def test_touch_and_keypad_mixed_on_one_input_across_a_language_switch(
@@ -178,7 +179,7 @@ async def test_touch_and_keypad_mixed_on_one_input_across_a_language_switch(
     await type_keys(kiosk, "0")  # touch again, after the keypad's delete
     assert shown_value(kiosk) == "138 00"
     await tap(kiosk, "bar.language")
-    await until(lambda: shell(kiosk).view.prompt.language == "en", "the prompt in English")
+    await until(lambda: view(kiosk).prompt.language == "en", "the prompt in English")
     await until(on_step(kiosk, "phone"), "the phone question again")
     assert shown_value(kiosk) == "138 00"
     press(kiosk, *(Key(c) for c in "138000"))

@@ -18,8 +18,12 @@ from ui_harness import make_id_number, texts_on_screen
 
 from kiosk.clock import ManualClock
 from kiosk.config import load_config
+from kiosk.flow.prompt import PromptKind
+from kiosk.session.loop import Where
+from kiosk.session.state import AttractView
 from kiosk.ui.lockdown import WindowOptions
 from kiosk.ui.touch_kiosk import TouchKiosk
+from kiosk.voice.kiosk_voice import kiosk_voice
 from peripherals.keypad.keys import Key
 from peripherals.speaker.base import Route
 
@@ -56,11 +60,10 @@ async def until(condition: Callable[[], Any], what: str, timeout: float = 8.0) -
 def _screen() -> str:
     from kivy.core.window import Window
 
-    views = [
-        f"{root.view.kind} {root.view.prompt.step if root.view.prompt else ''}"
-        for root in Window.children
-        if hasattr(root, "view")
-    ]
+    from kiosk.ui.shell import KioskShell
+
+    shells = [root for root in Window.children if isinstance(root, KioskShell)]
+    views = [repr(root.state.view)[:120] for root in shells]
     return "; ".join(views) or "nothing"
 
 
@@ -104,8 +107,8 @@ def device(kiosk: TouchKiosk, kind: str) -> Any:
 
 def loop(kiosk: TouchKiosk) -> Any:
     """The running session loop."""
-    assert kiosk.loop is not None
-    return kiosk.loop
+    assert kiosk.runtime is not None
+    return kiosk.runtime.loop
 
 
 def shell(kiosk: TouchKiosk) -> Any:
@@ -113,27 +116,44 @@ def shell(kiosk: TouchKiosk) -> Any:
     return kiosk.app.shell
 
 
+def view(kiosk: TouchKiosk) -> Any:
+    """The prompt view on screen (prompt + answer in progress), or None."""
+    return shell(kiosk).view_prompt
+
+
 def on_step(kiosk: TouchKiosk, step: str) -> Callable[[], bool]:
     """Whether the screen shows the flow step `step` waiting for an answer."""
 
     def showing() -> bool:
-        view = shell(kiosk).view
-        return view.kind == "prompt" and view.prompt.step == step and view.respond is not None
+        shown = view(kiosk)
+        return shown is not None and shown.prompt.step == step and shown.waiting
 
     return showing
 
 
+def on_menu(kiosk: TouchKiosk) -> bool:
+    """Whether the service menu waits for a choice."""
+    shown = view(kiosk)
+    return shown is not None and shown.prompt.kind is PromptKind.MENU and shown.waiting
+
+
+def offered(kiosk: TouchKiosk) -> list[str]:
+    """The services the menu on screen offers."""
+    return [option.value for option in view(kiosk).prompt.options]
+
+
 def at_attract(kiosk: TouchKiosk) -> Callable[[], bool]:
-    loop = kiosk.loop
     return lambda: (
-        loop is not None and loop.state == "attract" and shell(kiosk).view.kind == ("attract")
+        kiosk.runtime is not None
+        and loop(kiosk).where is Where.ATTRACT
+        and isinstance(shell(kiosk).state.view, AttractView)
     )
 
 
 async def start_service(kiosk: TouchKiosk, category: str, service: str) -> None:
     await until(at_attract(kiosk), "the attract screen")
     await tap(kiosk, "attract.start")
-    await until(lambda: shell(kiosk).view.kind == "catalogue", "the service menu")
+    await until(lambda: on_menu(kiosk), "the service menu")
     await tap(kiosk, f"category.{category}")
     await tap(kiosk, f"service.{service}")
 
@@ -164,6 +184,7 @@ async def kiosk(window: Any, tmp_path: Path) -> AsyncIterator[TouchKiosk]:
         data_dir=tmp_path,
         clock=clock,
         result_hold=600.0,
+        renderers=(kiosk_voice,),
     )
     task = asyncio.ensure_future(running.run())
     await asyncio.wait_for(asyncio.shield(running.ready.wait()), 15)
@@ -199,14 +220,14 @@ async def test_feedback_by_touch_switching_language_and_elder_mode_mid_flow(
     await type_keys(kiosk, "13800")
     # English mid-flow: the same question, re-asked in English, the typed digits kept
     await tap(kiosk, "bar.language")
-    await until(lambda: shell(kiosk).view.prompt.language == "en", "the prompt in English")
+    await until(lambda: view(kiosk).prompt.language == "en", "the prompt in English")
     await until(on_step(kiosk, "phone"), "the phone question again")
     assert loop(kiosk).session.language == "en"
     assert "Type your mobile number" in texts_on_screen(shell(kiosk))
-    assert shell(kiosk).view.state["value"] == "13800"
+    assert view(kiosk).draft.typed == "13800"
     await tap(kiosk, "bar.elder")
-    assert shell(kiosk).elder
-    assert shell(kiosk).view.state["value"] == "13800"
+    assert shell(kiosk).state.elder
+    assert view(kiosk).draft.typed == "13800"
     await type_keys(kiosk, "138000")
     await tap(kiosk, "action.confirm")
     await until(on_step(kiosk, "text"), "the comments question")
@@ -218,13 +239,13 @@ async def test_feedback_by_touch_switching_language_and_elder_mode_mid_flow(
     shown = " ".join(texts_on_screen(shell(kiosk)))
     assert "13800138000" not in shown and "138" in shown  # masked on screen
     await tap(kiosk, "action.confirm")
-    await until(lambda: loop(kiosk).state == "result", "the result")
+    await until(lambda: loop(kiosk).where is Where.RESULT, "the result")
     assert any("Your feedback has been received" in t for t in texts_on_screen(shell(kiosk)))
     assert loop(kiosk).last_outcome.status == "finished"
     await tap(kiosk, "action.done")
     await until(at_attract(kiosk), "the attract screen after the result")
     # the session's look and language are reset for the next resident
-    assert not shell(kiosk).elder and shell(kiosk).language == "zh_CN"
+    assert not shell(kiosk).state.elder and shell(kiosk).language == "zh_CN"
     ended = [d for e, f, d in journal_events(kiosk) if e == "ended" and f == FEEDBACK]
     assert ended == [{"status": "finished"}]
 
@@ -236,7 +257,7 @@ async def test_si_certificate_with_the_simulated_id_card(kiosk: TouchKiosk) -> N
     await tap(kiosk, "action.agree")
     await until(on_step(kiosk, "how"), "how to identify")
     await tap(kiosk, "option.card")
-    await until(lambda: shell(kiosk).view.prompt.step == "card", "the card reader screen")
+    await until(on_step(kiosk, "card"), "the card reader screen")
     reader = device(kiosk, "id_card")
     reader.simulator.present_card(name="林晓测", id_number=number, birth="19850312")
     await until(on_step(kiosk, "choose"), "the certificate choice")
@@ -245,7 +266,7 @@ async def test_si_certificate_with_the_simulated_id_card(kiosk: TouchKiosk) -> N
     shown = " ".join(texts_on_screen(shell(kiosk)))
     assert number not in shown and number[:3] in shown
     await tap(kiosk, "action.confirm")
-    await until(lambda: loop(kiosk).state == "result", "the result", timeout=15)
+    await until(lambda: loop(kiosk).where is Where.RESULT, "the result", timeout=15)
     assert loop(kiosk).last_outcome.status == "finished"
     assert any("参保证明已开具" in t for t in texts_on_screen(shell(kiosk)))
     await tap(kiosk, "action.done")
@@ -273,7 +294,7 @@ async def test_timeout_warning_more_time_and_wipe(kiosk: TouchKiosk) -> None:
     await tap(kiosk, "timeout.more_time")
     assert session.remaining() == pytest.approx(90)
     await until(lambda: shell(kiosk).timeout_overlay is None, "the warning to go")
-    assert shell(kiosk).view.state["value"] == "139"  # nothing lost by asking for more time
+    assert view(kiosk).draft.typed == "139"  # nothing lost by asking for more time
     advance(kiosk, 91)
     await until(at_attract(kiosk), "the attract screen after the timeout")
     assert session.ended and not session.holds_data
@@ -286,7 +307,7 @@ async def test_cancel_and_call_staff(kiosk: TouchKiosk) -> None:
     await until(on_step(kiosk, "topic"), "the topic question")
     session = loop(kiosk).session
     await tap(kiosk, "bar.call_staff")
-    assert shell(kiosk).notice == "ui.notice.staff_called"
+    assert shell(kiosk).state.notice == "ui.notice.staff_called"
     calls = [(f, d) for e, f, d in journal_events(kiosk) if e == "call_staff"]
     assert calls == [(FEEDBACK, {"screen": "flow"})]
     await tap(kiosk, "notice.ok")
@@ -298,7 +319,7 @@ async def test_cancel_and_call_staff(kiosk: TouchKiosk) -> None:
 async def test_menu_times_out_back_to_the_attract_screen(kiosk: TouchKiosk) -> None:
     await until(at_attract(kiosk), "the attract screen")
     await tap(kiosk, "attract.start")
-    await until(lambda: shell(kiosk).view.kind == "catalogue", "the service menu")
+    await until(lambda: on_menu(kiosk), "the service menu")
     advance(kiosk, 100)
     await until(lambda: shell(kiosk).timeout_overlay is not None, "the timeout warning")
     advance(kiosk, 30)
@@ -313,7 +334,7 @@ async def test_feedback_by_the_tactile_keypad_alone_in_silence(kiosk: TouchKiosk
     speaker = device(kiosk, "speaker")
     await until(at_attract(kiosk), "the attract screen")
     press(kiosk, Key.ENTER)
-    await until(lambda: loop(kiosk).state == "menu", "the menu")
+    await until(lambda: loop(kiosk).where is Where.MENU, "the menu")
     await next_frame()
     number = [o.key for o in loop(kiosk).menu.prompt("zh_CN").options if o.value == FEEDBACK]
     press(kiosk, Key(str(number[0])))
@@ -325,7 +346,7 @@ async def test_feedback_by_the_tactile_keypad_alone_in_silence(kiosk: TouchKiosk
     press(kiosk, Key.DIGIT_1, Key.DIGIT_2, Key.ENTER)
     await until(on_step(kiosk, "review"), "the review")
     press(kiosk, Key.DIGIT_1)
-    await until(lambda: loop(kiosk).state == "result", "the result")
+    await until(lambda: loop(kiosk).where is Where.RESULT, "the result")
     assert loop(kiosk).last_outcome.status == "finished"
     press(kiosk, Key.ENTER)
     await until(at_attract(kiosk), "the attract screen")
@@ -339,7 +360,7 @@ async def test_headset_starts_voice_mode_privately_and_the_session_end_resets_it
     headset = device(kiosk, "headset")
     await until(at_attract(kiosk), "the attract screen")
     headset.plug()
-    await until(lambda: loop(kiosk).state == "menu", "the menu")
+    await until(lambda: loop(kiosk).where is Where.MENU, "the menu")
     await until(lambda: speaker.simulator.texts(), "the menu spoken")
     assert speaker.simulator.spoken[-1].route is Route.HEADSET
     assert "居民意见反馈" in " ".join(speaker.simulator.texts())
@@ -347,7 +368,7 @@ async def test_headset_starts_voice_mode_privately_and_the_session_end_resets_it
     await until(lambda: speaker.volume > speaker.default_volume or speaker.volume == 1.0, "louder")
     press(kiosk, Key.CANCEL)
     await until(at_attract(kiosk), "the attract screen")
-    assert not loop(kiosk).voice.mode.active
+    assert not loop(kiosk).core.state.voice
     assert speaker.route is Route.LOUDSPEAKER and speaker.volume == speaker.default_volume
     headset.unplug()
 
@@ -359,7 +380,7 @@ async def test_in_voice_mode_the_timeout_warning_is_spoken_and_any_key_gives_mor
     headset = device(kiosk, "headset")
     await until(at_attract(kiosk), "the attract screen")
     headset.plug()
-    await until(lambda: loop(kiosk).state == "menu", "the menu")
+    await until(lambda: loop(kiosk).where is Where.MENU, "the menu")
     session = loop(kiosk).session
     assert session is not None
     advance(kiosk, session.remaining() - 25)
@@ -388,13 +409,13 @@ async def test_a_service_whose_device_is_down_is_hidden(kiosk: TouchKiosk) -> No
     Window.dispatch("on_key_down", 285, 0, None, [])
     await until(at_attract(kiosk), "the attract screen")
     await tap(kiosk, "attract.start")
-    await until(lambda: shell(kiosk).view.kind == "catalogue", "the service menu")
-    assert [s.id for s in shell(kiosk).view.services] == [FEEDBACK]
+    await until(lambda: on_menu(kiosk), "the service menu")
+    assert offered(kiosk) == [FEEDBACK]
     assert widget(kiosk, "category.social_security") is None
     assert "printer" in loop(kiosk).menu.hidden[CERTIFICATE]
     await tap(kiosk, "bar.cancel")
     await until(at_attract(kiosk), "the attract screen")
     Window.dispatch("on_key_down", 285, 0, None, [])  # paper back in
     await tap(kiosk, "attract.start")
-    await until(lambda: shell(kiosk).view.kind == "catalogue", "the service menu")
-    assert CERTIFICATE in [s.id for s in shell(kiosk).view.services]
+    await until(lambda: on_menu(kiosk), "the service menu")
+    assert CERTIFICATE in offered(kiosk)

@@ -11,10 +11,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from ui_harness import ask_task, frames, make_id_number, tap, type_keys
+from ui_harness import ask_task, frames, make_id_number, tap, type_keys, typed
 
 from kiosk.flow.prompt import Answer, Prompt
-from kiosk.ui.renderer import KivyRenderer
 from tests.kiosk.flow.test_engine_fakes import Harness
 
 ID = make_id_number("320106", "19850307", "021")  # invented
@@ -59,18 +58,19 @@ async def engine_verdict(fields: dict[str, Any], raw: str, language: str) -> tup
 
 async def screen_verdict(shell: Any, prompt: Prompt, raw: str) -> str:
     """What the screen says when `raw` is typed and confirmed ("" when it answers `raw`)."""
-    task = ask_task(KivyRenderer(shell), prompt)
+    task = ask_task(shell, prompt)
     await asyncio.sleep(0)
     if prompt.input is not None and prompt.input.typing.numeric:
         type_keys(shell, raw)
     else:  # free text is picked from pinyin candidates; put it there as the tour does
-        shell.view.state["value"] = raw
-        shell.screen.refresh()
+        shell.inputs.edit(raw)
         frames()
-    assert shell.view.state["value"] == raw  # the keypad took every key
+    assert typed(shell) == raw  # the keypad took every key
     tap(shell, "action.confirm")
+    for _ in range(10):  # an accepted answer ends the asking within a few loop turns
+        await asyncio.sleep(0)
     if task.done():
-        assert task.result() == Answer(raw)
+        assert task.result() == Answer(raw, source="touch")
         return ""
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)

@@ -1,12 +1,13 @@
 """The tactile keypad on the touch screen: typed keys show in the field, focus is drawn.
 
-The shell in the real window, with the touch renderer and the keypad's (silent) voice renderer
-racing like on the kiosk; keys go straight into the key queue.
+The shell in the real window, drawn by its session core; tactile keys go to the core as the
+keypad's events do on the kiosk, taps go through the shell.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -16,15 +17,8 @@ from PIL import Image
 from ui_harness import find, frames, tap, type_keys
 
 from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
-from kiosk.flow.race import FirstAnswer
-from kiosk.ui.renderer import KivyRenderer
-from kiosk.ui.shell import MENU_FLOW
-from kiosk.ui.voice_path import VoiceOutput
-from kiosk.voice.keys import KeyResult, KeyState
-from kiosk.voice.mode import KeyEvents
-from kiosk.voice.renderer import VoiceRenderer
+from kiosk.session.menu import Service
 from peripherals.keypad.keys import Key
-from peripherals.speaker.base import Speaker
 
 YES_NO = (PromptOption("yes", "确认", "确认", 1), PromptOption("no", "返回修改", "返回修改", 2))
 TOPICS = (
@@ -38,42 +32,21 @@ def prompt(kind: PromptKind, step: str = "s", **fields: Any) -> Prompt:
     return Prompt(flow="f", step=step, kind=kind, text="请操作", say="请操作", **fields)
 
 
-class Counted:
-    """The shell as the keypad's shared state, counting the keys it has been shown."""
-
-    def __init__(self, shell: Any) -> None:
-        self.shell = shell
-        self.stored = 0
-
-    def load_keys(self, p: Prompt) -> KeyState | None:
-        return cast(KeyState | None, self.shell.load_keys(p))
-
-    def store_keys(self, p: Prompt, result: KeyResult) -> None:
-        self.shell.store_keys(p, result)
-        self.stored += 1
-
-
 class Rig:
-    """The shell answered by touch and by the tactile keypad, whichever comes first."""
+    """The shell, drawn by its session core, answered by touch and by the tactile keypad."""
 
     def __init__(self, shell: Any) -> None:
         self.shell = shell
-        self.keys = KeyEvents()
-        self.shared = Counted(shell)
-        silent = cast(Speaker, VoiceOutput(None, active=lambda: False))
-        self.voice = VoiceRenderer(silent, self.keys, shared=self.shared)
-        self.both = FirstAnswer([KivyRenderer(shell), self.voice])
+        self.core = shell.inputs
 
     def ask(self, p: Prompt) -> asyncio.Future[Answer | Event]:
-        return asyncio.ensure_future(self.both.ask(p))
+        return asyncio.ensure_future(self.core.ask(p))
 
     async def press(self, *keys: Key) -> None:
-        """Press tactile keys; each one is handled before the next (one loop turn each)."""
+        """Press tactile keys (as the keypad's events reach the session), then draw a frame."""
         for key in keys:
-            self.shell.note_keypad()  # as `KioskLoop.handle` does for every key event
-            before = self.shared.stored
-            self.keys.put(key)
-            await settle(lambda before=before: self.shared.stored > before)  # type: ignore[misc]
+            self.core.key(key)
+            await asyncio.sleep(0)
         frames(1)
 
 
@@ -83,7 +56,7 @@ async def settle(condition: Callable[[], bool], turns: int = 100) -> None:
         if condition():
             return
         await asyncio.sleep(0)
-    raise AssertionError("the keypad did not act")
+    raise AssertionError("the condition never held")
 
 
 @pytest.fixture
@@ -93,9 +66,19 @@ def rig(shell: Any) -> Iterator[Rig]:
 
 async def started(rig: Rig, p: Prompt) -> asyncio.Future[Answer | Event]:
     asking = rig.ask(p)
-    await settle(lambda: rig.shell.view.respond is not None)
+    await settle(lambda: rig.shell.view_prompt is not None and rig.shell.view_prompt.waiting)
     frames(1)
     return asking
+
+
+def typed(rig: Rig) -> str:
+    return str(rig.shell.view_prompt.draft.typed)
+
+
+def keypad_used(rig: Rig) -> None:
+    """The tactile keypad was used earlier in the session (a key that means nothing here)."""
+    rig.core.key(Key.PLUS)
+    frames(1)
 
 
 async def test_keypad_digits_show_in_the_field_and_clear_deletes_there(rig: Rig) -> None:
@@ -105,7 +88,7 @@ async def test_keypad_digits_show_in_the_field_and_clear_deletes_there(rig: Rig)
     assert screen.display.text == "139 01"
     await rig.press(Key.CLEAR)
     assert screen.display.text == "139 0"
-    assert rig.shell.view.state["value"] == "1390"
+    assert typed(rig) == "1390"
     await rig.press(Key.CLEAR, Key.CLEAR, Key.CLEAR, Key.CLEAR)
     assert screen.display.text == ""
     assert not asking.done()  # emptied, not gone back: one more CLEAR would go back
@@ -142,7 +125,7 @@ async def test_a_secret_typed_on_the_keypad_shows_as_dots_only(rig: Rig) -> None
 async def test_the_id_number_x_comes_from_star_only_as_the_last_character(rig: Rig) -> None:
     asking = await started(rig, prompt(PromptKind.INPUT, input=InputRules("id_number")))
     await rig.press(Key.DIGIT_1, Key.STAR)
-    assert rig.shell.view.state["value"] == "1"  # refused, as the screen's X key is
+    assert typed(rig) == "1"  # refused, as the screen's X key is
     await rig.press(*(Key(c) for c in "1010519700101002"), Key.STAR)
     assert rig.shell.screen.display.text == "110105 19700101 002X"
     await rig.press(Key.ENTER)
@@ -190,8 +173,7 @@ async def test_hash_draws_focus_on_options_wrapping_and_enter_picks_the_focused(
 
 async def test_consent_shows_no_focus_until_the_resident_moves_it(rig: Rig) -> None:
     asking = await started(rig, prompt(PromptKind.CONSENT, options=YES_NO))
-    rig.shell.note_keypad()
-    frames(1)
+    keypad_used(rig)
     assert _focused(rig.shell) == []  # ENTER alone does not agree
     await rig.press(Key.ENTER)
     assert not asking.done()
@@ -210,8 +192,7 @@ async def test_confirm_and_consent_show_where_enter_goes_and_hash_moves_it(
 ) -> None:
     asking = await started(rig, prompt(kind, options=YES_NO))
     assert _focused(rig.shell) == []  # no keypad used yet: nothing pre-selected for touch
-    rig.shell.note_keypad()
-    frames(1)
+    keypad_used(rig)
     assert _focused(rig.shell) == [yes]  # ENTER would answer yes
     await rig.press(Key.HASH)
     assert _focused(rig.shell) == [no]
@@ -244,8 +225,8 @@ async def test_the_continue_button_carries_the_focus_once_the_keypad_is_used(
 async def test_focus_is_kept_when_the_screen_is_re_rendered(rig: Rig) -> None:
     asking = await started(rig, prompt(PromptKind.CHOOSE, options=TOPICS))
     await rig.press(Key.HASH, Key.HASH)
-    rig.shell.toggle_elder()
-    rig.shell.toggle_high_contrast()
+    rig.core.toggle_elder()
+    rig.core.toggle_contrast()
     frames(1)
     assert _focused(rig.shell) == ["option.facilities"]
     await rig.press(Key.ENTER)
@@ -290,39 +271,34 @@ def _close(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
     return all(abs(x - y) <= 24 for x, y in zip(a, b, strict=True))
 
 
-def test_the_menu_flow_id_is_the_one_the_menu_uses() -> None:
-    from kiosk.ui.menu import MENU_FLOW as MENU
-
-    assert MENU_FLOW == MENU
-
-
 async def test_the_menu_shows_keypad_numbers_and_focus_opens_the_category(rig: Rig) -> None:
-    from test_shell import CATEGORIES, SERVICES
+    from test_shell import MENU
 
-    from kiosk.ui.menu import Menu
-
-    menu = Menu(list(CATEGORIES), list(SERVICES))
-    chosen: list[str] = []
-    rig.shell.show_catalogue(CATEGORIES, SERVICES, chosen.append)
-    frames(1)
+    menu = dataclasses.replace(
+        MENU,
+        services=[
+            *MENU.services[:1],
+            Service("si-payments", {"zh_CN": "缴费查询", "en": "Payments"}, "social_security"),
+            *MENU.services[1:],
+        ],
+    )
     menu_prompt = menu.prompt("zh_CN")
+    asking = await started(rig, menu_prompt)
     for option in menu_prompt.options:  # the number on screen is the digit that picks it
         if find_or_none(rig.shell, f"service.{option.value}") is not None:
             assert find(rig.shell, f"service.{option.value}").text.startswith(
                 f"[b]{option.key}[/b]"
             )
-    asking = asyncio.ensure_future(rig.voice.ask(menu_prompt))
-    await asyncio.sleep(0)
     await rig.press(Key.HASH)
     assert _focused(rig.shell) == ["service.si-certificate"]
     await rig.press(Key.HASH, Key.HASH)  # past si-payments to the civil category's service
-    assert rig.shell.view.state["category"] == "civil"
+    assert rig.shell.memory.category == "civil"
     assert _focused(rig.shell) == ["service.elder-allowance"]
     assert find(rig.shell, "service.elder-allowance").text.startswith("[b]3[/b]")
     await rig.press(Key.HASH)
     assert _focused(rig.shell) == ["service.si-certificate"]  # wrapped, category back
     tap(rig.shell, "category.civil")  # a tapped tab wins over the keypad focus
-    assert _focused(rig.shell) == [] and rig.shell.view.state["category"] == "civil"
+    assert _focused(rig.shell) == [] and rig.shell.memory.category == "civil"
     await rig.press(Key.DIGIT_3)
     assert await asyncio.wait_for(asking, 2) == Answer("elder-allowance", source="keypad")
 

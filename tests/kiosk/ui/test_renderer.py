@@ -17,7 +17,6 @@ from kiosk.flow.prompt import (
     PromptOption,
     PromptRow,
 )
-from kiosk.ui.renderer import KivyRenderer
 
 
 def prompt(kind: PromptKind, **fields: Any) -> Prompt:
@@ -32,8 +31,7 @@ CHOICES = (
 
 
 async def answer(shell: Any, p: Prompt, kiosk_id: str, keys: str = "") -> Answer | Event:
-    renderer = KivyRenderer(shell)
-    task = ask_task(renderer, p)
+    task = ask_task(shell, p)
     await asyncio.sleep(0)
     frames()
     type_keys(shell, keys)
@@ -80,11 +78,12 @@ async def test_tap_answers_the_prompt(
     shell: Any, p: Prompt, kiosk_id: str, keys: str, expected: Answer | Event
 ) -> None:
     assert await answer(shell, p, kiosk_id, keys) == expected
+    if isinstance(expected, Answer):
+        assert expected.source == "touch"
 
 
 async def test_secret_is_shown_as_dots(shell: Any) -> None:
-    renderer = KivyRenderer(shell)
-    task = ask_task(renderer, prompt(PromptKind.INPUT, input=InputRules("secret", secret=True)))
+    task = ask_task(shell, prompt(PromptKind.INPUT, input=InputRules("secret", secret=True)))
     await asyncio.sleep(0)
     type_keys(shell, "4711")
     assert "4711" not in " ".join(texts_on_screen(shell))
@@ -98,7 +97,7 @@ async def test_review_rows_show_masked_values_only(shell: Any) -> None:
         PromptRow("姓名", "张*", "张三丰", personal=True),
         PromptRow("身份证号", "110***********002X", "11010519491231002X", personal=True),
     )
-    task = ask_task(KivyRenderer(shell), prompt(PromptKind.CONFIRM, rows=rows))
+    task = ask_task(shell, prompt(PromptKind.CONFIRM, rows=rows))
     await asyncio.sleep(0)
     frames()
     screen = " ".join(texts_on_screen(shell))
@@ -108,7 +107,7 @@ async def test_review_rows_show_masked_values_only(shell: Any) -> None:
 
 
 async def test_show_draws_without_answer_buttons(shell: Any) -> None:
-    await KivyRenderer(shell).show(prompt(PromptKind.RESULT, text="办理成功"))
+    await shell.inputs.show(prompt(PromptKind.RESULT, text="办理成功"))
     frames()
     assert "办理成功" in texts_on_screen(shell)
     with pytest.raises(AssertionError):
@@ -116,18 +115,18 @@ async def test_show_draws_without_answer_buttons(shell: Any) -> None:
 
 
 async def test_cancelled_ask_ignores_late_taps(shell: Any) -> None:
-    renderer = KivyRenderer(shell)
-    task = ask_task(renderer, prompt(PromptKind.INFO))
+    task = ask_task(shell, prompt(PromptKind.INFO))
     await asyncio.sleep(0)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     tap(shell, "action.continue")  # nobody listens any more: must not raise
-    assert shell.view.respond is None
+    assert not shell.view_prompt.waiting
+    assert find(shell, "bar.cancel").disabled  # nothing to cancel either
 
 
 async def test_error_screen_says_what_to_do_next(shell: Any) -> None:
-    task = ask_task(KivyRenderer(shell), prompt(PromptKind.ERROR, text="", error="paper_out"))
+    task = ask_task(shell, prompt(PromptKind.ERROR, text="", error="paper_out"))
     await asyncio.sleep(0)
     frames()
     screen = " ".join(texts_on_screen(shell))
@@ -143,7 +142,7 @@ async def test_device_wait_shows_the_instruction_for_the_device(shell: Any) -> N
         ("scanner", "二维码"),
         ("smart_card", "社会保障卡"),
     ):
-        task = ask_task(KivyRenderer(shell), prompt(PromptKind.DEVICE_WAIT, text="", device=device))
+        task = ask_task(shell, prompt(PromptKind.DEVICE_WAIT, text="", device=device))
         await asyncio.sleep(0)
         frames()
         assert any(words in text for text in texts_on_screen(shell)), device

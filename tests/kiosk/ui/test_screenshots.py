@@ -1,4 +1,4 @@
-"""A screenshot of every prompt kind, in both looks, checked to be a real picture (not blank).
+"""A screenshot of every prompt kind (the menu too), in both looks, checked to be a real picture.
 
 Set KIOSK_KEEP_SCREENSHOTS=/some/dir to keep them for review.
 """
@@ -12,19 +12,23 @@ from typing import Any
 
 import pytest
 from PIL import Image, ImageStat
-from test_shell import every_prompt
-from ui_harness import frames
+from test_shell import MENU, every_prompt
+from ui_harness import frames, shown
 
 from kiosk.flow.prompt import Prompt
 
 
-@pytest.mark.parametrize("p", every_prompt(), ids=lambda p: f"{p.kind.value}-{p.step}")
+@pytest.mark.parametrize(
+    "p", [*every_prompt(), MENU.prompt("zh_CN")], ids=lambda p: f"{p.kind.value}-{p.step}"
+)
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder-contrast"])
-def test_screenshot_is_not_blank(
+async def test_screenshot_is_not_blank(
     shell: Any, window: Any, tmp_path: Path, p: Prompt, elder: bool
 ) -> None:
-    shell.elder = shell.high_contrast = elder
-    shell.show_prompt(p, lambda _r: None)
+    if elder:
+        shell.inputs.toggle_elder()
+        shell.inputs.toggle_contrast()
+    task = await shown(shell, p)
     frames(3)
     path = Path(window.screenshot(name=str(tmp_path / f"{p.kind.value}-{p.step}.png")))
     image = Image.open(path).convert("L")
@@ -42,3 +46,4 @@ def test_screenshot_is_not_blank(
     if keep:
         suffix = "elder" if elder else "standard"
         shutil.copy(path, Path(keep) / f"{p.kind.value}-{p.step}-{suffix}.png")
+    task.cancel()

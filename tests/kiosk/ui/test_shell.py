@@ -3,42 +3,39 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from kivy.metrics import dp
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
-from ui_harness import ask_task, find, frames, tap, texts_on_screen
+from ui_harness import ask_task, find, frames, shown, tap, texts_on_screen, typed
 
 from kiosk.flow.prompt import InputRules, Prompt, PromptKind, PromptOption, PromptRow
-from kiosk.ui.catalogue import AttractInfo, Category, ServiceEntry
-from kiosk.ui.renderer import KivyRenderer
+from kiosk.session.menu import Category, Menu, Service
+from kiosk.session.state import AttractInfo
 from kiosk.ui.theme import MIN_TARGET_DP, contrast
 from kiosk.ui.widgets.button import KioskButton, overflows
 from kiosk.ui.widgets.label import KioskLabel
 from kiosk.ui.widgets.service_bar import BAR_CONTROLS
 
-CATEGORIES = (
-    Category("social_security", {"zh_CN": "社会保障", "en": "Social security"}),
-    Category("civil", {"zh_CN": "民政服务", "en": "Civil affairs"}),
+MENU = Menu(
+    categories=[
+        Category("social_security", {"zh_CN": "社会保障", "en": "Social security"}),
+        Category("civil", {"zh_CN": "民政服务", "en": "Civil affairs"}),
+    ],
+    services=[
+        Service(
+            "si-certificate",
+            {"zh_CN": "社保参保证明打印", "en": "Insurance certificate"},
+            "social_security",
+        ),
+        Service("elder-allowance", {"zh_CN": "高龄津贴申请", "en": "Elder allowance"}, "civil"),
+    ],
+    hidden={"si-payments": "needs printer (paper_out)"},
 )
-SERVICES = (
-    ServiceEntry(
-        "si-certificate",
-        {"zh_CN": "社保参保证明打印", "en": "Insurance certificate"},
-        "social_security",
-    ),
-    ServiceEntry(
-        "si-payments",
-        {"zh_CN": "缴费查询", "en": "Payments"},
-        "social_security",
-        available=False,
-        reason="printer: paper out",
-    ),
-    ServiceEntry("elder-allowance", {"zh_CN": "高龄津贴申请", "en": "Elder allowance"}, "civil"),
-)
+INFO = AttractInfo({"zh_CN": "幸福里社区服务站", "en": "Xingfuli Service Point"})
 
 
 def every_prompt() -> list[Prompt]:
@@ -59,27 +56,25 @@ def every_prompt() -> list[Prompt]:
     ]
 
 
-def screens(shell: Any) -> Iterator[str]:
-    """Put each screen up in turn (every prompt kind, attract, catalogue); yield its name."""
-    for p in every_prompt():
-        shell.show_prompt(p, lambda _result: None)
-        frames()
+async def screens(shell: Any) -> AsyncIterator[str]:
+    """Put each screen up in turn (every prompt kind, the menu, attract); yield its name."""
+    for p in [*every_prompt(), MENU.prompt(shell.language)]:
+        task = await shown(shell, p)
         yield f"{p.kind.value}/{p.step}"
-    shell.show_attract(AttractInfo({"zh_CN": "幸福里社区服务站", "en": "Xingfuli"}), lambda: None)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    shell.inputs.show_attract(INFO)
     frames()
     yield "attract"
-    shell.show_catalogue(CATEGORIES, SERVICES, lambda _sid: None, lambda: None)
-    frames()
-    yield "catalogue"
 
 
 def hex_of(rgba: Any) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in rgba[:3])
 
 
-def test_the_bar_is_on_every_screen_in_the_same_place(shell: Any) -> None:
+async def test_the_bar_is_on_every_screen_in_the_same_place(shell: Any) -> None:
     places: dict[str, tuple[float, float]] = {}
-    for name in screens(shell):
+    async for name in screens(shell):
         for control in BAR_CONTROLS:
             button = find(shell, f"bar.{control}")
             place = tuple(button.to_window(*button.pos))
@@ -88,21 +83,29 @@ def test_the_bar_is_on_every_screen_in_the_same_place(shell: Any) -> None:
 
 
 @pytest.mark.parametrize("switch", ["elder", "contrast"])
-def test_elder_mode_and_high_contrast_are_one_tap_away_everywhere(shell: Any, switch: str) -> None:
-    for name in screens(shell):
+async def test_elder_mode_and_high_contrast_are_one_tap_away_everywhere(
+    shell: Any, switch: str
+) -> None:
+    def on() -> bool:
+        return bool(shell.state.elder if switch == "elder" else shell.state.high_contrast)
+
+    async for name in screens(shell):
         tap(shell, f"bar.{switch}")
-        assert shell.elder if switch == "elder" else shell.high_contrast, name
+        assert on(), name
         tap(shell, f"bar.{switch}")
-        assert not (shell.elder if switch == "elder" else shell.high_contrast), name
+        assert not on(), name
 
 
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
-def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(shell: Any, elder: bool) -> None:
-    shell.elder = elder
+async def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(
+    shell: Any, elder: bool
+) -> None:
+    if elder:
+        shell.inputs.toggle_elder()
     scale = shell.look.scale
     target = dp(MIN_TARGET_DP[scale.name])
     theme = shell.look.theme
-    for name in screens(shell):
+    async for name in screens(shell):
         for widget in shell.walk(restrict=True):
             if isinstance(widget, ButtonBehavior):
                 assert widget.width >= target and widget.height >= target, (name, widget.text)
@@ -114,7 +117,7 @@ def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(shell: Any, el
             if isinstance(widget, KioskButton) and not widget.disabled:
                 assert contrast(hex_of(widget.color), hex_of(widget._fill_rgba)) >= 4.5
             main = (
-                widget.kiosk_id.startswith(("action.", "option.", "attract.start"))
+                widget.kiosk_id.startswith(("action.", "option.", "service.", "attract.start"))
                 if (isinstance(widget, KioskButton))
                 else False
             )
@@ -122,12 +125,13 @@ def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(shell: Any, el
                 assert widget.font_size >= dp(30), (name, widget.text)
 
 
-def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell: Any) -> None:
+async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell: Any) -> None:
     choose = every_prompt()[1]
     sizes: dict[bool, dict[str, float]] = {}
+    task = await shown(shell, choose)
     for elder in (False, True):
-        shell.elder = elder
-        shell.show_prompt(choose, lambda _result: None)
+        if elder:
+            tap(shell, "bar.elder")
         frames()
         labels = [w for w in shell.walk(restrict=True) if isinstance(w, KioskLabel)]
         prompt_text = next(w for w in labels if w.text == choose.text)
@@ -140,12 +144,13 @@ def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell: Any) 
     for what, standard in sizes[False].items():
         assert sizes[True][what] >= 1.4 * standard, what
     assert sizes[True]["text"] >= dp(30) and sizes[True]["option"] >= dp(30)
+    task.cancel()
 
 
 async def test_call_staff_calls_back_and_confirms_on_screen(shell: Any) -> None:
     calls: list[str] = []
-    shell.on_call_staff = lambda: calls.append("staff")
-    task = ask_task(KivyRenderer(shell), every_prompt()[1])
+    shell.inputs.on_call_staff = lambda: calls.append("staff")
+    task = ask_task(shell, every_prompt()[1])
     await asyncio.sleep(0)
     tap(shell, "bar.call_staff")
     assert calls == ["staff"]
@@ -157,33 +162,35 @@ async def test_call_staff_calls_back_and_confirms_on_screen(shell: Any) -> None:
     assert (await asyncio.wait_for(task, 2)).value == "a"
 
 
-def test_any_touch_counts_as_activity(shell: Any) -> None:
-    touches: list[int] = []
-    shell.on_activity = lambda: touches.append(1)
-    shell.show_prompt(every_prompt()[0], lambda _r: None)
-    tap(shell, "bar.help")
-    assert touches
+async def test_any_touch_counts_as_activity(shell: Any) -> None:
+    from kiosk.flow.session import Session
+
+    core = shell.inputs
+    session = Session(core.clock)
+    core.open(session)
+    before = session.last_activity
+    core.clock.advance(5)
+    tap(shell, "bar.contrast")
+    assert session.last_activity == before + 5
 
 
-def test_catalogue_offers_available_services_and_explains_the_others(shell: Any) -> None:
-    chosen: list[str] = []
-    shell.show_catalogue(CATEGORIES, SERVICES, chosen.append)
-    frames()
-    tap(shell, "service.si-payments")
-    assert chosen == []
-    assert any("人工服务" in text for text in texts_on_screen(shell))
-    assert "printer: paper out" not in " ".join(texts_on_screen(shell))
+async def test_the_menu_offers_its_services_by_category_and_hides_the_rest(shell: Any) -> None:
+    task = await shown(shell, MENU.prompt("zh_CN"))
+    assert "needs printer" not in " ".join(texts_on_screen(shell))  # the reason is for staff
+    with pytest.raises(AssertionError):
+        find(shell, "service.si-payments")
+    assert find(shell, "service.si-certificate").text.startswith("[b]1[/b]")
     tap(shell, "category.civil")
+    assert find(shell, "service.elder-allowance").text.startswith("[b]2[/b]")
     tap(shell, "service.elder-allowance")
-    assert chosen == ["elder-allowance"]
+    reply = await asyncio.wait_for(task, 2)
+    assert reply.value == "elder-allowance" and reply.source == "touch"
 
 
-def test_attract_screen_starts_and_switches_language(shell: Any) -> None:
-    started: list[bool] = []
-    shell.show_attract(
-        AttractInfo({"zh_CN": "幸福里社区服务站", "en": "Xingfuli Service Point"}),
-        lambda: started.append(True),
-    )
+async def test_attract_screen_starts_and_switches_language(shell: Any) -> None:
+    started: list[str] = []
+    shell.inputs.on_start = started.append
+    shell.inputs.show_attract(INFO)
     frames()
     assert "[b]幸福里社区服务站[/b]" in texts_on_screen(shell)
     assert any("星期" in text for text in texts_on_screen(shell))
@@ -191,26 +198,36 @@ def test_attract_screen_starts_and_switches_language(shell: Any) -> None:
     assert "[b]Xingfuli Service Point[/b]" in texts_on_screen(shell)
     assert find(shell, "attract.start").text == "Start"
     tap(shell, "attract.start")
-    assert started == [True]
+    assert started == ["touch"]
 
 
-def test_reset_wipes_the_session(shell: Any) -> None:
-    shell.show_prompt(every_prompt()[2], lambda _r: None)
-    tap(shell, "key.1")
+async def test_the_end_of_a_session_wipes_the_screen(shell: Any) -> None:
+    task = await shown(shell, every_prompt()[2])
+    type_keys_ = "1101"
+    for key in type_keys_:
+        tap(shell, f"key.{key}")
     tap(shell, "bar.elder")
     tap(shell, "bar.language")
-    shell.reset()
+    assert typed(shell) == type_keys_
+    shell.inputs.end()
     frames()
-    assert (shell.elder, shell.high_contrast, shell.language) == (False, False, "zh_CN")
-    assert shell.view.state == {}
-    assert "1" not in texts_on_screen(shell)
+    assert (shell.state.elder, shell.state.high_contrast, shell.language) == (
+        False,
+        False,
+        "zh_CN",
+    )
+    assert shell.view_prompt is None and shell.memory.pinyin == ""
+    assert not any(type_keys_ in text for text in texts_on_screen(shell))
+    with pytest.raises(asyncio.CancelledError):  # the question asked is withdrawn
+        await asyncio.wait_for(task, 2)
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
 def test_every_bar_label_is_whole_inside_its_button(shell: Any, lang: str, elder: bool) -> None:
-    shell.elder = elder
-    shell.show_attract(AttractInfo({"zh_CN": "幸福里社区服务站", "en": "Xingfuli"}), lambda: None)
+    if elder:
+        shell.inputs.toggle_elder()
+    shell.inputs.show_attract(INFO)
     if shell.language != lang:
         tap(shell, "bar.language")
     frames()

@@ -2,71 +2,85 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from ui_harness import find, frames, tap
 
+from kiosk.clock import ManualClock
+from kiosk.flow import asking
 from kiosk.flow.prompt import Prompt, PromptKind
+from kiosk.flow.session import Session
+from kiosk.session.core import SessionCore
 
 
-class Deadline:
-    """A session deadline the test moves by hand (the coordinator uses Session.touch())."""
-
-    def __init__(self, left: float) -> None:
-        self.left = left
-        self.extended = 0
-
-    def remaining(self) -> float:
-        return self.left
-
-    def touch(self) -> None:
-        self.extended += 1
-        self.left = 120.0
-
-
-def test_warning_counts_down_and_more_time_extends(shell: Any) -> None:
-    shell.show_prompt(
-        Prompt(flow="d", step="s", kind=PromptKind.INFO, text="请继续", say=""), lambda _r: None
-    )
-    deadline = Deadline(90.0)
-    shell.watch_deadline(deadline.remaining, deadline.touch, warn_before=30)
+async def warned(shell: Any, seconds_left: float) -> None:
+    """Let the session's clock run until `seconds_left` remain, and the warning drawn."""
+    core = shell.inputs
+    core.clock.advance(core.remaining() - seconds_left)
+    for _ in range(50):
+        await asyncio.sleep(0)
+        if shell.timeout_overlay is not None:
+            break
     frames()
+
+
+@pytest.fixture
+async def asked(shell: Any) -> AsyncIterator[tuple[Session, asyncio.Future[Any]]]:
+    """A session whose info prompt waits 90 s for the resident."""
+    core = shell.inputs
+    session = Session(core.clock)
+    core.open(session)
+    info = Prompt(flow="d", step="s", kind=PromptKind.INFO, text="请继续", say="", timeout=90)
+    task = asyncio.ensure_future(asking.ask(core, lambda: info, session, core.clock))
+    await asyncio.sleep(0)
+    frames()
+    yield session, task
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_warning_counts_down_and_more_time_extends(
+    shell: Any, asked: tuple[Session, asyncio.Future[Any]]
+) -> None:
+    session, task = asked
+    await warned(shell, 31)
     assert shell.timeout_overlay is None
-    deadline.left = 29.5
-    frames()
+    await warned(shell, 29.5)
     assert shell.timeout_overlay is not None
     assert shell.timeout_overlay.seconds == 30
-    deadline.left = 12.2
+    shell.inputs.clock.advance(17.3)
     frames()
-    assert "13" in shell.timeout_overlay.countdown.text
-    tap(shell, "action.continue")  # covered by the warning: nothing happens underneath
-    assert deadline.extended == 0
-    tap(shell, "timeout.more_time")
-    assert deadline.extended == 1
-    frames()
-    assert shell.timeout_overlay is None
-    # extension works again and again (ACCESSIBILITY.md item 17: at least 10 times)
+    assert "13" in shell.timeout_overlay.countdown.text  # 12.2 s left, counted down
+    tap(shell, "action.continue")  # covered by the warning: the prompt is not answered...
+    assert not task.done()
+    assert shell.timeout_overlay is None  # ...but a touch is activity: the warning goes
+    assert session.remaining() == pytest.approx(90)
+    # more time again and again (ACCESSIBILITY.md item 17: at least 10 times)
     for _ in range(10):
-        deadline.left = 25.0
-        frames()
+        await warned(shell, 25)
+        assert shell.timeout_overlay is not None
         tap(shell, "timeout.more_time")
-    assert deadline.extended == 11
+        assert shell.timeout_overlay is None and session.remaining() == pytest.approx(90)
 
 
-def test_warning_survives_a_switch_to_elder_mode(shell: Any) -> None:
-    deadline = Deadline(21.0)
-    shell.watch_deadline(deadline.remaining, deadline.touch)
+async def test_warning_survives_a_switch_to_elder_mode(
+    shell: Any, asked: tuple[Session, asyncio.Future[Any]]
+) -> None:
+    await warned(shell, 21)
+    shell.inputs.toggle_elder()  # a look switch is no activity of the session's prompt...
     frames()
-    shell.toggle_elder()
-    frames()
-    assert shell.timeout_overlay is not None
+    assert shell.state.elder
+    assert shell.timeout_overlay is None or find(shell, "timeout.more_time").height >= 60
+    await warned(shell, 21)  # ...and the warning comes back in the large look
     assert find(shell, "timeout.more_time").height >= 60
 
 
-def test_warning_comes_at_least_twenty_seconds_early(shell: Any) -> None:
+def test_warning_comes_at_least_twenty_seconds_early() -> None:
     with pytest.raises(ValueError):
-        shell.watch_deadline(lambda: 100.0, lambda: None, warn_before=10)
+        SessionCore(ManualClock(), warning_lead=10)
 
 
 def test_escape_and_window_close_are_ignored(window: Any) -> None:

@@ -16,8 +16,8 @@ from ui_harness import make_id_number
 
 from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
 from kiosk.flow.scripted import ScriptedRenderer
-from kiosk.ui.renderer import KivyRenderer
 from kiosk.ui.tour import FrameCamera, TourRenderer, write_transcript
+from kiosk.voice.script import spoken
 
 PERSONAL = re.compile(r"\d{17}[\dXx]|1\d{10}")
 CHOICES = (
@@ -54,7 +54,8 @@ def tour(shell: Any, window: Any, tmp_path: Path) -> Any:
     def make(answers: dict[str, Any]) -> TourRenderer:
         camera = FrameCamera(window)
         made.append(camera)
-        return TourRenderer(shell, KivyRenderer(shell), ScriptedRenderer(answers), camera, tmp_path)
+        oracle = ScriptedRenderer(answers)
+        return TourRenderer(shell, shell.inputs, oracle, camera, tmp_path, spoken)
 
     made: list[FrameCamera] = []
     yield make
@@ -117,11 +118,16 @@ async def test_events_use_the_service_bar(pump: None, tour: Any) -> None:
 async def test_a_scripted_language_switch_taps_the_language_button(
     pump: None, tour: Any, shell: Any
 ) -> None:
+    from kiosk.flow.session import Session
+
+    session = Session(shell.inputs.clock)
+    shell.inputs.open(session)
     switched = asyncio.Event()
-    shell.on_language = lambda lang: lang == "en" and switched.set()
+    session.subscribe(lambda what: what == "language" and switched.set())
     renderer = tour({"answers": {"choose": 1}, "switch_language": {"choose": "en"}})
     task = asyncio.ensure_future(renderer.ask(prompt(PromptKind.CHOOSE, "choose", options=CHOICES)))
     await asyncio.wait_for(switched.wait(), 20)
+    assert session.language == "en"
     task.cancel()  # what the engine does when the language changes: it asks again in English
     with contextlib.suppress(asyncio.CancelledError):
         await task

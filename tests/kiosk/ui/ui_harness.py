@@ -42,11 +42,28 @@ def type_keys(root: Any, keys: str) -> None:
         tap(root, f"key.{key}")
 
 
-def ask_task(renderer: Any, prompt: Any) -> Any:
-    """Start `renderer.ask(prompt)` as a task (the screen appears on the next loop turn)."""
+def ask_task(shell: Any, prompt: Any) -> Any:
+    """Ask `prompt` through the shell's session core as a task (on screen next loop turn)."""
     import asyncio
 
-    return asyncio.ensure_future(renderer.ask(prompt))
+    return asyncio.ensure_future(shell.inputs.ask(prompt))
+
+
+async def shown(shell: Any, prompt: Any) -> Any:
+    """Put `prompt` on screen waiting for an answer; the task of its asking."""
+    import asyncio
+
+    task = ask_task(shell, prompt)
+    await asyncio.sleep(0)
+    frames()
+    return task
+
+
+def typed(shell: Any) -> str:
+    """The answer in progress on screen (typed text)."""
+    view = shell.view_prompt
+    assert view is not None, "no prompt on screen"
+    return str(view.draft.typed)
 
 
 def make_id_number(region: str = "110105", birth: str = "19491231", seq: str = "002") -> str:

@@ -129,11 +129,7 @@ async def start_voice_mode(rig: Rig) -> None:
     """The resident presses the VOICE key and the kiosk notices."""
     assert not rig.core.state.voice
     rig.press(Key.VOICE)
-    for _ in range(1000):
-        if rig.core.state.voice:
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the VOICE key did not start voice mode")
+    await rig.until(lambda state: state.voice)
 
 
 def check_speech(rig: Rig, asked: list[Prompt], outcome: Outcome, *, private: bool) -> None:
@@ -187,6 +183,7 @@ async def test_every_flow_on_the_headset_speaks_personal_data_in_full(
 ) -> None:
     rig = make_rig(voice=False)
     rig.headset.plug()
+    await rig.until(lambda state: state.private)
     outcome, asked = await run_flow(rig, flow_id, engine_services, by="keys")
     assert outcome.status == "finished", outcome
     assert rig.core.state.voice and rig.core.state.private

@@ -154,6 +154,7 @@ async def test_a_misheard_confirmation_can_be_refused_with_key_2(make_rig: RigFa
 async def test_secret_digits_are_never_spoken_and_not_listened_for(make_rig: RigFactory) -> None:
     rig = make_rig(recognizer=True)
     rig.headset.plug()  # not even privately
+    await rig.until(lambda state: state.private)
     asking = asyncio.ensure_future(rig.core.ask(typing("digits", secret=True)))
     await rig.next_prompt()
     echoes = [await rig.echo_of(key) for key in "8596"]
@@ -173,6 +174,7 @@ async def test_personal_digits_are_masked_on_the_loudspeaker_and_in_full_on_the_
         rig = make_rig()
         if plugged:
             rig.headset.plug()
+            await rig.until(lambda state: state.private)
         asking = asyncio.ensure_future(rig.core.ask(typing("id_number", personal=True)))
         await rig.next_prompt()
         echoes = [await rig.echo_of(key) for key in typed[:-1]]
@@ -245,6 +247,7 @@ async def test_unplugging_the_headset_stops_private_speech_and_returns_to_the_lo
     speaker = HeldSpeaker()
     rig = make_rig(speaker=speaker)
     rig.headset.plug()
+    await rig.until(lambda state: state.private)
     asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
     first = await asyncio.to_thread(speaker.started.get, True, 5)
@@ -293,6 +296,9 @@ class Seen:
             self.seen.put_nowait(feedback.result.action)
 
     async def settle(self, prompt: Prompt) -> None:
+        return None
+
+    async def released(self) -> None:
         return None
 
     def close(self) -> None:

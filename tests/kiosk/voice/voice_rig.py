@@ -18,6 +18,7 @@ from typing import Any
 from kiosk.clock import ManualClock
 from kiosk.flow.prompt import Answer, Event, Prompt
 from kiosk.session.core import SessionCore
+from kiosk.session.state import Change, Feedback, SessionState
 from kiosk.voice.renderer import VoiceRenderer
 from peripherals.events import AsyncioDispatcher
 from peripherals.headset.simulator import SimulatedHeadset
@@ -108,6 +109,19 @@ class Rig:
         """Ask `prompt` through the session core (as the engine does)."""
         return asyncio.ensure_future(self.core.ask(prompt))
 
+    async def until(self, condition: Callable[[SessionState], bool], timeout: float = 5) -> None:
+        """Wait until the session's state satisfies `condition` (device events come from
+        simulator threads; fails the test after `timeout` s)."""
+        watch = _Watch()
+        self.core.attach(watch)
+        try:
+            async with asyncio.timeout(timeout):
+                while not condition(self.core.state):
+                    await watch.changed_event.wait()
+                    watch.changed_event.clear()
+        finally:
+            self.core.detach(watch)
+
     async def next_prompt(self) -> Prompt:
         """The next prompt the renderer waits on (fails the test after 5 s)."""
         return await asyncio.wait_for(self.asked.get(), 5)
@@ -185,3 +199,25 @@ def make_rig_factory(loop: asyncio.AbstractEventLoop, stack: ExitStack) -> RigFa
         return Rig(speaker, keypad, headset, rec, core, renderer, asked, rig_now)
 
     return make
+
+
+class _Watch:
+    """A renderer that only notices that the state changed."""
+
+    def __init__(self) -> None:
+        self.changed_event = asyncio.Event()
+
+    def changed(self, state: SessionState, what: Change) -> None:
+        self.changed_event.set()
+
+    def feedback(self, feedback: Feedback) -> None:
+        return None
+
+    async def settle(self, prompt: Prompt) -> None:
+        return None
+
+    async def released(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None

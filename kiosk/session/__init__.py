@@ -1,0 +1,1 @@
+"""A resident's session without Kivy: the state every renderer draws and the one door for input."""
