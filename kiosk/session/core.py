@@ -24,7 +24,7 @@ from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
-from kiosk.session.inactivity import MIN_WARNING_LEAD, InactivityWatch
+from kiosk.session.inactivity import InactivityWatch, check_lead
 from kiosk.session.keypad import Action, KeyResult, KeyState, press, press_confirming
 from kiosk.session.renderers import SessionRenderer
 from kiosk.session.speech import Means, commands, grammar, meaning_of, readback, typed_from_speech
@@ -71,10 +71,8 @@ class SessionCore:
         on_start: Callable[[str], None] | None = None,
         on_call_staff: Callable[[], None] | None = None,
     ) -> None:
-        if warning_lead < MIN_WARNING_LEAD:
-            raise ValueError(f"warn at least {MIN_WARNING_LEAD:.0f} s before the deadline")
         self.clock = clock
-        self.warning_lead = warning_lead
+        self.warning_lead = check_lead(warning_lead)
         self.on_start = on_start
         self.on_call_staff = on_call_staff
         self.state = SessionState(language=language)

@@ -23,6 +23,13 @@ MIN_WARNING_LEAD = 20.0
 """The inactivity warning comes at least this many seconds before the deadline."""
 
 
+def check_lead(lead: float) -> float:
+    """`lead` if the warning would come early enough, else `ValueError`."""
+    if lead < MIN_WARNING_LEAD:
+        raise ValueError(f"warn at least {MIN_WARNING_LEAD:.0f} s before the deadline")
+    return lead
+
+
 class InactivityWatch:
     """Calls `warn(seconds_left)` when the warning should go up and `warn(None)` when down."""
 
@@ -33,11 +40,9 @@ class InactivityWatch:
         lead: float,
         warn: Callable[[float | None], None],
     ) -> None:
-        if lead < MIN_WARNING_LEAD:
-            raise ValueError(f"warn at least {MIN_WARNING_LEAD:.0f} s before the deadline")
         self.session = session
         self.clock = clock
-        self.lead = lead
+        self.lead = check_lead(lead)
         self.warn = warn
         self.warning = False
         self._moved = asyncio.Event()

@@ -24,52 +24,17 @@ from kiosk.flow.session import Session
 from kiosk.session.core import SessionCore
 from kiosk.session.keypad import Action
 from kiosk.session.state import (
-    Change,
-    Feedback,
     Heard,
     HeardOutcome,
     Pressed,
     PromptView,
     Refused,
-    SessionState,
 )
 from peripherals.keypad.keys import Key
 from peripherals.recognizer.base import Recognition
+from tests.support.session import Recorder
 
 ID = "110105198503122317"  # invented, valid check character
-
-
-class Recorder:
-    """A renderer that keeps every state and acknowledgement it is given."""
-
-    def __init__(self) -> None:
-        self.states: list[tuple[SessionState, Change]] = []
-        self.feedback_given: list[Feedback] = []
-
-    def changed(self, state: SessionState, what: Change) -> None:
-        self.states.append((state, what))
-
-    def feedback(self, feedback: Feedback) -> None:
-        self.feedback_given.append(feedback)
-
-    async def settle(self, prompt: Prompt) -> None:
-        return None
-
-    async def released(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-    @property
-    def state(self) -> SessionState:
-        return self.states[-1][0]
-
-    @property
-    def view(self) -> PromptView:
-        view = self.state.view
-        assert isinstance(view, PromptView)
-        return view
 
 
 def typing(input_type: str, lang: str = "zh_CN", **rules: object) -> Prompt:

@@ -14,6 +14,7 @@ from kiosk.voice.renderer import sentences
 from kiosk.voice.script import spoken
 from peripherals.keypad.keys import Key
 from peripherals.speaker.base import DEFAULT_RATE, Route
+from tests.support.session import Recorder
 
 ID = "110105198503122317"  # invented, valid check digit
 
@@ -280,53 +281,40 @@ async def test_results_are_spoken_to_the_end_before_show_returns(make_rig: RigFa
     assert sentences(spoken(result))[0] == "您的意见已受理，受理编号：2 0 2 4 0 0 0 7。"
 
 
-class Seen:
-    """A renderer beside the voice that records every key it is told of."""
+def actions(screen: Recorder) -> list[Action]:
+    """What the keys the screen was told of did."""
+    return [f.result.action for f in screen.feedback_given if isinstance(f, Pressed) and f.result]
 
-    def __init__(self) -> None:
-        self.actions: list[Action] = []
-        self.seen: asyncio.Queue[Action] = asyncio.Queue()
 
-    def changed(self, state: SessionState, what: Change) -> None:
-        return None
-
-    def feedback(self, feedback: Feedback) -> None:
-        if isinstance(feedback, Pressed) and feedback.result is not None:
-            self.actions.append(feedback.result.action)
-            self.seen.put_nowait(feedback.result.action)
-
-    async def settle(self, prompt: Prompt) -> None:
-        return None
-
-    async def released(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
+async def keys_seen(screen: Recorder, count: int) -> None:
+    """Wait until the screen has been told of `count` keys."""
+    async with asyncio.timeout(5):
+        while len(actions(screen)) < count:
+            screen.news.clear()
+            await screen.news.wait()
 
 
 async def test_keys_continue_what_the_screen_shows_and_the_screen_sees_every_key(
     make_rig: RigFactory,
 ) -> None:
     rig = make_rig()
-    screen = Seen()
+    screen = Recorder()
     rig.core.attach(screen)
     asking = asyncio.ensure_future(rig.core.ask(typing("digits")))
     await rig.next_prompt()
     rig.core.edit("13")  # typed by touch before the first key
     rig.press(Key.DIGIT_5, Key.CLEAR, Key.DIGIT_8)
-    for _ in range(3):
-        await asyncio.wait_for(screen.seen.get(), 5)
+    await keys_seen(screen, 3)
     view = rig.core.state.view
     assert isinstance(view, PromptView) and view.draft.typed == "138"
     rig.core.edit("1389")  # a tap in between
     rig.press(Key.ENTER)
     assert await asyncio.wait_for(asking, 5) == Answer("1389", source="keypad")
-    assert screen.actions == [Action.TYPED, Action.DELETED, Action.TYPED, Action.ANSWER]
+    assert actions(screen) == [Action.TYPED, Action.DELETED, Action.TYPED, Action.ANSWER]
 
 
 async def test_a_broken_screen_never_stops_the_keypad(make_rig: RigFactory) -> None:
-    class Broken(Seen):
+    class Broken(Recorder):
         def changed(self, state: SessionState, what: Change) -> None:
             raise RuntimeError("screen gone")
 

@@ -18,7 +18,7 @@ from typing import Any
 from kiosk.clock import ManualClock
 from kiosk.flow.prompt import Answer, Event, Prompt
 from kiosk.session.core import SessionCore
-from kiosk.session.state import Change, Feedback, SessionState
+from kiosk.session.state import SessionState
 from kiosk.voice.renderer import VoiceRenderer
 from peripherals.events import AsyncioDispatcher
 from peripherals.headset.simulator import SimulatedHeadset
@@ -29,6 +29,7 @@ from peripherals.recognizer.matching import match_phrase
 from peripherals.recognizer.simulator import SimulatedRecognizer
 from peripherals.speaker.base import Route, Utterance
 from peripherals.speaker.simulator import SimulatedSpeaker
+from tests.support.session import Recorder
 
 
 class CancellableRecognizer(SimulatedRecognizer):
@@ -112,13 +113,13 @@ class Rig:
     async def until(self, condition: Callable[[SessionState], bool], timeout: float = 5) -> None:
         """Wait until the session's state satisfies `condition` (device events come from
         simulator threads; fails the test after `timeout` s)."""
-        watch = _Watch()
+        watch = Recorder()
         self.core.attach(watch)
         try:
             async with asyncio.timeout(timeout):
                 while not condition(self.core.state):
-                    await watch.changed_event.wait()
-                    watch.changed_event.clear()
+                    watch.news.clear()
+                    await watch.news.wait()
         finally:
             self.core.detach(watch)
 
@@ -199,25 +200,3 @@ def make_rig_factory(loop: asyncio.AbstractEventLoop, stack: ExitStack) -> RigFa
         return Rig(speaker, keypad, headset, rec, core, renderer, asked, rig_now)
 
     return make
-
-
-class _Watch:
-    """A renderer that only notices that the state changed."""
-
-    def __init__(self) -> None:
-        self.changed_event = asyncio.Event()
-
-    def changed(self, state: SessionState, what: Change) -> None:
-        self.changed_event.set()
-
-    def feedback(self, feedback: Feedback) -> None:
-        return None
-
-    async def settle(self, prompt: Prompt) -> None:
-        return None
-
-    async def released(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
