@@ -16,6 +16,7 @@ import asyncio
 import dataclasses
 import enum
 import logging
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -102,6 +103,8 @@ class SessionLoop:
         self.sessions = 0
         """Sessions started so far."""
         self.last_outcome: Outcome | None = None
+        self.outcomes: Counter[tuple[str, str]] = Counter()
+        """Sessions ended so far by (flow, status); the menu alone counts as ("", status)."""
         self._start: asyncio.Future[str] | None = None
         self._early_start: str | None = None
         self._menu_changed: asyncio.Event | None = None
@@ -156,6 +159,8 @@ class SessionLoop:
         finally:
             if not session.ended:
                 session.end(None)
+            outcome = self.last_outcome
+            self.outcomes[(self.flow_id, outcome.status if outcome else "left")] += 1
             self.session, self.flow_id = None, ""
             self.core.end(self.language)
             if self.on_session_end is not None:

@@ -8,6 +8,7 @@ import random
 import select
 import threading
 import tty
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,9 @@ from peripherals.id_card.protocol import FrameParser, build_response
 from peripherals.id_card.text_block import build_text_block
 
 log = logging.getLogger(__name__)
+
+KEEP_FRAMES = 1000
+"""Request frames kept in `received`."""
 
 FAULTS = frozenset(
     {
@@ -83,7 +87,8 @@ class SamSimulator:
         self.sam_id = sam_id
         self.card: IdCard | None = None
         self.fault: str | None = None
-        self.received: list[bytes] = []
+        self.received: deque[bytes] = deque(maxlen=KEEP_FRAMES)
+        """The latest request frames (a reader left simulating for days keeps no more)."""
         self.request_seen = threading.Event()
         """Set whenever a request frame arrives (tests wait on it instead of sleeping)."""
         self._rng = random.Random(seed)

@@ -94,10 +94,12 @@ Item = TextLine | RasterImage | QrCode | BarcodeMark | Feed | Cut
 
 @dataclass
 class Paper:
-    """Everything printed, in order."""
+    """Everything printed, in order (a long roll keeps its latest receipts, see `tear_off`)."""
 
     items: list[Item] = field(default_factory=list)
     unknown: list[bytes] = field(default_factory=list)
+    torn_cuts: int = 0
+    """Receipts torn off the front of the roll (they still count in `cuts`)."""
 
     @property
     def lines(self) -> list[str]:
@@ -122,11 +124,20 @@ class Paper:
     @property
     def cuts(self) -> int:
         """How many times the paper was cut."""
-        return sum(isinstance(item, Cut) for item in self.items)
+        return self.torn_cuts + sum(isinstance(item, Cut) for item in self.items)
 
     def copy(self) -> Paper:
         """A snapshot (items are immutable)."""
-        return Paper(list(self.items), list(self.unknown))
+        return Paper(list(self.items), list(self.unknown), self.torn_cuts)
+
+    def tear_off(self, keep: int) -> None:
+        """Drop the oldest receipts until at most `keep` cut ones remain on the roll."""
+        cut_at = [i for i, item in enumerate(self.items) if isinstance(item, Cut)]
+        extra = len(cut_at) - keep
+        if extra > 0:
+            del self.items[: cut_at[extra - 1] + 1]
+            self.torn_cuts += extra
+        del self.unknown[:-keep]
 
     def preview(self, width: int = 576, font: Path | None = None, margin: int = 24) -> Image.Image:
         """The paper as a picture: text with the CJK font, images blitted, cuts dashed."""

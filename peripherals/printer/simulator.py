@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+KEEP_RECEIPTS = 200
+"""Cut receipts kept on the simulated roll; older ones are torn off (still counted as cuts)."""
+KEEP_BYTES = 4 * 1024 * 1024
+"""Bytes of the latest data received kept for `received()`."""
+
 FAULTS = frozenset(
     {
         "paper_out",
@@ -254,6 +259,8 @@ class PrinterSimulator:
             with self._cond:
                 if self._status().online:  # an offline printer prints nothing
                     self._paper.items.append(item)
+                    # a kiosk left simulating for days must not hold every receipt it printed
+                    self._paper.tear_off(KEEP_RECEIPTS)
                     self._cond.notify_all()
 
         def unknown(raw: bytes) -> None:
@@ -317,6 +324,7 @@ class PrinterSimulator:
             chunk, data, strike = self._split_at_fault(data)
             with self._cond:
                 self._received += chunk
+                del self._received[:-KEEP_BYTES]
             peer.decoder.feed(chunk)
             if strike == "drop_mid_receipt" and peer.sock is not None:
                 log.info("simulated printer drops the connection mid-receipt")

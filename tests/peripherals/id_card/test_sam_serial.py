@@ -111,7 +111,7 @@ def test_reads_every_card_type(sim: SamSimulator, reader: SamSerialReader, card_
 def test_driver_sends_the_documented_sequence(sim: SamSimulator, reader: SamSerialReader) -> None:
     sim.present_card(CARDS["resident"])
     reader.read_card(timeout=2)
-    assert sim.received == [
+    assert list(sim.received) == [
         bytes.fromhex("AA AA AA 96 69 00 03 20 01 22"),
         bytes.fromhex("AA AA AA 96 69 00 03 20 02 21"),
         bytes.fromhex("AA AA AA 96 69 00 03 30 01 32"),

@@ -33,3 +33,14 @@ def test_four_byte_gb18030_and_unknown_commands() -> None:
     paper = decode("𠮷".encode("gb18030") + b"\n\x1b\x7f")
     assert paper.lines == ["𠮷"]
     assert paper.unknown == [b"\x1b\x7f"]
+
+
+def test_a_long_roll_keeps_its_latest_receipts_and_counts_every_cut() -> None:
+    from peripherals.printer.decode import Cut, Paper, TextLine
+
+    paper = Paper()
+    for n in range(10):
+        paper.items += [TextLine(f"receipt {n}"), Cut(partial=False)]
+        paper.tear_off(3)
+    assert paper.cuts == 10  # a simulated kiosk left running still counts what it printed
+    assert paper.lines == ["receipt 7", "receipt 8", "receipt 9"]  # but keeps only the last 3

@@ -1,0 +1,135 @@
+"""`ScriptedResident`: a resident who uses the kiosk from answers files, through the session.
+
+It is a renderer like the touch screen and the voice: told each state, it answers the prompt
+waiting on screen through the session's inputs (`SessionInputs`), exactly where taps and keys
+go. It starts a session from the attract screen, picks a service from the menu, answers every
+flow prompt from that service's answers file (`kiosk.flow.scripted`), and takes the result
+away. Soak tests and `benchmarks/soak.py` run whole kiosks with it, session after session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
+from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError
+from kiosk.flow.tasks import cancel_and_wait
+from kiosk.session.renderers import SessionInputs
+from kiosk.session.state import AttractView, Change, Feedback, PromptView, SessionState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One service to use, with the answers file that says what the resident does."""
+
+    service: str
+    script: Script
+
+
+class ScriptedResident:
+    """Uses the kiosk for `visits`, in turn, `sessions` times in all; then stops starting.
+
+    `on_visit(visit)` is called as each session starts (a simulation presents the visit's
+    cards and codes from it). Errors of the script (no answer for a prompt) end the session
+    by cancelling, and are kept in `errors`.
+    """
+
+    name = "scripted"
+
+    def __init__(
+        self,
+        inputs: SessionInputs,
+        visits: Sequence[Visit],
+        sessions: int,
+        *,
+        on_visit: Callable[[Visit], None] | None = None,
+    ) -> None:
+        if not visits:
+            raise ValueError("a scripted resident needs at least one visit")
+        self.inputs = inputs
+        self.visits = list(visits)
+        self.sessions = sessions
+        self.on_visit = on_visit
+        self.started = 0
+        self.errors: list[str] = []
+        self.visit: Visit | None = None
+        self._oracle: ScriptedRenderer | None = None
+        self._acting: asyncio.Task[None] | None = None
+        self.done = asyncio.Event()
+        """Set once the last session has ended and the attract screen is back."""
+
+    def changed(self, state: SessionState, what: Change) -> None:
+        """Act on a new view: start, choose the service, answer, take the result."""
+        if not what & (Change.VIEW | Change.WAITING):
+            return
+        self._stop_acting()
+        view = state.view
+        if isinstance(view, AttractView):
+            self._at_attract()
+        elif isinstance(view, PromptView) and view.waiting:
+            self._acting = asyncio.ensure_future(self._answer(view.prompt))
+
+    def feedback(self, feedback: Feedback) -> None:
+        """A refused answer would be answered again from the script at the next prompt."""
+
+    async def settle(self, prompt: Prompt) -> None:
+        """Nothing to present."""
+
+    async def released(self) -> None:
+        """Nothing heard late."""
+
+    def close(self) -> None:
+        """Stop acting."""
+        self._stop_acting()
+
+    def _at_attract(self) -> None:
+        if self.started >= self.sessions:
+            self.done.set()
+            return
+        self.visit = self.visits[self.started % len(self.visits)]
+        self.started += 1
+        self._oracle = ScriptedRenderer(self.visit.script)
+        if self.on_visit is not None:
+            self.on_visit(self.visit)
+        self.inputs.start("script")
+
+    async def _answer(self, prompt: Prompt) -> None:
+        # Let the session finish presenting before acting, as a person would.
+        await asyncio.sleep(0)
+        if prompt.kind is PromptKind.MENU:
+            assert self.visit is not None
+            self.inputs.answer(self.visit.service, "script")
+            return
+        if prompt.kind in (PromptKind.RESULT, PromptKind.ERROR):
+            self.inputs.answer(True, "script")
+            return
+        oracle = self._oracle
+        if oracle is None:
+            return
+        try:
+            reply = await oracle.ask(prompt)
+        except ScriptError as exc:
+            self.errors.append(str(exc))
+            log.warning("scripted resident gives up: %s", exc)
+            self.inputs.event(Event.CANCEL)
+            return
+        if isinstance(reply, Answer):
+            self.inputs.answer(reply.value, "script")
+        else:
+            self.inputs.event(reply)
+
+    def _stop_acting(self) -> None:
+        acting, self._acting = self._acting, None
+        if acting is not None and not acting.done():
+            acting.cancel()
+
+    async def stopped(self) -> None:
+        """Wait until the last answering task has ended."""
+        acting, self._acting = self._acting, None
+        if acting is not None:
+            await cancel_and_wait([acting])
