@@ -54,7 +54,7 @@ from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_scri
 from kiosk.flow.session import Session
 from kiosk.privacy.masking import scrub
 from kiosk.simulation import ScriptedPresenter
-from kiosk.voice.script import spoken
+from kiosk.voice.script import Narrator
 
 
 def register(sub: Any) -> None:
@@ -159,17 +159,18 @@ def run_command(args: argparse.Namespace) -> int:
     with _services(args.config, library, script, clock) as services:
         lang = args.lang or script.language or services.config.terminal.language
         renderer, ended = asyncio.run(_run(flow, script, lang, services, clock))
+    narrator = Narrator()  # what the voice says, prompt after prompt, in this one session
     for entry in renderer.transcript:
-        _print_prompt(entry, args.json)
+        _print_prompt(entry, narrator, args.json)
     if isinstance(ended, ScriptError):
         raise UsageError(f"{args.answers}: {ended}")
     _print_outcome(ended, args.json)
     return 0 if ended.status == "finished" else 1
 
 
-def _print_prompt(entry: Any, as_json: bool) -> None:
+def _print_prompt(entry: Any, narrator: Narrator, as_json: bool) -> None:
     prompt = entry.prompt
-    say = spoken(prompt)
+    say = narrator.say(prompt)
     answer = entry.shown_answer
     if as_json:
         line = {

@@ -89,7 +89,7 @@ def tour_command(args: argparse.Namespace) -> int:
         from kiosk.clock import ManualClock
         from kiosk.flow.session import Session
         from kiosk.ui.tour import TourOptions, run_tour, write_transcript
-        from kiosk.voice.script import spoken
+        from kiosk.voice.script import Narrator
 
         clock = ManualClock(start=time.time())
         services = stack.enter_context(_services(args.config, library, script, clock))
@@ -99,7 +99,9 @@ def tour_command(args: argparse.Namespace) -> int:
         options = TourOptions(
             out=out, language=lang, elder=args.elder, contrast=args.contrast, timeout=args.timeout
         )
-        result = asyncio.run(run_tour(flow.id, services.engine, session, oracle, options, spoken))
+        result = asyncio.run(
+            run_tour(flow.id, services.engine, session, oracle, options, Narrator().say)
+        )
 
     header = {"flow": flow.id, "language": lang, "elder": args.elder, "contrast": args.contrast}
     error = result.error

@@ -93,6 +93,8 @@ class Prompt:
     error_text: str = ""
     personal: frozenset[str] = field(default_factory=frozenset)
     """Names of the parts (`rows`, `input`, ...) that carry personal data."""
+    hints: bool = False
+    """The resident asked for help: tell them how the keys work, too."""
     language: str = "zh_CN"
 
 

@@ -171,10 +171,11 @@ def typed_from_speech(text: str, input_type: InputType | str) -> str:
 
 
 def readback(prompt: Prompt, typed: str, *, private: bool) -> str:
-    """Typed input as read back: personal numbers masked unless private, digits spaced."""
+    """Typed input as read back: personal numbers masked unless private (the voice says the
+    masked digits in words), other numbers digit by digit."""
     rules = prompt.input
     if rules is not None and rules.personal and not private:
-        typed = mask_phone(typed) if rules.input_type is InputType.PHONE else mask_id(typed)
+        return mask_phone(typed) if rules.input_type is InputType.PHONE else mask_id(typed)
     if rules is not None and rules.typing.numeric:
         return " ".join(typed)
     return typed

@@ -1,8 +1,10 @@
 """The voice renderer: says the session's state and listens for answers, in voice mode.
 
 It is one of the session's equal renderers (`kiosk.session.renderers.SessionRenderer`): told
-each change of the `SessionState`, it speaks what `kiosk.voice.script.spoken` composes for the
-prompt on screen, in the prompt's language, on the headset when one is plugged in (personal
+each change of the `SessionState`, it speaks what `kiosk.voice.script.Narrator` composes for the
+prompt on screen (the service's name as it begins, the key hints once a session and on request),
+numbers rewritten for the ear (`kiosk.voice.speakable`), in the prompt's language (Chinese
+names inside English speech in the Mandarin voice), on the headset when one is plugged in (personal
 values then in full) and otherwise on the loudspeaker; it speaks sentence by sentence so the
 first plays while the rest is synthesised. It acknowledges the resident's input (`Feedback`):
 every key stops speech first, then the key is echoed (a beep for each key of a secret), the
@@ -44,7 +46,8 @@ from kiosk.session.state import (
     SessionState,
 )
 from kiosk.voice.output import SpeechOutput
-from kiosk.voice.script import spoken
+from kiosk.voice.script import Narrator
+from kiosk.voice.speakable import by_language, speakable
 from peripherals.errors import PeripheralError
 from peripherals.keypad.keys import Key
 from peripherals.recognizer.base import Recognition, Recognizer
@@ -114,6 +117,7 @@ class VoiceRenderer:
         self._last_repeat: float | None = None
         self._listening: _Listening | None = None
         self._stopped: _Listening | None = None
+        self._narrator = Narrator()
         """The last listening stopped: the next must not start before it has ended."""
         self._stoppers: set[asyncio.Task[None]] = set()
         self._cut = asyncio.Event()
@@ -182,7 +186,7 @@ class VoiceRenderer:
     def _present(self, view: PromptView) -> None:
         self._cut.clear()
         self._stop_speech()
-        self._say(self._script(view.prompt))
+        self._say(self._narrator.say(view.prompt, private=self._private()))
         if view.waiting:
             self._listen(view.prompt)
             if self.on_ask is not None:
@@ -197,12 +201,13 @@ class VoiceRenderer:
             view = state.view
             if isinstance(view, PromptView):
                 # the prompt on screen was shown to someone who cannot see it: say it now
-                self._say(self._script(view.prompt))
+                self._say(self._narrator.say(view.prompt, private=self._private()))
 
     def _reset(self) -> None:
         """The session is over: default volume, speed and route; silence."""
         self._stop_listening()
         self._last_repeat = None
+        self._narrator.reset()
         try:
             self.speaker.reset()
         except PeripheralError as exc:
@@ -284,7 +289,7 @@ class VoiceRenderer:
         if pending is not None:
             self._say(t("voice.heard.you_said", prompt.language, answer=pending.said))
         else:
-            self._say(self._script(prompt))
+            self._say(self._script(prompt, again=True))
 
     def _echo(self, prompt: Prompt, typed: str, char: str) -> str:
         """How a typed character is echoed: personal data by count on the loudspeaker."""
@@ -372,8 +377,8 @@ class VoiceRenderer:
     def _private(self) -> bool:
         return self.state.private
 
-    def _script(self, prompt: Prompt) -> str:
-        return spoken(prompt, private=self._private())
+    def _script(self, prompt: Prompt, *, again: bool = False) -> str:
+        return self._narrator.say(prompt, private=self._private(), again=again)
 
     def _route(self) -> Route:
         return Route.HEADSET if self._private() else Route.LOUDSPEAKER
@@ -392,11 +397,13 @@ class VoiceRenderer:
         view = self.state.view
         if isinstance(view, PromptView):
             language = view.prompt.language
+        text = speakable(text, language)
         parts = sentences(text) if self.by_sentence else [text]
         route = self._route()
         try:
             for part in parts:
-                self.speaker.speak(part, language, route=route)
+                for piece, piece_language in by_language(part, language):
+                    self.speaker.speak(piece, piece_language, route=route)
         except PeripheralError as exc:
             log.warning("cannot speak: %s", exc.code)
 

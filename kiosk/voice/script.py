@@ -12,6 +12,7 @@ import re
 
 from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.i18n import t
+from kiosk.voice.speakable import speakable
 
 _END = {"zh_CN": "。", "en": "."}
 _JOIN = {"zh_CN": "", "en": " "}
@@ -51,9 +52,9 @@ def rows(prompt: Prompt, *, private: bool = False) -> str:
     return t("voice.row_separator", lang).join(spoken)
 
 
-def navigation(prompt: Prompt) -> list[str]:
-    """How to go back, repeat and get help (waiting prompts only)."""
-    if not prompt.waits or prompt.kind in (PromptKind.RESULT, PromptKind.ERROR):
+def navigation(prompt: Prompt, *, always: bool = False) -> list[str]:
+    """How to go back, repeat and get help (waiting prompts only, unless `always`)."""
+    if not always and (not prompt.waits or prompt.kind in (PromptKind.RESULT, PromptKind.ERROR)):
         return []
     lang = prompt.language
     phrases = []
@@ -64,11 +65,15 @@ def navigation(prompt: Prompt) -> list[str]:
     return phrases
 
 
-def spoken(prompt: Prompt, *, private: bool = False) -> str:
-    """Exactly what a voice user hears for `prompt`, in the prompt's language."""
+def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: bool = True) -> str:
+    """Exactly what a voice user hears for `prompt`, in the prompt's language.
+
+    `title` says where the resident is first; `hints` ends with how to go back, repeat and get
+    help (a `Narrator` says both only when the resident needs them).
+    """
     lang = prompt.language
     parts: list[str] = []
-    if prompt.title and prompt.kind not in (PromptKind.BUSY,):
+    if title and prompt.title and prompt.kind not in (PromptKind.BUSY,):
         parts.append(t("voice.you_are_at", lang, title=prompt.title))
     if prompt.error_text and prompt.error_text != prompt.say:
         parts.append(prompt.error_text)
@@ -80,5 +85,30 @@ def spoken(prompt: Prompt, *, private: bool = False) -> str:
         parts.append(options(prompt))
     if prompt.input is not None:
         parts.append(t(f"voice.input.{prompt.input.input_type}", lang))
-    parts.extend(navigation(prompt))
-    return _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)
+    if hints or prompt.hints:
+        parts.extend(navigation(prompt, always=prompt.hints))
+    script = _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)
+    return speakable(script, lang)
+
+
+class Narrator:
+    """What one resident hears, prompt after prompt: the service's name when it begins, the key
+    hints once a session and whenever asked for (REPEAT, help), not before every question."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.hinted = False
+
+    def say(self, prompt: Prompt, *, private: bool = False, again: bool = False) -> str:
+        """The script for `prompt`; `again` when the resident asked to hear it again."""
+        title = again or (bool(prompt.title) and prompt.title != self.title)
+        hints = again or (not self.hinted and prompt.waits)
+        if prompt.title and prompt.kind is not PromptKind.BUSY:
+            self.title = prompt.title
+        if hints and navigation(prompt):
+            self.hinted = True
+        return spoken(prompt, private=private, title=title, hints=hints)
+
+    def reset(self) -> None:
+        """A new resident: say everything once again."""
+        self.title, self.hinted = None, False

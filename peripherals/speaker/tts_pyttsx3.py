@@ -28,7 +28,7 @@ from peripherals.speaker.tones import beep
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VOICES = {"zh_CN": "sit/cmn", "en": "gmw/en"}
+DEFAULT_VOICES = {"zh_CN": "sit/cmn-Latn-pinyin", "en": "gmw/en"}
 """espeak-ng voice ids per kiosk language (Mandarin and British English)."""
 
 _ENGINE_LOCK = threading.Lock()

@@ -34,7 +34,7 @@ def test_the_certificate_example_finishes(capsys: pytest.CaptureFixture[str]) ->
     choose = next(line for line in lines if line["step"] == "choose")
     assert "按1，个人参保证明；按2，缴费明细" in choose["say"]
     review = next(line for line in lines if line["step"] == "review")
-    assert "身份证号码：110***********2317" in review["say"]
+    assert "身份证号码：1 1 0，中间11位已隐藏，2 3 1 7" in review["say"]
 
 
 def test_the_feedback_example_finishes_in_english(capsys: pytest.CaptureFixture[str]) -> None:

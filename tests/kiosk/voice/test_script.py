@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.flow.prompt import InputRules, Prompt, PromptKind, PromptOption, PromptRow
-from kiosk.voice.script import spoken
+from kiosk.voice.script import Narrator, spoken
 
 ID = "110105198503122317"
 
@@ -47,9 +47,9 @@ def test_review_rows_are_masked_unless_private() -> None:
         say="请核对",
         rows=(PromptRow("身份证号码", shown, ID, personal=True), PromptRow("页数", "2", "2")),
     )
-    assert f"身份证号码：{shown}；页数：2" in spoken(prompt)
-    assert ID not in spoken(prompt)
-    assert f"身份证号码：{ID}" in spoken(prompt, private=True)
+    assert "身份证号码：1 1 0，中间11位已隐藏，2 3 1 7；页数：2" in spoken(prompt)
+    assert ID not in spoken(prompt).replace(" ", "")
+    assert f"身份证号码：{' '.join(ID)}" in spoken(prompt, private=True)  # digit by digit
 
 
 def test_secret_inputs_are_never_spoken_and_results_offer_no_navigation() -> None:
@@ -67,3 +67,14 @@ def test_secret_inputs_are_never_spoken_and_results_offer_no_navigation() -> Non
         flow="f", step="done", kind=PromptKind.RESULT, text="完成", say="完成", waits=False
     )
     assert spoken(result) == "完成。"
+
+
+def test_the_narrator_says_the_service_and_the_key_hints_once_unless_asked_again() -> None:
+    narrator = Narrator()
+    first = narrator.say(choose("zh_CN"))
+    assert first.startswith("当前：社保参保证明。") and "按帮助键听取帮助" in first
+    second = narrator.say(choose("zh_CN"))
+    assert second.startswith("请选择证明类型") and "按帮助键" not in second
+    assert "当前：" in narrator.say(choose("zh_CN"), again=True)  # REPEAT says it all
+    narrator.reset()  # the next resident hears everything once again
+    assert narrator.say(choose("zh_CN")) == first
