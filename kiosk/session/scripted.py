@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError
+from kiosk.flow.steps.answers import pick, yes_no
 from kiosk.flow.tasks import cancel_and_wait
 from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import AttractView, Change, Feedback, PromptView, SessionState
+from peripherals.keypad.keys import Key
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ class ScriptedResident:
         sessions: int,
         *,
         on_visit: Callable[[Visit], None] | None = None,
+        by_keys: bool = False,
+        listen: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         if not visits:
             raise ValueError("a scripted resident needs at least one visit")
@@ -55,6 +60,13 @@ class ScriptedResident:
         self.visits = list(visits)
         self.sessions = sessions
         self.on_visit = on_visit
+        self.by_keys = by_keys
+        """Answer with the tactile keypad (free text, which it cannot type, as dictated)."""
+        self.listen = listen
+        """Awaited before each answer: a resident who cannot see hears the prompt out first."""
+        self.decisions = 0
+        """Prompts decided in the current session (the menu's choice included; a result or
+        error taken away is no decision)."""
         self.started = 0
         self.errors: list[str] = []
         self.visit: Visit | None = None
@@ -94,19 +106,24 @@ class ScriptedResident:
         self.visit = self.visits[self.started % len(self.visits)]
         self.started += 1
         self._oracle = ScriptedRenderer(self.visit.script)
+        self.decisions = 0
         if self.on_visit is not None:
             self.on_visit(self.visit)
-        self.inputs.start("script")
+        if self.by_keys:
+            self.inputs.key(Key.VOICE)  # a blind resident starts with the voice key
+        self.inputs.start("keypad" if self.by_keys else "script")
 
     async def _answer(self, prompt: Prompt) -> None:
         # Let the session finish presenting before acting, as a person would.
         await asyncio.sleep(0)
+        if self.listen is not None:
+            await self.listen()
         if prompt.kind is PromptKind.MENU:
             assert self.visit is not None
-            self.inputs.answer(self.visit.service, "script")
+            self._give(prompt, self.visit.service)
             return
         if prompt.kind in (PromptKind.RESULT, PromptKind.ERROR):
-            self.inputs.answer(True, "script")
+            self._give(prompt, True)
             return
         oracle = self._oracle
         if oracle is None:
@@ -119,9 +136,19 @@ class ScriptedResident:
             self.inputs.event(Event.CANCEL)
             return
         if isinstance(reply, Answer):
-            self.inputs.answer(reply.value, "script")
+            self._give(prompt, reply.value)
         else:
             self.inputs.event(reply)
+
+    def _give(self, prompt: Prompt, value: Any) -> None:
+        if prompt.kind not in (PromptKind.RESULT, PromptKind.ERROR):
+            self.decisions += 1
+        keys = keys_for(prompt, value) if self.by_keys else None
+        if keys is None:
+            self.inputs.answer(value, "script")
+            return
+        for key in keys:
+            self.inputs.key(key)
 
     def _stop_acting(self) -> None:
         acting, self._acting = self._acting, None
@@ -133,3 +160,20 @@ class ScriptedResident:
         acting, self._acting = self._acting, None
         if acting is not None:
             await cancel_and_wait([acting])
+
+
+def keys_for(prompt: Prompt, value: Any) -> list[Key] | None:
+    """The tactile keys that give `value` on `prompt` (None: free text, not typed by keys)."""
+    if prompt.kind in (PromptKind.CHOOSE, PromptKind.MENU):
+        option = pick(prompt.options, value)
+        if option is None:
+            raise ScriptError(f"{prompt.step}: no option {value!r}")
+        return [Key(str(option.key))] if option.key < 10 else None
+    if prompt.kind in (PromptKind.CONFIRM, PromptKind.CONSENT):
+        return [Key.DIGIT_1 if yes_no(value) else Key.DIGIT_2]
+    if prompt.kind is PromptKind.INPUT:
+        rules = prompt.input
+        if rules is None or not rules.typing.numeric:
+            return None
+        return [Key.STAR if ch in "Xx." else Key(ch) for ch in str(value)] + [Key.ENTER]
+    return [Key.ENTER]

@@ -92,3 +92,24 @@ def test_readable_output_and_exit_1_when_the_resident_cancels(
     out = capsys.readouterr().out
     assert "[resident-feedback/topic] choose" in out
     assert out.strip().endswith("outcome: cancelled at topic")
+
+
+@pytest.mark.parametrize(
+    "flow", sorted(p.name.removesuffix(".answers.yaml") for p in FLOWS.glob("*.answers.yaml"))
+)
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_nothing_spoken_has_an_asterisk_or_template_syntax(
+    capsys: pytest.CaptureFixture[str], flow: str, lang: str
+) -> None:
+    """A listener hears words: no '*' of a masked value, no '{{ }}' of a template."""
+    _, lines = run_json(
+        capsys,
+        str(FLOWS / f"{flow}.yaml"),
+        "--answers",
+        str(FLOWS / f"{flow}.answers.yaml"),
+        "--lang",
+        lang,
+    )
+    said = [line["say"] for line in lines if line.get("say")]
+    assert said
+    assert [s for s in said if "*" in s or re.search(r"\{\{|\{%|\{\w+\}", s)] == []
