@@ -17,7 +17,7 @@ from typing import Any
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
-from kiosk.flow.tasks import cancel_and_wait
+from kiosk.flow.tasks import cancel_and_wait, first_of
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,32 @@ class Rebuild:
 
 
 async def until_deadline(session: Session, clock: Clock) -> None:
-    """Return once the session has been inactive for the waiting prompt's timeout."""
-    while True:
-        deadline = session.deadline
-        if deadline is None:
-            return
-        remaining = deadline - clock.now()
-        if remaining <= 0:
-            return
-        await clock.sleep(remaining)
+    """Return once the session has been inactive for the waiting prompt's timeout.
+
+    The deadline moves with activity; while it is held (a question being read out) it waits.
+    """
+    moved = asyncio.Event()
+
+    def changed(what: str) -> None:
+        if what in ("activity", "deadline"):
+            moved.set()
+
+    unsubscribe = session.subscribe(changed)
+    try:
+        while True:
+            moved.clear()
+            deadline = session.deadline
+            if deadline is None:
+                return
+            if session.held:
+                await moved.wait()
+                continue
+            remaining = deadline - clock.now()
+            if remaining <= 0:
+                return
+            await first_of(clock.sleep(remaining), moved.wait())
+    finally:
+        unsubscribe()
 
 
 async def race(
@@ -88,6 +105,26 @@ async def race(
     return Rebuild()
 
 
+async def _help(
+    renderer: Renderer,
+    help_prompt: Callable[[], Prompt],
+    session: Session,
+    clock: Clock,
+    work: asyncio.Future[Any] | None,
+    rebuild: asyncio.Event | None,
+) -> Event | Done | None:
+    """Ask the help prompt until the resident is done with it: None to ask the question again,
+    or what ends the question instead (cancel, a timeout, the device's work done)."""
+    while True:
+        reply = await race(renderer, help_prompt(), session, clock, work=work, rebuild=rebuild)
+        if isinstance(reply, Rebuild):
+            continue
+        if isinstance(reply, Done) or reply in (Event.CANCEL, Event.TIMEOUT):
+            return reply
+        session.touch()
+        return None
+
+
 async def ask(
     renderer: Renderer,
     build: Callable[[], Prompt],
@@ -102,9 +139,10 @@ async def ask(
     """Ask until the resident answers, goes back, cancels or times out.
 
     `build` makes the prompt; it is called again after a language switch, after `rebuild` is
-    set and after help (`help_prompt()` is shown, `on_help()` told, then the question is asked
-    again; without `help_prompt` HELP is returned). `work` (a device action) races the
-    resident: when it completes first, `Done` is returned. Every answer counts as activity.
+    set and after help: `help_prompt()` is asked (it stays until the resident continues, goes
+    back, cancels or times out; `on_help()` is told), then the question is asked again;
+    without `help_prompt` HELP is returned. `work` (a device action) races the resident: when
+    it completes first, `Done` is returned. Every answer counts as activity.
     """
     work_task = asyncio.ensure_future(work) if work is not None else None
     try:
@@ -116,7 +154,9 @@ async def ask(
                 session.touch()
                 if on_help is not None:
                     on_help()
-                await renderer.show(help_prompt())
+                helped = await _help(renderer, help_prompt, session, clock, work_task, rebuild)
+                if helped is not None:
+                    return helped
                 continue
             if not isinstance(reply, Done) and reply is not Event.TIMEOUT:
                 session.touch()

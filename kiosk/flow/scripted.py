@@ -187,7 +187,10 @@ class ScriptedRenderer:
         self.transcript.append(TranscriptEntry(prompt))
 
     async def ask(self, prompt: Prompt) -> Answer | Event:
-        """Answer a waiting prompt from the script."""
+        """Answer a waiting prompt from the script (help asked for is read, then continued)."""
+        if prompt.hints:
+            self.transcript.append(TranscriptEntry(prompt, answer="continue"))
+            return Answer("continue", source="script")
         target = self.script.switch_language.get(prompt.step)
         if target and prompt.step not in self._switched and target != prompt.language:
             self._switched.add(prompt.step)

@@ -78,6 +78,7 @@ class Session:
         self.started_at = clock.now()
         self.last_activity = self.started_at
         self._timeout: float | None = None
+        self._holds = 0
         self.scope = Scope()
         self._scopes: list[Scope] = [self.scope]
         self._temp_files: list[Path] = []
@@ -117,6 +118,21 @@ class Session:
         self._timeout = value
         self._notify("deadline")
 
+    @property
+    def held(self) -> bool:
+        """Whether the inactivity deadline is held (the kiosk is reading a question out)."""
+        return self._holds > 0
+
+    def hold(self) -> None:
+        """Stop the inactivity clock: the resident is listening, not idle."""
+        self._holds += 1
+        self._notify("deadline")
+
+    def release(self) -> None:
+        """Start the inactivity clock again, from now."""
+        self._holds = max(self._holds - 1, 0)
+        self.touch()
+
     def touch(self) -> None:
         """Note resident activity now: pushes the inactivity deadline back."""
         self.last_activity = self.clock.now()
@@ -124,7 +140,10 @@ class Session:
 
     @property
     def deadline(self) -> float | None:
-        """When the waiting step times out (clock time), or None when nothing waits."""
+        """When the waiting step times out (clock time), or None when nothing waits.
+
+        While the deadline is `held` it stays where it was; watchers wait for its release.
+        """
         if self.timeout is None:
             return None
         return self.last_activity + self.timeout
@@ -203,6 +222,7 @@ class Session:
                 log.warning("could not delete a session temporary file: %s", exc.strerror)
         self._temp_files.clear()
         self._timeout = None
+        self._holds = 0
         self._language = DEFAULT_LANGUAGE
 
 

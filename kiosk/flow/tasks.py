@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -34,3 +34,12 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
             error = task.exception()  # retrieved: no "never retrieved" warning later
             if error is not None:
                 log.debug("a raced task ended with %s", type(error).__name__)
+
+
+async def first_of(*waits: Awaitable[Any]) -> None:
+    """Wait until the first of several awaitables completes; cancel and wait for the rest."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        await cancel_and_wait(tasks)

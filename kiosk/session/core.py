@@ -34,6 +34,7 @@ from kiosk.session.state import (
     BlankView,
     Change,
     Draft,
+    Extended,
     Feedback,
     Heard,
     HeardOutcome,
@@ -300,6 +301,17 @@ class SessionCore:
         if self.session is not None:
             log.info("resident asked for more time")
             self.session.touch()
+            self._acknowledge(Extended())
+
+    def speaking(self, on: bool) -> None:
+        """A question is being read out (`on`) or has been: listening is not inactivity."""
+        session = self.session
+        if session is None or session.ended:
+            return
+        if on:
+            session.hold()
+        else:
+            session.release()
 
     def activity(self) -> None:
         """The resident is still there: the inactivity deadline moves back."""
@@ -309,7 +321,14 @@ class SessionCore:
     # -- inputs: the tactile keypad --------------------------------------------------------
 
     def key(self, key: Key) -> None:
-        """A tactile key: what it means on the prompt on screen (`kiosk.session.keypad`)."""
+        """A tactile key: what it means on the prompt on screen (`kiosk.session.keypad`).
+
+        While the inactivity warning is up, a key only gives more time: "press any key to go
+        on" must never also answer the question (ENTER would submit the review behind it).
+        """
+        if self.state.warning is not None:
+            self.more_time()
+            return
         self.activity()
         if not self.state.keypad_used:
             self._update(Change.KEYPAD, keypad_used=True)

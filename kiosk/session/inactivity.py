@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
-from kiosk.flow.tasks import cancel_and_wait
+from kiosk.flow.tasks import first_of
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ class InactivityWatch:
             self._moved.clear()
             deadline = session.deadline
             now = self.clock.now()
-            if deadline is None or deadline <= now:
+            if deadline is None or deadline <= now or session.held:
                 await self._moved.wait()
                 continue
             warn_at = deadline - self.lead
@@ -78,13 +77,4 @@ class InactivityWatch:
                 self.warning = True
                 self.warn(deadline - now)
             wake = warn_at if now < warn_at else deadline
-            await _first(self.clock.sleep(wake - now), self._moved.wait())
-
-
-async def _first(*waits: Any) -> None:
-    """Wait until the first of several awaitables completes; cancel the rest."""
-    tasks = [asyncio.ensure_future(w) for w in waits]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        await cancel_and_wait(tasks)
+            await first_of(self.clock.sleep(wake - now), self._moved.wait())

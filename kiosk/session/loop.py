@@ -24,13 +24,13 @@ from kiosk.app import KioskServices
 from kiosk.flow import asking
 from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.outcome import Outcome
-from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
 from kiosk.flow.tasks import cancel_and_wait
 from kiosk.i18n import t
 from kiosk.session.core import SessionCore
-from kiosk.session.menu import Menu, build_menu
+from kiosk.session.menu import MENU_FLOW, Menu, build_menu
 from kiosk.session.state import AttractInfo, PromptView
 from peripherals.events import DeviceEvent, EventType
 
@@ -120,7 +120,10 @@ class SessionLoop:
         if reason is not None and self.where is Where.ATTRACT:
             self.begin(reason)
         elif event.type in _DEVICE_CHANGES and self._menu_changed is not None:
-            self._menu_changed.set()
+            # asked again only when what it offers changed: a blind resident would hear the
+            # whole menu again at every status report of every device
+            if build_menu(self.services.catalogue(), self.mode) != self.menu:
+                self._menu_changed.set()
 
     def begin(self, reason: str = "touch") -> None:
         """Start a session (from the attract screen; kept if the kiosk is still starting)."""
@@ -219,9 +222,14 @@ class SessionLoop:
             self.menu = build_menu(self.services.catalogue(), self.mode)
             return self.menu.prompt(session.language, timeout=self.inactivity)
 
+        def helped() -> Prompt:
+            return self._help(session.language)
+
         try:
             while True:
-                reply = await asking.ask(self.core, build, session, self.clock, rebuild=changed)
+                reply = await asking.ask(
+                    self.core, build, session, self.clock, rebuild=changed, help_prompt=helped
+                )
                 if isinstance(reply, Answer):
                     if any(s.id == reply.value for s in self.menu.services):
                         return str(reply.value)
@@ -233,6 +241,22 @@ class SessionLoop:
                 # HELP, or an answer naming no service: the menu is asked (and spoken) again
         finally:
             self._menu_changed = None
+
+    def _help(self, lang: str) -> Prompt:
+        """Help on the menu: what to do, how the keys work, until the resident continues."""
+        text = t("voice.help_generic", lang)
+        label = t("common.continue", lang)
+        return Prompt(
+            flow=MENU_FLOW,
+            step="help",
+            kind=PromptKind.INFO,
+            text=text,
+            say=text,
+            options=(PromptOption("continue", label, label, 1),),
+            timeout=self.inactivity,
+            hints=True,
+            language=lang,
+        )
 
     def _call_staff(self) -> None:
         """人工服务: journal where the resident was (nothing personal)."""

@@ -97,6 +97,10 @@ class SessionInputs(Protocol):
         """The resident asked for more time after the inactivity warning."""
         ...
 
+    def speaking(self, on: bool) -> None:
+        """A question is being read out (`on`) or has been: the inactivity clock waits."""
+        ...
+
     def activity(self) -> None:
         """The resident touched the screen: still there."""
         ...

@@ -166,5 +166,10 @@ class Refused:
     problem: str
 
 
-Feedback = Pressed | Heard | Refused
+@dataclass(frozen=True)
+class Extended:
+    """The resident answered the inactivity warning: the session goes on, nothing was answered."""
+
+
+Feedback = Pressed | Heard | Refused | Extended
 """What the resident did that renderers acknowledge without a lasting state."""

@@ -61,6 +61,9 @@ class Unconnected:
     def more_time(self) -> None:
         """No deadline yet."""
 
+    def speaking(self, on: bool) -> None:
+        """No deadline yet."""
+
     def activity(self) -> None:
         """No deadline yet."""
 

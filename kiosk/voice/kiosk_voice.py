@@ -11,9 +11,12 @@ from peripherals.speaker.base import Speaker
 
 
 def kiosk_voice(inputs: SessionInputs, services: KioskServices) -> VoiceRenderer:
-    """The kiosk's voice: its speaker (silence when it has none) and recogniser, if any."""
+    """The kiosk's voice: its speaker (silence when it has none) at the configured volume, and
+    its recogniser, if any."""
     speaker = services.hub.by_kind("speaker")
     recognizer = services.hub.by_kind("recognizer")
+    if isinstance(speaker, Speaker):
+        speaker.set_default_volume(services.config.accessibility.volume / 100)
     return VoiceRenderer(
         speaker if isinstance(speaker, Speaker) else NoSpeech(),
         inputs,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from peripherals.speaker.base import Route
+from peripherals.speaker.base import Route, Utterance
 
 
 class SpeechOutput(Protocol):
@@ -29,6 +29,11 @@ class SpeechOutput(Protocol):
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until everything queued has been played."""
+        ...
+
+    @property
+    def playing(self) -> Utterance | None:
+        """The utterance being played now, if any."""
         ...
 
     def change_rate(self, delta: int) -> int:
@@ -62,6 +67,11 @@ class NoSpeech:
     def wait_idle(self, timeout: float) -> bool:
         """Always idle."""
         return True
+
+    @property
+    def playing(self) -> Utterance | None:
+        """Nothing plays."""
+        return None
 
     def change_rate(self, delta: int) -> int:
         """No rate to change."""

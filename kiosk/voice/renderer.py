@@ -36,6 +36,7 @@ from kiosk.session.renderers import SessionInputs
 from kiosk.session.speech import grammar
 from kiosk.session.state import (
     Change,
+    Extended,
     Feedback,
     Heard,
     HeardOutcome,
@@ -67,6 +68,8 @@ LISTEN_WINDOW = 10.0
 """Seconds of one `listen` call; listening starts again after a silent window."""
 STOP_WAIT = 2.0
 """Seconds to wait for the recogniser to stop listening after `cancel()`."""
+KEEP_ALIVE = 1.0
+"""Seconds of one wait for a question to be read out (the inactivity clock waits meanwhile)."""
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=[.!?;])\s+")
 _VOLUME = (Action.VOLUME_UP, Action.VOLUME_DOWN)
@@ -118,6 +121,11 @@ class VoiceRenderer:
         self._listening: _Listening | None = None
         self._stopped: _Listening | None = None
         self._narrator = Narrator()
+        self._script_parts: list[tuple[str, str]] = []
+        """The pieces of the prompt's script as queued (text, language): a pause resumes them."""
+        self._paused: list[tuple[str, str]] = []
+        self._alive: asyncio.Task[None] | None = None
+        self._holding = False
         """The last listening stopped: the next must not start before it has ended."""
         self._stoppers: set[asyncio.Task[None]] = set()
         self._cut = asyncio.Event()
@@ -135,22 +143,25 @@ class VoiceRenderer:
         view = state.view
         if Change.VIEW in what:
             self._stop_listening()
+            self._stop_keeping_alive()
             if isinstance(view, PromptView):
                 self._present(view)
             else:
                 self._stop_speech()
         elif Change.WAITING in what and isinstance(view, PromptView) and not view.waiting:
             # answered (by any sense): the question need not be heard to the end
+            self._stop_keeping_alive()
             self._stop_speech()
             self._stop_listening()
-        if Change.WARNING in what and state.warning is not None and state.voice:
-            self._stop_speech()
-            seconds = math.ceil(state.warning)
-            self._say(t("voice.timeout_warning", state.language, seconds=seconds))
+        if Change.WARNING in what and state.warning is not None:
+            self._warn(state)
 
     def feedback(self, feedback: Feedback) -> None:
-        """Acknowledge a key, something heard, or a refused answer."""
-        if isinstance(feedback, Pressed):
+        """Acknowledge a key, something heard, a refused answer, more time."""
+        if isinstance(feedback, Extended):
+            self._stop_speech()
+            self._say(t("voice.keys.more_time", self.state.language))
+        elif isinstance(feedback, Pressed):
             self._pressed(feedback)
         elif isinstance(feedback, Heard):
             self._heard(feedback)
@@ -178,6 +189,7 @@ class VoiceRenderer:
 
     def close(self) -> None:
         """Stop speaking and listening."""
+        self._stop_keeping_alive()
         self._stop_listening()
         self._stop_speech()
 
@@ -186,11 +198,50 @@ class VoiceRenderer:
     def _present(self, view: PromptView) -> None:
         self._cut.clear()
         self._stop_speech()
-        self._say(self._narrator.say(view.prompt, private=self._private()))
+        self._say(self._narrator.say(view.prompt, private=self._private()), script=True)
         if view.waiting:
+            self._keep_alive()
             self._listen(view.prompt)
             if self.on_ask is not None:
                 self.on_ask(view.prompt)
+
+    def _keep_alive(self) -> None:
+        """While a question is being read out, the resident is listening, not idle."""
+        self._stop_keeping_alive()
+        if not self.state.voice:
+            return
+        self.inputs.speaking(True)  # at once: the clock must not run before the task does
+        self._holding = True
+        self._alive = asyncio.ensure_future(self._alive_while_speaking())
+
+    async def _alive_while_speaking(self) -> None:
+        while not await asyncio.to_thread(self.speaker.wait_idle, KEEP_ALIVE):
+            pass
+        self._let_go()  # the inactivity timeout counts from the end of the question
+
+    def _let_go(self) -> None:
+        if self._holding:
+            self._holding = False
+            self.inputs.speaking(False)
+
+    def _stop_keeping_alive(self) -> None:
+        alive, self._alive = self._alive, None
+        if alive is not None and not alive.done():
+            alive.cancel()
+        self._let_go()
+
+    def _warn(self, state: SessionState) -> None:
+        """The inactivity warning: said in voice mode; a tone otherwise, for who cannot see it."""
+        self._stop_keeping_alive()
+        if not state.voice:
+            try:
+                self.speaker.tone(route=self._route())
+            except PeripheralError as exc:
+                log.warning("cannot beep: %s", exc.code)
+            return
+        self._stop_speech()
+        seconds = math.ceil(state.warning or 0)
+        self._say(t("voice.timeout_warning", state.language, seconds=seconds))
 
     def _voice_changed(self, old: SessionState, state: SessionState) -> None:
         if old.private and not state.private:
@@ -201,7 +252,7 @@ class VoiceRenderer:
             view = state.view
             if isinstance(view, PromptView):
                 # the prompt on screen was shown to someone who cannot see it: say it now
-                self._say(self._narrator.say(view.prompt, private=self._private()))
+                self._say(self._narrator.say(view.prompt, private=self._private()), script=True)
 
     def _reset(self) -> None:
         """The session is over: default volume, speed and route; silence."""
@@ -217,12 +268,17 @@ class VoiceRenderer:
 
     def _pressed(self, pressed: Pressed) -> None:
         was_speaking = not self.speaker.wait_idle(0)
+        unsaid = self._unsaid()
         self._stop_speech()
+        paused, self._paused = self._paused, unsaid if pressed.key is Key.VOICE else []
         result, prompt = pressed.result, pressed.prompt
         if result is None or prompt is None:
             return
         if pressed.key is Key.VOICE and was_speaking:
-            return  # the voice key pauses speech; pressed again, it repeats
+            return  # paused, the rest kept; pressed again, it resumes
+        if pressed.key is Key.VOICE and paused:
+            self._resume(paused)
+            return
         view = self.state.view
         if not (isinstance(view, PromptView) and view.waiting):
             # a result being read out: repeat and volume act, any other key cuts it short
@@ -289,7 +345,7 @@ class VoiceRenderer:
         if pending is not None:
             self._say(t("voice.heard.you_said", prompt.language, answer=pending.said))
         else:
-            self._say(self._script(prompt, again=True))
+            self._say(self._script(prompt, again=True), script=True)
 
     def _echo(self, prompt: Prompt, typed: str, char: str) -> str:
         """How a typed character is echoed: personal data by count on the loudspeaker."""
@@ -389,8 +445,13 @@ class VoiceRenderer:
         except PeripheralError as exc:
             log.warning("cannot route speech: %s", exc.code)
 
-    def _say(self, text: str) -> None:
-        """Queue speech after what is being said, sentence by sentence (voice mode only)."""
+    def _say(self, text: str, *, script: bool = False) -> None:
+        """Queue speech after what is being said, sentence by sentence (voice mode only).
+
+        `script` marks a prompt's own script: a pause keeps its unsaid rest to resume from.
+        """
+        if script:
+            self._script_parts, self._paused = [], []
         if not self.state.voice or not text:
             return
         language = self.state.language
@@ -404,6 +465,8 @@ class VoiceRenderer:
             for part in parts:
                 for piece, piece_language in by_language(part, language):
                     self.speaker.speak(piece, piece_language, route=route)
+                    if script:
+                        self._script_parts.append((piece, piece_language))
         except PeripheralError as exc:
             log.warning("cannot speak: %s", exc.code)
 
@@ -418,6 +481,26 @@ class VoiceRenderer:
     def _stop_speech(self) -> None:
         with contextlib.suppress(PeripheralError):
             self.speaker.stop()
+
+    def _unsaid(self) -> list[tuple[str, str]]:
+        """What of the prompt's script is still to be said: from the piece playing now."""
+        now = self.speaker.playing
+        if now is None:
+            return []
+        for index, (piece, language) in enumerate(self._script_parts):
+            if (piece, language) == (now.text, now.language):
+                return self._script_parts[index:]
+        return []
+
+    def _resume(self, rest: list[tuple[str, str]]) -> None:
+        """Say the paused rest of the prompt's script, from the piece that was cut."""
+        self._paused = []
+        route = self._route()
+        try:
+            for piece, language in rest:
+                self.speaker.speak(piece, language, route=route)
+        except PeripheralError as exc:
+            log.warning("cannot speak: %s", exc.code)
 
 
 async def _cancel_until_stopped(recognizer: Recognizer, task: asyncio.Task[None]) -> None:

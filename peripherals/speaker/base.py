@@ -71,6 +71,7 @@ class Speaker(Device):
         # even one the worker had already taken off the queue.
         self._generation = 0
         self._playing = False
+        self._now: Utterance | None = None
         self._state = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -118,6 +119,12 @@ class Speaker(Device):
         """Wait until everything queued has been spoken; False on timeout."""
         return self._idle.wait(timeout)
 
+    @property
+    def playing(self) -> Utterance | None:
+        """The utterance being played now, if any (a paused prompt resumes from it)."""
+        with self._state:
+            return self._now
+
     def change_rate(self, delta: int) -> int:
         """Make speech faster (positive) or slower; returns the new rate."""
         self.rate = _clamp_rate(self.rate + delta)
@@ -127,6 +134,10 @@ class Speaker(Device):
         """Make speech louder (positive) or softer; returns the new volume."""
         self.volume = _clamp_volume(self.volume + delta)
         return self.volume
+
+    def set_default_volume(self, volume: float) -> None:
+        """The volume every session starts with (0–1), from now on."""
+        self.default_volume = self.volume = _clamp_volume(volume)
 
     def reset(self) -> None:
         """Back to the default rate, volume and the loudspeaker (at the end of a session)."""
@@ -169,6 +180,7 @@ class Speaker(Device):
                 if generation != self._generation:
                     continue
                 self._playing = True
+                self._now = utterance
                 self._cancel.clear()
             try:
                 self._play(utterance, self._cancel)
@@ -179,6 +191,7 @@ class Speaker(Device):
             finally:
                 with self._state:
                     self._playing = False
+                    self._now = None
                     if self._queue.empty():
                         self._idle.set()
 

@@ -20,7 +20,7 @@ from kiosk.flow.expressions import (
     render,
     render_value,
 )
-from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, Renderer
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
 from kiosk.flow.schema import Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
@@ -228,8 +228,12 @@ class StepContext:
         )
 
     def _help_prompt(self) -> Prompt:
+        """Help for this step: it stays on screen until the resident goes back to the question,
+        and the voice tells how the keys work too."""
         text = self.text(self.step.help) or self.translate("voice.help_generic")
-        return self.prompt(PromptKind.INFO, text=text, say=text, waits=False)
+        label = self.translate("common.continue")
+        back = PromptOption(value="continue", label=label, say=label, key=1)
+        return self.prompt(PromptKind.INFO, text=text, say=text, options=(back,), hints=True)
 
 
 def _names(source: Any) -> set[str]:

@@ -24,11 +24,13 @@ async def run_device(
     call: Callable[[Devices], Awaitable[T]],
     *,
     error: str | None = None,
+    also_say: str = "",
 ) -> T | Answer | Event:
     """Show the DEVICE_WAIT prompt while `call` works the device; a waiting step races the resident.
 
     Returns what the device gave, or the resident's own answer standing in for it (a code typed at
     the keypad, a scripted card), or BACK/CANCEL/TIMEOUT. Device failures become `device.*` keys.
+    `also_say` is spoken after the prompt's own words (what a printed QR code is for).
     """
     kind = step.DEVICE
     if kind is None:
@@ -39,7 +41,7 @@ async def run_device(
 
     def build() -> Prompt:
         text = ctx.text(step.text) or ctx.translate(f"voice.device.{kind.value}")
-        say = ctx.text(step.voice) or text
+        say = " ".join(part for part in (ctx.text(step.voice) or text, also_say) if part)
         return ctx.prompt(
             PromptKind.DEVICE_WAIT,
             text=text,

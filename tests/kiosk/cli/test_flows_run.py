@@ -113,3 +113,16 @@ def test_nothing_spoken_has_an_asterisk_or_template_syntax(
     said = [line["say"] for line in lines if line.get("say")]
     assert said
     assert [s for s in said if "*" in s or re.search(r"\{\{|\{%|\{\w+\}", s)] == []
+
+
+def test_what_a_printed_qr_code_is_for_is_said_while_it_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, lines = run_json(
+        capsys,
+        str(FLOWS / "si-certificate.yaml"),
+        "--answers",
+        str(FLOWS / "si-certificate.answers.yaml"),
+    )
+    printing = next(line for line in lines if line["step"] == "print")
+    assert "凭条上有二维码：扫码核验证明真伪" in printing["say"]

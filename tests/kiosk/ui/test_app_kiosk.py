@@ -383,6 +383,11 @@ async def test_in_voice_mode_the_timeout_warning_is_spoken_and_any_key_gives_mor
     await until(lambda: loop(kiosk).where is Where.MENU, "the menu")
     session = loop(kiosk).session
     assert session is not None
+    # reading the menu out is not inactivity: the clock runs once it has been said
+    await until(
+        lambda: speaker.simulator.texts() and speaker.wait_idle(0) and not session.held,
+        "the menu said",
+    )
     advance(kiosk, session.remaining() - 25)
     await until(lambda: shell(kiosk).timeout_overlay is not None, "the timeout warning")
     await until(
@@ -419,3 +424,28 @@ async def test_a_service_whose_device_is_down_is_hidden(kiosk: TouchKiosk) -> No
     await tap(kiosk, "attract.start")
     await until(lambda: on_menu(kiosk), "the service menu")
     assert CERTIFICATE in offered(kiosk)
+
+
+async def test_help_stays_on_screen_until_the_resident_goes_back_to_the_question(
+    kiosk: TouchKiosk,
+) -> None:
+    await start_service(kiosk, "community", FEEDBACK)
+    await until(on_step(kiosk, "topic"), "the topic question")
+    await tap(kiosk, "bar.help")
+    await until(lambda: view(kiosk).prompt.hints, "the help screen")
+    for _ in range(10):  # it stays: frames pass, nobody answers
+        await next_frame()
+    assert view(kiosk).prompt.hints and view(kiosk).waiting
+    assert "请按提示操作" in " ".join(texts_on_screen(shell(kiosk)))
+    await tap(kiosk, "action.continue")
+    await until(on_step(kiosk, "topic"), "the topic question again")
+    assert not view(kiosk).prompt.hints
+    # on the menu too
+    await tap(kiosk, "bar.cancel")
+    await until(at_attract(kiosk), "the attract screen")
+    await tap(kiosk, "attract.start")
+    await until(lambda: on_menu(kiosk), "the service menu")
+    await tap(kiosk, "bar.help")
+    await until(lambda: view(kiosk).prompt.hints, "the menu's help")
+    await tap(kiosk, "action.continue")
+    await until(lambda: on_menu(kiosk), "the service menu again")

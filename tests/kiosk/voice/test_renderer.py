@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from voice_rig import HeldSpeaker, RigFactory
+from voice_rig import HeldSpeaker, RigFactory, SteppedSpeaker
 
 from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
 from kiosk.session.keypad import Action
@@ -372,6 +372,25 @@ async def test_the_voice_key_pauses_speech_and_pressed_again_repeats(
     rig.press(Key.VOICE)
     again = await asyncio.to_thread(speaker.started.get, True, 5)
     assert again.text == first.text and len(speaker.simulator.spoken) > spoken_before
+    speaker.release()
+    rig.press(Key.CANCEL)
+    assert await asyncio.wait_for(asking, 5) is Event.CANCEL
+
+
+async def test_the_voice_key_resumes_a_paused_prompt_where_it_stopped(make_rig: RigFactory) -> None:
+    speaker = SteppedSpeaker()
+    rig = make_rig(speaker=speaker)
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
+    await rig.next_prompt()
+    first = await asyncio.to_thread(speaker.started.get, True, 5)
+    speaker.finish_one()
+    second = await asyncio.to_thread(speaker.started.get, True, 5)
+    rig.press(Key.VOICE)  # pause in the middle of the options
+    assert await asyncio.to_thread(speaker.wait_idle, 5)
+    assert speaker.cut == [second.text]
+    rig.press(Key.VOICE)  # resume: from the piece that was cut, not from the beginning
+    resumed = await asyncio.to_thread(speaker.started.get, True, 5)
+    assert resumed.text == second.text != first.text
     speaker.release()
     rig.press(Key.CANCEL)
     assert await asyncio.wait_for(asking, 5) is Event.CANCEL

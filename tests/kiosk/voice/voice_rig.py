@@ -93,6 +93,26 @@ class HeldSpeaker(ObservedSpeaker):
                 return
 
 
+class SteppedSpeaker(HeldSpeaker):
+    """Each utterance lasts until `finish_one()` lets the one playing end (or it is cut)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._finish = threading.Semaphore(0)
+
+    def finish_one(self) -> None:
+        """Let the utterance playing now end."""
+        self._finish.release()
+
+    def _play(self, utterance: Utterance, cancelled: threading.Event) -> None:
+        self.simulator.record(utterance)
+        self.started.put(utterance)
+        while not self._finish.acquire(timeout=0.01):
+            if cancelled.is_set():
+                self.cut.append(utterance.text)
+                return
+
+
 @dataclass
 class Rig:
     """The voice devices, the session core and its voice renderer, plus the prompts asked."""
