@@ -25,7 +25,14 @@ from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
 from kiosk.session.inactivity import InactivityWatch, check_lead
-from kiosk.session.keypad import Action, KeyResult, KeyState, press, press_confirming
+from kiosk.session.keypad import (
+    BAR_KEYS,
+    Action,
+    KeyResult,
+    KeyState,
+    press,
+    press_confirming,
+)
 from kiosk.session.renderers import SessionRenderer
 from kiosk.session.speech import Means, commands, grammar, meaning_of, readback, typed_from_speech
 from kiosk.session.state import (
@@ -336,6 +343,12 @@ class SessionCore:
             self.start_voice("key")  # the prompt is spoken from the start: nothing to repeat
             return
         view = self.state.view
+        shown = view.prompt if isinstance(view, PromptView) else None
+        bar = BAR_KEYS.get(key)
+        if bar is not None:
+            self._bar_key(bar)
+            self._acknowledge(Pressed(key, KeyResult(bar, KeyState()), shown))
+            return
         if not isinstance(view, PromptView):
             self._acknowledge(Pressed(key, None, None))
             return
@@ -350,6 +363,19 @@ class SessionCore:
         self._apply(view, result)
         self._acknowledge(Pressed(key, result, prompt, pending))
         self._act(view, result, pending)
+
+    def _bar_key(self, action: Action) -> None:
+        """A key doing what the screen's bar does."""
+        if action is Action.LANGUAGE:
+            language = self.state.language
+            current = LANGUAGES.index(language) if language in LANGUAGES else 0
+            self.set_language(LANGUAGES[(current + 1) % len(LANGUAGES)])
+        elif action is Action.ELDER:
+            self.toggle_elder()
+        elif action is Action.CONTRAST:
+            self.toggle_contrast()
+        elif action is Action.STAFF:
+            self.call_staff()
 
     def _apply(self, view: PromptView, result: KeyResult) -> None:
         """Keep what the key did to the answer in progress."""

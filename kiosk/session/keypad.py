@@ -15,9 +15,12 @@ character of an ID number, one point and two decimals in an amount, the length l
 `kiosk.flow.inputs.type_key`, the rule the screen's keypad follows too.
 
 Everywhere: REPEAT repeats the prompt (twice quickly: slower speech), PLUS/MINUS change the
-volume (right after REPEAT: the speed, faster or slower), VOICE pauses speech (pressed when
-silent: repeats), HELP asks for help, CANCEL cancels. While a voice answer waits to be
-confirmed (`press_confirming`): 1 or ENTER confirms it, 2 or CLEAR drops it. The renderer stops
+volume (right after REPEAT: the speed, faster or slower), VOICE pauses speech (pressed again:
+resumes; when silent: repeats), HELP asks for help, CANCEL cancels; LANGUAGE, ELDER, CONTRAST
+and STAFF do what the screen's bar does (switch language, large text, high contrast, call
+staff), on keypads that have them or where the driver's keymap gives them a key. While a
+voice answer waits to be confirmed (`press_confirming`): 1 or ENTER confirms it, 2 or CLEAR
+drops it. The renderer stops
 current speech before acting on any key; this module only decides what the key means, and
 `kiosk.session.core` acts on it, whichever renderers are attached.
 """
@@ -54,6 +57,24 @@ class Action(enum.StrEnum):
     """Softer."""
     INVALID = "invalid"
     """The key means nothing here; `reason` says why (a `voice.keys.*` text key)."""
+    LANGUAGE = "language"
+    """Switch the language (the bar's language button)."""
+    ELDER = "elder"
+    """Elder mode on or off."""
+    CONTRAST = "contrast"
+    """High contrast on or off."""
+    STAFF = "staff"
+    """Call staff (人工服务)."""
+
+
+BAR_KEYS: dict[Key, Action] = {
+    Key.LANGUAGE: Action.LANGUAGE,
+    Key.ELDER: Action.ELDER,
+    Key.CONTRAST: Action.CONTRAST,
+    Key.STAFF: Action.STAFF,
+}
+"""Keys that do what the screen's bar does, on every screen (a keypad may lack them: its
+driver's `keymap` maps them to whatever physical keys the installer chooses)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +140,8 @@ def press_confirming(state: KeyState, key: Key) -> KeyResult:
 
 
 def _common(state: KeyState, key: Key) -> KeyResult | None:
+    if key in BAR_KEYS:
+        return KeyResult(BAR_KEYS[key], state)
     if key in (Key.REPEAT, Key.VOICE):
         return KeyResult(Action.REPEAT, state)
     if key is Key.PLUS:

@@ -8,7 +8,8 @@ invented (the simulators' demo data).
 
 Hotkeys: F1 ID card, F2 social security card, F3 scan a code, F4 paper out/in, F5 headset
 in/out, F12 show/hide the panel; digits, `*`, `#`, Enter, Backspace (CLEAR), Delete (CANCEL),
-`v` (VOICE), `r` (REPEAT), `h` (HELP), `+`/`-` (volume) press the keypad's keys.
+`v` (VOICE), `r` (REPEAT), `h` (HELP), `+`/`-` (volume), `l` (LANGUAGE), `e` (ELDER), `c`
+(CONTRAST), `s` (STAFF) press the keypad's keys.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ KEY_CHARS: dict[str, Key] = {
     "h": Key.HELP,
     "+": Key.PLUS,
     "-": Key.MINUS,
+    "l": Key.LANGUAGE,
+    "e": Key.ELDER,
+    "c": Key.CONTRAST,
+    "s": Key.STAFF,
 }
 """Typed characters → keypad keys."""
 PANEL_KEYS: tuple[Key, ...] = (
@@ -64,6 +69,10 @@ PANEL_KEYS: tuple[Key, ...] = (
     Key.VOICE,
     Key.REPEAT,
     Key.HELP,
+    Key.LANGUAGE,
+    Key.ELDER,
+    Key.CONTRAST,
+    Key.STAFF,
 )
 
 

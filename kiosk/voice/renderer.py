@@ -73,6 +73,7 @@ KEEP_ALIVE = 1.0
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=[.!?;])\s+")
 _VOLUME = (Action.VOLUME_UP, Action.VOLUME_DOWN)
+_LOOKS = (Action.ELDER, Action.CONTRAST)
 
 
 def sentences(text: str) -> list[str]:
@@ -272,6 +273,11 @@ class VoiceRenderer:
         self._stop_speech()
         paused, self._paused = self._paused, unsaid if pressed.key is Key.VOICE else []
         result, prompt = pressed.result, pressed.prompt
+        if result is not None and result.action in _LOOKS:
+            on = self.state.elder if result.action is Action.ELDER else self.state.high_contrast
+            key = f"voice.keys.{result.action.value}_{'on' if on else 'off'}"
+            self._say(t(key, self.state.language))
+            return
         if result is None or prompt is None:
             return
         if pressed.key is Key.VOICE and was_speaking:

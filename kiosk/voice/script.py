@@ -62,6 +62,8 @@ def navigation(prompt: Prompt, *, always: bool = False) -> list[str]:
         phrases.append(t("voice.navigation.back", lang))
     phrases.append(t("voice.navigation.repeat", lang))
     phrases.append(t("voice.navigation.help", lang))
+    if prompt.hints:  # help was asked for: the keys that do what the screen's bar does, too
+        phrases.append(t("voice.navigation.keys", lang))
     return phrases
 
 

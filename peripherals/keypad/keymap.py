@@ -25,9 +25,15 @@ DEFAULT_KEYMAP: dict[str, str] = {
     "KEY_KPDOT": "STAR",
     "KEY_KPEQUAL": "HASH",
     "KEY_KPCOMMA": "HASH",
+    "KEY_F1": "LANGUAGE",
+    "KEY_F2": "ELDER",
+    "KEY_F3": "CONTRAST",
+    "KEY_F4": "STAFF",
 }
 """A plain USB numeric keypad. It has no `*`/`#` legends: its `.` types STAR and a keypad `=`
-or `,` (on keypads that have one) types HASH; set `keymap` for keypads that differ."""
+or `,` (on keypads that have one) types HASH; F1–F4, where a keyboard gives them, are the
+bar's language, large text, contrast and staff keys. Set `keymap` for keypads that differ
+(an accessibility keypad with dedicated keys maps them to LANGUAGE, ELDER, CONTRAST, STAFF)."""
 
 
 def parse_keymap(mapping: Mapping[str, str] | None) -> dict[str, Key]:

@@ -28,6 +28,14 @@ class Key(enum.StrEnum):
     REPEAT = "repeat"
     HELP = "help"
     VOICE = "voice"
+    LANGUAGE = "language"
+    """Switch the interface language (中文 / English)."""
+    ELDER = "elder"
+    """Elder mode (适老模式): large text on screen."""
+    CONTRAST = "contrast"
+    """High contrast on screen."""
+    STAFF = "staff"
+    """Call staff (人工服务)."""
 
     @classmethod
     def parse(cls, text: str | Key) -> Key:

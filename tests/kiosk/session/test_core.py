@@ -254,3 +254,23 @@ async def test_speech_heard_for_a_question_no_longer_asked_is_dropped(
     assert screen.feedback_given[-1] == Heard(screen.view.prompt, HeardOutcome.CONFIRM, "1 2 3")
     kiosk.key(Key.DIGIT_1)  # yes, that is what I said
     assert await asyncio.wait_for(second, 1) == Answer("123", source="voice")
+
+
+async def test_the_bars_functions_have_keys_on_every_screen(
+    core: tuple[SessionCore, Recorder, ManualClock],
+) -> None:
+    kiosk, screen, clock = core
+    staff: list[str] = []
+    kiosk.on_call_staff = lambda: staff.append("called")
+    kiosk.open(Session(clock))
+    asked = asyncio.ensure_future(kiosk.ask(menu()))
+    await until(lambda: isinstance(screen.state.view, PromptView))
+    kiosk.key(Key.ELDER)
+    kiosk.key(Key.CONTRAST)
+    assert screen.state.elder and screen.state.high_contrast
+    kiosk.key(Key.STAFF)
+    assert staff == ["called"] and screen.state.notice == "ui.notice.staff_called"
+    kiosk.key(Key.LANGUAGE)
+    assert kiosk.session is not None and kiosk.session.language == "en"
+    assert not asked.done()  # none of them answers the question on screen
+    asked.cancel()

@@ -13,7 +13,7 @@ from kiosk.voice.kiosk_voice import kiosk_voice
 from peripherals.speaker.base import Speaker
 
 
-def test_every_session_starts_at_the_configured_volume(tmp_path: Path) -> None:
+async def test_every_session_starts_at_the_configured_volume(tmp_path: Path) -> None:
     config = load_config(None, {"KIOSK__ACCESSIBILITY__VOLUME": "40"})
     with KioskServices(config, simulate=True, data_dir=tmp_path, device_kinds={"speaker"}) as kiosk:
         speaker = kiosk.hub.by_kind("speaker")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 from voice_rig import HeldSpeaker, RigFactory, SteppedSpeaker
 
@@ -394,3 +395,17 @@ async def test_the_voice_key_resumes_a_paused_prompt_where_it_stopped(make_rig: 
     speaker.release()
     rig.press(Key.CANCEL)
     assert await asyncio.wait_for(asking, 5) is Event.CANCEL
+
+
+async def test_look_keys_say_what_they_did_and_help_names_every_key(make_rig: RigFactory) -> None:
+    rig = make_rig()
+    asking = asyncio.ensure_future(rig.core.ask(choose()))
+    await rig.next_prompt()
+    assert await rig.echo_of(Key.ELDER) == "大字模式已开启。"
+    assert await rig.echo_of(Key.ELDER) == "大字模式已关闭。"
+    assert await rig.echo_of(Key.CONTRAST) == "高对比度已开启。"
+    rig.press(Key.CANCEL)
+    assert await asyncio.wait_for(asking, 5) is Event.CANCEL
+    helped = dataclasses.replace(choose(), kind=PromptKind.INFO, options=(), hints=True)
+    assert "按人工服务键呼叫工作人员" in spoken(helped)
+    assert "按人工服务键" not in spoken(choose())  # said in help, not before every question
