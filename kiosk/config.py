@@ -204,6 +204,17 @@ class UpdateConfig(_Section, frozen=True):
     poll_interval: Annotated[float, msgspec.Meta(ge=10)] = 900.0
 
 
+_ApiPath = Annotated[str, _mismatch(r"^/[A-Za-z0-9/_-]*$", "expected a path such as /staff-calls")]
+
+
+class StaffConfig(_Section, frozen=True):
+    """Where a resident's call for staff (人工服务) is sent, through the outbox."""
+
+    backend: _Name = "staff"
+    """A back office named in `[backends]` (the demo back office when simulating)."""
+    path: _ApiPath = "/staff-calls"
+
+
 class Config(_Section, frozen=True):
     """The whole validated configuration."""
 
@@ -218,6 +229,7 @@ class Config(_Section, frozen=True):
     accessibility: AccessibilityConfig = AccessibilityConfig()
     display: DisplayConfig = DisplayConfig()
     update: UpdateConfig = UpdateConfig()
+    staff: StaffConfig = StaffConfig()
     source: Path | None = None
     """The file this configuration was read from, if any (set by `load_config`, not a key)."""
 

@@ -10,6 +10,8 @@ Routes (all JSON):
   (utility bill); 400 without an account, 404 ``unknown_account`` for a non-numeric one.
 - ``POST /feedback`` ``{"category": "...", "text": "...", ...}`` → ``{"ticket": "FB00001"}``;
   422 ``{"error": "missing_text"}``.
+- ``POST /staff-calls`` ``{"terminal": "...", "screen": "...", ...}`` → ``{"call": "SC00001"}``
+  (a resident called staff; nothing personal in it); 422 ``{"error": "missing_terminal"}``.
 - ``GET /health`` → ``{"ok": true}``.
 
 Every POST honours ``Idempotency-Key``: a repeated key gets the first reply again and the
@@ -94,6 +96,7 @@ class DemoBackOffice:
         self._received: list[Received] = []
         self._seen: list[tuple[str, str, str | None]] = []
         self._tickets = 0
+        self._staff_calls = 0
 
     # Lifecycle ---------------------------------------------------------------------------
 
@@ -288,6 +291,11 @@ class DemoBackOffice:
                 return _Reply(422, {"error": "missing_text"})
             self._tickets += 1
             return _Reply(201, {"ticket": f"FB{self._tickets:05d}"})
+        if path == "/staff-calls":
+            if not isinstance(body.get("terminal"), str):
+                return _Reply(422, {"error": "missing_terminal"})
+            self._staff_calls += 1
+            return _Reply(201, {"call": f"SC{self._staff_calls:05d}"})
         return _Reply(404, {"error": "not_found"})
 
 

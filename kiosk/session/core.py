@@ -289,15 +289,21 @@ class SessionCore:
         self._update(Change.LOOK, high_contrast=not self.state.high_contrast)
 
     def call_staff(self) -> None:
-        """人工服务: staff are told (by the session loop) and the resident is told so."""
+        """人工服务: the session loop sends the call; the resident is told it is on its way
+        (`show_notice` then says whether it arrived)."""
         log.info("resident called staff")
+        self.activity()
+        self._update(Change.NOTICE, notice="ui.notice.staff_calling")
         if self.on_call_staff is not None:
             try:
                 self.on_call_staff()
-            except Exception as exc:  # the notice must appear whatever happens to the call
+            except Exception as exc:  # the resident must still be told something true
                 log.error("calling staff failed: %s", type(exc).__name__)
-        self.activity()
-        self._update(Change.NOTICE, notice="ui.notice.staff_called")
+                self.show_notice("ui.notice.staff_call_unavailable")
+
+    def show_notice(self, key: str) -> None:
+        """Put the notice `key` (a `ui.notice.*` text) on screen, and say it in voice mode."""
+        self._update(Change.NOTICE, notice=key)
 
     def close_notice(self) -> None:
         """The notice card was dismissed."""

@@ -25,7 +25,7 @@ from kiosk.flow import asking
 from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption
-from kiosk.flow.services import Clock
+from kiosk.flow.services import BackendError, Clock
 from kiosk.flow.session import Session
 from kiosk.flow.tasks import cancel_and_wait
 from kiosk.i18n import t
@@ -108,6 +108,8 @@ class SessionLoop:
         self._start: asyncio.Future[str] | None = None
         self._early_start: str | None = None
         self._menu_changed: asyncio.Event | None = None
+        self._staff_calls = 0
+        self._sending: set[asyncio.Task[None]] = set()
 
     # -- device events (on the loop thread) ----------------------------------------------------
 
@@ -259,16 +261,40 @@ class SessionLoop:
         )
 
     def _call_staff(self) -> None:
-        """人工服务: journal where the resident was (nothing personal)."""
+        """人工服务: journal where the resident was, and send the call to staff (nothing
+        personal in either), through the outbox so that it is never lost."""
         session = self.session.id if self.session is not None else "-"
         view = self.core.state.view
-        step = view.prompt.step if isinstance(view, PromptView) else ""
+        step = view.prompt.step if isinstance(view, PromptView) and self.where is Where.FLOW else ""
         self.services.journal.record(
-            session,
-            self.flow_id,
-            step if self.where is Where.FLOW else "",
-            "call_staff",
-            {"screen": self.where.value},
+            session, self.flow_id, step, "call_staff", {"screen": self.where.value}
+        )
+        self._staff_calls += 1
+        call = {
+            "terminal": self.services.config.terminal.id,
+            "screen": self.where.value,
+            "service": self.flow_id,
+            "step": step,
+            "language": self.core.state.language,
+            "voice": self.core.state.voice,
+        }
+        key = f"{session}:staff:{self._staff_calls}"
+        task = asyncio.ensure_future(self._send_staff_call(call, key))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send_staff_call(self, call: dict[str, Any], key: str) -> None:
+        staff = self.services.config.staff
+        try:
+            sent = await self.services.outbox.submit(staff.backend, staff.path, call, key)
+        except BackendError as exc:
+            log.error("staff call not sent: %s", exc.key)
+            self.core.show_notice("ui.notice.staff_call_unavailable")
+            return
+        log.info("staff call %s", sent.status)
+        delivered = sent.status == "delivered"
+        self.core.show_notice(
+            "ui.notice.staff_called" if delivered else "ui.notice.staff_call_queued"
         )
 
     # -- the result ----------------------------------------------------------------------------

@@ -181,13 +181,15 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
 
     def _draw_notice(self) -> None:
         notice = self.state.notice
-        if notice is None:
-            self._drop(self.notice_overlay)
+        overlay = self.notice_overlay
+        if overlay is not None and (notice is None or overlay.key != notice):
+            self._drop(overlay)
             self.notice_overlay = None
-        elif self.notice_overlay is None:
+        if notice is not None and self.notice_overlay is None:
             self.notice_overlay = NoticeOverlay(
                 self.look, self.language, t(notice, self.language), self.inputs.close_notice
             )
+            self.notice_overlay.key = notice
             self.add_widget(self.notice_overlay)
 
     def _draw_warning(self) -> None:

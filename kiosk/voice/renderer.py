@@ -156,6 +156,9 @@ class VoiceRenderer:
             self._stop_listening()
         if Change.WARNING in what and state.warning is not None:
             self._warn(state)
+        if Change.NOTICE in what and state.notice is not None and state.voice:
+            self._stop_speech()
+            self._say(t(state.notice, state.language))
 
     def feedback(self, feedback: Feedback) -> None:
         """Acknowledge a key, something heard, a refused answer, more time."""

@@ -21,6 +21,8 @@ class NoticeOverlay(ModalOverlay):
         self, look: Look, lang: str, text: str, on_close: Callable[[], None], **kwargs: Any
     ) -> None:
         super().__init__(look, **kwargs)
+        self.key = ""
+        """The text key shown (the shell replaces the card when its notice changes)."""
         scale = look.scale
         box = self.box
         box.bind(minimum_height=box.setter("height"))

@@ -307,7 +307,8 @@ async def test_cancel_and_call_staff(kiosk: TouchKiosk) -> None:
     await until(on_step(kiosk, "topic"), "the topic question")
     session = loop(kiosk).session
     await tap(kiosk, "bar.call_staff")
-    assert shell(kiosk).state.notice == "ui.notice.staff_called"
+    await until(lambda: shell(kiosk).state.notice == "ui.notice.staff_called", "staff told")
+    assert any("已通知工作人员" in t for t in texts_on_screen(shell(kiosk)))
     calls = [(f, d) for e, f, d in journal_events(kiosk) if e == "call_staff"]
     assert calls == [(FEEDBACK, {"screen": "flow"})]
     await tap(kiosk, "notice.ok")
