@@ -131,6 +131,11 @@ class InputStep(StepBase):
     minimum: float | None = Field(None, description="For amounts")
     maximum: float | None = Field(None, description="For amounts")
     personal: bool | None = Field(None, description="Personal data; default for id_number, phone")
+    phrases: list[Text] = Field(
+        default_factory=list,
+        max_length=9,
+        description="Common answers to a text input, picked by number on the keypad or by touch",
+    )
     save_as: VarName | None = None
     WAITS = True
 
@@ -139,6 +144,8 @@ class InputStep(StepBase):
         if self.min_length is not None and self.max_length is not None:
             if self.min_length > self.max_length:
                 raise ValueError("min_length is greater than max_length")
+        if self.phrases and self.input_type is not InputType.TEXT:
+            raise ValueError("phrases are for text inputs only")
         return self
 
     def is_personal(self) -> bool:

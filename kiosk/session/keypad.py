@@ -6,6 +6,7 @@
 | confirm             | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
 | consent             | 1 yes, 2 no    | focused only      | back                   | focus -1/+1  |
 | input, device_wait  | type the digit | submit typed text | delete last, else back | STAR: X, `.` |
+| text input, phrases | type phrase N  | submit typed text | clear, else back       | —            |
 | info, result, error | continue       | continue          | back                   | focus it     |
 
 Focus wraps at both ends, so it is never trapped; on confirm it starts on "yes" (what ENTER
@@ -192,7 +193,24 @@ def _choosing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
     return _back_or_invalid(prompt, state, key)
 
 
+def _phrase(prompt: Prompt, state: KeyState, key: Key) -> KeyResult | None:
+    """A text input's common phrases: a digit types phrase N, CLEAR takes the phrase away."""
+    if key in DIGITS:
+        for option in prompt.options:
+            if str(option.key) == DIGITS[key]:
+                picked = replace(state, typed=option.value)
+                return KeyResult(Action.TYPED, picked, char=option.value, option=option)
+        return KeyResult(Action.INVALID, state, reason="voice.keys.no_such_option")
+    if key is Key.CLEAR and state.typed:
+        return KeyResult(Action.DELETED, replace(state, typed=""), char=state.typed)
+    return None
+
+
 def _typing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
+    if prompt.kind is PromptKind.INPUT and prompt.options:
+        phrase = _phrase(prompt, state, key)
+        if phrase is not None:
+            return phrase
     rules = prompt.input or _DEVICE_CODE
     typed = state.typed
     # STAR is the numeric keypad's extra key: X for ID numbers, the point for amounts

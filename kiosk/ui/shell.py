@@ -162,7 +162,13 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         view = self.state.view
         if isinstance(view, PromptView):
             ctx = ScreenContext(
-                view, lk, lang, self.inputs, self.memory, keypad=self.state.keypad_used
+                view,
+                lk,
+                lang,
+                self.inputs,
+                self.memory,
+                keypad=self.state.keypad_used,
+                rerender=self.render,
             )
             return SCREENS[view.prompt.kind](ctx)
         if isinstance(view, AttractView):

@@ -303,6 +303,8 @@ class VoiceRenderer:
         action = result.action
         if action is Action.TYPED and prompt.input is not None and prompt.input.secret:
             self._tone()  # a secret is never spoken, not even its length: a beep per key
+        elif action is Action.TYPED and result.option is not None:
+            self._say(t("voice.keys.phrase", lang, phrase=result.option.say))
         elif action is Action.TYPED:
             self._say(self._echo(prompt, result.state.typed, result.char))
         elif action is Action.DELETED:

@@ -86,7 +86,10 @@ def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: 
     if prompt.options:
         parts.append(options(prompt))
     if prompt.input is not None:
-        parts.append(t(f"voice.input.{prompt.input.input_type}", lang))
+        how = prompt.input.input_type.value
+        if prompt.options:  # a text input's common phrases, picked by number
+            how = f"{how}_phrases"
+        parts.append(t(f"voice.input.{how}", lang))
     if hints or prompt.hints:
         parts.extend(navigation(prompt, always=prompt.hints))
     script = _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kiosk.flow.inputs import InputRules, InputType, validate
-from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
+from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption
 from kiosk.flow.schema import InputStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
 
@@ -26,13 +26,28 @@ def rules(step: InputStep) -> InputRules:
     )
 
 
+def phrases(ctx: StepContext, step: InputStep) -> tuple[PromptOption, ...]:
+    """The step's common phrases, numbered for the keypad: picking one types it."""
+    found = []
+    for number, phrase in enumerate(step.phrases, start=1):
+        text = ctx.text(phrase)
+        found.append(PromptOption(value=text, label=text, say=text, key=number))
+    return tuple(found)
+
+
 async def execute(ctx: StepContext, step: InputStep) -> StepResult:
     """Ask until the value is valid, then save it (personal values in the vault)."""
     error: str | None = None
     personal = frozenset({"input"}) if step.is_personal() else frozenset()
 
     def build() -> Prompt:
-        return ctx.prompt(PromptKind.INPUT, input=rules(step), personal=personal, error=error)
+        return ctx.prompt(
+            PromptKind.INPUT,
+            input=rules(step),
+            options=phrases(ctx, step),
+            personal=personal,
+            error=error,
+        )
 
     while True:
         reply = await ctx.ask(build)

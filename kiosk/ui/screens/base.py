@@ -31,6 +31,8 @@ class ScreenMemory:
     """The menu's category tab opened."""
     message: str = ""
     """A text key the screen itself shows (pinyin left unfinished)."""
+    keyboard: bool = False
+    """In elder mode, the pinyin keyboard was asked for instead of the common phrases."""
 
 
 @dataclass
@@ -39,7 +41,8 @@ class ScreenContext:
     where taps go (`inputs`), and touch's own `memory` of the question.
 
     `keypad` says the resident has used the tactile keypad this session, so the screen shows
-    where ENTER goes even before focus was moved.
+    where ENTER goes even before focus was moved. `rerender` builds the screen again after
+    the screen changed its `memory` in a way that changes its layout.
     """
 
     view: PromptView
@@ -48,6 +51,8 @@ class ScreenContext:
     inputs: SessionInputs
     memory: ScreenMemory
     keypad: bool = False
+    rerender: Callable[[], None] = lambda: None
+    """Build the screen again from the prompt and `memory` (after the screen changed its mind)."""
 
     @property
     def prompt(self) -> Prompt:

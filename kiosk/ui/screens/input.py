@@ -9,15 +9,18 @@ the flow's own input rules (`kiosk.flow.inputs`), checked by the session.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from kivy.graphics import Color, Line, Rectangle
 from kivy.metrics import dp
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flow.inputs import InputRules, InputType, is_full, type_key
 from kiosk.session.state import PromptView
 from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
+from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.candidate_bar import CandidateBar
 from kiosk.ui.widgets.keypad import CLEAR, DELETE, Keypad, digit_rows, letter_rows
 from kiosk.ui.widgets.label import KioskLabel
@@ -79,7 +82,14 @@ class InputScreen(PromptScreen):
         self.add_widget(self.message)
 
         self.candidates: CandidateBar | None = None
-        if self.kind is InputType.TEXT:
+        # Elder mode has no room for both: the common phrases first, the keyboard on request.
+        phrases_only = bool(self.ctx.prompt.options) and look.elder and not self.ctx.memory.keyboard
+        if self.ctx.prompt.options and (not look.elder or phrases_only):
+            self.add_widget(self._phrases())
+        self.keypad: Keypad | None = None
+        if phrases_only:
+            self.add_widget(self.action("ui.input.keyboard", self._show_keyboard, role="secondary"))
+        elif self.kind is InputType.TEXT:
             per_page = 5 if look.elder else 8
             self.candidates = CandidateBar(look, self.ctx.lang, self._pick, self._page, per_page)
             self.add_widget(self.candidates)
@@ -95,11 +105,41 @@ class InputScreen(PromptScreen):
                 width=dp(max(look.scale.target, 110) * 3 + 40),
                 pos_hint={"center_x": 0.5},
             )
-        self.add_widget(self.keypad)
+        if self.keypad is not None:
+            self.add_widget(self.keypad)
         self.add_widget(self.filler())
         if self.ctx.prompt.waits:
             self.add_widget(self.action_row(self.action("ui.action.confirm", self._submit)))
         self.refresh()
+
+    def _phrases(self) -> GridLayout:
+        """The step's common phrases as buttons: a tap puts one in the field, to edit or send."""
+        look = self.ctx.look
+        # two columns even in elder mode: one would push the field off a 4:3 screen
+        grid = GridLayout(cols=2, spacing=dp(look.scale.spacing), size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        for option in self.ctx.prompt.options:
+            grid.add_widget(
+                KioskButton(
+                    look,
+                    f"[b]{option.key}[/b]   {option.label}",
+                    partial(self._phrase, option.value),
+                    role="secondary",
+                    kiosk_id=f"phrase.{option.key}",
+                    size_hint_y=None,
+                    height=dp(look.scale.target),
+                    fit=True,
+                )
+            )
+        return grid
+
+    def _show_keyboard(self) -> None:
+        self.ctx.memory.keyboard = True
+        self.ctx.rerender()
+
+    def _phrase(self, text: str) -> None:
+        self.ctx.memory.pinyin = ""
+        self._typed(text[: self.rules.limit])
 
     def _paint_display(self, *_: Any) -> None:
         d = self.display
@@ -180,7 +220,7 @@ class InputScreen(PromptScreen):
             message = self.ctx.tr(f"errors.{problem}")
         self.message.text = f"[b]{message}[/b]" if message else ""
         extra = self.rules.typing.extra_key
-        if extra is not None and extra in self.keypad.keys:
+        if self.keypad is not None and extra is not None and extra in self.keypad.keys:
             # X only as the 18th character, one decimal point: the key says when it would work
             self.keypad.keys[extra].disabled = type_key(self.rules, value, extra) is None
         if self.candidates is not None:

@@ -41,7 +41,8 @@ class KioskLabel(Label):  # type: ignore[misc]
         )
         if not fixed_height:
             self.size_hint_y = None
-            self.bind(texture_size=self._fit)
+            self.bind(texture_size=self._fit, text=self._fit)
+            self._fit()  # an empty label sends no texture event: not Kivy's default 100 px
         self.bind(width=self._wrap)
         self._wrap()
 
@@ -49,4 +50,5 @@ class KioskLabel(Label):  # type: ignore[misc]
         self.text_size = (max(self.width, 1), None)
 
     def _fit(self, *_: Any) -> None:
-        self.height = self.texture_size[1]
+        # an empty label (a message line with nothing to say yet) takes no room on the screen
+        self.height = self.texture_size[1] if self.text else 0

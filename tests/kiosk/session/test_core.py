@@ -202,7 +202,7 @@ async def test_the_end_of_a_session_puts_back_everything_it_changed(
     state = screen.state
     assert (state.language, state.elder, state.high_contrast) == ("en", True, True)
     assert state.keypad_used and state.voice and state.private
-    assert state.notice == "ui.notice.staff_called"
+    assert state.notice == "ui.notice.staff_calling"
     kiosk.end()
     state = screen.state
     assert (state.language, state.elder, state.high_contrast) == ("zh_CN", False, False)
@@ -269,7 +269,7 @@ async def test_the_bars_functions_have_keys_on_every_screen(
     kiosk.key(Key.CONTRAST)
     assert screen.state.elder and screen.state.high_contrast
     kiosk.key(Key.STAFF)
-    assert staff == ["called"] and screen.state.notice == "ui.notice.staff_called"
+    assert staff == ["called"] and screen.state.notice == "ui.notice.staff_calling"
     kiosk.key(Key.LANGUAGE)
     assert kiosk.session is not None and kiosk.session.language == "en"
     assert not asked.done()  # none of them answers the question on screen

@@ -99,10 +99,14 @@ async def test_feedback_walked_by_keypad_alone_every_screen_showing_it(
     press(kiosk, *(Key(c) for c in "38000"))
     await until(lambda: shown_value(kiosk) == "138 0013 8000", "the whole number")
     press(kiosk, Key.ENTER)
-    # comments: digits typed into the text field
+    # comments: a digit puts that common phrase in the field (the keypad has no letters)
     await until(on_step(kiosk, "text"), "the comments question")
-    press(kiosk, Key.DIGIT_1, Key.DIGIT_2)
-    await until(lambda: shown_value(kiosk) == "12", "the comment typed")
+    press(kiosk, Key.DIGIT_3)
+    await until(lambda: shown_value(kiosk) == "夜间噪音扰民。", "the third phrase typed")
+    press(kiosk, Key.CLEAR)
+    await until(lambda: shown_value(kiosk) == "", "the field cleared")
+    press(kiosk, Key.DIGIT_1)
+    await until(lambda: shown_value(kiosk).startswith("路灯"), "the first phrase typed")
     press(kiosk, Key.ENTER)
     # review: ring on confirm (ENTER's answer), HASH to change, STAR back, ENTER confirms
     await until(on_step(kiosk, "review"), "the review")

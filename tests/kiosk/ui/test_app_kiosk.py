@@ -232,6 +232,7 @@ async def test_feedback_by_touch_switching_language_and_elder_mode_mid_flow(
     await tap(kiosk, "action.confirm")
     await until(on_step(kiosk, "text"), "the comments question")
     assert "Type your comments" in texts_on_screen(shell(kiosk))
+    await tap(kiosk, "action.keyboard")  # large print offers the common phrases first
     await type_keys(kiosk, "shequ")
     await tap(kiosk, "cand.0")
     await tap(kiosk, "action.confirm")

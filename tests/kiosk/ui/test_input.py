@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 from ui_harness import (
@@ -16,7 +17,7 @@ from ui_harness import (
     typed,
 )
 
-from kiosk.flow.prompt import Answer, InputRules, Prompt, PromptKind
+from kiosk.flow.prompt import Answer, InputRules, Prompt, PromptKind, PromptOption
 
 
 def input_prompt(input_type: str, language: str = "zh_CN", **rules: Any) -> Prompt:
@@ -148,3 +149,44 @@ async def test_empty_candidate_slots_are_hidden_not_blank_buttons(shell: Any) ->
     tap(shell, "cand.0")
     assert all(s.opacity == 0 and s.text == "" for s in slots)  # pinyin used up
     task.cancel()
+
+
+def ids_on_screen(shell: Any) -> set[str]:
+    return {getattr(w, "kiosk_id", "") for w in shell.walk(restrict=True)}
+
+
+def phrase_prompt(*phrases: str) -> Prompt:
+    return dataclasses.replace(
+        input_prompt("text"),
+        options=tuple(PromptOption(p, p, p, n) for n, p in enumerate(phrases, 1)),
+    )
+
+
+async def test_a_common_phrase_is_tapped_into_the_field_and_sent(shell: Any) -> None:
+    phrase = "路灯坏了，请尽快维修。"
+    task = ask_task(shell, phrase_prompt(phrase))
+    await asyncio.sleep(0)
+    frames()
+    tap(shell, "phrase.1")
+    assert typed(shell) == phrase
+    tap(shell, "action.confirm")
+    assert await asyncio.wait_for(task, 2) == Answer(phrase, source="touch")
+
+
+async def test_elder_mode_offers_the_phrases_first_and_the_keyboard_on_request(
+    shell: Any,
+) -> None:
+    shell.inputs.toggle_elder()
+    task = ask_task(shell, phrase_prompt("楼道卫生需要清理。", "夜间噪音扰民。"))
+    await asyncio.sleep(0)
+    frames()
+    # large print has no room for both: the phrases, and a way to the keyboard
+    assert find(shell, "phrase.2").text.endswith("夜间噪音扰民。")
+    assert "key.a" not in ids_on_screen(shell)
+    tap(shell, "action.keyboard")
+    assert "key.a" in ids_on_screen(shell)
+    type_keys(shell, "zao")  # the keyboard types like any other text field
+    tap(shell, "cand.0")
+    tap(shell, "action.confirm")
+    answer = await asyncio.wait_for(task, 2)
+    assert answer.value and answer.value[0] in "早造噪"

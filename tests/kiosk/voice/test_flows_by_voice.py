@@ -32,7 +32,7 @@ FLOWS = load_flows([DEFAULT_FLOWS_DIR])
 SHIPPED = sorted(FLOWS.flows)
 ZH_DIGITS = dict(zip("0123456789X", "零一二三四五六七八九叉", strict=True))
 TYPED_TEXT = "301"
-"""What a keypad-only resident types into free-text inputs (the keypad has digits only)."""
+"""What a keypad-only resident types into free-text inputs without common phrases."""
 
 
 def answer_for(script: Script, prompt: Prompt, visits: dict[str, int]) -> Any:
@@ -52,6 +52,8 @@ def keys_for(prompt: Prompt, value: Any) -> list[Key | str]:
         return ["1" if yes_no(value) else "2"]
     if prompt.kind is PromptKind.INPUT:
         assert prompt.input is not None
+        if prompt.options:  # free text by keypad: a common phrase, picked by its number
+            return ["1", Key.ENTER]
         text = TYPED_TEXT if prompt.input.input_type == "text" else str(value)
         return [Key.STAR if ch == "X" else ch for ch in text] + [Key.ENTER]
     return [Key.ENTER]

@@ -409,3 +409,20 @@ async def test_look_keys_say_what_they_did_and_help_names_every_key(make_rig: Ri
     helped = dataclasses.replace(choose(), kind=PromptKind.INFO, options=(), hints=True)
     assert "按人工服务键呼叫工作人员" in spoken(helped)
     assert "按人工服务键" not in spoken(choose())  # said in help, not before every question
+
+
+async def test_free_text_by_keypad_picks_a_common_phrase(make_rig: RigFactory) -> None:
+    phrases = ("路灯坏了，请尽快维修。", "楼道卫生需要清理。")
+    prompt = dataclasses.replace(
+        typing("text"),
+        options=tuple(PromptOption(p, p, p, n) for n, p in enumerate(phrases, start=1)),
+    )
+    assert "按2，楼道卫生需要清理" in spoken(prompt) and "常用语" in spoken(prompt)
+    rig = make_rig()
+    asking = asyncio.ensure_future(rig.core.ask(prompt))
+    await rig.next_prompt()
+    assert (await rig.echo_of(Key.DIGIT_2)).startswith("已选择：楼道卫生需要清理。")
+    await rig.echo_of(Key.CLEAR)  # not that one after all
+    await rig.echo_of(Key.DIGIT_1)
+    rig.press(Key.ENTER)
+    assert await asyncio.wait_for(asking, 5) == Answer(phrases[0], source="keypad")
