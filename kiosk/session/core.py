@@ -34,7 +34,15 @@ from kiosk.session.keypad import (
     press_confirming,
 )
 from kiosk.session.renderers import SessionRenderer
-from kiosk.session.speech import Means, commands, grammar, meaning_of, readback, typed_from_speech
+from kiosk.session.speech import (
+    Means,
+    commands,
+    grammar,
+    meaning_of,
+    phrases,
+    readback,
+    typed_from_speech,
+)
 from kiosk.session.state import (
     AttractInfo,
     AttractView,
@@ -437,6 +445,10 @@ class SessionCore:
                     self._acknowledge(Heard(prompt, HeardOutcome.REPEAT))
                 else:
                     self._resolve(meaning.value)
+                return
+        for phrase, meaning in phrases(prompt).items():
+            if normalise(phrase) == said:  # "三" picks the third common phrase
+                self._hold(view, PendingAnswer(meaning.value, meaning.label))
                 return
         input_type = prompt.input.input_type if prompt.input is not None else InputType.TEXT
         typed = typed_from_speech(heard.text, input_type)

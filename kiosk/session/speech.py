@@ -114,6 +114,20 @@ def grammar(prompt: Prompt, *, confirming: bool = False) -> dict[str, Meaning]:
     return meanings
 
 
+def phrases(prompt: Prompt) -> dict[str, Meaning]:
+    """A text input's common phrases by number ("1", "一", "one") and by their own words."""
+    numbers = words("numbers", prompt.language)
+    found: dict[str, Meaning] = {}
+    for option in prompt.options:
+        meaning = Meaning(Means.ANSWER, option.value, option.say or option.label)
+        said = [str(option.key), option.label]
+        if 0 < option.key <= len(numbers):
+            said.append(numbers[option.key - 1])
+        for phrase in said:
+            found.setdefault(phrase, meaning)
+    return found
+
+
 def commands(prompt: Prompt) -> dict[str, Meaning]:
     """The commands understood on every prompt: back (when possible), cancel, help, repeat."""
     found: dict[str, Meaning] = {}

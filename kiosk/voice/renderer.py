@@ -33,7 +33,7 @@ from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.i18n import t
 from kiosk.session.keypad import Action, KeyResult
 from kiosk.session.renderers import SessionInputs
-from kiosk.session.speech import grammar
+from kiosk.session.speech import grammar, readback
 from kiosk.session.state import (
     Change,
     Extended,
@@ -355,8 +355,22 @@ class VoiceRenderer:
             self._last_repeat = now
         if pending is not None:
             self._say(t("voice.heard.you_said", prompt.language, answer=pending.said))
-        else:
-            self._say(self._script(prompt, again=True), script=True)
+            return
+        self._say(self._script(prompt, again=True), script=True)
+        typed = self._typed(prompt)
+        if typed:
+            # what was typed so far, to check it: in full on the headset, masked aloud
+            said = readback(prompt, typed, private=self._private())
+            self._say(t("voice.input.so_far", prompt.language, typed=said))
+
+    def _typed(self, prompt: Prompt) -> str:
+        """The text typed into `prompt` so far (never a secret's)."""
+        view = self.state.view
+        if not isinstance(view, PromptView) or view.prompt is not prompt:
+            return ""
+        if prompt.input is None or prompt.input.secret:
+            return ""
+        return str(view.draft.typed or "")
 
     def _echo(self, prompt: Prompt, typed: str, char: str) -> str:
         """How a typed character is echoed: personal data by count on the loudspeaker."""

@@ -190,6 +190,46 @@ async def test_personal_digits_are_masked_on_the_loudspeaker_and_in_full_on_the_
             assert routes == {Route.LOUDSPEAKER}
 
 
+async def test_repeat_reads_back_what_was_typed_in_full_only_on_the_headset(
+    make_rig: RigFactory,
+) -> None:
+    phone = "13800138000"
+    for plugged, expected in (
+        (False, "已输入：1 3 8，中间4位已隐藏，8 0 0 0。"),
+        (True, "已输入：1 3 8 0 0 1 3 8 0 0 0。"),
+    ):
+        rig = make_rig()
+        if plugged:
+            rig.headset.plug()
+            await rig.until(lambda state: state.private)
+        asking = asyncio.ensure_future(rig.core.ask(typing("phone", personal=True)))
+        await rig.next_prompt()
+        for key in phone:
+            await rig.echo_of(key)
+        rig.press(Key.REPEAT)  # did I type it right?
+        assert await rig.hear_said("已输入") == expected
+        rig.press(Key.ENTER)
+        assert await asyncio.wait_for(asking, 5) == Answer(phone, source="keypad")
+        if not plugged:
+            assert not any(phone in text for text in rig.texts())
+
+
+async def test_a_common_phrase_is_picked_by_saying_its_number_then_confirmed(
+    make_rig: RigFactory,
+) -> None:
+    texts = ("路灯坏了，请尽快维修。", "楼道卫生需要清理。", "夜间噪音扰民。")
+    prompt = dataclasses.replace(
+        typing("text"), options=tuple(PromptOption(p, p, p, n) for n, p in enumerate(texts, 1))
+    )
+    rig = make_rig(recognizer=True)
+    asking = asyncio.ensure_future(rig.core.ask(prompt))
+    await rig.next_prompt()
+    rig.say("三")
+    assert "夜间噪音扰民" in await rig.hear_said("您说的是")
+    rig.press(Key.DIGIT_1)
+    assert await asyncio.wait_for(asking, 5) == Answer("夜间噪音扰民。", source="voice")
+
+
 async def test_spoken_numbers_are_typed_and_read_back_masked_on_the_loudspeaker(
     make_rig: RigFactory,
 ) -> None:
