@@ -22,6 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from kiosk.flow import schema
+from kiosk.flow.expressions import referenced_paths
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.loader import (
     FlowSet,
@@ -49,6 +50,7 @@ CODES: Mapping[str, str] = {
     "confirm-missing": "a submission without a confirm on every path before",
     "no-timeout": "a waiting step without a timeout",
     "undefined-variable": "a template reads a name no earlier step sets",
+    "undeclared-field": "a template reads a card field its read step does not keep",
     "undeclared-device": "a device used but not declared in `needs`",
     "unknown-step": "a transition to a step that does not exist",
     "unknown-flow": "a call to a flow that does not exist",
@@ -270,6 +272,7 @@ class _Analysis:
         found.extend(self._texts())
         found.extend(self._steps(analyses))
         found.extend(self._variables())
+        found.extend(self._card_fields())
         return found
 
     def _structure(self) -> Iterator[Finding]:
@@ -406,6 +409,41 @@ class _Analysis:
                 )
                 yield from self._undefined(ref, available, f"step '{step.id}'")
 
+    def _card_fields(self) -> Iterator[Finding]:
+        """A flow keeps only the card fields its read steps declare: reading another is a
+        mistake (it would be empty) that also hides what the flow really collects."""
+        readers = {
+            (step.save_as or step.id): step
+            for step in self.flow.steps
+            if isinstance(step, schema.ReadIdCardStep | schema.ReadSmartCardStep)
+        }
+        if not readers:
+            return
+        parts = self.loaded.parts
+        refs = [*parts.flow_refs, *(ref for refs in parts.step_refs for ref in refs)]
+        for ref in refs:
+            for name, field_name in _card_paths(ref.source, ref.expression, readers):
+                yield self.finding(
+                    self.loaded.value_where(*ref.loc),
+                    "undeclared-field",
+                    f"{_subject(self.flow, ref.loc)}: {_field(ref.loc)} reads "
+                    f"'{name}.{field_name}', but step '{readers[name].id}' keeps only "
+                    + ", ".join(readers[name].fields),
+                )
+        for index, step in enumerate(self.flow.steps):
+            if not isinstance(step, schema.PrintStep):
+                continue
+            path = self.loaded.path.parent / "receipts" / f"{step.receipt}.yaml"
+            for source in _receipt_templates(path):
+                for name, field_name in _card_paths(source, False, readers):
+                    yield self.finding(
+                        self.loaded.value_where("steps", index, "receipt"),
+                        "undeclared-field",
+                        f"step '{step.id}': receipt '{step.receipt}' reads "
+                        f"'{name}.{field_name}', but step '{readers[name].id}' keeps only "
+                        + ", ".join(readers[name].fields),
+                    )
+
     def _undefined(
         self, ref: TemplateRef, available: frozenset[str], subject: str
     ) -> Iterator[Finding]:
@@ -465,6 +503,47 @@ def _template_problem(path: Path, receipt: str, mtime_ns: int, size: int) -> str
     if template.id != receipt:
         return f"{path.name} has id '{template.id}'"
     return ""
+
+
+def _card_paths(
+    source: str,
+    expression: bool,
+    readers: Mapping[str, schema.ReadIdCardStep | schema.ReadSmartCardStep],
+) -> list[tuple[str, str]]:
+    """The `card.field` paths in a template whose field the card's read step does not keep."""
+    found = set()
+    for path in referenced_paths(source, expression=expression):
+        if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields:
+            found.add((path[0], path[1]))
+    return sorted(found)
+
+
+def _receipt_templates(path: Path) -> list[str]:
+    """Every template string of a receipt template file (none if it cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return list(_receipt_strings(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _receipt_strings(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except (OSError, yaml.YAMLError):
+        return ()
+    found: list[str] = []
+    pending: list[object] = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and "{" in value:
+            found.append(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return tuple(found)
 
 
 def _needs(flow_id: str, analyses: Mapping[str, _Analysis]) -> set[str]:

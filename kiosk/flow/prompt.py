@@ -70,8 +70,9 @@ class Prompt:
     """What the resident must know or decide now, ready for any renderer.
 
     `text` is for the screen and `say` for the voice, both in the session language, both
-    already masked where they contain personal data. `error` is a stable error key (translated
-    by the renderer from `locales/`) with `error_text` the already-translated fallback.
+    already masked where they contain personal data (`say_private` is the headset's speech).
+    `error` is a stable error key (translated by the renderer from `locales/`) with
+    `error_text` the already-translated fallback.
     """
 
     flow: str
@@ -95,6 +96,8 @@ class Prompt:
     """Names of the parts (`rows`, `input`, ...) that carry personal data."""
     hints: bool = False
     """The resident asked for help: tell them how the keys work, too."""
+    say_private: str = ""
+    """`say` with the personal values it masks in full, for the headset only ("": as `say`)."""
     language: str = "zh_CN"
 
 

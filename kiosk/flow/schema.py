@@ -243,19 +243,45 @@ class DeviceStepBase(StepBase):
     save_as: VarName | None = None
 
 
+IdCardField = Literal[
+    "name",
+    "sex",
+    "nation",
+    "birth",
+    "address",
+    "id_number",
+    "issuer",
+    "valid_from",
+    "valid_to",
+    "card_type",
+]
+"""What a resident ID card gives a flow (the photo never)."""
+
+SmartCardField = Literal["card_number", "ssn", "name", "sex", "nation", "birth_date", "birthplace"]
+"""What a social security card gives a flow."""
+
+
 class ReadIdCardStep(DeviceStepBase):
-    """Wait for an ID card on the reader and read it."""
+    """Wait for an ID card on the reader and read it, keeping only the declared `fields`."""
 
     kind: Literal["read_id_card"]
+    fields: list[IdCardField] = Field(
+        min_length=1,
+        description="The card fields this flow needs; the rest is dropped as soon as read",
+    )
     WAITS = True
     PERSONAL_READ = True
     DEVICE = DeviceKind.ID_CARD
 
 
 class ReadSmartCardStep(DeviceStepBase):
-    """Wait for a social security card on the smart-card reader and read it."""
+    """Wait for a social security card and read it, keeping only the declared `fields`."""
 
     kind: Literal["read_smart_card"]
+    fields: list[SmartCardField] = Field(
+        min_length=1,
+        description="The card fields this flow needs; the rest is dropped as soon as read",
+    )
     WAITS = True
     PERSONAL_READ = True
     DEVICE = DeviceKind.SMART_CARD

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 MASK = "*"
 
@@ -13,6 +15,8 @@ PHONE_NUMBER = re.compile(r"(?<!\d)(1\d{2})(\d{4})(\d{4})(?!\d)")
 """A mainland mobile number: 11 digits starting with 1."""
 
 _ANY_ID = re.compile(r"\d{17}[\dXx]")
+_WHOLE_ID = re.compile(r"\s*\d{17}[\dXx]\s*")
+_WHOLE_PHONE = re.compile(r"\s*1\d{10}\s*")
 _ANY_PHONE = re.compile(r"1\d{10}")
 
 
@@ -46,6 +50,38 @@ def mask_text(value: object) -> str:
     """Mask free text that is entirely personal (an address): keep its first 6 characters."""
     text = "" if value is None else str(value)
     return text[:6] + MASK * min(max(len(text) - 6, 0), 6)
+
+
+_BY_FIELD = {
+    "id_number": mask_id,
+    "ssn": mask_id,
+    "card_number": mask_id,
+    "phone": mask_phone,
+    "address": mask_text,
+    "birthplace": mask_text,
+    "birth": mask_text,
+    "birth_date": mask_text,
+}
+
+
+def mask_personal(value: Any, field: str = "") -> Any:
+    """A personal value masked for where others may see or hear it, by what it is: a card's
+    fields by their name (`address`, `id_number`...), anything else by its shape (ID and phone
+    numbers), else as a name (first character kept)."""
+    if isinstance(value, Mapping):
+        return {key: mask_personal(item, str(key)) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_personal(item, field) for item in value]
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value)
+    if field in _BY_FIELD:
+        return _BY_FIELD[field](text)
+    if _WHOLE_ID.fullmatch(text):
+        return mask_id(text)
+    if _WHOLE_PHONE.fullmatch(text):
+        return mask_phone(text)
+    return mask_name(text)
 
 
 def scrub(text: str) -> str:

@@ -77,10 +77,11 @@ def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: 
     parts: list[str] = []
     if title and prompt.title and prompt.kind not in (PromptKind.BUSY,):
         parts.append(t("voice.you_are_at", lang, title=prompt.title))
+    say = prompt.say_private if private and prompt.say_private else prompt.say
     if prompt.error_text and prompt.error_text != prompt.say:
         parts.append(prompt.error_text)
-    if prompt.say:
-        parts.append(prompt.say)
+    if say:
+        parts.append(say)
     if prompt.rows:
         parts.append(rows(prompt, private=private))
     if prompt.options:

@@ -6,7 +6,8 @@ and a quantity where a code was meant. Before anything is spoken:
 
 - masked numbers are read digit by digit, the hidden digits said in words
   ("1 3 8，中间4位已隐藏，8 0 0 0" / "1 3 8, 4 digits hidden, 8 0 0 0"); a masked name's hidden
-  characters become 某 ("林某某"), a masked Latin name says it is hidden;
+  characters become 某 ("林某某"), masked text says the rest is hidden ("北京市东城区，后面已
+  隐藏"), a masked Latin name says it is hidden;
 - codes (runs of five or more digits, also split by dashes or spaces) are read digit by digit,
   a dash as a pause; years too ("2 0 2 0年3月", "March 2020");
 - amounts keep their decimal point in Chinese ("12点5 0"), where the engine would skip it;
@@ -23,6 +24,8 @@ _MONTHS = (
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _MASKED_NUMBER = re.compile(r"(?<![\d*])(\d*)(\*+)([\dXx]*)(?![\d*])")
 _MASKED_CJK_NAME = re.compile(rf"([{_CJK}])(\*+)")
+_NAME_STARS = 3
+"""A masked name hides at most 3 characters (a 4-character name); more is masked text."""
 _MASKED_LATIN_NAME = re.compile(r"\b([A-Za-z])\*+")
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
 _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
@@ -40,7 +43,7 @@ def speakable(text: str, lang: str) -> str:
     if _ALONE.match(text):
         return "无" if zh else "none"
     text = _MASKED_NUMBER.sub(lambda m: _masked_number(m, zh), text)
-    text = _MASKED_CJK_NAME.sub(lambda m: m.group(1) + "某" * len(m.group(2)), text)
+    text = _MASKED_CJK_NAME.sub(lambda m: _masked_words(m, zh), text)
     if not zh:
         text = _MASKED_LATIN_NAME.sub(lambda m: f"{m.group(1)} (hidden)", text)
     text = _DATE.sub(lambda m: _date(m, zh), text)
@@ -75,6 +78,15 @@ def _masked_number(match: re.Match[str], zh: bool) -> str:
     if tail:
         parts.append(_spaced(tail, zh))
     return ("，" if zh else ", ").join(parts)
+
+
+def _masked_words(match: re.Match[str], zh: bool) -> str:
+    """A masked name says 某 for each hidden character ("林某某"); longer masked text (an
+    address) says that the rest is hidden."""
+    shown, hidden = match.group(1), len(match.group(2))
+    if hidden <= _NAME_STARS:
+        return shown + "某" * hidden
+    return shown + ("，后面已隐藏" if zh else ", the rest hidden")
 
 
 def _date(match: re.Match[str], zh: bool) -> str:

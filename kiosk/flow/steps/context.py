@@ -24,7 +24,7 @@ from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, R
 from kiosk.flow.schema import Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
-from kiosk.privacy.masking import scrub
+from kiosk.privacy.masking import mask_personal, scrub
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,8 @@ class StepContext:
     can_go_back: bool
     subflows: SubflowRunner
     depth: int = 0
+    _masked: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    """Personal texts rendered for the prompt being built: in full → masked."""
 
     @property
     def lang(self) -> str:
@@ -133,10 +135,26 @@ class StepContext:
         return render(source, self.variables)
 
     def text(self, text: Text | None, default: str = "") -> str:
-        """A multilingual text rendered in the session language."""
+        """A multilingual text rendered in the session language.
+
+        A text that reads personal values is also rendered with them masked (`mask_personal`),
+        kept for the prompt built next: that is what the screen shows and the loudspeaker says.
+        """
         if text is None:
             return default
-        return self.render(text.get(self.lang))
+        source = text.get(self.lang)
+        full = self.render(source)
+        if self.reads_personal(source):
+            masked = {**self.variables, **mask_personal(dict(self.scope.vault))}
+            self._masked[full] = render(source, masked)
+        return full
+
+    def _mask(self, text: str) -> str:
+        """`text` with every personal rendering in it replaced by its masked one."""
+        for full in sorted(self._masked, key=len, reverse=True):
+            if full:
+                text = text.replace(full, self._masked[full])
+        return scrub(text)
 
     def translate(self, key: str, **params: object) -> str:
         """One of the kiosk's own texts (`locales/`) in the session language."""
@@ -164,7 +182,8 @@ class StepContext:
         error: str | None = None,
         **extra: Any,
     ) -> Prompt:
-        """A prompt for this step in the session language, with personal numbers masked.
+        """A prompt for this step in the session language, personal values masked (in full
+        only in `say_private`, for the headset).
 
         `error` is an error key (e.g. `input.invalid_id_number`) shown with the prompt.
         """
@@ -172,16 +191,20 @@ class StepContext:
         screen = self.text(step.text) if text is None else text
         if say is None:
             say = self.text(step.voice) if step.voice is not None else screen
-        if self.reads_personal(step.text, step.voice):
+        masked_screen, masked_say = self._mask(screen), self._mask(say)
+        # personal values in full only in the headset's speech, and only where they were
+        say_private = say if masked_say != scrub(say) else ""
+        if say_private or self.reads_personal(step.text, step.voice):
             personal = personal | {"text"}
-        return Prompt(
+        prompt = Prompt(
             flow=self.flow.id,
             step=step.id,
             kind=kind,
-            text=scrub(screen),
-            say=scrub(say),
-            title=scrub(self.text(step.title) or self.flow.title.get(self.lang)),
-            help=scrub(self.text(step.help)),
+            text=masked_screen,
+            say=masked_say,
+            say_private=say_private,
+            title=self._mask(self.text(step.title) or self.flow.title.get(self.lang)),
+            help=self._mask(self.text(step.help)),
             timeout=self.timeout if waits else None,
             can_go_back=self.can_go_back and waits,
             waits=waits,
@@ -191,6 +214,8 @@ class StepContext:
             error_text=error_text(self.services.texts, error, self.lang) if error else "",
             **extra,
         )
+        self._masked.clear()
+        return prompt
 
     # Storing --------------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from kiosk.flow.devices import DeviceError, Devices
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
@@ -16,6 +16,12 @@ T = TypeVar("T")
 def _fail(exc: DeviceError) -> StepFailed:
     key = exc.key if exc.key.startswith("device.") else f"device.{exc.key}"
     return StepFailed(key, exc.detail)
+
+
+def kept(card: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """Only the card fields a flow declared: the rest is dropped as soon as it is read."""
+    read = card if isinstance(card, Mapping) else {}
+    return {name: read.get(name) for name in fields}
 
 
 async def run_device(

@@ -5,17 +5,17 @@ from __future__ import annotations
 from kiosk.flow.prompt import Answer, Event
 from kiosk.flow.schema import ReadIdCardStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
-from kiosk.flow.steps.device import run_device
+from kiosk.flow.steps.device import kept, run_device
 
 KIND = "read_id_card"
 
 
 async def execute(ctx: StepContext, step: ReadIdCardStep) -> StepResult:
-    """Read the card; its fields (name, ID number...) are personal data."""
+    """Read the card and keep the declared fields (personal data, in the vault)."""
     result = await run_device(ctx, step, lambda devices: devices.id_card().read())
     if isinstance(result, Event):
         return result
-    card = result.value if isinstance(result, Answer) else result
+    card = kept(result.value if isinstance(result, Answer) else result, step.fields)
     ctx.save(step.save_as or step.id, card, personal=True)
     ctx.journal("card_read")
     return Next()

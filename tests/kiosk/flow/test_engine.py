@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.scripted import ScriptedRenderer
+from kiosk.voice.script import spoken
 from tests.kiosk.flow.test_engine_fakes import Harness, invented_id, wrong_check
 
 ID = invented_id(7)
@@ -399,13 +400,13 @@ steps:
     timeout: 30
     text: {zh_CN: 读卡, en: read}
     purpose: {zh_CN: 查询, en: look up}
-  - {id: read, kind: read_id_card, timeout: 30, save_as: resident}
+  - {id: read, kind: read_id_card, timeout: 30, fields: [name, id_number], save_as: resident}
   - {id: print, kind: print, receipt: demo}
   - id: done
     kind: finish
     text: {zh_CN: "{{ resident.name | mask_name }}，{{ resident.id_number }}", en: x}
 """
-    card = {"name": "李小明", "id_number": ID}
+    card = {"name": "李小明", "id_number": ID, "address": "北京市东城区示例街道1号", "nation": "汉"}
     harness = Harness(flow, devices={"id_card": card, "printer": True})
     seen: dict[str, Any] = {}
 
@@ -422,7 +423,8 @@ steps:
     kinds = [(e.prompt.step, e.prompt.kind, e.prompt.device) for e in renderer.transcript]
     assert ("read", PromptKind.DEVICE_WAIT, "id_card") in kinds
     assert ("print", PromptKind.DEVICE_WAIT, "printer") in kinds
-    assert seen["vault"] == {"resident": card}
+    # only the declared fields are kept: the address and nation were dropped at the read
+    assert seen["vault"] == {"resident": {"name": "李小明", "id_number": ID}}
     assert harness.devices.performed == [("id_card", "read"), ("printer", "print")]
     ((name, id_number, service),) = [r.rows for r in harness.devices.printed]
     assert (name.value, id_number.value) == ("李**", f"{ID[:3]}{'*' * 11}{ID[-4:]}")
@@ -431,12 +433,49 @@ steps:
     assert done.text == f"李**，{ID[:3]}{'*' * 11}{ID[-4:]}" and "text" in done.personal
 
 
+async def test_personal_values_are_masked_by_origin_in_full_only_for_the_headset() -> None:
+    flow = """
+id: greet
+title: {zh_CN: 问候, en: Greeting}
+needs: [id_card]
+steps:
+  - id: consent
+    kind: consent
+    timeout: 30
+    text: {zh_CN: 读卡, en: read}
+    purpose: {zh_CN: 查询, en: look up}
+  - {id: read, kind: read_id_card, timeout: 30, fields: [name, address], save_as: resident}
+  - id: hello
+    kind: info
+    timeout: 30
+    text:
+      zh_CN: "{{ resident.name }}您好，住址{{ resident.address }}"
+      en: "Hello {{ resident.name }}, of {{ resident.address }}"
+  - {id: done, kind: finish, text: {zh_CN: 完成, en: Done}}
+"""
+    card = {"name": "林晓测", "address": "北京市东城区示例街道1号", "id_number": ID}
+    for lang in ("zh_CN", "en"):
+        harness = Harness(flow, devices={"id_card": card})
+        outcome, renderer, _ = await harness.run(
+            {"consent": "yes", "hello": "continue"}, language=lang
+        )
+        assert outcome.status == "finished"
+        (hello,) = [e.prompt for e in renderer.transcript if e.prompt.step == "hello"]
+        # the name and address came from the card, so they are masked wherever others are
+        for public in (hello.text, hello.say, spoken(hello)):
+            assert "晓测" not in public and "示例街道" not in public, public
+        assert "林某某" in spoken(hello) and "北京市东城区" in spoken(hello)
+        # the headset's speech has them in full, and only it
+        assert "林晓测" in spoken(hello, private=True)
+        assert "示例街道1号" in spoken(hello, private=True)
+
+
 async def test_a_missing_device_fails_with_device_unavailable() -> None:
     flow = """
 id: card
 title: {zh_CN: 读卡, en: Card}
 steps:
-  - {id: read, kind: read_id_card, timeout: 30}
+  - {id: read, kind: read_id_card, timeout: 30, fields: [id_number]}
 """
     outcome, _, _ = await Harness(flow).run({})
     assert (outcome.status, outcome.error) == ("failed", "device.unavailable")

@@ -54,13 +54,14 @@ CLEAN = """\
       - id: identify
         kind: read_id_card
         text: {zh_CN: 请放身份证, en: Place your ID card}
+        fields: [id_number, name, birth]
         save_as: resident
       - id: pick
         kind: choose
         text: {zh_CN: 请选择, en: Choose}
         options:
           - {value: a, label: {zh_CN: 甲, en: A}}
-          - {value: b, label: {zh_CN: 乙, en: B}, when: "resident.age > 60"}
+          - {value: b, label: {zh_CN: 乙, en: B}, when: "resident.birth < '19660101'"}
         next:
           - {to: extra, when: "pick == 'b'"}
           - {to: review}
@@ -139,6 +140,7 @@ def test_consent_given_by_the_caller_covers_a_sub_flow(tmp_path: Path) -> None:
           - id: identify
             kind: read_id_card
             text: {zh_CN: 请放身份证, en: Place your card}
+            fields: [id_number]
           - id: done
             kind: finish
             text: {zh_CN: 好, en: OK}

@@ -20,7 +20,13 @@ VALID: dict[str, Any] = {
     "needs": ["id_card", "printer"],
     "steps": [
         {"id": "consent", "kind": "consent", "purpose": {"zh_CN": "读取身份证", "en": "Read"}},
-        {"id": "identify", "kind": "read_id_card", "save_as": "resident", "timeout": 30},
+        {
+            "id": "identify",
+            "kind": "read_id_card",
+            "fields": ["id_number"],
+            "save_as": "resident",
+            "timeout": 30,
+        },
         {
             "id": "fetch",
             "kind": "http",

@@ -11,6 +11,7 @@ from kiosk.privacy.masking import (
     contains_personal_number,
     mask_id,
     mask_name,
+    mask_personal,
     mask_phone,
     scrub,
 )
@@ -52,3 +53,23 @@ def test_log_filter_scrubs_arguments(caplog: pytest.LogCaptureFixture) -> None:
         logger.info("read card %s for %s", INVENTED_ID, INVENTED_PHONE)
     assert INVENTED_ID not in caplog.text and INVENTED_PHONE not in caplog.text
     assert "110***********101X" in caplog.text
+
+
+def test_personal_values_are_masked_by_what_they_are() -> None:
+    card = {
+        "name": "林晓测",
+        "address": "北京市东城区示例街道1号",
+        "id_number": INVENTED_ID,
+        "birth": "19850312",
+    }
+    assert mask_personal(card) == {
+        "name": "林**",
+        "address": "北京市东城区******",
+        "id_number": "110***********101X",
+        "birth": "198503**",
+    }
+    # a value of its own (a personal input) is masked by its shape
+    assert mask_personal(INVENTED_PHONE) == "139****1234"
+    assert mask_personal(INVENTED_ID) == "110***********101X"
+    assert mask_personal("欧阳晓测") == "欧***"
+    assert mask_personal(None) is None

@@ -33,6 +33,11 @@ from peripherals.speaker.tts_pyttsx3 import DEFAULT_VOICES
         ("1 page(s)", "1 page(s)", "1 page"),
         ("3 page(s)", "3 page(s)", "3 pages"),
         ("姓名：林**", "姓名：林某某", "姓名：林某某"),
+        (
+            "住址：北京市东城区******",
+            "住址：北京市东城区，后面已隐藏",
+            "住址：北京市东城区, the rest hidden",
+        ),
         ("Name: J*** S****", "Name: J*** S****", "Name: J (hidden) S (hidden)"),
         ("—", "无", "none"),
         ("按1，确认", "按1，确认", "按1，确认"),
