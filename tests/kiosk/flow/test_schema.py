@@ -83,3 +83,18 @@ def test_shipped_flows_validate(validator: jsonschema.Draft202012Validator, path
     # the loader's parser (libyaml), which is what kiosks run
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     assert [e.message for e in validator.iter_errors(data)] == []
+
+
+def test_card_fields_a_flow_may_keep_are_fields_the_readers_give() -> None:
+    import dataclasses
+    import typing
+
+    from kiosk.flow.schema import IdCardField, SmartCardField
+    from peripherals.id_card.card import IdCard
+    from peripherals.smart_card.base import SocialSecurityCard
+
+    for declared, card in ((IdCardField, IdCard), (SmartCardField, SocialSecurityCard)):
+        given = {f.name for f in dataclasses.fields(card)}
+        assert set(typing.get_args(declared)) <= given, card.__name__
+    # never the photo or the fingerprint
+    assert not {"photo", "fingerprint"} & set(typing.get_args(IdCardField))
