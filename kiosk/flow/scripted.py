@@ -226,6 +226,13 @@ class ScriptedRenderer:
         visit = self._visits.get(key, 0)
         self._visits[key] = visit + 1
         if not isinstance(value, list):
+            if visit and prompt.error:
+                # asked again because the answer was refused: giving it again would loop forever
+                raise ScriptError(
+                    f"the answer for step {prompt.step!r} of flow {prompt.flow!r}, "
+                    f"{scrub(repr(value))}, was refused ({prompt.error}); give a valid answer, "
+                    "or a list of answers to try one after another"
+                )
             return value
         if visit >= len(value):
             raise ScriptError(

@@ -82,6 +82,37 @@ def test_usage_errors_are_one_line_with_exit_status_2(
     assert "no answer for step 'consent'" in err and "Traceback" not in err
 
 
+def test_a_refused_answer_stops_the_run_instead_of_looping(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    answers = tmp_path / "refused.answers.yaml"
+    wrong = "110105198503122318"  # invented, and its check character is wrong
+    answers.write_text(
+        f'answers:\n  consent: yes\n  how: typed\n  typed: "{wrong}"\n', encoding="utf-8"
+    )
+    # a subprocess, so that looping for ever fails the test instead of hanging the suite
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "flows",
+            "run",
+            "si-certificate",
+            "--answers",
+            str(answers),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    err = run.stderr.strip().splitlines()[-1]
+    assert "step 'typed'" in err and "was refused (input.invalid_id_number)" in err
+    assert wrong not in run.stdout + run.stderr
+
+
 def test_readable_output_and_exit_1_when_the_resident_cancels(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
