@@ -345,7 +345,8 @@ class SessionCore:
         """A tactile key: what it means on the prompt on screen (`kiosk.session.keypad`).
 
         While the inactivity warning is up, a key only gives more time: "press any key to go
-        on" must never also answer the question (ENTER would submit the review behind it).
+        on" must never also answer the question (ENTER would submit the review behind it). A
+        notice card is closed by a key, which likewise answers nothing.
         """
         if self.state.warning is not None:
             self.more_time()
@@ -362,6 +363,11 @@ class SessionCore:
         if bar is not None:
             self._bar_key(bar)
             self._acknowledge(Pressed(key, KeyResult(bar, KeyState()), shown))
+            return
+        if self.state.notice is not None:
+            # the notice card covers the question: a key closes it, as its OK button does
+            self.close_notice()
+            self._acknowledge(Pressed(key, None, shown))
             return
         if not isinstance(view, PromptView):
             self._acknowledge(Pressed(key, None, None))

@@ -173,6 +173,9 @@ def keys_for(prompt: Prompt, value: Any) -> list[Key] | None:
         return [Key.DIGIT_1 if yes_no(value) else Key.DIGIT_2]
     if prompt.kind is PromptKind.INPUT:
         rules = prompt.input
+        phrase = next((o for o in prompt.options if o.value == value), None)
+        if phrase is not None:  # one of a text input's common phrases, by its number
+            return [Key(str(phrase.key)), Key.ENTER]
         if rules is None or not rules.typing.numeric:
             return None
         return [Key.STAR if ch in "Xx." else Key(ch) for ch in str(value)] + [Key.ENTER]

@@ -196,6 +196,7 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
                 self.look, self.language, t(notice, self.language), self.inputs.close_notice
             )
             self.notice_overlay.key = notice
+            self.notice_overlay.ok.focused = self.state.keypad_used
             self.add_widget(self.notice_overlay)
 
     def _draw_warning(self) -> None:

@@ -158,7 +158,8 @@ class VoiceRenderer:
             self._warn(state)
         if Change.NOTICE in what and state.notice is not None and state.voice:
             self._stop_speech()
-            self._say(t(state.notice, state.language))
+            lang = state.language
+            self._say(_joined(lang, t(state.notice, lang), t("voice.notice_close", lang)))
 
     def feedback(self, feedback: Feedback) -> None:
         """Acknowledge a key, something heard, a refused answer, more time."""

@@ -28,14 +28,14 @@ class NoticeOverlay(ModalOverlay):
         box.bind(minimum_height=box.setter("height"))
         self.label = KioskLabel(look, text, size="action", halign="center")
         box.add_widget(self.label)
-        box.add_widget(
-            KioskButton(
-                look,
-                t("ui.notice.ok", lang),
-                on_close,
-                role="primary",
-                kiosk_id="notice.ok",
-                size_hint_y=None,
-                height=dp(scale.action_height),
-            )
+        self.ok = KioskButton(
+            look,
+            t("ui.notice.ok", lang),
+            on_close,
+            role="primary",
+            kiosk_id="notice.ok",
+            size_hint_y=None,
+            height=dp(scale.action_height),
         )
+        """The OK button; any tactile key does what it does (the ring shows it to keypad users)."""
+        box.add_widget(self.ok)

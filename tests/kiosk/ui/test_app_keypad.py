@@ -8,11 +8,14 @@ fixtures and drivers are those of `test_app_kiosk`.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from test_app_kiosk import (  # noqa: F401  (`kiosk` is the fixture)
     CERTIFICATE,
     FEEDBACK,
+    advance,
     at_attract,
     device,
     kiosk,
@@ -30,7 +33,11 @@ from test_app_kiosk import (  # noqa: F401  (`kiosk` is the fixture)
 )
 from ui_harness import make_id_number, texts_on_screen
 
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR as FLOWS
+from kiosk.flow.prompt import Answer, PromptKind
+from kiosk.flow.scripted import ScriptedRenderer, load_script
 from kiosk.session.loop import Where
+from kiosk.session.scripted import keys_for
 from kiosk.ui.touch_kiosk import TouchKiosk
 from peripherals.keypad.keys import Key
 
@@ -196,3 +203,128 @@ async def test_touch_and_keypad_mixed_on_one_input_across_a_language_switch(
     assert "138****8000" in review and "safety and security" in review  # topic key 3
     await tap(kiosk, "bar.cancel")
     await until(at_attract(kiosk), "the attract screen")
+
+
+# -- every shipped flow, every prompt kind, help, overlays and the bar's keys ---------------------
+
+SHIPPED = sorted(p.name.removesuffix(".answers.yaml") for p in FLOWS.glob("*.answers.yaml"))
+
+
+def present(k: TouchKiosk, kind: str, what: Any) -> None:
+    """Do at a device what the answers file says the resident does there."""
+    if kind == "id_card":
+        device(k, "id_card").simulator.present_card(**what)
+    elif kind == "scanner":
+        device(k, "scanner").simulator.scan(str(what["code"] if isinstance(what, dict) else what))
+    elif kind != "printer":  # a working printer needs nothing done
+        raise AssertionError(f"the keypad walk does not know how to use a {kind}")
+
+
+async def bar_keys_do_what_the_bar_does(k: TouchKiosk) -> None:
+    """Language, large text, contrast and staff by their keys, on the prompt on screen."""
+    step = view(k).prompt.step
+    for key, flag in ((Key.ELDER, "elder"), (Key.CONTRAST, "high_contrast")):
+        press(k, key)
+        await until(lambda flag=flag: getattr(shell(k).state, flag), f"{flag} on")
+        press(k, key)
+        await until(lambda flag=flag: not getattr(shell(k).state, flag), f"{flag} off")
+    press(k, Key.LANGUAGE)
+    await until(lambda: view(k).prompt.language == "en" and view(k).waiting, "English")
+    press(k, Key.LANGUAGE)
+    await until(lambda: view(k).prompt.language == "zh_CN" and view(k).waiting, "Chinese")
+    # staff: the notice card covers the screen, OK ringed; any key closes it, answering nothing
+    press(k, Key.STAFF)
+    await until(
+        lambda: shell(k).state.notice not in (None, "ui.notice.staff_calling"), "the call sent"
+    )
+    await until(lambda: widget(k, "notice.ok") is not None, "the notice card")
+    assert widget(k, "notice.ok").focused
+    press(k, Key.DIGIT_1)
+    await until(lambda: shell(k).notice_overlay is None, "the notice closed by a key")
+    assert view(k).prompt.step == step and view(k).waiting  # the question was not answered
+
+
+async def help_and_back(k: TouchKiosk) -> None:
+    """HELP shows this step's help until ENTER goes back to the same question."""
+    prompt = view(k).prompt
+    press(k, Key.HELP)
+    await until(lambda: view(k).prompt.hints and view(k).waiting, f"help on {prompt.step}")
+    shown = " ".join(texts_on_screen(shell(k)))
+    assert (prompt.help or "") in shown and widget(k, "action.continue") is not None
+    press(k, Key.ENTER)
+    await until(
+        lambda: not view(k).prompt.hints and view(k).prompt.step == prompt.step and view(k).waiting,
+        f"back to {prompt.step} after help",
+    )
+
+
+async def warning_then_a_key(k: TouchKiosk) -> None:
+    """The inactivity warning covers the question; a key gives more time and nothing else."""
+    session = loop(k).session
+    before = (view(k).prompt.step, view(k).draft.typed)
+    left = session.remaining()
+    advance(k, left - 10)  # inside the warning's lead
+    await until(lambda: shell(k).timeout_overlay is not None, "the timeout warning")
+    press(k, Key.ENTER)  # ENTER too: it must not submit what is behind the warning
+    await until(lambda: shell(k).timeout_overlay is None, "the warning gone")
+    assert (view(k).prompt.step, view(k).draft.typed) == before
+    assert session.remaining() == pytest.approx(left)
+
+
+@pytest.mark.parametrize("flow_id", SHIPPED)
+async def test_every_shipped_flow_by_keypad_alone_with_help_overlays_and_bar_keys(
+    kiosk: TouchKiosk,  # noqa: F811
+    flow_id: str,
+) -> None:
+    script = load_script(FLOWS / f"{flow_id}.answers.yaml")
+    oracle = ScriptedRenderer(script)
+    await until(at_attract(kiosk), "the attract screen")
+    press(kiosk, Key.ENTER)
+    await until(lambda: on_menu(kiosk), "the service menu")
+    await bar_keys_do_what_the_bar_does(kiosk)
+    await help_and_back(kiosk)
+    await hash_until(kiosk, f"service.{flow_id}", limit=len(loop(kiosk).menu.services))
+    press(kiosk, Key.ENTER)
+    kinds: set[PromptKind] = {PromptKind.MENU}
+    warned = False
+    while True:
+        await until(
+            lambda: (
+                loop(kiosk).where is Where.RESULT
+                or (view(kiosk) is not None and view(kiosk).waiting and not on_menu(kiosk))
+            ),
+            "the next question",
+            timeout=15,
+        )
+        if loop(kiosk).where is Where.RESULT:
+            break
+        prompt = view(kiosk).prompt
+        assert prompt.flow == flow_id, f"left {flow_id} for {prompt.flow}"
+        if prompt.kind is PromptKind.DEVICE_WAIT:
+            present(kiosk, str(prompt.device), script.devices[str(prompt.device)])
+        else:
+            if prompt.kind not in kinds:  # each kind's help screen, once
+                kinds.add(prompt.kind)
+                await help_and_back(kiosk)
+            if prompt.kind is PromptKind.INPUT and not warned:
+                warned = True
+                await warning_then_a_key(kiosk)
+            reply = await asyncio.wait_for(oracle.ask(prompt), 2)
+            assert isinstance(reply, Answer), f"{prompt.step}: {reply}"
+            pressed = keys_for(prompt, reply.value)
+            if pressed is None and prompt.options:  # free text: a common phrase instead
+                pressed = [Key.DIGIT_1, Key.ENTER]
+            assert pressed is not None, f"{flow_id}/{prompt.step} cannot be answered by keys"
+            press(kiosk, *pressed)
+        await until(
+            lambda prompt=prompt: (
+                view(kiosk) is None or view(kiosk).prompt is not prompt or not view(kiosk).waiting
+            ),
+            f"{prompt.step} answered",
+            timeout=15,
+        )
+    assert loop(kiosk).last_outcome.status == "finished"
+    assert {PromptKind.CHOOSE, PromptKind.CONSENT, PromptKind.CONFIRM, PromptKind.INPUT} & kinds
+    await until(lambda: focused(kiosk) == ["action.done"], "the ring on done")
+    press(kiosk, Key.ENTER)
+    await until(at_attract(kiosk), "the attract screen again")
