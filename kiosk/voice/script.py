@@ -34,7 +34,9 @@ def options(prompt: Prompt) -> str:
     """The options as "按1，个人参保证明；按2，缴费明细" / "Press 1 for ..., press 2 for ..."."""
     lang = prompt.language
     phrases = [
-        t("voice.option", lang, number=o.key, label=o.say or o.label) for o in prompt.options
+        # a label that is a sentence ("夜间噪音扰民。") must not end in two stops once joined
+        t("voice.option", lang, number=o.key, label=(o.say or o.label).rstrip("".join(_STOPS)))
+        for o in prompt.options
     ]
     if lang == "en":
         phrases = [phrases[0], *(p[:1].lower() + p[1:] for p in phrases[1:])]

@@ -29,7 +29,7 @@ _NAME_STARS = 3
 _MASKED_LATIN_NAME = re.compile(r"\b([A-Za-z])\*+")
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
 _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
-_CODE = re.compile(r"(?<![\d.])\d(?:[\d]|[- ](?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])")
+_CODE = re.compile(r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])")
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
 _PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
 _ALONE = re.compile(r"^[—–*\s-]+$")
@@ -100,7 +100,7 @@ def _date(match: re.Match[str], zh: bool) -> str:
 
 def _code(code: str, zh: bool) -> str:
     # a dash is a pause between groups; spaces only group digits already said one by one
-    groups = [group.replace(" ", "") for group in code.split("-")]
+    groups = ["".join(group.split()) for group in code.split("-")]
     return ("，" if zh else ", ").join(_spaced(group, zh) for group in groups if group)
 
 

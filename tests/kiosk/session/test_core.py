@@ -277,4 +277,3 @@ async def test_the_bars_functions_have_keys_on_every_screen(
     assert screen.state.notice is None and not asked.done()
     kiosk.key(Key.DIGIT_1)
     await asyncio.wait_for(asked, 1)
-

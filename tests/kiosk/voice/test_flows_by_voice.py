@@ -148,7 +148,9 @@ def check_speech(rig: Rig, asked: list[Prompt], outcome: Outcome, *, private: bo
         assert not contains_personal_number(" ".join(texts))
     reference = outcome.result.get("reference")
     if reference:
-        assert " ".join(str(reference)) in spoken_text, "the reference was not read out"
+        # digit by digit, the dash a pause: "2 6 1 2 0 5，9 1 8 4 2 7"
+        said = "，".join(" ".join(part) for part in str(reference).split("-"))
+        assert said in spoken_text, "the reference was not read out"
 
 
 @pytest.mark.parametrize("flow_id", SHIPPED)
