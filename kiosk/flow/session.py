@@ -85,6 +85,13 @@ class Session:
         self._listeners: list[Listener] = []
         self.outcome: Outcome | None = None
         self.ended = False
+        self._passes: dict[str, int] = {}
+
+    def next_pass(self, place: str) -> int:
+        """How many times this session has now come to `place` (1 the first time): a flow that
+        loops back through a submission submits anew, under a new idempotency key."""
+        self._passes[place] = self._passes.get(place, 0) + 1
+        return self._passes[place]
 
     # Language and activity --------------------------------------------------------------
 

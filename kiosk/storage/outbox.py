@@ -189,9 +189,11 @@ class SqliteOutbox:
                 log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
             else:
                 if row["digest"] != digest:
-                    log.warning(
-                        "outbox: key of %s reused with a different payload; keeping the first",
-                        row["reference"],
+                    # never answer a new submission with an old one's reference
+                    log.error("outbox: key of %s reused with another payload", row["reference"])
+                    raise BackendError(
+                        "backend.duplicate_key",
+                        f"idempotency key of {row['reference']} reused with another payload",
                     )
                 claimed = False
         if not claimed:

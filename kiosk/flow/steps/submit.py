@@ -11,8 +11,10 @@ KIND = "submit"
 
 
 def idempotency_key(ctx: StepContext) -> str:
-    """One key per session and step, so a retried submission is delivered once."""
-    return f"{ctx.session.id}:{ctx.step.id}"
+    """One key per pass of the session through this step of this flow: retries of one
+    submission (the outbox's) are delivered once, and a flow looping back submits anew."""
+    place = f"{ctx.flow.id}/{ctx.step.id}"
+    return f"{ctx.session.id}:{place}:{ctx.session.next_pass(place)}"
 
 
 async def execute(ctx: StepContext, step: SubmitStep) -> StepResult:

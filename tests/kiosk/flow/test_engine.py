@@ -381,12 +381,45 @@ steps:
     outcome, renderer, session = await harness.run(answers)
     ((backend, path, payload, key),) = harness.outbox.submitted
     assert (backend, path, payload) == ("feedback", "/feedback", {"text": "路灯坏了"})
-    assert key == f"{session.id}:send"
+    assert key == f"{session.id}:send/send:1"  # flow/step, first pass
     thanks = [e.prompt for e in renderer.transcript if e.prompt.step == "thanks"]
     assert thanks[0].text == "编号R0001" and not thanks[0].can_go_back
     assert outcome.result == {"ref": "R0001"}
     entries = harness.journal.entries
     assert any(e[3] == "submitted" and e[4] == {"status": "queued"} for e in entries)
+
+
+async def test_a_flow_looping_through_its_submission_submits_each_pass_anew() -> None:
+    flow = """
+id: twice
+title: {zh_CN: 两次, en: Twice}
+defaults: {timeout: 30}
+steps:
+  - id: what
+    kind: choose
+    text: {zh_CN: 反馈什么, en: What}
+    options:
+      - {value: light, label: {zh_CN: 路灯, en: Light}}
+      - {value: noise, label: {zh_CN: 噪音, en: Noise}}
+  - {id: ok, kind: confirm, text: {zh_CN: 提交吗, en: "Submit?"}}
+  - {id: send, kind: submit, backend: feedback, path: /feedback, payload: {topic: "{{ what }}"}}
+  - id: more
+    kind: confirm
+    text: {zh_CN: "编号{{ send.reference }}，再反馈一条吗", en: "{{ send.reference }}. Another?"}
+    on_decline: done
+    next: what
+  - {id: done, kind: finish, text: {zh_CN: 完成, en: Done}}
+"""
+    harness = Harness(flow)
+    answers = {"what": ["light", "noise"], "ok": "yes", "more": ["yes", "no"]}
+    outcome, renderer, _ = await harness.run(answers)
+    assert outcome.status == "finished"
+    sent = harness.outbox.submitted
+    assert [payload for _, _, payload, _ in sent] == [{"topic": "light"}, {"topic": "noise"}]
+    keys = [key for *_, key in sent]
+    assert len(set(keys)) == 2  # two submissions, two keys: neither is taken for a retry
+    said = [e.prompt.text for e in renderer.transcript if e.prompt.step == "more"]
+    assert said[0].startswith("编号R0001") and said[1].startswith("编号R0002")
 
 
 async def test_device_steps_show_a_device_wait_and_keep_card_reads_in_the_vault() -> None:

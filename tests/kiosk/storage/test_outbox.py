@@ -272,3 +272,16 @@ def test_worker_delivers_in_the_background(
     entry = kiosk.outbox.get(reference)
     assert entry is not None and entry.status == "delivered"
     assert len(demo.received("/feedback")) == 1
+
+
+async def test_a_key_reused_with_another_payload_is_refused_not_answered_with_the_first(
+    kiosk: Kiosk, demo: DemoBackOffice
+) -> None:
+    first = await kiosk.outbox.submit("feedback", "/feedback", FEEDBACK, "session-1:f/send:1")
+    again = await kiosk.outbox.submit("feedback", "/feedback", FEEDBACK, "session-1:f/send:1")
+    assert again.reference == first.reference  # the same submission retried: delivered once
+    other = {**FEEDBACK, "text": "楼道灯也不亮"}
+    with pytest.raises(BackendError) as refused:
+        await kiosk.outbox.submit("feedback", "/feedback", other, "session-1:f/send:1")
+    assert refused.value.key == "backend.duplicate_key"
+    assert len(demo.received("/feedback")) == 1
