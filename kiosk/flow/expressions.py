@@ -206,20 +206,23 @@ def referenced_names(source: str, *, expression: bool = False) -> set[str]:
     env = environment()
     text = "{{ " + source + " }}" if expression else source
     try:
-        ast = env.parse(text)
-    except jinja2.TemplateSyntaxError:
+        return set(meta.find_undeclared_variables(env.parse(text)))
+    except (jinja2.TemplateSyntaxError, RecursionError):  # too deep to have a meaning
         return set()
-    return set(meta.find_undeclared_variables(ast))
 
 
 def referenced_paths(source: str, *, expression: bool = False) -> set[tuple[str, ...]]:
     """Dotted variable paths a template reads, e.g. `{("cert", "pages")}`, for static checks."""
+    try:
+        return _paths(source, expression)
+    except (jinja2.TemplateSyntaxError, RecursionError):  # too deep to have a meaning
+        return set()
+
+
+def _paths(source: str, expression: bool) -> set[tuple[str, ...]]:
     env = environment()
     text = "{{ " + source + " }}" if expression else source
-    try:
-        ast = env.parse(text)
-    except jinja2.TemplateSyntaxError:
-        return set()
+    ast = env.parse(text)
     paths: set[tuple[str, ...]] = set()
     for node in ast.find_all(nodes.Getattr):
         parts: list[str] = [node.attr]

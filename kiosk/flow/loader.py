@@ -645,6 +645,11 @@ def _load_flows(paths: Iterable[Path]) -> FlowSet:
             loaded, errors = _load(path)
         except FlowLoadError as exc:
             loaded, errors = None, _all_errors(exc)
+        except Exception as exc:  # one broken file must never stop the kiosk or the linter
+            log.exception("flow file %s could not be loaded", path)
+            problem = f"could not be loaded ({type(exc).__name__}); please report this"
+            loaded = None
+            errors = [FlowLoadError(SourceLocation(str(path), 1, 1), problem, "internal")]
         flowset.errors.extend(errors)
         if loaded is None:
             continue

@@ -268,7 +268,7 @@ def _scalar(event: Any, where: Any) -> Any:
     node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
     try:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-    except (yaml.YAMLError, ValueError) as exc:
+    except Exception as exc:  # PyYAML's constructors fail with anything (KeyError, ...)
         raise DocumentError(
             where(event.start_mark),
             f"bad {tag.rsplit(':', 1)[-1]} value {value!r}: {exc}",

@@ -171,6 +171,24 @@ def test_unreadable_input_is_marked_unreadable(tmp_path: Path, text: str, code: 
     assert (error.code, error.unreadable) == (code, True)
 
 
+@pytest.mark.parametrize(
+    "scalar", ["!!bool maybe", "!!timestamp hello", "!!int x1", "!!float ..", "!!binary ==="]
+)
+def test_a_bad_tagged_scalar_is_an_error_at_its_place_not_a_crash(
+    tmp_path: Path, scalar: str
+) -> None:
+    error = _error(tmp_path, f"id: x\nversion: {scalar}\nsteps: []\n")
+    assert (error.code, error.location.line) == ("yaml-syntax", 2)
+
+
+def test_one_broken_flow_is_skipped_and_the_others_load(tmp_path: Path) -> None:
+    _write(tmp_path, GOOD, "good.yaml")
+    _write(tmp_path, "id: broken\nversion: !!bool maybe\nsteps: []\n", "broken.yaml")
+    flows = load_flows([tmp_path])
+    assert list(flows.loaded) == [load_flow(tmp_path / "good.yaml").flow.id]
+    assert [e.location.path for e in flows.errors] == [str(tmp_path / "broken.yaml")]
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FlowLoadError) as caught:
         load_flow(tmp_path / "nope.yaml")
