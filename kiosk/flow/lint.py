@@ -18,18 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import ValidationError
 
 from kiosk.flow import schema
 from kiosk.flow.expressions import referenced_paths
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.loader import (
+    FlowLoadError,
     FlowSet,
     LoadedFlow,
     SourceLocation,
     TemplateRef,
     paused_gc,
+    read_yaml,
     template_info,
 )
 from kiosk.flow.receipt_schema import ReceiptTemplate
@@ -37,7 +38,6 @@ from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, StepBase, Text
 
 log = logging.getLogger(__name__)
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Severity = Literal["error", "warning"]
 
@@ -490,12 +490,13 @@ def _receipt_problem(directory: Path, receipt: str) -> str:
 def _template_problem(path: Path, receipt: str, mtime_ns: int, size: int) -> str:
     directory = path.parent
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-        template = ReceiptTemplate.model_validate(data)
-    except OSError:
-        return f"no template {path.name} in {directory}"
-    except yaml.YAMLError as exc:
-        return f"{path.name} is not valid YAML ({str(exc).splitlines()[0]})"
+        template = ReceiptTemplate.model_validate(read_yaml(path))
+    except FlowLoadError as exc:
+        if exc.message == "no such file":
+            return f"no template {path.name} in {directory}"
+        return f"{path.name}:{exc.location.line}: {exc.message}"
+    except RecursionError:
+        return f"{path.name} is nested too deeply"
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -530,9 +531,9 @@ def _receipt_templates(path: Path) -> list[str]:
 @functools.lru_cache(maxsize=256)
 def _receipt_strings(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError):
-        return ()
+        data = read_yaml(path)
+    except FlowLoadError:
+        return ()  # reported by the receipt check
     found: list[str] = []
     pending: list[object] = [data]
     while pending:

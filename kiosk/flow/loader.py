@@ -41,6 +41,7 @@ __all__ = [
     "flow_parts",
     "load_flow",
     "load_flows",
+    "read_yaml",
     "step_templates",
     "template_info",
 ]
@@ -298,12 +299,14 @@ def _regex_error(pattern: str) -> str | None:
 def _read_text(path: Path) -> str:
     where = SourceLocation(str(path), 1, 1)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        if not path.is_file() and path.exists():  # a device such as /dev/zero never ends
+            raise FlowLoadError(where, "not a regular file", "unreadable", unreadable=True)
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
             raise FlowLoadError(
                 where, f"file larger than {MAX_BYTES} bytes", "too-large", unreadable=True
             )
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise FlowLoadError(where, "no such file", "unreadable", unreadable=True) from None
     except OSError as exc:
@@ -327,6 +330,16 @@ def load_flow(path: Path) -> LoadedFlow:
         raise errors[0] if len(errors) == 1 else FlowLoadErrors(errors)
     assert loaded is not None
     return loaded
+
+
+def read_yaml(path: Path) -> Any:
+    """The plain data of any YAML content file (receipts, answers), read as hardened as a flow
+    (size, depth, aliases, tags, UTF-8); `FlowLoadError` with the place of the problem."""
+    text = _read_text(Path(path))
+    try:
+        return read_document(text, str(path)).data
+    except DocumentError as exc:
+        raise FlowLoadError(exc.location, exc.message, exc.code, unreadable=True) from None
 
 
 def _load(path: Path) -> tuple[LoadedFlow | None, list[FlowLoadError]]:

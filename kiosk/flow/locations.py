@@ -229,8 +229,16 @@ def read_document(text: str, path: str) -> Document:
         location = where(problem_mark) if problem_mark is not None else SourceLocation(path, 1, 1)
         problem = exc.problem or exc.context or "not valid YAML"
         raise DocumentError(location, f"YAML syntax: {problem}", "yaml-syntax") from None
-    except yaml.YAMLError as exc:
-        raise DocumentError(SourceLocation(path, 1, 1), f"YAML: {exc}", "yaml-syntax") from None
+    except yaml.YAMLError as exc:  # the reader's: a character YAML does not allow
+        position = getattr(exc, "position", None)
+        location = SourceLocation(path, 1, 1)
+        if isinstance(position, int):
+            line_start = text.rfind("\n", 0, position) + 1
+            location = SourceLocation(
+                path, text.count("\n", 0, position) + 1, position - line_start + 1
+            )
+        first = str(exc).splitlines()[0]
+        raise DocumentError(location, f"YAML: {first}", "yaml-syntax") from None
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError, render
+from kiosk.flow.loader import FlowLoadError, read_yaml
 from kiosk.flow.receipt_schema import MaskKind, ReceiptLine, ReceiptTemplate
 from kiosk.flow.schema import Text
 from kiosk.privacy.masking import ID_NUMBER, mask_id, mask_name, mask_phone, mask_text, scrub
@@ -54,11 +54,13 @@ class ReceiptLibrary:
             return self._cache[receipt_id]
         path = self.directory / f"{receipt_id}.yaml"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            template = ReceiptTemplate.model_validate(data)
-        except OSError as exc:
-            raise ReceiptError("receipt.missing", f"{path}: {exc.strerror}") from exc
-        except (yaml.YAMLError, ValidationError) as exc:
+            template = ReceiptTemplate.model_validate(read_yaml(path))
+        except FlowLoadError as exc:
+            missing = exc.code == "unreadable" and exc.message == "no such file"
+            raise ReceiptError(
+                "receipt.missing" if missing else "receipt.invalid", str(exc)
+            ) from exc
+        except (ValidationError, RecursionError) as exc:
             first = str(exc).splitlines()[0]
             raise ReceiptError("receipt.invalid", f"{path}: {first}") from exc
         if template.id != receipt_id:

@@ -300,7 +300,13 @@ class PrintStep(DeviceStepBase):
     """Print a receipt from a template under `flows/receipts/`."""
 
     kind: Literal["print"]
-    receipt: str
+    receipt: Annotated[
+        str,
+        Field(
+            pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$",
+            description="A template's id: the file flows/receipts/<id>.yaml",
+        ),
+    ]
     DEVICE = DeviceKind.PRINTER
 
 

@@ -33,8 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from kiosk.flow.devices import (
     DeviceError,
     DeviceKind,
@@ -45,6 +43,7 @@ from kiosk.flow.devices import (
     SmartCardDoor,
 )
 from kiosk.flow.inputs import InputType
+from kiosk.flow.loader import FlowLoadError, read_yaml
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import LANGUAGES
 from kiosk.privacy.masking import mask_id, mask_phone, scrub
@@ -120,22 +119,21 @@ class Script:
 def load_script(path: Path) -> Script:
     """Read an answers file; errors name the file."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScriptError(f"{path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        raise ScriptError(f"{path}{where}: not valid YAML") from exc
+        data = read_yaml(Path(path))
+    except FlowLoadError as exc:
+        raise ScriptError(str(exc)) from exc
     try:
         return Script.from_mapping(data, whole_file=True)
     except ScriptError as exc:
         raise ScriptError(f"{path}: {exc}") from exc
+    except (TypeError, ValueError, RecursionError) as exc:  # junk the checks did not foresee
+        raise ScriptError(f"{path}: not an answers file ({type(exc).__name__})") from exc
 
 
 def _check_event(step: str, value: Any) -> None:
     if isinstance(value, Mapping) and "event" in value:
-        if set(value) != {"event"} or value["event"] not in {e.value for e in Event}:
+        event = value["event"]
+        if set(value) != {"event"} or not isinstance(event, str) or event not in set(Event):
             raise ScriptError(f"step {step!r}: an event is one of back, cancel, help, timeout")
 
 

@@ -41,8 +41,37 @@ def test_answers_files_are_checked_when_loaded(tmp_path: Path) -> None:
     with pytest.raises(ScriptError, match="unknown section 'answer'"):
         load_script(path)
     path.write_text("answers: [1\n", encoding="utf-8")
-    with pytest.raises(ScriptError, match=r"a\.answers\.yaml:2:1: not valid YAML"):
+    with pytest.raises(ScriptError, match=r"a\.answers\.yaml:2:1: YAML syntax"):
         load_script(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"answers: {first: \xff\xfe}\n", "not UTF-8"),
+        (b"answers: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "nested"),
+        (b"answers:\n  first: {event: [1]}\n", "an event is one of"),
+        (b"answers: {first: 1}\ndevices: [1, 2]\n", "devices"),
+        (b"answers: {first: 1}\ndevices: {id_card: {1: [2]}}\n", ""),
+        (b"answers: {first: !!python/object:os.system x}\n", "tag"),
+        (b"answers: 7\n", "answers"),
+        (b"\x00\x00", ""),
+    ],
+)
+def test_hostile_answers_files_are_one_line_errors(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    path = tmp_path / "a.answers.yaml"
+    path.write_bytes(content)
+    try:
+        load_script(path)
+    except ScriptError as exc:
+        assert says in str(exc) and "\n" not in str(exc)
+
+
+def test_an_answers_file_that_never_ends_is_refused() -> None:
+    with pytest.raises(ScriptError, match="not a regular file"):
+        load_script(Path("/dev/zero"))
 
 
 async def test_the_transcript_masks_personal_answers() -> None:
