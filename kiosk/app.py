@@ -126,9 +126,12 @@ class KioskServices:
         stack = self._stack
         configured = {} if self.simulate else dict(config.backends)
         fallback = None
-        if self.simulate or not configured:
+        if self.simulate:
             self.demo = stack.enter_context(DemoBackOffice())
             fallback = BackendConfig(base_url=self.demo.url)
+        elif not configured:
+            # never the demo back office for real residents: it would take and drop their data
+            log.error("no back offices are configured ([backends]): services that send fail")
         self.db = Database.in_dir(self.data_dir)
         stack.callback(self.db.close)
         self.journal = SqliteJournal(self.db, config.terminal.id)

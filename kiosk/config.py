@@ -146,15 +146,53 @@ class DeviceSection(_Section, frozen=True):
     options: dict[str, Any] = {}
 
 
-class BackendConfig(_Section, frozen=True):
-    """One named back office reached over HTTP(S)."""
+_HeaderName = Annotated[
+    str, _mismatch(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "is not an HTTP header name")
+]
+_HeaderValue = Annotated[
+    str, _mismatch(r"^[^\x00-\x08\x0a-\x1f\x7f]*$", "must be one line without control characters")
+]
+_LOOPBACK = ("localhost", "127.", "[::1]")
 
-    base_url: Annotated[str, _mismatch(r"^https?://[^\s/]+", "expected an http:// or https:// URL")]
+
+class BackendConfig(_Section, frozen=True):
+    """One named back office reached over HTTP(S).
+
+    Credentials (`token`, `headers`, a client certificate) go only over https, or plain http to
+    this machine (loopback); `client_cert`/`client_key` authenticate the kiosk (mutual TLS) and
+    `ca_bundle` names the certificate authorities trusted for this back office.
+    """
+
+    base_url: Annotated[
+        str,
+        _mismatch(
+            r"^https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
+            "expected an http:// or https:// URL (no spaces, query or fragment)",
+        ),
+    ]
     timeout: _Seconds = 10.0
     """Seconds to wait for a reply; `timeouts.http` when not given in the file."""
-    headers: dict[str, str] = {}
+    headers: dict[_HeaderName, _HeaderValue] = {}
     token: Secret | None = None
     """Sent as `Authorization: Bearer <token>`; never logged."""
+    client_cert: Path | None = None
+    """PEM certificate the kiosk presents (mutual TLS); with `client_key` unless it holds both."""
+    client_key: Path | None = None
+    ca_bundle: Path | None = None
+    """PEM file of the authorities to trust for this back office (default: the system's)."""
+
+    def __post_init__(self) -> None:
+        host = self.base_url.split("://", 1)[1].split("/", 1)[0]
+        plain = self.base_url.startswith("http://")
+        loopback = host.split(":", 1)[0] == "localhost" or host.startswith(_LOOPBACK)
+        if plain and not loopback and (self.token is not None or self.headers):
+            raise ValueError(
+                "credentials (token, headers) would travel in clear text: use https://"
+            )
+        if self.client_key is not None and self.client_cert is None:
+            raise ValueError("client_key without client_cert")
+        if plain and (self.client_cert is not None or self.ca_bundle is not None):
+            raise ValueError("client_cert and ca_bundle need an https:// base_url")
 
 
 class TimeoutsConfig(_Section, frozen=True):
@@ -268,6 +306,7 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     except msgspec.ValidationError as exc:
         raise _config_error(exc, raw, Config, label, sources) from None
     config = _resolve(config, raw, path)
+    _check_backend_files(config, label, sources)
     devices = _validate_devices(config, label, sources)
     return msgspec.structs.replace(config, devices=devices, source=path)
 
@@ -292,12 +331,16 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
         value: Path = getattr(config, key).expanduser()
         paths[key] = value if value.is_absolute() else base / value
     given = raw.get("backends", {})
-    backends = {
-        name: backend
-        if "timeout" in given[name]
-        else msgspec.structs.replace(backend, timeout=config.timeouts.http)
-        for name, backend in config.backends.items()
-    }
+    backends = {}
+    for name, backend in config.backends.items():
+        changes: dict[str, Any] = {}
+        if "timeout" not in given[name]:
+            changes["timeout"] = config.timeouts.http
+        for key in ("client_cert", "client_key", "ca_bundle"):
+            file: Path | None = getattr(backend, key)
+            if file is not None and not file.expanduser().is_absolute():
+                changes[key] = base / file.expanduser()
+        backends[name] = msgspec.structs.replace(backend, **changes)
     devices = config.devices
     if config.simulate and not devices:
         devices = {
@@ -305,6 +348,18 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
             for kind in DEFAULT_DEVICES[config.terminal.mode]
         }
     return msgspec.structs.replace(config, backends=backends, devices=devices, **paths)
+
+
+def _check_backend_files(
+    config: Config, label: str, sources: Mapping[tuple[str, ...], str]
+) -> None:
+    """Certificates and CA bundles named for back offices must be readable files."""
+    for name, backend in config.backends.items():
+        for key in ("client_cert", "client_key", "ca_bundle"):
+            file: Path | None = getattr(backend, key)
+            if file is not None and not file.is_file():
+                where = ("backends", name, key)
+                raise ConfigError(_line(label, where, f"no such file: {file}", sources))
 
 
 def _validate_devices(

@@ -87,11 +87,12 @@ def _phrase(what: str, kind: Any) -> str:
         return f"must be {_BOUND_WORDS[found[1]]} {found[2]} characters long"
     if found := re.fullmatch(r"Expected `[^`]+` (>=|>|<=|<) (\S+)", what):
         return f"must be {_BOUND_WORDS[found[1]]} {float(found[2]):g}"
-    if found := re.fullmatch(r"Expected `str` matching regex '(.*)'", what, re.S):
+    if found := re.fullmatch(r"Expected `str` matching regex (['\"])(.*)\1", what, re.S):
         mismatch = _meta_extra(kind).get("mismatch")
-        # msgspec quotes the pattern with repr(); the Meta holds it as written
+        # msgspec quotes the pattern with repr() (double quotes when it holds a single quote);
+        # the Meta holds it as written
         patterns = [meta.pattern for meta in _bare(kind)[1] if meta.pattern]
-        return str(mismatch) if mismatch else f"does not match {(patterns or [found[1]])[0]}"
+        return str(mismatch) if mismatch else f"does not match {(patterns or [found[2]])[0]}"
     if what.startswith("Invalid enum value"):
         choices = [repr(choice) for choice in get_args(_bare(kind)[0])]
         if not choices:

@@ -16,6 +16,7 @@ APT_PACKAGES=(
   fonts-noto-cjk fonts-wqy-microhei                  # CJK fonts (mainland glyphs, rare characters)
   libgl1 libegl1 libgl1-mesa-dri                     # Kivy's software rendering without a GPU
   socat graphviz                                     # serial/pty tools, flow diagrams
+  openssl                                            # test certificates (mutual TLS)
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 import requests
 
@@ -19,8 +20,31 @@ USER_AGENT = "community-kiosk/0.1"
 
 
 def endpoint(config: BackendConfig, path: str) -> str:
-    """The full URL of `path` on a back office (the path is always below the base URL)."""
+    """The full URL of `path` on a back office; `BackendError` if it would leave the base URL
+    (`..`, `.`, an encoded slash or dot, a scheme, a fragment, control characters)."""
+    where = path.partition("?")[0]
+    segments = unquote(where).split("/")
+    if (
+        any(segment in (".", "..") for segment in segments)
+        or "%2f" in where.lower()
+        or "\\" in unquote(where)
+        or "#" in path
+        or "://" in where
+        or any(ord(ch) < 0x20 or ch == "\x7f" for ch in path)
+    ):
+        raise BackendError("backend.bad_path", f"path {scrub(where)!r} leaves the back office")
     return config.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def tls_for(config: BackendConfig) -> dict[str, Any]:
+    """The `requests` arguments of a back office's TLS: the CA bundle and client certificate."""
+    found: dict[str, Any] = {}
+    if config.ca_bundle is not None:
+        found["verify"] = str(config.ca_bundle)
+    if config.client_cert is not None:
+        cert = str(config.client_cert)
+        found["cert"] = (cert, str(config.client_key)) if config.client_key else cert
+    return found
 
 
 def headers_for(config: BackendConfig, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -38,6 +62,9 @@ def error_for_status(status: int, where: str) -> BackendError | None:
     """The `BackendError` an HTTP status means, or None for success (2xx)."""
     if 200 <= status < 300:
         return None
+    if 300 <= status < 400:
+        # never followed: the payload and credentials would go to wherever it points
+        return BackendError("backend.redirected", f"{where}: HTTP {status} redirect not followed")
     if 400 <= status < 500 and status not in (408, 429):
         return BackendError("backend.rejected", f"{where}: HTTP {status}")
     if status in (408, 504):
@@ -111,14 +138,17 @@ class HttpBackends:
     ) -> Any:
         """The blocking request behind `request`."""
         where = describe(backend, method, path)
+        url = endpoint(config, path)
         try:
             response = self._session.request(
                 method,
-                endpoint(config, path),
+                url,
                 json=json_body,
                 params=query,
                 headers=headers_for(config),
                 timeout=config.timeout,
+                allow_redirects=False,
+                **tls_for(config),
             )
         except requests.RequestException as exc:
             failure = error_for_exception(exc, where)

@@ -36,6 +36,7 @@ from kiosk.backoffice.client import (
     error_for_exception,
     error_for_status,
     headers_for,
+    tls_for,
 )
 from kiosk.clock import SystemClock
 from kiosk.config import BackendConfig
@@ -158,6 +159,7 @@ class SqliteOutbox:
     ) -> Submission:
         """The blocking `submit`."""
         config = self._config(backend)
+        endpoint(config, path)  # a path leaving the back office is refused before it is kept
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(text.encode()).hexdigest()
         now = self._clock.now()
@@ -264,7 +266,11 @@ class SqliteOutbox:
                 data=row["payload"].encode(),
                 headers=headers,
                 timeout=timeout,
+                allow_redirects=False,
+                **tls_for(config),
             )
+        except BackendError as exc:  # a path leaving the back office: never to be sent
+            return _Outcome("dead", reason=str(exc), key=exc.key)
         except requests.RequestException as exc:
             failure = error_for_exception(exc, where)
             return _Outcome("retry", reason=str(failure), key=failure.key)

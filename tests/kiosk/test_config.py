@@ -98,11 +98,29 @@ def test_no_file_runs_simulated_with_data_in_working_directory(
         ),
         (
             '[backends.si]\nbase_url = "ftp://x"\n',
-            "kiosk.toml: backends.si.base_url: expected an http:// or https:// URL",
+            "kiosk.toml: backends.si.base_url: expected an http:// or https:// URL "
+            "(no spaces, query or fragment)",
         ),
         (
             "[backends.si]\ntimeout = 5\n",
             "kiosk.toml: backends.si.base_url: required key is missing",
+        ),
+        (
+            '[backends.si]\nbase_url = "https://si.example/a b"\n',
+            "kiosk.toml: backends.si.base_url: expected an http:// or https:// URL",
+        ),
+        (
+            '[backends.si]\nbase_url = "https://x"\n'
+            '[backends.si.headers]\nX-Key = "a\\r\\nHost: evil"\n',
+            "kiosk.toml: backends.si.headers.X-Key: must be one line without control characters",
+        ),
+        (
+            '[backends.si]\nbase_url = "http://si.example"\ntoken = "t"\n',
+            "kiosk.toml: backends.si: credentials (token, headers) would travel in clear text",
+        ),
+        (
+            '[backends.si]\nbase_url = "https://si.example"\nclient_cert = "nope.pem"\n',
+            "kiosk.toml: backends.si.client_cert: no such file",
         ),
         ("terminal = 3\n", "kiosk.toml: terminal: expected a table"),
         (
