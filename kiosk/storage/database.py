@@ -61,6 +61,8 @@ class Database:
                     "CREATE TABLE IF NOT EXISTS schema_versions ("
                     " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
                 )
+                # a kill after an erase leaves the erased rows in old WAL frames: fold them in
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except (OSError, sqlite3.Error) as exc:
                 raise StorageError(f"{self.path}: cannot open database: {exc}") from exc
             if str(mode).lower() != "wal":
@@ -80,6 +82,19 @@ class Database:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def forget(self) -> None:
+        """Make erased data unrecoverable from the files: the WAL still holds the pages as they
+        were before an erase; checkpoint it into the database (secure_delete zeroes what was
+        freed there) and truncate it."""
+        with self._lock:
+            try:
+                busy = self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.Error as exc:
+                log.warning("%s: checkpoint after an erase failed: %s", self.path, exc)
+                return
+            if busy:
+                log.warning("%s: checkpoint after an erase was blocked by a reader", self.path)
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -339,6 +339,7 @@ class SqliteOutbox:
                 " delivered_at = ?, last_error = NULL WHERE reference = ? AND status = 'pending'",
                 (scrub(row["path"]), self._clock.now() if when is None else when, reference),
             )
+        self._db.forget()  # the payload must not live on in the WAL
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after `attempts` failed tries: doubling, capped, with jitter."""
@@ -409,12 +410,15 @@ class SqliteOutbox:
     def discard(self, reference: str) -> bool:
         """Drop a dead submission's payload for good (its digest and reason stay)."""
         with self._db.transaction() as conn:
-            return bool(
+            dropped = bool(
                 conn.execute(
                     "UPDATE outbox SET payload = NULL WHERE reference = ? AND status = 'dead'",
                     (reference,),
                 ).rowcount
             )
+        if dropped:
+            self._db.forget()
+        return dropped
 
     def add_listener(self, callback: Callable[[], None]) -> None:
         """Call `callback` whenever a submission is (re)queued, e.g. to wake the worker."""

@@ -285,3 +285,44 @@ async def test_a_key_reused_with_another_payload_is_refused_not_answered_with_th
         await kiosk.outbox.submit("feedback", "/feedback", other, "session-1:f/send:1")
     assert refused.value.key == "backend.duplicate_key"
     assert len(demo.received("/feedback")) == 1
+
+
+def _files_hold(data_dir: Path, needle: bytes) -> list[str]:
+    """The database files (main, WAL, shared memory) whose bytes contain `needle`."""
+    return [p.name for p in sorted(data_dir.iterdir()) if needle in p.read_bytes()]
+
+
+async def test_a_delivered_payload_is_in_no_file_not_even_old_wal_frames(
+    kiosk: Kiosk, demo: DemoBackOffice
+) -> None:
+    canary = "金丝雀-payload-7d1e"
+    result = await kiosk.outbox.submit("feedback", "/feedback", {"text": canary}, "wal-1")
+    assert result.status == "delivered"
+    # the kiosk is still running: nothing closed, nothing checkpointed by a close
+    assert _files_hold(kiosk.data_dir, canary.encode()) == []
+
+
+def test_a_kill_after_an_erase_leaves_nothing_once_the_kiosk_starts_again(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    canary = "金丝雀-killed-91f3"
+    # another process writes and erases, then dies without closing: the WAL keeps old frames
+    script = f"""
+import os, sqlite3
+conn = sqlite3.connect({str(tmp_path / "kiosk.sqlite3")!r}, isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL"); conn.execute("PRAGMA wal_autocheckpoint=0")
+conn.execute("PRAGMA secure_delete=ON")
+conn.execute("CREATE TABLE t (payload TEXT)")
+conn.execute("INSERT INTO t VALUES (?)", ({canary!r} * 50,))
+conn.execute("UPDATE t SET payload = NULL")
+os._exit(0)
+"""
+    subprocess.run([sys.executable, "-c", script], check=True)
+    assert "kiosk.sqlite3-wal" in _files_hold(tmp_path, canary.encode())
+    db = Database.in_dir(tmp_path)
+    try:
+        db.version("outbox")  # opening is enough
+        assert _files_hold(tmp_path, canary.encode()) == []
+    finally:
+        db.close()
