@@ -111,7 +111,6 @@ class KioskServices:
     def _start(self) -> None:
         from kiosk.backoffice.client import HttpBackends
         from kiosk.backoffice.demo import DemoBackOffice
-        from kiosk.config import BackendConfig
         from kiosk.devices import HubDevices
         from kiosk.flow.engine import Engine
         from kiosk.flow.loader import load_flows
@@ -128,7 +127,7 @@ class KioskServices:
         fallback = None
         if self.simulate:
             self.demo = stack.enter_context(DemoBackOffice())
-            fallback = BackendConfig(base_url=self.demo.url)
+            fallback = self.demo.backend()
         elif not configured:
             # never the demo back office for real residents: it would take and drop their data
             log.error("no back offices are configured ([backends]): services that send fail")

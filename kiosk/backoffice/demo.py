@@ -14,6 +14,10 @@ Routes (all JSON):
   (a resident called staff; nothing personal in it); 422 ``{"error": "missing_terminal"}``.
 - ``GET /health`` → ``{"ok": true}``.
 
+Every request must carry ``Authorization: Bearer <token>`` (`DemoBackOffice.token`, random per
+start unless given): other local processes can neither submit nor read replies. A body over
+`MAX_BODY` is refused unread (413), connections are capped and time out when idle.
+
 Every POST honours ``Idempotency-Key``: a repeated key gets the first reply again and the
 submission is recorded once; the same key with a different body is 422
 ``idempotency_key_reused``. All data is invented from a hash of the request: no real person.
@@ -22,14 +26,20 @@ submission is recorded once; the same key with a different body is 422
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import secrets
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from kiosk.backoffice.demo_ledger import Ledger, Received
+from kiosk.config import BackendConfig, Secret
 from kiosk.privacy.masking import scrub
 from peripherals.id_card.id_number import is_valid as valid_id_number
 
@@ -46,28 +56,47 @@ _UNITS = (
 
 
 @dataclass(frozen=True)
-class Received:
-    """One submission the demo back office recorded (once per idempotency key)."""
-
-    method: str
-    path: str
-    key: str | None
-    body: Any
-
-
-@dataclass(frozen=True)
 class _Reply:
     status: int
     body: Any
 
 
+MAX_BODY = 1 << 20
+"""Bytes of the largest request body taken; a larger Content-Length is refused unread."""
+MAX_CONNECTIONS = 32
+"""Connections served at once; more are closed at once (each would take a thread)."""
+IDLE_TIMEOUT = 5.0
+"""Seconds a connection may stay silent (half-open, or a body that never comes)."""
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
     demo: DemoBackOffice
+    slots: threading.BoundedSemaphore
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # too many at once: no thread for this one
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("demo back office: a connection failed", exc_info=True)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.demo.idle_timeout)  # a silent client is dropped
 
     def do_GET(self) -> None:
         self.server.demo._handle(self, "GET")
@@ -82,9 +111,20 @@ class _Handler(BaseHTTPRequestHandler):
 class DemoBackOffice:
     """A back office on 127.0.0.1 in a thread; `port=0` picks a free port."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        token: str | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
+        ledger: Path | None = None,
+    ) -> None:
         self._host = host
+        self.idle_timeout = idle_timeout
         self._port = port
+        self.token = token or secrets.token_urlsafe(24)
+        """Every request must carry `Authorization: Bearer <token>`: no other local process
+        can submit to it or read its replies."""
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Condition()
@@ -92,17 +132,19 @@ class DemoBackOffice:
         self._fail_next = 0
         self._released = threading.Event()
         self._released.set()
-        self._replies: dict[str, tuple[str, _Reply]] = {}
-        self._received: list[Received] = []
-        self._seen: list[tuple[str, str, str | None]] = []
-        self._tickets = 0
-        self._staff_calls = 0
+        self._ledger = Ledger(ledger)
+        """Idempotency keys, submissions taken, ticket numbers (`ledger`: kept in that file,
+        so a restarted back office still knows every key it answered)."""
+        self._seen = 0
+        self._seen_keys: Counter[str] = Counter()
 
     # Lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> DemoBackOffice:
         """Start serving (idempotent)."""
         with self._lock:
+            if self._ledger.closed and self._ledger.path is not None:
+                self._ledger = Ledger(self._ledger.path)  # started again: it remembers
             if self._server is None and self._down != "refuse":
                 self._listen()
         return self
@@ -110,6 +152,7 @@ class DemoBackOffice:
     def _listen(self) -> None:
         server = _Server((self._host, self._port), _Handler)
         server.demo = self
+        server.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._port = server.server_address[1]
         thread = threading.Thread(
             target=server.serve_forever,
@@ -136,6 +179,7 @@ class DemoBackOffice:
         with self._lock:
             self._down = None
             self._close()
+            self._ledger.close()
 
     def __enter__(self) -> DemoBackOffice:
         return self.start()
@@ -152,6 +196,10 @@ class DemoBackOffice:
     def url(self) -> str:
         """The base URL to configure as a backend."""
         return f"http://{self._host}:{self._port}"
+
+    def backend(self, **options: Any) -> BackendConfig:
+        """The configuration of a back office reaching this one (URL and token)."""
+        return BackendConfig(base_url=self.url, token=Secret(self.token), **options)
 
     # Switches for tests and the service menu ----------------------------------------------
 
@@ -183,30 +231,52 @@ class DemoBackOffice:
     def wait_requests(self, count: int, timeout: float = 5.0) -> bool:
         """Wait until at least `count` requests have arrived in total."""
         with self._lock:
-            return self._lock.wait_for(lambda: len(self._seen) >= count, timeout=timeout)
+            return self._lock.wait_for(lambda: self._seen >= count, timeout=timeout)
 
     def received(self, path: str | None = None) -> list[Received]:
         """Submissions recorded (once per idempotency key), optionally for one path."""
-        with self._lock:
-            return [r for r in self._received if path is None or r.path == path]
+        return self._ledger.received(path)
 
     def requests_with_key(self, key: str) -> int:
         """How many requests arrived carrying this idempotency key (duplicates included)."""
         with self._lock:
-            return sum(1 for _, _, k in self._seen if k == key)
+            return self._seen_keys[key]
 
     # Request handling ----------------------------------------------------------------------
 
     def _handle(self, handler: _Handler, method: str) -> None:
         split = urlsplit(handler.path)
         key = handler.headers.get("Idempotency-Key")
+        refusal = self._refusal(handler)
+        if refusal is not None:
+            handler.close_connection = True  # the body, if any, is never read
+            self._send(handler, refusal)
+            return
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
+        if len(raw) < length:
+            return  # the client went away mid-body
         with self._lock:
-            self._seen.append((method, split.path, key))
+            self._seen += 1
+            if key is not None:
+                self._seen_keys[key] += 1
             self._lock.notify_all()
         self._released.wait()
-        reply = self._reply(method, split.path, split.query, key, raw)
+        self._send(handler, self._reply(method, split.path, split.query, key, raw))
+
+    def _refusal(self, handler: _Handler) -> _Reply | None:
+        """Why a request is refused before its body is read, or None."""
+        given = handler.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
+            return _Reply(401, {"error": "unauthorized"})
+        length = handler.headers.get("Content-Length") or "0"
+        if not length.isdigit():
+            return _Reply(400, {"error": "bad_content_length"})
+        if int(length) > MAX_BODY:
+            return _Reply(413, {"error": "body_too_large"})
+        return None
+
+    def _send(self, handler: _Handler, reply: _Reply) -> None:
         data = json.dumps(reply.body, ensure_ascii=False).encode()
         handler.send_response(reply.status)
         handler.send_header("Content-Type", "application/json; charset=utf-8")
@@ -229,16 +299,16 @@ class DemoBackOffice:
             return self._get(path, parse_qs(query))
         digest = hashlib.sha256(raw).hexdigest()
         with self._lock:
-            if key is not None and key in self._replies:
-                seen_digest, previous = self._replies[key]
+            known = self._ledger.reply_for(key) if key is not None else None
+            if known is not None:
+                seen_digest, status, previous = known
                 if seen_digest != digest:
                     return _Reply(422, {"error": "idempotency_key_reused"})
-                return previous
+                return _Reply(status, previous)
             reply = self._post(path, body)
-            if key is not None and reply.status < 500:
-                self._replies[key] = (digest, reply)
-            if 200 <= reply.status < 300:
-                self._received.append(Received(method, path, key, body))
+            taken = Received(method, path, key, body) if 200 <= reply.status < 300 else None
+            if reply.status < 500:
+                self._ledger.record(key, digest, reply.status, reply.body, taken)
             return reply
 
     def _get(self, path: str, query: dict[str, list[str]]) -> _Reply:
@@ -289,13 +359,11 @@ class DemoBackOffice:
             text = body.get("text")
             if not isinstance(text, str) or not text.strip():
                 return _Reply(422, {"error": "missing_text"})
-            self._tickets += 1
-            return _Reply(201, {"ticket": f"FB{self._tickets:05d}"})
+            return _Reply(201, {"ticket": f"FB{self._ledger.next_number('tickets'):05d}"})
         if path == "/staff-calls":
             if not isinstance(body.get("terminal"), str):
                 return _Reply(422, {"error": "missing_terminal"})
-            self._staff_calls += 1
-            return _Reply(201, {"call": f"SC{self._staff_calls:05d}"})
+            return _Reply(201, {"call": f"SC{self._ledger.next_number('staff_calls'):05d}"})
         return _Reply(404, {"error": "not_found"})
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.backoffice.client import HttpBackends
 from kiosk.backoffice.demo import DemoBackOffice
-from kiosk.config import BackendConfig
+from kiosk.config import BackendConfig, Secret
 from kiosk.flow.services import BackendError
 from peripherals.id_card.id_number import check_character
 
@@ -28,7 +28,12 @@ def demo() -> Iterator[DemoBackOffice]:
 
 @pytest.fixture
 def backends(demo: DemoBackOffice) -> Iterator[HttpBackends]:
-    config = BackendConfig(base_url=demo.url + "/", timeout=0.5, headers={"X-Terminal-Id": "t1"})
+    config = BackendConfig(
+        base_url=demo.url + "/",
+        timeout=0.5,
+        headers={"X-Terminal-Id": "t1"},
+        token=Secret(demo.token),
+    )
     with HttpBackends({"social_insurance": config, "utilities": config}) as client:
         yield client
 
@@ -74,7 +79,7 @@ async def test_error_details_never_carry_the_id_number(backends: HttpBackends) -
 
 
 async def test_fallback_answers_for_unconfigured_names(demo: DemoBackOffice) -> None:
-    with HttpBackends({}, fallback=BackendConfig(base_url=demo.url)) as client:
+    with HttpBackends({}, fallback=demo.backend()) as client:
         assert await client.request("anything", "GET", "/health") == {"ok": True}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -23,8 +24,9 @@ def demo() -> Iterator[DemoBackOffice]:
 
 
 @pytest.fixture
-def http() -> Iterator[requests.Session]:
+def http(demo: DemoBackOffice) -> Iterator[requests.Session]:
     with requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {demo.token}"
         yield session
 
 
@@ -87,3 +89,87 @@ def test_down_with_503_and_fail_next(demo: DemoBackOffice, http: requests.Sessio
     demo.fail_next(2)
     codes = [http.get(f"{demo.url}/health", timeout=5).status_code for _ in range(3)]
     assert codes == [503, 503, 200]
+
+
+# -- hostile clients --------------------------------------------------------------------------
+
+
+def _raw(demo: DemoBackOffice, request: bytes) -> bytes:
+    """Send raw bytes and read the whole reply (the server closes the connection)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", demo.port), timeout=5) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _post(demo: DemoBackOffice, length: str, body: bytes = b"", auth: bool = True) -> bytes:
+    head = f"POST /feedback HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n"
+    if auth:
+        head += f"Authorization: Bearer {demo.token}\r\n"
+    return _raw(demo, head.encode() + b"Connection: close\r\n\r\n" + body)
+
+
+def test_other_local_processes_can_neither_submit_nor_read(demo: DemoBackOffice) -> None:
+    assert requests.get(f"{demo.url}/health", timeout=5).status_code == 401
+    wrong = {"Authorization": "Bearer guess"}
+    reply = requests.post(f"{demo.url}/feedback", json={"text": "x"}, headers=wrong, timeout=5)
+    assert reply.status_code == 401 and demo.received() == []
+
+
+def test_a_huge_or_bad_content_length_is_refused_unread(demo: DemoBackOffice) -> None:
+    assert _post(demo, str(1536 << 20)).startswith(b"HTTP/1.0 413")  # 1.5 GiB announced
+    assert _post(demo, "abc").startswith(b"HTTP/1.0 400")
+    assert _post(demo, "-5").startswith(b"HTTP/1.0 400")
+    assert b'"ticket"' in _post(demo, "13", b'{"text": "x"}')  # and it still serves
+
+
+def test_silent_connections_are_capped_and_time_out(demo: DemoBackOffice) -> None:
+    import socket
+    import threading
+
+    from kiosk.backoffice.demo import MAX_CONNECTIONS
+
+    before = threading.active_count()
+    idle = [socket.create_connection(("127.0.0.1", demo.port)) for _ in range(120)]
+    try:
+        # beyond the cap a connection is closed at once instead of taking a thread
+        idle[-1].settimeout(5)
+        assert idle[-1].recv(1) == b""
+        assert threading.active_count() - before <= MAX_CONNECTIONS
+    finally:
+        for sock in idle:
+            sock.close()
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {demo.token}"
+    assert http.get(f"{demo.url}/health", timeout=10).json() == {"ok": True}
+    http.close()
+
+
+def test_a_silent_connection_is_dropped_after_the_idle_timeout() -> None:
+    import socket
+
+    with DemoBackOffice(idle_timeout=0.2) as demo:
+        with socket.create_connection(("127.0.0.1", demo.port)) as silent:
+            silent.settimeout(5)
+            assert silent.recv(1) == b""  # closed by the server, not by this 5 s timeout
+
+
+def test_a_ledger_on_disk_remembers_keys_and_tickets_across_a_restart(tmp_path: Path) -> None:
+    ledger = tmp_path / "demo-ledger.sqlite3"
+    body = {"category": "safety", "text": "楼道灯不亮"}
+    replies = []
+    for _ in range(2):  # the back office is stopped and started again in between
+        with DemoBackOffice(ledger=ledger) as demo, requests.Session() as http:
+            http.headers["Authorization"] = f"Bearer {demo.token}"
+            first = http.post(f"{demo.url}/feedback", json=body, headers={"Idempotency-Key": "k"})
+            fresh = http.post(f"{demo.url}/feedback", json=body, timeout=5)
+            replies.append((first.json(), fresh.json()))
+            taken = demo.received("/feedback")
+    (first_a, fresh_a), (first_b, fresh_b) = replies
+    assert first_b == first_a  # the key answered before the restart gets the same reply
+    assert fresh_b != fresh_a  # ticket numbers go on, never repeat
+    assert [r.key for r in taken] == ["k", None, None]  # recorded once per key

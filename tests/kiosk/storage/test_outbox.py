@@ -12,7 +12,6 @@ import pytest
 
 from kiosk.backoffice.demo import DemoBackOffice
 from kiosk.clock import ManualClock
-from kiosk.config import BackendConfig
 from kiosk.flow.services import BackendError
 from kiosk.storage.database import Database
 from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
@@ -48,7 +47,7 @@ class Kiosk:
         self.db = Database.in_dir(self.data_dir)
         self.outbox = SqliteOutbox(
             self.db,
-            {"feedback": BackendConfig(base_url=self.demo.url, timeout=2)},
+            {"feedback": self.demo.backend(timeout=2)},
             clock=self.clock,
             rand=lambda: 0.5,  # no jitter: a predictable schedule
             submit_timeout=2,

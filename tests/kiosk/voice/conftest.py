@@ -30,14 +30,13 @@ def engine_services(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """The demo back office, SQLite journal and outbox, as `kiosk flows run` sets them up."""
     from kiosk.backoffice.client import HttpBackends
     from kiosk.backoffice.demo import DemoBackOffice
-    from kiosk.config import BackendConfig
     from kiosk.storage.database import Database
     from kiosk.storage.journal import SqliteJournal
     from kiosk.storage.outbox import SqliteOutbox
 
     with ExitStack() as stack:
         demo = stack.enter_context(DemoBackOffice())
-        fallback = BackendConfig(base_url=demo.url)
+        fallback = demo.backend()
         db = Database.in_dir(tmp_path)
         stack.callback(db.close)
         backends = stack.enter_context(HttpBackends({}, fallback=fallback))
