@@ -165,34 +165,6 @@ def test_two_senders_that_both_saw_the_row_due_send_it_once(
     assert demo.requests_with_key("key-4b") == 1
 
 
-def test_crash_between_send_and_mark_redelivers_with_the_same_key(
-    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    demo.set_down(True)
-    reference = kiosk.outbox.submit_sync("feedback", "/feedback", FEEDBACK, "key-5").reference
-    demo.set_down(False)
-    clock.advance(10)
-
-    def power_cut(*args: object) -> None:
-        raise PowerCut
-
-    monkeypatch.setattr(kiosk.outbox, "mark_delivered", power_cut)
-    with pytest.raises(PowerCut):
-        kiosk.outbox.deliver_due()
-    assert demo.requests_with_key("key-5") == 1
-
-    kiosk.restart()
-    entry = kiosk.outbox.get(reference)
-    assert entry is not None and entry.status == "pending" and entry.has_payload
-    assert kiosk.outbox.deliver_due() == 0  # the dead sender's claim still holds
-    clock.advance(LEASE)
-    assert kiosk.outbox.deliver_due() == 1
-    assert demo.requests_with_key("key-5") == 2
-    assert len(demo.received("/feedback")) == 1  # the back office deduplicated it
-    entry = kiosk.outbox.get(reference)
-    assert entry is not None and entry.status == "delivered" and not entry.has_payload
-
-
 @pytest.mark.parametrize("how", ["refuse", "503"])
 def test_backoff_schedule_grows(
     kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock, how: str
