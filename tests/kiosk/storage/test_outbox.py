@@ -21,10 +21,6 @@ FEEDBACK = {"category": "environment", "text": "3号楼路灯不亮", "contact":
 LEASE = 60.0
 
 
-class PowerCut(BaseException):
-    """The kiosk loses power: nothing after this point runs."""
-
-
 @pytest.fixture
 def demo() -> Iterator[DemoBackOffice]:
     with DemoBackOffice() as office:
