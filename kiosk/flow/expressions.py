@@ -2,31 +2,33 @@
 
 Flow files pushed to kiosks are untrusted: templates cannot reach Python internals (the sandbox
 refuses `__class__`, `mro`, function globals...), cannot mutate data, have no file or network
-access, and are bounded in size and in the work they may do (no huge repetitions or ranges).
+access, and are bounded in size and in the work they may do (`kiosk.flow.template_budget`).
 """
 
 from __future__ import annotations
 
 import functools
-import operator
 import re
-from collections.abc import Mapping
+import types
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from kiosk.flow import template_budget as budgets
 from kiosk.privacy.masking import mask_id, mask_name, mask_phone, mask_text
 
 MAX_SOURCE = 4000
 """Longest template or expression accepted, in characters."""
 MAX_OUTPUT = 20000
 """Longest rendered text accepted, in characters."""
-MAX_SEQUENCE = 10000
-"""Longest string or list an operator may build."""
+MAX_SEQUENCE = budgets.MAX_SEQUENCE
+"""Longest string or list an operation may build."""
 
 _SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.S)
 
@@ -49,28 +51,60 @@ def _digits(value: object) -> str:
     return " ".join(str(value))
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox with bounded `*`, `**` and `range` on top of Jinja's protections."""
+class _Generator(CodeGenerator):
+    """Compiles `a ~ b` to a join that checks the size first (`template_budget.joined`)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        """`~`: environment.joined((a, b, ...))."""
+        self.write("environment.joined((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with every value bounded (`kiosk.flow.template_budget`)."""
+
+    code_generator_class = _Generator
+    intercepted_binops = budgets.INTERCEPTED_BINOPS
+    joined = staticmethod(budgets.joined)
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         """Refuse operations that would build huge values or run for long."""
-        if operator_ == "**":
-            if not isinstance(right, int | float) or abs(right) > 64:
-                raise SecurityError("exponent too large")
-            return operator.pow(left, right)
-        if isinstance(left, str | list | tuple) and isinstance(right, int):
-            if len(left) * right > MAX_SEQUENCE:
-                raise SecurityError("repetition too large")
-        if isinstance(right, str | list | tuple) and isinstance(left, int):
-            if len(right) * left > MAX_SEQUENCE:
-                raise SecurityError("repetition too large")
-        return operator.mul(left, right)
+        return budgets.binop(operator_, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """A call from a template: counts and amplification checked first, the result after."""
+        budgets.call(__obj, args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        return budgets.check_size(result, getattr(__obj, "__name__", "call"))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """`'{0:>9}'.format(x)`: fields through the sandbox, specs bounded."""
+        if not isinstance(value, types.MethodType | types.BuiltinMethodType):
+            return None
+        if value.__name__ not in ("format", "format_map") or not isinstance(value.__self__, str):
+            return None
+        template, is_map = value.__self__, value.__name__ == "format_map"
+
+        def lookup(obj: Any, key: Any, is_attr: bool) -> Any:
+            return self.getattr(obj, key) if is_attr else self.getitem(obj, key)
+
+        formatter = budgets.CheckedFormatter(lookup)
+
+        def formatted(*args: Any, **kwargs: Any) -> str:
+            if not is_map:
+                return str(formatter.vformat(template, args, kwargs))
+            if kwargs or len(args) != 1:
+                raise TypeError("format_map() takes exactly one mapping")
+            return str(formatter.vformat(template, (), dict(args[0])))
+
+        return formatted
 
 
 def _safe_range(*args: int) -> range:
-    """`range` limited to MAX_SEQUENCE items."""
+    """`range` limited to `MAX_SEQUENCE` items."""
     result = range(*args)
     if len(result) > MAX_SEQUENCE:
         raise SecurityError("range too large")
@@ -84,6 +118,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
+        optimized=False,  # the optimizer would run filters at compile time, outside the budget
     )
     env.filters.update(
         mask_id=mask_id,
@@ -93,6 +128,7 @@ def environment() -> jinja2.Environment:
         money=_money,
         digits=_digits,
     )
+    env.filters = {name: budgets.bounded_filter(name, f) for name, f in env.filters.items()}
     env.globals.clear()
     env.globals["range"] = _safe_range
     return env
@@ -150,11 +186,12 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
         # Stream the output so a runaway loop stops at the limit instead of running to the end.
         parts: list[str] = []
         size = 0
-        for chunk in template.generate(dict(variables)):
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise ExpressionError(f"template output longer than {MAX_OUTPUT} characters")
-            parts.append(chunk)
+        with budgets.budget():
+            for chunk in template.generate(dict(variables)):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise ExpressionError(f"template output longer than {MAX_OUTPUT} characters")
+                parts.append(chunk)
         return "".join(parts)
 
     text: str = _run("template", bounded)
@@ -166,7 +203,8 @@ def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
     expression = _expression(source)
 
     def run() -> Any:
-        value = expression(**dict(variables))
+        with budgets.budget():
+            value = expression(**dict(variables))
         if isinstance(value, jinja2.Undefined):
             # StrictUndefined fails only when used; make a missing name fail here, cleanly.
             value._fail_with_undefined_error()

@@ -23,7 +23,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 from pydantic import BaseModel, ValidationError
 
-from kiosk.flow import expressions, schema
+from kiosk.flow import expressions, schema, template_budget
 from kiosk.flow.locations import MAX_BYTES, DocumentError, Loc, SourceLocation, read_document
 from kiosk.flow.schema import END_TARGETS, Flow, StepBase, Text
 
@@ -279,6 +279,9 @@ def template_info(source: str, expression: bool) -> tuple[str | None, frozenset[
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             return f"{what} syntax: no filter named '{node.name}'", frozenset()
+    costly = template_budget.static_cost(tree)
+    if costly:
+        return f"{what} too costly: {costly}", frozenset()
     for test in tree.find_all(nodes.Test):
         if test.name not in env.tests:
             return f"{what} syntax: no test named '{test.name}'", frozenset()

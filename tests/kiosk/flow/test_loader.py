@@ -260,3 +260,22 @@ def test_duplicate_flow_ids_and_unknown_calls(tmp_path: Path) -> None:
     ]
     assert f"already used by {first}" in flowset.errors[0].message
     assert flowset.flow("si-certificate").id == "si-certificate"
+
+
+@pytest.mark.parametrize(
+    ("template", "says"),
+    [
+        ("{{ 'a' | center(10**9) }}", "given to 'center'"),
+        ("{{ 'a' * 1000000000 }}", "in '*'"),
+        ("{{ 2 ** 100 }}", "exponent 100"),
+        ("{{ '%1000000000d' % 1 }}", "wider than"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "calls itself"),
+    ],
+)
+def test_flows_check_flags_templates_certain_to_exceed_their_budget(
+    tmp_path: Path, template: str, says: str
+) -> None:
+    error = _error(tmp_path, GOOD.replace("{{ pick }}", template, 1))
+    assert (
+        error.code == "template-syntax" and "too costly" in error.message and says in error.message
+    )
