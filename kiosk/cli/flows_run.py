@@ -52,7 +52,7 @@ from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES, Flow
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
-from kiosk.privacy.masking import scrub
+from kiosk.privacy.masking import mask_personal, scrub
 from kiosk.simulation import ScriptedPresenter
 from kiosk.voice.script import Narrator
 
@@ -189,7 +189,11 @@ def _print_prompt(entry: Any, narrator: Narrator, as_json: bool) -> None:
 
 
 def _print_outcome(outcome: Outcome, as_json: bool) -> None:
-    result = json.loads(scrub(json.dumps(outcome.result, ensure_ascii=False)))
+    shown = {
+        key: mask_personal(value) if key in outcome.personal else value
+        for key, value in outcome.result.items()
+    }
+    result = json.loads(scrub(json.dumps(shown, ensure_ascii=False)))
     if as_json:
         line = {"outcome": outcome.status, "step": outcome.step, "error": outcome.error}
         line["result"] = result

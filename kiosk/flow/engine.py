@@ -50,6 +50,7 @@ class _End:
     step: str
     result: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    personal: frozenset[str] = frozenset()
 
 
 class Engine:
@@ -95,7 +96,7 @@ class Engine:
         try:
             end = await self._run_frame(flow, session, session.scope, renderer, 0, False)
             status: Status = "cancelled" if end.status == "back" else _status(end.status)
-            outcome = Outcome(status, end.step, dict(end.result), end.error, flow.id)
+            outcome = Outcome(status, end.step, dict(end.result), end.error, flow.id, end.personal)
             if status == "failed" and end.error is not None:
                 lang = session.language
                 message = error_text(self.services.texts, end.error, lang)
@@ -123,7 +124,7 @@ class Engine:
         end = await self._run_frame(
             flow, ctx.session, scope, ctx.renderer, ctx.depth + 1, ctx.can_go_back
         )
-        return SubflowEnd(end.status, end.result, end.error)
+        return SubflowEnd(end.status, end.result, end.error, end.personal)
 
     def _flow(self, flow_id: str) -> Flow:
         flow = self.library.flow(flow_id)
@@ -228,7 +229,7 @@ class Engine:
                 continue
             if isinstance(result, Finish):
                 status = "finished" if result.status == "success" else "failed"
-                return _End(status, step.id, result.result)
+                return _End(status, step.id, result.result, personal=result.personal)
 
             if step.WAITS:
                 record(step, "answered")

@@ -274,3 +274,30 @@ def _paths(source: str, expression: bool) -> set[tuple[str, ...]]:
         if name_node.ctx == "load":
             paths.add((name_node.name,))
     return paths
+
+
+_KEEPS_SHAPE = frozenset({"default", "d", "string", "trim", "e", "escape"})
+"""Filters that leave a value as it is shown (so masking it by its shape still works)."""
+
+
+def reformatted(source: str, expression: bool, names: set[str]) -> set[str]:
+    """Which of `names` a template slices, indexes or filters other than with `mask_*`."""
+    env = environment()
+    try:
+        tree = env.parse("{{ " + source + " }}" if expression else source)
+        found: set[str] = set()
+        uses: list[nodes.Filter | nodes.Getitem] = [*tree.find_all(nodes.Filter)]
+        uses += tree.find_all(nodes.Getitem)
+        for node in uses:
+            if isinstance(node, nodes.Filter) and (
+                node.name.startswith("mask_") or node.name in _KEEPS_SHAPE
+            ):
+                continue
+            inner: nodes.Node | None = node.node
+            while isinstance(inner, nodes.Getattr | nodes.Getitem):
+                inner = inner.node
+            if isinstance(inner, nodes.Name) and inner.name in names:
+                found.add(inner.name)
+        return found
+    except (jinja2.TemplateSyntaxError, RecursionError):
+        return set()

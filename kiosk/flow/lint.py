@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from kiosk.flow import schema
-from kiosk.flow.expressions import referenced_paths
+from kiosk.flow.expressions import referenced_paths, reformatted
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.loader import (
     FlowLoadError,
@@ -51,6 +51,7 @@ CODES: Mapping[str, str] = {
     "no-timeout": "a waiting step without a timeout",
     "undefined-variable": "a template reads a name no earlier step sets",
     "undeclared-field": "a template reads a card field its read step does not keep",
+    "personal-formatted": "a shown or spoken text reformats a personal value (sliced, filtered)",
     "undeclared-device": "a device used but not declared in `needs`",
     "unknown-step": "a transition to a step that does not exist",
     "unknown-flow": "a call to a flow that does not exist",
@@ -58,7 +59,8 @@ CODES: Mapping[str, str] = {
 }
 """Lint codes and what they mean (load errors keep their own codes, e.g. `schema`)."""
 
-_WARNINGS = frozenset({"unreachable"})
+_WARNINGS = frozenset({"unreachable", "personal-formatted"})
+_SHOWN = frozenset({"text", "voice", "title", "help", "label", "purpose", "rows", "phrases"})
 # Names templates may use without any step setting them (Jinja globals and loop helpers).
 _BUILTINS = frozenset({"range", "loop", "true", "false", "none", "True", "False", "None"})
 _CONSENT = "consent"
@@ -273,6 +275,7 @@ class _Analysis:
         found.extend(self._steps(analyses))
         found.extend(self._variables())
         found.extend(self._card_fields())
+        found.extend(self._formatted_personal())
         return found
 
     def _structure(self) -> Iterator[Finding]:
@@ -442,6 +445,28 @@ class _Analysis:
                         f"step '{step.id}': receipt '{step.receipt}' reads "
                         f"'{name}.{field_name}', but step '{readers[name].id}' keeps only "
                         + ", ".join(readers[name].fields),
+                    )
+
+    def _formatted_personal(self) -> Iterator[Finding]:
+        """Personal values cut up or reformatted in what residents see or hear: masked by
+        origin all the same, but a sign the text shows more than it should."""
+        personal = {
+            step.__dict__.get("save_as") or step.id
+            for step in self.flow.steps
+            if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal())
+        }
+        if not personal:
+            return
+        for index, refs in enumerate(self.loaded.parts.step_refs):
+            for ref in refs:
+                if not _SHOWN & {part for part in ref.loc if isinstance(part, str)}:
+                    continue
+                for name in sorted(reformatted(ref.source, ref.expression, personal)):
+                    yield self.finding(
+                        self.loaded.value_where(*ref.loc),
+                        "personal-formatted",
+                        f"step '{self.flow.steps[index].id}': {_field(ref.loc)} reformats the "
+                        f"personal value '{name}'; show it through a mask_* filter instead",
                     )
 
     def _undefined(

@@ -17,6 +17,8 @@ class Outcome:
     result: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     flow: str = ""
+    personal: frozenset[str] = frozenset()
+    """Keys of `result` whose values come from personal data (masked wherever shown)."""
 
     @property
     def ok(self) -> bool:

@@ -20,7 +20,8 @@ async def execute(ctx: StepContext, step: CallStep) -> StepResult:
         ctx.session.close_scope(scope)
     match end.status:
         case "finished":
-            ctx.save(step.save_as or step.id, end.result)
+            # a result carrying personal values goes to the vault, masked wherever it is shown
+            ctx.save(step.save_as or step.id, end.result, personal=bool(end.personal))
             return Next()
         case "cancelled":
             return Event.CANCEL

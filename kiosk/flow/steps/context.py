@@ -42,6 +42,8 @@ class Finish:
 
     status: str
     result: dict[str, Any] = field(default_factory=dict)
+    personal: frozenset[str] = frozenset()
+    """Keys of `result` rendered from personal values."""
 
 
 StepResult = Next | Finish | Event
@@ -59,6 +61,7 @@ class SubflowEnd:
     status: str
     result: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    personal: frozenset[str] = frozenset()
 
 
 class SubflowRunner(Protocol):

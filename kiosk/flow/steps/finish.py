@@ -12,6 +12,8 @@ KIND = "finish"
 async def execute(ctx: StepContext, step: FinishStep) -> StepResult:
     """Render the result, show it, and end."""
     result = ctx.value(step.result) if step.result else {}
+    # taint: a value rendered from personal data stays personal for the caller and any display
+    personal = frozenset(k for k, v in (step.result or {}).items() if ctx.reads_personal(v))
     await ctx.show(ctx.prompt(PromptKind.RESULT, waits=False))
     ctx.journal("finished", {"status": step.status})
-    return Finish(step.status, dict(result))
+    return Finish(step.status, dict(result), personal)

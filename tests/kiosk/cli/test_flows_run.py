@@ -157,3 +157,21 @@ def test_what_a_printed_qr_code_is_for_is_said_while_it_prints(
     )
     printing = next(line for line in lines if line["step"] == "print")
     assert "凭条上有二维码：扫码核验证明真伪" in printing["say"]
+
+
+def test_a_personal_result_is_printed_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli.flows_run import _print_outcome
+    from kiosk.flow.outcome import Outcome
+
+    ended = Outcome(
+        "finished",
+        "done",
+        {"contact": "13912 345678", "pages": 2},
+        None,
+        "f",
+        frozenset({"contact"}),
+    )
+    _print_outcome(ended, as_json=True)
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["result"]["pages"] == 2
+    assert "345678" not in printed["result"]["contact"]

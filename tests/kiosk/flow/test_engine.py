@@ -503,6 +503,35 @@ steps:
         assert "示例街道1号" in spoken(hello, private=True)
 
 
+async def test_a_personal_value_is_masked_in_any_spacing_or_format() -> None:
+    phone = "13912345678"
+    flow = """
+id: formats
+title: {zh_CN: 格式, en: Formats}
+defaults: {timeout: 30}
+steps:
+  - {id: phone, kind: input, input_type: phone, text: {zh_CN: 手机, en: Phone}}
+  - id: show
+    kind: info
+    text:
+      zh_CN: "{{ phone | digits }}／{{ phone[:3] }}-{{ phone[3:7] }}-{{ phone[7:] }}／\\
+        {{ phone[:5] }} {{ phone[5:] }}"
+      en: "{{ phone | digits }}"
+  - id: done
+    kind: finish
+    text: {zh_CN: 完成, en: Done}
+    result: {contact: "{{ phone[:5] }} {{ phone[5:] }}", pages: 2}
+"""
+    outcome, renderer, _ = await Harness(flow).run({"phone": phone, "show": "continue"})
+    assert outcome.status == "finished"
+    (show,) = [e.prompt for e in renderer.transcript if e.prompt.step == "show"]
+    for public in (show.text, show.say, spoken(show)):
+        assert phone not in re.sub(r"\D", "", public), public  # in no spacing at all
+    assert "1 3 9" in show.text and phone in re.sub(r"\D", "", show.say_private)
+    # the result keeps the value for whoever needs it, and says which keys are personal
+    assert outcome.result["contact"] == "13912 345678" and outcome.personal == {"contact"}
+
+
 async def test_a_missing_device_fails_with_device_unavailable() -> None:
     flow = """
 id: card
