@@ -102,7 +102,6 @@ def _mismatch(pattern: str, phrase: str) -> msgspec.Meta:
 
 
 _Name = Annotated[str, _mismatch(r"^[a-z][a-z0-9_]*$", "must be lower case letters, digits and _")]
-_Positive = Annotated[float, msgspec.Meta(gt=0)]
 _Seconds = Annotated[float, msgspec.Meta(gt=0, le=300)]
 _Text = Annotated[str, msgspec.Meta(min_length=1)]
 
@@ -198,7 +197,7 @@ class BackendConfig(_Section, frozen=True):
 class TimeoutsConfig(_Section, frozen=True):
     """Session and network timeouts, in seconds."""
 
-    session_inactivity: _Positive = 120.0
+    session_inactivity: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 120.0
     warning_lead: Annotated[float, msgspec.Meta(ge=20)] = 30.0
     """How long before the inactivity timeout the resident is warned (at least 20 s)."""
     http: _Seconds = 10.0
@@ -306,6 +305,9 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     except msgspec.ValidationError as exc:
         raise _config_error(exc, raw, Config, label, sources) from None
     config = _resolve(config, raw, path)
+    if config.data_dir.exists() and not config.data_dir.is_dir():
+        message = f"{config.data_dir} is a file, not a folder"
+        raise ConfigError(_line(label, ("data_dir",), message, sources))
     _check_backend_files(config, label, sources)
     devices = _validate_devices(config, label, sources)
     return msgspec.structs.replace(config, devices=devices, source=path)
@@ -429,38 +431,50 @@ def _check_options(
 
 
 def _options_struct(kind: str, driver: str) -> type[msgspec.Struct] | None:
-    """A struct of the driver's keyword options, from its constructor's signature."""
+    """A struct of the driver's keyword options, from its constructor's signature and those it
+    passes `**options` on to (a driver's base class), so `port = "abc"` is caught here."""
     try:
         cls = registry.driver_class(kind, driver)
     except (PeripheralError, ImportError) as exc:
         # A missing optional library: the options cannot be checked here; the hub says why.
         log.debug("cannot check options of %s driver %s: %s", kind, driver, exc)
         return None
-    init = cls.__init__
-    try:
-        hints = typing.get_type_hints(init)
-    except Exception:  # an annotation naming a type-checking-only import
-        hints = {}
-    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
-    for parameter in inspect.signature(init).parameters.values():
-        if parameter.name in _NOT_OPTIONS:
+    fields: dict[str, tuple[str, Any] | tuple[str, Any, Any]] = {}
+    open_ended = True
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None or klass is object:
             continue
-        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
-            return None  # accepts anything: nothing to check
-        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
-            continue
-        annotation = hints.get(parameter.name, Any)
-        if not _decodable(annotation):
-            annotation = Any  # e.g. `Callable[..] | str`: msgspec cannot check it, take it as is
-        if parameter.default is inspect.Parameter.empty:
-            fields.append((parameter.name, annotation))
-        else:
-            # only the options given are kept, so the default itself never matters here
-            fields.append((parameter.name, annotation, None))
+        try:
+            hints = typing.get_type_hints(init)
+        except Exception:  # an annotation naming a type-checking-only import
+            hints = {}
+        open_ended = False
+        for parameter in inspect.signature(init).parameters.values():
+            if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                open_ended = True  # the rest goes on to the base class: look there too
+                continue
+            if parameter.name in _NOT_OPTIONS or parameter.name in fields:
+                continue
+            if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+                continue
+            annotation = hints.get(parameter.name, Any)
+            if not _decodable(annotation):
+                annotation = Any  # e.g. `Callable[..] | str`: msgspec cannot check it
+            if parameter.default is inspect.Parameter.empty and klass is cls:
+                fields[parameter.name] = (parameter.name, annotation)
+            else:
+                # a base class's required parameters are the driver's to give, not the file's;
+                # only the options given are kept, so the default itself never matters here
+                fields[parameter.name] = (parameter.name, annotation, None)
+        if not open_ended:
+            break
+    # required fields first, as a struct wants them
+    ordered = sorted(fields.values(), key=len)
     return msgspec.defstruct(
         f"{kind}_{driver.replace('-', '_')}_options",
-        fields,
-        forbid_unknown_fields=True,
+        ordered,
+        forbid_unknown_fields=not open_ended,
         kw_only=True,
     )
 

@@ -35,6 +35,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: permission denied") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.S)

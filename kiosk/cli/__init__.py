@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 from kiosk.privacy.logging import install as scrub_logs
 
@@ -55,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # Last line of defence: no log line carries a full ID or phone number.
     scrub_logs()
+    previous = _terminate_cleanly()
     try:
         code: int = args.func(args)
     except UsageError as exc:
@@ -62,4 +66,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return 143  # stopped by SIGTERM, after every `with` block cleaned up (temporary folders)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return code
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C so that temporary folders and devices are closed."""
+
+
+def _terminate_cleanly() -> Any:
+    """Turn SIGTERM into `Terminated` (main thread only); the previous handler, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def terminated(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    return signal.signal(signal.SIGTERM, terminated)

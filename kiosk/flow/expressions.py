@@ -170,7 +170,14 @@ def _run(what: str, call: Any) -> Any:
         raise ExpressionError(f"{what} not allowed: {exc}") from exc
     except jinja2.UndefinedError as exc:
         raise ExpressionError(f"{what}: {exc.message}") from exc
-    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        LookupError,
+        NameError,  # `1e999` compiles to the name `inf`, which templates do not have
+    ) as exc:
         raise ExpressionError(f"{what} failed: {exc}") from exc
     except RecursionError as exc:
         raise ExpressionError(f"{what} too deeply nested") from exc

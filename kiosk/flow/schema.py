@@ -81,7 +81,9 @@ class StepBase(Strict):
     next: Target | list[Transition] | None = Field(
         None, description="Where to go next; default: the following step"
     )
-    timeout: float | None = Field(None, gt=0, description="Seconds to wait for the resident")
+    timeout: float | None = Field(
+        None, gt=0, le=3600, description="Seconds to wait for the resident (at most an hour)"
+    )
     on_timeout: Target | None = None
     on_error: Target | None = None
 
@@ -339,7 +341,9 @@ def _government_only() -> list[TerminalMode]:
 class FlowDefaults(Strict):
     """Flow-wide defaults."""
 
-    timeout: float | None = Field(None, gt=0, description="Default timeout of waiting steps")
+    timeout: float | None = Field(
+        None, gt=0, le=3600, description="Default timeout of waiting steps (at most an hour)"
+    )
 
 
 class Flow(Strict):

@@ -17,6 +17,7 @@ Exceeding either is a `SecurityError`, turned by `kiosk.flow.expressions` into a
 from __future__ import annotations
 
 import functools
+import math
 import operator
 import re
 import string
@@ -283,6 +284,8 @@ def static_cost(tree: nodes.Node) -> str:
             if value is not None and abs(value) > MAX_SEQUENCE:
                 return f"{value:g} in '*' (at most {MAX_SEQUENCE})"
     for const in tree.find_all(nodes.Const):
+        if isinstance(const.value, float) and not math.isfinite(const.value):
+            return f"the number {const.value} cannot be used"
         if isinstance(const.value, str) and "%" in const.value:
             try:
                 check_percent_format(const.value)

@@ -122,6 +122,15 @@ def test_no_file_runs_simulated_with_data_in_working_directory(
             '[backends.si]\nbase_url = "https://si.example"\nclient_cert = "nope.pem"\n',
             "kiosk.toml: backends.si.client_cert: no such file",
         ),
+        (
+            '[devices.printer]\ndriver = "escpos-network"\nhost = "10.0.0.9"\nport = "abc"\n',
+            'kiosk.toml: devices.printer.port: expected an integer, got "abc"',
+        ),
+        (
+            "[timeouts]\nsession_inactivity = inf\n",
+            "kiosk.toml: timeouts.session_inactivity: must be at most 3600",
+        ),
+        ("x = " + "[" * 50_000 + "]" * 50_000 + "\n", "kiosk.toml: nested too deeply"),
         ("terminal = 3\n", "kiosk.toml: terminal: expected a table"),
         (
             '[devices.toaster]\ndriver = "simulated"\n',
@@ -415,3 +424,11 @@ def test_reading_the_configuration_imports_no_heavy_library() -> None:
         check=True,
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_a_data_dir_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("not a folder")
+    message = error_of(write(tmp_path, 'data_dir = "data"\n'))
+    assert message.endswith(
+        "kiosk.toml: data_dir: " + f"{tmp_path / 'data'} is a file, not a folder"
+    )

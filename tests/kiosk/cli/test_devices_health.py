@@ -54,7 +54,9 @@ def test_simulate_swaps_the_absent_printer_for_its_simulator(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = _config(
-        tmp_path, f'[devices.printer]\ndriver = "escpos-network"\nport = {_closed_port()}\n'
+        tmp_path,
+        '[devices.printer]\ndriver = "escpos-network"\nhost = "127.0.0.1"\n'
+        f"port = {_closed_port()}\n",
     )
     assert main(["devices", "health", "--config", config, "--simulate"]) == 0
     assert "online" in capsys.readouterr().out

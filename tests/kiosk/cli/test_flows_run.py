@@ -175,3 +175,40 @@ def test_a_personal_result_is_printed_masked(capsys: pytest.CaptureFixture[str])
     printed = json.loads(capsys.readouterr().out)
     assert printed["result"]["pages"] == 2
     assert "345678" not in printed["result"]["contact"]
+
+
+def test_a_run_stopped_by_sigterm_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    answers = FLOWS / "si-certificate.answers.yaml"
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "-v",
+            "flows",
+            "run",
+            "si-certificate",
+            "--answers",
+            str(answers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temp)},
+    )
+    assert run.stderr is not None
+    for line in run.stderr:  # the run's folder exists once its back office listens
+        if "demo back office listening" in line:
+            assert [p.name[:10] for p in temp.iterdir()] == ["kiosk-run-"]
+            run.send_signal(signal.SIGTERM)
+            break
+    run.communicate(timeout=30)
+    assert run.returncode == 143  # stopped mid-run, and it unwound
+    assert list(temp.iterdir()) == []

@@ -198,3 +198,9 @@ def test_any_template_renders_bounded_or_fails_cleanly(pieces: list[str]) -> Non
     else:
         assert len(text) <= 20000
     assert time.monotonic() - started < 3, source
+
+
+def test_an_infinite_number_is_an_expression_error_the_flow_can_handle() -> None:
+    with pytest.raises(ExpressionError):
+        render("{{ 1e999 * 2 }}", VARS)
+    assert syntax_error("{{ 1e999 * 2 }}") is None  # it compiles; `flows check` reports it

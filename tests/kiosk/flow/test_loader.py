@@ -270,6 +270,7 @@ def test_duplicate_flow_ids_and_unknown_calls(tmp_path: Path) -> None:
         ("{{ 2 ** 100 }}", "exponent 100"),
         ("{{ '%1000000000d' % 1 }}", "wider than"),
         ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "calls itself"),
+        ("{{ 1e999 }}", "cannot be used"),
     ],
 )
 def test_flows_check_flags_templates_certain_to_exceed_their_budget(
@@ -279,3 +280,8 @@ def test_flows_check_flags_templates_certain_to_exceed_their_budget(
     assert (
         error.code == "template-syntax" and "too costly" in error.message and says in error.message
     )
+
+
+def test_an_infinite_timeout_is_refused(tmp_path: Path) -> None:
+    error = _error(tmp_path, GOOD.replace("id: pick\n", "id: pick\n    timeout: .inf\n", 1))
+    assert error.code == "schema" and "timeout" in error.message
