@@ -231,6 +231,13 @@ class ScriptedRenderer:
                     f"{scrub(repr(value))}, was refused ({prompt.error}); give a valid answer, "
                     "or a list of answers to try one after another"
                 )
+            if visit >= MAX_SAME_ANSWER:
+                # the flow keeps coming back here (an answer that goes back, a loop): one
+                # answer given for ever would never end the run
+                raise ScriptError(
+                    f"step {prompt.step!r} of flow {prompt.flow!r} was asked {visit + 1} times "
+                    "with the same answer: the run goes round in a loop; give a list of answers"
+                )
             return value
         if visit >= len(value):
             raise ScriptError(
@@ -255,6 +262,8 @@ class ScriptedRenderer:
 
 
 _WAIT_FOR_DEVICE = object()
+MAX_SAME_ANSWER = 10
+"""Times one (not a list) answer is given to the same step before the run counts as a loop."""
 
 
 class ScriptedDevices:

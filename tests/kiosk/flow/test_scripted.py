@@ -78,3 +78,8 @@ async def test_the_transcript_masks_personal_answers() -> None:
     flow = FLOW.replace("input_type: text", "input_type: phone")
     _, renderer, _ = await Harness(flow).run({"first": 1, "second": "13912345678"})
     assert [e.shown_answer for e in renderer.transcript] == [1, "139****5678"]
+
+
+async def test_an_answer_that_goes_back_for_ever_is_an_error_not_a_loop() -> None:
+    with pytest.raises(ScriptError, match="goes round in a loop"):
+        await Harness(FLOW).run({"first": 1, "second": {"event": "back"}})
