@@ -267,6 +267,9 @@ class Config(_Section, frozen=True):
     display: DisplayConfig = DisplayConfig()
     update: UpdateConfig = UpdateConfig()
     staff: StaffConfig = StaffConfig()
+    log_file: Path | None = None
+    """Also log (INFO and up, personal numbers masked) to this file; rotate it with
+    deploy/logrotate/kiosk (it is reopened when moved). Default: standard error only."""
     source: Path | None = None
     """The file this configuration was read from, if any (set by `load_config`, not a key)."""
 
@@ -329,9 +332,11 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
     """Resolve relative paths, default backend timeouts and default simulated devices."""
     base = path.parent if path is not None else Path.cwd()
     paths: dict[str, Path] = {}
-    for key in ("data_dir", "flows_dir"):
-        value: Path = getattr(config, key).expanduser()
-        paths[key] = value if value.is_absolute() else base / value
+    for key in ("data_dir", "flows_dir", "log_file"):
+        value: Path | None = getattr(config, key)
+        if value is not None:
+            value = value.expanduser()
+            paths[key] = value if value.is_absolute() else base / value
     given = raw.get("backends", {})
     backends = {}
     for name, backend in config.backends.items():

@@ -17,6 +17,7 @@ APT_PACKAGES=(
   libgl1 libegl1 libgl1-mesa-dri                     # Kivy's software rendering without a GPU
   socat graphviz                                     # serial/pty tools, flow diagrams
   openssl                                            # test certificates (mutual TLS)
+  systemd logrotate                                  # checking the deployment recipe (deploy/)
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

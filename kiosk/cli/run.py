@@ -72,6 +72,8 @@ def run_command(args: argparse.Namespace) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    if config.log_file is not None:
+        _log_to_file(config.log_file)
     # Kivy reads these when first imported: keep our arguments and route its log through ours.
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
@@ -130,15 +132,52 @@ def _since_process_start(wall: float) -> float | None:
 
 
 async def _run(kiosk: Any) -> None:
+    from kiosk.service_notify import ServiceNotifier
+
     loop = asyncio.get_running_loop()
+    notifier = ServiceNotifier()
+
+    def stop() -> None:
+        notifier.stopping()
+        kiosk.stop()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
         # a clean stop: the session in progress is ended and wiped, devices are closed
-        loop.add_signal_handler(signum, kiosk.stop)
+        loop.add_signal_handler(signum, stop)
+
+    async def serving() -> None:
+        await kiosk.ready.wait()
+        notifier.ready(f"serving residents as {kiosk.config.terminal.id}")
+        await notifier.keep_alive()
+
+    watch = asyncio.ensure_future(serving())
     try:
         await kiosk.run()
     finally:
+        watch.cancel()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
+
+
+def _log_to_file(path: Path) -> None:
+    """Log INFO and up to `path` too (standard error keeps its level); reopened when rotated."""
+    from logging.handlers import WatchedFileHandler
+
+    from kiosk.privacy.logging import install as scrub_logs
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = WatchedFileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"log_file {path}: {exc.strerror or exc}") from None
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for existing in root.handlers:
+        existing.setLevel(max(existing.level, root.level))
+    root.addHandler(handler)
+    root.setLevel(min(root.level, logging.INFO))
+    scrub_logs()  # the file gets the same masking as standard error
 
 
 def _one_line(exc: BaseException) -> str:

@@ -93,3 +93,42 @@ def test_simulate_reaches_the_attract_screen_and_exits_cleanly(tmp_path: Path) -
     assert str(REPO / "kiosk") not in done.stderr  # no traceback from the kiosk's own code
     # the embedded default keeps its SQLite database in ./data
     assert (tmp_path / "data" / "kiosk.sqlite3").exists()
+
+
+def test_under_systemd_it_says_ready_pings_the_watchdog_and_says_stopping(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import socket
+
+    notify = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as manager:
+        manager.bind(str(notify))
+        manager.settimeout(60)
+        env = {
+            **os.environ,
+            "KIVY_HOME": str(tmp_path / "kivy"),
+            "PYTHONPATH": str(REPO),
+            "NOTIFY_SOCKET": str(notify),
+            "WATCHDOG_USEC": "200000",  # WatchdogSec=0.2: a ping every 0.1 s
+        }
+        env.pop("DISPLAY", None)
+        kiosk = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "run", "--simulate"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            said = [manager.recv(4096).decode()]
+            assert said[0].startswith("READY=1") and "STATUS=serving residents" in said[0]
+            said += [manager.recv(4096).decode() for _ in range(3)]
+            assert said[1:] == ["WATCHDOG=1"] * 3  # the screen's loop is alive
+            kiosk.send_signal(signal.SIGTERM)
+            while not (message := manager.recv(4096).decode()).startswith("STOPPING=1"):
+                assert message == "WATCHDOG=1"
+            assert kiosk.wait(timeout=30) == 0
+        finally:
+            kiosk.kill()
+            kiosk.wait()
