@@ -14,7 +14,12 @@ from typing import Any
 from kiosk.privacy.logging import install as scrub_logs
 
 # Each group module exposes `register(subparsers)`; its commands set `func(args) -> int`.
-GROUPS: tuple[str, ...] = ("kiosk.cli.run", "kiosk.cli.flows", "kiosk.cli.devices")
+GROUPS: tuple[str, ...] = (
+    "kiosk.cli.run",
+    "kiosk.cli.flows",
+    "kiosk.cli.devices",
+    "kiosk.cli.doctor",
+)
 
 
 class UsageError(Exception):
