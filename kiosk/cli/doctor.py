@@ -1,4 +1,4 @@
-"""`kiosk doctor`: check this machine's set-up for the kiosk (`kiosk.doctor`)."""
+"""`kiosk doctor`: check this machine's set-up for the kiosk (`kiosk.cli.doctor_checks`)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ def register(sub: Any) -> None:
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    from kiosk.cli.doctor_checks import examine, worst
     from kiosk.config import ConfigError, load_config
-    from kiosk.doctor import examine, worst
 
     try:
         config = load_config(args.config)

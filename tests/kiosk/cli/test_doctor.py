@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.cli.doctor_checks import examine
 from kiosk.config import load_config
-from kiosk.doctor import examine
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR
 
 

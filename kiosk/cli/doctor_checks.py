@@ -1,5 +1,5 @@
-"""`kiosk doctor`: checks a machine's set-up for the kiosk and says what is wrong, and how to
-put it right, before a resident finds out.
+"""The checks of `kiosk doctor`: is this machine set up for the kiosk, what is wrong, and how
+to put it right, before a resident finds out.
 
 Each check gives `ok`, `warn` (the kiosk runs, with something missing or risky) or `fail`
 (something residents would hit). Checks only look: they open no device and send nothing but a
