@@ -24,7 +24,6 @@ class SimulatedLockBoard(SerialLockBoard):
     """
 
     driver: ClassVar[str] = "simulated"
-    family: ClassVar[str] = ""
 
     def __new__(cls, *args: Any, family: str = "8a", **options: Any) -> SimulatedLockBoard:
         """Pick the class for the family."""

@@ -29,6 +29,7 @@ from peripherals.lock_board.simulator import LockBusSimulator
 from peripherals.status import State
 from tests.support.lock_bus import DRIVER, FAST, Bus, make_bus
 
+
 @pytest.fixture(params=["8a", "wkly", "kerong"])
 def bus(request: pytest.FixtureRequest) -> Iterator[Bus]:
     made = make_bus(request.param)
@@ -237,20 +238,6 @@ def test_wkly_push_between_replies_is_not_taken_for_a_reply() -> None:
     finally:
         made.device.close()
         made.sim.stop()
-
-
-def test_wkly_flashes_a_light_and_8a_says_it_cannot() -> None:
-    wkly, eight = make_bus("wkly"), make_bus("8a")
-    try:
-        wkly.device.flash_light(1, 2)
-        assert wkly.sim.frames[-1] == pw.flash(1, 2)
-        with pytest.raises(PeripheralError) as caught:
-            eight.device.flash_light(1, 2)
-        assert caught.value.code == "lock.unsupported"
-    finally:
-        for made in (wkly, eight):
-            made.device.close()
-            made.sim.stop()
 
 
 def test_watching_reports_a_closed_door_without_being_asked() -> None:
