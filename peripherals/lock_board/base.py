@@ -388,7 +388,14 @@ class LockBoard(Device):
             except (DeviceTimeout, ProtocolError) as exc:
                 failure = exc
                 log.warning("%s: %s (attempt %d of %d)", what, exc, number, attempts)
-            state = self.door_state(board, lock)
+            try:
+                state = self.door_state(board, lock)
+            except PeripheralError as exc:
+                # Whether the lock fired is unknown: sending the open again could fire it twice.
+                raise type(exc)(
+                    f"{what}: no answer ({failure}), and the door could not be read: {exc}",
+                    code=exc.code,
+                ) from exc
             if state is not DoorState.CLOSED:
                 log.info("%s: no answer, but the door reads %s", what, state.value)
                 return state
