@@ -154,7 +154,7 @@ class KioskServices:
         for error in self.flows.errors:
             log.error("flow not loaded: %s", error)
         self.receipts = ReceiptLibrary(config.flows_dir / "receipts")
-        self.devices = HubDevices(self.hub, present=self._presenter)
+        self.devices = HubDevices(self.hub, present=self._presenter, journal=self.journal)
         self.engine = Engine(
             self._library or self.flows,
             backends=self.backends,

@@ -26,11 +26,12 @@ from kiosk.flow.devices import (
     ScannerDoor,
     SmartCardDoor,
 )
+from kiosk.flow.services import Journal
 from peripherals.device import Device
 from peripherals.errors import DeviceTimeout, PeripheralError
 from peripherals.hub import Hub
 from peripherals.id_card.base import IdCardReader
-from peripherals.lock_board.base import LockBoard
+from peripherals.lock_board.base import EnergiseHook, Energising, LockBoard
 from peripherals.printer.base import Printer
 from peripherals.printer.receipt import Receipt
 from peripherals.scanner.base import CodeScanner
@@ -174,11 +175,24 @@ class _PrinterDoor:
         await self.worker.run(print_it)
 
 
+def _journalling(journal: Journal, device: str) -> EnergiseHook:
+    """A hook that journals each open command; it runs before the command goes out, so the
+    entry is committed before the coil can fire."""
+
+    def record(energising: Energising) -> None:
+        journal.record(
+            "", "", "", "lock_energised", {"device": device, **dataclasses.asdict(energising)}
+        )
+
+    return record
+
+
 @dataclass(frozen=True)
 class _LockBoardDoor:
     # Lock commands are not sliced: a cancelled step lets an open finish rather than leave the
     # board mid-command and the door's state unknown.
     worker: _Worker[LockBoard]
+    journal: Journal | None = None
 
     @property
     def boards(self) -> tuple[int, ...]:
@@ -190,7 +204,10 @@ class _LockBoardDoor:
 
     async def open_lock(self, board: int, lock: int, timeout: float | None = None) -> DoorState:
         device = self.worker.device
-        return await self.worker.run(lambda _: device.open_lock(board, lock, timeout))
+        hook = None if self.journal is None else _journalling(self.journal, device.name)
+        return await self.worker.run(
+            lambda _: device.open_lock(board, lock, timeout, on_energise=hook)
+        )
 
     async def door_state(self, board: int, lock: int) -> DoorState:
         device = self.worker.device
@@ -204,9 +221,13 @@ class _LockBoardDoor:
 class HubDevices:
     """Implements the engine's `Devices` over a `Hub`: the first open device of each kind."""
 
-    def __init__(self, hub: Hub, present: Presenter | None = None) -> None:
+    def __init__(
+        self, hub: Hub, present: Presenter | None = None, journal: Journal | None = None
+    ) -> None:
         self.hub = hub
         self.present = present
+        self.journal = journal
+        """Where every energising of a lock is recorded (none: not recorded)."""
 
     def available(self, kind: DeviceKind) -> bool:
         """Whether a usable device of this kind is open."""
@@ -246,7 +267,7 @@ class HubDevices:
         device = self._open(DeviceKind.LOCK_BOARD)
         if not isinstance(device, LockBoard):
             raise _not_a(device, "a lock board")
-        return _LockBoardDoor(_Worker(device, DeviceKind.LOCK_BOARD, self.present))
+        return _LockBoardDoor(_Worker(device, DeviceKind.LOCK_BOARD, self.present), self.journal)
 
     def _open(self, kind: DeviceKind) -> Device:
         device = self.hub.by_kind(kind)

@@ -7,12 +7,14 @@ import importlib
 import inspect
 import json
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import ConfigError, load_config
 from kiosk.privacy.masking import mask_id, mask_name, mask_text, scrub
 from peripherals import registry
+from peripherals.device import Device
 from peripherals.errors import PeripheralError
 from peripherals.hub import Hub
 
@@ -44,7 +46,8 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="driver option, as in the [devices.KIND] table of kiosk.toml",
+        help="driver option, VALUE read as in the [devices.KIND] table of kiosk.toml "
+        "(e.g. boards=[0,1], timeout=0.5, wire_time=true; plain text needs no quotes)",
     )
     test_parser.add_argument("--lock", help="BOARD:LOCK to open (lock_board)")
     test_parser.add_argument("--phrases", help="comma-separated phrases (recognizer)")
@@ -96,27 +99,32 @@ def _health(args: argparse.Namespace) -> int:
     return 0 if all(health.usable for health in report.values()) else 1
 
 
-def _parse_value(text: str) -> Any:
-    """Option values as in TOML: numbers and booleans become typed, the rest stays text."""
-    lowered = text.lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            continue
+class BadOptionValue(ValueError):
+    """An `--opt` value that looks like TOML (a list, table, quoted text, a boolean) but is not."""
+
+
+# Values starting with these were meant as TOML; as plain text they would mean something else.
+_MEANT_AS_TOML = ("[", "{", '"', "'")
+
+
+def option_value(text: str) -> Any:
+    """An `--opt` value read as the `[devices.*]` table reads it (TOML: lists, tables, numbers,
+    booleans, quoted strings); anything that is not TOML and cannot be mistaken for it is text."""
+    stripped = text.strip()
+    try:
+        parsed = tomllib.loads(f"value = {stripped}") if stripped else {}
+    except tomllib.TOMLDecodeError as exc:
+        parsed = None
+        problem = str(exc).split(" (at line")[0]
+    else:
+        problem = "more than one value"
+    if parsed is not None and parsed.keys() == {"value"}:
+        return parsed["value"]
+    if stripped.lower() in ("true", "false"):
+        raise BadOptionValue(f"{text!r} is not a TOML value: write true or false")
+    if "\n" in text or stripped.startswith(_MEANT_AS_TOML):
+        raise BadOptionValue(f"{text!r} is not a TOML value ({problem})")
     return text
-
-
-def _options(pairs: list[str]) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise ValueError(f"--opt {pair!r}: expected KEY=VALUE")
-        options[key.strip()] = _parse_value(value)
-    return options
 
 
 def _mask(key: str, value: Any) -> Any:
@@ -146,6 +154,19 @@ def masked_result(result: dict[str, Any], personal: frozenset[str]) -> dict[str,
     return out
 
 
+def _options(pairs: list[str]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--opt {pair!r}: expected KEY=VALUE")
+        try:
+            options[key.strip()] = option_value(value)
+        except BadOptionValue as exc:
+            raise ValueError(f"--opt {key.strip()}: {exc}") from None
+    return options
+
+
 def _test(args: argparse.Namespace) -> int:
     try:
         options = _options(args.opt)
@@ -161,6 +182,7 @@ def _test(args: argparse.Namespace) -> int:
     except ModuleNotFoundError:
         print(f"kiosk devices test: no test for {args.kind} devices yet", file=sys.stderr)
         return 2
+    device: Device | None = None
     try:
         cls = registry.driver_class(args.kind, args.driver)
         # Options the driver does not take (e.g. `out`, `wav`) are for the check alone.
@@ -171,15 +193,15 @@ def _test(args: argparse.Namespace) -> int:
         with device:
             result: dict[str, Any] = check.run_check(device, params)
     except PeripheralError as exc:
+        if device is None and isinstance(exc, ValueError):  # e.g. a lock board's bad option
+            return _bad_value(args, exc)
         print(f"kiosk devices test {args.kind}: {exc.code}: {scrub(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"kiosk devices test {args.kind}: {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:  # a driver or the check refused an option's value
-        given = " ".join(f"--opt {pair}" for pair in args.opt) or "no --opt"
-        print(f"kiosk devices test {args.kind}: bad option value ({given}): {exc}", file=sys.stderr)
-        return 2
+        return _bad_value(args, exc)
     shown = masked_result(result, check.PERSONAL_FIELDS)
     if args.json:
         print(json.dumps(shown, ensure_ascii=False, default=str))
@@ -187,3 +209,13 @@ def _test(args: argparse.Namespace) -> int:
         for key, value in shown.items():
             print(f"{key}: {value}")
     return 0
+
+
+def _bad_value(args: argparse.Namespace, exc: ValueError) -> int:
+    """A driver or the check refused an option's value: a usage error."""
+    given = " ".join(f"--opt {pair}" for pair in args.opt) or "no --opt"
+    print(
+        f"kiosk devices test {args.kind}: bad option value ({given}): {scrub(str(exc))}",
+        file=sys.stderr,
+    )
+    return 2

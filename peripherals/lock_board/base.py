@@ -6,7 +6,8 @@ import enum
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
 from peripherals.device import Device
@@ -20,6 +21,12 @@ from peripherals.errors import (
     ProtocolError,
 )
 from peripherals.events import Dispatcher, EventType
+from peripherals.lock_board.options import (
+    AddressRange,
+    BadLockOption,
+    board_addresses,
+    light_channel_map,
+)
 from peripherals.status import Health, State
 
 log = logging.getLogger(__name__)
@@ -51,47 +58,91 @@ class LockBoardFeature(enum.IntFlag):
     UNSOLICITED = enum.auto()
     """Boards push door changes without being asked."""
     LIGHT = enum.auto()
-    """Boards can flash a compartment's light."""
+    """Boards can flash a compartment's light (on the light's own channel)."""
+
+
+@dataclass(frozen=True)
+class Energising:
+    """An open command about to go out: the lock's coil fires if the board hears it."""
+
+    board: int
+    lock: int
+    attempt: int
+    """1 for the first command; more when one went unanswered and the door then read closed."""
+    after: str | None = None
+    """Why it is sent again: the failure code of the attempt before (e.g. `lock.no_reply`)."""
+
+
+EnergiseHook = Callable[[Energising], None]
+"""Called before each open command is written (the kiosk journals it)."""
 
 
 class LockBoard(Device):
     """Boards on one RS-485 bus, addressed by number, each with locks numbered from 1.
 
     Public methods are concrete: they validate addresses, serialise the bus (one command at a
-    time, each attempt bounded by `timeout`, repeated `retries` times), keep two locks of one
-    board from being energised together, and turn observed door changes into `DOOR_OPENED` /
-    `DOOR_CLOSED` events. Drivers implement one attempt of each command (`_command_*`) and
-    `_open_link` / `_close_link`.
+    time, each query attempt bounded by `timeout`, each open attempt by `open_reply_timeout`,
+    repeated `retries` times), never send an open again without first reading the door (a
+    board may fire and its reply be lost or late), keep two locks of one board from being
+    energised together, and turn observed door changes into `DOOR_OPENED` / `DOOR_CLOSED`
+    events. Drivers implement one attempt of each command (`_command_*`) and `_open_link` /
+    `_close_link`.
+
+    Options: `boards` (a count from the family's first address, a list of addresses such as
+    `[0]`, or a range `"0-3"`), `locks_per_board`, `timeout`, `open_reply_timeout`, `retries`,
+    `open_timeout` (seconds for the door to read open), `poll_interval`, `coil_time`,
+    `watch_interval`, `light_channels` (families with `LIGHT`: `{"LOCK" = CHANNEL}`, each light
+    on a channel of its own above `locks_per_board`).
     """
 
     kind: ClassVar[str] = "lock_board"
+    family: ClassVar[str] = ""
+    """The protocol family: 8a, wkly or kerong."""
     features: ClassVar[LockBoardFeature] = LockBoardFeature.NONE
     first_address: ClassVar[int] = 1
+    """Where `boards = N` starts counting: the address the family's boards are delivered with."""
+    min_address: ClassVar[int] = 0
     max_address: ClassVar[int] = 0xFF
     default_locks: ClassVar[int] = 24
     max_locks: ClassVar[int] = 0xFF
+    max_channel: ClassVar[int] = 0xFF
+    """Highest output channel a command can name (locks are channels 1-`locks_per_board`)."""
+    default_timeout: ClassVar[float] = 0.3
+    """Seconds to wait for the answer to a query (boards answer those at once)."""
+    default_open_reply_timeout: ClassVar[float] = 1.0
+    """Seconds to wait for the answer to an open: boards answer after the coil pulse."""
 
     def __init__(
         self,
         name: str | None = None,
         dispatcher: Dispatcher | None = None,
         *,
-        boards: int | Sequence[int] = 1,
+        boards: object = 1,
         locks_per_board: int | None = None,
-        timeout: float = 0.3,
+        timeout: float | None = None,
+        open_reply_timeout: float | None = None,
         retries: int = 2,
         open_timeout: float = 2.0,
         poll_interval: float = 0.05,
         coil_time: float = 0.3,
         watch_interval: float = 0.0,
+        light_channels: object = None,
     ) -> None:
         super().__init__(name, dispatcher)
-        self._boards = self._addresses(boards)
+        self._boards = board_addresses(
+            boards,
+            self._family_name(),
+            AddressRange(self.min_address, self.max_address, self.first_address),
+        )
         self._locks = self.default_locks if locks_per_board is None else int(locks_per_board)
         if not 1 <= self._locks <= self.max_locks:
             raise _bad_option(f"locks_per_board must be 1-{self.max_locks}, not {self._locks}")
+        timeout = self.default_timeout if timeout is None else timeout
+        if open_reply_timeout is None:
+            open_reply_timeout = self.default_open_reply_timeout
         for option, value in (
             ("timeout", timeout),
+            ("open_reply_timeout", open_reply_timeout),
             ("open_timeout", open_timeout),
             ("poll_interval", poll_interval),
         ):
@@ -99,7 +150,15 @@ class LockBoard(Device):
                 raise _bad_option(f"{option} must be positive, not {value!r}")
         if retries < 0 or coil_time < 0 or watch_interval < 0:
             raise _bad_option("retries, coil_time and watch_interval cannot be negative")
+        self._lights = light_channel_map(
+            light_channels,
+            self._family_name(),
+            has_lights=bool(self.features & LockBoardFeature.LIGHT),
+            locks=self._locks,
+            max_channel=self.max_channel,
+        )
         self._timeout = float(timeout)
+        self._open_reply_timeout = float(open_reply_timeout)
         self._retries = int(retries)
         self._open_timeout = float(open_timeout)
         self._poll_interval = float(poll_interval)
@@ -127,30 +186,35 @@ class LockBoard(Device):
 
     @property
     def capabilities(self) -> LockBoardFeature:
-        """What this family can do."""
-        return self.features
+        """What these boards can do as configured (lights only with `light_channels`)."""
+        if self._lights:
+            return self.features
+        return self.features & ~LockBoardFeature.LIGHT
 
-    def open_lock(self, board: int, lock: int, timeout: float | None = None) -> DoorState:
+    def open_lock(
+        self,
+        board: int,
+        lock: int,
+        timeout: float | None = None,
+        *,
+        on_energise: EnergiseHook | None = None,
+    ) -> DoorState:
         """Open one lock and wait until its door reports open.
 
-        Raises `MediaError` (code `lock.jammed`) when the door still reads closed after
-        `timeout` seconds (default: the `open_timeout` option), `DeviceTimeout` when the board
-        does not answer, `ProtocolError` when its answers are garbled.
+        An open that goes unanswered is sent again only if the door then reads closed, and
+        `on_energise` hears of every open command before it goes out. Raises `MediaError`
+        (code `lock.jammed`) when the door still reads closed after `timeout` seconds (default:
+        the `open_timeout` option), `DeviceTimeout` when the board does not answer,
+        `ProtocolError` when its answers are garbled.
         """
         self._check_address(board, lock)
         limit = self._open_timeout if timeout is None else timeout
         guard = self._board_guards[board]
-        if not guard.acquire(timeout=2 * (limit + self._worst_exchange()) + self._coil_time):
+        if not guard.acquire(timeout=2 * (limit + self._worst_open())):
             raise Busy(f"board {board} is still busy opening another lock", code="lock.busy")
         try:
-            self._wait_coil(board)
             log.info("opening board %d lock %d", board, lock)
-            try:
-                state = self._exchange(
-                    f"open board {board} lock {lock}", lambda: self._command_open(board, lock)
-                )
-            finally:
-                self._last_energised[board] = time.monotonic()
+            state = self._energise(board, lock, on_energise)
             self._observe(board, lock, state)
             deadline = time.monotonic() + limit
             looked = 0
@@ -198,11 +262,22 @@ class LockBoard(Device):
         return states
 
     def flash_light(self, board: int, lock: int) -> None:
-        """Flash a compartment's light (families with `LIGHT` only)."""
+        """Flash a compartment's light on the light's own channel (`light_channels`)."""
         self._check_address(board, lock)
         if not self.features & LockBoardFeature.LIGHT:
             raise DeviceFault(f"{self.driver} boards have no lights", code="lock.unsupported")
-        self._exchange(f"flash board {board} lock {lock}", lambda: self._command_light(board, lock))
+        channel = self._lights.get(lock)
+        if channel is None:
+            # Never the lock's own channel: a flash there holds the lock open until a restart.
+            raise DeviceFault(
+                f"lock {lock} has no light channel of its own (option light_channels); "
+                "its lock's channel is never flashed",
+                code="lock.no_light",
+            )
+        self._exchange(
+            f"flash board {board} channel {channel} (lock {lock}'s light)",
+            lambda: self._command_flash(board, channel),
+        )
 
     # -- driver hooks (one attempt each, called with the bus held) --------------------------
 
@@ -226,8 +301,8 @@ class LockBoard(Device):
         """Driver hook: ask for every door of a board (may leave some locks out)."""
         raise NotImplementedError
 
-    def _command_light(self, board: int, lock: int) -> None:
-        """Driver hook: flash one compartment's light."""
+    def _command_flash(self, board: int, channel: int) -> None:
+        """Driver hook: flash one output channel (a light's, never a lock's)."""
         raise NotImplementedError
 
     # -- machinery --------------------------------------------------------------------------
@@ -244,7 +319,7 @@ class LockBoard(Device):
     def _do_close(self) -> None:
         self._closing.set()
         if self._watcher is not None:
-            self._watcher.join(timeout=self._worst_exchange() * len(self._boards) + 1)
+            self._watcher.join(timeout=self._worst_exchange() * (len(self._boards) + 1) + 1)
             self._watcher = None
         with self._bus:
             self._close_link()
@@ -290,8 +365,60 @@ class LockBoard(Device):
             code="lock.no_reply",
         )
 
+    def _family_name(self) -> str:
+        return f"lockboard-{self.family}" if self.family else self.driver
+
+    def _energise(self, board: int, lock: int, hook: EnergiseHook | None) -> DoorState:
+        """Send the open command; send it again only while the door reads closed after a
+        lost, late or garbled reply (the board may have fired all the same)."""
+        what = f"open board {board} lock {lock}"
+        attempts = self._retries + 1
+        failure: DeviceTimeout | ProtocolError | None = None
+        for number in range(1, attempts + 1):
+            self._wait_coil(board)
+            self._require_open()
+            if hook is not None:
+                hook(Energising(board, lock, number, None if failure is None else failure.code))
+            try:
+                with self._bus:
+                    try:
+                        return self._command_open(board, lock)
+                    finally:
+                        self._last_energised[board] = time.monotonic()
+            except (DeviceTimeout, ProtocolError) as exc:
+                failure = exc
+                log.warning("%s: %s (attempt %d of %d)", what, exc, number, attempts)
+            try:
+                state = self.door_state(board, lock)
+            except PeripheralError as exc:
+                # Whether the lock fired is unknown: sending the open again could fire it twice.
+                raise type(exc)(
+                    f"{what}: no answer ({failure}), and the door could not be read: {exc}",
+                    code=exc.code,
+                ) from exc
+            if state is not DoorState.CLOSED:
+                log.info("%s: no answer, but the door reads %s", what, state.value)
+                return state
+        assert failure is not None
+        if isinstance(failure, ProtocolError):
+            raise ProtocolError(
+                f"{what}: no valid reply in {attempts} attempts, door still closed "
+                f"(last: {failure})",
+                code=failure.code,
+            )
+        raise DeviceTimeout(
+            f"{what}: no reply within {self._open_reply_timeout:g} s in {attempts} attempts, "
+            "door still closed",
+            code="lock.no_reply",
+        )
+
     def _worst_exchange(self) -> float:
         return self._timeout * (self._retries + 1) + 0.1
+
+    def _worst_open(self) -> float:
+        """The longest `_energise` can take: every attempt, coil wait and look."""
+        attempt = self._coil_time + self._open_reply_timeout + self._worst_exchange()
+        return attempt * (self._retries + 1)
 
     def _wait_coil(self, board: int) -> None:
         last = self._last_energised.get(board)
@@ -336,20 +463,6 @@ class LockBoard(Device):
                 except PeripheralError as exc:
                     log.debug("watching board %d: %s", board, exc)
 
-    def _addresses(self, boards: int | Sequence[int]) -> tuple[int, ...]:
-        if isinstance(boards, int):
-            if boards < 1:
-                raise _bad_option(f"boards must be at least 1, not {boards}")
-            addresses = tuple(range(self.first_address, self.first_address + boards))
-        else:
-            addresses = tuple(int(b) for b in boards)
-        if not addresses or len(set(addresses)) != len(addresses):
-            raise _bad_option(f"boards must be distinct addresses, not {boards!r}")
-        bad = [b for b in addresses if not 0 <= b <= self.max_address]
-        if bad:
-            raise _bad_option(f"board addresses must be 0-{self.max_address}; bad: {bad}")
-        return addresses
 
-
-def _bad_option(message: str) -> DeviceUnavailable:
-    return DeviceUnavailable(message, code="lock.bad_option")
+def _bad_option(message: str) -> BadLockOption:
+    return BadLockOption(message)

@@ -42,9 +42,16 @@ class LockBoard8A(SerialLockBoard):
     `bitmap_open_bit` (the bit value meaning open) set them for every board, and
     `board_bitmaps = {"2" = {order = "high_first", open_bit = 0}}` per board address.
     Locks beyond 24 are read one at a time.
+
+    No address range is documented: any one-byte address is taken, and `boards = N` counts from
+    1 as the documented frames do (`8A 01 01 11 9B` opens board 1 lock 1). When the board
+    answers an open is not documented either: the default `open_reply_timeout` (1 s) covers an
+    answer sent after the longest coil pulse boards need (~500 ms). The boards have no light
+    command; their keep-powered command (9A), which would hold a lock open, is never sent.
     """
 
     driver: ClassVar[str] = "lockboard-8a"
+    family: ClassVar[str] = "8a"
     features: ClassVar[LockBoardFeature] = LockBoardFeature.QUERY_ALL
     default_baudrate: ClassVar[int] = 9600
     default_locks: ClassVar[int] = 24
@@ -63,7 +70,8 @@ class LockBoard8A(SerialLockBoard):
         self._layouts = bitmap_layouts(self.boards, bitmap_order, bitmap_open_bit, board_bitmaps)
 
     def _command_open(self, board: int, lock: int) -> DoorState:
-        reply = p8a.parse_open_reply(self._transact(p8a.open_lock(board, lock), p8a.OPEN_REPLY))
+        frame = self._transact(p8a.open_lock(board, lock), p8a.OPEN_REPLY, self._open_reply_timeout)
+        reply = p8a.parse_open_reply(frame)
         self._check_reply_address(board, reply.board)
         _check_lock(lock, reply.lock)
         return DoorState.OPEN if reply.opened else DoorState.CLOSED

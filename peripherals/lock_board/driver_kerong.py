@@ -14,15 +14,19 @@ from peripherals.lock_board.serial_board import SerialLockBoard
 
 
 class LockBoardKerong(SerialLockBoard):
-    """Kerong CU boards (CU16/CU48); boards are addressed from 0.
+    """Kerong CU boards (CU16/CU48); `boards = N` counts from address 0.
 
     The status reply's layout, bitmap order and polarity are UNCONFIRMED (see
     `protocol_kerong`); `bitmap_order`, `bitmap_open_bit` (default 0: a set bit means closed)
     and `board_bitmaps` set them, and `lock_base` is the wire number of lock 1 (default 0).
-    One door is read by reading the whole board.
+    One door is read by reading the whole board. No address range is documented: any one-byte
+    address is taken. When the board answers an open is not documented: the default
+    `open_reply_timeout` (1 s) covers an answer sent after the longest coil pulse (~500 ms).
+    The protocol has no light or keep-on command, so no lock can be held open by one.
     """
 
     driver: ClassVar[str] = "lockboard-kerong"
+    family: ClassVar[str] = "kerong"
     features: ClassVar[LockBoardFeature] = LockBoardFeature.QUERY_ALL
     default_baudrate: ClassVar[int] = 19200
     first_address: ClassVar[int] = 0
@@ -46,7 +50,9 @@ class LockBoardKerong(SerialLockBoard):
 
     def _command_open(self, board: int, lock: int) -> DoorState:
         wire_lock = lock - 1 + self._lock_base
-        frame = self._transact(pk.open_lock(board, wire_lock), pk.OPEN_REPLY)
+        frame = self._transact(
+            pk.open_lock(board, wire_lock), pk.OPEN_REPLY, self._open_reply_timeout
+        )
         reply = pk.parse_open_reply(frame)
         self._check_reply_address(board, reply.addr)
         if reply.wire_lock != wire_lock:

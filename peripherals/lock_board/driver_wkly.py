@@ -42,20 +42,29 @@ _Item = pw.Frame | ProtocolError | _Noise | _LinkLost
 
 
 class LockBoardWkly(SerialLockBoard):
-    """WKLY-family boards, addressed 0-31.
+    """WKLY-family boards, addressed 0-31; `boards = N` counts from 0, where boards sit as
+    delivered (LockDemo's always do).
 
     Boards push door changes (command 85) at any time, so one reader thread owns the port:
     pushes become `DOOR_OPENED` / `DOOR_CLOSED` events, everything else is handed to the
-    command waiting for its reply.
+    command waiting for its reply. Boards answer an open (82) 350-450 ms after it, once the
+    coil has fired, hence the default `open_reply_timeout` of 1 s. Command 81 flashes an output
+    channel: on a lock's channel it keeps that lock unlocking until the board restarts, so a
+    light is flashed only on its own channel (`light_channels`); without that option the boards
+    have no `LIGHT` capability.
     """
 
     driver: ClassVar[str] = "lockboard-wkly"
+    family: ClassVar[str] = "wkly"
     features: ClassVar[LockBoardFeature] = (
         LockBoardFeature.QUERY_ALL | LockBoardFeature.UNSOLICITED | LockBoardFeature.LIGHT
     )
     default_baudrate: ClassVar[int] = 9600
+    first_address: ClassVar[int] = 0
     max_address: ClassVar[int] = pw.MAX_ADDRESS
     default_locks: ClassVar[int] = 24
+    default_open_reply_timeout: ClassVar[float] = 1.0
+    """Twice the slowest answer LockDemo saw (450 ms), plus the frames' wire time."""
 
     _replies: queue.Queue[_Item]
     _reader: threading.Thread | None = None
@@ -75,7 +84,8 @@ class LockBoardWkly(SerialLockBoard):
         super()._close_link()
 
     def _command_open(self, board: int, lock: int) -> DoorState:
-        return self._door_command(board, lock, pw.OPEN_ONE, pw.open_one(board, lock))
+        request = pw.open_one(board, lock)
+        return self._door_command(board, lock, pw.OPEN_ONE, request, self._open_reply_timeout)
 
     def _command_door(self, board: int, lock: int) -> DoorState:
         return self._door_command(board, lock, pw.QUERY_ONE, pw.query_one(board, lock))
@@ -89,12 +99,14 @@ class LockBoardWkly(SerialLockBoard):
             if lock <= self.locks_per_board
         }
 
-    def _command_light(self, board: int, lock: int) -> None:
-        frame = self._ask(board, pw.FLASH, pw.flash(board, lock))
-        self._require_success(frame, f"board {board} refused to flash lock {lock}")
+    def _command_flash(self, board: int, channel: int) -> None:
+        frame = self._ask(board, pw.FLASH, pw.flash(board, channel))
+        self._require_success(frame, f"board {board} refused to flash channel {channel}")
 
-    def _door_command(self, board: int, lock: int, cmd: int, request: bytes) -> DoorState:
-        frame = self._ask(board, cmd, request)
+    def _door_command(
+        self, board: int, lock: int, cmd: int, request: bytes, timeout: float | None = None
+    ) -> DoorState:
+        frame = self._ask(board, cmd, request, timeout)
         self._require_success(frame, f"board {board} refused command {cmd:02X} on lock {lock}")
         report = pw.door_report(frame)
         if report.lock != lock:
@@ -106,8 +118,9 @@ class LockBoardWkly(SerialLockBoard):
         if not pw.status_ok(frame):
             raise DeviceFault(message, code="lock.refused")
 
-    def _ask(self, board: int, cmd: int, request: bytes) -> pw.Frame:
-        """One attempt: send `request` and wait for the reply to `cmd` from the reader."""
+    def _ask(self, board: int, cmd: int, request: bytes, timeout: float | None = None) -> pw.Frame:
+        """One attempt: send `request` and wait up to `timeout` seconds (default: the query
+        timeout) for the reply to `cmd` from the reader."""
         while True:  # replies that came too late for an earlier attempt
             try:
                 self._replies.get_nowait()
@@ -115,7 +128,7 @@ class LockBoardWkly(SerialLockBoard):
                 break
         self._write(request)
         noise = 0
-        deadline = time.monotonic() + self._timeout
+        deadline = time.monotonic() + (self._timeout if timeout is None else timeout)
         while (remaining := deadline - time.monotonic()) > 0:
             try:
                 item = self._replies.get(timeout=remaining)

@@ -1,12 +1,15 @@
 """WKLY-family frames: `57 4B 4C 59 | LEN | ADDR | CMD | DATA... | XOR`.
 
-LEN counts the whole frame; XOR covers every byte before it. Commands 80-89 (82 open one,
-83 query one, 84 query all, 85 unsolicited door push, 81 flash light). In replies the status
-byte sits at offset 7 (00 success, FF failure); door states are 00 open, 01 closed.
+LEN counts the whole frame; XOR covers every byte before it. ADDR is 0-31 (boards are delivered
+at 00). Commands 80-89 (82 open one, 83 query one, 84 query all, 85 unsolicited door push, 81
+flash an output channel, 88 keep a channel on). In replies the status byte sits at offset 7 (00
+success, FF failure); door states are 00 open, 01 closed.
 
-The data layouts after the status byte are UNCONFIRMED: replies to 82/83 are taken as
-`STATUS LOCK STATE`, to 84 as `STATUS COUNT STATE1..STATEn`; a push (85) as `LOCK STATE`,
-also accepted with a leading status byte.
+The data layouts after the status byte are confirmed by an independent implementation (the
+open-source LockDemo app for these boards): replies to 82/83 are `STATUS LOCK STATE`, to 84
+`STATUS COUNT STATE1..STATEn`, a push (85) `LOCK STATE` (also accepted with a leading status
+byte). Boards answer an open 350-450 ms after it. 81 and 88 take a channel, not a lock: on a
+lock's channel they keep that lock unlocking until the board restarts.
 """
 
 from __future__ import annotations
@@ -76,9 +79,10 @@ def query_all(addr: int) -> bytes:
     return encode(addr, QUERY_ALL)
 
 
-def flash(addr: int, lock: int) -> bytes:
-    """The command that flashes one compartment's light."""
-    return encode(addr, FLASH, bytes((lock,)))
+def flash(addr: int, channel: int) -> bytes:
+    """The command that flashes one output channel (a light's; never a lock's, which it would
+    hold unlocking until the board restarts)."""
+    return encode(addr, FLASH, bytes((channel,)))
 
 
 def _size(head: bytes) -> int | None:

@@ -112,13 +112,14 @@ class SerialLockBoard(LockBoard):
         except (serial.SerialException, OSError) as exc:
             raise DeviceUnavailable(f"{self._port_name}: {exc}") from exc
 
-    def _transact(self, request: bytes, shape: FrameShape) -> bytes:
-        """One attempt: send `request` and return the first whole reply of `shape`."""
+    def _transact(self, request: bytes, shape: FrameShape, timeout: float | None = None) -> bytes:
+        """One attempt: send `request` and return the first whole reply of `shape` within
+        `timeout` seconds (default: the query timeout)."""
         self._discard_input()
         self._write(request)
         buf = bytearray()
         received = 0
-        deadline = time.monotonic() + self._timeout
+        deadline = time.monotonic() + (self._timeout if timeout is None else timeout)
         while True:
             frame = take_frame(buf, shape)
             if frame is not None:

@@ -17,13 +17,13 @@ class SimulatedLockBoard(SerialLockBoard):
     """The driver of `family` (8a, wkly, kerong; default 8a) on a simulated bus.
 
     Options are the family driver's (without `port`), plus `wire_time` (the simulator takes as
-    long as the bytes would at `baudrate`) and `sim_coil_time` (how long the simulator counts a
-    coil as energised when checking the driver never fires two on one board). `.simulator`
-    has the switches: `close_door`, `jam`, `fail(...)`.
+    long as the bytes would at `baudrate`), `sim_coil_time` (how long the simulator counts a
+    coil as energised when checking the driver never fires two on one board) and
+    `sim_open_reply_delay` (seconds the boards take to answer an open, e.g. 0.4 as WKLY boards
+    do). `.simulator` has the switches: `close_door`, `jam`, `fail(...)`.
     """
 
     driver: ClassVar[str] = "simulated"
-    family: ClassVar[str] = ""
 
     def __new__(cls, *args: Any, family: str = "8a", **options: Any) -> SimulatedLockBoard:
         """Pick the class for the family."""
@@ -44,6 +44,7 @@ class SimulatedLockBoard(SerialLockBoard):
         family: str = "8a",
         wire_time: bool = False,
         sim_coil_time: float = 0.0,
+        sim_open_reply_delay: float = 0.0,
         boards: Any = 2,
         **options: Any,
     ) -> None:
@@ -57,6 +58,7 @@ class SimulatedLockBoard(SerialLockBoard):
             baudrate=self.baudrate,
             wire_time=bool(wire_time),
             coil_time=float(sim_coil_time),
+            open_reply_delay=float(sim_open_reply_delay),
             bitmap_order=str(options.get("bitmap_order", "low_first")),
             bitmap_open_bit=None if open_bit is None else int(open_bit),
             board_bitmaps=options.get("board_bitmaps"),

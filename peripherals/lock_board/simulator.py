@@ -1,10 +1,14 @@
 """A bus of simulated lock boards on a pty, speaking one family's real bytes.
 
 Each door has a state: opening a lock opens its door unless the lock is jammed; `close_door`
-shuts it. Faults make boards misbehave the way real ones do (`silent`, `bad_checksum`,
-`garbage`, `wrong_address`). The simulator also checks the driver's manners: frames must arrive
-whole, one at a time (never before the previous reply), and never two coils of one board
-energised at once. With `wire_time` it waits as long as the bytes take at `baudrate`.
+shuts it. Faults make boards misbehave the way real ones do (`silent`: acts but its reply is
+lost; `deaf`: the command is lost, nothing happens; `bad_checksum`, `garbage`,
+`wrong_address`). The simulator also checks the driver's manners: frames must arrive whole, one
+at a time (never before the previous reply), never two coils of one board energised at once,
+and no lock's channel left held on (`held`: a WKLY light command or an 8A/WKLY keep-on command
+on a lock's channel keeps that lock unlocking until the board restarts). With `wire_time` it
+waits as long as the bytes take at `baudrate`; with `open_reply_delay` it answers an open only
+after that long, as WKLY boards do (350-450 ms after the command).
 """
 
 from __future__ import annotations
@@ -33,10 +37,10 @@ log = logging.getLogger(__name__)
 FAMILIES = ("8a", "wkly", "kerong")
 """Families the simulator speaks."""
 
-FAULTS = ("silent", "bad_checksum", "garbage", "wrong_address")
+FAULTS = ("silent", "deaf", "bad_checksum", "garbage", "wrong_address")
 """Faults `fail()` can inject."""
 
-_FIRST_ADDRESS = {"8a": 1, "wkly": 1, "kerong": 0}
+_FIRST_ADDRESS = {"8a": 1, "wkly": 0, "kerong": 0}
 _DEFAULT_LOCKS = {"8a": 24, "wkly": 24, "kerong": 16}
 _DEFAULT_OPEN_BIT = {"8a": 1, "wkly": 1, "kerong": 0}
 _SHAPES: dict[str, FrameShape] = {"8a": p8a.REQUEST, "wkly": pw.SHAPE, "kerong": pk.REQUEST}
@@ -50,6 +54,8 @@ class _Reply:
     build: Callable[[int], bytes]
     """The reply frame as sent from a given address (a wrong one, for the fault)."""
     pushes: list[tuple[int, int, bool]] = field(default_factory=list)
+    delay: float = 0.0
+    """Seconds the board takes before it answers (an open, on boards that answer late)."""
 
 
 class LockBusSimulator:
@@ -64,6 +70,7 @@ class LockBusSimulator:
         baudrate: int = 9600,
         wire_time: bool = False,
         coil_time: float = 0.0,
+        open_reply_delay: float | tuple[float, float] = 0.0,
         bitmap_order: str = "low_first",
         bitmap_open_bit: int | None = None,
         board_bitmaps: Mapping[str | int, Mapping[str, Any]] | None = None,
@@ -82,6 +89,8 @@ class LockBusSimulator:
         self.baudrate = baudrate
         self.wire_time = wire_time
         self.coil_time = coil_time
+        self.open_reply_delay = open_reply_delay
+        """Seconds before an open is answered, or a (low, high) range drawn from per open."""
         open_bit = _DEFAULT_OPEN_BIT[family] if bitmap_open_bit is None else bitmap_open_bit
         self._layouts = {board: BitmapLayout(bitmap_order, open_bit) for board in self.boards}
         for key, override in (board_bitmaps or {}).items():
@@ -119,6 +128,10 @@ class LockBusSimulator:
         """Opens that arrived while another lock of the same board was still energised."""
         self.opened: list[tuple[int, int]] = []
         """Every (board, lock) an open command fired."""
+        self.held: set[tuple[int, int]] = set()
+        """Locks (board, lock) a command left energised until the board restarts."""
+        self.flashed: list[tuple[int, int]] = []
+        """Every (board, channel) a light command flashed that drives no lock."""
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -270,11 +283,16 @@ class LockBusSimulator:
             self._state.notify_all()
         if self.wire_time:
             self._stop.wait(self.wire_seconds(len(frame)))
+        board = self._addressed(frame)
+        with self._state:
+            fault = self._take_fault(board) if board in self.boards else None
+        if fault == "deaf":
+            return
         reply = self._answer(frame)
         if reply is None:
             return
-        with self._state:
-            fault = self._take_fault(reply.board)
+        if reply.delay > 0:
+            self._stop.wait(reply.delay)
         if fault != "silent":
             out = reply.build(reply.board + 1 if fault == "wrong_address" else reply.board)
             if fault == "bad_checksum":
@@ -295,6 +313,23 @@ class LockBusSimulator:
             with self._state:
                 self._pending_pushes.extend(reply.pushes)
             self._send_pushes()
+
+    def _addressed(self, frame: bytes) -> int:
+        """The board address a command frame is for."""
+        return frame[5] if self.family == "wkly" else frame[1]
+
+    def _open_delay(self) -> float:
+        delay = self.open_reply_delay
+        if isinstance(delay, tuple):
+            low, high = delay
+            return self._rng.uniform(low, high)
+        return float(delay)
+
+    def _hold(self, board: int, lock: int) -> None:
+        """A command left a lock's coil on: it stays unlocking (its door opens) until a restart."""
+        with self._state:
+            self.held.add((board, lock))
+        self._fire(board, lock)
 
     def _take_fault(self, board: int) -> str | None:
         key: int | None = board if board in self._faults else None
@@ -349,7 +384,12 @@ class LockBusSimulator:
             return None
         if header == p8a.OPEN and func == p8a.FUNC_OPEN and lock in self._all_locks():
             opened = self._fire(board, lock)
-            return _Reply(board, lambda a: p8a.open_reply(a, lock, opened))
+            return _Reply(
+                board, lambda a: p8a.open_reply(a, lock, opened), delay=self._open_delay()
+            )
+        if header == p8a.KEEP_POWERED and lock in self._all_locks():
+            self._hold(board, lock)
+            return None
         if header == p8a.QUERY and func == p8a.FUNC_QUERY:
             doors = self._doors_of(board)
             if lock == 0:
@@ -370,14 +410,25 @@ class LockBusSimulator:
             was_open = doors[lock]
             now_open = self._fire(board, lock)
             pushes = [(board, lock, True)] if now_open and not was_open else []
-            return _Reply(board, lambda a: pw.door_reply(a, pw.OPEN_ONE, lock, now_open), pushes)
+            return _Reply(
+                board,
+                lambda a: pw.door_reply(a, pw.OPEN_ONE, lock, now_open),
+                pushes,
+                delay=self._open_delay(),
+            )
         if frame.cmd == pw.QUERY_ONE and lock in doors:
             return _Reply(board, lambda a: pw.door_reply(a, pw.QUERY_ONE, lock, doors[lock]))
         if frame.cmd == pw.QUERY_ALL:
             states = [doors[n] for n in sorted(doors)]
             return _Reply(board, lambda a: pw.all_doors_reply(a, states))
-        if frame.cmd == pw.FLASH:
-            return _Reply(board, lambda a: pw.status_reply(a, pw.FLASH, lock in doors))
+        if frame.cmd in (pw.FLASH, pw.KEEP_ON) and lock in doors:
+            # The hazard LockDemo warns of: a light command on a lock's channel holds it open.
+            self._hold(board, lock)
+            return _Reply(board, lambda a: pw.status_reply(a, frame.cmd))
+        if frame.cmd == pw.FLASH and lock > 0:
+            with self._state:
+                self.flashed.append((board, lock))
+            return _Reply(board, lambda a: pw.status_reply(a, pw.FLASH))
         return None
 
     def _answer_kerong(self, frame: bytes) -> _Reply | None:
@@ -389,7 +440,7 @@ class LockBusSimulator:
             if lock not in self._all_locks():
                 return _Reply(board, lambda a: pk.open_reply(a, wire_lock, ok=False))
             self._fire(board, lock)
-            return _Reply(board, lambda a: pk.open_reply(a, wire_lock))
+            return _Reply(board, lambda a: pk.open_reply(a, wire_lock), delay=self._open_delay())
         if cmd == pk.STATUS:
             doors = self._doors_of(board)
             size = (self.locks_per_board + 7) // 8

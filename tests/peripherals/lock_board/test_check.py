@@ -21,7 +21,8 @@ def device() -> Iterator[LockBoard]:
 
 
 def test_check_opens_the_named_lock(device: LockBoard) -> None:
-    assert run_check(device, {"lock": "2:5"}) == {"board": 2, "lock": 5, "state": "open"}
+    # Simulated WKLY boards sit at addresses 0 and 1, as they are delivered.
+    assert run_check(device, {"lock": "1:5"}) == {"board": 1, "lock": 5, "state": "open"}
     assert PERSONAL_FIELDS == frozenset()
 
 

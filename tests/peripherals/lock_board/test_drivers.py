@@ -7,7 +7,6 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,53 +20,14 @@ from peripherals.errors import (
     PeripheralError,
     ProtocolError,
 )
-from peripherals.events import DeviceEvent, EventType, QueueDispatcher
+from peripherals.events import EventType
 from peripherals.lock_board import protocol_8a as p8a
 from peripherals.lock_board import protocol_kerong as pk
 from peripherals.lock_board import protocol_wkly as pw
 from peripherals.lock_board.base import DoorState, LockBoard, LockBoardFeature
 from peripherals.lock_board.simulator import LockBusSimulator
 from peripherals.status import State
-
-DRIVER = {"8a": "lockboard-8a", "wkly": "lockboard-wkly", "kerong": "lockboard-kerong"}
-FAST = {
-    "timeout": 0.1,
-    "retries": 2,
-    "open_timeout": 0.3,
-    "poll_interval": 0.01,
-    "coil_time": 0.02,
-}
-
-
-@dataclass
-class Bus:
-    """A simulator, the real driver on its pty, and the events the driver posted."""
-
-    sim: LockBusSimulator
-    device: LockBoard
-    events: QueueDispatcher
-
-    @property
-    def board(self) -> int:
-        return self.device.boards[0]
-
-    def next_event(self) -> DeviceEvent:
-        return self.events.get(timeout=2)
-
-
-def make_bus(family: str, sim_options: dict[str, Any] | None = None, **options: Any) -> Bus:
-    sim = LockBusSimulator(family, **(sim_options or {}))
-    sim.start()
-    events = QueueDispatcher()
-    settings = {**FAST, "boards": list(sim.boards), **options, "port": sim.port}
-    device = registry.create("lock_board", DRIVER[family], settings, dispatcher=events)
-    assert isinstance(device, LockBoard)
-    try:
-        device.open()
-    except BaseException:
-        sim.stop()
-        raise
-    return Bus(sim, device, events)
+from tests.support.lock_bus import DRIVER, FAST, Bus, make_bus
 
 
 @pytest.fixture(params=["8a", "wkly", "kerong"])
@@ -278,20 +238,6 @@ def test_wkly_push_between_replies_is_not_taken_for_a_reply() -> None:
     finally:
         made.device.close()
         made.sim.stop()
-
-
-def test_wkly_flashes_a_light_and_8a_says_it_cannot() -> None:
-    wkly, eight = make_bus("wkly"), make_bus("8a")
-    try:
-        wkly.device.flash_light(1, 2)
-        assert wkly.sim.frames[-1] == pw.flash(1, 2)
-        with pytest.raises(PeripheralError) as caught:
-            eight.device.flash_light(1, 2)
-        assert caught.value.code == "lock.unsupported"
-    finally:
-        for made in (wkly, eight):
-            made.device.close()
-            made.sim.stop()
 
 
 def test_watching_reports_a_closed_door_without_being_asked() -> None:
