@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 SESSIONS = 120
@@ -23,7 +26,13 @@ def soak_module():  # type: ignore[no-untyped-def]
     return module
 
 
-async def test_many_scripted_sessions_in_one_kiosk_leak_nothing(tmp_path: Path) -> None:
+async def test_many_scripted_sessions_in_one_kiosk_leak_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a temporary folder of its own: other processes on this machine come and go in /tmp
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     soak = soak_module()
     report = await soak.soak(SESSIONS, 4, tmp_path)
     assert report.errors == []
