@@ -196,10 +196,13 @@ def _print_outcome(outcome: Outcome, as_json: bool) -> None:
     result = json.loads(scrub(json.dumps(shown, ensure_ascii=False)))
     if as_json:
         line = {"outcome": outcome.status, "step": outcome.step, "error": outcome.error}
+        if outcome.detail:
+            line["detail"] = outcome.detail
         line["result"] = result
         print(json.dumps(line, ensure_ascii=False))
         return
-    error = f" ({outcome.error})" if outcome.error else ""
+    error = f" ({outcome.error}: {outcome.detail})" if outcome.detail else ""
+    error = error or (f" ({outcome.error})" if outcome.error else "")
     print(f"outcome: {outcome.status} at {outcome.step}{error}")
     if result:
         print(f"result: {json.dumps(result, ensure_ascii=False)}")

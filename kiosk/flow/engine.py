@@ -31,6 +31,7 @@ from kiosk.flow.steps.context import (
     error_text,
     holds,
 )
+from kiosk.privacy.masking import scrub
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class _End:
     result: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     personal: frozenset[str] = frozenset()
+    detail: str = ""
+    """Why the step failed, for maintainers (never shown to residents; numbers masked)."""
 
 
 class Engine:
@@ -96,7 +99,9 @@ class Engine:
         try:
             end = await self._run_frame(flow, session, session.scope, renderer, 0, False)
             status: Status = "cancelled" if end.status == "back" else _status(end.status)
-            outcome = Outcome(status, end.step, dict(end.result), end.error, flow.id, end.personal)
+            outcome = Outcome(
+                status, end.step, dict(end.result), end.error, flow.id, end.personal, end.detail
+            )
             if status == "failed" and end.error is not None:
                 lang = session.language
                 message = error_text(self.services.texts, end.error, lang)
@@ -197,10 +202,11 @@ class Engine:
                         target = self._transition(step, scope)
             except (KeyedError, ExpressionError) as exc:
                 key = _error_key(exc)
+                detail = scrub(exc.detail if isinstance(exc, KeyedError) else str(exc))
                 record(step, f"error:{key}")
-                log.info("step %s/%s failed: %s", flow.id, step.id, key)
+                log.warning("step %s/%s failed: %s: %s", flow.id, step.id, key, detail)
                 if step.on_error is None:
-                    return _End("failed", step.id, error=key)
+                    return _End("failed", step.id, error=key, detail=detail)
                 jump = goto(step.on_error, step)
                 if isinstance(jump, _End):
                     return jump

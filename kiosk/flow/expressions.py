@@ -20,6 +20,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from kiosk.flow import dates
 from kiosk.flow import template_budget as budgets
 from kiosk.privacy.masking import mask_id, mask_name, mask_phone, mask_text
 
@@ -127,6 +128,7 @@ def environment() -> jinja2.Environment:
         mask_text=mask_text,
         money=_money,
         digits=_digits,
+        **dates.FILTERS,
     )
     env.filters = {name: budgets.bounded_filter(name, f) for name, f in env.filters.items()}
     env.globals.clear()
@@ -171,6 +173,7 @@ def _run(what: str, call: Any) -> Any:
     except jinja2.UndefinedError as exc:
         raise ExpressionError(f"{what}: {exc.message}") from exc
     except (
+        dates.DateError,
         jinja2.TemplateError,
         ArithmeticError,
         TypeError,

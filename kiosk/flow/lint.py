@@ -62,7 +62,9 @@ CODES: Mapping[str, str] = {
 _WARNINGS = frozenset({"unreachable", "personal-formatted"})
 _SHOWN = frozenset({"text", "voice", "title", "help", "label", "purpose", "rows", "phrases"})
 # Names templates may use without any step setting them (Jinja globals and loop helpers).
-_BUILTINS = frozenset({"range", "loop", "true", "false", "none", "True", "False", "None"})
+_BUILTINS = frozenset(
+    {"range", "loop", "true", "false", "none", "True", "False", "None", "today", "language"}
+)
 _CONSENT = "consent"
 _CONFIRM = "confirm"
 _ALL_FACTS: frozenset[str] = frozenset({_CONSENT, _CONFIRM})
@@ -407,9 +409,12 @@ class _Analysis:
             before = defined[step.id]
             own = _defines(step)
             for ref in parts.step_refs[index]:
-                available = (
-                    before | own if ref.after or isinstance(step, schema.SetStep) else before
-                )
+                available = before | own if ref.after else before
+                if isinstance(step, schema.SetStep) and len(ref.loc) > 3:
+                    # values are set in order: each may read the ones above it
+                    keys = list(step.values)
+                    name = ref.loc[3]
+                    available = before | set(keys[: keys.index(name)] if name in keys else keys)
                 yield from self._undefined(ref, available, f"step '{step.id}'")
 
     def _card_fields(self) -> Iterator[Finding]:

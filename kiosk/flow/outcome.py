@@ -19,6 +19,8 @@ class Outcome:
     flow: str = ""
     personal: frozenset[str] = frozenset()
     """Keys of `result` whose values come from personal data (masked wherever shown)."""
+    detail: str = ""
+    """Why it failed, for maintainers and flow authors (masked); never shown to residents."""
 
     @property
     def ok(self) -> bool:

@@ -184,10 +184,18 @@ class ConsentStep(StepBase):
 
 
 class SetStep(StepBase):
-    """Set variables from templates; a value that is exactly one `{{ expr }}` keeps its type."""
+    """Set variables from templates, in order (a value may read the ones before it); a value
+    that is exactly one `{{ expr }}` keeps its type."""
 
     kind: Literal["set"]
     values: dict[VarName, Any]
+
+
+class BranchStep(StepBase):
+    """Only decide where to go: the first of `next` whose `when` holds (else the next step)."""
+
+    kind: Literal["branch"]
+    next: Target | list[Transition] = Field(description="Where to go, by condition")
 
 
 class HttpRequest(Strict):
@@ -319,6 +327,7 @@ Step = Annotated[
     | ConfirmStep
     | ConsentStep
     | SetStep
+    | BranchStep
     | HttpStep
     | SubmitStep
     | CallStep

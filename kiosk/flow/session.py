@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kiosk.flow.dates import today
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES
 from kiosk.flow.services import Clock
@@ -24,9 +25,16 @@ Listener = Callable[[str], None]
 class Scope:
     """One frame of variables (the main flow or a sub-flow); personal values live in `vault`."""
 
-    def __init__(self, values: Mapping[str, Any] | None = None, personal: Iterable[str] = ()):
+    def __init__(
+        self,
+        values: Mapping[str, Any] | None = None,
+        personal: Iterable[str] = (),
+        builtins: Callable[[], Mapping[str, Any]] | None = None,
+    ):
         self.values: dict[str, Any] = {}
         self.vault: dict[str, Any] = {}
+        self._builtins = builtins
+        """Names every template sees besides the flow's own (`today`, `language`)."""
         hidden = set(personal)
         for name, value in (values or {}).items():
             self.set(name, value, personal=name in hidden)
@@ -54,7 +62,8 @@ class Scope:
 
     def namespace(self) -> dict[str, Any]:
         """Every variable, for templates (a copy: templates cannot change the scope)."""
-        return {**self.values, **self.vault}
+        builtins = self._builtins() if self._builtins is not None else {}
+        return {**builtins, **self.values, **self.vault}
 
     def clear(self) -> None:
         """Forget every value."""
@@ -79,7 +88,7 @@ class Session:
         self.last_activity = self.started_at
         self._timeout: float | None = None
         self._holds = 0
-        self.scope = Scope()
+        self.scope = Scope(builtins=self.builtins)
         self._scopes: list[Scope] = [self.scope]
         self._temp_files: list[Path] = []
         self._listeners: list[Listener] = []
@@ -92,6 +101,10 @@ class Session:
         loops back through a submission submits anew, under a new idempotency key."""
         self._passes[place] = self._passes.get(place, 0) + 1
         return self._passes[place]
+
+    def builtins(self) -> dict[str, Any]:
+        """What every template of this session may read: `today` (ISO date) and `language`."""
+        return {"today": today(self.clock.now()), "language": self._language}
 
     # Language and activity --------------------------------------------------------------
 
@@ -188,7 +201,7 @@ class Session:
 
     def open_scope(self, values: Mapping[str, Any], personal: Iterable[str] = ()) -> Scope:
         """A child scope for a sub-flow, wiped with the session."""
-        scope = Scope(values, personal)
+        scope = Scope(values, personal, builtins=self.builtins)
         self._scopes.append(scope)
         return scope
 

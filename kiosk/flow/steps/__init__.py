@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kiosk.flow.steps import (
+    branch,
     call,
     choose,
     confirm,
@@ -45,6 +46,7 @@ EXECUTORS: Mapping[str, Executor] = MappingProxyType(
             read_smart_card,
             scan_code,
             print_step,
+            branch,
         )
     }
 )

@@ -9,8 +9,7 @@ KIND = "set"
 
 
 async def execute(ctx: StepContext, step: SetStep) -> StepResult:
-    """Render every value, then store them all."""
-    rendered = {name: ctx.value(value) for name, value in step.values.items()}
-    for name, value in rendered.items():
-        ctx.save(name, value, personal=ctx.reads_personal(step.values[name]))
+    """Render and store each value in turn, so a value may read the ones set before it."""
+    for name, source in step.values.items():
+        ctx.save(name, ctx.value(source), personal=ctx.reads_personal(source))
     return Next()

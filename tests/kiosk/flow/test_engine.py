@@ -570,3 +570,39 @@ async def test_the_journal_holds_every_step_but_no_raw_personal_values() -> None
     assert {e[0] for e in harness.journal.entries} == {session.id}
     assert harness.journal.events("id_number") == ["entered", "answered"]
     assert harness.journal.events()[-1] == "ended"
+
+
+async def test_a_branch_step_only_routes_and_set_values_read_the_ones_before() -> None:
+    flow = """
+id: route
+title: {zh_CN: 分流, en: Route}
+defaults: {timeout: 30}
+steps:
+  - id: calc
+    kind: set
+    values: {base: "{{ 40 }}", twice: "{{ base * 2 }}", label: "{{ twice }}份"}
+  - id: route
+    kind: branch
+    next:
+      - {to: big, when: "twice > 50"}
+      - {to: small}
+  - {id: small, kind: finish, text: {zh_CN: 少, en: few}}
+  - {id: big, kind: finish, text: {zh_CN: "多：{{ label }}", en: many}}
+"""
+    outcome, renderer, _ = await Harness(flow).run({})
+    assert outcome.status == "finished" and outcome.step == "big"
+    # the branch showed nothing and asked nothing
+    assert [e.prompt.step for e in renderer.transcript] == ["big"]
+    assert renderer.transcript[0].prompt.text == "多：80份"
+
+
+async def test_a_failing_template_says_why_to_the_flow_author() -> None:
+    flow = """
+id: broken
+title: {zh_CN: 错, en: Broken}
+steps:
+  - {id: calc, kind: set, values: {x: "{{ nothing_here.pages }}"}}
+"""
+    outcome, _, _ = await Harness(flow).run({})
+    assert (outcome.status, outcome.error) == ("failed", "flow.expression")
+    assert "nothing_here" in outcome.detail  # not only a key: which name, in which template

@@ -19,11 +19,16 @@ def test_ending_wipes_variables_vault_child_scopes_and_temp_files(tmp_path: Path
     scan = tmp_path / "scan.png"
     scan.write_bytes(b"png")
     session.register_temp_file(scan)
-    assert session.scope.namespace() == {"topic": "safety", "phone": "13912345678"}
+    assert session.scope.namespace() == {
+        "topic": "safety",
+        "phone": "13912345678",
+        "today": "1970-01-01",  # the session's clock; every template may read it
+        "language": "en",
+    }
     assert session.vault == {"phone": "13912345678"} and session.holds_data
     session.end(Outcome("cancelled", "topic"))
     assert not session.holds_data and not scan.exists()
-    assert session.variables == {} and session.vault == {} and child.namespace() == {}
+    assert session.variables == {} and session.vault == {} and child.namespace().keys() == {"today", "language"}
     assert session.language == "zh_CN" and session.ended
 
 
