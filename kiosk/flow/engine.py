@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.flow.devices import Devices
 from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError
+from kiosk.flow.masked import MaskedRenderer
 from kiosk.flow.outcome import Outcome, Status
 from kiosk.flow.prompt import Event, Prompt, PromptKind, Renderer
 from kiosk.flow.schema import Flow, StepBase
@@ -95,12 +96,16 @@ class Engine:
         journal = self.services.journal
         journal.record(session.id, flow.id, "", "started", {"language": session.language})
         session.touch()
+        # every prompt reaches the renderer masked by the session's personal values
+        renderer = MaskedRenderer(renderer, session)
         outcome: Outcome | None = None
         try:
             end = await self._run_frame(flow, session, session.scope, renderer, 0, False)
             status: Status = "cancelled" if end.status == "back" else _status(end.status)
+            # the result outlives the session, whose vault is wiped: masked by its values now
+            result = session.personal.mask_value(dict(end.result))
             outcome = Outcome(
-                status, end.step, dict(end.result), end.error, flow.id, end.personal, end.detail
+                status, end.step, result, end.error, flow.id, end.personal, end.detail
             )
             if status == "failed" and end.error is not None:
                 lang = session.language

@@ -13,6 +13,8 @@ from kiosk.flow.dates import today
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES
 from kiosk.flow.services import Clock
+from kiosk.privacy.masking import mask_personal
+from kiosk.privacy.personal import PersonalValues, track
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +32,44 @@ class Scope:
         values: Mapping[str, Any] | None = None,
         personal: Iterable[str] = (),
         builtins: Callable[[], Mapping[str, Any]] | None = None,
+        *,
+        changed: Callable[[], None] | None = None,
     ):
         self.values: dict[str, Any] = {}
         self.vault: dict[str, Any] = {}
         self._builtins = builtins
         """Names every template sees besides the flow's own (`today`, `language`)."""
+        self._fields: dict[str, frozenset[str]] = {}
+        self._changed = changed
+        """Called whenever the vault changes, so the session's `PersonalValues` (what every
+        output is masked by) stay up to date."""
         hidden = set(personal)
         for name, value in (values or {}).items():
             self.set(name, value, personal=name in hidden)
 
-    def set(self, name: str, value: Any, *, personal: bool = False) -> None:
-        """Store a variable, in the vault when it is personal data."""
+    def set(
+        self,
+        name: str,
+        value: Any,
+        *,
+        personal: bool = False,
+        fields: Iterable[str] | None = None,
+    ) -> None:
+        """Store a variable, in the vault when it is personal data.
+
+        `fields` names the keys of a personal mapping that identify the resident (a card's
+        name and number, not its sex; a back-office reply's `personal_fields`); by default all
+        of it does.
+        """
+        was_personal = name in self.vault
         self.values.pop(name, None)
         self.vault.pop(name, None)
+        self._fields.pop(name, None)
         (self.vault if personal else self.values)[name] = value
+        if personal and fields is not None:
+            self._fields[name] = frozenset(fields)
+        if (personal or was_personal) and self._changed is not None:
+            self._changed()
 
     def get(self, name: str, default: Any = None) -> Any:
         """A variable's value, personal or not."""
@@ -60,6 +86,32 @@ class Scope:
         """Names of the variables holding personal data."""
         return frozenset(self.vault)
 
+    def personal_values(self) -> list[Any]:
+        """What in the vault identifies the resident (for `PersonalValues`)."""
+        found: list[Any] = []
+        for name, value in self.vault.items():
+            fields = self._fields.get(name)
+            if fields is not None and isinstance(value, Mapping):
+                found.extend(value[key] for key in sorted(fields) if key in value)
+            else:
+                found.append(value)
+        return found
+
+    def masked_vault(self) -> dict[str, Any]:
+        """The vault as others may see it: each identifying value masked by what it is (only a
+        mapping's identifying `fields` when they were named)."""
+        masked: dict[str, Any] = {}
+        for name, value in self.vault.items():
+            fields = self._fields.get(name)
+            if fields is not None and isinstance(value, Mapping):
+                masked[name] = {
+                    key: mask_personal(item, str(key)) if key in fields else item
+                    for key, item in value.items()
+                }
+            else:
+                masked[name] = mask_personal(value)
+        return masked
+
     def namespace(self) -> dict[str, Any]:
         """Every variable, for templates (a copy: templates cannot change the scope)."""
         builtins = self._builtins() if self._builtins is not None else {}
@@ -67,8 +119,12 @@ class Scope:
 
     def clear(self) -> None:
         """Forget every value."""
+        had_personal = bool(self.vault)
         self.values.clear()
         self.vault.clear()
+        self._fields.clear()
+        if had_personal and self._changed is not None:
+            self._changed()
 
 
 class Session:
@@ -88,12 +144,15 @@ class Session:
         self.last_activity = self.started_at
         self._timeout: float | None = None
         self._holds = 0
-        self.scope = Scope(builtins=self.builtins)
+        self._personal = PersonalValues()
+        self.scope = Scope(builtins=self.builtins, changed=self._vault_changed)
         self._scopes: list[Scope] = [self.scope]
         self._temp_files: list[Path] = []
         self._listeners: list[Listener] = []
         self.outcome: Outcome | None = None
         self.ended = False
+        # Logs, the journal and speech mask this session's values while it lives.
+        track(self)
         self._passes: dict[str, int] = {}
 
     def next_pass(self, place: str) -> int:
@@ -199,10 +258,20 @@ class Session:
         """The main flow's personal values (ID card reads, personal inputs...)."""
         return self.scope.vault
 
+    @property
+    def personal(self) -> PersonalValues:
+        """The personal values of every scope's vault: every output is masked by them."""
+        return self._personal
+
+    def _vault_changed(self) -> None:
+        values = [value for scope in self._scopes for value in scope.personal_values()]
+        self._personal = PersonalValues(values)
+
     def open_scope(self, values: Mapping[str, Any], personal: Iterable[str] = ()) -> Scope:
         """A child scope for a sub-flow, wiped with the session."""
-        scope = Scope(values, personal, builtins=self.builtins)
+        scope = Scope(values, personal, builtins=self.builtins, changed=self._vault_changed)
         self._scopes.append(scope)
+        self._vault_changed()
         return scope
 
     def close_scope(self, scope: Scope) -> None:
@@ -235,6 +304,7 @@ class Session:
         for scope in self._scopes:
             scope.clear()
         del self._scopes[1:]
+        self._vault_changed()
         for path in self._temp_files:
             try:
                 path.unlink(missing_ok=True)

@@ -1,10 +1,14 @@
-"""A logging filter that scrubs ID and phone numbers from every record, as a last defence."""
+"""A logging filter that masks personal values in every record, as a last defence.
+
+The values of every live session are masked in any format (`kiosk.privacy.personal.conceal`),
+then any ID or phone number pattern.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from kiosk.privacy.masking import scrub
+from kiosk.privacy.personal import conceal
 
 
 class ScrubFilter(logging.Filter):
@@ -16,7 +20,7 @@ class ScrubFilter(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):
             return True
-        record.msg = scrub(message)
+        record.msg = conceal(message)
         record.args = None
         return True
 

@@ -81,7 +81,8 @@ def mask_personal(value: Any, field: str = "") -> Any:
         return mask_id(text)
     if _WHOLE_PHONE.fullmatch(text):
         return mask_phone(text)
-    return mask_name(text)
+    # a short text is a name (one character kept); a longer one an address (six kept)
+    return mask_name(text) if len(text) <= 6 else mask_text(text)
 
 
 def scrub(text: str) -> str:

@@ -12,6 +12,7 @@ import re
 
 from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.i18n import t
+from kiosk.privacy.personal import conceal
 from kiosk.voice.speakable import speakable
 
 _END = {"zh_CN": "。", "en": "."}
@@ -96,7 +97,8 @@ def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: 
     if hints or prompt.hints:
         parts.extend(navigation(prompt, always=prompt.hints))
     script = _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)
-    return speakable(script, lang)
+    # On the loudspeaker, a live session's values stay masked however the parts spell them.
+    return speakable(script if private else conceal(script), lang)
 
 
 class Narrator:

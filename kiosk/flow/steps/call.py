@@ -12,16 +12,19 @@ KIND = "call"
 async def execute(ctx: StepContext, step: CallStep) -> StepResult:
     """Cancel, timeout and back propagate; a failed sub-flow fails this step."""
     values = {name: ctx.value(value) for name, value in step.with_.items()}
-    personal = [name for name, value in step.with_.items() if ctx.reads_personal(value)]
-    scope = ctx.session.open_scope(values, personal)
+    hidden = [name for name, value in step.with_.items() if ctx.reads_personal(value)]
+    scope = ctx.session.open_scope(values, hidden)
     try:
         end = await ctx.subflows.run_subflow(ctx, step.flow, scope)
+        # asked before the sub-flow's scope, and the values it knows, are wiped
+        carries = ctx.session.personal.found_in(end.result)
     finally:
         ctx.session.close_scope(scope)
     match end.status:
         case "finished":
             # a result carrying personal values goes to the vault, masked wherever it is shown
-            ctx.save(step.save_as or step.id, end.result, personal=bool(end.personal))
+            keep = bool(end.personal) or carries
+            ctx.save(step.save_as or step.id, end.result, personal=keep)
             return Next()
         case "cancelled":
             return Event.CANCEL

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,7 +24,7 @@ from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, R
 from kiosk.flow.schema import Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
-from kiosk.privacy.masking import mask_personal, scrub
+from kiosk.privacy.masking import scrub
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class StepContext:
         source = text.get(self.lang)
         full = self.render(source)
         if self.reads_personal(source):
-            masked = {**self.variables, **mask_personal(dict(self.scope.vault))}
+            masked = {**self.variables, **self.scope.masked_vault()}
             self._masked[full] = render(source, masked)
         return full
 
@@ -222,9 +222,17 @@ class StepContext:
 
     # Storing --------------------------------------------------------------------------------
 
-    def save(self, name: str, value: Any, *, personal: bool = False) -> None:
-        """Store a variable in the step's scope (personal values go to the vault)."""
-        self.scope.set(name, value, personal=personal)
+    def save(
+        self,
+        name: str,
+        value: Any,
+        *,
+        personal: bool = False,
+        fields: Iterable[str] | None = None,
+    ) -> None:
+        """Store a variable in the step's scope (personal values go to the vault; `fields`: the
+        keys of a personal mapping that identify the resident)."""
+        self.scope.set(name, value, personal=personal, fields=fields)
 
     def journal(self, event: str, detail: dict[str, Any] | None = None) -> None:
         """Record an event of this step (never with raw values)."""

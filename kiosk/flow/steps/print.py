@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from kiosk.flow.devices import DeviceKind, Devices
+from kiosk.flow.masked import mask_receipt
 from kiosk.flow.prompt import Event
 from kiosk.flow.schema import PrintStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
@@ -29,7 +30,8 @@ async def execute(ctx: StepContext, step: PrintStep) -> StepResult:
 
     def print_receipt(devices: Devices) -> Awaitable[None]:
         document = receipt or ctx.services.receipts.render(step.receipt, ctx.variables, ctx.lang)
-        return devices.printer().print_receipt(document)
+        # every printed text, QR code and barcode masked by the session's personal values
+        return devices.printer().print_receipt(mask_receipt(document, ctx.session.personal))
 
     also = ctx.translate("voice.receipt_qr", description=described) if described else ""
     result = await run_device(ctx, step, print_receipt, also_say=also)

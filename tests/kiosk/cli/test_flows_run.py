@@ -212,3 +212,54 @@ def test_a_run_stopped_by_sigterm_leaves_no_temporary_folder(tmp_path: Path) -> 
     run.communicate(timeout=30)
     assert run.returncode == 143  # stopped mid-run, and it unwound
     assert list(temp.iterdir()) == []
+
+
+LEAKY_FLOW = """
+id: leaky
+title: {zh_CN: 号码核对, en: Number check}
+defaults: {timeout: 30}
+steps:
+  - id: consent
+    kind: consent
+    purpose: {zh_CN: 核对号码, en: Check your numbers}
+  - {id: phone, kind: input, input_type: phone, text: {zh_CN: 手机号码, en: Mobile}}
+  - {id: id_number, kind: input, input_type: id_number, text: {zh_CN: 身份证号码, en: ID}}
+  - id: shown
+    kind: info
+    text: {zh_CN: "号码：LEAK", en: "Number: LEAK"}
+  - id: done
+    kind: finish
+    text: {zh_CN: 完成, en: Done}
+    result: {number: "RESULT"}
+"""
+LEAKY_ANSWERS = """
+answers:
+  consent: yes
+  phone: "13912345678"
+  id_number: "110105198503122317"
+  shown: 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("template", "number"),
+    [
+        ("{{ phone | digits }}", "13912345678"),
+        ("{{ phone[:3] }}-{{ phone[3:7] }}-{{ phone[7:] }}", "13912345678"),
+        ("{{ id_number[:9] }} {{ id_number[9:] }}", "110105198503122317"),
+    ],
+    ids=["digits-filter", "dashes", "id-in-two-groups"],
+)
+def test_a_formatted_personal_number_is_masked_in_what_is_shown_and_said(
+    template: str, number: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flow = tmp_path / "leaky.yaml"
+    flow.write_text(LEAKY_FLOW.replace("LEAK", template).replace("RESULT", ""), encoding="utf-8")
+    answers = tmp_path / "leaky.answers.yaml"
+    answers.write_text(LEAKY_ANSWERS, encoding="utf-8")
+    code, lines = run_json(capsys, str(flow), "--answers", str(answers))
+    assert code == 0
+    shown = next(line for line in lines if line["step"] == "shown")
+    for public in (shown["say"],):
+        assert number not in re.sub(r"\D", "", public), public
+    assert number[0] in shown["say"], "the masked form keeps its first digits"

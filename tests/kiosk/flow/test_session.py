@@ -28,7 +28,11 @@ def test_ending_wipes_variables_vault_child_scopes_and_temp_files(tmp_path: Path
     assert session.vault == {"phone": "13912345678"} and session.holds_data
     session.end(Outcome("cancelled", "topic"))
     assert not session.holds_data and not scan.exists()
-    assert session.variables == {} and session.vault == {} and child.namespace().keys() == {"today", "language"}
+    assert (
+        session.variables == {}
+        and session.vault == {}
+        and child.namespace().keys() == {"today", "language"}
+    )
     assert session.language == "zh_CN" and session.ended
 
 

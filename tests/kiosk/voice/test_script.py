@@ -78,3 +78,27 @@ def test_the_narrator_says_the_service_and_the_key_hints_once_unless_asked_again
     assert "当前：" in narrator.say(choose("zh_CN"), again=True)  # REPEAT says it all
     narrator.reset()  # the next resident hears everything once again
     assert narrator.say(choose("zh_CN")) == first
+
+
+def test_the_loudspeaker_script_masks_a_live_sessions_number_however_its_parts_spell_it() -> None:
+    import re
+
+    from kiosk.clock import ManualClock
+    from kiosk.flow.session import Session
+
+    phone = "13912345678"
+    session = Session(ManualClock(start=0.0))
+    session.scope.set("phone", phone, personal=True)
+    # each part alone holds only a piece: the script read aloud holds it whole
+    prompt = Prompt(
+        flow="f",
+        step="review",
+        kind=PromptKind.CONFIRM,
+        text="请核对",
+        say="5678",
+        title="139 1234",
+        rows=(PromptRow("手机号", "139****5678", phone, personal=True),),
+    )
+    assert phone not in re.sub(r"\D", "", spoken(prompt))
+    assert phone in re.sub(r"\D", "", spoken(prompt, private=True))  # the headset: in full
+    session.end(None)
