@@ -12,6 +12,7 @@ from typing import Any
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES
 from kiosk.flow.services import Clock
+from kiosk.privacy.personal import PersonalValues, track
 
 log = logging.getLogger(__name__)
 
@@ -22,20 +23,49 @@ Listener = Callable[[str], None]
 
 
 class Scope:
-    """One frame of variables (the main flow or a sub-flow); personal values live in `vault`."""
+    """One frame of variables (the main flow or a sub-flow); personal values live in `vault`.
 
-    def __init__(self, values: Mapping[str, Any] | None = None, personal: Iterable[str] = ()):
+    `changed` is called whenever the vault changes, so the session can keep its
+    `PersonalValues` (what every output is masked by) up to date.
+    """
+
+    def __init__(
+        self,
+        values: Mapping[str, Any] | None = None,
+        personal: Iterable[str] = (),
+        *,
+        changed: Callable[[], None] | None = None,
+    ):
         self.values: dict[str, Any] = {}
         self.vault: dict[str, Any] = {}
+        self._fields: dict[str, frozenset[str]] = {}
+        self._changed = changed
         hidden = set(personal)
         for name, value in (values or {}).items():
             self.set(name, value, personal=name in hidden)
 
-    def set(self, name: str, value: Any, *, personal: bool = False) -> None:
-        """Store a variable, in the vault when it is personal data."""
+    def set(
+        self,
+        name: str,
+        value: Any,
+        *,
+        personal: bool = False,
+        fields: Iterable[str] | None = None,
+    ) -> None:
+        """Store a variable, in the vault when it is personal data.
+
+        `fields` names the keys of a personal mapping that identify the resident (a back-office
+        reply's `personal_fields`); by default all of it does.
+        """
+        was_personal = name in self.vault
         self.values.pop(name, None)
         self.vault.pop(name, None)
+        self._fields.pop(name, None)
         (self.vault if personal else self.values)[name] = value
+        if personal and fields is not None:
+            self._fields[name] = frozenset(fields)
+        if (personal or was_personal) and self._changed is not None:
+            self._changed()
 
     def get(self, name: str, default: Any = None) -> Any:
         """A variable's value, personal or not."""
@@ -52,14 +82,29 @@ class Scope:
         """Names of the variables holding personal data."""
         return frozenset(self.vault)
 
+    def personal_values(self) -> list[Any]:
+        """What in the vault identifies the resident (for `PersonalValues`)."""
+        found: list[Any] = []
+        for name, value in self.vault.items():
+            fields = self._fields.get(name)
+            if fields is not None and isinstance(value, Mapping):
+                found.extend(value[key] for key in sorted(fields) if key in value)
+            else:
+                found.append(value)
+        return found
+
     def namespace(self) -> dict[str, Any]:
         """Every variable, for templates (a copy: templates cannot change the scope)."""
         return {**self.values, **self.vault}
 
     def clear(self) -> None:
         """Forget every value."""
+        had_personal = bool(self.vault)
         self.values.clear()
         self.vault.clear()
+        self._fields.clear()
+        if had_personal and self._changed is not None:
+            self._changed()
 
 
 class Session:
@@ -78,12 +123,15 @@ class Session:
         self.started_at = clock.now()
         self.last_activity = self.started_at
         self._timeout: float | None = None
-        self.scope = Scope()
+        self._personal = PersonalValues()
+        self.scope = Scope(changed=self._vault_changed)
         self._scopes: list[Scope] = [self.scope]
         self._temp_files: list[Path] = []
         self._listeners: list[Listener] = []
         self.outcome: Outcome | None = None
         self.ended = False
+        # Logs, the journal and speech mask this session's values while it lives.
+        track(self)
 
     # Language and activity --------------------------------------------------------------
 
@@ -160,10 +208,20 @@ class Session:
         """The main flow's personal values (ID card reads, personal inputs...)."""
         return self.scope.vault
 
+    @property
+    def personal(self) -> PersonalValues:
+        """The personal values of every scope's vault, as every output is masked by them."""
+        return self._personal
+
+    def _vault_changed(self) -> None:
+        values = [value for scope in self._scopes for value in scope.personal_values()]
+        self._personal = PersonalValues(values)
+
     def open_scope(self, values: Mapping[str, Any], personal: Iterable[str] = ()) -> Scope:
         """A child scope for a sub-flow, wiped with the session."""
-        scope = Scope(values, personal)
+        scope = Scope(values, personal, changed=self._vault_changed)
         self._scopes.append(scope)
+        self._vault_changed()
         return scope
 
     def close_scope(self, scope: Scope) -> None:
@@ -196,6 +254,7 @@ class Session:
         for scope in self._scopes:
             scope.clear()
         del self._scopes[1:]
+        self._vault_changed()
         for path in self._temp_files:
             try:
                 path.unlink(missing_ok=True)

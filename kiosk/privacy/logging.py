@@ -1,22 +1,26 @@
-"""A logging filter that scrubs ID and phone numbers from every record, as a last defence."""
+"""A logging filter that masks personal values in every record, as a last defence.
+
+The values of every live session are masked in any format (`kiosk.privacy.personal.conceal`),
+then any ID or phone number pattern.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from kiosk.privacy.masking import scrub
+from kiosk.privacy.personal import conceal
 
 
 class ScrubFilter(logging.Filter):
-    """Rewrites each record's message with personal numbers masked."""
+    """Rewrites each record's message with personal values masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Scrub the formatted message in place; never drops a record."""
+        """Mask the formatted message in place; never drops a record."""
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
             return True
-        record.msg = scrub(message)
+        record.msg = conceal(message)
         record.args = None
         return True
 

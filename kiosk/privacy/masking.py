@@ -48,6 +48,17 @@ def mask_text(value: object) -> str:
     return text[:6] + MASK * min(max(len(text) - 6, 0), 6)
 
 
+def mask_personal(value: str) -> str:
+    """How a personal value is shown: ID and phone numbers keep their ends, names one character."""
+    if ID_NUMBER.fullmatch(value):
+        return mask_id(value)
+    if PHONE_NUMBER.fullmatch(value):
+        return mask_phone(value)
+    if len(value) <= 6:
+        return mask_name(value)
+    return mask_text(value)
+
+
 def scrub(text: str) -> str:
     """Mask every ID number and mobile number pattern found in free text."""
     text = ID_NUMBER.sub(lambda m: mask_id(m.group(0)), text)

@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk.clock import SystemClock
 from kiosk.flow.services import Clock
-from kiosk.privacy.masking import scrub
+from kiosk.privacy.personal import conceal
 from kiosk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -52,20 +52,21 @@ class JournalEntry:
 
 
 def scrub_value(value: Any) -> Any:
-    """`value` with every string, key and number holding an ID or phone pattern masked."""
+    """`value` with every string, key and number holding a live session's personal value (in any
+    format) or an ID or phone pattern masked."""
     if isinstance(value, str):
-        return scrub(value)
+        return conceal(value)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
         text = str(value)
-        masked = scrub(text)
+        masked = conceal(text)
         return value if masked == text else masked
     if isinstance(value, dict):
-        return {scrub(str(k)): scrub_value(v) for k, v in value.items()}
+        return {conceal(str(k)): scrub_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [scrub_value(v) for v in value]
-    return scrub(str(value))
+    return conceal(str(value))
 
 
 class SqliteJournal:
@@ -85,7 +86,7 @@ class SqliteJournal:
         event: str,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """Append one entry, masking any ID or phone number pattern in it."""
+        """Append one entry, masking any personal value or ID or phone number pattern in it."""
         text = json.dumps(scrub_value(detail or {}), ensure_ascii=False, sort_keys=True)
         with self._db.transaction() as conn:
             conn.execute(
@@ -93,11 +94,11 @@ class SqliteJournal:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._clock.now(),
-                    scrub(self._terminal),
-                    scrub(session),
-                    scrub(flow),
-                    scrub(step),
-                    scrub(event),
+                    conceal(self._terminal),
+                    conceal(session),
+                    conceal(flow),
+                    conceal(step),
+                    conceal(event),
                     text,
                 ),
             )

@@ -1,0 +1,333 @@
+"""Personal values known by where they came from, found and masked however a text writes them.
+
+The regex `scrub` recognises an ID or phone number only when it is written plainly. A value from
+a session's personal-data vault (an ID card read, a personal input, what a template derived from
+them) is known exactly, so it is found in any spacing or format: digit by digit (the `digits`
+filter), in dashed, dotted or spaced groups, split in two, in full-width digits, in any case.
+A number is found in a text's digits alone, so no letters, punctuation or words put between its
+digits hide it. What is found is masked in place with the forms used everywhere else (ID and
+phone numbers keep their first 3 and last 4 characters, names their first character), then
+`scrub` runs as the last line of defence.
+
+Outputs with a session at hand (prompts, results, receipts) use that session's
+`PersonalValues`; logs, the journal and speech, which have none, use `conceal`: the values of
+every session alive in the process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kiosk.privacy.masking import MASK, mask_name, mask_text, scrub
+
+MIN_DIGITS = 7
+"""Fewer digits (house numbers, amounts, sex and nation codes) are too common to look for."""
+MIN_LETTERS = 2
+"""A text value is looked for when it has at least this many letters and digits (a 2-character
+name); single characters (sex, nation) identify nobody."""
+
+# A number as a value holds it: digits, perhaps grouped by spaces, dashes, dots or slashes, and an
+# ID number's check character X.
+_RUN = re.compile(r"\d(?:[\s\-.·_/]*\d)*(?:[Xx](?![A-Za-z]))?")
+_GROUP = re.compile(r"\d+(?:[Xx](?![A-Za-z]))?")
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A personal number: its digits (an X check character is kept apart)."""
+
+    digits: str
+    check: bool
+
+    def hidden(self) -> range:
+        """Which of its digits are masked: all but the first 3 and last 4 characters."""
+        n = len(self.digits)
+        if n >= 11:
+            head, tail = 3, 4 - self.check
+        else:
+            head = tail = n // 4
+            tail = max(tail - self.check, 0)
+        return range(head, max(n - tail, head + 1))
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A personal text (a name, an address): its letters and digits, lower-cased."""
+
+    original: str
+    key: str
+    kept: frozenset[int]
+    """Positions in `key` left visible: each word's first (names) or the first 6 (longer text)."""
+
+    @property
+    def latin_start(self) -> bool:
+        """Whether it must start a word to count (a Latin name inside a longer word does not)."""
+        return _latin(self.key[0])
+
+    @property
+    def latin_end(self) -> bool:
+        """Whether it must end a word to count."""
+        return _latin(self.key[-1])
+
+    def canonical(self) -> str:
+        """The masked form of the value written as it is: `mask_name` or `mask_text`."""
+        if len(self.original) <= 6:
+            return mask_name(self.original)
+        return mask_text(self.original)
+
+
+class PersonalValues:
+    """The personal values of one session, looked for in every text it outputs."""
+
+    def __init__(self, values: Iterable[object] = ()) -> None:
+        numbers: set[_Number] = set()
+        texts: dict[str, _Text] = {}
+        for leaf in _leaves(values):
+            numbers.update(_numbers(leaf))
+            text = _text(leaf)
+            if text is not None:
+                texts.setdefault(text.key, text)
+        # Longest first: an ID number is masked before the birth date inside it is looked for.
+        self._numbers = sorted(numbers, key=lambda n: (-len(n.digits), n.digits))
+        self._texts = sorted(texts.values(), key=lambda t: (-len(t.key), t.key))
+
+    def __bool__(self) -> bool:
+        return bool(self._numbers or self._texts)
+
+    def mask(self, text: str) -> str:
+        """`text` with every personal value masked, in any format, then scrubbed."""
+        if self and text:
+            # Masking removes digits and letters, so new neighbours could spell a value again:
+            # repeat until a pass finds nothing (each pass that changes something shortens the
+            # digits and letters left, so this ends).
+            while True:
+                masked = self._pass(text)
+                if masked == text:
+                    break
+                text = masked
+        return scrub(text)
+
+    def mask_value(self, value: Any) -> Any:
+        """A JSON-like value with every string (and number) masked; other values unchanged."""
+        if isinstance(value, str):
+            return self.mask(value)
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int | float):
+            text = str(value)
+            masked = self.mask(text)
+            return value if masked == text else masked
+        if isinstance(value, Mapping):
+            return {key: self.mask_value(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.mask_value(item) for item in value]
+        return value
+
+    def found_in(self, value: Any) -> bool:
+        """Whether a JSON-like value holds any of these personal values (in any format)."""
+        return bool(self) and any(self._pass(leaf) != leaf for leaf in _leaves([value]))
+
+    def _pass(self, text: str) -> str:
+        for number in self._numbers:
+            text = _mask_number(text, number)
+        for personal in self._texts:
+            text = _mask_text(text, personal)
+        return text
+
+
+# Finding values in a text ------------------------------------------------------------------------
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _normal(char: str) -> str:
+    """A character as compared: compatibility forms folded (full-width, circled), lower case."""
+    if char.isascii():
+        return char.lower()
+    return unicodedata.normalize("NFKC", char).casefold()
+
+
+def _digits(text: str) -> tuple[str, list[int]]:
+    """The digits of `text` (any script's, as 0-9) and where each one stands in it."""
+    digits: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if "0" <= char <= "9":
+            digits.append(char)
+            where.append(index)
+        elif not char.isascii():
+            for part in _normal(char):
+                if part.isdecimal():
+                    digits.append(str(unicodedata.decimal(part)))
+                    where.append(index)
+    return "".join(digits), where
+
+
+def _significant(text: str) -> tuple[str, list[int]]:
+    """The letters and digits of `text`, compared as `_normal`, and where each one stands."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        for part in _normal(char):
+            if part.isalnum():
+                chars.append(str(unicodedata.decimal(part)) if part.isdecimal() else part)
+                where.append(index)
+    return "".join(chars), where
+
+
+def _occurrences(stream: str, key: str) -> Iterator[int]:
+    """Starts of the non-overlapping occurrences of `key` in `stream`."""
+    start = stream.find(key)
+    while start >= 0:
+        yield start
+        start = stream.find(key, start + len(key))
+
+
+def _mask_number(text: str, number: _Number) -> str:
+    digits, where = _digits(text)
+    if number.digits not in digits:
+        return text
+    chars = list(text)
+    hidden = number.hidden()
+    for start in _occurrences(digits, number.digits):
+        for offset in hidden:
+            chars[where[start + offset]] = MASK
+    return "".join(chars)
+
+
+def _mask_text(text: str, personal: _Text) -> str:
+    stream, where = _significant(text)
+    if personal.key not in stream:
+        return text
+    size = len(personal.key)
+    edits: list[tuple[int, int, str]] = []
+    start = stream.find(personal.key)
+    while start >= 0:
+        first, last = where[start], where[start + size - 1]
+        before = text[first - 1] if first > 0 else ""
+        after = text[last + 1] if last + 1 < len(text) else ""
+        if (personal.latin_start and before and _latin(before)) or (
+            personal.latin_end and after and _latin(after)
+        ):
+            start = stream.find(personal.key, start + 1)
+            continue
+        span = text[first : last + 1]
+        canonical = personal.canonical()
+        # The usual masked form when the value is written as it is; it must hide something, so
+        # that every pass of `mask` that changes the text leaves fewer letters and digits.
+        if span == personal.original and len(_significant(canonical)[0]) < size:
+            edits.append((first, last + 1, canonical))
+        else:
+            masked = [i for i in range(size) if i not in personal.kept] or list(range(1, size))
+            edits.extend((where[start + i], where[start + i] + 1, MASK) for i in masked)
+        start = stream.find(personal.key, start + size)
+    for begin, end, replacement in sorted(edits, reverse=True):
+        text = text[:begin] + replacement + text[end:]
+    return text
+
+
+# What a session's values hold -------------------------------------------------------------------
+
+
+def _leaves(values: Iterable[object]) -> Iterator[str]:
+    """Every string (and integer, as text) inside JSON-like values."""
+    pending = list(values)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, int):
+            yield str(value)
+        elif isinstance(value, Mapping):
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple | set | frozenset):
+            pending.extend(value)
+
+
+def _numbers(value: str) -> Iterator[_Number]:
+    """The numbers a value holds: each group of digits, and each run of groups written apart."""
+    normal = unicodedata.normalize("NFKC", value)
+    for pattern in (_GROUP, _RUN):
+        for match in pattern.finditer(normal):
+            found = match.group(0)
+            digits = "".join(c for c in found if c.isdecimal())
+            if len(digits) >= MIN_DIGITS:
+                yield _Number(digits, found[-1] in "Xx")
+
+
+def _text(value: str) -> _Text | None:
+    """The value as a text to look for: a name or an address, not a number nor masked already."""
+    original = value.strip()
+    if MASK in original or _RUN.fullmatch(unicodedata.normalize("NFKC", original)):
+        return None
+    key, _ = _significant(original)
+    if len(key) < MIN_LETTERS or key.isdecimal():
+        return None
+    if len(original) <= 6:
+        # Like mask_name: the first character of each word stays.
+        starts = {0}
+        position = 0
+        for word in original.split():
+            starts.add(position)
+            position += len(_significant(word)[0])
+        kept = frozenset(starts) if len(starts) < len(key) else frozenset({0})
+    else:
+        kept = frozenset(range(min(6, len(key) - 1)))
+    return _Text(original, key, kept)
+
+
+# Sessions alive in the process ------------------------------------------------------------------
+
+
+class HoldsPersonal(Protocol):
+    """Something holding personal values now (a session)."""
+
+    @property
+    def personal(self) -> PersonalValues:
+        """Its personal values as they are now."""
+        ...
+
+
+class _Live:
+    """The sessions of this process, held weakly: a session nobody keeps drops out by itself."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def add(self, holder: HoldsPersonal) -> None:
+        with self._lock:
+            self._holders.add(holder)
+
+    def values(self) -> list[PersonalValues]:
+        with self._lock:
+            holders = list(self._holders)
+        return [values for values in (h.personal for h in holders) if values]
+
+
+_LIVE = _Live()
+
+
+def track(holder: HoldsPersonal) -> None:
+    """Have `conceal` mask `holder`'s personal values for as long as it lives."""
+    _LIVE.add(holder)
+
+
+def conceal(text: str) -> str:
+    """`text` with the personal values of every live session masked, then scrubbed.
+
+    For outputs that have no session at hand: log records, journal entries, speech.
+    """
+    for values in _LIVE.values():
+        text = values.mask(text)
+    return scrub(text)
