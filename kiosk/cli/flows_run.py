@@ -49,6 +49,7 @@ from kiosk.clock import ManualClock
 from kiosk.config import ConfigError, load_config
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, load_flow, load_flows
 from kiosk.flow.outcome import Outcome
+from kiosk.flow.prompt import Answer, Event, Prompt
 from kiosk.flow.schema import LANGUAGES, Flow
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
@@ -135,11 +136,33 @@ def _services(
         yield stack.enter_context(services)
 
 
+class _VoicedRenderer(ScriptedRenderer):
+    """The scripted renderer noting what the voice says for each prompt as it is presented.
+
+    As the voice renderer does, the script is composed while the session lives, so the session's
+    personal values mask the whole script and not only each of its parts.
+    """
+
+    def __init__(self, script: Script, clock: ManualClock, session: Session) -> None:
+        super().__init__(script, clock=clock, session=session)
+        self.said: dict[int, str] = {}
+
+    async def show(self, prompt: Prompt) -> None:
+        """Note the spoken script, then record the prompt."""
+        self.said[id(prompt)] = spoken(prompt)
+        await super().show(prompt)
+
+    async def ask(self, prompt: Prompt) -> Answer | Event:
+        """Note the spoken script, then answer from the script."""
+        self.said[id(prompt)] = spoken(prompt)
+        return await super().ask(prompt)
+
+
 async def _run(
     flow: Flow, script: Script, lang: str, services: KioskServices, clock: ManualClock
 ) -> Any:
     session = Session(clock, language=lang)
-    renderer = ScriptedRenderer(script, clock=clock, session=session)
+    renderer = _VoicedRenderer(script, clock, session)
     try:
         outcome = await services.engine.run(flow.id, session, renderer)
     except ScriptError as exc:
@@ -160,16 +183,16 @@ def run_command(args: argparse.Namespace) -> int:
         lang = args.lang or script.language or services.config.terminal.language
         renderer, ended = asyncio.run(_run(flow, script, lang, services, clock))
     for entry in renderer.transcript:
-        _print_prompt(entry, args.json)
+        _print_prompt(entry, renderer.said.get(id(entry.prompt)), args.json)
     if isinstance(ended, ScriptError):
         raise UsageError(f"{args.answers}: {ended}")
     _print_outcome(ended, args.json)
     return 0 if ended.status == "finished" else 1
 
 
-def _print_prompt(entry: Any, as_json: bool) -> None:
+def _print_prompt(entry: Any, said: str | None, as_json: bool) -> None:
     prompt = entry.prompt
-    say = spoken(prompt)
+    say = spoken(prompt) if said is None else said
     answer = entry.shown_answer
     if as_json:
         line = {

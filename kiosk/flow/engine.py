@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.flow.devices import Devices
 from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError
+from kiosk.flow.masked import MaskedRenderer
 from kiosk.flow.outcome import Outcome, Status
 from kiosk.flow.prompt import Event, Prompt, PromptKind, Renderer
 from kiosk.flow.schema import Flow, StepBase
@@ -86,16 +87,22 @@ class Engine:
         self.default_timeout = default_timeout
 
     async def run(self, flow_id: str, session: Session, renderer: Renderer) -> Outcome:
-        """Run a flow to its end, then end the session (wiping its data) and return how."""
+        """Run a flow to its end, then end the session (wiping its data) and return how.
+
+        Every prompt reaches `renderer` masked by the session's personal values, and so does the
+        outcome's result: it outlives the session, whose vault is wiped.
+        """
         flow = self._flow(flow_id)
         journal = self.services.journal
         journal.record(session.id, flow.id, "", "started", {"language": session.language})
         session.touch()
+        renderer = MaskedRenderer(renderer, session)
         outcome: Outcome | None = None
         try:
             end = await self._run_frame(flow, session, session.scope, renderer, 0, False)
             status: Status = "cancelled" if end.status == "back" else _status(end.status)
-            outcome = Outcome(status, end.step, dict(end.result), end.error, flow.id)
+            result = session.personal.mask_value(dict(end.result))
+            outcome = Outcome(status, end.step, result, end.error, flow.id)
             if status == "failed" and end.error is not None:
                 lang = session.language
                 message = error_text(self.services.texts, end.error, lang)

@@ -3,7 +3,8 @@
 The spoken script is built from the prompt alone, in the prompt's language: where the resident
 is, any error, the prompt's voice text, the options with their keypad numbers, the review rows,
 how to type an input, and how to go back, repeat or get help. Review rows are spoken masked
-unless the speech is private (headset); secrets are never spoken.
+unless the speech is private (headset); secrets are never spoken. On the loudspeaker the whole
+script is masked by the personal values of the live session, whatever part holds them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 
 from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.i18n import t
+from kiosk.privacy.personal import conceal
 
 _END = {"zh_CN": "。", "en": "."}
 _JOIN = {"zh_CN": "", "en": " "}
@@ -81,4 +83,6 @@ def spoken(prompt: Prompt, *, private: bool = False) -> str:
     if prompt.input is not None:
         parts.append(t(f"voice.input.{prompt.input.input_type}", lang))
     parts.extend(navigation(prompt))
-    return _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)
+    script = _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)
+    # On the loudspeaker, a live session's values stay masked however the parts spell them.
+    return script if private else conceal(script)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,7 +24,6 @@ from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, Renderer
 from kiosk.flow.schema import Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
-from kiosk.privacy.masking import scrub
 
 log = logging.getLogger(__name__)
 
@@ -164,9 +163,11 @@ class StepContext:
         error: str | None = None,
         **extra: Any,
     ) -> Prompt:
-        """A prompt for this step in the session language, with personal numbers masked.
+        """A prompt for this step in the session language.
 
-        `error` is an error key (e.g. `input.invalid_id_number`) shown with the prompt.
+        Its texts are masked on the way to the renderer (`kiosk.flow.masked`), whichever way a
+        template wrote a personal value. `error` is an error key (e.g.
+        `input.invalid_id_number`) shown with the prompt.
         """
         step = self.step
         screen = self.text(step.text) if text is None else text
@@ -178,10 +179,10 @@ class StepContext:
             flow=self.flow.id,
             step=step.id,
             kind=kind,
-            text=scrub(screen),
-            say=scrub(say),
-            title=scrub(self.text(step.title) or self.flow.title.get(self.lang)),
-            help=scrub(self.text(step.help)),
+            text=screen,
+            say=say,
+            title=self.text(step.title) or self.flow.title.get(self.lang),
+            help=self.text(step.help),
             timeout=self.timeout if waits else None,
             can_go_back=self.can_go_back and waits,
             waits=waits,
@@ -194,12 +195,24 @@ class StepContext:
 
     # Storing --------------------------------------------------------------------------------
 
-    def save(self, name: str, value: Any, *, personal: bool = False) -> None:
-        """Store a variable in the step's scope (personal values go to the vault)."""
-        self.scope.set(name, value, personal=personal)
+    def save(
+        self,
+        name: str,
+        value: Any,
+        *,
+        personal: bool = False,
+        fields: Iterable[str] | None = None,
+    ) -> None:
+        """Store a variable in the step's scope (personal values go to the vault).
+
+        `fields`: the keys of a personal mapping that identify the resident (default: all).
+        """
+        self.scope.set(name, value, personal=personal, fields=fields)
 
     def journal(self, event: str, detail: dict[str, Any] | None = None) -> None:
-        """Record an event of this step (never with raw values)."""
+        """Record an event of this step (never with raw values: personal ones are masked)."""
+        if detail is not None:
+            detail = self.session.personal.mask_value(detail)
         self.services.journal.record(self.session.id, self.flow.id, self.step.id, event, detail)
 
     # Talking to the resident -----------------------------------------------------------------

@@ -26,5 +26,6 @@ async def execute(ctx: StepContext, step: HttpStep) -> StepResult:
         )
     except BackendError as exc:
         raise StepFailed(exc.key, exc.detail) from exc
-    ctx.save(step.save_as or step.id, reply, personal=bool(step.personal_fields))
+    personal = bool(step.personal_fields)
+    ctx.save(step.save_as or step.id, reply, personal=personal, fields=step.personal_fields)
     return Next()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from kiosk.flow.devices import Devices
+from kiosk.flow.masked import mask_receipt
 from kiosk.flow.prompt import Event
 from kiosk.flow.schema import PrintStep
 from kiosk.flow.steps.context import Next, StepContext, StepResult
@@ -14,13 +15,13 @@ KIND = "print"
 
 
 async def execute(ctx: StepContext, step: PrintStep) -> StepResult:
-    """Print; the template masks personal rows and scrubs every text before the printer sees it."""
+    """Print; personal values are masked in every printed text before the printer sees it."""
 
     def print_receipt(devices: Devices) -> Awaitable[None]:
         # Rendered only once the printer is known to be there: a resident at a broken printer
         # hears that the device is unavailable, not that a template failed.
         receipt = ctx.services.receipts.render(step.receipt, ctx.variables, ctx.lang)
-        return devices.printer().print_receipt(receipt)
+        return devices.printer().print_receipt(mask_receipt(receipt, ctx.session.personal))
 
     result = await run_device(ctx, step, print_receipt)
     if isinstance(result, Event):

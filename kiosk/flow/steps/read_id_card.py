@@ -9,6 +9,10 @@ from kiosk.flow.steps.device import run_device
 
 KIND = "read_id_card"
 
+SHARED_FIELDS = frozenset({"sex", "nation", "card_type", "issuer", "valid_from", "valid_to"})
+"""Card fields many residents share: they identify nobody, and masking them wherever they
+appear would mask ordinary words ("长期", "resident") in every text."""
+
 
 async def execute(ctx: StepContext, step: ReadIdCardStep) -> StepResult:
     """Read the card; its fields (name, ID number...) are personal data."""
@@ -16,6 +20,9 @@ async def execute(ctx: StepContext, step: ReadIdCardStep) -> StepResult:
     if isinstance(result, Event):
         return result
     card = result.value if isinstance(result, Answer) else result
-    ctx.save(step.save_as or step.id, card, personal=True)
+    identifying = (
+        [key for key in card if key not in SHARED_FIELDS] if isinstance(card, dict) else None
+    )
+    ctx.save(step.save_as or step.id, card, personal=True, fields=identifying)
     ctx.journal("card_read")
     return Next()

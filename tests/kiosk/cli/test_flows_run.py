@@ -92,3 +92,76 @@ def test_readable_output_and_exit_1_when_the_resident_cancels(
     out = capsys.readouterr().out
     assert "[resident-feedback/topic] choose" in out
     assert out.strip().endswith("outcome: cancelled at topic")
+
+
+LEAKY_FLOW = """
+id: leaky
+version: 1
+title: {zh_CN: 号码核对, en: Number check}
+category: community
+defaults: {timeout: 30}
+steps:
+  - id: consent
+    kind: consent
+    purpose: {zh_CN: 核对号码, en: Check your numbers}
+  - id: phone
+    kind: input
+    input_type: phone
+    text: {zh_CN: 请输入手机号码, en: Enter your mobile number}
+  - id: id_number
+    kind: input
+    input_type: id_number
+    text: {zh_CN: 请输入身份证号码, en: Enter your ID number}
+  - id: shown
+    kind: info
+    text: {zh_CN: "号码：LEAK", en: "Number: LEAK"}
+  - id: done
+    kind: finish
+    text: {zh_CN: 完成, en: Done}
+    result: {number: "RESULT"}
+"""
+LEAKY_ANSWERS = """
+answers:
+  consent: yes
+  phone: "13912345678"
+  id_number: "110105198503122317"
+  shown: 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("template", "number"),
+    [
+        ("{{ phone | digits }}", "13912345678"),
+        ("{{ phone[:3] }}-{{ phone[3:7] }}-{{ phone[7:] }}", "13912345678"),
+        ("{{ id_number[:9] }} {{ id_number[9:] }}", "110105198503122317"),
+    ],
+    ids=["digits-filter", "dashes", "id-in-two-groups"],
+)
+def test_a_formatted_personal_number_is_masked_in_what_is_said(
+    template: str, number: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flow = tmp_path / "leaky.yaml"
+    flow.write_text(LEAKY_FLOW.replace("LEAK", template), encoding="utf-8")
+    answers = tmp_path / "leaky.answers.yaml"
+    answers.write_text(LEAKY_ANSWERS, encoding="utf-8")
+    code, lines = run_json(capsys, str(flow), "--answers", str(answers))
+    assert code == 0
+    shown = next(line for line in lines if line["step"] == "shown")
+    digits = re.sub(r"\D", "", shown["say"])
+    assert number not in digits
+    assert number[:3] + number[-4:] in digits, "the masked form keeps the first 3 and last 4"
+
+
+def test_a_result_with_a_spaced_out_phone_number_is_masked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flow = tmp_path / "leaky.yaml"
+    text = LEAKY_FLOW.replace("LEAK", "").replace("RESULT", "{{ phone[:5] }} {{ phone[5:] }}")
+    flow.write_text(text, encoding="utf-8")
+    answers = tmp_path / "leaky.answers.yaml"
+    answers.write_text(LEAKY_ANSWERS, encoding="utf-8")
+    code, lines = run_json(capsys, str(flow), "--answers", str(answers))
+    assert code == 0
+    result = lines[-1]["result"]["number"]
+    assert "13912345678" not in re.sub(r"\D", "", result) and result.startswith("139")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from kiosk.clock import ManualClock
 from kiosk.flow.prompt import InputRules, Prompt, PromptKind, PromptOption, PromptRow
+from kiosk.flow.session import Session
 from kiosk.voice.script import spoken
 
 ID = "110105198503122317"
+PHONE = "13912345678"
 
 
 def choose(language: str) -> Prompt:
@@ -67,3 +72,22 @@ def test_secret_inputs_are_never_spoken_and_results_offer_no_navigation() -> Non
         flow="f", step="done", kind=PromptKind.RESULT, text="完成", say="完成", waits=False
     )
     assert spoken(result) == "完成。"
+
+
+def test_the_loudspeaker_script_masks_a_live_sessions_number_however_its_parts_spell_it() -> None:
+    session = Session(ManualClock(start=0.0))
+    session.scope.set("phone", PHONE, personal=True)
+    # Each part alone holds only a piece: the script read aloud holds it whole.
+    prompt = Prompt(
+        flow="f",
+        step="review",
+        kind=PromptKind.CONFIRM,
+        text="请核对",
+        say="5678",
+        title="139 1234",
+        rows=(PromptRow("手机号", "139****5678", PHONE, personal=True),),
+    )
+    said = spoken(prompt)
+    assert PHONE not in re.sub(r"\D", "", said) and "139 ****" in said
+    assert f"手机号：{PHONE}" in spoken(prompt, private=True)
+    session.end(None)

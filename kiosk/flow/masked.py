@@ -1,0 +1,75 @@
+"""What leaves the flow engine, masked by the session's personal values: prompts and receipts.
+
+Every prompt reaches a renderer through `MaskedRenderer`, the engine's one door, so whichever
+step (or the engine itself) built it, what is shown and said carries no personal value in any
+format. A review row keeps its full `value` for private speech on the headset only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
+from kiosk.flow.session import Session
+from kiosk.privacy.personal import PersonalValues
+from peripherals.printer.receipt import Line, Receipt
+
+
+def mask_prompt(prompt: Prompt, personal: PersonalValues) -> Prompt:
+    """The prompt with every shown and spoken text masked (rows keep `value` for the headset)."""
+    mask = personal.mask
+    return dataclasses.replace(
+        prompt,
+        text=mask(prompt.text),
+        say=mask(prompt.say),
+        title=mask(prompt.title),
+        help=mask(prompt.help),
+        error_text=mask(prompt.error_text),
+        options=tuple(
+            dataclasses.replace(o, label=mask(o.label), say=mask(o.say)) for o in prompt.options
+        ),
+        groups=tuple(dataclasses.replace(g, title=mask(g.title)) for g in prompt.groups),
+        rows=tuple(
+            dataclasses.replace(r, label=mask(r.label), shown=mask(r.shown)) for r in prompt.rows
+        ),
+    )
+
+
+def mask_receipt(receipt: Receipt, personal: PersonalValues) -> Receipt:
+    """The receipt with every printed text, QR code and barcode masked."""
+    mask = personal.mask
+
+    def line(item: Line) -> Line:
+        return dataclasses.replace(item, text=mask(item.text))
+
+    qr = receipt.qr
+    barcode = receipt.barcode
+    return dataclasses.replace(
+        receipt,
+        title=mask(receipt.title),
+        lines=tuple(line(item) for item in receipt.lines),
+        rows=tuple(
+            dataclasses.replace(r, key=mask(r.key), value=mask(r.value)) for r in receipt.rows
+        ),
+        qr=None
+        if qr is None
+        else dataclasses.replace(qr, data=mask(qr.data), description=mask(qr.description)),
+        barcode=None if barcode is None else dataclasses.replace(barcode, data=mask(barcode.data)),
+        footer=tuple(line(item) for item in receipt.footer),
+    )
+
+
+class MaskedRenderer:
+    """A renderer behind the engine's door: each prompt is masked as the session is now."""
+
+    def __init__(self, renderer: Renderer, session: Session) -> None:
+        self.renderer = renderer
+        self.session = session
+
+    async def ask(self, prompt: Prompt) -> Answer | Event:
+        """Ask the masked prompt."""
+        return await self.renderer.ask(mask_prompt(prompt, self.session.personal))
+
+    async def show(self, prompt: Prompt) -> None:
+        """Show the masked prompt."""
+        await self.renderer.show(mask_prompt(prompt, self.session.personal))
