@@ -21,7 +21,7 @@ from typing import Literal
 import yaml
 from pydantic import ValidationError
 
-from kiosk.flow import schema
+from kiosk.flow import lint_personal, schema
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.loader import (
     FlowSet,
@@ -53,10 +53,11 @@ CODES: Mapping[str, str] = {
     "unknown-step": "a transition to a step that does not exist",
     "unknown-flow": "a call to a flow that does not exist",
     "unknown-receipt": "a print step whose receipt template is missing or invalid",
+    lint_personal.CODE: "a shown or spoken template formats or splits a personal value",
 }
 """Lint codes and what they mean (load errors keep their own codes, e.g. `schema`)."""
 
-_WARNINGS = frozenset({"unreachable"})
+_WARNINGS = frozenset({"unreachable", lint_personal.CODE})
 # Names templates may use without any step setting them (Jinja globals and loop helpers).
 _BUILTINS = frozenset({"range", "loop", "true", "false", "none", "True", "False", "None"})
 _CONSENT = "consent"
@@ -270,6 +271,11 @@ class _Analysis:
         found.extend(self._texts())
         found.extend(self._steps(analyses))
         found.extend(self._variables())
+        for problem in lint_personal.problems(self.flow, self.loaded.parts):
+            where = self.loaded.value_where(*problem.ref.loc)
+            found.append(
+                self.finding(where, lint_personal.CODE, problem.message(_field(problem.ref.loc)))
+            )
         return found
 
     def _structure(self) -> Iterator[Finding]:

@@ -218,3 +218,31 @@ def test_load_errors_are_findings_too(tmp_path: Path) -> None:
     path = _write(tmp_path, "broken.yaml", "id: x\nsteps: [\n")
     findings = lint(load_flows([path]))
     assert [(f.code, f.location.line) for f in findings] == [("yaml-syntax", 3)]
+
+
+def test_formatting_a_personal_value_is_a_warning_naming_the_step_and_the_value(
+    tmp_path: Path,
+) -> None:
+    path = _write(
+        tmp_path,
+        "spelled.yaml",
+        """\
+        id: spelled
+        title: {zh_CN: 号码, en: Number}
+        defaults: {timeout: 30}
+        steps:
+          - {id: consent, kind: consent, purpose: {zh_CN: 回电, en: Call back}}
+          - {id: phone, kind: input, input_type: phone, text: {zh_CN: 手机号, en: Phone}}
+          - id: shown
+            kind: info
+            text: {zh_CN: "{{ phone | digits }}", en: "{{ phone }}"}
+          - {id: done, kind: finish, text: {zh_CN: 完成, en: Done}}
+        """,
+    )
+    (finding,) = lint(load_flows([path]))
+    assert (finding.code, finding.severity, finding.location.line) == (
+        "personal-formatted",
+        "warning",
+        9,
+    )
+    assert "step 'shown'" in finding.message and "'phone' with `digits`" in finding.message
