@@ -102,16 +102,16 @@ class PersonalValues:
 
     def mask(self, text: str) -> str:
         """`text` with every personal value masked, in any format, then scrubbed."""
-        if self and text:
-            # Masking removes digits and letters, so new neighbours could spell a value again:
-            # repeat until a pass finds nothing (each pass that changes something shortens the
-            # digits and letters left, so this ends).
-            while True:
-                masked = self._pass(text)
-                if masked == text:
-                    break
-                text = masked
-        return scrub(text)
+        if not (self and text):
+            return scrub(text)
+        # Masking removes digits and letters, so new neighbours could spell a value again:
+        # repeat until a pass finds nothing (each pass that changes something leaves fewer
+        # digits and letters, so this ends).
+        while True:
+            masked = scrub(self._pass(text))
+            if masked == text:
+                return text
+            text = masked
 
     def mask_value(self, value: Any) -> Any:
         """A JSON-like value with every string (and number) masked; other values unchanged."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import logging
 import re
@@ -10,6 +11,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.clock import ManualClock
 from kiosk.flow.session import Session
@@ -123,3 +126,39 @@ def test_the_journal_masks_the_values_of_a_live_session(tmp_path: Path) -> None:
     text = json.dumps(entry.detail, ensure_ascii=False)
     assert NAME not in text and ID not in digits_only(text)
     session.end(None)
+
+
+SEPARATOR = st.sampled_from(["", " ", "-", ".", "\u3000", "－", "/", "号", "x", "\n"])
+
+
+@st.composite
+def written(draw: st.DrawFn, value: str) -> str:
+    """`value` written in a random way: cut in groups, spaced, in full-width digits, any case."""
+    cuts = sorted(draw(st.sets(st.integers(1, max(len(value) - 1, 1)), max_size=4)))
+    bounds = [0, *(c for c in cuts if c < len(value)), len(value)]
+    pieces = [value[a:b] for a, b in itertools.pairwise(bounds)]
+    if draw(st.booleans()):
+        pieces = [p.translate(FULL_WIDTH) for p in pieces]
+    if draw(st.booleans()):
+        pieces = [p.upper() for p in pieces]
+    return draw(SEPARATOR).join(pieces)
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+NUMBERS = st.text("0123456789", min_size=7, max_size=19)
+WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), values=st.lists(st.one_of(NUMBERS, WORDS), min_size=1, max_size=4))
+def test_masking_ends_and_leaves_no_value_to_find_in_any_text(
+    data: st.DataObject, values: list[str]
+) -> None:
+    personal = PersonalValues(values)
+    parts = [data.draw(written(v)) for v in values if v] + data.draw(st.lists(WORDS, max_size=3))
+    text = "".join(data.draw(st.permutations(parts)))
+    masked = personal.mask(text)
+    assert not personal.found_in(masked)
+    assert personal.mask(masked) == masked
+    for number in (v for v in values if v.isdecimal() and v.isascii() and len(v) >= 7):
+        assert number not in digits_only(masked)
