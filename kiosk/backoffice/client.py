@@ -58,13 +58,17 @@ def headers_for(config: BackendConfig, extra: Mapping[str, str] | None = None) -
     return headers
 
 
-def error_for_status(status: int, where: str) -> BackendError | None:
-    """The `BackendError` an HTTP status means, or None for success (2xx)."""
+def error_for_status(status: int, where: str, method: str = "GET") -> BackendError | None:
+    """The `BackendError` an HTTP status means for a `method` request, or None for 2xx."""
     if 200 <= status < 300:
         return None
     if 300 <= status < 400:
         # never followed: the payload and credentials would go to wherever it points
         return BackendError("backend.redirected", f"{where}: HTTP {status} redirect not followed")
+    if status in (405, 410) or (status == 404 and method.upper() != "GET"):
+        # no such service here (a route missing or retired): a configuration mistake, never
+        # "check your details"; a GET's 404 is a record that does not exist, which is
+        return BackendError("backend.not_found", f"{where}: HTTP {status}")
     if 400 <= status < 500 and status not in (408, 429):
         return BackendError("backend.rejected", f"{where}: HTTP {status}")
     if status in (408, 504):
@@ -155,7 +159,7 @@ class HttpBackends:
             log.warning("%s", failure)
             raise failure from None
         with response:
-            refusal = error_for_status(response.status_code, where)
+            refusal = error_for_status(response.status_code, where, method)
             if refusal is not None:
                 log.warning("%s", refusal)
                 raise refusal

@@ -212,6 +212,8 @@ class Engine:
                 log.warning("step %s/%s failed: %s: %s", flow.id, step.id, key, detail)
                 if step.on_error is None:
                     return _End("failed", step.id, error=key, detail=detail)
+                # what went wrong, for the step it leads to (`error.key == 'backend.not_found'`)
+                scope.set("error", {"key": key, "step": step.id})
                 jump = goto(step.on_error, step)
                 if isinstance(jump, _End):
                     return jump

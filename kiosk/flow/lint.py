@@ -63,7 +63,19 @@ _WARNINGS = frozenset({"unreachable", "personal-formatted"})
 _SHOWN = frozenset({"text", "voice", "title", "help", "label", "purpose", "rows", "phrases"})
 # Names templates may use without any step setting them (Jinja globals and loop helpers).
 _BUILTINS = frozenset(
-    {"range", "loop", "true", "false", "none", "True", "False", "None", "today", "language"}
+    {
+        "range",
+        "loop",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+        "today",
+        "language",
+        "labels",
+    }
 )
 _CONSENT = "consent"
 _CONFIRM = "confirm"

@@ -24,7 +24,7 @@ class ReceiptRow(Strict):
     """A label and a value; a personal value is always masked on paper."""
 
     label: Text
-    value: Template
+    value: Template | Text
     personal: bool = False
     mask: MaskKind = "auto"
 

@@ -81,7 +81,8 @@ class ReceiptLibrary:
         try:
             rows = []
             for row in template.rows:
-                value = render(row.value, variables)
+                source = row.value.get(language) if isinstance(row.value, Text) else row.value
+                value = render(source, variables)
                 shown = _mask(value, row.mask) if row.personal else value
                 rows.append(Row(text(row.label), scrub(shown)))
             qr = None

@@ -161,8 +161,12 @@ class ReviewRow(Strict):
     """A labelled value shown for review; personal values are masked for display."""
 
     label: Text
-    value: Template
-    personal: bool = False
+    value: Template | Text = Field(description="A template, or one per language")
+    personal: bool | None = Field(
+        None,
+        description="true: always masked; false: not identifying even if it reads personal data "
+        "(an age); default: masked when it reads personal data",
+    )
 
 
 class ConfirmStep(StepBase):
@@ -220,12 +224,18 @@ class HttpStep(StepBase):
 
 
 class SubmitStep(StepBase):
-    """Hand a submission to the durable outbox; saves `{reference, status}` under `save_as`."""
+    """Hand a submission to the durable outbox; saves `{reference, local_reference, status}`."""
 
     kind: Literal["submit"]
     backend: str
     path: Template
     payload: Any = None
+    reference_field: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$",
+        description="Where the back office's own reference is in its reply (e.g. `ticket`): "
+        "shown instead of the kiosk's local one when the back office answers at once",
+    )
     save_as: VarName | None = None
     IRREVERSIBLE = True
 

@@ -49,15 +49,23 @@ class Submission:
     status: str
     """`delivered` when the back office acknowledged at once, `queued` otherwise."""
     reply: Any = None
+    remote_reference: str | None = None
+    """The back office's own reference, when it answered at once with one."""
 
 
 class Outbox(Protocol):
     """Durable submissions to back offices, delivered exactly once per idempotency key."""
 
     async def submit(
-        self, backend: str, path: str, payload: Any, idempotency_key: str
+        self,
+        backend: str,
+        path: str,
+        payload: Any,
+        idempotency_key: str,
+        reference_field: str | None = None,
     ) -> Submission:
-        """Store the submission durably, try to deliver it now, and say what happened."""
+        """Store the submission durably, try to deliver it now, and say what happened
+        (`reference_field`: where the back office's own reference is in its reply)."""
         ...
 
 

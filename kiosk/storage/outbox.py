@@ -69,6 +69,11 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
     ),
+    (
+        # where the back office's own reference is in its reply, and that reference once known
+        "ALTER TABLE outbox ADD COLUMN reference_field TEXT",
+        "ALTER TABLE outbox ADD COLUMN remote_reference TEXT",
+    ),
 ]
 
 Status = Literal["pending", "delivered", "dead"]
@@ -90,6 +95,8 @@ class OutboxEntry:
     last_error: str | None
     has_payload: bool
     digest: str
+    remote_reference: str | None = None
+    """The back office's own reference, once it acknowledged the submission."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,12 @@ class SqliteOutbox:
     # The Outbox protocol -----------------------------------------------------------------
 
     async def submit(
-        self, backend: str, path: str, payload: Any, idempotency_key: str
+        self,
+        backend: str,
+        path: str,
+        payload: Any,
+        idempotency_key: str,
+        reference_field: str | None = None,
     ) -> Submission:
         """Store the submission durably, try to deliver it now, and say what happened.
 
@@ -152,12 +164,20 @@ class SqliteOutbox:
         `BackendError("backend.rejected")` when the back office refuses it for good and
         `BackendError("backend.unknown")` for a backend that is not configured.
         """
-        return await asyncio.to_thread(self.submit_sync, backend, path, payload, idempotency_key)
+        return await asyncio.to_thread(
+            self.submit_sync, backend, path, payload, idempotency_key, reference_field
+        )
 
     def submit_sync(
-        self, backend: str, path: str, payload: Any, idempotency_key: str
+        self,
+        backend: str,
+        path: str,
+        payload: Any,
+        idempotency_key: str,
+        reference_field: str | None = None,
     ) -> Submission:
-        """The blocking `submit`."""
+        """The blocking `submit` (`reference_field`: where the back office's own reference is
+        in its reply, e.g. `ticket`, kept once it answers)."""
         config = self._config(backend)
         endpoint(config, path)  # a path leaving the back office is refused before it is kept
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -171,8 +191,8 @@ class SqliteOutbox:
                 reference = self._new_reference(conn, now)
                 conn.execute(
                     "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
-                    " digest, attempts, created_at, next_attempt_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    " digest, attempts, created_at, next_attempt_at, reference_field)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                     (
                         reference,
                         idempotency_key,
@@ -182,6 +202,7 @@ class SqliteOutbox:
                         digest,
                         now,
                         now + self._lease,
+                        reference_field,
                     ),
                 )
                 row = conn.execute(
@@ -275,7 +296,7 @@ class SqliteOutbox:
             failure = error_for_exception(exc, where)
             return _Outcome("retry", reason=str(failure), key=failure.key)
         with response:
-            error = error_for_status(response.status_code, where)
+            error = error_for_status(response.status_code, where, "POST")
             if error is None:
                 try:
                     reply = response.json() if response.content else None
@@ -286,9 +307,9 @@ class SqliteOutbox:
             body = scrub(response.text[:200].strip())
             if body:
                 reason = f"{reason}: {body}"
-            result: Literal["retry", "dead"] = (
-                "dead" if error.key == "backend.rejected" else "retry"
-            )
+            # refused for good, or sent where nothing takes it: retrying would not help
+            final = error.key in ("backend.rejected", "backend.not_found")
+            result: Literal["retry", "dead"] = "dead" if final else "retry"
             return _Outcome(result, reason=reason, key=error.key)
 
     def _settle(self, row: sqlite3.Row, outcome: _Outcome) -> Submission:
@@ -296,9 +317,10 @@ class SqliteOutbox:
         now = self._clock.now()
         reference = row["reference"]
         if outcome.result == "delivered":
-            self.mark_delivered(reference, now)
+            remote = _remote_reference(outcome.reply, row["reference_field"])
+            self.mark_delivered(reference, now, remote)
             log.info("outbox: %s delivered (attempt %d)", reference, row["attempts"])
-            return Submission(reference, "delivered", outcome.reply)
+            return Submission(reference, "delivered", outcome.reply, remote)
         if outcome.result == "dead":
             with self._db.transaction() as conn:
                 conn.execute(
@@ -307,7 +329,7 @@ class SqliteOutbox:
                     (outcome.reason, row["id"]),
                 )
             log.warning("outbox: %s refused for good: %s", reference, outcome.reason)
-            raise BackendError("backend.rejected", f"{reference}: {outcome.reason}")
+            raise BackendError(outcome.key or "backend.rejected", f"{reference}: {outcome.reason}")
         delay = self.backoff(row["attempts"])
         with self._db.transaction() as conn:
             conn.execute(
@@ -325,8 +347,11 @@ class SqliteOutbox:
         self._notify()
         return Submission(reference, "queued")
 
-    def mark_delivered(self, reference: str, when: float | None = None) -> None:
-        """Mark a submission delivered and drop its payload, keeping only the digest."""
+    def mark_delivered(
+        self, reference: str, when: float | None = None, remote_reference: str | None = None
+    ) -> None:
+        """Mark a submission delivered and drop its payload, keeping only the digest (and the
+        back office's own reference)."""
         with self._db.transaction() as conn:
             row = conn.execute(
                 "SELECT path FROM outbox WHERE reference = ?", (reference,)
@@ -336,8 +361,14 @@ class SqliteOutbox:
             # The path may hold personal data too (a templated resident number).
             conn.execute(
                 "UPDATE outbox SET status = 'delivered', payload = NULL, path = ?,"
-                " delivered_at = ?, last_error = NULL WHERE reference = ? AND status = 'pending'",
-                (scrub(row["path"]), self._clock.now() if when is None else when, reference),
+                " delivered_at = ?, last_error = NULL, remote_reference = ?"
+                " WHERE reference = ? AND status = 'pending'",
+                (
+                    scrub(row["path"]),
+                    self._clock.now() if when is None else when,
+                    remote_reference,
+                    reference,
+                ),
             )
         self._db.forget()  # the payload must not live on in the WAL
 
@@ -349,7 +380,7 @@ class SqliteOutbox:
     def _resubmitted(self, row: sqlite3.Row) -> Submission:
         """The answer for a key that was submitted before (e.g. the flow resumed)."""
         if row["status"] == "delivered":
-            return Submission(row["reference"], "delivered")
+            return Submission(row["reference"], "delivered", None, row["remote_reference"])
         if row["status"] == "dead":
             raise BackendError("backend.rejected", f"{row['reference']}: {row['last_error']}")
         claimed = self._claim(row["id"])
@@ -460,6 +491,18 @@ class SqliteOutbox:
                 log.exception("outbox listener failed")
 
 
+def _remote_reference(reply: Any, field: str | None) -> str | None:
+    """The back office's own reference in its reply (`field`, dotted for nested keys)."""
+    if not field:
+        return None
+    value = reply
+    for key in field.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return str(value) if isinstance(value, str | int) and str(value) else None
+
+
 def _entry(row: sqlite3.Row) -> OutboxEntry:
     return OutboxEntry(
         reference=row["reference"],
@@ -474,6 +517,7 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         last_error=row["last_error"],
         has_payload=row["payload"] is not None,
         digest=row["digest"],
+        remote_reference=row["remote_reference"],
     )
 
 

@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptRow
-from kiosk.flow.schema import ConfirmStep
+from kiosk.flow.schema import ConfirmStep, Text
 from kiosk.flow.steps.answers import yes_no, yes_no_options
 from kiosk.flow.steps.context import Next, StepContext, StepResult
-from kiosk.privacy.masking import (
-    ID_NUMBER,
-    PHONE_NUMBER,
-    mask_id,
-    mask_name,
-    mask_phone,
-    mask_text,
-    scrub,
-)
+from kiosk.privacy.masking import mask_personal, scrub
 
 KIND = "confirm"
 
 
-def masked(value: str) -> str:
-    """How a personal value is shown: ID and phone numbers keep their ends, names one character."""
-    if ID_NUMBER.fullmatch(value):
-        return mask_id(value)
-    if PHONE_NUMBER.fullmatch(value):
-        return mask_phone(value)
-    if len(value) <= 6:
-        return mask_name(value)
-    return mask_text(value)
-
-
 def rows(ctx: StepContext, step: ConfirmStep) -> tuple[PromptRow, ...]:
-    """The review rows rendered in the session language."""
+    """The review rows rendered in the session language; a personal one masked whole."""
     result = []
     for row in step.rows:
-        value = ctx.render(row.value)
-        personal = row.personal or ctx.reads_personal(row.value)
-        shown = masked(value) if personal else scrub(value)
+        value = ctx.text(row.value) if isinstance(row.value, Text) else ctx.render(row.value)
+        source = row.value.get(ctx.lang) if isinstance(row.value, Text) else row.value
+        personal = row.personal if row.personal is not None else ctx.reads_personal(source)
+        shown = mask_personal(value) if personal else scrub(value)
         result.append(PromptRow(ctx.text(row.label), shown, value, personal))
     return tuple(result)
 

@@ -21,7 +21,7 @@ from kiosk.flow.expressions import (
     render_value,
 )
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
-from kiosk.flow.schema import Flow, StepBase, Text
+from kiosk.flow.schema import ChooseStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
 from kiosk.privacy.masking import scrub
@@ -128,8 +128,21 @@ class StepContext:
 
     @property
     def variables(self) -> dict[str, Any]:
-        """The variables templates see."""
-        return self.scope.namespace()
+        """The variables templates see, with `labels`: each choice made, by its label in the
+        session language (`{{ labels.topic }}`: 公共设施 / Public facilities)."""
+        return {**self.scope.namespace(), "labels": self._labels()}
+
+    def _labels(self) -> dict[str, str]:
+        chosen: dict[str, str] = {}
+        for step in self.flow.steps:
+            if not isinstance(step, ChooseStep):
+                continue
+            name = step.save_as or step.id
+            value = self.scope.get(name)
+            for option in step.options:
+                if option.value == value:
+                    chosen[name] = option.label.get(self.lang)
+        return chosen
 
     # Rendering ------------------------------------------------------------------------------
 

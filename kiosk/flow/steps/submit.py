@@ -25,13 +25,22 @@ async def execute(ctx: StepContext, step: SubmitStep) -> StepResult:
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
     try:
         submission = await ctx.services.outbox.submit(
-            step.backend, path, payload, idempotency_key=idempotency_key(ctx)
+            step.backend,
+            path,
+            payload,
+            idempotency_key=idempotency_key(ctx),
+            reference_field=step.reference_field,
         )
     except BackendError as exc:
         raise StepFailed(exc.key, exc.detail) from exc
+    # the back office's own reference when it gave one at once; the kiosk's local one else
     ctx.save(
         step.save_as or step.id,
-        {"reference": submission.reference, "status": submission.status},
+        {
+            "reference": submission.remote_reference or submission.reference,
+            "local_reference": submission.reference,
+            "status": submission.status,
+        },
     )
     ctx.journal("submitted", {"status": submission.status})
     return Next()

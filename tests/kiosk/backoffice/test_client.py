@@ -70,6 +70,16 @@ async def test_errors_have_stable_keys(backends: HttpBackends, demo: DemoBackOff
     assert await key_of(backends.request("utilities", "GET", "/health")) == "backend.unreachable"
 
 
+async def test_a_missing_route_is_a_configuration_fault_a_missing_record_is_not(
+    backends: HttpBackends,
+) -> None:
+    assert await key_of(backends.request("utilities", "POST", "/allowances", {"a": 1})) == (
+        "backend.not_found"
+    )
+    lookup = backends.request("utilities", "GET", "/bills", query={"account": "abc"})
+    assert await key_of(lookup) == "backend.rejected"  # no such account: check the details
+
+
 async def test_error_details_never_carry_the_id_number(backends: HttpBackends) -> None:
     id_number = invented_id()
     with pytest.raises(BackendError) as caught:

@@ -9,6 +9,7 @@ from typing import Any
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.scripted import ScriptedRenderer
 from kiosk.voice.script import spoken
+from peripherals.id_card.id_number import check_character
 from tests.kiosk.flow.test_engine_fakes import Harness, invented_id, wrong_check
 
 ID = invented_id(7)
@@ -607,3 +608,49 @@ steps:
     outcome, _, _ = await Harness(flow).run({})
     assert (outcome.status, outcome.error) == ("failed", "flow.expression")
     assert "nothing_here" in outcome.detail  # not only a key: which name, in which template
+
+
+async def test_review_rows_show_a_choice_by_its_label_in_each_language_and_an_age_unmasked() -> (
+    None
+):
+    body = "11010519400307123"  # born 7 March 1940
+    number = body + check_character(body)
+    flow = """
+id: allowance
+title: {zh_CN: 津贴, en: Allowance}
+defaults: {timeout: 30}
+steps:
+  - id: kind
+    kind: choose
+    text: {zh_CN: 类型, en: Kind}
+    options:
+      - {value: home, label: {zh_CN: 居家, en: At home}}
+      - {value: care, label: {zh_CN: 机构, en: In care}}
+  - {id: who, kind: input, input_type: id_number, text: {zh_CN: 身份证, en: ID}}
+  - id: review
+    kind: confirm
+    text: {zh_CN: 核对, en: Check}
+    rows:
+      - {label: {zh_CN: 类型, en: Kind}, value: "{{ labels.kind }}"}
+      - {label: {zh_CN: 年龄, en: Age}, value: "{{ who | age(today) }}", personal: false}
+      - {label: {zh_CN: 身份证, en: ID}, value: "{{ who }}"}
+      - label: {zh_CN: 发放, en: Paid}
+        value: {zh_CN: "每月{{ 300 }}元", en: "{{ 300 }} yuan a month"}
+  - {id: done, kind: finish, text: {zh_CN: 好, en: OK}}
+"""
+    for lang, kind_label, paid in (
+        ("zh_CN", "机构", "每月300元"),
+        ("en", "In care", "300 yuan a month"),
+    ):
+        harness = Harness(flow)
+        harness.clock.advance(1_800_000_000 - 1000)  # 2027-01-15
+        outcome, renderer, _ = await harness.run(
+            {"kind": "care", "who": number, "review": "yes"}, language=lang
+        )
+        assert outcome.status == "finished"
+        (review,) = [e.prompt for e in renderer.transcript if e.prompt.step == "review"]
+        shown = [(r.shown, r.personal) for r in review.rows]
+        assert shown[0] == (kind_label, False)
+        assert shown[1] == ("86", False)  # derived from the ID number, not identifying
+        assert shown[2][1] and number not in shown[2][0]  # read from the ID: masked
+        assert shown[3] == (paid, False)

@@ -61,7 +61,14 @@ class FakeOutbox:
         self.down = False
         self.submitted: list[tuple[str, str, Any, str]] = []
 
-    async def submit(self, backend: str, path: str, payload: Any, idempotency_key: str) -> Any:
+    async def submit(
+        self,
+        backend: str,
+        path: str,
+        payload: Any,
+        idempotency_key: str,
+        reference_field: str | None = None,
+    ) -> Any:
         self.submitted.append((backend, path, payload, idempotency_key))
         status = "queued" if self.down else "delivered"
         return Submission(reference=f"R{len(self.submitted):04d}", status=status)

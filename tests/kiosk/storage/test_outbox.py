@@ -293,3 +293,31 @@ os._exit(0)
         assert _files_hold(tmp_path, canary.encode()) == []
     finally:
         db.close()
+
+
+async def test_the_back_offices_own_reference_is_kept_at_once_and_after_a_queue(
+    kiosk: Kiosk, demo: DemoBackOffice, clock: ManualClock
+) -> None:
+    now = await kiosk.outbox.submit("feedback", "/feedback", FEEDBACK, "key-r1", "ticket")
+    assert now.remote_reference == now.reply["ticket"] and now.remote_reference.startswith("FB")
+    demo.set_down(True)
+    later = await kiosk.outbox.submit("feedback", "/feedback", FEEDBACK, "key-r2", "ticket")
+    assert later.status == "queued" and later.remote_reference is None
+    demo.set_down(False)
+    clock.advance(10)
+    assert kiosk.outbox.deliver_due() == 1
+    entry = kiosk.outbox.get(later.reference)
+    assert entry is not None and entry.remote_reference is not None
+    assert (
+        entry.remote_reference.startswith("FB") and entry.remote_reference != now.remote_reference
+    )
+
+
+async def test_a_submission_to_a_missing_route_is_a_configuration_fault_not_the_residents(
+    kiosk: Kiosk, demo: DemoBackOffice
+) -> None:
+    with pytest.raises(BackendError) as caught:
+        await kiosk.outbox.submit("feedback", "/allowances", {"x": 1}, "key-404")
+    assert caught.value.key == "backend.not_found"
+    (entry,) = kiosk.outbox.entries(status="dead")
+    assert entry.last_error is not None and "HTTP 404" in entry.last_error
