@@ -36,6 +36,7 @@ import msgspec
 from kiosk.config_file import ENV_PREFIX as ENV_PREFIX  # re-exported: part of this API
 from kiosk.config_file import ConfigError as ConfigError  # re-exported: part of this API
 from kiosk.config_file import apply_environment, read_toml
+from kiosk.locker.config import LockerConfig
 from peripherals import registry
 from peripherals.errors import PeripheralError
 
@@ -267,6 +268,9 @@ class Config(_Section, frozen=True):
     display: DisplayConfig = DisplayConfig()
     update: UpdateConfig = UpdateConfig()
     staff: StaffConfig = StaffConfig()
+    locker: LockerConfig | None = None
+    """The parcel locker's layout and rules (`mode = "locker"`; a simulated locker without
+    one gets the demo layout)."""
     log_file: Path | None = None
     """Also log (INFO and up, personal numbers masked) to this file; rotate it with
     deploy/logrotate/kiosk (it is reopened when moved). Default: standard error only."""
@@ -313,7 +317,43 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
         raise ConfigError(_line(label, ("data_dir",), message, sources))
     _check_backend_files(config, label, sources)
     devices = _validate_devices(config, label, sources)
-    return msgspec.structs.replace(config, devices=devices, source=path)
+    config = msgspec.structs.replace(config, devices=devices, source=path)
+    return _check_locker(config, label, sources)
+
+
+def _check_locker(config: Config, label: str, sources: Mapping[tuple[str, ...], str]) -> Config:
+    """A locker's layout must fit itself and the configured lock boards (one line if not)."""
+    if config.terminal.mode != "locker" and config.locker is None:
+        return config
+    # locker mode only: keeps other kiosks' start quick
+    from kiosk.locker.layout import LayoutError, build_layout
+
+    locker = config.locker
+    if locker is None or not locker.cabinets:
+        if not config.simulate:
+            message = "locker mode needs a [locker] layout (see kiosk.example.toml)"
+            raise ConfigError(_line(label, ("locker",), message, sources))
+        from kiosk.locker.demo_layout import demo_locker
+
+        locker = demo_locker()
+        config = msgspec.structs.replace(config, locker=locker)
+    try:
+        build_layout(locker, locker_buses(config))
+    except LayoutError as exc:
+        raise ConfigError(_line(label, exc.where, str(exc), sources)) from None
+    return config
+
+
+def locker_buses(config: Config) -> dict[str, Any]:
+    """The configured lock-board devices, as the locker's layout sees them."""
+    from kiosk.locker.layout import lock_buses
+
+    return lock_buses(
+        {
+            name: (section.kind or name, section.driver, section.options)
+            for name, section in config.devices.items()
+        }
+    )
 
 
 def _nest_driver_options(raw: dict[str, Any]) -> None:

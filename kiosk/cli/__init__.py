@@ -19,6 +19,7 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.flows",
     "kiosk.cli.devices",
     "kiosk.cli.doctor",
+    "kiosk.cli.locker",
 )
 
 
