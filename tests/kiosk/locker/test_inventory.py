@@ -11,10 +11,10 @@ import pytest
 
 from kiosk.clock import ManualClock
 from kiosk.locker.attempts import Attempts, Limit, LockedOut
+from kiosk.locker.config import BoardSpec, LockerConfig
 from kiosk.locker.demo_layout import grid
 from kiosk.locker.inventory import Inventory, InventoryError
 from kiosk.locker.layout import Bus, build_layout
-from kiosk.locker.config import BoardSpec, LockerConfig
 from kiosk.locker.reconcile import compare_doors, recover
 from kiosk.locker.secret import Keyed, load_or_create
 from kiosk.storage.database import Database
