@@ -335,7 +335,8 @@ def _check_locker(config: Config, label: str, sources: Mapping[tuple[str, ...], 
             raise ConfigError(_line(label, ("locker",), message, sources))
         from kiosk.locker.demo_layout import demo_locker
 
-        locker = demo_locker()
+        bus = locker_buses(config).get("lock_board")
+        locker = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
         config = msgspec.structs.replace(config, locker=locker)
     try:
         build_layout(locker, locker_buses(config))

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from kiosk.backoffice import demo_courier
 from kiosk.backoffice.demo_ledger import Ledger, Received
 from kiosk.config import BackendConfig, Secret
 from kiosk.privacy.masking import scrub
@@ -364,6 +365,9 @@ class DemoBackOffice:
             if not isinstance(body.get("terminal"), str):
                 return _Reply(422, {"error": "missing_terminal"})
             return _Reply(201, {"call": f"SC{self._ledger.next_number('staff_calls'):05d}"})
+        courier = demo_courier.post(path, body, self._ledger.next_number)
+        if courier is not None:
+            return _Reply(*courier)
         return _Reply(404, {"error": "not_found"})
 
 

@@ -91,6 +91,12 @@ _SAVES = frozenset(
         schema.ReadSmartCardStep,
         schema.ScanCodeStep,
         schema.PrintStep,
+        schema.CourierSignInStep,
+        schema.PickCompartmentStep,
+        schema.DepositParcelStep,
+        schema.FindParcelsStep,
+        schema.OverdueParcelsStep,
+        schema.ReleaseParcelsStep,
     }
 )
 
@@ -341,7 +347,7 @@ class _Analysis:
             here = ("steps", index)
             location = self.loaded.step_location(step.id)
             kind = step.__dict__.get("kind", "")
-            if step.WAITS or isinstance(step, FinishStep):
+            if (step.WAITS and not step.SPEAKS_ITSELF) or isinstance(step, FinishStep):
                 silent = _silent_languages(step.text, step.voice, step.__dict__.get("purpose"))
                 if silent:
                     yield self.finding(

@@ -40,7 +40,7 @@ def grid(cabinet: str, board: str, columns: int, rows: int, first_lock: int = 1)
 
 
 def demo_locker(family: str = "8a", addresses: tuple[int, ...] = (1, 2)) -> LockerConfig:
-    """Two cabinets of 4 x 6 compartments, one board each, on the `lock_board` device."""
+    """A cabinet of 4 x 6 compartments per board (two at most), on the `lock_board` device."""
     boards = {
         f"b{index}": BoardSpec(family=family, address=address)  # type: ignore[arg-type]
         for index, address in enumerate(addresses, start=1)

@@ -168,8 +168,7 @@ class Inventory:
         now = self.clock.now()
         with self.db.transaction() as conn:
             self._require_state(conn, compartment, "free")
-            number = conn.execute("SELECT COUNT(*) FROM locker_parcels").fetchone()[0] + 1
-            parcel = f"P{int(now) % 100000:05d}{number:05d}"
+            parcel = self._new_id(conn)
             conn.execute(
                 "INSERT INTO locker_parcels (id, waybill, company, phone_hash, phone_masked,"
                 " compartment, status, courier, storage_hours, created_at, updated_at)"
@@ -197,9 +196,10 @@ class Inventory:
         self._journal(compartment, "intent.deposit", {"parcel": parcel, "action": action.id})
         return action
 
-    def _assign_code(self, conn: sqlite3.Connection, parcel: str) -> None:
-        """Give a parcel a pickup code no other parcel in the locker has."""
-        for nonce in range(1000):
+    def _assign_code(self, conn: sqlite3.Connection, parcel: str, first: int = 0) -> None:
+        """Give a parcel a pickup code no other parcel in the locker has (`first`: the nonce to
+        start from, past the parcel's earlier codes)."""
+        for nonce in range(first, first + 1000):
             code_hash = self.keyed.digest("code", self.keyed.pickup_code(parcel, nonce))
             taken = conn.execute(
                 f"SELECT 1 FROM locker_parcels WHERE code_hash = ? AND status IN {ACTIVE!r}",
@@ -212,6 +212,51 @@ class Inventory:
                 )
                 return
         raise InventoryError("locker.no_code", parcel)
+
+    def seed(
+        self,
+        compartment: str,
+        *,
+        waybill: str,
+        company: str,
+        phone: str,
+        code: str,
+        deposited_at: float,
+        storage_hours: float,
+    ) -> str:
+        """Put a parcel with a given code in a free compartment (a simulated locker's contents
+        at the start of a scripted run; its code cannot be derived again)."""
+        with self.db.transaction() as conn:
+            self._require_state(conn, compartment, "free")
+            parcel = self._new_id(conn)
+            conn.execute(
+                "INSERT INTO locker_parcels (id, waybill, company, phone_hash, phone_masked,"
+                " code_hash, nonce, compartment, status, storage_hours, deposited_at,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, -1, ?, 'stored', ?, ?, ?, ?)",
+                (
+                    parcel,
+                    waybill,
+                    company,
+                    self.keyed.digest("phone", _digits(phone)),
+                    mask_phone(_digits(phone)),
+                    self.keyed.digest("code", code),
+                    compartment,
+                    storage_hours,
+                    deposited_at,
+                    deposited_at,
+                    deposited_at,
+                ),
+            )
+            conn.execute(
+                "UPDATE locker_compartments SET state = 'occupied', updated_at = ? WHERE id = ?",
+                (deposited_at, compartment),
+            )
+            self._history(conn, parcel, "stored", compartment, "seeded")
+        return parcel
+
+    def _new_id(self, conn: sqlite3.Connection) -> str:
+        number = conn.execute("SELECT COUNT(*) FROM locker_parcels").fetchone()[0] + 1
+        return f"P{number:06d}"
 
     def pickup_code(self, parcel: str) -> str:
         """A stored parcel's pickup code, derived again (for the notification only)."""
@@ -378,11 +423,13 @@ class Inventory:
         with self.db.transaction() as conn:
             self._phase(conn, action.id, "failed")
             conn.execute(
-                "UPDATE locker_parcels SET status = 'stored', nonce = nonce + 1000,"
-                " updated_at = ? WHERE id = ?",
+                "UPDATE locker_parcels SET status = 'stored', updated_at = ? WHERE id = ?",
                 (now, action.parcel),
             )
-            self._assign_code(conn, action.parcel)
+            nonce = conn.execute(
+                "SELECT nonce FROM locker_parcels WHERE id = ?", (action.parcel,)
+            ).fetchone()[0]
+            self._assign_code(conn, action.parcel, max(int(nonce), 0) + 1)
             self._history(conn, action.parcel, "stored", action.compartment, reason)
         self.set_out_of_service(action.compartment, reason)
 

@@ -138,6 +138,10 @@ class LockBusSimulator:
         """Locks (board, lock) a command left energised until the board restarts."""
         self.flashed: list[tuple[int, int]] = []
         """Every (board, channel) a light command flashed that drives no lock."""
+        self.close_after_reads: int | None = None
+        """When set, someone shuts a door opened by a command once the boards have reported
+        it open this many times (a courier or resident who closes the door)."""
+        self._open_reports: dict[tuple[int, int], int] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -319,6 +323,23 @@ class LockBusSimulator:
             with self._state:
                 self._pending_pushes.extend(reply.pushes)
             self._send_pushes()
+        self._closing_after_report(board)
+
+    def _closing_after_report(self, board: int) -> None:
+        """Count a reply about a board's opened doors; shut those reported often enough."""
+        if self.close_after_reads is None:
+            return
+        shut = []
+        with self._state:
+            for key in list(self._open_reports):
+                if key[0] != board or not self._doors[key]:
+                    continue
+                self._open_reports[key] += 1
+                if self._open_reports[key] >= self.close_after_reads:
+                    del self._open_reports[key]
+                    shut.append(key)
+        for key in shut:
+            self.close_door(*key)
 
     def _addressed(self, frame: bytes) -> int:
         """The board address a command frame is for."""
@@ -371,6 +392,7 @@ class LockBusSimulator:
             key = (board, lock)
             if key not in self._jammed:
                 self._doors[key] = True
+                self._open_reports[key] = 0
             return self._doors[key]
 
     def _answer(self, frame: bytes) -> _Reply | None:
