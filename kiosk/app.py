@@ -232,11 +232,14 @@ class KioskServices:
         return service
 
     def catalogue(self) -> list[CatalogueEntry]:
-        """Every loaded flow, with whether the devices it needs are usable now."""
+        """Every loaded flow offered in this terminal's mode, with whether the devices it
+        needs are usable now."""
         usable = self.hub.usable_kinds()
         health = self.hub.health()
         entries = []
-        for flow in sorted(self.flows.flows.values(), key=lambda f: (f.category, f.id)):
+        mode = self.config.terminal.mode
+        offered = (f for f in self.flows.flows.values() if mode in f.modes)
+        for flow in sorted(offered, key=lambda f: (f.category, f.id)):
             missing = [kind for kind in flow.needs if kind not in usable]
             reason = ""
             if missing:

@@ -118,6 +118,8 @@ class LockBusSimulator:
         self.port = ""
         self.frames: list[bytes] = []
         """Every whole, valid frame received, in order."""
+        self.frame_times: list[float] = []
+        """When each frame of `frames` was whole (`time.perf_counter()`)."""
         self.replies = 0
         """Replies sent."""
         self.rx_bytes = 0
@@ -289,6 +291,7 @@ class LockBusSimulator:
     def _serve(self, frame: bytes, pending: bool) -> None:
         with self._state:
             self.frames.append(frame)
+            self.frame_times.append(time.perf_counter())
             self.rx_bytes += len(frame)
             self._state.notify_all()
         if self.wire_time:

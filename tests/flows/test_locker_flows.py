@@ -24,10 +24,10 @@ FAMILIES = {"8a": [1, 2], "wkly": [0, 1], "kerong": [0, 1]}
 
 RUNS = [
     ("parcel-deposit", "parcel-deposit.answers.yaml"),
-    ("parcel-deposit", "parcel-deposit.jammed.answers.yaml"),
+    ("parcel-deposit", "scenarios/parcel-deposit.jammed.answers.yaml"),
     ("parcel-pickup", "parcel-pickup.answers.yaml"),
-    ("parcel-pickup", "parcel-pickup.fee.answers.yaml"),
-    ("parcel-pickup", "parcel-pickup.offline.answers.yaml"),
+    ("parcel-pickup", "scenarios/parcel-pickup.fee.answers.yaml"),
+    ("parcel-pickup", "scenarios/parcel-pickup.offline.answers.yaml"),
     ("parcel-retrieval", "parcel-retrieval.answers.yaml"),
 ]
 
@@ -64,7 +64,7 @@ def answers_for(tmp_path: Path, name: str, family: str, **changes: Any) -> Path:
     if "jammed" in board:
         board["jammed"] = [f"{FAMILIES[family][0]}:3"]
     data.update(changes)
-    path = tmp_path / name
+    path = tmp_path / Path(name).name
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 

@@ -29,7 +29,8 @@ from peripherals.keypad.keys import Key
 from peripherals.speaker.base import DEFAULT_RATE, Route
 
 FLOWS = load_flows([DEFAULT_FLOWS_DIR])
-SHIPPED = sorted(FLOWS.flows)
+SHIPPED = sorted(f.id for f in FLOWS.flows.values() if "government" in f.modes)
+"""The government kiosk's flows (the locker's are spoken in tests/flows/test_locker_flows.py)."""
 ZH_DIGITS = dict(zip("0123456789X", "零一二三四五六七八九叉", strict=True))
 TYPED_TEXT = "301"
 """What a keypad-only resident types into free-text inputs without common phrases."""
