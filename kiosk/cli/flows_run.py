@@ -116,6 +116,11 @@ def _device_kinds(library: _Library) -> set[str]:
     return kinds
 
 
+def mode_of(flow: Flow) -> str:
+    """The terminal mode an embedded run of `flow` takes: `locker` for a locker's own flow."""
+    return "locker" if "government" not in flow.modes else ""
+
+
 @contextmanager
 def _services(
     config_path: Path | None, library: _Library, script: Script, clock: Any, mode: str = ""
@@ -195,8 +200,7 @@ def run_command(args: argparse.Namespace) -> int:
     flow, library = _library(args.flow, DEFAULT_FLOWS_DIR)
     # A manual clock: scripted timeouts move it instead of waiting.
     clock = ManualClock(start=time.time())
-    mode = "locker" if "government" not in flow.modes else ""
-    with _services(args.config, library, script, clock, mode) as services:
+    with _services(args.config, library, script, clock, mode_of(flow)) as services:
         lang = args.lang or script.language or services.config.terminal.language
         renderer, ended = asyncio.run(_run(flow, script, lang, services, clock))
         queued = _network_back(services) if script.network == "down" else None

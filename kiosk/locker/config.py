@@ -99,8 +99,9 @@ class LockerConfig(_Table, frozen=True):
     """The first lock-out after too many wrong codes; each further one doubles it."""
     courier_failures: Annotated[int, msgspec.Meta(ge=1, le=100)] = 3
     """Wrong courier sign-ins before the courier sign-in locks out."""
-    door_reminder: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 30.0
-    """Seconds a door may stand open after a pickup before a spoken reminder."""
+    door_reminder: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 60.0
+    """Seconds a door may stand open before a spoken reminder (the inactivity warning shows
+    `timeouts.warning_lead` seconds before it, so keep it longer than that)."""
     door_alarm: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 120.0
     """Seconds a door may stand open before an alarm event."""
     secret_file: Path | None = None

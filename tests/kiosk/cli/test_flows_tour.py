@@ -107,3 +107,29 @@ def test_usage_errors_are_one_line_with_exit_status_2(tmp_path: Path) -> None:
     assert (out / "01-consent.png").exists()  # what was shown before the problem is kept
     done = tour(tmp_path, "no-such-flow", "--answers", str(answers), "--out", str(out))
     assert done.returncode == 2 and "no flow 'no-such-flow'" in done.stderr
+
+
+LOCKER = [("parcel-deposit", "zh_CN"), ("parcel-pickup", "en"), ("parcel-retrieval", "en")]
+"""One look each (a tour takes ~10 s); `kiosk flows tour` makes the other language's alike."""
+
+
+@pytest.mark.parametrize(("flow", "lang"), LOCKER)
+def test_the_locker_flows_are_toured_on_a_simulated_locker(
+    tmp_path: Path, flow: str, lang: str
+) -> None:
+    out = tmp_path / "tour"
+    answers = str(FLOWS / f"{flow}.answers.yaml")
+    done = tour(tmp_path, flow, "--answers", answers, "--out", str(out), "--lang", lang)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((out / "transcript.json").read_text(encoding="utf-8"))
+    screens = data["screens"]
+    assert {s["language"] for s in screens} == {lang}
+    for screen in screens:
+        image = Image.open(out / screen["screenshot"]).convert("L")
+        assert ImageStat.Stat(image).stddev[0] > 8, f"{screen['screenshot']} is (nearly) blank"
+    markdown = (out / "transcript.md").read_text(encoding="utf-8")
+    assert not PERSONAL.search(markdown), "a full phone number is in the transcript"
+    doors = " ".join(
+        json.dumps(s, ensure_ascii=False) for s in screens if s["kind"] == "device_wait"
+    )
+    assert ("从下往上" if lang == "zh_CN" else "row from the bottom") in doors
