@@ -8,8 +8,8 @@ from typing import Any
 
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption
 from kiosk.flow.schema import BrowseStep
-from kiosk.flow.services import BackendError
 from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
+from kiosk.flow.steps.request import send
 
 KIND = "browse"
 NEXT, PREVIOUS, DONE = "next", "previous", "done"
@@ -60,19 +60,9 @@ async def _page(ctx: StepContext, step: BrowseStep, number: int) -> Page:
         number = min(number, pages)
         start = (number - 1) * step.per_page
         return Page(records[start : start + step.per_page], number, pages)
-    request = step.request
     busy = ctx.text(step.text) or ctx.translate("voice.busy")
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
-    try:
-        reply: Any = await ctx.services.backends.request(
-            str(step.backend),
-            request.method,
-            ctx.render(request.path),
-            ctx.value(request.json_body) if request.json_body is not None else None,
-            {k: ctx.render(v) for k, v in (request.query or {}).items()} or None,
-        )
-    except BackendError as exc:
-        raise StepFailed(exc.key, exc.detail) from exc
+    reply: Any = await send(ctx, str(step.backend), step.request)
     items = reply.get("items") if isinstance(reply, dict) else None
     if not isinstance(items, list):
         raise StepFailed("backend.bad_reply", f"{step.backend}: a page needs a list `items`")

@@ -9,6 +9,7 @@ from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import PayStep
 from kiosk.flow.services import BackendError
 from kiosk.flow.steps.context import Done, Next, StepContext, StepFailed, StepResult
+from kiosk.flow.steps.request import send
 
 log = logging.getLogger(__name__)
 
@@ -21,26 +22,18 @@ GRACE = 30.0
 
 async def execute(ctx: StepContext, step: PayStep) -> StepResult:
     """Create the order, show its code, and wait for the outcome or the resident."""
-    request = step.order
     busy = ctx.translate("voice.busy")
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
-    try:
-        order: Any = await ctx.services.backends.request(
-            step.backend,
-            request.method,
-            ctx.render(request.path),
-            ctx.value(request.json_body) if request.json_body is not None else None,
-            {k: ctx.render(v) for k, v in (request.query or {}).items()} or None,
-        )
-    except BackendError as exc:
-        raise StepFailed(exc.key, exc.detail) from exc
+    order: Any = await send(ctx, step.backend, step.order)
     if not isinstance(order, dict) or not order.get("order") or not order.get("qr"):
         raise StepFailed("backend.bad_reply", f"{step.backend}: an order needs `order` and `qr`")
     ctx.locals["order"] = order
     path = ctx.render(step.status_path)
     expires_in = _seconds(order.get("expires_in"), default=300.0)
     if step.timeout is None:
-        ctx.timeout = max(ctx.timeout, expires_in)  # time to take out a phone and pay
+        # time to take out a phone and pay: the order expires (and is given up) before the
+        # resident is taken for gone
+        ctx.timeout = max(ctx.timeout, expires_in + GRACE + 2 * step.poll_every)
     give_up = ctx.services.clock.now() + expires_in + GRACE
     ctx.journal("order", {"order": str(order["order"])})
 
