@@ -32,14 +32,24 @@ def seed(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
+_NOTICE_SENTENCES = (
+    "本期公开的事项经社区居民委员会讨论通过，并报街道办事处备案。",
+    "居民对公开内容有疑问的，可在公开之日起十五日内到社区服务中心咨询。",
+    "也可通过自助终端的诉求反映服务提出意见，社区将在五个工作日内答复。",
+    "公开期间，社区公开栏和自助终端同步展示，方便行动不便的老年居民就近查看。",
+    "社区将继续推进老旧小区改造、电梯加装和便民服务点建设。",
+    "欢迎居民积极参与社区议事协商，共建共治共享美好家园。",
+    "本公告涉及的原始凭证存放于社区服务中心，居民可在工作时间申请查阅。",
+    "如发现公开内容与实际情况不符，可向街道纪工委反映。",
+)
+
+
 def _notice_body(number: int, kind: str) -> str:
     what = "财务" if kind == "finance" else "事务"
     paragraphs = [
         f"为进一步做好社区公开工作，现将本社区2026年第{number}号{what}公开事项公告如下，"
         "请广大居民监督。",
-        "一、公开内容。本期公开的事项经社区居民委员会讨论通过，并报街道办事处备案。"
-        "居民对公开内容有疑问的，可在公开之日起十五日内到社区服务中心咨询，"
-        "也可通过本机的诉求反映服务提出意见，社区将在五个工作日内答复。" * 3,
+        "一、公开内容。" + "".join(_NOTICE_SENTENCES[i % 8] for i in range(number, number + 4)),
     ]
     if kind == "finance":
         paragraphs.append(
@@ -48,8 +58,7 @@ def _notice_body(number: int, kind: str) -> str:
             "办公用品 4,000.00）；本期结余 16,764.50。"
         )
     paragraphs.append(
-        "三、其他事项。社区将继续推进老旧小区改造、电梯加装和便民服务点建设，"
-        "欢迎居民积极参与，共建共治共享美好家园。" * 4
+        "三、其他事项。" + "".join(_NOTICE_SENTENCES[i % 8] for i in range(number + 4, number + 8))
     )
     paragraphs.append("特此公告。幸福里社区居民委员会")
     return "\n\n".join(paragraphs)
@@ -82,6 +91,30 @@ def _notices() -> list[dict[str, Any]]:
     return items
 
 
+SEEDED_REQUESTS = 2
+"""Requests the demo knows from the start: SQ000001 replied, SQ000002 assigned."""
+
+
+def _seeded_requests() -> dict[str, dict[str, Any]]:
+    return {
+        "SQ000001": {
+            "reference": "SQ000001",
+            "status": "replied",
+            "category": "repairs",
+            "department": _DEPARTMENTS[2],
+            "reply": "您反映的3号楼楼道灯已于12月3日更换，感谢您的监督。",
+            "updated_at": "2026-12-03T09:30:00+00:00",
+        },
+        "SQ000002": {
+            "reference": "SQ000002",
+            "status": "assigned",
+            "category": "environment",
+            "department": _DEPARTMENTS[0],
+            "updated_at": "2026-12-04T15:00:00+00:00",
+        },
+    }
+
+
 @dataclass
 class _Order:
     order: str
@@ -103,8 +136,8 @@ class DemoServices:
     auto_pay_after: int | None = 2
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _orders: dict[str, _Order] = field(default_factory=dict)
-    _requests: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _numbers: dict[str, int] = field(default_factory=dict)
+    _requests: dict[str, dict[str, Any]] = field(default_factory=_seeded_requests)
+    _numbers: dict[str, int] = field(default_factory=lambda: {"requests": SEEDED_REQUESTS})
     _notices: list[dict[str, Any]] = field(default_factory=_notices)
 
     def _next(self, name: str) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-_SENTENCE = re.compile(r"(?<=[。！？；.!?;])")
+_SENTENCE = re.compile(r"(?<=[。！？；])|(?<=[.!?;])(?=\s)")
+"""After a Chinese full stop (or the like), or a Latin one followed by a space (not 31.50)."""
 
 
 def paginate(text: str, size: int) -> list[str]:
