@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -53,6 +53,8 @@ CODES: Mapping[str, str] = {
     "undeclared-field": "a template reads a card field its read step does not keep",
     "personal-formatted": "a shown or spoken text reformats a personal value (sliced, filtered)",
     "undeclared-device": "a device used but not declared in `needs` (or `uses`)",
+    "unknown-backend": "a step names a back office the kiosk configuration does not have",
+    "personal-looking": "an input that looks like a name, address or number is not personal",
     "no-fallback": "a step on a device the flow can do without (`uses`) has no `on_error`",
     "unknown-step": "a transition to a step that does not exist",
     "unknown-flow": "a call to a flow that does not exist",
@@ -60,7 +62,7 @@ CODES: Mapping[str, str] = {
 }
 """Lint codes and what they mean (load errors keep their own codes, e.g. `schema`)."""
 
-_WARNINGS = frozenset({"unreachable", "personal-formatted"})
+_WARNINGS = frozenset({"unreachable", "personal-formatted", "unknown-backend", "personal-looking"})
 _SHOWN = frozenset({"text", "voice", "title", "help", "label", "purpose", "rows", "phrases"})
 # Names templates may use without any step setting them (Jinja globals and loop helpers).
 _BUILTINS = frozenset(
@@ -439,6 +441,25 @@ class _Analysis:
                     name = ref.loc[3]
                     available = before | set(keys[: keys.index(name)] if name in keys else keys)
                 yield from self._undefined(ref, available, f"step '{step.id}'")
+            if isinstance(step, schema.PrintStep):
+                yield from self._receipt_undefined(index, step, before)
+
+    def _receipt_undefined(
+        self, index: int, step: schema.PrintStep, available: frozenset[str]
+    ) -> Iterator[Finding]:
+        """A receipt reads the flow's variables as they are when it prints: a name no step set
+        by then would fail on paper, as a device fault, after the resident was served."""
+        path = self.loaded.path.parent / "receipts" / f"{step.receipt}.yaml"
+        missing: set[str] = set()
+        for source in _receipt_templates(path):
+            missing |= _names(source, False) - available
+        for name in sorted(missing):
+            yield self.finding(
+                self.loaded.value_where("steps", index, "receipt"),
+                "undefined-variable",
+                f"step '{step.id}': receipt '{step.receipt}' reads '{name}', which no earlier "
+                "step sets",
+            )
 
     def _card_fields(self) -> Iterator[Finding]:
         """A flow keeps only the card fields its read steps declare: reading another is a
@@ -528,6 +549,26 @@ class _Analysis:
                         queued.add(target)
                         queue.append(target)
         return defined
+
+
+def lint_backends(flowset: FlowSet, configured: Collection[str]) -> list[Finding]:
+    """Warnings for steps naming a back office the configuration lacks (it would fail at run
+    time with `backend.unknown`: "this service is not set up on this kiosk")."""
+    found: list[Finding] = []
+    for loaded in flowset.lintable().values():
+        for index, step in enumerate(loaded.flow.steps):
+            backend = step.__dict__.get("backend")
+            if isinstance(backend, str) and backend not in configured:
+                found.append(
+                    Finding(
+                        loaded.value_where("steps", index, "backend"),
+                        "unknown-backend",
+                        f"step '{step.id}' calls back office '{backend}', which the "
+                        "configuration does not name in [backends]",
+                        "warning",
+                    )
+                )
+    return found
 
 
 def _receipt_problem(directory: Path, receipt: str) -> str:
