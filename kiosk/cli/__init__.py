@@ -21,6 +21,7 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.doctor",
     "kiosk.cli.bundle",
     "kiosk.cli.repo",
+    "kiosk.cli.updates",
 )
 
 

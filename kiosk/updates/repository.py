@@ -371,12 +371,24 @@ class Repository:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write `path` so that a reader sees the old file or the whole new one, never a part."""
+    """Write `path` so that a reader sees the old file or the whole new one, never a part.
+
+    The new file's modification time is always a later second than the old one's: web servers
+    derive `ETag` and `Last-Modified` from it (nginx: seconds and size), and a kiosk asking
+    conditionally must never be told "not modified" about a new timestamp of the same size.
+    """
+    try:
+        before: float | None = path.stat().st_mtime
+    except OSError:
+        before = None
     temporary = path.with_name(f".{path.name}.tmp")
     with open(temporary, "wb") as file:
         file.write(data)
         file.flush()
         os.fsync(file.fileno())
+    if before is not None and int(temporary.stat().st_mtime) <= int(before):
+        later = int(before) + 1
+        os.utime(temporary, (later, later))
     os.replace(temporary, path)
 
 

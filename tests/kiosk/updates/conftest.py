@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.bundle.archive import write_archive
 from kiosk.bundle.build import collect
 from kiosk.bundle.manifest import Manifest, entry_of
-from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+from kiosk.config import load_config
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowSet, load_flows
+from kiosk.updates.agent import UpdateAgent
+from kiosk.updates.keys import load_signer
 from kiosk.updates.repository import Repository
+from kiosk.updates.status import UpdateStatus
+from tests.support.nginx import nginx_serving
 
 BundleMaker = Callable[..., Path]
 
@@ -57,3 +65,95 @@ def repo(tmp_path: Path) -> Repository:
     repository = Repository(tmp_path / "repo", tmp_path / "keys")
     repository.init()
     return repository
+
+
+# -- a served repository and a kiosk that updates from it -----------------------------------
+
+
+def release(repo: Repository, bundle: Path, groups: tuple[str, ...] = ()) -> int:
+    """Publish `bundle` the proper way: staged by one administrator, signed by a second."""
+    assert repo.keys is not None
+    repo.publish(bundle, list(groups), load_signer(repo.keys / "targets-1.key"))
+    repo.sign_staged(load_signer(repo.keys / "targets-2.key"))
+    return repo.release()
+
+
+@dataclass
+class Served:
+    """A repository served by nginx, and where nginx keeps its logs."""
+
+    repo: Repository
+    url: str
+    prefix: Path
+
+
+@pytest.fixture
+def served(repo: Repository, tmp_path: Path) -> Iterator[Served]:
+    """The repository served by a real nginx on loopback."""
+    with nginx_serving(repo.root, tmp_path / "nginx") as url:
+        yield Served(repo, url, tmp_path / "nginx")
+
+
+def write_kiosk_config(tmp_path: Path, served: Served, **updates: object) -> Path:
+    """A kiosk.toml updating from the served repository; simulated devices, data in tmp."""
+    lines = [
+        "simulate = true",
+        f'data_dir = "{tmp_path / "kiosk-data"}"',
+        "[updates]",
+        f'repository = "{served.url}"',
+        f'trusted_root = "{served.repo.root / "metadata" / "1.root.json"}"',
+    ]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in updates.items()]
+    path = tmp_path / "kiosk.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class FakeHost:
+    """Stands in for `KioskServices`: loads the flows it is told to serve."""
+
+    def __init__(self) -> None:
+        self.flows_dir: Path | None = None
+
+    def use_flows(self, flows_dir: Path) -> FlowSet:
+        self.flows_dir = flows_dir
+        return load_flows([flows_dir])
+
+
+class ListJournal:
+    """A journal kept in a list."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def record(
+        self, session: str, flow: str, step: str, event: str, detail: dict[str, Any] | None = None
+    ) -> None:
+        self.events.append((event, detail or {}))
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.events]
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path, served: Served) -> Callable[..., UpdateAgent]:
+    """Makes the update agent of a kiosk configured for the served repository."""
+    agents: list[UpdateAgent] = []
+
+    def make(**updates: object) -> UpdateAgent:
+        config = load_config(write_kiosk_config(tmp_path, served, **updates), environ={})
+        agent = UpdateAgent(config)
+        agent.recover()
+        agents.append(agent)
+        return agent
+
+    yield make  # type: ignore[misc]
+    for agent in agents:
+        agent.close()
+
+
+def poll_and_activate(agent: UpdateAgent, host: FakeHost, journal: ListJournal) -> UpdateStatus:
+    """One poll on an idle kiosk, as the running kiosk does it."""
+    status = agent.poll()
+    agent.settle(status, host, journal, idle=True)
+    return agent.status
