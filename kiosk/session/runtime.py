@@ -25,6 +25,7 @@ from peripherals.headset.base import Headset
 
 if TYPE_CHECKING:
     from kiosk.updates.agent import UpdateAgent
+    from kiosk.updates.poller import UpdatePoller
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,14 @@ class KioskRuntime:
             on_session_end=self._session_ended,
         )
         self._on_attract = on_attract
+        self.poller: UpdatePoller | None = None
         if updates is not None:
+            from kiosk.updates.poller import UpdatePoller
+
             updates.started(services, services.flows, services.journal)
+            self.poller = UpdatePoller(
+                updates, services, services.journal, clock=clock, idle=self.idle
+            )
         self.core = self.loop.core
         headset = services.hub.by_kind("headset")
         if isinstance(headset, Headset) and headset.plugged():
@@ -101,19 +108,10 @@ class KioskRuntime:
 
     async def run(self) -> None:
         """Serve sessions (and poll for updates, when configured) until cancelled."""
-        if self.updates is None:
+        if self.poller is None:
             await self.loop.run()
             return
-        from kiosk.updates.poller import UpdatePoller
-
-        poller = UpdatePoller(
-            self.updates,
-            self.services,
-            self.services.journal,
-            clock=self.loop.clock,
-            idle=self.idle,
-        )
-        polling = asyncio.ensure_future(poller.run())
+        polling = asyncio.ensure_future(self.poller.run())
         try:
             await self.loop.run()
         finally:

@@ -132,11 +132,13 @@ class UpdateAgent:
                 kiosk=kiosk_version(),
                 refused=self.store.refused,
             )
+            self.store.step("metadata refreshed")
             if offer is None:
                 if self.ready is not None:
                     status.state, status.extra = UpdateState.READY, {"version": self.ready}
                 return self._keep(status)
             data = self.client.download(offer)
+            self.store.step("downloaded")
             bundle = read_archive(data, max_bytes=self.settings.max_bundle_bytes)
             if bundle.manifest.version != offer.version:
                 raise Refused(f"bundle {offer.version} holds version {bundle.manifest.version}")
@@ -144,6 +146,7 @@ class UpdateAgent:
             check = check_content(folder)
             if not check.ok:
                 raise Refused(f"bundle {offer.version} fails the checks: {check.errors[0]}")
+            self.store.step("checked")
         except tuf_errors.ExpiredMetadataError as exc:
             return self._keep(status, UpdateState.EXPIRED, str(exc))
         except tuf_errors.DownloadError as exc:
@@ -169,8 +172,14 @@ class UpdateAgent:
             log.warning(
                 "update check: %s (%s); bundle %s stays in use", state, detail, status.bundle
             )
-        if self.watch is not None and status.state is UpdateState.CURRENT:
-            status.state = UpdateState.ACTIVATED
+        if status.state is UpdateState.CURRENT:
+            if self.watch is not None:
+                status.state = UpdateState.ACTIVATED
+            elif (
+                self.status.state is UpdateState.ROLLED_BACK and self.status.bundle == status.bundle
+            ):
+                # maintainers are told until a newer bundle replaces the one given up
+                status.state, status.detail = UpdateState.ROLLED_BACK, self.status.detail
         return status
 
     # -- on the loop thread --------------------------------------------------------------------
@@ -201,6 +210,7 @@ class UpdateAgent:
         flows_dir = self.store.flows_dir()
         assert flows_dir is not None
         flowset = host.use_flows(flows_dir)
+        self.store.step("flows loaded")
         journal.record(SYSTEM, "", "", "bundle_activated", {"bundle": version, "previous": old})
         if flowset.errors or not flowset.flows:
             self._roll_back(host, journal, f"bundle {version} did not load")

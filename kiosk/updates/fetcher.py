@@ -50,7 +50,9 @@ class ConditionalFetcher(FetcherInterface):
         *,
         chunk_seen: Callable[[str, int], None] | None = None,
         user_agent: str = "community-kiosk",
+        chunk_size: int = CHUNK,
     ) -> None:
+        self._chunk_size = chunk_size
         self._pool = urllib3.PoolManager(
             timeout=urllib3.Timeout(timeout), retries=False, headers={"User-Agent": user_agent}
         )
@@ -92,7 +94,7 @@ class ConditionalFetcher(FetcherInterface):
     def _chunks(self, url: str, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
         received = 0
         try:
-            for chunk in response.stream(CHUNK):
+            for chunk in response.stream(self._chunk_size):
                 received += len(chunk)
                 self.traffic.body_bytes += len(chunk)
                 if self._chunk_seen is not None:
