@@ -157,12 +157,16 @@ class KioskServices:
 
         Call it between sessions: the engine of a session in progress is not changed under it.
         """
+        from kiosk.bundle.manifest import MANIFEST_NAME
         from kiosk.flow.engine import Engine
         from kiosk.flow.loader import load_flows
         from kiosk.flow.receipts import ReceiptLibrary
-        from kiosk.i18n import catalog
+        from kiosk.i18n import catalog, use_overrides
 
         flows = load_flows([flows_dir])
+        bundle = flows_dir.parent
+        # a bundle's locale overrides come and go with its flows; a plain flows folder has none
+        use_overrides(bundle / "locales" if (bundle / MANIFEST_NAME).is_file() else None)
         for error in flows.errors:
             log.error("flow not loaded: %s", error)
         self.flows, self.flows_dir = flows, flows_dir

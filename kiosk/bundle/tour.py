@@ -10,12 +10,14 @@ import logging
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from kiosk.bundle.archive import ArchiveError, Bundle, read_archive
 from kiosk.bundle.rehearse import ANSWERS_SUFFIX
 from kiosk.bundle.unpack import unpack
 from kiosk.flow.loader import load_flows
+from kiosk.flow.schema import PrintStep
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,16 @@ def _read(path: Path) -> Bundle:
         raise TourError(f"{path}: {exc}") from None
 
 
-def changed_flows(bundle: Bundle, since: Bundle | None, flow_files: dict[str, str]) -> list[str]:
+def changed_flows(
+    bundle: Bundle,
+    since: Bundle | None,
+    flow_files: Mapping[str, str],
+    prints: Mapping[str, set[str]] | None = None,
+) -> list[str]:
     """Ids of flows whose file, answers or printed receipts differ from `since` (all without it).
 
     A change of any locale override changes every flow. `flow_files` maps flow ids to their
-    bundle paths.
+    bundle paths, `prints` to the receipt templates they print.
     """
     if since is None:
         return sorted(flow_files)
@@ -50,7 +57,7 @@ def changed_flows(bundle: Bundle, since: Bundle | None, flow_files: dict[str, st
     changed = []
     for flow_id, path in sorted(flow_files.items()):
         answers = path.removesuffix(".yaml") + ANSWERS_SUFFIX
-        receipts = [p for p in {*old, *new} if p.startswith("flows/receipts/")]
+        receipts = [f"flows/receipts/{name}.yaml" for name in (prints or {}).get(flow_id, set())]
         if differs(path) or differs(answers) or any(differs(p) for p in receipts):
             changed.append(flow_id)
     return changed
@@ -75,7 +82,11 @@ def tour_changed(
         config.write_text(
             f'simulate = true\nflows_dir = "{root / "flows"}"\ndata_dir = "{Path(temp) / "data"}"\n'
         )
-        for flow_id in changed_flows(bundle, previous, files):
+        prints = {
+            flow_id: {step.receipt for step in flow.steps if isinstance(step, PrintStep)}
+            for flow_id, flow in flowset.flows.items()
+        }
+        for flow_id in changed_flows(bundle, previous, files, prints):
             answers = root / (files[flow_id].removesuffix(".yaml") + ANSWERS_SUFFIX)
             if not answers.is_file():
                 log.warning("flow %s has no answers file: not toured", flow_id)

@@ -11,6 +11,7 @@ from kiosk.clock import ManualClock
 from kiosk.config import load_config
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.prompt import Event
+from kiosk.i18n import t, use_overrides
 from kiosk.session.runtime import KioskRuntime
 from kiosk.session.state import AttractInfo, SessionState
 from kiosk.updates.agent import UpdateAgent
@@ -145,3 +146,26 @@ def test_an_unreachable_repository_keeps_the_last_good_bundle(
     assert status.needs_attention
     assert agent.store.current() == 1
     assert journal.names()[-1] == "update_unreachable"
+
+
+def test_a_bundle_brings_its_texts_and_takes_them_away_when_rolled_back(
+    served: Served,
+    make_bundle: BundleMaker,
+    kiosk: Callable[..., UpdateAgent],
+    shipped_files: dict[str, bytes],
+) -> None:
+    shipped = t("ui.attract.start", "en")
+    files = {**shipped_files, "locales/en/ui.yaml": b"attract:\n  start: Tap here\n"}
+    release(served.repo, make_bundle(1, files))
+    agent = kiosk(watch_sessions=1, max_failure_rate=0.0)
+    with KioskServices(agent.config, device_kinds=set(), flows_dir=agent.recover()) as services:
+        try:
+            poll_and_activate(agent, services, services.journal)  # type: ignore[arg-type]
+            assert t("ui.attract.start", "en") == "Tap here"
+            assert t("ui.attract.start", "zh_CN") == "开始办理"  # only what the bundle replaces
+            agent.session_ended(failed(), services, services.journal)
+            assert agent.store.current() is None  # back to the shipped flows and texts
+            assert services.flows_dir == agent.config.flows_dir
+            assert t("ui.attract.start", "en") == shipped
+        finally:
+            use_overrides(None)
