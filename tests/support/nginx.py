@@ -26,7 +26,8 @@ pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections 64; }}
 http {{
-    access_log {prefix}/access.log;
+    log_format bytes '$request_method $uri $status $request_length $bytes_sent';
+    access_log {prefix}/access.log bytes;
     client_body_temp_path {prefix}/tmp;
     proxy_temp_path {prefix}/tmp;
     fastcgi_temp_path {prefix}/tmp;
@@ -98,6 +99,6 @@ def _wait_until_serving(process: subprocess.Popen[bytes], url: str) -> None:
 
 
 def access_log(prefix: Path) -> list[str]:
-    """The lines nginx logged for requests so far."""
+    """The requests nginx logged so far: `METHOD URI STATUS REQUEST_BYTES RESPONSE_BYTES`."""
     path = prefix / "access.log"
     return path.read_text().splitlines() if path.exists() else []
