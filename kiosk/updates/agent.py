@@ -12,7 +12,10 @@ the kiosk stays on its last good bundle and says so in its status.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+import os
 import random
 import time
 from collections.abc import Callable
@@ -100,8 +103,31 @@ class UpdateAgent:
         self.status_file = self.store.root / "status.json"
         self.status = UpdateStatus.load(self.status_file)
         self.ready: int | None = None
-        self.watch: _Watch | None = None
+        self._watch_file = self.store.root / "watch.json"
+        self.watch: _Watch | None = self._load_watch()
         self._now = now
+
+    # -- the watch of a new bundle, kept across restarts ---------------------------------------
+
+    def _load_watch(self) -> _Watch | None:
+        try:
+            data = json.loads(self._watch_file.read_text(encoding="utf-8"))
+            watch = _Watch(int(data["version"]), int(data["sessions"]), int(data["failures"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return watch if watch.version == self.store.current() else None
+
+    def _set_watch(self, watch: _Watch | None) -> None:
+        self.watch = watch
+        try:
+            if watch is None:
+                self._watch_file.unlink(missing_ok=True)
+            else:
+                temporary = self._watch_file.with_name(".watch.json.tmp")
+                temporary.write_text(json.dumps(dataclasses.asdict(watch)), encoding="utf-8")
+                os.replace(temporary, self._watch_file)
+        except OSError as exc:
+            log.warning("watch of bundle not saved: %s", exc)
 
     # -- start-up ------------------------------------------------------------------------------
 
@@ -142,6 +168,9 @@ class UpdateAgent:
             bundle = read_archive(data, max_bytes=self.settings.max_bundle_bytes)
             if bundle.manifest.version != offer.version:
                 raise Refused(f"bundle {offer.version} holds version {bundle.manifest.version}")
+            unfit = bundle.manifest.runs_on(kiosk_version(), self.config.terminal.mode)
+            if unfit:
+                raise Refused(f"bundle {offer.version} {unfit}")
             folder = self.store.install(bundle)
             check = check_content(folder)
             if not check.ok:
@@ -215,7 +244,7 @@ class UpdateAgent:
         if flowset.errors or not flowset.flows:
             self._roll_back(host, journal, f"bundle {version} did not load")
             return False
-        self.watch = _Watch(version)
+        self._set_watch(_Watch(version))
         self._publish(UpdateStatus(UpdateState.ACTIVATED, version, self._now()))
         return True
 
@@ -226,6 +255,7 @@ class UpdateAgent:
             return
         watch.sessions += 1
         watch.failures += outcome.status == "failed"
+        self._set_watch(watch)
         limit = self.settings.max_failure_rate * self.settings.watch_sessions
         if watch.failures > limit:
             self._roll_back(
@@ -234,7 +264,7 @@ class UpdateAgent:
                 f"{watch.failures} of its first {watch.sessions} sessions failed",
             )
         elif watch.sessions >= self.settings.watch_sessions:
-            self.watch = None
+            self._set_watch(None)
             journal.record(
                 SYSTEM,
                 "",
@@ -247,7 +277,7 @@ class UpdateAgent:
 
     def _roll_back(self, host: FlowHost, journal: Journal, reason: str) -> None:
         bad = self.store.current()
-        self.watch = None
+        self._set_watch(None)
         back = self.store.rollback(reason)
         flows_dir = self.store.flows_dir() or self.config.flows_dir
         host.use_flows(flows_dir)

@@ -208,3 +208,14 @@ def test_a_signed_bundle_whose_flows_fail_lint_is_refused(
     sign_targets(served, {"bundles/2.tar.gz": write_archive(manifest, files)})
     assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "fails the checks")
     assert on_v1[0].store.refused(2)
+
+
+def test_a_bundle_whose_manifest_is_for_another_kind_of_terminal_is_refused(
+    served: Served,
+    on_v1: tuple[UpdateAgent, FakeHost],
+    shipped_files: dict[str, bytes],
+) -> None:
+    entries = {p: entry_of(d) for p, d in shipped_files.items()}
+    locker_only = Manifest(2, "0.1.0", ("locker",), entries)
+    sign_targets(served, {"bundles/2.tar.gz": write_archive(locker_only, shipped_files)})
+    assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "is for locker terminals, not government")

@@ -169,3 +169,16 @@ def test_a_bundle_brings_its_texts_and_takes_them_away_when_rolled_back(
             assert t("ui.attract.start", "en") == shipped
         finally:
             use_overrides(None)
+
+
+def test_the_watch_of_a_new_bundle_survives_a_restart(
+    served: Served, make_bundle: BundleMaker, kiosk: Callable[..., UpdateAgent]
+) -> None:
+    agent, host, journal = on_v2(served, make_bundle, kiosk)
+    agent.session_ended(failed(), host, journal)
+    agent.close()
+    again = kiosk(watch_sessions=4, max_failure_rate=0.25)  # the kiosk process restarted
+    assert again.watch is not None and (again.watch.sessions, again.watch.failures) == (1, 1)
+    again.session_ended(failed(), host, journal)
+    assert again.store.current() == 1
+    assert journal.names()[-1] == "bundle_rolled_back"
