@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -24,23 +23,13 @@ from tuf.ngclient import Updater
 
 from kiosk.bundle.build import build_bundle
 from kiosk.config import load_config
-from kiosk.flow.loader import FlowSet, load_flows
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
 from kiosk.updates.repository import Repository
 from tests.support.nginx import access_log, nginx_serving
+from tests.support.updates import FakeHost, ListJournal
 
 CONTENT = Path(__file__).resolve().parents[1]
-
-
-class _Host:
-    def use_flows(self, flows_dir: Path) -> FlowSet:
-        return load_flows([flows_dir])
-
-
-class _Journal:
-    def record(self, *args: Any, **kwargs: Any) -> None:
-        pass
 
 
 def _release(repo: Repository, bundle: Path) -> None:
@@ -77,7 +66,7 @@ def main() -> int:
             )
             agent = UpdateAgent(load_config(toml, environ={}))
             agent.recover()
-            agent.settle(agent.poll(), _Host(), _Journal(), idle=True)
+            agent.settle(agent.poll(), FakeHost(), ListJournal(), idle=True)
             assert agent.store.current() == 1
 
             # a poll that finds nothing new, ours (conditional) and python-tuf's stock fetcher
@@ -100,7 +89,7 @@ def main() -> int:
             began = time.perf_counter()
             _release(repo, root / "b2.tar.gz")
             published = time.perf_counter()
-            agent.settle(agent.poll(), _Host(), _Journal(), idle=True)
+            agent.settle(agent.poll(), FakeHost(), ListJournal(), idle=True)
             activated = time.perf_counter()
             assert agent.store.current() == 2
             agent.close()

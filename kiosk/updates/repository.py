@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,8 @@ from tuf.api.metadata import (
 from tuf.api.serialization.json import JSONSerializer
 
 from kiosk.bundle.archive import ArchiveError, read_archive
+from kiosk.bundle.check import check_content
+from kiosk.bundle.unpack import unpack
 from kiosk.updates.keys import generate_key, load_signer
 
 log = logging.getLogger(__name__)
@@ -200,9 +203,15 @@ class Repository:
             raise RepositoryError("another publication awaits signatures (sign or discard it)")
         data = bundle.read_bytes()
         try:
-            manifest = read_archive(data).manifest
+            contents = read_archive(data)
         except ArchiveError as exc:
             raise RepositoryError(f"{bundle}: {exc}") from None
+        manifest = contents.manifest
+        with tempfile.TemporaryDirectory(prefix="kiosk-publish-") as temp:
+            unpack(contents, Path(temp) / "bundle")
+            check = check_content(Path(temp) / "bundle")
+        if not check.ok:
+            raise RepositoryError(f"{bundle}: fails the checks: {check.errors[0]}")
         current: Metadata[Targets] = self.latest("targets")
         newest = max((p.version for p in published(current.signed)), default=0)
         if manifest.version <= newest:

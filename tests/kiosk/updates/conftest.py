@@ -1,5 +1,7 @@
 """Bundles and repositories for the update tests, built once per session where possible."""
 
+# FakeHost and ListJournal are re-exported for the tests of this folder.
+
 from __future__ import annotations
 
 import json
@@ -7,7 +9,6 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,12 +16,13 @@ from kiosk.bundle.archive import write_archive
 from kiosk.bundle.build import collect
 from kiosk.bundle.manifest import Manifest, entry_of
 from kiosk.config import load_config
-from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowSet, load_flows
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
 from kiosk.updates.repository import Repository
 from kiosk.updates.status import UpdateStatus
 from tests.support.nginx import nginx_serving
+from tests.support.updates import FakeHost, ListJournal
 
 BundleMaker = Callable[..., Path]
 
@@ -107,32 +109,6 @@ def write_kiosk_config(tmp_path: Path, served: Served, **updates: object) -> Pat
     path = tmp_path / "kiosk.toml"
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-class FakeHost:
-    """Stands in for `KioskServices`: loads the flows it is told to serve."""
-
-    def __init__(self) -> None:
-        self.flows_dir: Path | None = None
-
-    def use_flows(self, flows_dir: Path) -> FlowSet:
-        self.flows_dir = flows_dir
-        return load_flows([flows_dir])
-
-
-class ListJournal:
-    """A journal kept in a list."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-
-    def record(
-        self, session: str, flow: str, step: str, event: str, detail: dict[str, Any] | None = None
-    ) -> None:
-        self.events.append((event, detail or {}))
-
-    def names(self) -> list[str]:
-        return [name for name, _ in self.events]
 
 
 @pytest.fixture

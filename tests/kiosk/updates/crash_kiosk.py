@@ -11,22 +11,11 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
 
 from kiosk.config import load_config
-from kiosk.flow.loader import FlowSet, load_flows
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.fetcher import ConditionalFetcher
-
-
-class _Host:
-    def use_flows(self, flows_dir: Path) -> FlowSet:
-        return load_flows([flows_dir])
-
-
-class _Journal:
-    def record(self, *args: Any, **kwargs: Any) -> None:
-        pass
+from tests.support.updates import FakeHost, ListJournal
 
 
 def main(config_path: str, kill_at: int) -> int:
@@ -45,7 +34,7 @@ def main(config_path: str, kill_at: int) -> int:
     try:
         agent.recover()
         status = agent.poll()
-        agent.settle(status, _Host(), _Journal(), idle=True)
+        agent.settle(status, FakeHost(), ListJournal(), idle=True)
     finally:
         agent.close()
     print(json.dumps({"steps": steps, "state": agent.status.state.value}))

@@ -119,3 +119,13 @@ def _signed_by(repo: Repository, signer: object) -> object:
     md.signatures.clear()
     md.sign(signer)  # type: ignore[arg-type]
     return md
+
+
+def test_a_bundle_whose_flows_fail_lint_is_not_published(
+    repo: Repository, make_bundle: BundleMaker, shipped_files: dict[str, bytes]
+) -> None:
+    files = dict(shipped_files)
+    files["flows/si-certificate.yaml"] += b"\nunknown_key: 1\n"
+    with pytest.raises(RepositoryError, match=r"fails the checks: flows/si-certificate\.yaml"):
+        repo.publish(make_bundle(1, files), [], load_signer(keys(repo, 1)[0]))
+    assert not (repo.staging_dir / "targets.json").exists()
