@@ -52,7 +52,8 @@ CODES: Mapping[str, str] = {
     "undefined-variable": "a template reads a name no earlier step sets",
     "undeclared-field": "a template reads a card field its read step does not keep",
     "personal-formatted": "a shown or spoken text reformats a personal value (sliced, filtered)",
-    "undeclared-device": "a device used but not declared in `needs`",
+    "undeclared-device": "a device used but not declared in `needs` (or `uses`)",
+    "no-fallback": "a step on a device the flow can do without (`uses`) has no `on_error`",
     "unknown-step": "a transition to a step that does not exist",
     "unknown-flow": "a call to a flow that does not exist",
     "unknown-receipt": "a print step whose receipt template is missing or invalid",
@@ -85,6 +86,8 @@ _SAVES = frozenset(
         schema.ChooseStep,
         schema.InputStep,
         schema.HttpStep,
+        schema.PayStep,
+        schema.BrowseStep,
         schema.SubmitStep,
         schema.CallStep,
         schema.ReadIdCardStep,
@@ -341,7 +344,8 @@ class _Analysis:
             here = ("steps", index)
             location = self.loaded.step_location(step.id)
             kind = step.__dict__.get("kind", "")
-            if step.WAITS or isinstance(step, FinishStep):
+            # a flow on no menu is only called: its finish may hand its result back silently
+            if step.WAITS or (isinstance(step, FinishStep) and flow.modes):
                 silent = _silent_languages(step.text, step.voice, step.__dict__.get("purpose"))
                 if silent:
                     yield self.finding(
@@ -384,7 +388,14 @@ class _Analysis:
                         f"step '{step.id}' ({kind}) commits, but not every path to it passes a "
                         "confirm step",
                     )
-            if step.DEVICE is not None and step.DEVICE not in needs:
+            if step.DEVICE is not None and step.DEVICE in flow.uses and step.on_error is None:
+                yield self.finding(
+                    self.loaded.where(*here, "kind"),
+                    "no-fallback",
+                    f"step '{step.id}' ({kind}) uses the {step.DEVICE}, which the flow lists in "
+                    "`uses` (it can do without), but has no `on_error` to go on without it",
+                )
+            if step.DEVICE is not None and step.DEVICE not in needs | set(flow.uses):
                 yield self.finding(
                     self.loaded.where(*here, "kind"),
                     "undeclared-device",
@@ -418,7 +429,7 @@ class _Analysis:
         for index, step in enumerate(self.flow.steps):
             if step.id not in self.reachable:
                 continue
-            before = defined[step.id]
+            before = defined[step.id] | step.LOCALS
             own = _defines(step)
             for ref in parts.step_refs[index]:
                 available = before | own if ref.after else before
@@ -509,8 +520,10 @@ class _Analysis:
             out = defined[step_id] | _defines(self.steps[step_id])
             for edge in self.edges[step_id]:
                 target = edge.target
-                if target in defined and not out <= defined[target]:
-                    defined[target] = defined[target] | out
+                # the engine keeps what went wrong as `error` ({key, step}) for `on_error`
+                arriving = out | {"error"} if edge.kind == "error" else out
+                if target in defined and not arriving <= defined[target]:
+                    defined[target] = defined[target] | arriving
                     if target not in queued:
                         queued.add(target)
                         queue.append(target)
@@ -601,7 +614,9 @@ def _needs(flow_id: str, analyses: Mapping[str, _Analysis]) -> set[str]:
         seen.add(current)
         flow = analyses[current].flow
         result.update(flow.needs)
-        result.update(s.DEVICE for s in flow.steps if s.DEVICE is not None)
+        result.update(
+            s.DEVICE for s in flow.steps if s.DEVICE is not None and s.DEVICE not in flow.uses
+        )
         pending.extend(s.flow for s in flow.steps if isinstance(s, schema.CallStep))
     return result
 
