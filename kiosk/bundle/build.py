@@ -11,6 +11,7 @@ from kiosk.bundle.archive import MAX_BYTES, safe_path, write_archive
 from kiosk.bundle.check import ContentCheck, check_content
 from kiosk.bundle.manifest import MODES, Manifest, entry_of, kiosk_version, version_key
 from kiosk.bundle.rehearse import Rehearsal, rehearse
+from kiosk.flow.schema import CallStep
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +98,12 @@ def build_bundle(
         )
     warnings = list(check.warnings)
     rehearsed = {r.flow for r in rehearsals}
+    flows = check.flowset.flows.values()
+    # a flow only ever called by others is rehearsed through its callers
+    called = {step.flow for flow in flows for step in flow.steps if isinstance(step, CallStep)}
     warnings.extend(
         f"flows/{flow_id}: no canonical answers file, not rehearsed"
-        for flow_id in sorted(set(check.flowset.loaded) - rehearsed)
+        for flow_id in sorted(set(check.flowset.loaded) - rehearsed - called)
     )
     manifest = Manifest(
         version, min_kiosk, tuple(sorted(set(modes))), {p: entry_of(d) for p, d in files.items()}

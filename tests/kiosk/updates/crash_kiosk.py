@@ -28,7 +28,7 @@ def main(config_path: str, kill_at: int) -> int:
 
     # small chunks: the process is also killed in the middle of downloading the bundle
     fetcher = ConditionalFetcher(
-        chunk_size=1024, chunk_seen=lambda url, n: step(f"downloading {n}")
+        chunk_size=2048, chunk_seen=lambda url, n: step(f"downloading {n}")
     )
     agent = UpdateAgent(load_config(Path(config_path), environ={}), step=step, fetcher=fetcher)
     try:
