@@ -36,7 +36,7 @@ def post(path: str, body: dict[str, Any], number: Any) -> tuple[int, Any] | None
         return 201, {"notice": f"N{number('locker_notices'):05d}"}
     if path == "/locker/records":
         return 201, {"record": f"R{number('locker_records'):05d}"}
-    if path == "/locker/payments":
+    if path == "/locker/payments":  # kept for kiosks of an older flow
         amount = body.get("amount")
         if not isinstance(amount, int) or amount < 0:
             return 422, {"error": "bad_amount"}

@@ -526,12 +526,13 @@ class Inventory:
             Problem(r["id"], r["compartment"], r["kind"], r["detail"], r["found_at"]) for r in rows
         ]
 
-    def fee(self, parcel: Parcel, fee_per_day: int, cap: int) -> int:
-        """What is still to pay for a parcel now (fen): each started day after the free period,
-        capped."""
+    def fee(self, parcel: Parcel, fee_per_day: int, cap: int, at: float | None = None) -> int:
+        """What is still to pay for a parcel now (or `at`), in fen: each started day after the
+        free period, capped."""
         if parcel.deposited_at is None:
             return 0
-        late = self.clock.now() - parcel.deposited_at - parcel.storage_hours * 3600
+        when = self.clock.now() if at is None else at
+        late = when - parcel.deposited_at - parcel.storage_hours * 3600
         if late <= 0:
             return 0
         return max(0, min(cap, math.ceil(late / 86400) * fee_per_day) - parcel.fee_paid)

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 MAX_REASSIGNMENTS = 3
 """Compartments tried for one parcel before the deposit is given up."""
 
+FEE_GRACE = 900.0
+"""Seconds a quoted fee holds: one paid is not found short because a new day began while the
+resident was paying."""
+
 
 @dataclass(frozen=True)
 class Scan:
@@ -238,7 +242,8 @@ class LockerService:
     async def release(self, parcel: str, kind: str) -> Opening:
         """Open a stored parcel's door and record it taken (its code dies at the intent)."""
         stored = self.inventory.parcel(parcel)
-        if kind == "pickup" and self._fee(stored) > 0:
+        quoted = self.clock.now() - FEE_GRACE
+        if kind == "pickup" and self._fee(stored, at=quoted) > 0:
             raise LockerError("locker.fee_unpaid", parcel)
         try:
             action = self.inventory.begin_release(parcel, kind)
@@ -322,8 +327,8 @@ class LockerService:
         except BackendError as exc:
             log.warning("record of %s not queued: %s", parcel.id, exc.key)
 
-    def _fee(self, parcel: Parcel) -> int:
-        return self.inventory.fee(parcel, self.config.fee_per_day, self.config.fee_cap)
+    def _fee(self, parcel: Parcel, at: float | None = None) -> int:
+        return self.inventory.fee(parcel, self.config.fee_per_day, self.config.fee_cap, at)
 
     def _found(self, parcel: Parcel) -> Found:
         return Found(

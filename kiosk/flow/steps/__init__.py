@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.flow.steps import (
     branch,
+    browse,
     call,
     choose,
     confirm,
@@ -19,6 +20,7 @@ from kiosk.flow.steps import (
     http,
     info,
     overdue_parcels,
+    pay,
     pick_compartment,
     read_id_card,
     read_smart_card,
@@ -45,6 +47,8 @@ EXECUTORS: Mapping[str, Executor] = MappingProxyType(
             consent,
             set_step,
             http,
+            pay,
+            browse,
             submit,
             call,
             finish,
