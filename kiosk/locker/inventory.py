@@ -653,3 +653,23 @@ def compartment_states(path: Path) -> dict[str, str]:
         return {row["id"]: shown_state(row["state"], row["door"]) for row in rows}
     finally:
         db.close()
+
+
+def open_problems(path: Path) -> list[Problem]:
+    """The unresolved problems in a database file (for `kiosk locker problems`)."""
+    db = Database(path)
+    try:
+        with db.reading() as conn:
+            table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'locker_problems'"
+            ).fetchone()
+            if table is None:
+                return []
+            rows = conn.execute(
+                "SELECT * FROM locker_problems WHERE resolved_at IS NULL ORDER BY id"
+            ).fetchall()
+        return [
+            Problem(r["id"], r["compartment"], r["kind"], r["detail"], r["found_at"]) for r in rows
+        ]
+    finally:
+        db.close()

@@ -120,3 +120,14 @@ def test_the_layout_is_printed_as_text_and_drawn_as_a_picture(
         # two columns of compartments side by side, two rows: a free one is drawn green
         assert width > 2 * 100 and height > 2 * 60
         assert image.convert("RGB").getpixel((40, 80)) == (0xD8, 0xF0, 0xD8)
+
+
+def test_reconcile_reads_the_doors_and_lists_what_disagrees(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path, f'data_dir = "{tmp_path / "data"}"\n' + BUS + CABINET)
+    assert main(["locker", "reconcile", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.strip().endswith("0 disagreements")
+    assert main(["locker", "problems", "--config", str(config)]) == 0
+    assert main(["locker", "layout", "--config", str(config)]) == 0
+    assert all(line.endswith("free") for line in capsys.readouterr().out.splitlines()[1:])
