@@ -347,18 +347,19 @@ def _check_locker(config: Config, label: str, sources: Mapping[tuple[str, ...], 
     # locker mode only: keeps other kiosks' start quick
     from kiosk.locker.layout import LayoutError, build_layout
 
-    locker = config.locker
-    if locker is None or not locker.cabinets:
-        if not config.simulate:
-            message = "locker mode needs a [locker] layout (see kiosk.example.toml)"
-            raise ConfigError(_line(label, ("locker",), message, sources))
-        from kiosk.locker.demo_layout import demo_locker
-
-        bus = locker_buses(config).get("lock_board")
-        locker = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
-        config = msgspec.structs.replace(config, locker=locker)
     try:
-        build_layout(locker, locker_buses(config))
+        buses = locker_buses(config)
+        locker = config.locker
+        if locker is None or not locker.cabinets:
+            if not config.simulate:
+                message = "locker mode needs a [locker] layout (see kiosk.example.toml)"
+                raise ConfigError(_line(label, ("locker",), message, sources))
+            from kiosk.locker.demo_layout import demo_locker
+
+            bus = buses.get("lock_board")
+            locker = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
+            config = msgspec.structs.replace(config, locker=locker)
+        build_layout(locker, buses)
     except LayoutError as exc:
         raise ConfigError(_line(label, exc.where, str(exc), sources)) from None
     return config
@@ -531,6 +532,8 @@ def _options_struct(kind: str, driver: str) -> type[msgspec.Struct] | None:
             if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
                 continue
             annotation = hints.get(parameter.name, Any)
+            if annotation is object:
+                annotation = Any  # "any value, the driver checks it" (msgspec reads a table)
             if not _decodable(annotation):
                 annotation = Any  # e.g. `Callable[..] | str`: msgspec cannot check it
             if parameter.default is inspect.Parameter.empty and klass is cls:

@@ -84,7 +84,8 @@ class Layout:
 def lock_buses(devices: Mapping[str, tuple[str, str, Mapping[str, Any]]]) -> dict[str, Bus]:
     """The lock-board devices among `devices` (name: (kind, driver, options)), as configured.
 
-    Each driver is created (never opened) to read its addresses the way it will at start.
+    Each driver is created (never opened) to read its addresses the way it will at start; one
+    that refuses its options is a `LayoutError` naming the device.
     """
     buses: dict[str, Bus] = {}
     for name, (kind, driver, options) in devices.items():
@@ -92,8 +93,10 @@ def lock_buses(devices: Mapping[str, tuple[str, str, Mapping[str, Any]]]) -> dic
             continue
         try:
             device = registry.create(kind, driver, dict(options))
-        except (PeripheralError, ImportError, TypeError, ValueError):
-            continue  # the device's own check reports it
+        except ImportError:
+            continue  # a driver's library missing: the hub reports it at open
+        except (PeripheralError, TypeError, ValueError) as exc:
+            raise LayoutError(("devices", name), str(exc)) from None
         if isinstance(device, LockBoard):
             buses[name] = Bus(device.family, device.boards, device.locks_per_board)
     return buses

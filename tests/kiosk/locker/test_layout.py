@@ -131,3 +131,22 @@ def test_reconcile_reads_the_doors_and_lists_what_disagrees(
     assert main(["locker", "problems", "--config", str(config)]) == 0
     assert main(["locker", "layout", "--config", str(config)]) == 0
     assert all(line.endswith("free") for line in capsys.readouterr().out.splitlines()[1:])
+
+
+def test_the_readme_layout_example_is_a_valid_locker(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Locker mode") :]
+    example = section[
+        section.index("```toml\n") + 8 : section.index("```\n", section.index("```toml"))
+    ]
+    config = load_config(write(tmp_path, example), environ={})
+    assert config.locker is not None
+    layout = build_layout(config.locker, locker_buses(config))
+    assert [c.id for c in layout] == ["A-01", "A-02"]
+
+
+def test_a_lock_board_option_its_driver_refuses_stops_a_locker_at_start(tmp_path: Path) -> None:
+    text = (BUS + CABINET).replace("boards = [0, 1]", "boards = [0, 40]")
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), environ={})
+    assert "devices.lock_board" in str(caught.value) and "0-31" in str(caught.value)
