@@ -128,6 +128,13 @@ def build_layout(locker: LockerConfig, buses: Mapping[str, Bus]) -> Layout:
                 f"board {name} at address {board.address} is not among bus {board.bus}'s boards "
                 f"{list(bus.addresses)} (its boards option)",
             )
+    used = sorted({board.bus for board in locker.boards.values()})
+    if len(used) > 1:
+        raise LayoutError(
+            ("locker", "boards"),
+            f"boards on {len(used)} buses ({', '.join(used)}): a locker drives one lock-board "
+            "bus for now; put every board on one",
+        )
     compartments: list[Compartment] = []
     seen_ids: dict[str, str] = {}
     seen_locks: dict[tuple[str, int, int], str] = {}
