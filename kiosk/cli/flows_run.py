@@ -129,12 +129,13 @@ def _services(
     config_path: Path | None, library: _Library, script: Script, clock: Any, mode: str = ""
 ) -> Iterator[KioskServices]:
     """The back office, journal, outbox and simulated devices of one run, closed afterwards
-    (`mode`: the terminal mode of an embedded run, e.g. `locker` for a locker's flow)."""
-    environ = dict(os.environ)
-    if mode and config_path is None:
-        environ["KIOSK__TERMINAL__MODE"] = mode
+    (`mode`: the terminal mode the flow runs on, e.g. `locker` for a locker's flow; a
+    configuration of another mode is taken as that mode's)."""
     try:
-        config = load_config(config_path, environ)
+        config = load_config(config_path)
+        if mode and config.terminal.mode != mode:
+            environ = {**os.environ, "KIOSK__TERMINAL__MODE": mode}
+            config = load_config(config_path, environ)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
     with ExitStack() as stack:
