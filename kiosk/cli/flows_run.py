@@ -59,7 +59,7 @@ from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES, CallStep, Flow
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
-from kiosk.locker.inventory import InventoryError
+from kiosk.locker.scripted import ScriptedLockerError, seed_parcels
 from kiosk.privacy.masking import mask_personal, scrub
 from kiosk.simulation import ScriptedPresenter
 from kiosk.voice.script import Narrator
@@ -162,25 +162,11 @@ def _services(
 
 def _prepare_locker(services: KioskServices, script: Script, clock: Any) -> None:
     """Put the answers file's parcels (`locker: parcels:`) in a simulated locker."""
-    parcels = script.locker.get("parcels") or []
-    if not parcels:
-        return
-    if services.locker is None:
-        raise UsageError("the answers file puts parcels in a locker, but this kiosk is none")
-    inventory = services.locker.inventory
-    for entry in parcels:
-        try:
-            inventory.seed(
-                str(entry["compartment"]),
-                waybill=str(entry["waybill"]),
-                company=str(entry.get("company", "")),
-                phone=str(entry["phone"]),
-                code=str(entry["code"]),
-                deposited_at=clock.now() - float(entry.get("days", 0)) * 86400,
-                storage_hours=float(entry.get("storage_hours", 24)),
-            )
-        except (KeyError, TypeError, ValueError, InventoryError) as exc:
-            raise UsageError(f"locker parcel {entry!r}: {exc}") from exc
+    inventory = services.locker.inventory if services.locker is not None else None
+    try:
+        seed_parcels(inventory, script.locker, clock)
+    except ScriptedLockerError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 async def _run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -33,12 +34,15 @@ class Keyed:
     def __init__(self, key: bytes) -> None:
         self._key = key
 
+    def _mac(self, purpose: str, value: str) -> bytes:
+        return hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+
     def digest(self, purpose: str, value: str) -> str:
-        """HMAC-SHA256 of `value` for one purpose (phone, code, courier), hex."""
-        message = f"{purpose}:{value}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        """HMAC-SHA256 of `value` for one purpose (phone, code, courier), in base64url: never a
+        run of digits that would pass for a phone number in the database."""
+        return base64.urlsafe_b64encode(self._mac(purpose, value)).decode().rstrip("=")
 
     def pickup_code(self, parcel: str, nonce: int) -> str:
         """The 6-digit pickup code of a parcel: derivable again after a restart, never stored."""
-        value = int(self.digest("pickup", f"{parcel}/{nonce}")[:12], 16)
+        value = int.from_bytes(self._mac("pickup", f"{parcel}/{nonce}")[:6], "big")
         return f"{value % 1_000_000:06d}"
