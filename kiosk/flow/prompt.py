@@ -24,6 +24,8 @@ class PromptKind(enum.StrEnum):
     RESULT = "result"
     MENU = "menu"
     """The service menu: options in groups (categories), one picked."""
+    PAGE = "page"
+    """A page of the maintainers' service menu: rows to read (and a picture), actions to pick."""
 
 
 class Event(enum.StrEnum):
@@ -99,6 +101,8 @@ class Prompt:
     say_private: str = ""
     """`say` with the personal values it masks in full, for the headset only ("": as `say`)."""
     language: str = "zh_CN"
+    image: str = ""
+    """A picture to show with the rows (a file path; `page` prompts: a test print's paper)."""
 
 
 @dataclass(frozen=True)

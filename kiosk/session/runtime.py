@@ -19,6 +19,7 @@ from kiosk.session.state import AttractInfo
 from kiosk.simulated_devices import SimulatedDevices
 from peripherals.events import DeviceEvent
 from peripherals.headset.base import Headset
+from peripherals.keypad.keys import Key
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class KioskRuntime:
         language: str | None = None,
         result_hold: float = RESULT_HOLD,
         on_attract: Callable[[], None] | None = None,
+        on_restart: Callable[[], None] | None = None,
     ) -> None:
         config = services.config
         self.services = services
@@ -58,6 +60,8 @@ class KioskRuntime:
             result_hold=result_hold,
             on_attract=on_attract,
             on_session_end=self.simulated.take_cards_away if self.simulated else None,
+            maintenance_key=Key.parse(config.maintenance.key),
+            on_restart=on_restart,
         )
         self.core = self.loop.core
         headset = services.hub.by_kind("headset")
