@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 from kiosk.maintenance.export import write_export
@@ -61,8 +62,13 @@ async def _export(visit: Visit, entries: list[JournalEntry], label: str) -> str:
     return visit.tr("journal.exported", file=str(done.path), count=done.count, head=done.head[:16])
 
 
+def _now() -> float:
+    """Now as the journal stamps its entries (the wall clock, whatever the session's clock)."""
+    return time.time()
+
+
 async def _day(visit: Visit, days_ago: int) -> None:
-    start, end, label = day_range(visit.clock.now(), days_ago)
+    start, end, label = day_range(_now(), days_ago)
     entries = visit.services.journal.between(start, end)
     first = max(len(entries) - PER_PAGE, 0)  # the latest page first
     message = ""
@@ -95,7 +101,7 @@ async def _day(visit: Visit, days_ago: int) -> None:
 async def run(visit: Visit) -> None:
     """Pick a day of the last week; browse and export it."""
     while True:
-        now = visit.clock.now()
+        now = _now()
         today = f" ({visit.tr('journal.today')})"
         actions = [Action(str(n), day_range(now, n)[2] + ("" if n else today)) for n in range(DAYS)]
         chosen = await visit.ask(
