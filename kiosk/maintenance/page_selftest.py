@@ -48,18 +48,23 @@ def result_rows(visit: Visit, result: SelfTestResult) -> list[tuple[str, str]]:
         (visit.tr("selftest.verdict"), verdict),
     ]
     for key, value in result.details.items():
-        rows.append((key, _plain(value)))
+        rows.append((visit.tr_or(f"detail.{key}", key), _plain(visit, value)))
     rows.append((visit.tr("selftest.took"), f"{result.seconds:.1f} s"))
     return rows[:12]
 
 
-def _plain(value: Any) -> str:
+def _plain(visit: Visit, value: Any) -> str:
+    """A detail's value in words: yes/no, a device state, lists joined."""
+    if isinstance(value, bool):
+        return visit.tr("detail.yes" if value else "detail.no")
     if isinstance(value, dict):
         true = [k for k, v in value.items() if v is True]
         return ", ".join(true) if true else "—"
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "—"
-    return "—" if value in (None, "") else str(value)
+    if value in (None, ""):
+        return "—"
+    return visit.tr_or(f"state.{value}", str(value)) if isinstance(value, str) else str(value)
 
 
 async def test_one(visit: Visit, kind: str, device: Device) -> SelfTestResult | None:

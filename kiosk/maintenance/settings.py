@@ -3,7 +3,7 @@
 The file is edited with tomlkit, so its comments and layout stay; the new text is validated by
 the one configuration reader (`kiosk.config.load_config`) from a temporary file beside the
 original, then renamed over it: the file is always either the old one or the new, valid one.
-`kiosk menu-pin` writes maintainers' PIN hashes the same way.
+`kiosk menu pin` writes maintainers' PIN hashes the same way.
 """
 
 from __future__ import annotations
@@ -61,32 +61,59 @@ def current(config: Config) -> dict[Setting, Any]:
     }
 
 
-def write_values(path: Path, values: Mapping[tuple[str, ...], Any]) -> Config:
-    """Set `values` (key path → value) in the TOML file at `path`, keeping its comments;
-    validate the result and rename it into place. Raises `ConfigError` (file unchanged)."""
+def _document(path: Path) -> tomlkit.TOMLDocument:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        document = tomlkit.parse(text)
+        return tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def write_values(path: Path, values: Mapping[tuple[str, ...], Any]) -> Config:
+    """Set `values` (key path → value) in the TOML file at `path` (made if missing), keeping
+    its comments; validate the result and rename it into place. Raises `ConfigError` (file
+    unchanged)."""
+    document = _document(path)
     for keys, value in values.items():
         table: Any = document
-        for key in keys[:-1]:
-            if key not in table:
-                table[key] = tomlkit.table()
+        for depth, key in enumerate(keys[:-1]):
+            if key not in table:  # `[a.b]` alone, rather than an empty `[a]` above it
+                table[key] = tomlkit.table(is_super_table=depth < len(keys) - 2)
             table = table[key]
         table[keys[-1]] = value
+    return _replace(path, document)
+
+
+def remove_key(path: Path, keys: tuple[str, ...]) -> Config:
+    """Remove the key or table at `keys` from the TOML file (checked, atomic, comments kept)."""
+    document = _document(path)
+    table: Any = document
+    for key in keys[:-1]:
+        if key not in table:
+            raise ConfigError(f"{path}: no {'.'.join(keys)}")
+        table = table[key]
+    if keys[-1] not in table:
+        raise ConfigError(f"{path}: no {'.'.join(keys)}")
+    del table[keys[-1]]
+    return _replace(path, document)
+
+
+def _replace(path: Path, document: tomlkit.TOMLDocument) -> Config:
+    """Write `document` beside `path`, check it with the configuration reader, rename it."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        with open(partial, "w", encoding="utf-8") as out:
+        # private from the start: the file holds back-office tokens and PIN hashes
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "w", encoding="utf-8") as out:
             out.write(tomlkit.dumps(document))
             out.flush()
             os.fsync(out.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(partial, stat.S_IMODE(path.stat().st_mode))
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(partial, stat.S_IMODE(path.stat().st_mode))
         try:
             load_config(partial, environ={})
         except ConfigError as exc:

@@ -86,6 +86,12 @@ class Visit:
         """The text `service.<key>` in the language on screen."""
         return t(f"service.{key}", self.lang, **params)
 
+    def tr_or(self, key: str, fallback: str) -> str:
+        """The text `service.<key>` if there is one, else `fallback` (a device's own word)."""
+        from kiosk.i18n import catalog
+
+        return self.tr(key) if catalog().has(f"service.{key}") else fallback
+
     # -- building prompts ------------------------------------------------------------------
 
     def page(

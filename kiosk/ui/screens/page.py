@@ -8,6 +8,7 @@ from pathlib import Path
 from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
+from kivy.uix.scrollview import ScrollView
 
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
@@ -31,7 +32,9 @@ class PageScreen(PromptScreen):
                 KioskLabel(look, row.label, size="small", role="muted", size_hint_x=0.38)
             )
             rows.add_widget(KioskLabel(look, f"[b]{row.shown}[/b]", size="small"))
-        column = GridLayout(cols=1)
+        # rows that do not fit (large text) scroll rather than run under the actions
+        column = ScrollView(do_scroll_x=False, bar_width=dp(10), scroll_type=["bars", "content"])
+        column.kiosk_id = "page.rows"
         column.add_widget(rows)
         body.add_widget(column)
         if prompt.image and Path(prompt.image).is_file():
@@ -42,7 +45,7 @@ class PageScreen(PromptScreen):
         options = prompt.options
         if not options:
             return
-        cols = 1 if look.elder and len(options) <= 4 else 2
+        cols = 1 if len(options) == 1 else 2  # two columns leave the rows room in large text
         grid = GridLayout(cols=cols, spacing=dp(scale.spacing), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for option in options:
