@@ -121,8 +121,8 @@ class MenuWalker:
 
     def view(self) -> Any:
         """The prompt view on screen, or None."""
-        assert self.kiosk.app is not None
-        return self.kiosk.app.shell.view_prompt
+        app = self.kiosk.app
+        return None if app is None or app.shell is None else app.shell.view_prompt
 
     def on(self, step: str) -> bool:
         """Whether page `step` is on screen waiting for an answer."""
