@@ -1,9 +1,12 @@
 """Journal export with a hash chain, and its check (`kiosk journal verify FILE`).
 
 The export is JSON Lines: a header, one line per journal entry, and an end line. Each line
-carries `prev` (the hash of the line before; the header's is 64 zeros) and `hash`, the SHA-256
-of `prev` and the line's canonical JSON without its `hash`. Changing, removing, reordering or
-adding a line, or cutting the file short, breaks the chain or the end line's count and head.
+carries `prev` (the hash of the line before; the header's is `genesis`) and `hash`, the SHA-256
+of `prev` and the line's canonical JSON without its `hash`, written in lower-case base32 (52
+characters: unlike hex, never a run of digits that a scan for ID or phone numbers would flag,
+or that the journal's scrubbing would mask when the kiosk journals the head). Changing,
+removing, reordering or adding a line, or cutting the file short, breaks the chain or the end
+line's count and head.
 The kiosk journals every export with its head hash, so a chain rewritten from scratch can be
 told from the one the kiosk wrote (`kiosk journal verify FILE --config kiosk.toml`).
 Entries are scrubbed of ID and phone numbers once more on the way out.
@@ -11,6 +14,7 @@ Entries are scrubbed of ID and phone numbers once more on the way out.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -23,7 +27,7 @@ from kiosk.privacy.masking import scrub
 from kiosk.storage.journal import JournalEntry, scrub_value
 
 FORMAT = "kiosk-journal-export/1"
-GENESIS = "0" * 64
+GENESIS = "genesis"
 
 
 def _canonical(line: dict[str, Any]) -> bytes:
@@ -31,9 +35,15 @@ def _canonical(line: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def line_hash(prev: str, line: dict[str, Any]) -> str:
+    """The chain hash of `line` after `prev`: SHA-256 in lower-case base32, unpadded."""
+    digest = hashlib.sha256(prev.encode() + b"\n" + _canonical(line)).digest()
+    return base64.b32encode(digest).decode("ascii").rstrip("=").lower()
+
+
 def _sealed(line: dict[str, Any], prev: str) -> dict[str, Any]:
     line = {**line, "prev": prev}
-    line["hash"] = hashlib.sha256(prev.encode() + b"\n" + _canonical(line)).hexdigest()
+    line["hash"] = line_hash(prev, line)
     return line
 
 
@@ -138,7 +148,7 @@ def verify(path: Path) -> Verdict:
             return Verdict(False, problem=f"not a {FORMAT} file", line=number)
         if line.get("prev") != prev:
             return Verdict(False, problem="chain broken: a line is missing or moved", line=number)
-        expected = hashlib.sha256(prev.encode() + b"\n" + _canonical(line)).hexdigest()
+        expected = line_hash(prev, line)
         if line.get("hash") != expected:
             return Verdict(False, problem="line changed: its hash does not match", line=number)
         prev = expected

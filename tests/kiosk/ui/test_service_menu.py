@@ -42,8 +42,6 @@ from peripherals.keypad.keys import Key
 
 TECH_PIN, ADMIN_PIN = "246810", "135790"
 PERSONAL = re.compile(r"\d{17}[\dXx]|1\d{10}")
-HASHES = re.compile(r'"(hash|prev)": "[0-9a-f]{64}"')
-"""The export's chain hashes (hex runs that would look like numbers to `PERSONAL`)."""
 
 
 def write_config(folder: Path, mode: str) -> Path:
@@ -413,7 +411,7 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
                 "the export done")  # fmt: skip
     exported = next((tmp_path / "usb").glob("journal-*.jsonl"))
     assert verify(exported).ok
-    assert PERSONAL.search(HASHES.sub("", exported.read_text())) is None
+    assert PERSONAL.search(exported.read_text()) is None
     assert "138****8000" in exported.read_text()  # the entry is there, masked
     press(kiosk, Key.CLEAR)
     await until(lambda: on_page(kiosk, "journal"), "the days")
