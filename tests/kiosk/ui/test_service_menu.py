@@ -181,7 +181,7 @@ async def test_a_technicians_visit_by_keypad_is_audited_row_by_row(kiosk: TouchK
     assert "MiB" in shown["磁盘剩余空间"] and "si-certificate v" in shown["业务流程（版本）"]
     press(kiosk, Key.CLEAR)  # back
     await until(lambda: on_page(kiosk, "home"), "home again")
-    await pick(kiosk, "exit", "") if False else press(kiosk, Key(str(len(actions(kiosk)))))
+    press(kiosk, Key(str(len(actions(kiosk)))))  # the last action: leave
     await until(at_attract(kiosk), "the attract screen after leaving")
     assert loop(kiosk).sessions == 0 and loop(kiosk).visits == 1
     trail = audit(kiosk)
@@ -439,3 +439,20 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
     exports = [d for _s, e, d in audit(kiosk) if e == "service.export"]
     assert exports[0]["head"] == verify(exported).head
     services.demo.set_down(False)
+
+
+async def test_an_administrator_restarts_the_kiosk(kiosk: TouchKiosk) -> None:
+    await open_menu(kiosk, TECH_PIN)
+    assert "restart" not in actions(kiosk)  # a technician cannot
+    press(kiosk, Key(str(len(actions(kiosk)))))
+    await until(at_attract(kiosk), "the attract screen")
+    await open_menu(kiosk, ADMIN_PIN)
+    await pick(kiosk, "restart", "restart")
+    assert "重启" in screen_text(kiosk)
+    press(kiosk, Key.DIGIT_1)  # restart now
+    await until(lambda: kiosk.restart_requested, "the restart")
+    admin = {"role": "administrator", "who": "pin:admin", "outcome": "ok"}
+    assert audit(kiosk)[-2:] == [
+        ("restart", "service.restart", admin),
+        ("home", "service.closed", {**admin, "why": "restart"}),
+    ]
