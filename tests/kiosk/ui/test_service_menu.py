@@ -39,12 +39,15 @@ from kiosk.session.loop import Where
 from kiosk.ui.lockdown import WindowOptions
 from kiosk.ui.touch_kiosk import TouchKiosk
 from peripherals.keypad.keys import Key
+from tests.support.pcsc import Pcscd, pcscd
+
+__all__ = ["pcscd"]
 
 TECH_PIN, ADMIN_PIN = "246810", "135790"
 PERSONAL = re.compile(r"\d{17}[\dXx]|1\d{10}")
 
 
-def write_config(folder: Path, mode: str) -> Path:
+def write_config(folder: Path, mode: str, extra: str = "") -> Path:
     """A kiosk.toml with a technician's and an administrator's PIN (hashed, as menu-pin does)."""
     path = folder / "kiosk.toml"
     path.write_text(
@@ -63,7 +66,7 @@ volume = 70  # loud enough for the hall
 long_press = 0.3
 inactivity = 90
 export_dir = "{folder / "usb"}"
-
+{extra}
 [maintenance.pins.tech]
 role = "technician"
 hash = "{hash_pin(TECH_PIN)}"
@@ -77,13 +80,15 @@ hash = "{hash_pin(ADMIN_PIN)}"
     return path
 
 
-async def running(window: Any, folder: Path, mode: str) -> AsyncIterator[TouchKiosk]:
+async def running(
+    window: Any, folder: Path, mode: str, extra: str = ""
+) -> AsyncIterator[TouchKiosk]:
     from kivy.base import EventLoop
 
     before = (EventLoop.status, EventLoop.quit)
     clock = ManualClock(1_700_000_000.0)
     kiosk = TouchKiosk(
-        load_config(write_config(folder, mode)),
+        load_config(write_config(folder, mode, extra)),
         simulate=True,
         options=WindowOptions.development(),
         data_dir=folder / "data",
@@ -456,3 +461,25 @@ async def test_an_administrator_restarts_the_kiosk(kiosk: TouchKiosk) -> None:
         ("restart", "service.restart", admin),
         ("home", "service.closed", {**admin, "why": "restart"}),
     ]
+
+
+@pytest.fixture
+async def card_kiosk(window: Any, tmp_path: Path, pcscd: Pcscd) -> AsyncIterator[TouchKiosk]:
+    """A government kiosk whose maintainers may also sign in with the demo card."""
+    cards = 'cards = { "S10000001" = "administrator" }\n'
+    async for k in running(window, tmp_path, "government", cards):
+        yield k
+
+
+async def test_a_maintainer_card_on_the_allow_list_opens_the_menu(card_kiosk: TouchKiosk) -> None:
+    await until(at_attract(card_kiosk), "the attract screen")
+    press(card_kiosk, Key.SERVICE)
+    await until(lambda: on_page(card_kiosk, "login.1"), "the PIN or card")
+    device(card_kiosk, "smart_card").simulator.present_card()  # the demo card, S10000001
+    await until(lambda: on_page(card_kiosk, "home"), "the home page", timeout=20)
+    assert rows(card_kiosk)["角色"] == "管理员"
+    who = rows(card_kiosk)["登录身份"]
+    assert who.startswith("card:S1") and "S10000001" not in who
+    login = [d for _s, e, d in audit(card_kiosk) if e == "service.login"]
+    assert login == [{"role": "administrator", "who": who, "outcome": "ok", "method": "card"}]
+    assert "S10000001" not in repr(card_kiosk.services.journal.recent(100))
