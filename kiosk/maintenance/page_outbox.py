@@ -11,6 +11,8 @@ from kiosk.storage.outbox import OutboxEntry
 
 REQUEUE, DISCARD = "requeue", "discard"
 DISCARD_REASONS = ("test", "duplicate", "invalid", "resident_withdrew")
+REQUEUE_REASONS = ("config_fixed", "back_office_fixed", "data_fixed")
+"""Why a refused submission is sent again or discarded (picked: free text could hold a name)."""
 
 
 def entry_row(visit: Visit, entry: OutboxEntry) -> tuple[str, str]:
@@ -38,13 +40,28 @@ async def _pick_dead(visit: Visit, step: str) -> OutboxEntry | None:
     return next((e for e in dead if e.reference == chosen), None)
 
 
+async def _reason(visit: Visit, step: str, title: str, reasons: tuple[str, ...]) -> str | None:
+    actions = [Action(r, visit.tr(f"outbox.reason.{r}")) for r in reasons]
+    chosen = await visit.ask(lambda: visit.page(step, title, (), actions))
+    return None if chosen == BACK else str(chosen)
+
+
 async def _requeue(visit: Visit) -> str:
     entry = await _pick_dead(visit, "outbox.requeue")
     if entry is None:
         return visit.tr("outbox.nothing_dead")
+    reason = await _reason(
+        visit, "outbox.requeue.reason", visit.tr("outbox.why_again"), REQUEUE_REASONS
+    )
+    if reason is None:
+        return ""
     done = visit.services.outbox.requeue(entry.reference)
     visit.audit.record(
-        "outbox", "requeue", "ok" if done else "unchanged", reference=entry.reference
+        "outbox",
+        "requeue",
+        "ok" if done else "unchanged",
+        reference=entry.reference,
+        reason=reason,
     )
     return visit.tr("outbox.requeued", reference=entry.reference)
 
@@ -53,11 +70,8 @@ async def _discard(visit: Visit) -> str:
     entry = await _pick_dead(visit, "outbox.discard")
     if entry is None:
         return visit.tr("outbox.nothing_dead")
-    actions = [Action(r, visit.tr(f"outbox.reason.{r}")) for r in DISCARD_REASONS]
-    reason = await visit.ask(
-        lambda: visit.page("outbox.discard.reason", visit.tr("outbox.why"), (), actions)
-    )
-    if reason == BACK:
+    reason = await _reason(visit, "outbox.discard.reason", visit.tr("outbox.why"), DISCARD_REASONS)
+    if reason is None:
         return ""
     done = visit.services.outbox.discard(entry.reference)
     visit.audit.record(
@@ -65,7 +79,7 @@ async def _discard(visit: Visit) -> str:
         "discard",
         "ok" if done else "unchanged",
         reference=entry.reference,
-        reason=str(reason),
+        reason=reason,
     )
     return visit.tr("outbox.discarded", reference=entry.reference)
 

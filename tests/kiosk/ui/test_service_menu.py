@@ -10,6 +10,7 @@ audit trail row by row.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -33,6 +34,7 @@ from ui_harness import texts_on_screen
 from kiosk.clock import ManualClock
 from kiosk.config import load_config
 from kiosk.flow.prompt import PromptKind
+from kiosk.flow.services import BackendError
 from kiosk.maintenance.export import verify
 from kiosk.maintenance.pins import hash_pin
 from kiosk.session.loop import Where
@@ -391,7 +393,13 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
 ) -> None:
     services = kiosk.services
     assert services is not None and services.demo is not None
-    # a submission that cannot be delivered, its path holding a phone number
+    # two submissions the back office refuses for good, then one it cannot be reached for,
+    # its path holding a phone number
+    for key in ("test-key-a", "test-key-b"):
+        with contextlib.suppress(BackendError):
+            services.outbox.submit_sync("demo", "/no-such-office", {"topic": "x"}, key)
+    dead = [e.reference for e in services.outbox.entries("dead")]
+    assert len(dead) == 2
     services.demo.set_down(True, "refuse")
     services.outbox.submit_sync(
         "demo", "/feedback/13800138000", {"phone": "13800138000"}, "test-key-1"
@@ -404,8 +412,17 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
     seen: list[str] = []
     await pick(kiosk, "outbox", "outbox")
     seen.append(screen_text(kiosk))
-    assert rows(kiosk)["待发送"] == "1"
+    assert rows(kiosk)["待发送"] == "1" and rows(kiosk)["已被拒收"] == "2"
     assert "138****8000" in " ".join(rows(kiosk).values())
+    await pick(kiosk, "requeue", "outbox.requeue")
+    await pick(kiosk, dead[0], "outbox.requeue.reason")
+    await pick(kiosk, "back_office_fixed", "outbox")
+    assert view(kiosk).prompt.text == f"{dead[0]} 将重新发送。"
+    await pick(kiosk, "discard", "outbox.discard")
+    assert [o.value for o in view(kiosk).prompt.options] == [dead[1], "back"]
+    await pick(kiosk, dead[1], "outbox.discard.reason")
+    await pick(kiosk, "test", "outbox")
+    assert view(kiosk).prompt.text == f"{dead[1]} 已作废。"
     press(kiosk, Key.CLEAR)
     await until(lambda: on_page(kiosk, "home"), "home")
     await pick(kiosk, "journal", "journal")
@@ -441,6 +458,12 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
     changes = [(d["outcome"], d["old"], d["new"]) for _s, e, d in audit(kiosk)
                if e == "service.change"]  # fmt: skip
     assert changes == [("ok", 70, 45), ("refused", 45, 999)]
+    outbox = [(e, d["outcome"], d["reference"], d["reason"]) for _s, e, d in audit(kiosk)
+              if e in ("service.requeue", "service.discard")]  # fmt: skip
+    assert outbox == [
+        ("service.requeue", "ok", dead[0], "back_office_fixed"),
+        ("service.discard", "ok", dead[1], "test"),
+    ]
     exports = [d for _s, e, d in audit(kiosk) if e == "service.export"]
     assert exports[0]["head"] == verify(exported).head
     services.demo.set_down(False)
