@@ -22,6 +22,9 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.doctor",
     "kiosk.cli.menu",
     "kiosk.cli.journal",
+    "kiosk.cli.bundle",
+    "kiosk.cli.repo",
+    "kiosk.cli.updates",
 )
 
 

@@ -22,6 +22,8 @@ class PromptKind(enum.StrEnum):
     BUSY = "busy"
     ERROR = "error"
     RESULT = "result"
+    QR_WAIT = "qr_wait"
+    """A code to scan (`Prompt.code`) while the kiosk waits for its outcome (a payment)."""
     MENU = "menu"
     """The service menu: options in groups (categories), one picked."""
     PAGE = "page"
@@ -103,6 +105,8 @@ class Prompt:
     language: str = "zh_CN"
     image: str = ""
     """A picture to show with the rows (a file path; `page` prompts: a test print's paper)."""
+    code: str = ""
+    """What a QR_WAIT prompt's QR code encodes."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from kiosk.ui.screens.info import InfoScreen
 from kiosk.ui.screens.input import InputScreen
 from kiosk.ui.screens.menu import MenuScreen
 from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.qr_wait import QrWaitScreen
 from kiosk.ui.screens.result import ResultScreen
 
 SCREENS: dict[PromptKind, type[PromptScreen]] = {
@@ -28,5 +29,6 @@ SCREENS: dict[PromptKind, type[PromptScreen]] = {
     PromptKind.RESULT: ResultScreen,
     PromptKind.MENU: MenuScreen,
     PromptKind.PAGE: PageScreen,
+    PromptKind.QR_WAIT: QrWaitScreen,
 }
 """The screen class for every prompt kind."""
