@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -86,17 +85,10 @@ def _pin(args: argparse.Namespace) -> int:
 
 
 def _tour(args: argparse.Namespace) -> int:
-    from kiosk.cli.flows_tour import _prepare_kivy
+    from kiosk.cli.flows_tour import _prepare_kivy, tour_folder
 
     out: Path = args.out
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{out}: {exc.strerror}") from exc
-    if not os.access(out, os.W_OK):
-        raise UsageError(f"{out}: not writable")
-    for old in out.glob("[0-9][0-9]-*.png"):
-        old.unlink(missing_ok=True)
+    tour_folder(out, "pages.md")
     with ExitStack() as stack:
         _prepare_kivy(stack, bool(getattr(args, "verbose", False)))
         from kiosk.ui.menu_tour import MenuTourOptions, menu_tour
