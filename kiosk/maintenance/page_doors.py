@@ -80,18 +80,25 @@ async def _pick_lock(visit: Visit, doors: Doors, step: str, board: int) -> int |
         problem = "service.no_such_lock"
 
 
-async def _pick_reason(visit: Visit, step: str) -> str | None:
+async def _pick_door(visit: Visit, doors: Doors, what: str) -> tuple[int, int, str] | None:
+    """Board, door and reason for `what` (`open`, `out`), asked in turn; None if backed out."""
+    board = await _pick_board(visit, doors, f"doors.{what}.board")
+    if board is None:
+        return None
+    lock = await _pick_lock(visit, doors, f"doors.{what}.lock", board)
+    if lock is None:
+        return None
+    title = visit.tr(f"doors.why_{what}", board=board, lock=lock)
     actions = [Action(r, visit.tr(f"reason.{r}")) for r in REASONS]
-    chosen = await visit.ask(lambda: visit.page(step, visit.tr("doors.why"), (), actions))
-    return None if chosen == BACK else str(chosen)
+    chosen = await visit.ask(lambda: visit.page(f"doors.{what}.reason", title, (), actions))
+    return None if chosen == BACK else (board, lock, str(chosen))
 
 
 async def _open(visit: Visit, doors: Doors) -> str:
-    board = await _pick_board(visit, doors, "doors.open.board")
-    lock = None if board is None else await _pick_lock(visit, doors, "doors.open.lock", board)
-    reason = None if lock is None else await _pick_reason(visit, "doors.open.reason")
-    if board is None or lock is None or reason is None:
+    picked = await _pick_door(visit, doors, OPEN)
+    if picked is None:
         return ""
+    board, lock, reason = picked
     where = {"board": board, "lock": lock, "reason": reason}
     await visit.core.show(visit.busy(visit.tr("doors.opening", board=board, lock=lock)))
     try:
@@ -104,11 +111,10 @@ async def _open(visit: Visit, doors: Doors) -> str:
 
 
 async def _take_out(visit: Visit, doors: Doors) -> str:
-    board = await _pick_board(visit, doors, "doors.out.board")
-    lock = None if board is None else await _pick_lock(visit, doors, "doors.out.lock", board)
-    reason = None if lock is None else await _pick_reason(visit, "doors.out.reason")
-    if board is None or lock is None or reason is None:
+    picked = await _pick_door(visit, doors, OUT)
+    if picked is None:
         return ""
+    board, lock, reason = picked
     changed = doors.take_out(board, lock, reason)
     outcome = "ok" if changed else "unchanged"
     visit.audit.record("doors", "out_of_service", outcome, board=board, lock=lock, reason=reason)

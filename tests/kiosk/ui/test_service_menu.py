@@ -359,6 +359,7 @@ async def test_a_jammed_door_is_reported_and_doors_go_out_of_service(locker: Tou
     await pick(locker, "1", "doors.open.lock")
     press(locker, Key.DIGIT_3, Key.ENTER)
     await until(lambda: on_page(locker, "doors.open.reason"), "why")
+    assert view(locker).prompt.title == "为什么打开锁控板 1 门 3？"
     await pick(locker, "inspection", "doors")
     assert (
         view(locker).prompt.text
