@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 KEPT_IN_MEMORY = 10_000
-"""Submissions an in-memory ledger keeps (the oldest are forgotten: a soak stays flat)."""
+"""Submissions and keys an in-memory ledger keeps (the oldest are forgotten: a soak stays
+flat)."""
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS replies ("
@@ -81,6 +82,11 @@ class Ledger:
                             "DELETE FROM received WHERE id <= (SELECT MAX(id) FROM received) - ?",
                             (KEPT_IN_MEMORY,),
                         )
+                if key is not None and self.path is None:
+                    self._db.execute(
+                        "DELETE FROM replies WHERE rowid <= (SELECT MAX(rowid) FROM replies) - ?",
+                        (KEPT_IN_MEMORY,),
+                    )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
