@@ -91,7 +91,12 @@ class DemoBackOffice:
 
     def _open(self) -> None:
         """The data, the ledger and the app (FastAPI imported here, on first start)."""
-        from kiosk.backoffice.demo_app import build_app
+        try:
+            from kiosk.backoffice.demo_app import build_app
+        except ModuleNotFoundError as exc:
+            raise RuntimeError(
+                f"the demo back office needs {exc.name}: pip install -e '.[backoffice]'"
+            ) from exc
         from kiosk.backoffice.demo_data import DemoData
         from kiosk.backoffice.demo_guard import Guard, Switches
         from kiosk.backoffice.demo_payments import Payments

@@ -122,6 +122,7 @@ def build_app(world: DemoWorld) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
         strict_content_type=False,  # a body without a Content-Type is read as JSON
+        generate_unique_id_function=lambda route: route.name,  # operationId: the function's
     )
     app.openapi = lambda: document(app)  # type: ignore[method-assign]
 
@@ -138,7 +139,9 @@ def build_app(world: DemoWorld) -> FastAPI:
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
         return JSONResponse(
-            {"error": codes.get(exc.status_code, "refused")}, status_code=exc.status_code
+            {"error": codes.get(exc.status_code, "refused")},
+            status_code=exc.status_code,
+            headers=exc.headers,  # 405: Allow
         )
 
     # Common ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The `kiosk` command line: `kiosk run`, `kiosk flows ...`, `kiosk devices ...`."""
+"""The `kiosk` command line: `kiosk run`, `kiosk flows ...`, `kiosk devices ...`,
+`kiosk backoffice`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.flows",
     "kiosk.cli.devices",
     "kiosk.cli.doctor",
+    "kiosk.cli.backoffice",
 )
 
 
