@@ -42,7 +42,8 @@ class DemoBackOffice:
     `ledger`: a file keeping idempotency keys, submissions and counters across restarts;
     `data`: a folder for the invented records and (unless `ledger` is given) the ledger;
     `clock`: the time orders expire by; `auto_pay_after`: a payment order is paid at that poll
-    (None: only when told through `/_demo/payments/{order}` or `settle_payment`).
+    (None: only when told through `/_demo/payments/{order}` or `settle_payment`);
+    `reply_delay`: seconds between keeping a submission's reply and sending it.
     """
 
     def __init__(
@@ -56,6 +57,7 @@ class DemoBackOffice:
         data: Path | None = None,
         clock: Clock | None = None,
         auto_pay_after: int | None = 3,
+        reply_delay: float = 0.0,
     ) -> None:
         self._host = host
         self.idle_timeout = idle_timeout
@@ -69,6 +71,7 @@ class DemoBackOffice:
         self._ledger_path = ledger
         self._clock: Clock = clock or SystemClock()
         self._auto_pay_after = auto_pay_after
+        self._reply_delay = reply_delay
         self._lock = threading.RLock()
         self._server: ServerThread | None = None
         self._switches: Switches | None = None
@@ -107,7 +110,7 @@ class DemoBackOffice:
         self._data = DemoData(self._folder, self._clock.now)
         self._payments = Payments(self._data, self._ledger.next_number, self._auto_pay_after)
         if self._switches is None:
-            self._switches = Switches(self.token, self._ledger)
+            self._switches = Switches(self.token, self._ledger, reply_delay=self._reply_delay)
         self._switches.ledger = self._ledger
         self._app = Guard(build_app(self), self._switches)
 

@@ -77,9 +77,7 @@ def valid_id(id_number: str) -> bool:
     if not is_valid(id_number):
         return False
     try:
-        datetime.date.fromisoformat(
-            f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}"
-        )
+        datetime.date.fromisoformat(f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}")
     except ValueError:
         return False
     return True

@@ -43,6 +43,9 @@ class Switches:
     ledger: Ledger
     down: Literal["refuse", "503"] | None = None
     fail_next: int = 0
+    reply_delay: float = 0.0
+    """Seconds between keeping a POST's reply and sending it (a slow network, for demos and
+    for tests that kill the back office in between)."""
     released: threading.Event = field(default_factory=threading.Event)
     seen: int = 0
     seen_keys: Counter[str] = field(default_factory=Counter)
@@ -143,6 +146,8 @@ class Guard:
                 if 200 <= captured.status < 300:
                     taken = Received(method, path, key, json.loads(body))
                 ledger.record(key, digest, captured.status, reply, taken)
+            if self._switches.reply_delay > 0:
+                await asyncio.sleep(self._switches.reply_delay)
             await captured.forward(send)
 
     def _lock(self) -> asyncio.Lock:

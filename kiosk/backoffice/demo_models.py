@@ -3,7 +3,7 @@ holds (the OpenAPI document in `backoffice/openapi.yaml` is generated from these
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,7 +22,7 @@ Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
 """Free text: at least one character that is not a space."""
 Short = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
 
-ERROR_EXAMPLE = {"error": "invalid_id_number"}
+ERROR_EXAMPLE: dict[str, Any] = {"error": "invalid_id_number"}
 
 
 class Request(BaseModel):

@@ -48,9 +48,7 @@ _MEANINGS = {
 def errors(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
     """The error replies of a route: `statuses`, 401 and 503 always, 413 with a `body`."""
     every = {*statuses, 401, 503} | ({413} if body else set())
-    return {
-        status: {"model": Error, "description": _MEANINGS[status]} for status in sorted(every)
-    }
+    return {status: {"model": Error, "description": _MEANINGS[status]} for status in sorted(every)}
 
 
 def document(app: FastAPI) -> dict[str, Any]:

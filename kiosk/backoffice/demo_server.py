@@ -109,7 +109,7 @@ class _Server(uvicorn.Server):
         for task in list(state.tasks):
             task.cancel()
         for connection in list(state.connections):
-            connection.transport.close()  # type: ignore[union-attr]
+            connection.transport.close()
         await self.lifespan.shutdown()
 
 
@@ -124,9 +124,7 @@ class ServerThread:
         idle_timeout: float,
         max_connections: int = MAX_CONNECTIONS,
     ) -> None:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM
-        )[0]
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         sock = socket.socket(family, kind, proto)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -33,6 +33,13 @@ def register(sub: Any) -> None:
         help="a payment order is paid at its Nth poll (0: only when told)",
     )
     parser.add_argument(
+        "--reply-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait between taking a submission and answering it (a slow network)",
+    )
+    parser.add_argument(
         "--openapi", action="store_true", help="print the OpenAPI document (YAML) and exit"
     )
     parser.set_defaults(func=_backoffice)
@@ -54,6 +61,7 @@ def _backoffice(args: argparse.Namespace) -> int:
         token=args.token,
         data=args.data,
         auto_pay_after=args.auto_pay_after or None,
+        reply_delay=max(args.reply_delay, 0.0),
     )
     try:
         office.start()
