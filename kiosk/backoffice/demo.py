@@ -89,7 +89,11 @@ class DemoBackOffice:
             if self._app is None:
                 self._open()
             if self._server is None and self._down != "refuse":
-                self._listen()
+                try:
+                    self._listen()
+                except BaseException:
+                    self.stop()  # the port is taken: nothing left open
+                    raise
         return self
 
     def _open(self) -> None:

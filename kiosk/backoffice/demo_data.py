@@ -20,6 +20,7 @@ from typing import Any
 
 from kiosk.backoffice.demo_notices import NOTICES
 from kiosk.flow.dates import DateError, age
+from kiosk.privacy.masking import scrub
 from peripherals.id_card.id_number import is_valid
 
 FILE_NAME = "backoffice.sqlite3"
@@ -285,7 +286,13 @@ class DemoData:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO requests VALUES (?, ?, ?, ?, 'received', NULL, NULL, ?)",
-                (reference, body["category"], body["place"], body["text"], self._now_text()),
+                (
+                    reference,
+                    scrub(body["category"]),
+                    scrub(body["place"]),
+                    scrub(body["text"]),
+                    self._now_text(),
+                ),
             )
 
     def request(self, reference: str) -> dict[str, Any] | None:
