@@ -165,8 +165,14 @@ class DemoData:
                 {"period": period, "amount": round(180 + number % 200, 2), "paid_on": paid_on}
                 for period, paid_on in self._months_back(3)
             ]
-            return {"insured": True, "category": "employee", "year": year, "paid": True,
-                    "amount_due": 0.0, "records": records}  # fmt: skip
+            return {
+                "insured": True,
+                "category": "employee",
+                "year": year,
+                "paid": True,
+                "amount_due": 0.0,
+                "records": records,
+            }
         key = resident_key(id_number)
         with self._lock:
             paid = self._db.execute(
@@ -183,15 +189,22 @@ class DemoData:
         if insured:
             for back in (1, 2):
                 if year - back not in years_paid:
-                    records.append({
-                        "period": str(year - back),
-                        "amount": RESIDENT_CONTRIBUTION - 20 * back,
-                        "paid_on": f"{year - back - 1}-{10 + number % 3}-{1 + number % 27:02d}",
-                    })  # fmt: skip
+                    records.append(
+                        {
+                            "period": str(year - back),
+                            "amount": RESIDENT_CONTRIBUTION - 20 * back,
+                            "paid_on": f"{year - back - 1}-{10 + number % 3}-{1 + number % 27:02d}",
+                        }
+                    )
         paid_now = year in years_paid
-        return {"insured": insured or paid_now, "category": "urban_resident", "year": year,
-                "paid": paid_now, "amount_due": 0.0 if paid_now else RESIDENT_CONTRIBUTION,
-                "records": records}  # fmt: skip
+        return {
+            "insured": insured or paid_now,
+            "category": "urban_resident",
+            "year": year,
+            "paid": paid_now,
+            "amount_due": 0.0 if paid_now else RESIDENT_CONTRIBUTION,
+            "records": records,
+        }
 
     def _months_back(self, count: int) -> list[tuple[str, str]]:
         today = self.today()
@@ -237,8 +250,11 @@ class DemoData:
                     "period": period,
                     "due_date": due.replace(day=min(due.day, 25)).isoformat(),
                 }
-                db.execute("INSERT INTO bills VALUES (:account, :kind, :holder, :amount_due,"
-                           " :period, :due_date)", row)  # fmt: skip
+                db.execute(
+                    "INSERT INTO bills VALUES (:account, :kind, :holder, :amount_due,"
+                    " :period, :due_date)",
+                    row,
+                )
                 return dict(row)
         return dict(row)
 
@@ -267,8 +283,12 @@ class DemoData:
             return {"eligible": False, "age": years, "monthly_amount": 0.0, "reason": "too_young"}
         monthly = 100.0 if years < 90 else 300.0 if years < 100 else 500.0
         if applied:
-            return {"eligible": False, "age": years, "monthly_amount": monthly,
-                    "reason": "already_applied"}  # fmt: skip
+            return {
+                "eligible": False,
+                "age": years,
+                "monthly_amount": monthly,
+                "reason": "already_applied",
+            }
         return {"eligible": True, "age": years, "monthly_amount": monthly}
 
     def apply_allowance(self, id_number: str, household: str, reference: str) -> None:
