@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import socket
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from kiosk.backoffice.demo_data import DemoData
     from kiosk.backoffice.demo_guard import Guard, Switches
     from kiosk.backoffice.demo_payments import Payments
-    from kiosk.backoffice.demo_server import ServerThread
+    from kiosk.backoffice.demo_server import Serving
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,81 @@ IDLE_TIMEOUT = 5.0
 """Seconds a connection may stay silent (half-open, or a body that never comes)."""
 LEDGER_FILE = "ledger.sqlite3"
 """The ledger's file in a `data` folder."""
+START_TIMEOUT = 30.0
+"""Seconds a start may take (importing FastAPI on a busy machine included)."""
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket (connections wait in its backlog until the server takes them)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class _Run:
+    """One run of the server in its thread: the app is built there (FastAPI imported on the
+    first run), then uvicorn serves the socket bound before."""
+
+    def __init__(self, office: DemoBackOffice, sock: socket.socket) -> None:
+        self._office = office
+        self.sock = sock
+        self.port: int = sock.getsockname()[1]
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self._serving: Serving | None = None
+        self._stopping = False
+        self._thread = threading.Thread(
+            target=self._run, name=f"demo-backoffice-{self.port}", daemon=True
+        )
+
+    def start(self, wait: bool) -> None:
+        self._thread.start()
+        if wait:
+            self.wait()
+
+    def wait(self) -> None:
+        """Return once connections are served; the start's error if it failed."""
+        if not self.ready.wait(START_TIMEOUT):
+            raise RuntimeError("the demo back office did not start in time")
+        if self.error is not None:
+            raise RuntimeError(f"the demo back office did not start: {self.error}")
+
+    def _run(self) -> None:
+        try:
+            from kiosk.backoffice.demo_server import Serving
+
+            app = self._office._application()
+            serving = Serving(app, self._office.idle_timeout, ready=self.ready)
+        except BaseException as exc:
+            log.exception("the demo back office cannot start")
+            self.error = exc
+            self.sock.close()  # connections are refused rather than left waiting
+            self.ready.set()
+            return
+        self._serving = serving
+        try:
+            if not self._stopping:
+                serving.run(self.sock)
+        finally:
+            self.ready.set()
+            self.sock.close()
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread (the port is closed when this returns)."""
+        self._stopping = True
+        serving = self._serving
+        if serving is not None:
+            serving.exit()
+        if self._thread.is_alive():
+            self._thread.join(timeout=START_TIMEOUT)
+        self.sock.close()
 
 
 class DemoBackOffice:
@@ -73,7 +149,7 @@ class DemoBackOffice:
         self._auto_pay_after = auto_pay_after
         self._reply_delay = reply_delay
         self._lock = threading.RLock()
-        self._server: ServerThread | None = None
+        self._run: _Run | None = None
         self._switches: Switches | None = None
         self._app: Guard | None = None
         self._data: DemoData | None = None
@@ -83,29 +159,24 @@ class DemoBackOffice:
 
     # Lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> DemoBackOffice:
-        """Start serving (idempotent)."""
+    def start(self, wait: bool = True) -> DemoBackOffice:
+        """Start serving (idempotent). The port is bound at once; with `wait=False` the app is
+        built and served in the background (requests wait in the backlog meanwhile)."""
         with self._lock:
-            if self._app is None:
+            if self._ledger is None:
                 self._open()
-            if self._server is None and self._down != "refuse":
+            if self._run is None and self._down != "refuse":
                 try:
-                    self._listen()
+                    self._listen(wait)
                 except BaseException:
-                    self.stop()  # the port is taken: nothing left open
+                    self.stop()  # the port is taken, or the app failed: nothing left open
                     raise
         return self
 
     def _open(self) -> None:
-        """The data, the ledger and the app (FastAPI imported here, on first start)."""
-        try:
-            from kiosk.backoffice.demo_app import build_app
-        except ModuleNotFoundError as exc:
-            raise RuntimeError(
-                f"the demo back office needs {exc.name}: pip install -e '.[backoffice]'"
-            ) from exc
+        """The ledger, the switches and the invented data (no FastAPI yet)."""
         from kiosk.backoffice.demo_data import DemoData
-        from kiosk.backoffice.demo_guard import Guard, Switches
+        from kiosk.backoffice.demo_guard import Switches
         from kiosk.backoffice.demo_payments import Payments
 
         if self._folder is not None:
@@ -116,21 +187,33 @@ class DemoBackOffice:
         if self._switches is None:
             self._switches = Switches(self.token, self._ledger, reply_delay=self._reply_delay)
         self._switches.ledger = self._ledger
-        self._app = Guard(build_app(self), self._switches)
 
-    def _listen(self) -> None:
-        from kiosk.backoffice.demo_server import ServerThread
+    def _application(self) -> Guard:
+        """The ASGI app (built on the server's thread on first use: FastAPI is imported here)."""
+        if self._app is None:
+            try:
+                from kiosk.backoffice.demo_app import build_app
+            except ModuleNotFoundError as exc:
+                raise RuntimeError(
+                    f"the demo back office needs {exc.name}: pip install -e '.[backoffice]'"
+                ) from exc
+            from kiosk.backoffice.demo_guard import Guard
 
-        server = ServerThread(self._app, self._host, self._port, self.idle_timeout)
-        server.start()
-        self._port = server.port
-        self._server = server
+            assert self._switches is not None
+            self._app = Guard(build_app(self), self._switches)
+        return self._app
+
+    def _listen(self, wait: bool = True) -> None:
+        run = _Run(self, _bind(self._host, self._port))
+        self._port = run.port
+        self._run = run
+        run.start(wait)
         log.info("demo back office listening on %s", self.url)
 
     def _close(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.stop()
+        run, self._run = self._run, None
+        if run is not None:
+            run.stop()
 
     def stop(self) -> None:
         """Stop serving, release held requests, close the data (a later `start` reopens it)."""
@@ -144,7 +227,13 @@ class DemoBackOffice:
             for store in (self._data, self._ledger):
                 if store is not None:
                     store.close()
-            self._app = self._data = self._payments = None
+            self._data = self._payments = self._ledger = None
+
+    def ready(self) -> None:
+        """Wait until a start in the background serves (its error if it failed)."""
+        run = self._run
+        if run is not None:
+            run.wait()
 
     def __enter__(self) -> DemoBackOffice:
         return self.start()
@@ -198,7 +287,7 @@ class DemoBackOffice:
             self._down = switches.down
             if down and how == "refuse":
                 self._close()
-            elif not down and self._server is None:
+            elif not down and self._run is None:
                 self._listen()
 
     def fail_next(self, count: int) -> None:
@@ -242,10 +331,12 @@ class DemoBackOffice:
 
     def settle_payment(self, order: str, outcome: Literal["paid", "cancelled", "expired"]) -> None:
         """The resident paid, cancelled, or let a payment order expire (as `/_demo/payments`)."""
+        self._started()
         self.payments.settle(order, outcome)
 
     def _started(self) -> Switches:
-        if self._switches is None:
+        if self._ledger is None:
             self.start()
+        self.ready()
         assert self._switches is not None
         return self._switches

@@ -1,23 +1,20 @@
-"""uvicorn in a thread: the demo back office's HTTP server, started and stopped from any thread.
+"""uvicorn for the demo back office: run in a thread of the caller's, stopped from any thread.
 
-The listening socket is bound by the caller's thread (a port in use is an `OSError` there, and
-`port=0` is known at once). Signals are left to the program that runs it. Connections are
-capped (more are closed at once) and one silent while the server waits for it (a half-open
-connection, a body that never comes) is closed after `idle_timeout`.
+It serves a socket the caller has bound (a port in use is an `OSError` there, and `port=0` is
+known at once). Signals are left to the program that runs it. Connections are capped (more are
+closed at once) and one silent while the server waits for it (a half-open connection, a body
+that never comes) is closed after `idle_timeout`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import socket
 import threading
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
-
-log = logging.getLogger(__name__)
 
 MAX_CONNECTIONS = 32
 """Connections served at once; more are closed at once (bounded memory)."""
@@ -66,9 +63,9 @@ def _protocol(max_connections: int, idle_timeout: float) -> type[H11Protocol]:
 class _Server(uvicorn.Server):
     """uvicorn's server woken at once to stop, and quick to shut down."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
+    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
         super().__init__(config)
-        self.ready = threading.Event()
+        self.ready = ready
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
 
@@ -113,27 +110,16 @@ class _Server(uvicorn.Server):
         await self.lifespan.shutdown()
 
 
-class ServerThread:
-    """One run of uvicorn serving `app` on `host:port` in a daemon thread."""
+class Serving:
+    """One run of uvicorn serving `app` on a bound, listening socket, in the calling thread."""
 
     def __init__(
         self,
         app: Any,
-        host: str,
-        port: int,
         idle_timeout: float,
+        ready: threading.Event | None = None,
         max_connections: int = MAX_CONNECTIONS,
     ) -> None:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(address)
-            sock.listen(128)
-        except OSError:
-            sock.close()
-            raise
-        self.port: int = sock.getsockname()[1]
         config = uvicorn.Config(
             app,
             lifespan="off",
@@ -147,25 +133,14 @@ class ServerThread:
             server_header=False,
             date_header=False,
         )
-        self._server = _Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [sock]},
-            name=f"demo-backoffice-{self.port}",
-            daemon=True,
-        )
-        self._sock = sock
+        self.ready = ready or threading.Event()
+        """Set once connections are accepted."""
+        self._server = _Server(config, self.ready)
 
-    def start(self, timeout: float = 10.0) -> None:
-        """Serve; returns once connections are accepted."""
-        self._thread.start()
-        if not self._server.ready.wait(timeout):
-            self.stop()
-            raise RuntimeError("the demo back office did not start")
+    def run(self, sock: socket.socket) -> None:
+        """Serve until `exit()` (blocks; the socket is closed when it returns)."""
+        self._server.run(sockets=[sock])
 
-    def stop(self) -> None:
-        """Stop serving and wait for the thread (the port is closed when this returns)."""
+    def exit(self) -> None:
+        """Ask the server to stop (from any thread)."""
         self._server.exit()
-        if self._thread.is_alive():
-            self._thread.join(timeout=STOP_GRACE + 5)
-        self._sock.close()

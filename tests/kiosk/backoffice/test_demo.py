@@ -373,3 +373,30 @@ def test_no_full_id_or_phone_number_is_kept_on_disk(
     for path in written:
         data = path.read_bytes()
         assert ELDER.encode() not in data and b"13800138000" not in data, path.name
+
+
+def test_started_in_the_background_it_answers_what_came_meanwhile() -> None:
+    office = DemoBackOffice().start(wait=False)  # as `--simulate` starts it
+    try:
+        auth = {"Authorization": f"Bearer {office.token}"}
+        # sent at once: it waits in the port's backlog while FastAPI is imported
+        assert requests.get(f"{office.url}/health", headers=auth, timeout=10).json() == {"ok": True}
+    finally:
+        office.stop()
+
+
+def test_an_app_that_cannot_start_refuses_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.backoffice.demo_app
+
+    def broken(world: object) -> None:
+        raise ImportError("no FastAPI here")
+
+    monkeypatch.setattr(kiosk.backoffice.demo_app, "build_app", broken)
+    office = DemoBackOffice().start(wait=False)
+    try:
+        with pytest.raises(RuntimeError, match="did not start"):
+            office.ready()
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{office.url}/health", timeout=5)
+    finally:
+        office.stop()
