@@ -3,7 +3,6 @@ back office starts). `backoffice/openapi.yaml` is this app's document, kept equa
 
 from __future__ import annotations
 
-import datetime
 from typing import Annotated, Any, Protocol
 
 from fastapi import FastAPI, Header, Path, Query, Request
@@ -11,7 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from kiosk.backoffice.demo_data import RESIDENT_CONTRIBUTION, DemoData, resident_key, valid_id
+from kiosk.backoffice.demo_data import (
+    REQUEST_PREFIX,
+    RESIDENT_CONTRIBUTION,
+    DemoData,
+    resident_key,
+    seed,
+    valid_id,
+)
 from kiosk.backoffice.demo_models import (
     Acceptance,
     AllowanceApplication,
@@ -49,16 +55,14 @@ from kiosk.backoffice.demo_payments import Payments
 
 VERSION = "1.0.0"
 
-_MISSING_CODES = {"text", "terminal"}
-"""Fields whose absence has its own code (`missing_text`), as the first contract had it."""
-
-_QUEUE = {
-    "social_security": ("A", 1),
-    "medical": ("B", 2),
-    "civil_affairs": ("C", 3),
-    "utilities": ("D", 4),
+_CODES = {
+    "text": "missing_text",
+    "terminal": "missing_terminal",
+    "bank_card_last4": "invalid_bank_card",
 }
-_QUEUE_OTHER = ("E", 5)
+"""Fields whose refusal has its own code; any other is `invalid_<field>`."""
+
+_QUEUE = {"social_security": "A", "medical": "B", "civil": "C", "other": "D"}
 
 
 class DemoWorld(Protocol):
@@ -110,7 +114,7 @@ def refusal_of(exc: RequestValidationError) -> tuple[int, str]:
     if loc == ("body",):
         return 400, "expected_object"
     field = str(loc[1] if len(loc) > 1 else loc[0]).lower().replace("-", "_")
-    return 422, f"missing_{field}" if field in _MISSING_CODES else f"invalid_{field}"
+    return 422, _CODES.get(field, f"invalid_{field}")
 
 
 def build_app(world: DemoWorld) -> FastAPI:
@@ -278,7 +282,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def bill_order(body: BillOrderRequest, key: IdempotencyKey = None) -> Any:
         """An order to pay a bill (422 `unknown_account`, `nothing_due`, `invalid_amount`
-        (more than is due))."""
+        (more than is due)); paying it changes no record."""
         found = world.data.bill(body.account, body.kind)
         if found is None:
             raise Refusal(422, "unknown_account")
@@ -312,12 +316,13 @@ def build_app(world: DemoWorld) -> FastAPI:
         responses=errors(400, 422, body=True),
     )
     async def apply_allowance(body: AllowanceApplication, key: IdempotencyKey = None) -> Any:
-        """Apply for the elderly allowance (422 `invalid_id_number`, `not_eligible`)."""
+        """Apply for the elderly allowance (422 `invalid_id_number`, `not_eligible`,
+        `invalid_bank_card`)."""
         _check_id(body.id_number)
         id_number = body.id_number.upper()
         if not world.data.eligibility(id_number)["eligible"]:
             raise Refusal(422, "not_eligible")
-        reference = f"GL{_month(world)}{world.next_number('allowance'):04d}"
+        reference = f"GL{world.next_number('allowance'):06d}"
         world.data.apply_allowance(id_number, body.household, reference)
         return {"reference": reference, "expected_days": 15}
 
@@ -332,8 +337,8 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def add_request(body: ResidentRequest, key: IdempotencyKey = None) -> Any:
         """Register a resident's request; its reference looks it up later."""
-        while True:
-            reference = f"{_month(world)}{world.next_number('requests'):04d}"
+        while True:  # past the requests there from the start
+            reference = f"{REQUEST_PREFIX}{world.next_number('requests'):06d}"
             if world.data.request(reference) is None:
                 break
         world.data.add_request(reference, body.model_dump())
@@ -377,11 +382,11 @@ def build_app(world: DemoWorld) -> FastAPI:
         responses=errors(422),
     )
     async def notices(
-        kind: Annotated[NoticeKind | None, Query()] = None,
+        kind: Annotated[NoticeKind, Query()] = "affairs",
         page: Annotated[int, Query(ge=1, le=10000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=50)] = 5,
     ) -> Any:
-        """Notices newest first, a page at a time (both kinds without `kind`)."""
+        """Notices of a kind, newest first, a page at a time."""
         return world.data.notices(kind, page, per_page)
 
     @app.get(
@@ -407,16 +412,17 @@ def build_app(world: DemoWorld) -> FastAPI:
         responses=errors(400, 422, body=True),
     )
     async def queue_ticket(body: QueueTicketRequest, key: IdempotencyKey = None) -> Any:
-        """A numbered ticket for a staff window, with the people ahead."""
-        letter, window = _QUEUE.get(body.matter, _QUEUE_OTHER)
+        """A numbered ticket for a staff window (social_security, medical, civil, other),
+        with the people ahead."""
+        letter = _QUEUE.get(body.matter, _QUEUE["other"])
         day = world.data.today().isoformat()
         number = world.next_number(f"queue:{letter}:{day}")
-        waiting = (number * 7 + window) % 9
+        waiting = seed(f"{body.matter}{number}") % 6
         return {
             "ticket": f"{letter}{number:03d}",
-            "window": window,
+            "window": f"{ord(letter) - 64}号窗口",
             "waiting": waiting,
-            "expected_minutes": waiting * 5,
+            "expected_minutes": waiting * 4 + 2,
         }
 
     return app
@@ -425,11 +431,6 @@ def build_app(world: DemoWorld) -> FastAPI:
 def _check_id(id_number: str) -> None:
     if not valid_id(id_number):
         raise Refusal(422, "invalid_id_number")
-
-
-def _month(world: DemoWorld) -> str:
-    today: datetime.date = world.data.today()
-    return today.strftime("%y%m")
 
 
 __all__ = ["VERSION", "DemoWorld", "Error", "Refusal", "build_app"]

@@ -2,9 +2,10 @@
 notices, created on start (in a file of the folder given, or in memory).
 
 Nobody here is real. A resident is known by any ID number with a valid check character; what
-their records say is derived from a hash of the number, and only that hash is stored. Accounts are
-6-20 digits; one beginning with 9 is unknown (to try a refusal). Seeded references to look up:
-requests `26110001` (replied) and `26110002` (assigned).
+their records say is derived from a hash of the number, and only that hash is stored. An account
+is digits; one beginning with 000 is unknown (to try a refusal). Requests to look up from the
+start: `SQ000001` (replied) and `SQ000002` (assigned). Paying an order changes no record: the
+same answers work again and again.
 """
 
 from __future__ import annotations
@@ -26,17 +27,15 @@ from peripherals.id_card.id_number import is_valid
 FILE_NAME = "backoffice.sqlite3"
 
 ELIGIBLE_AGE = 80
-RESIDENT_CONTRIBUTION = 400.0
+RESIDENT_CONTRIBUTION = 380.0
 """Yuan a year of urban and rural resident medical insurance (invented, about the real one)."""
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS bills (account TEXT NOT NULL, kind TEXT NOT NULL,"
     " holder TEXT NOT NULL, amount_due REAL NOT NULL, period TEXT NOT NULL,"
     " due_date TEXT NOT NULL, PRIMARY KEY (account, kind))",
-    "CREATE TABLE IF NOT EXISTS contributions (resident TEXT NOT NULL, year INTEGER NOT NULL,"
-    " amount REAL NOT NULL, paid_on TEXT NOT NULL, PRIMARY KEY (resident, year))",
     "CREATE TABLE IF NOT EXISTS applications (reference TEXT PRIMARY KEY,"
-    " resident TEXT NOT NULL UNIQUE, household TEXT NOT NULL, created_at TEXT NOT NULL)",
+    " resident TEXT NOT NULL, household TEXT NOT NULL, created_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS requests (reference TEXT PRIMARY KEY, category TEXT NOT NULL,"
     " place TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL, department TEXT,"
     " reply TEXT, updated_at TEXT NOT NULL)",
@@ -55,11 +54,14 @@ _UNITS = (
     "样例食品加工厂",
     "灵活就业人员",
 )
+UNKNOWN_PREFIX = "000"
+"""Accounts beginning so are unknown: the refusal path, typed on a keypad."""
+REQUEST_PREFIX = "SQ"
 _SEEDED_REQUESTS = (
-    ("26110001", "environment", "3号楼北侧", "路灯不亮", "replied", "街道城管科",
-     "已安排维修，路灯于11月8日恢复照明。", "2026-11-08T16:20:00"),
-    ("26110002", "facilities", "小区东门", "门禁经常失灵", "assigned", "物业服务中心",
-     None, "2026-11-21T09:05:00"),
+    ("SQ000001", "repairs", "3号楼", "楼道灯坏了", "replied", "物业服务中心",
+     "您反映的3号楼楼道灯已于12月3日更换，感谢您的监督。", "2026-12-03T09:30:00"),
+    ("SQ000002", "environment", "小区东门", "垃圾桶满了", "assigned", "街道城管科",
+     None, "2026-12-04T15:00:00"),
 )  # fmt: skip
 
 
@@ -157,81 +159,32 @@ class DemoData:
         return today.year + 1 if today.month >= 9 else today.year
 
     def medical_status(self, id_number: str) -> dict[str, Any]:
-        """An invented resident's medical insurance and recent payments."""
-        number = seed(f"medical:{id_number}")
+        """An invented resident's medical insurance and yearly payments."""
+        number = seed(id_number)
+        paid = number % 3 == 0
         year = self.collection_year()
-        if number % 5 == 0:  # an employee: the employer pays every month
-            records = [
-                {"period": period, "amount": round(180 + number % 200, 2), "paid_on": paid_on}
-                for period, paid_on in self._months_back(3)
-            ]
-            return {
-                "insured": True,
-                "category": "employee",
-                "year": year,
-                "paid": True,
-                "amount_due": 0.0,
-                "records": records,
-            }
-        key = resident_key(id_number)
-        with self._lock:
-            paid = self._db.execute(
-                "SELECT year, amount, paid_on FROM contributions WHERE resident = ?"
-                " ORDER BY year DESC",
-                (key,),
-            ).fetchall()
-        years_paid = {row["year"] for row in paid}
         records = [
-            {"period": str(row["year"]), "amount": row["amount"], "paid_on": row["paid_on"]}
-            for row in paid
+            {
+                "period": str(past),
+                "amount": RESIDENT_CONTRIBUTION - 10 * (year - past),
+                "paid_on": f"{past - 1}-12-{10 + past % 9:02d}",
+            }
+            for past in range(year - 1, year - 7, -1)
         ]
-        insured = number % 7 != 0  # some never enrolled: they may start by paying
-        if insured:
-            for back in (1, 2):
-                if year - back not in years_paid:
-                    records.append(
-                        {
-                            "period": str(year - back),
-                            "amount": RESIDENT_CONTRIBUTION - 20 * back,
-                            "paid_on": f"{year - back - 1}-{10 + number % 3}-{1 + number % 27:02d}",
-                        }
-                    )
-        paid_now = year in years_paid
         return {
-            "insured": insured or paid_now,
-            "category": "urban_resident",
+            "insured": True,
+            "category": "urban_resident" if number % 4 else "employee",
             "year": year,
-            "paid": paid_now,
-            "amount_due": 0.0 if paid_now else RESIDENT_CONTRIBUTION,
+            "paid": paid,
+            "amount_due": 0.0 if paid else RESIDENT_CONTRIBUTION,
             "records": records,
         }
-
-    def _months_back(self, count: int) -> list[tuple[str, str]]:
-        today = self.today()
-        found = []
-        year, month = today.year, today.month
-        for _ in range(count):
-            month -= 1
-            if month == 0:
-                year, month = year - 1, 12
-            found.append((f"{year}-{month:02d}", f"{year}-{month:02d}-15"))
-        return found
-
-    def record_contribution(self, id_number_key: str, year: int, amount: float) -> None:
-        """A paid medical order: the year's contribution is paid."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO contributions VALUES (?, ?, ?, ?)",
-                (id_number_key, year, amount, self.today().isoformat()),
-            )
 
     # Utility bills -------------------------------------------------------------------------
 
     def bill(self, account: str, kind: str) -> dict[str, Any] | None:
         """The bill of a known account (invented on first sight), or None."""
-        if not (account.isascii() and account.isdigit() and 6 <= len(account) <= 20):
-            return None
-        if account.startswith("9"):
+        if not (account.isascii() and account.isdigit()) or account.startswith(UNKNOWN_PREFIX):
             return None
         with self.transaction() as db:
             row = db.execute(
@@ -258,44 +211,24 @@ class DemoData:
                 return dict(row)
         return dict(row)
 
-    def pay_bill(self, account: str, kind: str, amount: float) -> None:
-        """A paid bill order: the amount comes off what is due."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE bills SET amount_due = MAX(0, ROUND(amount_due - ?, 2))"
-                " WHERE account = ? AND kind = ?",
-                (amount, account, kind),
-            )
-
     # Elderly allowance ---------------------------------------------------------------------
 
     def eligibility(self, id_number: str) -> dict[str, Any]:
-        """Whether an invented resident may apply for the elderly allowance."""
+        """Whether an invented resident may apply for the elderly allowance (80 and over)."""
         try:
             years = age(id_number, self.today())
         except DateError:
             years = 0
-        with self._lock:
-            applied = self._db.execute(
-                "SELECT 1 FROM applications WHERE resident = ?", (resident_key(id_number),)
-            ).fetchone()
         if years < ELIGIBLE_AGE:
-            return {"eligible": False, "age": years, "monthly_amount": 0.0, "reason": "too_young"}
-        monthly = 100.0 if years < 90 else 300.0 if years < 100 else 500.0
-        if applied:
-            return {
-                "eligible": False,
-                "age": years,
-                "monthly_amount": monthly,
-                "reason": "already_applied",
-            }
+            return {"eligible": False, "age": years, "monthly_amount": 0.0, "reason": "under_age"}
+        monthly = 100.0 if years < 90 else 300.0 if years < 100 else 600.0
         return {"eligible": True, "age": years, "monthly_amount": monthly}
 
     def apply_allowance(self, id_number: str, household: str, reference: str) -> None:
         """Keep an application (the resident's hash, never the number)."""
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO applications VALUES (?, ?, ?, ?)",
+                "INSERT INTO applications VALUES (?, ?, ?, ?)",  # a repeat is a new one
                 (reference, resident_key(id_number), household, self._now_text()),
             )
 
@@ -352,7 +285,7 @@ class DemoData:
                 " ORDER BY published DESC, id LIMIT ? OFFSET ?",
                 (kind, kind, per_page, (page - 1) * per_page),
             ).fetchall()
-        pages = (total + per_page - 1) // per_page
+        pages = max(1, (total + per_page - 1) // per_page)
         return {"items": [dict(r) for r in rows], "page": page, "pages": pages, "total": total}
 
     def notice(self, notice_id: int) -> dict[str, Any] | None:

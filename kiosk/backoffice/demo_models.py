@@ -15,7 +15,6 @@ IdNumber = Annotated[
         examples=["110105198503122317"],
     ),
 ]
-Phone = Annotated[str, Field(pattern=r"^1[0-9]{10}$", description="Mainland mobile number")]
 Money = Annotated[float, Field(ge=0, description="Yuan (CNY), two decimals")]
 IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="ISO date")]
 Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
@@ -173,7 +172,7 @@ class Bill(BaseModel):
 class BillOrderRequest(Request):
     """Pay (part of) a bill."""
 
-    account: Annotated[str, Field(pattern=r"^[0-9]{6,20}$")]
+    account: Annotated[str, Field(pattern=r"^[0-9]{1,40}$")]
     kind: UtilityKind
     amount: float = Field(gt=0, le=100000)
 
@@ -193,7 +192,7 @@ class Eligibility(BaseModel):
     eligible: bool
     age: int = Field(ge=0)
     monthly_amount: Money
-    reason: Literal["too_young", "already_applied"] | None = None
+    reason: Literal["under_age"] | None = None
 
 
 class AllowanceApplication(Request):
@@ -202,13 +201,13 @@ class AllowanceApplication(Request):
     id_number: IdNumber
     household: Short = Field(description="Household registration (户籍), as chosen")
     bank_card_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
-    phone: Phone
+    phone: str | None = Field(default=None, max_length=20, description="A number to call back")
 
 
 class Acceptance(BaseModel):
     """An application accepted."""
 
-    reference: str = Field(examples=["GL26120003"])
+    reference: str = Field(examples=["GL000003"])
     expected_days: int = Field(ge=1)
 
 
@@ -221,13 +220,13 @@ class ResidentRequest(Request):
     category: Short
     place: Short
     text: Text
-    phone: Phone
+    phone: str | None = Field(default=None, max_length=20, description="Empty when not given")
 
 
 class RequestTaken(BaseModel):
     """A request registered; its reference looks it up later."""
 
-    reference: str = Field(examples=["26120007"])
+    reference: str = Field(examples=["SQ000012"])
 
 
 class RequestStatus(BaseModel):
@@ -267,7 +266,7 @@ class NoticePage(BaseModel):
 
     items: list[NoticeSummary]
     page: int = Field(ge=1)
-    pages: int = Field(ge=0)
+    pages: int = Field(ge=1)
     total: int = Field(ge=0)
 
 
@@ -287,15 +286,13 @@ class Notice(BaseModel):
 class QueueTicketRequest(Request):
     """A numbered ticket for a staff window."""
 
-    matter: Short = Field(
-        description="social_security, medical, civil_affairs, utilities, or anything else"
-    )
+    matter: Short = Field(description="social_security, medical, civil, or anything else")
 
 
 class QueueTicket(BaseModel):
     """The ticket to print."""
 
     ticket: str = Field(examples=["A023"])
-    window: int = Field(ge=1)
+    window: str = Field(examples=["2号窗口"])
     waiting: int = Field(ge=0, description="People ahead")
     expected_minutes: int = Field(ge=0)

@@ -29,8 +29,8 @@ A 404 to a POST means the route does not exist here (a configuration fault); a G
 the record does not exist.
 
 **Demo data.** The demo back office (`kiosk backoffice`) invents everything: any ID number with a
-valid check character is a resident; accounts are 6-20 digits, and one beginning with 9 is
-unknown; requests `26110001` (replied) and `26110002` (assigned) exist. Its `/_demo/...` routes
+valid check character is a resident; an account is digits, and one beginning with 000 is
+unknown; requests `SQ000001` (replied) and `SQ000002` (assigned) exist. Its `/_demo/...` routes
 let a test or a staff member pay an order or reply to a request.
 """
 

@@ -34,7 +34,7 @@ class Payments:
         self.expires_in = expires_in
 
     def create(self, purpose: dict[str, Any], amount: float) -> dict[str, Any]:
-        """Issue an order for `purpose` (what paying it settles)."""
+        """Issue an order for `purpose` (kept with it: what it was for)."""
         order = f"PO{self._number('orders'):06d}"
         with self._data.transaction() as db:
             db.execute(
@@ -95,15 +95,7 @@ class Payments:
                     "UPDATE orders SET status = ?, paid_at = ?, receipt_no = ? WHERE id = ?",
                     (outcome, paid_at and paid_at.isoformat(), receipt, order),
                 )
-                if outcome == "paid":
-                    self._settled(json.loads(row["purpose"]), row["amount"])
         return self.get(order)
 
     def _expired(self, row: Any) -> bool:
         return bool(self._data.now() >= row["created_at"] + row["expires_in"])
-
-    def _settled(self, purpose: dict[str, Any], amount: float) -> None:
-        if purpose["kind"] == "medical":
-            self._data.record_contribution(purpose["resident"], purpose["year"], amount)
-        elif purpose["kind"] == "bill":
-            self._data.pay_bill(purpose["account"], purpose["utility"], amount)

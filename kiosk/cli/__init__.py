@@ -20,6 +20,9 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.flows",
     "kiosk.cli.devices",
     "kiosk.cli.doctor",
+    "kiosk.cli.bundle",
+    "kiosk.cli.repo",
+    "kiosk.cli.updates",
     "kiosk.cli.backoffice",
 )
 

@@ -22,6 +22,8 @@ class PromptKind(enum.StrEnum):
     BUSY = "busy"
     ERROR = "error"
     RESULT = "result"
+    QR_WAIT = "qr_wait"
+    """A code to scan (`Prompt.code`) while the kiosk waits for its outcome (a payment)."""
     MENU = "menu"
     """The service menu: options in groups (categories), one picked."""
 
@@ -99,6 +101,8 @@ class Prompt:
     say_private: str = ""
     """`say` with the personal values it masks in full, for the headset only ("": as `say`)."""
     language: str = "zh_CN"
+    code: str = ""
+    """What a QR_WAIT prompt's QR code encodes."""
 
 
 @dataclass(frozen=True)
