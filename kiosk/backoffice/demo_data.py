@@ -25,6 +25,8 @@ from kiosk.privacy.masking import scrub
 from peripherals.id_card.id_number import is_valid
 
 FILE_NAME = "backoffice.sqlite3"
+KEPT_IN_MEMORY = 10_000
+"""Rows of each growing table (bills seen, orders, requests, applications) kept in memory."""
 
 ELIGIBLE_AGE = 80
 RESIDENT_CONTRIBUTION = 380.0
@@ -115,6 +117,16 @@ class DemoData:
                 (notice.kind, notice.title, notice.published, notice.summary, notice.body),
             )
         db.executemany("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?)", _SEEDED_REQUESTS)
+
+    def added(self, table: str) -> None:
+        """A row was added to `table`: in memory, the oldest beyond `KEPT_IN_MEMORY` go (a soak
+        stays flat); on disk everything is kept."""
+        if self.path is None:
+            with self.transaction() as db:
+                db.execute(
+                    f"DELETE FROM {table} WHERE rowid <= (SELECT MAX(rowid) FROM {table}) - ?",
+                    (KEPT_IN_MEMORY,),
+                )
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -208,6 +220,7 @@ class DemoData:
                     " :period, :due_date)",
                     row,
                 )
+                self.added("bills")
                 return dict(row)
         return dict(row)
 
@@ -231,6 +244,7 @@ class DemoData:
                 "INSERT INTO applications VALUES (?, ?, ?, ?)",  # a repeat is a new one
                 (reference, resident_key(id_number), household, self._now_text()),
             )
+            self.added("applications")
 
     # Resident requests ---------------------------------------------------------------------
 
@@ -247,6 +261,7 @@ class DemoData:
                     self._now_text(),
                 ),
             )
+            self.added("requests")
 
     def request(self, reference: str) -> dict[str, Any] | None:
         """Where a request stands, or None."""

@@ -42,6 +42,7 @@ class Payments:
                 " VALUES (?, ?, ?, ?, ?, 'pending')",
                 (order, json.dumps(purpose), amount, self._data.now(), self.expires_in),
             )
+            self._data.added("orders")
         return {
             "order": order,
             "amount": amount,

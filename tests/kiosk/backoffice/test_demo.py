@@ -408,3 +408,18 @@ def test_an_app_that_cannot_start_refuses_connections(monkeypatch: pytest.Monkey
             requests.get(f"{office.url}/health", timeout=5)
     finally:
         office.stop()
+
+
+def test_in_memory_its_tables_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.backoffice.demo_data
+
+    monkeypatch.setattr(kiosk.backoffice.demo_data, "KEPT_IN_MEMORY", 5)
+    with DemoBackOffice(auto_pay_after=None) as demo, requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {demo.token}"
+        api = Api(demo.url, session)
+        orders = [
+            api.post("/bills/orders", {"account": "778899", "kind": "gas", "amount": 1})[1]
+            for _ in range(12)
+        ]
+        assert api.get(f"/payments/{orders[0]['order']}") == (404, {"error": "unknown_order"})
+        assert api.get(f"/payments/{orders[-1]['order']}")[1]["status"] == "pending"
