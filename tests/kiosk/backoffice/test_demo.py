@@ -423,3 +423,17 @@ def test_in_memory_its_tables_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> N
         ]
         assert api.get(f"/payments/{orders[0]['order']}") == (404, {"error": "unknown_order"})
         assert api.get(f"/payments/{orders[-1]['order']}")[1]["status"] == "pending"
+
+
+def test_fastapi_is_imported_only_when_a_demo_back_office_starts() -> None:
+    import subprocess
+    import sys
+
+    check = (
+        "import sys, kiosk.app, kiosk.backoffice.demo, kiosk.backoffice.client\n"
+        "heavy = sorted({'fastapi', 'uvicorn', 'starlette'} & set(sys.modules))\n"
+        "assert not heavy, heavy\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
