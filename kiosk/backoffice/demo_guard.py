@@ -71,15 +71,16 @@ class Guard:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
+        send = _closing(send)
         headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
         refusal = self._refusal(headers)
         if refusal is not None:
-            await _reply(send, *refusal, close=True)  # the body, if any, is never read
+            await _reply(send, *refusal)  # the body, if any, is never read
             return
         try:
             body = await _read(receive)
         except TooLarge:
-            await _reply(send, 413, "body_too_large", close=True)
+            await _reply(send, 413, "body_too_large")
             return
         if body is None:
             return  # the client went away mid-body
@@ -184,6 +185,19 @@ class _Captured:
             await send(message)
 
 
+def _closing(send: Send) -> Send:
+    """Every reply ends its connection: nothing idles between requests (a kiosk's sockets and
+    the server's are the same after every exchange, as a soak test counts them)."""
+
+    async def closing(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [h for h in message.get("headers", []) if h[0].lower() != b"connection"]
+            message = {**message, "headers": [*headers, (b"connection", b"close")]}
+        await send(message)
+
+    return closing
+
+
 async def _read(receive: Receive) -> bytes | None:
     """The whole request body, or None if the client left; `TooLarge` past `MAX_BODY`."""
     chunks: list[bytes] = []
@@ -215,17 +229,15 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _reply(send: Send, status: int, code: str, close: bool = False) -> None:
-    await _send_json(send, status, {"error": code}, close)
+async def _reply(send: Send, status: int, code: str) -> None:
+    await _send_json(send, status, {"error": code})
 
 
-async def _send_json(send: Send, status: int, body: Any, close: bool = False) -> None:
+async def _send_json(send: Send, status: int, body: Any) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(data)).encode()),
     ]
-    if close:
-        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
