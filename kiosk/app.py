@@ -153,7 +153,9 @@ class KioskServices:
         configured = {} if self.simulate else dict(config.backends)
         fallback = None
         if self.simulate:
-            self.demo = stack.enter_context(DemoBackOffice())
+            # its port now, its app (FastAPI) built in the background: requests wait meanwhile
+            self.demo = DemoBackOffice().start(wait=False)
+            stack.callback(self.demo.stop)
             fallback = self.demo.backend()
         elif not configured:
             # never the demo back office for real residents: it would take and drop their data

@@ -52,7 +52,7 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages" >&2
   python -m pip install -q --upgrade pip >/dev/null
-  python -m pip install -q -e ".[ui,pcsc,voice,hid,test]"
+  python -m pip install -q -e ".[ui,pcsc,voice,hid,backoffice,test]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
