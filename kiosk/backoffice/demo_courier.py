@@ -86,7 +86,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
         "/couriers/sign-in",
         response_model=Courier,
         tags=["parcel locker"],
-        responses=errors(403, 422, body=True),
+        responses=errors(400, 403, 422, body=True),
     )
     async def sign_in(body: SignIn) -> Any:
         """A courier's code (403 `unknown_courier`)."""
@@ -99,7 +99,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
         "/couriers/consent",
         response_model=Consent,
         tags=["parcel locker"],
-        responses=errors(422, body=True),
+        responses=errors(400, 422, body=True),
     )
     async def consent(body: ConsentQuestion) -> Any:
         """Whether the recipient agreed to locker delivery (the phone is not kept)."""
@@ -110,7 +110,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
         status_code=201,
         response_model=Notified,
         tags=["parcel locker"],
-        responses=errors(422, body=True),
+        responses=errors(400, 422, body=True),
     )
     async def notify(body: PickupNotice, key: IdempotencyKey = None) -> Any:
         """A pickup notice to send to the recipient (the demo sends nothing)."""
@@ -121,7 +121,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
         status_code=201,
         response_model=Recorded,
         tags=["parcel locker"],
-        responses=errors(422, body=True),
+        responses=errors(400, 422, body=True),
     )
     async def record(body: ParcelRecord, key: IdempotencyKey = None) -> Any:
         """A parcel's event for the courier's records."""
@@ -132,7 +132,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
         status_code=201,
         response_model=Order,
         tags=["parcel locker"],
-        responses=errors(422, body=True),
+        responses=errors(400, 422, body=True),
     )
     async def fee_order(body: LockerFee, key: IdempotencyKey = None) -> Any:
         """An order to pay a locker's storage fee by QR code."""

@@ -52,6 +52,11 @@ def test_every_endpoint_of_the_contract_is_there() -> None:
         "GET /notices",
         "GET /notices/{notice_id}",
         "POST /queue/tickets",
+        "POST /couriers/sign-in",
+        "POST /couriers/consent",
+        "POST /locker/notifications",
+        "POST /locker/records",
+        "POST /locker/orders",
     }
     for path, item in paths.items():
         for method, operation in item.items():
