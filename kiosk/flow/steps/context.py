@@ -20,6 +20,7 @@ from kiosk.flow.expressions import (
     render,
     render_value,
 )
+from kiosk.flow.progress import step_progress
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
 from kiosk.flow.schema import ChooseStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
@@ -228,6 +229,7 @@ class StepContext:
             language=self.lang,
             error=error,
             error_text=error_text(self.services.texts, error, self.lang) if error else "",
+            progress=step_progress(self.flow).get(step.id),
             **extra,
         )
         self._masked.clear()

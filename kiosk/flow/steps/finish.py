@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from kiosk.flow.prompt import PromptKind
+from kiosk.flow.prompt import PromptKind, Sign
 from kiosk.flow.schema import FinishStep
 from kiosk.flow.steps.context import Finish, StepContext, StepResult
 
 KIND = "finish"
+
+
+def sign(ctx: StepContext, step: FinishStep) -> Sign:
+    """Refused for a failure; pending when a submission of this session is still queued."""
+    if step.status == "failure":
+        return Sign.REFUSED
+    return Sign.PENDING if ctx.session.queued else Sign.SUCCESS
 
 
 async def execute(ctx: StepContext, step: FinishStep) -> StepResult:
@@ -14,6 +21,9 @@ async def execute(ctx: StepContext, step: FinishStep) -> StepResult:
     result = ctx.value(step.result) if step.result else {}
     # taint: a value rendered from personal data stays personal for the caller and any display
     personal = frozenset(k for k, v in (step.result or {}).items() if ctx.reads_personal(v))
-    await ctx.show(ctx.prompt(PromptKind.RESULT, waits=False))
+    reference = ctx.render(step.reference) if step.reference else ""
+    await ctx.show(
+        ctx.prompt(PromptKind.RESULT, waits=False, sign=sign(ctx, step), reference=reference)
+    )
     ctx.journal("finished", {"status": step.status})
     return Finish(step.status, dict(result), personal)
