@@ -1,4 +1,5 @@
-"""The service menu: categories along the top, the chosen category's services below."""
+"""The service menu: category tabs, and the open category's services as large icon tiles,
+the most used first (any service is two taps away: its tab, then its tile)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class MenuScreen(PromptScreen):
 
     def header(self) -> None:
         """The menu's title, large."""
-        self.add_widget(KioskLabel(self.ctx.look, self.ctx.prompt.text, size="title"))
+        self.add_widget(KioskLabel(self.ctx.look, f"[b]{self.ctx.prompt.text}[/b]", size="title"))
 
     def build(self) -> None:
         """Add the category tabs and the open category's services."""
@@ -44,27 +45,31 @@ class MenuScreen(PromptScreen):
         if groups and memory.category not in {g.id for g in groups}:
             memory.category = groups[0].id
         tabs = GridLayout(
-            cols=min(max(len(groups), 1), 2 if look.elder else 4),
+            cols=min(max(len(groups), 1), 3 if look.elder else 5),
             spacing=dp(scale.spacing),
             size_hint_y=None,
         )
         tabs.bind(minimum_height=tabs.setter("height"))
         for group in groups:
+            # a tab, not a button: the open one is filled and underlined, the others plain
+            selected = group.id == memory.category
             tabs.add_widget(
                 KioskButton(
                     look,
-                    group.title,
+                    f"[b]{group.title}[/b]" if selected else group.title,
                     partial(self._select, group.id),
-                    role="primary" if group.id == memory.category else "secondary",
+                    role="primary" if selected else "bar",
                     kiosk_id=f"category.{group.id}",
+                    font_size=scale.action,
                     size_hint_y=None,
-                    height=dp(scale.action_height),
+                    height=dp(scale.target),
                 )
             )
-        self.body.add_widget(tabs)
-        grid = GridLayout(
-            cols=1 if look.elder else 2, spacing=dp(scale.spacing * 1.5), size_hint_y=None
-        )
+        if len(groups) > 1:
+            self.body.add_widget(tabs)
+        portrait = self.height > self.width > 0
+        cols = 2 if look.elder or portrait else 3
+        grid = GridLayout(cols=cols, spacing=dp(scale.spacing * 1.5), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         self.focusables = []
         for option in prompt.options:
@@ -73,12 +78,15 @@ class MenuScreen(PromptScreen):
                 continue
             button = KioskButton(
                 look,
-                f"[b]{option.key}[/b]   {option.label}",
+                f"[b]{option.label}[/b]\n[size={int(dp(scale.small))}]{option.key}[/size]",
                 partial(self.answer, option.value),
-                role="primary",
+                role="secondary",
                 kiosk_id=f"service.{option.value}",
+                icon=option.icon or "service",
+                icon_size=scale.sign * 0.6,
+                icon_above=True,
                 size_hint_y=None,
-                height=dp(scale.action_height),
+                height=dp(scale.sign * 0.6 + scale.action * 2 + scale.small * 1.5 + 40),
             )
             self.focusables.append(button)  # keypad focus index = option index
             grid.add_widget(button)

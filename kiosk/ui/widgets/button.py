@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from kivy.core.text import Label as CoreLabel
+from kivy.core.text.markup import MarkupLabel
 from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle, Triangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, StringProperty
@@ -13,6 +15,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
+from kiosk.ui.theme.icons import icon_markup
 
 ROLES = {
     "primary": ("primary", "primary_text"),
@@ -31,6 +34,9 @@ MARKER = 14.0
 """dp width of the ▶ marker drawn inside a focused button's left edge."""
 
 
+_TAGS = re.compile(r"\[/?[a-z_]+(=[^\]]*)?\]")
+"""Kivy markup tags, left out when measuring words."""
+
 MIN_FIT_DP = 18
 """A fitted label never shrinks below the body-text minimum (ACCESSIBILITY 14)."""
 
@@ -42,7 +48,7 @@ def overflows(label: Label, font_size: float | None = None) -> bool:
     """
     width, height = label.text_size
     size = font_size or label.font_size
-    probe = CoreLabel(
+    probe = (MarkupLabel if label.markup else CoreLabel)(
         text=label.text,
         font_size=size,
         font_name=label.font_name,
@@ -53,7 +59,8 @@ def overflows(label: Label, font_size: float | None = None) -> bool:
     probe.refresh()
     if probe.content_height > height:
         return True
-    words = label.text.split()  # Kivy wraps only at spaces: a longer word sticks out
+    plain = _TAGS.sub("", label.text) if label.markup else label.text
+    words = plain.split()  # Kivy wraps only at spaces: a longer word sticks out
     measure = CoreLabel(font_size=size, font_name=label.font_name)
     return any(measure.get_extents(word)[0] > width for word in words)
 
@@ -80,11 +87,17 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         kiosk_id: str = "",
         font_size: float | None = None,
         fit: bool = False,
+        icon: str = "",
+        icon_size: float | None = None,
+        icon_above: bool = False,
         **kwargs: Any,
     ) -> None:
         fill, ink = ROLES[role]
         theme, scale = look.theme, look.scale
         asked_font = float(dp(font_size or scale.action))
+        drawn = icon_markup(icon, dp(icon_size or scale.icon)) if icon else ""
+        if drawn:
+            text = f"{drawn}\n{text}" if icon_above else f"{drawn}  {text}"
         super().__init__(
             text=text,
             markup=True,
@@ -111,9 +124,11 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
             self._border = Line(width=dp(1.5))
         self._fill_rgba = theme.rgba(fill)
         self._ink_rgba = theme.rgba(ink)
+        self._role = role
         # made on first focus: most buttons never get it, and screens are rebuilt often
         self._ring: tuple[InstructionGroup, Line, Line, Triangle] | None = None
         self._resize()
+        self._restyle()
 
     def _resize(self, *_: Any) -> None:
         # a focused button keeps its text clear of the marker (both sides: text stays centred)
@@ -177,10 +192,22 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         marker.points = [left, middle - size, left, middle + size, left + size, middle]
 
     def _restyle(self, *_: Any) -> None:
-        # a pressed button shows the focus colour as a thicker border: shape, not only hue
-        down = self.state == "down"
+        # pressed: the focus colour as a thicker border (shape, not only hue), a darker fill;
+        # disabled: a flat grey fill, grey text (still ≥ 3:1) and a thin grey border
+        theme = self.look.theme
+        down = self.state == "down" and not self.disabled
+        if self.disabled:
+            self._fill_colour.rgba = theme.rgba("disabled")
+            self.color = self.disabled_color = theme.rgba("disabled_text")
+            self._border_colour.rgba = theme.rgba("disabled_text")
+            self._border.width = dp(1)
+            return
+        self._fill_colour.rgba = (
+            theme.rgba("pressed") if down and self._role == "primary" else self._fill_rgba
+        )
+        self.color = self._ink_rgba
         self._border.width = dp(4 if down else 1.5)
-        self._border_colour.rgba = self.look.theme.rgba("focus" if down else "border")
+        self._border_colour.rgba = theme.rgba("focus" if down else "border")
 
     def on_release(self) -> None:
         """Run the tap callback."""
@@ -188,5 +215,6 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
             self._on_tap()
 
     def on_disabled(self, _instance: Any, disabled: bool) -> None:
-        """Dim a disabled control (kept in place so the layout never jumps)."""
-        self.opacity = 0.4 if disabled else 1.0
+        """Draw a disabled control as inactive, never invisible (kept in place: no jumps)."""
+        if hasattr(self, "_role"):
+            self._restyle()
