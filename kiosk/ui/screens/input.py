@@ -22,7 +22,7 @@ from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.candidate_bar import CandidateBar
-from kiosk.ui.widgets.keypad import CLEAR, DELETE, Keypad, digit_rows, letter_rows
+from kiosk.ui.widgets.keypad import CLEAR, DELETE, SPACE, Keypad, digit_rows, letter_rows
 from kiosk.ui.widgets.label import KioskLabel
 
 PINYIN_MAX = 24
@@ -168,10 +168,14 @@ class InputScreen(PromptScreen):
                 typed = value[:-1]
         elif key == CLEAR:
             typed, memory.pinyin = "", ""
-        elif self.kind is InputType.TEXT:
+        elif self.kind is InputType.TEXT and key.isascii() and key.isalpha():
             # letters spell pinyin; the text grows when a candidate is picked
             if len(pinyin) < PINYIN_MAX and not is_full(self.rules, value):
                 memory.pinyin = pinyin + key
+        elif self.kind is InputType.TEXT:
+            # digits, punctuation and the space are typed as they are (after any pinyin)
+            if not pinyin and not is_full(self.rules, value):
+                typed = value + (" " if key == SPACE else key)
         else:
             typed = type_key(self.rules, value, key) or value
         memory.page = 0 if key != DELETE or pinyin else memory.page

@@ -78,7 +78,7 @@ class MenuScreen(PromptScreen):
                 continue
             button = KioskButton(
                 look,
-                f"[b]{option.label}[/b]\n[size={int(dp(scale.small))}]{option.key}[/size]",
+                f"[b]{option.key}[/b]  {option.label}",
                 partial(self.answer, option.value),
                 role="secondary",
                 kiosk_id=f"service.{option.value}",

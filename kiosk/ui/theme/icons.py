@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import Any
 
 from kiosk.flow.icons import font_path, icon_codes
 
@@ -61,3 +62,21 @@ def icon_markup(name: str, size: float | None = None) -> str:
         return ""
     sized = f"[size={int(size)}]" if size else ""
     return f"[font={ICON_FONT_NAME}]{sized}{char}{'[/size]' if size else ''}[/font]"
+
+
+def icon_texture(name: str, size: float) -> Any:
+    """A white texture of icon `name` at `size` px (tinted by a Color), or None without the
+    icon font; textures are kept per name and size, as screens are rebuilt often."""
+    char = glyph(name)
+    if not char or not register():
+        return None
+    return _texture(char, round(size))
+
+
+@functools.cache
+def _texture(char: str, size: int) -> Any:
+    from kivy.core.text import Label as CoreLabel
+
+    label = CoreLabel(text=char, font_name=ICON_FONT_NAME, font_size=size)
+    label.refresh()
+    return label.texture

@@ -8,14 +8,14 @@ from typing import Any
 
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text.markup import MarkupLabel
-from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle, Triangle
+from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle, Triangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
-from kiosk.ui.theme.icons import icon_markup
+from kiosk.ui.theme.icons import icon_texture
 
 ROLES = {
     "primary": ("primary", "primary_text"),
@@ -95,9 +95,6 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         fill, ink = ROLES[role]
         theme, scale = look.theme, look.scale
         asked_font = float(dp(font_size or scale.action))
-        drawn = icon_markup(icon, dp(icon_size or scale.icon)) if icon else ""
-        if drawn:
-            text = f"{drawn}\n{text}" if icon_above else f"{drawn}  {text}"
         super().__init__(
             text=text,
             markup=True,
@@ -125,6 +122,16 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         self._fill_rgba = theme.rgba(fill)
         self._ink_rgba = theme.rgba(ink)
         self._role = role
+        # the icon: one character of the icon font, drawn beside or above the label's text
+        # (the text stays plain, so what the button says is what tests and voice read)
+        self._icon: tuple[Color, Rectangle, Any] | None = None
+        self._icon_above = icon_above
+        texture = icon_texture(icon, dp(icon_size or scale.icon)) if icon else None
+        if texture is not None:
+            with self.canvas.after:
+                colour = Color(*theme.rgba(ink))
+                rect = Rectangle(texture=texture, size=texture.size)
+            self._icon = (colour, rect, texture)
         # made on first focus: most buttons never get it, and screens are rebuilt often
         self._ring: tuple[InstructionGroup, Line, Line, Triangle] | None = None
         self._resize()
@@ -134,6 +141,8 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         # a focused button keeps its text clear of the marker (both sides: text stays centred)
         pad = dp(8 + (MARKER + 8 if self.focused else 0))
         self.text_size = (max(self.width - 2 * pad, 1), max(self.height - dp(8), 1))
+        if self._icon is not None:
+            self._place_icon()
         if self._fit_font is not None:
             self._fit_text()
         self._fill.pos = self.pos
@@ -141,6 +150,32 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         self._border.rounded_rectangle = (self.x, self.y, self.width, self.height, dp(10))
         if self._ring is not None:
             self._place_ring()
+
+    def _place_icon(self) -> None:
+        assert self._icon is not None
+        _colour, rect, texture = self._icon
+        iw, ih = texture.size
+        gap = dp(6)
+        if self._icon_above:
+            # icon in the upper part, the text below it
+            text_h = max(self.height - ih - gap - dp(8), 1)
+            self.text_size = (self.text_size[0], text_h)
+            self.padding = (0, ih + gap, 0, 0)
+            top = self.y + (self.height + ih + gap + self._text_height()) / 2
+            rect.pos = (self.center_x - iw / 2, top - ih)
+        else:
+            width = max(self.text_size[0] - iw - gap, 1)
+            self.text_size = (width, self.text_size[1])
+            self.padding = (iw + gap, 0, 0, 0)
+            shown = min(self._text_width(), width)
+            left = self.center_x - (shown + iw + gap) / 2
+            rect.pos = (left, self.center_y - ih / 2)
+
+    def _text_height(self) -> float:
+        return float(self.font_size * self.line_height * max(1, self.text.count("\n") + 1))
+
+    def _text_width(self) -> float:
+        return float(CoreLabel(font_size=self.font_size).get_extents(self.text)[0])
 
     def _fit_text(self) -> None:
         """The largest font size (from the asked one down to 18 dp) at which the text fits."""
@@ -196,6 +231,8 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         # disabled: a flat grey fill, grey text (still ≥ 3:1) and a thin grey border
         theme = self.look.theme
         down = self.state == "down" and not self.disabled
+        if self._icon is not None:
+            self._icon[0].rgba = theme.rgba("disabled_text") if self.disabled else self._ink_rgba
         if self.disabled:
             self._fill_colour.rgba = theme.rgba("disabled")
             self.color = self.disabled_color = theme.rgba("disabled_text")

@@ -16,7 +16,10 @@ from kiosk.ui.widgets.button import KioskButton
 
 DELETE = "del"
 CLEAR = "clear"
-LETTER_ROWS: tuple[str, ...] = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+SPACE = "space"
+LETTER_ROWS: tuple[str, ...] = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+PUNCTUATION: tuple[str, ...] = ("，", "。", "？", "！", "、")
+"""Typed as they are, like digits and the space (Chinese full-width punctuation)."""
 
 
 def digit_rows(input_type: InputType | str) -> list[list[str]]:
@@ -29,9 +32,11 @@ def digit_rows(input_type: InputType | str) -> list[list[str]]:
 
 
 def letter_rows() -> list[list[str]]:
-    """QWERTY letters for pinyin, with delete and clear on the last row."""
+    """Digits, QWERTY letters for pinyin, punctuation, space, delete and clear."""
     rows = [list(row) for row in LETTER_ROWS]
-    rows[-1].extend([DELETE, CLEAR])
+    rows[-2].append(DELETE)
+    rows[-1].extend([CLEAR, "，", "。"])
+    rows.append([*PUNCTUATION[2:], SPACE])
     return rows
 
 
@@ -53,7 +58,11 @@ class Keypad(GridLayout):  # type: ignore[misc]
         key_height = dp(max(scale.target, 64))
         for row in rows:
             for key in row:
-                label = {DELETE: t("ui.keypad.delete", lang), CLEAR: t("ui.keypad.clear", lang)}
+                label = {
+                    DELETE: t("ui.keypad.delete", lang),
+                    CLEAR: t("ui.keypad.clear", lang),
+                    SPACE: t("ui.keypad.space", lang),
+                }
                 button = KioskButton(
                     look,
                     label.get(key, key),

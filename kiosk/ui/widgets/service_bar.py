@@ -9,6 +9,7 @@ from typing import Any
 from kivy.graphics import Color, Rectangle
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk.i18n import t
 from kiosk.ui.theme import Look
@@ -79,7 +80,11 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
         }
         on = {"elder": look.elder, "contrast": look.high_contrast}
         self.buttons: dict[str, KioskButton] = {}
-        for name in bar_controls(elder=look.elder, attract=attract):
+        shown = bar_controls(elder=look.elder, attract=attract)
+        for name in bar_controls(elder=look.elder, attract=False):
+            if name not in shown:
+                self.add_widget(Widget())  # keeps every other control in its place
+                continue
             role = "staff" if name == "call_staff" else "primary" if on.get(name) else "bar"
             button = KioskButton(
                 look,

@@ -76,6 +76,8 @@ async def test_the_bar_is_on_every_screen_in_the_same_place(shell: Any) -> None:
     places: dict[str, tuple[float, float]] = {}
     async for name in screens(shell):
         for control in BAR_CONTROLS:
+            if name == "attract" and control == "language":
+                continue  # the attract screen offers the language once, in its own buttons
             button = find(shell, f"bar.{control}")
             place = tuple(button.to_window(*button.pos))
             assert places.setdefault(control, place) == place, (name, control)
@@ -206,8 +208,8 @@ async def test_the_end_of_a_session_wipes_the_screen(shell: Any) -> None:
     type_keys_ = "1101"
     for key in type_keys_:
         tap(shell, f"key.{key}")
+    tap(shell, "bar.language")  # elder mode's simpler bar has no language button
     tap(shell, "bar.elder")
-    tap(shell, "bar.language")
     assert typed(shell) == type_keys_
     shell.inputs.end()
     frames()
@@ -229,9 +231,9 @@ def test_every_bar_label_is_whole_inside_its_button(shell: Any, lang: str, elder
         shell.inputs.toggle_elder()
     shell.inputs.show_attract(INFO)
     if shell.language != lang:
-        tap(shell, "bar.language")
+        tap(shell, f"attract.lang.{lang}")
     frames()
-    for control in BAR_CONTROLS:
-        button = find(shell, f"bar.{control}")
+    assert shell.bar is not None
+    for control, button in shell.bar.buttons.items():
         assert not overflows(button), (control, button.text)
         assert button.font_size >= dp(18), (control, button.text)
