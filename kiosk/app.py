@@ -78,8 +78,11 @@ class KioskServices:
         submit_timeout: float = 5.0,
         device_kinds: set[str] | None = None,
         library: FlowLibrary | None = None,
+        flows_dir: Path | None = None,
     ) -> None:
         self.config = config
+        self.flows_dir = flows_dir or config.flows_dir
+        """Where the flows come from: the configured folder, or the current bundle's."""
         self.simulate = config.simulate if simulate is None else simulate
         self.data_dir = data_dir or config.data_dir
         self.engine_clock: Clock = engine_clock or SystemClock()
@@ -112,10 +115,6 @@ class KioskServices:
         from kiosk.backoffice.client import HttpBackends
         from kiosk.backoffice.demo import DemoBackOffice
         from kiosk.devices import HubDevices
-        from kiosk.flow.engine import Engine
-        from kiosk.flow.loader import load_flows
-        from kiosk.flow.receipts import ReceiptLibrary
-        from kiosk.i18n import catalog
         from kiosk.storage.database import Database
         from kiosk.storage.journal import SqliteJournal
         from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
@@ -150,11 +149,28 @@ class KioskServices:
         self.hub = Hub(devices, simulate=self.simulate, dispatcher=self._dispatcher)
         stack.callback(self.hub.close)
         self.hub.open()
-        self.flows = load_flows([config.flows_dir])
-        for error in self.flows.errors:
-            log.error("flow not loaded: %s", error)
-        self.receipts = ReceiptLibrary(config.flows_dir / "receipts")
         self.devices = HubDevices(self.hub, present=self._presenter, journal=self.journal)
+        self.use_flows(self.flows_dir)
+
+    def use_flows(self, flows_dir: Path) -> FlowSet:
+        """Serve the flows and receipt templates of `flows_dir` from the next session on.
+
+        Call it between sessions: the engine of a session in progress is not changed under it.
+        """
+        from kiosk.bundle.manifest import MANIFEST_NAME
+        from kiosk.flow.engine import Engine
+        from kiosk.flow.loader import load_flows
+        from kiosk.flow.receipts import ReceiptLibrary
+        from kiosk.i18n import catalog, use_overrides
+
+        flows = load_flows([flows_dir])
+        bundle = flows_dir.parent
+        # a bundle's locale overrides come and go with its flows; a plain flows folder has none
+        use_overrides(bundle / "locales" if (bundle / MANIFEST_NAME).is_file() else None)
+        for error in flows.errors:
+            log.error("flow not loaded: %s", error)
+        self.flows, self.flows_dir = flows, flows_dir
+        self.receipts = ReceiptLibrary(flows_dir / "receipts")
         self.engine = Engine(
             self._library or self.flows,
             backends=self.backends,
@@ -164,8 +180,9 @@ class KioskServices:
             receipts=self.receipts,
             texts=catalog(),
             clock=self.engine_clock,
-            default_timeout=config.timeouts.session_inactivity,
+            default_timeout=self.config.timeouts.session_inactivity,
         )
+        return flows
 
     def catalogue(self) -> list[CatalogueEntry]:
         """Every loaded flow, with whether the devices it needs are usable now."""

@@ -228,8 +228,8 @@ class DisplayConfig(_Section, frozen=True):
     height: Annotated[int, msgspec.Meta(ge=240, le=4320)] | None = None
 
 
-class UpdateConfig(_Section, frozen=True):
-    """Where flow bundles come from (optional)."""
+class UpdatesConfig(_Section, frozen=True):
+    """Where signed flow bundles come from and how they are taken on (optional)."""
 
     repository: (
         Annotated[
@@ -238,7 +238,26 @@ class UpdateConfig(_Section, frozen=True):
         ]
         | None
     ) = None
-    poll_interval: Annotated[float, msgspec.Meta(ge=10)] = 900.0
+    """The TUF repository (its `metadata/` and `targets/` below it); none: never update."""
+    trusted_root: Path | None = None
+    """The repository's root metadata installed with the kiosk: the anchor of all trust."""
+    group: _Name = "all"
+    """The kiosk group for staged rollouts, as named in the signed targets metadata."""
+    poll_interval: Annotated[float, msgspec.Meta(ge=10, le=86400)] = 900.0
+    jitter: Annotated[float, msgspec.Meta(ge=0, le=0.5)] = 0.1
+    """Each wait is the interval give or take this fraction, so a fleet does not poll at once."""
+    timeout: _Seconds = 10.0
+    max_bundle_bytes: Annotated[int, msgspec.Meta(ge=1024, le=1 << 30)] = 16 * 1024 * 1024
+    bundle_dir: Path | None = None
+    """Where bundles are kept (default: `bundles` in the data folder)."""
+    watch_sessions: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 20
+    """A new bundle is watched for its first this many sessions that run a flow..."""
+    max_failure_rate: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.3
+    """...and rolled back when more than this share of them fail."""
+
+    def __post_init__(self) -> None:
+        if self.repository is not None and self.trusted_root is None:
+            raise ValueError("a repository needs trusted_root (its root metadata, installed)")
 
 
 _ApiPath = Annotated[str, _mismatch(r"^/[A-Za-z0-9/_-]*$", "expected a path such as /staff-calls")]
@@ -265,7 +284,7 @@ class Config(_Section, frozen=True):
     timeouts: TimeoutsConfig = TimeoutsConfig()
     accessibility: AccessibilityConfig = AccessibilityConfig()
     display: DisplayConfig = DisplayConfig()
-    update: UpdateConfig = UpdateConfig()
+    updates: UpdatesConfig = UpdatesConfig()
     staff: StaffConfig = StaffConfig()
     log_file: Path | None = None
     """Also log (INFO and up, personal numbers masked) to this file; rotate it with
@@ -348,13 +367,20 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
             if file is not None and not file.expanduser().is_absolute():
                 changes[key] = base / file.expanduser()
         backends[name] = msgspec.structs.replace(backend, **changes)
+    updates = config.updates
+    for key in ("trusted_root", "bundle_dir"):
+        where: Path | None = getattr(updates, key)
+        if where is not None and not where.expanduser().is_absolute():
+            updates = msgspec.structs.replace(updates, **{key: base / where.expanduser()})
     devices = config.devices
     if config.simulate and not devices:
         devices = {
             kind: DeviceSection(driver=registry.SIMULATED)
             for kind in DEFAULT_DEVICES[config.terminal.mode]
         }
-    return msgspec.structs.replace(config, backends=backends, devices=devices, **paths)
+    return msgspec.structs.replace(
+        config, backends=backends, devices=devices, updates=updates, **paths
+    )
 
 
 def _check_backend_files(

@@ -39,6 +39,8 @@ class Catalog:
 
     def __init__(self, root: Path = LOCALES_DIR, cache: Path | None = None) -> None:
         self.root = root
+        self.overrides: Mapping[str, Mapping[str, str]] = {}
+        """Texts a flow bundle replaces (`locales/` in the bundle), by language and key."""
         files = {lang: sorted((root / lang).glob("*.yaml")) for lang in LANGUAGES}
         identity = _identity(files) if cache is not None else None
         cached = _read_cache(cache, identity) if cache is not None else None
@@ -51,9 +53,10 @@ class Catalog:
 
     def get(self, key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
         """The text for `key` in `lang` (falling back to the default language, then the key)."""
-        text = self.texts.get(lang, {}).get(key)
+        text = self.overrides.get(lang, {}).get(key) or self.texts.get(lang, {}).get(key)
         if text is None:
-            text = self.texts[DEFAULT_LANGUAGE].get(key)
+            text = self.overrides.get(DEFAULT_LANGUAGE, {}).get(key)
+            text = text or self.texts[DEFAULT_LANGUAGE].get(key)
             if text is None:
                 log.warning("missing translation %s", key)
                 return key
@@ -146,6 +149,11 @@ def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:
 def catalog() -> Catalog:
     """The shipped catalogue, loaded once (from the cache of an earlier start if unchanged)."""
     return Catalog(cache=cache_file())
+
+
+def use_overrides(root: Path | None) -> None:
+    """Replace shipped texts with those under `root` (a bundle's `locales/`); None: none."""
+    catalog().overrides = Catalog(root).texts if root is not None and root.is_dir() else {}
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:

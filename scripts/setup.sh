@@ -19,6 +19,7 @@ APT_PACKAGES=(
   socat graphviz                                     # serial/pty tools, flow diagrams
   openssl                                            # test certificates (mutual TLS)
   systemd logrotate                                  # checking the deployment recipe (deploy/)
+  nginx                                              # serving the update repository in tests
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -6,8 +6,8 @@ Routes (all JSON):
   ``{"pages", "insured_since", "unit", "months", "type", "verify_code"}``
   (social insurance certificate);
   422 ``{"error": "invalid_id_number" | "invalid_type"}``.
-- ``GET /bills?account=...`` → ``{"account", "amount_due", "currency", "period"}``
-  (utility bill); 400 without an account, 404 ``unknown_account`` for a non-numeric one.
+- The service catalogue's routes (medical insurance, bills, payments, elderly allowance,
+  resident requests, community notices, queue tickets): `kiosk.backoffice.demo_services`.
 - ``POST /feedback`` ``{"category": "...", "text": "...", ...}`` → ``{"ticket": "FB00001"}``;
   422 ``{"error": "missing_text"}``.
 - ``POST /staff-calls`` ``{"terminal": "...", "screen": "...", ...}`` → ``{"call": "SC00001"}``
@@ -39,6 +39,8 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from kiosk.backoffice.demo_ledger import Ledger, Received
+from kiosk.backoffice.demo_services import DemoServices
+from kiosk.backoffice.demo_services import seed as service_seed
 from kiosk.config import BackendConfig, Secret
 from kiosk.privacy.masking import scrub
 from peripherals.id_card.id_number import is_valid as valid_id_number
@@ -135,6 +137,8 @@ class DemoBackOffice:
         self._ledger = Ledger(ledger)
         """Idempotency keys, submissions taken, ticket numbers (`ledger`: kept in that file,
         so a restarted back office still knows every key it answered)."""
+        self.services = DemoServices()
+        """The service catalogue's routes (`kiosk.backoffice.demo_services`)."""
         self._seen = 0
         self._seen_keys: Counter[str] = Counter()
 
@@ -314,22 +318,9 @@ class DemoBackOffice:
     def _get(self, path: str, query: dict[str, list[str]]) -> _Reply:
         if path == "/health":
             return _Reply(200, {"ok": True})
-        if path == "/bills":
-            account = (query.get("account") or [""])[0].strip()
-            if not account:
-                return _Reply(400, {"error": "missing_account"})
-            if not account.isdigit():
-                return _Reply(404, {"error": "unknown_account"})
-            seed = _seed(account)
-            return _Reply(
-                200,
-                {
-                    "account": account,
-                    "amount_due": round((seed % 40000) / 100 + 20, 2),
-                    "currency": "CNY",
-                    "period": f"2026-{seed % 12 + 1:02d}",
-                },
-            )
+        found = self.services.get(path, query)
+        if found is not None:
+            return _Reply(*found)
         return _Reply(404, {"error": "not_found"})
 
     def _post(self, path: str, body: Any) -> _Reply:
@@ -342,7 +333,7 @@ class DemoBackOffice:
             kind = body.get("type")
             if kind not in CERTIFICATE_TYPES:
                 return _Reply(422, {"error": "invalid_type"})
-            seed = _seed(id_number)
+            seed = service_seed(id_number)
             months = 12 + seed % 220
             return _Reply(
                 200,
@@ -364,8 +355,7 @@ class DemoBackOffice:
             if not isinstance(body.get("terminal"), str):
                 return _Reply(422, {"error": "missing_terminal"})
             return _Reply(201, {"call": f"SC{self._ledger.next_number('staff_calls'):05d}"})
+        found = self.services.post(path, body)
+        if found is not None:
+            return _Reply(*found)
         return _Reply(404, {"error": "not_found"})
-
-
-def _seed(text: str) -> int:
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")

@@ -19,6 +19,9 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.flows",
     "kiosk.cli.devices",
     "kiosk.cli.doctor",
+    "kiosk.cli.bundle",
+    "kiosk.cli.repo",
+    "kiosk.cli.updates",
 )
 
 

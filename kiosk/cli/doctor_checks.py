@@ -60,11 +60,46 @@ def examine(config: Config, *, network: bool = True) -> list[Check]:
         _devices,
         _display,
         _service,
+        _updates,
     ):
         checks.extend(section(config))
     if network:
         checks.extend(_backends(config))
     return checks
+
+
+def _updates(config: Config) -> Iterator[Check]:
+    """Signed updates, when configured: the root of trust is there, the last poll went well."""
+    settings = config.updates
+    if settings.repository is None or settings.trusted_root is None:
+        return
+    from tuf.api.metadata import Metadata
+
+    from kiosk.i18n import t
+    from kiosk.updates.agent import bundle_root
+    from kiosk.updates.status import UpdateStatus
+
+    try:
+        root = Metadata.from_file(str(settings.trusted_root))
+    except Exception as exc:
+        yield Check(
+            "updates",
+            "fail",
+            f"trusted_root {settings.trusted_root}: {type(exc).__name__}",
+            "install the repository's root metadata (repo/metadata/1.root.json) there",
+        )
+        return
+    if root.signed.type != "root":
+        yield Check("updates", "fail", f"{settings.trusted_root} is not root metadata")
+        return
+    status = UpdateStatus.load(bundle_root(config) / "status.json")
+    shown = "-" if status.bundle is None else str(status.bundle)
+    text = t(f"updates.status.{status.state.value}", config.terminal.language,
+             bundle=shown, detail=status.detail, **status.extra)  # fmt: skip
+    if status.needs_attention:
+        yield Check("updates", "warn", text, f"kiosk updates check --config {config.source}")
+    else:
+        yield Check("updates", "ok", text)
 
 
 def _python(_: Config) -> Iterator[Check]:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import UsageError
+from kiosk.config import ConfigError, load_config
 from kiosk.flow.graph import to_dot, to_mermaid
-from kiosk.flow.lint import Finding, lint
+from kiosk.flow.lint import Finding, lint, lint_backends
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, load_flow, load_flows
 from kiosk.flow.schema import LANGUAGES, Flow, json_schema
 
@@ -19,6 +20,12 @@ def register(sub: Any) -> None:
     """Add `check`, `schema` and `graph` to the `flows` group."""
     check = sub.add_parser("check", help="load and lint flow files (default: flows/)")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories")
+    check.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="kiosk.toml: also warn about back offices the flows name that it does not",
+    )
     check.set_defaults(func=check_command)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of flow files")
@@ -50,6 +57,12 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"{path}: no such file or directory", file=sys.stderr)
     flowset = load_flows([path for path in paths if path.exists()])
     findings = lint(flowset)
+    if args.config is not None:
+        try:
+            config = load_config(args.config)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
+        findings += lint_backends(flowset, set(config.backends))
     for finding in sorted(findings, key=_order):
         print(_shown(finding))
     errors = sum(1 for f in findings if f.severity == "error")

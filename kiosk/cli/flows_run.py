@@ -37,7 +37,7 @@ import asyncio
 import json
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +47,9 @@ from kiosk.app import KioskServices
 from kiosk.cli import UsageError
 from kiosk.clock import ManualClock
 from kiosk.config import ConfigError, load_config
-from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, load_flow, load_flows
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, FlowSet, load_flow, load_flows
 from kiosk.flow.outcome import Outcome
-from kiosk.flow.schema import LANGUAGES, Flow
+from kiosk.flow.schema import LANGUAGES, CallStep, Flow
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
 from kiosk.privacy.masking import mask_personal, scrub
@@ -88,9 +88,12 @@ def _library(flow: str, flows_dir: Path) -> tuple[Flow, _Library]:
             main = load_flow(path).flow
         except FlowLoadError as exc:
             raise UsageError(str(exc)) from exc
-        neighbours = load_flows([path.parent]).flows if path.parent.is_dir() else {}
-        return main, _Library({**neighbours, main.id: main})
+        flowset = load_flows([path.parent]) if path.parent.is_dir() else load_flows([path])
+        _lint_first(flowset, main.id)
+        return main, _Library({**flowset.flows, main.id: main})
     flowset = load_flows([flows_dir])
+    if flow in flowset.flows:
+        _lint_first(flowset, flow)
     if flow not in flowset.flows:
         for error in flowset.errors:
             if Path(error.location.path).stem == flow:
@@ -147,6 +150,29 @@ async def _run(
     return renderer, outcome
 
 
+def _lint_first(flowset: FlowSet, flow_id: str) -> None:
+    """Refuse to run a flow (or a flow it calls) with lint errors: a mistake in its last step
+    would otherwise show only after the application was submitted and printed."""
+    from kiosk.flow.lint import lint  # only when a run starts: `kiosk --help` stays quick
+
+    used = {flow_id}
+    pending = [flow_id]
+    while pending:
+        current = flowset.flows.get(pending.pop())
+        for step in current.steps if current is not None else ():
+            if isinstance(step, CallStep) and step.flow not in used:
+                used.add(step.flow)
+                pending.append(step.flow)
+    paths = {str(flowset.loaded[name].path) for name in used if name in flowset.loaded}
+    errors = [
+        str(finding)
+        for finding in lint(flowset)
+        if finding.severity == "error" and str(finding.location.path) in paths
+    ]
+    if errors:
+        raise UsageError("the flow has lint errors; nothing was run:\n" + "\n".join(errors))
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the flow; print each prompt and the outcome."""
     try:
@@ -165,7 +191,24 @@ def run_command(args: argparse.Namespace) -> int:
     if isinstance(ended, ScriptError):
         raise UsageError(f"{args.answers}: {ended}")
     _print_outcome(ended, args.json)
+    if script.expect:
+        return _check_expected(ended, script.expect, args.json)
     return 0 if ended.status == "finished" else 1
+
+
+def _check_expected(outcome: Outcome, expect: Mapping[str, str], as_json: bool) -> int:
+    """0 when the run ended as the answers file's `expect` says (a refusal path), else 1."""
+    wanted = (expect.get("outcome", "finished"), expect.get("step", outcome.step))
+    if (outcome.status, outcome.step) == wanted:
+        return 0
+    if as_json:
+        print(json.dumps({"expected": {"outcome": wanted[0], "step": wanted[1]}}))
+    else:
+        print(
+            f"expected: {wanted[0]} at {wanted[1]}; the run ended {outcome.status} at "
+            f"{outcome.step}"
+        )
+    return 1
 
 
 def _print_prompt(entry: Any, narrator: Narrator, as_json: bool) -> None:

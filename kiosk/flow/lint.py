@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -53,14 +53,17 @@ CODES: Mapping[str, str] = {
     "undefined-variable": "a template reads a name no earlier step sets",
     "undeclared-field": "a template reads a card field its read step does not keep",
     "personal-formatted": "a shown or spoken text reformats a personal value (sliced, filtered)",
-    "undeclared-device": "a device used but not declared in `needs`",
+    "undeclared-device": "a device used but not declared in `needs` (or `uses`)",
+    "unknown-backend": "a step names a back office the kiosk configuration does not have",
+    "personal-looking": "an input that looks like a name, address or number is not personal",
+    "no-fallback": "a step on a device the flow can do without (`uses`) has no `on_error`",
     "unknown-step": "a transition to a step that does not exist",
     "unknown-flow": "a call to a flow that does not exist",
     "unknown-receipt": "a print step whose receipt template is missing or invalid",
 }
 """Lint codes and what they mean (load errors keep their own codes, e.g. `schema`)."""
 
-_WARNINGS = frozenset({"unreachable", "personal-formatted"})
+_WARNINGS = frozenset({"unreachable", "personal-formatted", "unknown-backend", "personal-looking"})
 _SHOWN = frozenset({"text", "voice", "title", "help", "label", "purpose", "rows", "phrases"})
 # Names templates may use without any step setting them (Jinja globals and loop helpers).
 _BUILTINS = frozenset(
@@ -86,6 +89,8 @@ _SAVES = frozenset(
         schema.ChooseStep,
         schema.InputStep,
         schema.HttpStep,
+        schema.PayStep,
+        schema.BrowseStep,
         schema.SubmitStep,
         schema.CallStep,
         schema.ReadIdCardStep,
@@ -352,7 +357,8 @@ class _Analysis:
             here = ("steps", index)
             location = self.loaded.step_location(step.id)
             kind = step.__dict__.get("kind", "")
-            if step.WAITS or isinstance(step, FinishStep):
+            # a flow on no menu is only called: its finish may hand its result back silently
+            if step.WAITS or (isinstance(step, FinishStep) and flow.modes):
                 silent = _silent_languages(step.text, step.voice, step.__dict__.get("purpose"))
                 if silent:
                     yield self.finding(
@@ -395,7 +401,14 @@ class _Analysis:
                         f"step '{step.id}' ({kind}) commits, but not every path to it passes a "
                         "confirm step",
                     )
-            if step.DEVICE is not None and step.DEVICE not in needs:
+            if step.DEVICE is not None and step.DEVICE in flow.uses and step.on_error is None:
+                yield self.finding(
+                    self.loaded.where(*here, "kind"),
+                    "no-fallback",
+                    f"step '{step.id}' ({kind}) uses the {step.DEVICE}, which the flow lists in "
+                    "`uses` (it can do without), but has no `on_error` to go on without it",
+                )
+            if step.DEVICE is not None and step.DEVICE not in needs | set(flow.uses):
                 yield self.finding(
                     self.loaded.where(*here, "kind"),
                     "undeclared-device",
@@ -429,7 +442,7 @@ class _Analysis:
         for index, step in enumerate(self.flow.steps):
             if step.id not in self.reachable:
                 continue
-            before = defined[step.id]
+            before = defined[step.id] | step.LOCALS
             own = _defines(step)
             for ref in parts.step_refs[index]:
                 available = before | own if ref.after else before
@@ -439,6 +452,25 @@ class _Analysis:
                     name = ref.loc[3]
                     available = before | set(keys[: keys.index(name)] if name in keys else keys)
                 yield from self._undefined(ref, available, f"step '{step.id}'")
+            if isinstance(step, schema.PrintStep):
+                yield from self._receipt_undefined(index, step, before)
+
+    def _receipt_undefined(
+        self, index: int, step: schema.PrintStep, available: frozenset[str]
+    ) -> Iterator[Finding]:
+        """A receipt reads the flow's variables as they are when it prints: a name no step set
+        by then would fail on paper, as a device fault, after the resident was served."""
+        path = self.loaded.path.parent / "receipts" / f"{step.receipt}.yaml"
+        missing: set[str] = set()
+        for source in _receipt_templates(path):
+            missing |= _names(source, False) - available
+        for name in sorted(missing):
+            yield self.finding(
+                self.loaded.value_where("steps", index, "receipt"),
+                "undefined-variable",
+                f"step '{step.id}': receipt '{step.receipt}' reads '{name}', which no earlier "
+                "step sets",
+            )
 
     def _card_fields(self) -> Iterator[Finding]:
         """A flow keeps only the card fields its read steps declare: reading another is a
@@ -520,12 +552,34 @@ class _Analysis:
             out = defined[step_id] | _defines(self.steps[step_id])
             for edge in self.edges[step_id]:
                 target = edge.target
-                if target in defined and not out <= defined[target]:
-                    defined[target] = defined[target] | out
+                # the engine keeps what went wrong as `error` ({key, step}) for `on_error`
+                arriving = out | {"error"} if edge.kind == "error" else out
+                if target in defined and not arriving <= defined[target]:
+                    defined[target] = defined[target] | arriving
                     if target not in queued:
                         queued.add(target)
                         queue.append(target)
         return defined
+
+
+def lint_backends(flowset: FlowSet, configured: Collection[str]) -> list[Finding]:
+    """Warnings for steps naming a back office the configuration lacks (it would fail at run
+    time with `backend.unknown`: "this service is not set up on this kiosk")."""
+    found: list[Finding] = []
+    for loaded in flowset.lintable().values():
+        for index, step in enumerate(loaded.flow.steps):
+            backend = step.__dict__.get("backend")
+            if isinstance(backend, str) and backend not in configured:
+                found.append(
+                    Finding(
+                        loaded.value_where("steps", index, "backend"),
+                        "unknown-backend",
+                        f"step '{step.id}' calls back office '{backend}', which the "
+                        "configuration does not name in [backends]",
+                        "warning",
+                    )
+                )
+    return found
 
 
 def _receipt_problem(directory: Path, receipt: str) -> str:
@@ -612,7 +666,9 @@ def _needs(flow_id: str, analyses: Mapping[str, _Analysis]) -> set[str]:
         seen.add(current)
         flow = analyses[current].flow
         result.update(flow.needs)
-        result.update(s.DEVICE for s in flow.steps if s.DEVICE is not None)
+        result.update(
+            s.DEVICE for s in flow.steps if s.DEVICE is not None and s.DEVICE not in flow.uses
+        )
         pending.extend(s.flow for s in flow.steps if isinstance(s, schema.CallStep))
     return result
 

@@ -22,6 +22,8 @@ class PromptKind(enum.StrEnum):
     BUSY = "busy"
     ERROR = "error"
     RESULT = "result"
+    QR_WAIT = "qr_wait"
+    """A code to scan (`Prompt.code`) while the kiosk waits for its outcome (a payment)."""
     MENU = "menu"
     """The service menu: options in groups (categories), one picked."""
 
@@ -111,6 +113,7 @@ class Prompt:
     say_private: str = ""
     """`say` with the personal values it masks in full, for the headset only ("": as `say`)."""
     language: str = "zh_CN"
+<<<<<<< HEAD
     progress: tuple[int, int] | None = None
     """(this step's number, the number of steps) in the flow, for "step 2 of 5"."""
     sign: Sign | None = None
@@ -119,6 +122,10 @@ class Prompt:
     """A result's reference number (受理编号), to be shown large."""
     hold: float | None = None
     """Seconds a result stays on screen before the kiosk returns to its attract screen."""
+=======
+    code: str = ""
+    """What a QR_WAIT prompt's QR code encodes."""
+>>>>>>> main
 
 
 @dataclass(frozen=True)

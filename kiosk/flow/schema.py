@@ -95,12 +95,21 @@ class StepBase(Strict):
     """Whether the step commits something (and so needs a preceding review)."""
     DEVICE: ClassVar[DeviceKind | None] = None
     """The device kind the step needs, if any."""
+    LOCALS: ClassVar[frozenset[str]] = frozenset()
+    """Names the step's own templates may read besides the flow's variables (`item`, `page`)."""
 
 
 class InfoStep(StepBase):
-    """Show a message and wait for the resident to continue."""
+    """Show a message and wait for the resident to continue; a long one a page at a time."""
 
     kind: Literal["info"]
+    page_chars: int | None = Field(
+        None,
+        ge=40,
+        le=2000,
+        description="Show the text in pages of at most this many characters, each spoken, "
+        "with next and previous page (long notices in large type)",
+    )
     WAITS = True
 
 
@@ -193,6 +202,18 @@ class SetStep(StepBase):
 
     kind: Literal["set"]
     values: dict[VarName, Any]
+    public: list[VarName] = Field(
+        default_factory=list,
+        description="Values that do not identify the resident although they read personal "
+        "data (an age from an ID number): shown and spoken in full",
+    )
+
+    @model_validator(mode="after")
+    def _public_are_set(self) -> SetStep:
+        unknown = [name for name in self.public if name not in self.values]
+        if unknown:
+            raise ValueError(f"public name {unknown[0]!r} is not one of the values set")
+        return self
 
 
 class BranchStep(StepBase):
@@ -221,6 +242,55 @@ class HttpStep(StepBase):
     personal_fields: list[str] = Field(
         default_factory=list, description="Reply fields that are personal data"
     )
+
+
+class PayStep(StepBase):
+    """Pay by QR code: the back office issues an order, the screen shows its code and the kiosk
+    polls the order until it is paid (go on), expired or cancelled (`on_error`, with
+    `error.key` `payment.expired` / `payment.cancelled`). Saves `{order, amount, status,
+    receipt_no, paid_at}`; `order` (the order reply) may be read by the step's own texts."""
+
+    kind: Literal["pay"]
+    backend: str = Field(description="A backend named in the kiosk configuration, never a URL")
+    order: HttpRequest = Field(
+        description="Creates the order; the reply has `order`, `amount`, `qr`, `expires_in`"
+    )
+    status_path: Template = Field(
+        "/payments/{{ order.order }}", description="Polled with GET; the reply has `status`"
+    )
+    poll_every: float = Field(3.0, gt=0, le=60, description="Seconds between status polls")
+    save_as: VarName | None = None
+    WAITS = True
+    IRREVERSIBLE = True
+    LOCALS = frozenset({"order"})
+
+
+class BrowseStep(StepBase):
+    """List records a page at a time, from a value (`items`) or a paged back-office reply
+    (`request`, reading `page`); the resident picks one (saved) or, with `pick: false`, reads
+    and goes on. `row` is each record's line, reading `item`."""
+
+    kind: Literal["browse"]
+    items: Template | None = Field(None, description="A lone expression giving a list")
+    backend: str | None = None
+    request: HttpRequest | None = Field(
+        None, description="Fetches one page (templates read `page`); reply: {items, pages}"
+    )
+    row: Text
+    per_page: int = Field(5, ge=1, le=7, description="Records per page when paging `items`")
+    pick: bool = True
+    empty: Text | None = Field(None, description="Shown when there is nothing to list")
+    save_as: VarName | None = None
+    WAITS = True
+    LOCALS = frozenset({"item", "page"})
+
+    @model_validator(mode="after")
+    def _one_source(self) -> BrowseStep:
+        if (self.items is None) == (self.request is None):
+            raise ValueError("give either `items` or `request` (with `backend`)")
+        if self.request is not None and self.backend is None:
+            raise ValueError("a `request` needs a `backend`")
+        return self
 
 
 class SubmitStep(StepBase):
@@ -343,6 +413,8 @@ Step = Annotated[
     | SetStep
     | BranchStep
     | HttpStep
+    | PayStep
+    | BrowseStep
     | SubmitStep
     | CallStep
     | FinishStep
@@ -386,7 +458,15 @@ class Flow(Strict):
         default_factory=_government_only,
         description="Terminal modes whose catalogue offers this flow",
     )
-    needs: list[str] = Field(default_factory=list, description="Device kinds the flow needs")
+    needs: list[str] = Field(
+        default_factory=list,
+        description="Device kinds the flow needs: without one it is not offered",
+    )
+    uses: list[str] = Field(
+        default_factory=list,
+        description="Device kinds the flow uses when present and does without otherwise "
+        "(each step on one has an `on_error`): a kiosk without them still offers it",
+    )
     inputs: list[VarName] = Field(
         default_factory=list, description="Variables a calling flow passes in"
     )

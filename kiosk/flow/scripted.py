@@ -12,6 +12,7 @@ Answers file format (YAML)::
       sub-flow.step: 1             # `flow.step` answers a step of a called flow only
     switch_language:               # switch the session language when this step is first shown;
       choose: en                   #   the prompt is re-rendered in the new language
+    expect: {outcome: failed, step: unknown_account}   # a refusal path: how the run must end
     devices:                       # what devices present (kiosk.simulation; ScriptedDevices)
       id_card: {name: 张三, id_number: "11010519491231002X"}
       scanner: "PICKUP-123456"
@@ -21,7 +22,8 @@ Answers: `choose` takes an option value or its keypad number; `confirm` and `con
 yes/no (`yes`, `no`, `true`, `false`, `1`, `2`); `input` takes the typed text (quote numbers).
 A `timeout` event moves a `ManualClock` past the step's deadline (no real waiting); without a
 manual clock the renderer reports the timeout itself. A prompt without an answer is an error
-naming the step; device prompts without an answer wait for the device.
+naming the step; device prompts without an answer wait for the device, and a QR code to pay
+without an answer waits while (manual) time passes until the back office says it was paid.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ from peripherals.printer.receipt import Receipt
 
 log = logging.getLogger(__name__)
 
-_TOP_KEYS = frozenset({"answers", "devices", "language", "switch_language"})
+_TOP_KEYS = frozenset({"answers", "devices", "expect", "language", "switch_language"})
+_EXPECT_KEYS = frozenset({"outcome", "step"})
 
 
 class ScriptError(Exception):
@@ -82,6 +85,9 @@ class Script:
     devices: Mapping[str, Any] = field(default_factory=dict)
     language: str | None = None
     switch_language: Mapping[str, str] = field(default_factory=dict)
+    expect: Mapping[str, str] = field(default_factory=dict)
+    """How the run should end (`outcome`: finished/failed/cancelled/..., `step`), for files
+    that walk a refusal path; none: it should finish."""
 
     @classmethod
     def from_mapping(cls, data: Any, *, whole_file: bool = False) -> Script:
@@ -101,6 +107,9 @@ class Script:
         for name, section in (("answers", answers), ("devices", devices), ("switch", switches)):
             if not isinstance(section, Mapping):
                 raise ScriptError(f"`{name}` must be a mapping")
+        expect = data.get("expect") or {}
+        if not isinstance(expect, Mapping) or not set(expect) <= _EXPECT_KEYS:
+            raise ScriptError("`expect` is a mapping of `outcome` and `step`")
         language = data.get("language")
         for lang in (language, *switches.values()):
             if lang is not None and lang not in LANGUAGES:
@@ -113,6 +122,7 @@ class Script:
             devices={str(k): v for k, v in devices.items()},
             language=language,
             switch_language={str(k): str(v) for k, v in switches.items()},
+            expect={str(k): str(v) for k, v in expect.items()},
         )
 
 
@@ -200,6 +210,8 @@ class ScriptedRenderer:
         value = self._next_answer(prompt)
         if value is _WAIT_FOR_DEVICE:
             self.transcript.append(TranscriptEntry(prompt))
+            if prompt.kind is PromptKind.QR_WAIT:
+                await self._let_time_pass()
             await asyncio.Event().wait()
         if isinstance(value, Mapping) and "event" in value:
             event = Event(value["event"])
@@ -215,7 +227,7 @@ class ScriptedRenderer:
         if key not in self.script.answers:
             key = prompt.step
         if key not in self.script.answers:
-            if prompt.kind is PromptKind.DEVICE_WAIT:
+            if prompt.kind in (PromptKind.DEVICE_WAIT, PromptKind.QR_WAIT):
                 return _WAIT_FOR_DEVICE
             raise ScriptError(
                 f"no answer for step {prompt.step!r} of flow {prompt.flow!r} ({prompt.kind.value})"
@@ -246,6 +258,17 @@ class ScriptedRenderer:
             )
         return value[visit]
 
+    async def _let_time_pass(self) -> None:
+        """The resident takes out a phone and pays: a manual clock moves a second at a time
+        (at a pace that lets the kiosk's polls reach the back office) until the engine ends
+        the wait; a real clock needs nothing."""
+        advance = getattr(self.clock, "advance", None)
+        if advance is None:
+            return
+        while True:
+            await asyncio.sleep(PACE)
+            advance(1.0)
+
     async def _time_out(self, prompt: Prompt) -> Event:
         advance = getattr(self.clock, "advance", None)
         if advance is None or prompt.timeout is None:
@@ -262,6 +285,8 @@ class ScriptedRenderer:
 
 
 _WAIT_FOR_DEVICE = object()
+PACE = 0.01
+"""Real seconds per simulated second while a scripted resident waits for an outcome."""
 MAX_SAME_ANSWER = 10
 """Times one (not a list) answer is given to the same step before the run counts as a loop."""
 
@@ -340,7 +365,11 @@ class _ScriptedScanner:
 
     async def scan(self, timeout: float | None = None) -> str:
         value = await self.scripted.present("scan")
-        return str(value["code"] if isinstance(value, Mapping) else value)
+        if isinstance(value, Mapping):
+            if "code" not in value:
+                raise ScriptError("a scanner entry is a code, or a mapping with `code`")
+            value = value["code"]
+        return str(value)
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,24 @@ device events, and, on simulated devices, the cards taken back at each session's
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from kiosk.app import KioskServices
 from kiosk.flow.services import Clock
-from kiosk.session.loop import RESULT_HOLD, SessionLoop
+from kiosk.session.loop import RESULT_HOLD, SessionLoop, Where
 from kiosk.session.renderers import SessionInputs, SessionRenderer
 from kiosk.session.state import AttractInfo
 from kiosk.simulated_devices import SimulatedDevices
 from peripherals.events import DeviceEvent
 from peripherals.headset.base import Headset
+
+if TYPE_CHECKING:
+    from kiosk.updates.agent import UpdateAgent
+    from kiosk.updates.poller import UpdatePoller
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +46,10 @@ class KioskRuntime:
         language: str | None = None,
         result_hold: float = RESULT_HOLD,
         on_attract: Callable[[], None] | None = None,
+        updates: UpdateAgent | None = None,
     ) -> None:
         config = services.config
+        self.updates = updates
         self.services = services
         self.simulated = SimulatedDevices(services.hub) if services.simulate else None
         if self.simulated is not None:
@@ -56,9 +65,18 @@ class KioskRuntime:
             warning_lead=config.timeouts.warning_lead,
             mode=config.terminal.mode,
             result_hold=result_hold,
-            on_attract=on_attract,
-            on_session_end=self.simulated.take_cards_away if self.simulated else None,
+            on_attract=self._attract_shown,
+            on_session_end=self._session_ended,
         )
+        self._on_attract = on_attract
+        self.poller: UpdatePoller | None = None
+        if updates is not None:
+            from kiosk.updates.poller import UpdatePoller
+
+            updates.started(services, services.flows, services.journal)
+            self.poller = UpdatePoller(
+                updates, services, services.journal, clock=clock, idle=self.idle
+            )
         self.core = self.loop.core
         headset = services.hub.by_kind("headset")
         if isinstance(headset, Headset) and headset.plugged():
@@ -67,10 +85,36 @@ class KioskRuntime:
         for renderer in self.renderers:
             self.core.attach(renderer)
 
+    def _attract_shown(self) -> None:
+        """Between sessions: a bundle that became ready during the last one starts now."""
+        if self.updates is not None:
+            self.updates.activate_ready(self.services, self.services.journal)
+        if self._on_attract is not None:
+            self._on_attract()
+
+    def _session_ended(self) -> None:
+        if self.simulated is not None:
+            self.simulated.take_cards_away()
+        if self.updates is not None:
+            self.updates.session_ended(self.loop.last_outcome, self.services, self.services.journal)
+
+    def idle(self) -> bool:
+        """True when no resident is in a session (the attract screen is up)."""
+        return self.loop.where is Where.ATTRACT
+
     def handle(self, event: DeviceEvent) -> None:
         """A device event, on the loop's thread."""
         self.loop.handle(event)
 
     async def run(self) -> None:
-        """Serve sessions until cancelled; the renderers are closed after."""
-        await self.loop.run()
+        """Serve sessions (and poll for updates, when configured) until cancelled."""
+        if self.poller is None:
+            await self.loop.run()
+            return
+        polling = asyncio.ensure_future(self.poller.run())
+        try:
+            await self.loop.run()
+        finally:
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling

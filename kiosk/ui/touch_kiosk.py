@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from kiosk.session.renderers import SessionInputs
     from kiosk.session.runtime import KioskRuntime, RendererFactory
     from kiosk.ui.simulate_panel import SimulatePanel
+    from kiosk.updates.agent import UpdateAgent
     from peripherals.events import DeviceEvent
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ class TouchKiosk:
         self.services: KioskServices | None = None
         self.app: KioskApp | None = None
         self.runtime: KioskRuntime | None = None
+        self.updates: UpdateAgent | None = None
         self.panel: SimulatePanel | None = None
         self._relay = _Relay()
         self._stopping = False
@@ -156,15 +158,18 @@ class TouchKiosk:
             if self._stopping or ui.done():
                 return
             from kiosk.app import KioskServices
+            from kiosk.updates.agent import agent_for
             from peripherals.events import CallbackDispatcher
 
             dispatcher = CallbackDispatcher(_on_kivy_thread, self._relay.handle)
+            self.updates = agent_for(self.config, self.data_dir)
             services = KioskServices(
                 self.config,
                 simulate=self.simulate,
                 data_dir=self.data_dir,
                 engine_clock=self.clock,
                 dispatcher=dispatcher,
+                flows_dir=self.updates.recover() if self.updates else None,
             )
             with services:
                 self.services = services
@@ -223,6 +228,7 @@ class TouchKiosk:
             language=self.language,
             result_hold=RESULT_HOLD if self.result_hold is None else self.result_hold,
             on_attract=self._attract_shown,
+            updates=self.updates,
         )
         self._relay.target = runtime.handle
         if runtime.simulated is not None:

@@ -10,7 +10,9 @@ and a quantity where a code was meant. Before anything is spoken:
   隐藏"), a masked Latin name says it is hidden;
 - codes (runs of five or more digits, also split by dashes or spaces) are read digit by digit,
   a dash as a pause; years too ("2 0 2 0年3月", "March 2020");
-- amounts keep their decimal point in Chinese ("12点5 0"), where the engine would skip it;
+- money is said as people say it ("380.00元" → "380元", "12.50元" → "12元5角", "0.05元" →
+  "0元零5分"); other amounts keep their decimal point in Chinese ("12点5"), where the engine
+  would skip it;
 - "page(s)" becomes "page" or "pages" by its number; a lone dash or asterisk is said as "none".
 """
 
@@ -28,6 +30,7 @@ _NAME_STARS = 3
 """A masked name hides at most 3 characters (a 4-character name); more is masked text."""
 _MASKED_LATIN_NAME = re.compile(r"\b([A-Za-z])\*+")
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
+_YUAN = re.compile(r"(?<![\d.])(\d+)\.(\d)(\d)\s*元")
 _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
 _CODE = re.compile(r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])")
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
@@ -49,11 +52,23 @@ def speakable(text: str, lang: str) -> str:
     text = _DATE.sub(lambda m: _date(m, zh), text)
     if zh:
         text = _YEAR.sub(lambda m: f"{_spaced(m.group(1))}年", text)
+        text = _YUAN.sub(_yuan, text)
         text = _AMOUNT.sub(lambda m: f"{m.group(1)}点{_spaced(m.group(2))}", text)
     text = _CODE.sub(lambda m: _code(m.group(0), zh), text)
     if not zh:
         text = _PLURAL.sub(lambda m: _plural(m), text)
     return text
+
+
+def _yuan(match: re.Match[str]) -> str:
+    """An amount of money in yuan, jiao and fen, the way a cashier says it."""
+    yuan, jiao, fen = match.group(1), int(match.group(2)), int(match.group(3))
+    said = f"{int(yuan)}元"
+    if jiao:
+        said += f"{jiao}角"
+    if fen:
+        said += f"{'' if jiao else '零'}{fen}分"
+    return said
 
 
 def _spaced(digits: str, zh: bool = True) -> str:

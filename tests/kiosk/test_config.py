@@ -432,3 +432,25 @@ def test_a_data_dir_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
     assert message.endswith(
         "kiosk.toml: data_dir: " + f"{tmp_path / 'data'} is a file, not a folder"
     )
+
+
+def test_the_updates_section_is_checked_and_its_paths_resolved(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [updates]
+        repository = "https://updates.example.gov.cn/kiosk/"
+        trusted_root = "trust/root.json"
+        group = "pilot"
+        jitter = 0.2
+        """,
+    )
+    updates = load_config(path, {}).updates
+    assert updates.trusted_root == tmp_path / "trust" / "root.json"
+    assert (updates.group, updates.jitter, updates.watch_sessions) == ("pilot", 0.2, 20)
+    no_root = write(tmp_path, '[updates]\nrepository = "https://u.example.cn/"\n')
+    assert "needs trusted_root" in error_of(no_root)
+    bad_rate = write(tmp_path, "[updates]\nmax_failure_rate = 1.5\n")
+    assert "updates.max_failure_rate" in error_of(bad_rate)
+    bad_url = write(tmp_path, '[updates]\nrepository = "ftp://x"\ntrusted_root = "r.json"\n')
+    assert "expected an http://, https:// or file:// URL" in error_of(bad_url)

@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.flow.steps import (
     branch,
+    browse,
     call,
     choose,
     confirm,
@@ -15,6 +16,7 @@ from kiosk.flow.steps import (
     finish,
     http,
     info,
+    pay,
     read_id_card,
     read_smart_card,
     scan_code,
@@ -39,6 +41,8 @@ EXECUTORS: Mapping[str, Executor] = MappingProxyType(
             consent,
             set_step,
             http,
+            pay,
+            browse,
             submit,
             call,
             finish,

@@ -119,6 +119,8 @@ class StepContext:
     can_go_back: bool
     subflows: SubflowRunner
     depth: int = 0
+    locals: dict[str, Any] = field(default_factory=dict)
+    """Names the step itself provides to its own templates (its kind's `LOCALS`)."""
     _masked: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     """Personal texts rendered for the prompt being built: in full → masked."""
 
@@ -131,7 +133,7 @@ class StepContext:
     def variables(self) -> dict[str, Any]:
         """The variables templates see, with `labels`: each choice made, by its label in the
         session language (`{{ labels.topic }}`: 公共设施 / Public facilities)."""
-        return {**self.scope.namespace(), "labels": self._labels()}
+        return {**self.scope.namespace(), "labels": self._labels(), **self.locals}
 
     def _labels(self) -> dict[str, str]:
         chosen: dict[str, str] = {}

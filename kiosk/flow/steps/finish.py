@@ -21,9 +21,11 @@ async def execute(ctx: StepContext, step: FinishStep) -> StepResult:
     result = ctx.value(step.result) if step.result else {}
     # taint: a value rendered from personal data stays personal for the caller and any display
     personal = frozenset(k for k, v in (step.result or {}).items() if ctx.reads_personal(v))
-    reference = ctx.render(step.reference) if step.reference else ""
-    await ctx.show(
-        ctx.prompt(PromptKind.RESULT, waits=False, sign=sign(ctx, step), reference=reference)
-    )
+    if step.text is not None or ctx.depth == 0:
+        # a sub-flow's silent finish hands its result back without a screen of its own
+        reference = ctx.render(step.reference) if step.reference else ""
+        await ctx.show(
+            ctx.prompt(PromptKind.RESULT, waits=False, sign=sign(ctx, step), reference=reference)
+        )
     ctx.journal("finished", {"status": step.status})
     return Finish(step.status, dict(result), personal)

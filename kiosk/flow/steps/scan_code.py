@@ -1,4 +1,5 @@
-"""`scan_code`: wait for a code at the scanner; a code not matching `pattern` is asked again."""
+"""`scan_code`: wait for a code at the scanner; a code not matching `pattern` is asked again,
+and after a few wrong codes the step fails to its `on_error`."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ import re
 
 from kiosk.flow.prompt import Answer, Event
 from kiosk.flow.schema import ScanCodeStep
-from kiosk.flow.steps.context import Next, StepContext, StepResult
+from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
 from kiosk.flow.steps.device import run_device
 
 KIND = "scan_code"
 
 MAX_CODE = 2000
+MAX_INVALID = 3
+"""Wrong codes in a row before the step fails to its `on_error` (typing the code, say)."""
 
 
 async def execute(ctx: StepContext, step: ScanCodeStep) -> StepResult:
     """Scan until a code matches the step's pattern (any code without one)."""
     error: str | None = None
-    while True:
+    for _ in range(MAX_INVALID):
         result = await run_device(ctx, step, lambda devices: devices.scanner().scan(), error=error)
         if isinstance(result, Event):
             return result
@@ -28,3 +31,4 @@ async def execute(ctx: StepContext, step: ScanCodeStep) -> StepResult:
             return Next()
         error = "scan.invalid_code"
         ctx.journal("invalid:" + error)
+    raise StepFailed("scan.invalid_code", f"{MAX_INVALID} codes in a row did not match")

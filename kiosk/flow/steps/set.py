@@ -9,7 +9,9 @@ KIND = "set"
 
 
 async def execute(ctx: StepContext, step: SetStep) -> StepResult:
-    """Render and store each value in turn, so a value may read the ones set before it."""
+    """Render and store each value in turn, so a value may read the ones set before it; a value
+    named `public` is kept as ordinary data even when it reads personal data."""
     for name, source in step.values.items():
-        ctx.save(name, ctx.value(source), personal=ctx.reads_personal(source))
+        personal = name not in step.public and ctx.reads_personal(source)
+        ctx.save(name, ctx.value(source), personal=personal)
     return Next()

@@ -10,6 +10,9 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 
+LONG_LABEL = 12
+"""Characters of the longest label that still fits half the screen's width on one line."""
+
 
 class ChooseScreen(PromptScreen):
     """Options as big buttons "1  label"; a tap answers the option's value.
@@ -18,10 +21,12 @@ class ChooseScreen(PromptScreen):
     """
 
     def build(self) -> None:
-        """Lay the options out in one column (elder mode, or few options) or two."""
+        """Lay the options out in one column (elder mode, few options, or long labels such as
+        records) or two."""
         look = self.ctx.look
         options = self.ctx.prompt.options
-        cols = 1 if look.elder or len(options) <= 3 else 2
+        long_labels = any(len(option.label) > LONG_LABEL for option in options)
+        cols = 1 if look.elder or len(options) <= 3 or long_labels else 2
         grid = GridLayout(cols=cols, spacing=dp(look.scale.spacing * 1.5), size_hint_y=None)
         rows = -(-len(options) // cols)
         height = dp(look.scale.action_height)

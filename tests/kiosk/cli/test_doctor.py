@@ -15,6 +15,8 @@ from kiosk.cli import main
 from kiosk.cli.doctor_checks import examine
 from kiosk.config import load_config
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+from kiosk.updates.repository import Repository
+from kiosk.updates.status import UpdateState, UpdateStatus
 
 
 def _closed_port() -> int:
@@ -90,3 +92,21 @@ def test_a_log_folder_it_cannot_write_in_is_a_failure(tmp_path: Path) -> None:
     )
     status, detail, fix = _by_name(config, network=False)["log file"]
     assert status == "fail" and "cannot write" in detail and "log_file" in fix
+
+
+def test_updates_name_a_missing_root_of_trust_and_a_repository_out_of_reach(
+    tmp_path: Path,
+) -> None:
+    updates = '[updates]\nrepository = "http://127.0.0.1:9/"\ntrusted_root = "root.json"\n'
+    config = _machine(tmp_path, updates)
+    status, detail, fix = _by_name(config, network=False)["updates"]
+    assert status == "fail" and "root.json" in detail and "1.root.json" in fix
+    (tmp_path / "root.json").write_text("{}", encoding="utf-8")
+    assert _by_name(config, network=False)["updates"][0] == "fail"  # not root metadata
+    repo = Repository(tmp_path / "repo", tmp_path / "keys")
+    repo.init()
+    shutil.copy(repo.metadata_dir / "1.root.json", tmp_path / "root.json")
+    UpdateStatus(UpdateState.UNREACHABLE, 4).save(tmp_path / "data" / "bundles" / "status.json")
+    status, detail, fix = _by_name(config, network=False)["updates"]
+    assert (status, detail) == ("warn", "无法连接更新服务器，继续使用业务包 4")
+    assert fix == f"kiosk updates check --config {config}"

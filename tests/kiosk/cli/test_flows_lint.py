@@ -116,3 +116,31 @@ def test_graph_of_a_broken_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
     path = _write(tmp_path, "x.yaml", CLEAN.replace("kind: info", "kind: inf"))
     assert main(["flows", "graph", str(path)]) == 2
     assert "x.yaml:6:5: step 'greet': kind 'inf'" in capsys.readouterr().err
+
+
+def test_check_with_a_configuration_warns_about_back_offices_it_does_not_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = Path(__file__).resolve().parents[3]
+    assert main(["flows", "check", "--config", str(root / "kiosk.example.toml")]) == 0
+    capsys.readouterr()
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[backends.feedback]\nbase_url = "https://x.example"\n', encoding="utf-8")
+    flow = str(root / "flows" / "medical-insurance.yaml")
+    assert main(["flows", "check", flow, "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown-backend step 'status' calls back office 'medical_insurance'" in out
+
+
+def test_a_receipt_reading_a_name_no_step_set_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = Path(__file__).resolve().parents[3] / "flows"
+    (tmp_path / "receipts").mkdir()
+    (tmp_path / "queue-ticket.yaml").write_text((root / "queue-ticket.yaml").read_text("utf-8"))
+    receipt = (root / "receipts" / "queue-ticket.yaml").read_text("utf-8")
+    (tmp_path / "receipts" / "queue-ticket.yaml").write_text(
+        receipt.replace("ticket.window", "tiket.window"), encoding="utf-8"
+    )
+    assert main(["flows", "check", str(tmp_path)]) == 1
+    assert "receipt 'queue-ticket' reads 'tiket'" in capsys.readouterr().out

@@ -133,9 +133,9 @@ def test_nothing_spoken_has_an_asterisk_or_template_syntax(
     capsys: pytest.CaptureFixture[str], flow: str, lang: str
 ) -> None:
     """A listener hears words: no '*' of a masked value, no '{{ }}' of a template."""
-    _, lines = run_json(
+    code, lines = run_json(
         capsys,
-        str(FLOWS / f"{flow}.yaml"),
+        str(FLOWS / f"{flow.split('.')[0]}.yaml"),  # `<flow>.<path>.answers.yaml`: a path of it
         "--answers",
         str(FLOWS / f"{flow}.answers.yaml"),
         "--lang",
@@ -143,6 +143,7 @@ def test_nothing_spoken_has_an_asterisk_or_template_syntax(
     )
     said = [line["say"] for line in lines if line.get("say")]
     assert said
+    assert code == 0, lines[-1]  # it ended as its answers file says: finished, or its refusal
     assert [s for s in said if "*" in s or re.search(r"\{\{|\{%|\{\w+\}", s)] == []
 
 
@@ -263,3 +264,27 @@ def test_a_formatted_personal_number_is_masked_in_what_is_shown_and_said(
     for public in (shown["say"],):
         assert number not in re.sub(r"\D", "", public), public
     assert number[0] in shown["say"], "the masked form keeps its first digits"
+
+
+def test_a_refusal_path_that_finishes_instead_is_a_failed_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    answers = tmp_path / "expect.answers.yaml"
+    source = (FLOWS / "elderly-allowance.too-young.answers.yaml").read_text(encoding="utf-8")
+    answers.write_text(source.replace("step: too_young", "step: done"), encoding="utf-8")
+    flow = str(FLOWS / "elderly-allowance.yaml")
+    assert main(["flows", "run", flow, "--answers", str(answers)]) == 1
+    assert "expected: failed at done; the run ended failed at too_young" in capsys.readouterr().out
+
+
+def test_a_flow_with_lint_errors_is_not_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = (FLOWS / "resident-feedback.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("{{ submission.reference }}", "{{ submision.reference }}"))
+    answers = tmp_path / "a.answers.yaml"
+    answers.write_text((FLOWS / "resident-feedback.answers.yaml").read_text(encoding="utf-8"))
+    assert main(["flows", "run", str(broken), "--answers", str(answers)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was run" in err and "'submision'" in err

@@ -109,10 +109,15 @@ class Library:
 class Harness:
     """An engine over fakes, a manual clock and a scripted renderer."""
 
-    def __init__(self, *flows: str | dict[str, Any], devices: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        *flows: str | dict[str, Any],
+        devices: dict[str, Any] | None = None,
+        backends: FakeBackends | None = None,
+    ):
         self.library = Library(*flows)
         self.clock = ManualClock(start=1000.0)
-        self.backends = FakeBackends()
+        self.backends = backends or FakeBackends()
         self.outbox = FakeOutbox()
         self.journal = ListJournal()
         self.devices = ScriptedDevices(devices or {})

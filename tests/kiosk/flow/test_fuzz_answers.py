@@ -28,6 +28,7 @@ ANSWERS = {
     p.name.removesuffix(".answers.yaml"): yaml.safe_load(p.read_text("utf-8"))
     for p in sorted(DEFAULT_FLOWS_DIR.glob("*.answers.yaml"))
 }
+"""Answers files by name: `<flow id>` or `<flow id>.<path>` (a refusal path)."""
 FLOWS = load_flows([DEFAULT_FLOWS_DIR])
 ODD: st.SearchStrategy[Any] = st.recursive(
     st.none()
@@ -49,8 +50,9 @@ BUDGET = settings(
 
 @st.composite
 def mutated(draw: st.DrawFn) -> tuple[str, Any]:
-    flow_id = draw(st.sampled_from(sorted(ANSWERS)))
-    data = copy.deepcopy(ANSWERS[flow_id])
+    name = draw(st.sampled_from(sorted(ANSWERS)))
+    flow_id = name.split(".")[0]
+    data = copy.deepcopy(ANSWERS[name])
     section = draw(st.sampled_from(["answers", "devices"]))
     table = data.setdefault(section, {}) or {}
     keys = sorted(table) or ["x"]

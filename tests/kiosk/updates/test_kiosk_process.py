@@ -1,0 +1,107 @@
+"""Kiosk processes updating from a real nginx: `kiosk updates check`, and SIGKILL at every step
+of download and activation, after which the kiosk restarts on a complete bundle, old or new."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.config import load_config
+from kiosk.flow.loader import load_flows
+from kiosk.updates.agent import UpdateAgent, bundle_root
+from kiosk.updates.status import UpdateState
+from kiosk.updates.store import BundleStore
+
+from .conftest import (
+    BundleMaker,
+    FakeHost,
+    ListJournal,
+    Served,
+    poll_and_activate,
+    release,
+    write_kiosk_config,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+
+
+def test_a_kiosk_process_takes_each_new_bundle(
+    served: Served, make_bundle: BundleMaker, tmp_path: Path
+) -> None:
+    config = write_kiosk_config(tmp_path, served)
+    release(served.repo, make_bundle(1))
+    first = run("-m", "kiosk", "updates", "check", "--config", str(config))
+    assert first.returncode == 0, first.stderr
+    assert "已启用业务包 1" in first.stdout
+    release(served.repo, make_bundle(2))
+    second = run("-m", "kiosk", "updates", "check", "--config", str(config))
+    assert second.returncode == 0, second.stderr
+    store = BundleStore(bundle_root(load_config(config, environ={})))
+    assert (store.current(), store.previous()) == (2, 1)
+    status = run("-m", "kiosk", "updates", "status", "--config", str(config))
+    assert status.stdout.strip() == "已启用业务包 2，正在观察前几次办理"
+    served.repo.metadata_dir.rename(served.repo.root / "gone")  # the server loses its files
+    third = run("-m", "kiosk", "updates", "check", "--config", str(config))
+    assert third.returncode == 1
+    assert "继续使用业务包 2" in third.stdout
+    assert store.current() == 2
+
+
+def test_sigkill_at_every_step_leaves_a_complete_bundle(
+    served: Served,
+    make_bundle: BundleMaker,
+    kiosk: Callable[..., UpdateAgent],
+    tmp_path: Path,
+) -> None:
+    release(served.repo, make_bundle(1))
+    agent = kiosk()
+    poll_and_activate(agent, FakeHost(), ListJournal())
+    data = tmp_path / "kiosk-data"
+    baseline = tmp_path / "baseline"
+    shutil.copytree(data, baseline, symlinks=True)
+    release(served.repo, make_bundle(2))
+    config = tmp_path / "kiosk.toml"
+
+    clean = run("-m", "tests.kiosk.updates.crash_kiosk", str(config), "0")
+    assert clean.returncode == 0, clean.stderr
+    steps = json.loads(clean.stdout)["steps"]
+    assert any(s.startswith("downloading") for s in steps)
+    assert "current -> 2" in steps
+    seen: dict[int, int] = {}
+    for kill_at in range(1, len(steps) + 1):
+        shutil.rmtree(data)
+        shutil.copytree(baseline, data, symlinks=True)
+        killed = run("-m", "tests.kiosk.updates.crash_kiosk", str(config), str(kill_at))
+        assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr)
+        # the kiosk starts again: whatever it runs is complete, old or new, never a mix
+        restarted = UpdateAgent(load_config(config, environ={}))
+        try:
+            flows_dir = restarted.recover()
+            version = restarted.store.current()
+            assert version in (1, 2), (kill_at, steps[kill_at - 1])
+            assert restarted.store.complete(version)
+            assert flows_dir is not None and not load_flows([flows_dir]).errors
+            seen[version] = seen.get(version, 0) + 1
+            # and it carries on to the new bundle at its next poll
+            assert poll_and_activate(restarted, FakeHost(), ListJournal()).state in (
+                UpdateState.ACTIVATED,
+                UpdateState.CURRENT,
+            )
+            assert restarted.store.current() == 2
+        finally:
+            restarted.close()
+    print(f"{len(steps)} kill points {steps}: restarted on bundles {sorted(seen.items())}")
+    assert seen.get(1) and seen.get(2)
