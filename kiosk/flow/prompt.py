@@ -113,7 +113,6 @@ class Prompt:
     say_private: str = ""
     """`say` with the personal values it masks in full, for the headset only ("": as `say`)."""
     language: str = "zh_CN"
-<<<<<<< HEAD
     progress: tuple[int, int] | None = None
     """(this step's number, the number of steps) in the flow, for "step 2 of 5"."""
     sign: Sign | None = None
@@ -122,10 +121,8 @@ class Prompt:
     """A result's reference number (受理编号), to be shown large."""
     hold: float | None = None
     """Seconds a result stays on screen before the kiosk returns to its attract screen."""
-=======
     code: str = ""
     """What a QR_WAIT prompt's QR code encodes."""
->>>>>>> main
 
 
 @dataclass(frozen=True)
