@@ -43,6 +43,7 @@ from kiosk.privacy.masking import scrub
 from kiosk.session.core import SessionCore
 from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
+from kiosk.ui.widgets.fit import clipped_labels, small_targets
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,10 @@ class TourScreen:
     waits: bool = True
     answer: Any = None
     how: str = ""
+    clipped: list[str] = field(default_factory=list)
+    """Labels cut off on this screen (wrapped out of their box, shortened, off screen)."""
+    small_targets: list[str] = field(default_factory=list)
+    """Touch controls below the look's minimum (90 px in elder mode, 44 px otherwise)."""
 
 
 class FrameCamera:
@@ -374,6 +379,16 @@ class TourRenderer:
                 self.drawn_at[screen.number - 1] = await asyncio.wait_for(shot, 5)
             raise
         self.drawn_at[screen.number - 1] = drawn
+        self._inspect(screen)
+
+    def _inspect(self, screen: TourScreen) -> None:
+        """Note what a resident would not see whole on the screen just photographed."""
+        from kivy.core.window import Window
+
+        look = self.shell.look
+        minimum = 90.0 if look.elder else 44.0
+        screen.clipped = [scrub(t) for t in clipped_labels(self.shell, Window.height)]
+        screen.small_targets = list(small_targets(self.shell, minimum))
 
 
 @dataclass(frozen=True)
@@ -528,6 +543,8 @@ def write_transcript(
             ("Input", s.input_type),
             ("On screen", " | ".join(s.on_screen)),
             ("Spoken", s.spoken),
+            ("CUT OFF", " | ".join(s.clipped)),
+            ("TARGETS TOO SMALL", " | ".join(s.small_targets)),
         )
         for label, value in fields:
             if value:

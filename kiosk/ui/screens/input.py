@@ -14,6 +14,7 @@ from typing import Any
 
 from kivy.graphics import Color, Line, Rectangle
 from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flow.inputs import InputRules, InputType, is_full, type_key
@@ -77,9 +78,15 @@ class InputScreen(PromptScreen):
             self._display_border = Line(width=dp(1.5))
         self.display.bind(pos=self._paint_display, size=self._paint_display)
         self.display.padding = (dp(12), 0)
-        self.add_widget(self.display)
         self.message = KioskLabel(look, "")
-        self.add_widget(self.message)
+        from kivy.core.window import Window  # not at import: the app sizes the window first
+
+        numeric = self.kind is not InputType.TEXT
+        # elder mode on a landscape panel: the field beside the keypad, so both fit, large
+        beside = numeric and look.elder and Window.width > Window.height
+        field = BoxLayout(orientation="vertical", spacing=dp(look.scale.spacing))
+        for widget in (self.display, self.message):
+            (field if beside else self).add_widget(widget)
 
         self.candidates: CandidateBar | None = None
         # Elder mode has no room for both: the common phrases first, the keyboard on request.
@@ -96,16 +103,29 @@ class InputScreen(PromptScreen):
             self.keypad = Keypad(look, self.ctx.lang, letter_rows(), self._key)
             pinyin_index()  # build the index now rather than on the first letter
         else:
+            rows = digit_rows(self.kind)
+            columns = max(len(row) for row in rows)
             self.keypad = Keypad(
                 look,
                 self.ctx.lang,
-                digit_rows(self.kind),
+                rows,
                 self._key,
                 size_hint_x=None,
-                width=dp(max(look.scale.target, 110) * 3 + 40),
+                width=dp(max(look.scale.target, 110) * columns + 40),
                 pos_hint={"center_x": 0.5},
             )
-        if self.keypad is not None:
+        if self.keypad is not None and beside:
+            field.add_widget(BoxLayout())
+            pair = BoxLayout(
+                orientation="horizontal",
+                spacing=dp(look.scale.spacing * 3),
+                size_hint_y=None,
+                height=self.keypad.height,
+            )
+            pair.add_widget(field)
+            pair.add_widget(self.keypad)
+            self.add_widget(pair)
+        elif self.keypad is not None:
             self.add_widget(self.keypad)
         self.add_widget(self.filler())
         if self.ctx.prompt.waits:

@@ -74,12 +74,15 @@ class Header(BoxLayout):  # type: ignore[misc]
             return widget
 
         # elder mode drops the terminal's name: the service and the step matter more
-        self.terminal = label("" if look.elder else terminal, scale.caption, "left", 0.28)
-        self.title = label(f"[b]{title}[/b]", scale.action, "center", 0.44)
+        elder = look.elder
+        self.terminal = label("" if elder else terminal, scale.caption, "left", 0.28)
+        self.title = label(f"[b]{title}[/b]", scale.action, "left" if elder else "center", 0.44)
         self.step = label(progress_text(progress, lang), scale.caption, "right", 0.28)
         self.clock_text = ""
-        for widget in (self.terminal, self.title, self.step):
+        for widget in (self.title, self.step) if elder else (self.terminal, self.title, self.step):
             self.add_widget(widget)
+        if elder:
+            self.title.size_hint_x, self.step.size_hint_x = 0.45, 0.55
         self._progress = self.step.text
         self._tick()
         self._event = Clock.schedule_interval(self._tick, 20.0)

@@ -23,12 +23,13 @@ PUNCTUATION: tuple[str, ...] = ("，", "。", "？", "！", "、")
 
 
 def digit_rows(input_type: InputType | str) -> list[list[str]]:
-    """The 12-key layout (like the tactile keypad) for an input type; the bottom-left key varies."""
-    extra = TYPING[InputType(input_type)].extra_key or CLEAR
-    rows = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [extra, "0", DELETE]]
-    if extra != CLEAR:
-        rows.append([CLEAR])
-    return rows
+    """The 12-key layout (like the tactile keypad) for an input type; the bottom-left key varies
+    (X, the decimal point, else clear); with an extra key, delete and clear stand in a fourth
+    column rather than alone on a fifth row."""
+    extra = TYPING[InputType(input_type)].extra_key
+    if extra is None:
+        return [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [CLEAR, "0", DELETE]]
+    return [["1", "2", "3", DELETE], ["4", "5", "6", CLEAR], ["7", "8", "9"], [extra, "0"]]
 
 
 def letter_rows() -> list[list[str]]:

@@ -54,7 +54,7 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         scale = look.scale
-        height = scale.target + scale.caption + 2 * scale.spacing
+        height = max(scale.target, scale.icon * 0.9 + scale.caption * 1.3 + 12) + scale.spacing + 4
         super().__init__(
             orientation="horizontal",
             size_hint_y=None,
