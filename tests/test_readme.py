@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,22 @@ def test_the_catalogue_commands_work_as_written(
 ) -> None:
     monkeypatch.chdir(ROOT)
     assert main(shlex.split(command)) == 0
+
+
+def test_the_catalogue_tour_command_works_as_written(tmp_path: Path) -> None:
+    (command,) = re.findall(r"^kiosk (flows tour .*)$", _section("The service catalogue"), re.M)
+    args = shlex.split(command)
+    args[args.index("--out") + 1] = str(tmp_path / "tour")  # not the README's /tmp
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["KIVY_HOME"] = str(tmp_path / "kivy-home")
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(list((tmp_path / "tour").glob("*.png"))) >= 6

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections import deque
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -81,6 +82,11 @@ _BUILTINS = frozenset(
         "labels",
     }
 )
+_PERSONAL_NAME = re.compile(
+    r"(^|_)(name|names|address|addr|id_?number|id_?no|phone|mobile|tel|bank_?card|card_?number"
+    r"|ssn|passport)($|_)"
+)
+"""Variable names that usually hold personal data."""
 _CONSENT = "consent"
 _CONFIRM = "confirm"
 _ALL_FACTS: frozenset[str] = frozenset({_CONSENT, _CONFIRM})
@@ -297,6 +303,7 @@ class _Analysis:
         found.extend(self._card_fields())
         found.extend(self._formatted_personal())
         found.extend(self._icon())
+        found.extend(self._personal_looking())
         return found
 
     def _icon(self) -> Iterator[Finding]:
@@ -506,6 +513,22 @@ class _Analysis:
                         f"'{name}.{field_name}', but step '{readers[name].id}' keeps only "
                         + ", ".join(readers[name].fields),
                     )
+
+    def _personal_looking(self) -> Iterator[Finding]:
+        """A typed name or address left unmarked is shown and spoken in full: probably an
+        oversight (say `personal: true`, or `personal: false` when it is meant)."""
+        for index, step in enumerate(self.flow.steps):
+            if not isinstance(step, schema.InputStep) or step.personal is not None:
+                continue
+            name = step.save_as or step.id
+            if step.input_type in ("text", "digits") and _PERSONAL_NAME.search(name):
+                yield self.finding(
+                    self.loaded.where("steps", index, "input_type"),
+                    "personal-looking",
+                    f"step '{step.id}' saves '{name}', which looks like personal data, but is "
+                    "not marked personal; say `personal: true` (masked wherever shown) or "
+                    "`personal: false`",
+                )
 
     def _formatted_personal(self) -> Iterator[Finding]:
         """Personal values cut up or reformatted in what residents see or hear: masked by

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,11 @@ MIGRATIONS: list[tuple[str, ...]] = [
            BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END""",
     ),
 ]
+
+
+_SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A session's own id (a random UUID): kept as it is, since masking a personal value's digits
+that happen to occur in it would lose the session's entries."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ class SqliteJournal:
                 (
                     self._clock.now(),
                     conceal(self._terminal),
-                    conceal(session),
+                    session if _SESSION_ID.fullmatch(session) else conceal(session),
                     conceal(flow),
                     conceal(step),
                     conceal(event),

@@ -21,7 +21,7 @@ from kiosk.simulation import ScriptedPresenter
 from peripherals.printer.simulated import SimulatedPrinter
 
 PERSONAL = re.compile(r"\d{17}[\dXx]|1\d{10}")
-EXAMPLES = ("si-certificate", "resident-feedback")
+EXAMPLES = ("si-certificate", "resident-feedback", "queue-ticket")
 
 
 def test_the_examples_load_and_lint_clean() -> None:
@@ -43,7 +43,7 @@ def kiosk(tmp_path: Path) -> Iterator[dict[str, Any]]:
         presenter=presenter,
         outbox_worker=False,
         submit_timeout=3.0,
-        device_kinds={"id_card", "printer"},
+        device_kinds={"id_card", "printer", "scanner"},
     )
     with services:
         yield {
@@ -83,9 +83,22 @@ async def test_the_certificate_fetch_failing_goes_to_the_offline_finish(
     kiosk: dict[str, Any],
 ) -> None:
     kiosk["demo"].set_down(True)
-    outcome, renderer, _ = await run(kiosk, "si-certificate")
-    assert (outcome.status, outcome.step) == ("failed", "offline")
+    outcome, renderer, _ = await run(kiosk, "si-certificate", offline="leave")
+    assert (outcome.status, outcome.step) == ("failed", "offline_end")
     assert "服务窗口" in renderer.transcript[-1].prompt.text
+
+
+async def test_a_service_whose_back_office_is_down_offers_a_queue_ticket(
+    kiosk: dict[str, Any],
+) -> None:
+    kiosk["demo"].fail_next(1)  # the billing office fails; the centre's queue system works
+    outcome, renderer, _ = await run(kiosk, "utility-bills", offline="ticket")
+    assert (outcome.status, outcome.step) == ("finished", "queue")
+    shown = [e.prompt.text for e in renderer.transcript]
+    assert any("缴费系统暂时无法访问" in text for text in shown)
+    assert "您的排队号是D001" in shown[-1]
+    printer = kiosk["hub"].by_kind("printer")
+    assert "D001" in printer.simulator.paper().text
 
 
 async def test_feedback_is_queued_when_the_back_office_is_down_and_still_has_a_reference(

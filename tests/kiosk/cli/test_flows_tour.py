@@ -107,3 +107,48 @@ def test_usage_errors_are_one_line_with_exit_status_2(tmp_path: Path) -> None:
     assert (out / "01-consent.png").exists()  # what was shown before the problem is kept
     done = tour(tmp_path, "no-such-flow", "--answers", str(answers), "--out", str(out))
     assert done.returncode == 2 and "no flow 'no-such-flow'" in done.stderr
+
+
+CATALOGUE = sorted(
+    p.name.removesuffix(".answers.yaml")
+    for p in FLOWS.glob("*.answers.yaml")
+    if p.name.count(".") == 2  # `<flow>.answers.yaml`: each service's main path
+)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_every_service_is_toured_in_both_languages(tmp_path: Path, lang: str) -> None:
+    """Each service's main path, every screen drawn, legible and free of personal numbers."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["KIVY_HOME"] = str(tmp_path / "kivy-home")
+    failures: list[str] = []
+    running: list[tuple[str, subprocess.Popen[str]]] = []
+    for flow in CATALOGUE:
+        out = tmp_path / flow
+        args = [flow, "--answers", str(FLOWS / f"{flow}.answers.yaml"), "--out", str(out)]
+        command = [sys.executable, "-m", "kiosk", "flows", "tour", *args, "--lang", lang]
+        running.append((flow, subprocess.Popen(command, env=env, text=True, **_PIPES)))
+        if len(running) == 2:  # two at a time: one per core
+            failures += _finished(*running.pop(0))
+    for flow, process in running:
+        failures += _finished(flow, process)
+    assert failures == []
+    for flow in CATALOGUE:
+        data = json.loads((tmp_path / flow / "transcript.json").read_text(encoding="utf-8"))
+        assert {s["language"] for s in data["screens"]} == {lang}
+        for screen in data["screens"]:
+            image = Image.open(tmp_path / flow / screen["screenshot"]).convert("L")
+            assert image.size == (1280, 1024)
+            assert ImageStat.Stat(image).stddev[0] > 8, f"{flow}: {screen['screenshot']} blank"
+        text = (tmp_path / flow / "transcript.md").read_text(encoding="utf-8")
+        assert not PERSONAL.search(text), f"{flow}: a full ID or phone number in the transcript"
+
+
+_PIPES = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+
+
+def _finished(flow: str, process: subprocess.Popen[str]) -> list[str]:
+    out, err = process.communicate(timeout=120)
+    if process.returncode != 0 or "outcome: finished" not in out:
+        return [f"{flow}: exit {process.returncode}\n{out[-500:]}\n{err[-1500:]}"]
+    return []

@@ -83,3 +83,11 @@ def test_id_and_phone_numbers_never_reach_the_disk(tmp_path: Path, db: Database)
     written = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert PERSONAL.search(id_number.encode())  # the scan would see the raw number
     assert not PERSONAL.search(written)
+
+
+def test_a_session_whose_id_has_a_run_of_digits_keeps_its_entries(db: Database) -> None:
+    """One session id in a thousand ends in twelve digits, which look like a card number."""
+    journal = SqliteJournal(db, terminal="gx-0001", clock=ManualClock(1000.0))
+    session = "85e4660d-6ff1-41ef-b604-818500592198"
+    journal.record(session, "resident-feedback", "topic", "answered")
+    assert [e.event for e in journal.by_session(session)] == ["answered"]

@@ -417,7 +417,8 @@ async def test_a_service_whose_device_is_down_is_hidden(kiosk: TouchKiosk) -> No
     await until(at_attract(kiosk), "the attract screen")
     await tap(kiosk, "attract.start")
     await until(lambda: on_menu(kiosk), "the service menu")
-    assert offered(kiosk) == [FEEDBACK]
+    # only the services that print nothing are left
+    assert sorted(offered(kiosk)) == ["community-notices", "request-status", FEEDBACK]
     assert widget(kiosk, "category.social_security") is None
     assert "printer" in loop(kiosk).menu.hidden[CERTIFICATE]
     await tap(kiosk, "bar.cancel")
@@ -451,3 +452,41 @@ async def test_help_stays_on_screen_until_the_resident_goes_back_to_the_question
     await until(lambda: view(kiosk).prompt.hints, "the menu's help")
     await tap(kiosk, "action.continue")
     await until(lambda: on_menu(kiosk), "the service menu again")
+
+
+async def test_every_service_on_the_menu_opens_in_two_taps(kiosk: TouchKiosk) -> None:
+    """From the menu, a category tab and a service tile: the service's first question."""
+    await until(at_attract(kiosk), "the attract screen")
+    await tap(kiosk, "attract.start")
+    await until(lambda: on_menu(kiosk), "the service menu")
+    menu = view(kiosk).prompt
+    services = [(option.group, option.value) for option in menu.options]
+    assert {value for _, value in services} >= {
+        "si-certificate",
+        "medical-insurance",
+        "utility-bills",
+        "elderly-allowance",
+        "resident-request",
+        "request-status",
+        "community-notices",
+        "queue-ticket",
+    }
+    for number, (category, service) in enumerate(services):
+        if number:
+            await tap(kiosk, "attract.start")
+            await until(lambda: on_menu(kiosk), "the service menu")
+        await tap(kiosk, f"category.{category}")
+        await tap(kiosk, f"service.{service}")
+
+        def asking(service: str = service) -> bool:
+            shown = view(kiosk)
+            return (
+                shown is not None
+                and shown.waiting
+                and shown.prompt.kind is not PromptKind.MENU
+                and shown.prompt.flow in (service, "identify")
+            )
+
+        await until(asking, f"the first question of {service}")
+        await tap(kiosk, "bar.cancel")
+        await until(at_attract(kiosk), f"the attract screen after {service}")
