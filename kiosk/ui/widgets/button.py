@@ -47,6 +47,8 @@ def overflows(label: Label, font_size: float | None = None) -> bool:
     Kivy clips what does not fit, so the texture never shows it: measure the whole layout.
     """
     width, height = label.text_size
+    left, top, right, bottom = _padding(label)
+    width, height = width - left - right, height - top - bottom  # padding is inside text_size
     size = font_size or label.font_size
     probe = (MarkupLabel if label.markup else CoreLabel)(
         text=label.text,
@@ -63,6 +65,29 @@ def overflows(label: Label, font_size: float | None = None) -> bool:
     words = plain.split()  # Kivy wraps only at spaces: a longer word sticks out
     measure = CoreLabel(font_size=size, font_name=label.font_name)
     return any(measure.get_extents(word)[0] > width for word in words)
+
+
+def _padding(label: Label) -> tuple[float, float, float, float]:
+    pad = list(label.padding)
+    if len(pad) == 1:
+        pad = pad * 4
+    elif len(pad) == 2:
+        pad = [pad[0], pad[1], pad[0], pad[1]]
+    return float(pad[0]), float(pad[1]), float(pad[2]), float(pad[3])
+
+
+def content_height(label: Label, width: float) -> float:
+    """The height of a label's text wrapped at `width`."""
+    probe = (MarkupLabel if label.markup else CoreLabel)(
+        text=label.text,
+        font_size=label.font_size,
+        font_name=label.font_name,
+        line_height=label.line_height,
+        text_size=(max(width, 1), None),
+        halign="center",
+    )
+    probe.refresh()
+    return float(probe.content_height)
 
 
 class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
@@ -142,40 +167,42 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         pad = dp(8 + (MARKER + 8 if self.focused else 0))
         self.text_size = (max(self.width - 2 * pad, 1), max(self.height - dp(8), 1))
         if self._icon is not None:
-            self._place_icon()
+            self._make_room_for_icon()
         if self._fit_font is not None:
             self._fit_text()
+        if self._icon is not None:
+            self._place_icon()
         self._fill.pos = self.pos
         self._fill.size = self.size
         self._border.rounded_rectangle = (self.x, self.y, self.width, self.height, dp(10))
         if self._ring is not None:
             self._place_ring()
 
+    def _make_room_for_icon(self) -> None:
+        """Padding inside the text box (Kivy counts it in `text_size`) where the icon goes."""
+        assert self._icon is not None
+        iw, ih = self._icon[2].size
+        gap = dp(6)
+        self.padding = (0, ih + gap, 0, 0) if self._icon_above else (iw + gap, 0, 0, 0)
+
     def _place_icon(self) -> None:
+        """The icon right above the text (or left of it), the pair centred in the button."""
         assert self._icon is not None
         _colour, rect, texture = self._icon
         iw, ih = texture.size
         gap = dp(6)
+        width, height = self.text_size
+        bottom = self.center_y - height / 2
         if self._icon_above:
-            # icon in the upper part, the text below it
-            text_h = max(self.height - ih - gap - dp(8), 1)
-            self.text_size = (self.text_size[0], text_h)
-            self.padding = (0, ih + gap, 0, 0)
-            top = self.y + (self.height + ih + gap + self._text_height()) / 2
-            rect.pos = (self.center_x - iw / 2, top - ih)
+            region = height - ih - gap
+            text_h = min(content_height(self, width), region)
+            rect.pos = (self.center_x - iw / 2, bottom + (region + text_h) / 2 + gap)
         else:
-            width = max(self.text_size[0] - iw - gap, 1)
-            self.text_size = (width, self.text_size[1])
-            self.padding = (iw + gap, 0, 0, 0)
-            shown = min(self._text_width(), width)
-            left = self.center_x - (shown + iw + gap) / 2
-            rect.pos = (left, self.center_y - ih / 2)
-
-    def _text_height(self) -> float:
-        return float(self.font_size * self.line_height * max(1, self.text.count("\n") + 1))
-
-    def _text_width(self) -> float:
-        return float(CoreLabel(font_size=self.font_size).get_extents(self.text)[0])
+            text_w = min(
+                float(CoreLabel(font_size=self.font_size).get_extents(self.text)[0]),
+                width - iw - gap,
+            )
+            rect.pos = (self.center_x - (text_w + iw + gap) / 2, self.center_y - ih / 2)
 
     def _fit_text(self) -> None:
         """The largest font size (from the asked one down to 18 dp) at which the text fits."""

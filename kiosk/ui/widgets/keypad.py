@@ -70,6 +70,7 @@ class Keypad(GridLayout):  # type: ignore[misc]
                     partial(on_key, key),
                     kiosk_id=f"key.{key}",
                     font_size=scale.keypad if key not in label else scale.body,
+                    fit=key in label,  # "Delete" in elder mode on a 90 px key
                     size_hint_y=None,
                     height=key_height,
                 )
