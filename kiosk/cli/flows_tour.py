@@ -67,6 +67,42 @@ def _prepare_kivy(stack: ExitStack, verbose: bool) -> None:
         os.environ["KIVY_HOME"] = home
 
 
+def _way_in(services: Any, lang: str) -> tuple[Any, Any]:
+    """The attract screen's information and the service menu of the tour's terminal."""
+    import msgspec
+
+    from kiosk.session.menu import build_menu
+    from kiosk.session.state import AttractInfo
+
+    config = services.config
+    attract = AttractInfo(msgspec.structs.asdict(config.terminal.name))
+    menu = build_menu(services.catalogue(), config.terminal.mode)
+    return attract, menu.prompt(lang)
+
+
+def _receipt_pictures(services: Any, out: Path) -> list[Path]:
+    """Every receipt the simulated printer received, decoded from its ESC/POS and drawn."""
+    from peripherals.printer.decode import Cut, Paper
+
+    for old in out.glob("receipt-*.png"):
+        old.unlink()
+    printer = services.hub.get("printer")
+    simulator = getattr(printer, "simulator", None)
+    if simulator is None:
+        return []
+    receipts: list[list[Any]] = [[]]
+    for item in simulator.paper().items:
+        receipts[-1].append(item)
+        if isinstance(item, Cut):
+            receipts.append([])
+    pictures = []
+    for number, items in enumerate((r for r in receipts if r), start=1):
+        path = out / f"receipt-{number}.png"
+        Paper(items).preview().save(path)
+        pictures.append(path)
+    return pictures
+
+
 def tour_command(args: argparse.Namespace) -> int:
     """Run the tour; write screenshots and transcripts; print where they are."""
     try:
@@ -99,9 +135,20 @@ def tour_command(args: argparse.Namespace) -> int:
         options = TourOptions(
             out=out, language=lang, elder=args.elder, contrast=args.contrast, timeout=args.timeout
         )
+        attract, menu = _way_in(services, lang)
         result = asyncio.run(
-            run_tour(flow.id, services.engine, session, oracle, options, Narrator().say)
+            run_tour(
+                flow.id,
+                services.engine,
+                session,
+                oracle,
+                options,
+                Narrator().say,
+                attract=attract,
+                menu=menu,
+            )
         )
+        receipts = _receipt_pictures(services, out)
 
     header = {"flow": flow.id, "language": lang, "elder": args.elder, "contrast": args.contrast}
     error = result.error
@@ -116,6 +163,8 @@ def tour_command(args: argparse.Namespace) -> int:
         outcome = {"status": "incomplete", "step": None, "error": reason}
     md, _json = write_transcript(out, result.screens, header, outcome)
     print(f"{len(result.screens)} screens, transcript in {md}")
+    for picture in receipts:
+        print(f"printed receipt: {picture}")
     if isinstance(error, ScriptError):
         raise UsageError(f"{args.answers}: {error}")
     if error is not None:

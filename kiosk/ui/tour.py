@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import re
@@ -41,6 +42,7 @@ from kiosk.flow.session import Session
 from kiosk.flow.steps.answers import pick, yes_no
 from kiosk.privacy.masking import scrub
 from kiosk.session.core import SessionCore
+from kiosk.session.state import AttractInfo, Change, PromptView
 from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
 from kiosk.ui.widgets.fit import clipped_labels, small_targets
@@ -482,8 +484,14 @@ async def run_tour(
     oracle: ScriptedRenderer,
     options: TourOptions,
     spoken: Callable[[Prompt], str],
+    *,
+    attract: AttractInfo | None = None,
+    menu: Prompt | None = None,
 ) -> TourResult:
     """Start the real `KioskApp`, run `flow_id` on it with `TourRenderer`, stop the app.
+
+    With `attract` and `menu`, the attract screen and the service menu are pictured first
+    (`attract.png`, `menu.png`), as a resident meets them before the service.
 
     `engine` is the kiosk's `Engine`; `session` the resident's `Session` (the language button
     switches it, as in `kiosk run`); `oracle` answers from the answers file; `spoken` says what
@@ -491,6 +499,7 @@ async def run_tour(
     """
     result = TourResult([])
     async with running_app(options, session.clock) as running:
+        await _picture_the_way_in(running, options, attract, menu)
         running.core.open(session)
         tour = TourRenderer(
             running.shell, running.core, oracle, running.camera, options.out, spoken
@@ -503,6 +512,20 @@ async def run_tour(
         except Exception as exc:  # reported by the caller with the screens so far
             result.error = exc
     return result
+
+
+async def _picture_the_way_in(
+    running: RunningApp, options: TourOptions, attract: AttractInfo | None, menu: Prompt | None
+) -> None:
+    """The attract screen and the menu, each drawn and photographed once."""
+    shell, out = running.shell, options.out
+    if attract is not None:
+        shell.show_attract(attract, options.language)
+        await running.camera.photograph(out / "attract.png" if out else None)
+    if menu is not None:
+        state = dataclasses.replace(shell.state, view=PromptView(menu))
+        shell.draw(state, Change.VIEW)
+        await running.camera.photograph(out / "menu.png" if out else None)
 
 
 def write_transcript(

@@ -70,7 +70,12 @@ def test_the_example_flows_are_toured_screen_by_screen(
         assert ImageStat.Stat(image).stddev[0] > 8, f"{picture.name} is (nearly) blank"
         if screen["waits"]:
             assert screen["how"], f"{screen['step']}: how it was answered is not recorded"
-    assert sorted(p.name for p in out.glob("*.png")) == [s["screenshot"] for s in screens]
+    assert sorted(p.name for p in out.glob("[0-9][0-9]-*.png")) == [
+        s["screenshot"] for s in screens
+    ]
+    # the way in, and what the resident takes home, pictured for sign-off
+    assert (out / "attract.png").is_file() and (out / "menu.png").is_file()
+    assert bool(list(out.glob("receipt-*.png"))) is (flow == "si-certificate")
     markdown = (out / "transcript.md").read_text(encoding="utf-8")
     for text in (markdown, json.dumps(data, ensure_ascii=False)):
         assert not PERSONAL.search(text), "a full ID or phone number is in the transcript"
