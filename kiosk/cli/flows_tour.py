@@ -44,7 +44,14 @@ def register(sub: Any) -> None:
     parser.add_argument("--answers", type=Path, required=True, metavar="FILE")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
     parser.add_argument("--lang", choices=LANGUAGES, help="starting language")
-    parser.add_argument("--elder", action="store_true", help="elder mode (large print)")
+    parser.add_argument("--elder", action="store_true", help="elder mode (适老模式)")
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=(1280, 1024),
+        metavar="WxH",
+        help="the panel: 1280x1024 (landscape, default) or 1080x1920 (portrait)",
+    )
     parser.add_argument("--contrast", action="store_true", help="high contrast")
     parser.add_argument("--config", type=Path, metavar="FILE", help="kiosk.toml to use")
     parser.add_argument(
@@ -65,6 +72,17 @@ def _prepare_kivy(stack: ExitStack, verbose: bool) -> None:
     if "KIVY_HOME" not in os.environ:
         home = stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-kivy-"))
         os.environ["KIVY_HOME"] = home
+
+
+def _size(text: str) -> tuple[int, int]:
+    """`1080x1920` as (1080, 1920)."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not WIDTHxHEIGHT: {text!r}") from None
+    if not (320 <= width <= 4096 and 320 <= height <= 4096):
+        raise argparse.ArgumentTypeError(f"no panel is {text}")
+    return width, height
 
 
 def _way_in(services: Any, lang: str) -> tuple[Any, Any]:
@@ -133,7 +151,12 @@ def tour_command(args: argparse.Namespace) -> int:
         session = Session(clock, language=lang)
         oracle = ScriptedRenderer(script, clock=clock)
         options = TourOptions(
-            out=out, language=lang, elder=args.elder, contrast=args.contrast, timeout=args.timeout
+            out=out,
+            language=lang,
+            elder=args.elder,
+            contrast=args.contrast,
+            size=args.size,
+            timeout=args.timeout,
         )
         attract, menu = _way_in(services, lang)
         result = asyncio.run(

@@ -109,6 +109,11 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
         self._fit_column(column)
         super().add_widget(column)
         self._column = column
+        from kivy.core.window import Window  # not at import: the app sizes the window first
+
+        if Window.height > Window.width * 1.2:
+            # a portrait panel: the content in the middle of the tall column, not at its top
+            column.add_widget(BoxLayout(size_hint_y=0.6))
         self.header()
         self.build()
         self.show_focus()

@@ -189,3 +189,25 @@ def test_elder_mode_cuts_off_no_text_and_keeps_targets_large_on_every_screen(
     for screen in data["screens"]:
         assert screen["clipped"] == [], (screen["step"], screen["clipped"])
         assert screen["small_targets"] == [], (screen["step"], screen["small_targets"])
+
+
+def test_a_portrait_panel_shows_every_screen_whole(tmp_path: Path) -> None:
+    """1080×1920 portrait, elder mode: the same screens, nothing cut off, controls ≥ 90 px."""
+    out = tmp_path / "tour"
+    flow = "resident-feedback"
+    done = tour(
+        tmp_path,
+        flow,
+        "--answers",
+        str(EXAMPLES[flow]),
+        "--out",
+        str(out),
+        "--elder",
+        "--size",
+        "1080x1920",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((out / "transcript.json").read_text(encoding="utf-8"))
+    for screen in data["screens"]:
+        assert Image.open(out / screen["screenshot"]).size == (1080, 1920)
+        assert screen["clipped"] == [] and screen["small_targets"] == [], screen["step"]
