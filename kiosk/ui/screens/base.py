@@ -34,6 +34,8 @@ class ScreenMemory:
     """A text key the screen itself shows (pinyin left unfinished)."""
     keyboard: bool = False
     """In elder mode, the pinyin keyboard was asked for instead of the common phrases."""
+    handwriting: bool = False
+    """Text is written by hand on the pad rather than spelled in pinyin."""
 
 
 @dataclass

@@ -19,10 +19,12 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flow.inputs import InputRules, InputType, is_full, type_key
 from kiosk.session.state import PromptView
+from kiosk.ui.handwriting import recogniser
 from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.candidate_bar import CandidateBar
+from kiosk.ui.widgets.handwriting_pad import HandwritingPad
 from kiosk.ui.widgets.keypad import CLEAR, DELETE, SPACE, Keypad, digit_rows, letter_rows
 from kiosk.ui.widgets.label import KioskLabel
 
@@ -94,14 +96,26 @@ class InputScreen(PromptScreen):
         if self.ctx.prompt.options and (not look.elder or phrases_only):
             self.add_widget(self._phrases())
         self.keypad: Keypad | None = None
+        self.pad: HandwritingPad | None = None
+        self._written: list[Candidate] = []
+        hand = recogniser() is not None
         if phrases_only:
-            self.add_widget(self.action("ui.input.keyboard", self._show_keyboard, role="secondary"))
+            ways = [self.action("ui.input.keyboard", self._show_keyboard, role="secondary")]
+            if hand:
+                ways.append(self.action("ui.input.handwriting", self._show_pad, role="secondary"))
+            row = self.action_row(*ways)
+            self.add_widget(row)
         elif self.kind is InputType.TEXT:
             per_page = 5 if look.elder else 8
+            if hand:
+                self.add_widget(self._ways_to_write())
             self.candidates = CandidateBar(look, self.ctx.lang, self._pick, self._page, per_page)
             self.add_widget(self.candidates)
-            self.keypad = Keypad(look, self.ctx.lang, letter_rows(), self._key)
-            pinyin_index()  # build the index now rather than on the first letter
+            if hand and self.ctx.memory.handwriting:
+                self.add_widget(self._pad_row())
+            else:
+                self.keypad = Keypad(look, self.ctx.lang, letter_rows(), self._key)
+                pinyin_index()  # build the index now rather than on the first letter
         else:
             rows = digit_rows(self.kind)
             columns = max(len(row) for row in rows)
@@ -155,7 +169,92 @@ class InputScreen(PromptScreen):
 
     def _show_keyboard(self) -> None:
         self.ctx.memory.keyboard = True
+        self.ctx.memory.handwriting = False
         self.ctx.rerender()
+
+    def _show_pad(self) -> None:
+        self.ctx.memory.keyboard = True
+        self.ctx.memory.handwriting = True
+        self.ctx.memory.pinyin = ""
+        self.ctx.rerender()
+
+    def _ways_to_write(self) -> BoxLayout:
+        """Pinyin or handwriting, as two tabs (the one in use filled)."""
+        look, memory = self.ctx.look, self.ctx.memory
+        row = BoxLayout(
+            orientation="horizontal",
+            spacing=dp(look.scale.spacing),
+            size_hint_y=None,
+            height=dp(look.scale.target),
+        )
+        for key, on, handler in (
+            ("ui.input.pinyin", not memory.handwriting, self._show_keyboard),
+            ("ui.input.handwriting", memory.handwriting, self._show_pad),
+        ):
+            row.add_widget(
+                KioskButton(
+                    look,
+                    self.ctx.tr(key),
+                    handler,
+                    role="primary" if on else "bar",
+                    kiosk_id=f"write.{key.rsplit('.', 1)[-1]}",
+                    font_size=look.scale.body,
+                    icon="keyboard" if key.endswith("pinyin") else "pencil",
+                )
+            )
+        return row
+
+    def _pad_row(self) -> BoxLayout:
+        """The writing square and, beside it, delete, clear and write again."""
+        look = self.ctx.look
+        side = dp(max(look.scale.target * 3.6, 300))
+        row = BoxLayout(
+            orientation="horizontal",
+            spacing=dp(look.scale.spacing * 2),
+            size_hint_y=None,
+            height=side,
+        )
+        self.pad = HandwritingPad(look, self._strokes, size_hint_x=None, width=side)
+        row.add_widget(BoxLayout())
+        row.add_widget(self.pad)
+        keys = BoxLayout(
+            orientation="vertical",
+            spacing=dp(look.scale.spacing),
+            size_hint_x=None,
+            width=dp(max(look.scale.target * 2, 160)),
+        )
+        for key, handler in (
+            ("ui.input.rewrite", self._rewrite),
+            ("ui.keypad.delete", partial(self._key, DELETE)),
+            ("ui.keypad.clear", partial(self._key, CLEAR)),
+        ):
+            keys.add_widget(
+                KioskButton(
+                    look,
+                    self.ctx.tr(key),
+                    handler,
+                    kiosk_id=f"pad.{key.rsplit('.', 1)[-1]}",
+                    font_size=look.scale.body,
+                    fit=True,
+                )
+            )
+        row.add_widget(keys)
+        row.add_widget(BoxLayout())
+        return row
+
+    def _strokes(self, strokes: list[list[tuple[float, float]]]) -> None:
+        found = recogniser()
+        if found is None or self.pad is None or self.candidates is None:
+            return
+        chars = found.classify(strokes, self.pad.width, self.pad.height, self.candidates.per_page)
+        self._written = [Candidate(char, 0) for char in chars]
+        self.candidates.show(self._written, 0)
+
+    def _rewrite(self) -> None:
+        if self.pad is not None:
+            self.pad.clear()
+        self._written = []
+        self.refresh()
 
     def _phrase(self, text: str) -> None:
         self.ctx.memory.pinyin = ""
@@ -212,6 +311,9 @@ class InputScreen(PromptScreen):
         room = self.rules.limit - len(self.value)
         memory.pinyin = memory.pinyin[candidate.consumed :]
         memory.page = 0
+        if self.pad is not None:  # the character is written: the pad is free for the next
+            self.pad.clear()
+            self._written = []
         self._typed(self.value + candidate.text[:room])
 
     def _page(self, step: int) -> None:
@@ -247,5 +349,7 @@ class InputScreen(PromptScreen):
         if self.keypad is not None and extra is not None and extra in self.keypad.keys:
             # X only as the 18th character, one decimal point: the key says when it would work
             self.keypad.keys[extra].disabled = type_key(self.rules, value, extra) is None
-        if self.candidates is not None:
+        if self.candidates is not None and self.pad is not None:
+            self.candidates.show(self._written, 0)
+        elif self.candidates is not None:
             self.candidates.show(pinyin_index().candidates(pinyin), memory.page)

@@ -54,7 +54,9 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         scale = look.scale
-        height = max(scale.target, scale.icon * 0.9 + scale.caption * 1.3 + 12) + scale.spacing + 4
+        # room for the icon above one line of label text, and never below a touch target
+        inner = max(scale.target, scale.icon * 0.9 + scale.caption * 1.3 + 24)
+        height = inner + scale.spacing + 4
         super().__init__(
             orientation="horizontal",
             size_hint_y=None,
