@@ -71,7 +71,7 @@ class InputScreen(PromptScreen):
             size="keypad",
             fixed_height=True,
             size_hint_y=None,
-            height=dp(look.scale.target + 16),
+            height=dp(max(look.scale.keypad * 1.9, look.scale.target * 0.9)),
         )
         with self.display.canvas.before:
             Color(*look.theme.rgba("surface"))
@@ -107,14 +107,15 @@ class InputScreen(PromptScreen):
             self.add_widget(row)
         elif self.kind is InputType.TEXT:
             per_page = 5 if look.elder else 8
-            if hand:
+            if hand and not look.elder:  # elder mode: the switch sits beside confirm
                 self.add_widget(self._ways_to_write())
             self.candidates = CandidateBar(look, self.ctx.lang, self._pick, self._page, per_page)
             self.add_widget(self.candidates)
             if hand and self.ctx.memory.handwriting:
                 self.add_widget(self._pad_row())
             else:
-                self.keypad = Keypad(look, self.ctx.lang, letter_rows(), self._key)
+                rows = letter_rows(compact=look.elder)
+                self.keypad = Keypad(look, self.ctx.lang, rows, self._key)
                 pinyin_index()  # build the index now rather than on the first letter
         else:
             rows = digit_rows(self.kind)
@@ -143,7 +144,10 @@ class InputScreen(PromptScreen):
             self.add_widget(self.keypad)
         self.add_widget(self.filler())
         if self.ctx.prompt.waits:
-            self.add_widget(self.action_row(self.action("ui.action.confirm", self._submit)))
+            confirm = self.action("ui.action.confirm", self._submit)
+            other = self._other_way() if look.elder and self.candidates is not None else None
+            row = self.action_row(other, confirm) if other else self.action_row(confirm)
+            self.add_widget(row)
         self.refresh()
 
     def _phrases(self) -> GridLayout:
@@ -204,10 +208,23 @@ class InputScreen(PromptScreen):
             )
         return row
 
+    def _other_way(self) -> KioskButton | None:
+        """Elder mode: one button beside confirm switching pinyin ⇄ handwriting."""
+        if recogniser() is None:
+            return None
+        hand = self.ctx.memory.handwriting
+        key = "ui.input.pinyin" if hand else "ui.input.handwriting"
+        return self.action(
+            key,
+            self._show_keyboard if hand else self._show_pad,
+            role="secondary",
+            kiosk_id=f"write.{key.rsplit('.', 1)[-1]}",
+        )
+
     def _pad_row(self) -> BoxLayout:
         """The writing square and, beside it, delete, clear and write again."""
         look = self.ctx.look
-        side = dp(max(look.scale.target * 3.6, 300))
+        side = dp(max(look.scale.target * 3 + look.scale.spacing * 2 + 4, 280))
         row = BoxLayout(
             orientation="horizontal",
             spacing=dp(look.scale.spacing * 2),

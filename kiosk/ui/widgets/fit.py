@@ -29,6 +29,20 @@ def _shown(widget: Any) -> bool:
     return True
 
 
+def _outside_an_ancestor(widget: Any, root: Any) -> bool:
+    """Whether the widget sticks out above or below a layout holding it (a column too full
+    for its content draws over the header or the bar)."""
+    _x, bottom = widget.to_window(widget.x, widget.y)
+    top = bottom + widget.height
+    parent = widget.parent
+    while parent is not None and parent is not root and parent.parent is not parent:
+        _px, pb = parent.to_window(parent.x, parent.y)
+        if bottom < pb - SLACK or top > pb + parent.height + SLACK:
+            return True
+        parent = parent.parent
+    return False
+
+
 def clipped_labels(root: Any, window_height: float) -> Iterator[str]:
     """The text of every label on screen under `root` that is cut off: wrapped out of its box,
     shortened with "…", or placed above or below the window."""
@@ -39,6 +53,9 @@ def clipped_labels(root: Any, window_height: float) -> Iterator[str]:
         _x, y = widget.to_window(widget.x, widget.y)
         if y < -SLACK or y + widget.height > window_height + SLACK:
             yield f"off screen: {text}"
+            continue
+        if _outside_an_ancestor(widget, root):
+            yield f"pushed out of its area: {text}"
             continue
         width, height = widget.text_size
         if widget.shorten:

@@ -32,8 +32,14 @@ def digit_rows(input_type: InputType | str) -> list[list[str]]:
     return [["1", "2", "3", DELETE], ["4", "5", "6", CLEAR], ["7", "8", "9"], [extra, "0"]]
 
 
-def letter_rows() -> list[list[str]]:
-    """Digits, QWERTY letters for pinyin, punctuation, space, delete and clear."""
+def letter_rows(compact: bool = False) -> list[list[str]]:
+    """Digits, QWERTY letters for pinyin, punctuation, space, delete and clear; `compact`
+    (elder mode's 90 px keys): the letters, delete, clear, space and "，" "。" in three rows."""
+    if compact:
+        rows = [list(row) for row in LETTER_ROWS[1:]]
+        rows[1].append(DELETE)
+        rows[2].extend([CLEAR, "，", SPACE])
+        return rows
     rows = [list(row) for row in LETTER_ROWS]
     rows[-2].append(DELETE)
     rows[-1].extend([CLEAR, "，", "。"])

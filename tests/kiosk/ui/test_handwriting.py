@@ -46,3 +46,25 @@ async def test_a_character_written_on_the_pad_is_typed_by_tapping_its_candidate(
     assert shell.state.view.draft.typed == "十"
     assert pad.strokes == [] and find(shell, "cand.0").disabled  # ready for the next one
     task.cancel()
+
+
+@needs_zinnia
+async def test_elder_mode_fits_the_keyboard_and_the_pad_whole(shell: Any) -> None:
+    """适老模式 at 1280×1024: the pinyin keyboard and the writing pad with every text whole
+    and every control at least 90 px (the switch between them sits beside confirm)."""
+    from kivy.core.window import Window
+
+    from kiosk.ui.widgets.fit import clipped_labels, small_targets
+
+    shell.inputs.toggle_elder()
+    task = ask_task(shell, input_prompt("text"))
+    await asyncio.sleep(0)
+    for way in ("pinyin", "handwriting"):
+        if way == "handwriting":
+            tap(shell, "write.handwriting")
+        for _ in range(4):
+            frames()
+        assert (way == "handwriting") is (shell.screen.pad is not None)
+        assert list(clipped_labels(shell, Window.height)) == [], way
+        assert list(small_targets(shell, 90)) == [], way
+    task.cancel()
