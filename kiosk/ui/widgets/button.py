@@ -151,6 +151,7 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         # (the text stays plain, so what the button says is what tests and voice read)
         self._icon: tuple[Color, Rectangle, Any] | None = None
         self._icon_above = icon_above
+        self._measured: tuple[tuple[float, float, str], float] | None = None
         texture = icon_texture(icon, dp(icon_size or scale.icon)) if icon else None
         if texture is not None:
             with self.canvas.after:
@@ -195,7 +196,10 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         bottom = self.center_y - height / 2
         if self._icon_above:
             region = height - ih - gap
-            text_h = min(content_height(self, width), region)
+            key = (width, float(self.font_size), self.text)
+            if self._measured is None or self._measured[0] != key:
+                self._measured = (key, content_height(self, width))  # layouts repeat: measure once
+            text_h = min(self._measured[1], region)
             rect.pos = (self.center_x - iw / 2, bottom + (region + text_h) / 2 + gap)
         else:
             text_w = min(
