@@ -8,6 +8,7 @@ from functools import partial
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
 
 from kiosk.flow.prompt import PromptOption
 from kiosk.session.state import PromptView
@@ -30,7 +31,8 @@ class MenuScreen(PromptScreen):
 
     def build(self) -> None:
         """Add the category tabs and the open category's services."""
-        self.body = BoxLayout(orientation="vertical", spacing=self.spacing)
+        gap = dp(self.ctx.look.scale.spacing * 1.5)
+        self.body = BoxLayout(orientation="vertical", spacing=gap)
         self.add_widget(self.body)
         self._fill()
 
@@ -45,7 +47,7 @@ class MenuScreen(PromptScreen):
         if groups and memory.category not in {g.id for g in groups}:
             memory.category = groups[0].id
         tabs = GridLayout(
-            cols=min(max(len(groups), 1), 3 if look.elder else 5),
+            cols=min(max(len(groups), 1), 3 if look.elder else 6),
             spacing=dp(scale.spacing),
             size_hint_y=None,
         )
@@ -61,6 +63,7 @@ class MenuScreen(PromptScreen):
                     role="primary" if selected else "bar",
                     kiosk_id=f"category.{group.id}",
                     font_size=scale.action,
+                    fit=True,
                     size_hint_y=None,
                     height=dp(scale.target),
                 )
@@ -90,6 +93,9 @@ class MenuScreen(PromptScreen):
             )
             self.focusables.append(button)  # keypad focus index = option index
             grid.add_widget(button)
+        shown = sum(1 for f in self.focusables if f is not None)
+        for _ in range(-shown % cols):
+            grid.add_widget(Widget())  # a short last row keeps the tiles' width
         self.body.add_widget(grid)
         self.body.add_widget(BoxLayout())
 
