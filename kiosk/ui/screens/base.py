@@ -18,6 +18,9 @@ from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.label import KioskLabel
 
+LONG_TEXT = 60
+"""Characters beyond which a prompt's text is read, not glanced at: body size, options in a row."""
+
 
 @dataclass
 class ScreenMemory:
@@ -135,7 +138,9 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
         """The prompt's text at the top of the column (the title is in the header band)."""
         prompt = self.ctx.prompt
         if prompt.text:
-            self.add_widget(KioskLabel(self.ctx.look, prompt.text, size="action"))
+            # a long text (a notice's page) reads at body size; a question at action size
+            size = "body" if len(prompt.text) > LONG_TEXT else "action"
+            self.add_widget(KioskLabel(self.ctx.look, prompt.text, size=size))
 
     def build(self) -> None:
         """Add the kind's own widgets (override)."""

@@ -97,14 +97,14 @@ class InputScreen(PromptScreen):
             self.add_widget(self._phrases())
         self.keypad: Keypad | None = None
         self.pad: HandwritingPad | None = None
+        self._ways: list[KioskButton] = []
         self._written: list[Candidate] = []
         hand = recogniser() is not None
         if phrases_only:
             ways = [self.action("ui.input.keyboard", self._show_keyboard, role="secondary")]
             if hand:
                 ways.append(self.action("ui.input.handwriting", self._show_pad, role="secondary"))
-            row = self.action_row(*ways)
-            self.add_widget(row)
+            self._ways = ways  # beside confirm: the phrases keep the room
         elif self.kind is InputType.TEXT:
             per_page = 5 if look.elder else 8
             if hand and not look.elder:  # elder mode: the switch sits beside confirm
@@ -146,7 +146,8 @@ class InputScreen(PromptScreen):
         if self.ctx.prompt.waits:
             confirm = self.action("ui.action.confirm", self._submit)
             other = self._other_way() if look.elder and self.candidates is not None else None
-            row = self.action_row(other, confirm) if other else self.action_row(confirm)
+            others = [*self._ways, *([other] if other else [])]
+            row = self.action_row(*others, confirm)
             self.add_widget(row)
         self.refresh()
 
