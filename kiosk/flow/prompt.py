@@ -26,6 +26,8 @@ class PromptKind(enum.StrEnum):
     """A code to scan (`Prompt.code`) while the kiosk waits for its outcome (a payment)."""
     MENU = "menu"
     """The service menu: options in groups (categories), one picked."""
+    PAGE = "page"
+    """A page of the maintainers' service menu: rows to read (and a picture), actions to pick."""
 
 
 class Sign(enum.StrEnum):
@@ -121,6 +123,8 @@ class Prompt:
     """A result's reference number (受理编号), to be shown large."""
     hold: float | None = None
     """Seconds a result stays on screen before the kiosk returns to its attract screen."""
+    image: str = ""
+    """A picture to show with the rows (a file path; `page` prompts: a test print's paper)."""
     code: str = ""
     """What a QR_WAIT prompt's QR code encodes."""
 
