@@ -191,6 +191,8 @@ class KioskServices:
 
         Call it between sessions: the engine of a session in progress is not changed under it.
         """
+        import msgspec
+
         from kiosk.bundle.manifest import MANIFEST_NAME
         from kiosk.flow.engine import Engine
         from kiosk.flow.loader import load_flows
@@ -204,7 +206,11 @@ class KioskServices:
         for error in flows.errors:
             log.error("flow not loaded: %s", error)
         self.flows, self.flows_dir = flows, flows_dir
-        self.receipts = ReceiptLibrary(flows_dir / "receipts")
+        self.receipts = ReceiptLibrary(
+            flows_dir / "receipts",
+            terminal=msgspec.structs.asdict(self.config.terminal.name),
+            now=self.engine_clock.now,
+        )
         self.engine = Engine(
             self._library or self.flows,
             backends=self.backends,
