@@ -12,6 +12,7 @@ nothing that kiosks trust).
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,6 +24,9 @@ from kiosk.fleet.models import Heartbeat, Kiosk, Rollout, Stage
 from kiosk.updates.repository import ALL_GROUPS
 
 log = logging.getLogger(__name__)
+
+_GROUP = re.compile(r"[a-z][a-z0-9_]*")
+"""A kiosk group as kiosk.toml's `[updates] group` allows it."""
 
 MIN_SESSIONS = 20
 """Sessions on the new bundle before its failure rate is judged."""
@@ -64,7 +68,7 @@ class StageSpec:
 
 
 def parse_stages(text: str) -> list[StageSpec]:
-    """Stages from `canary; 10%; district-a,district-b; 100%` (groups or percentages)."""
+    """Stages from `canary; 10%; district_a,district_b; 100%` (groups or percentages)."""
     specs = []
     for part in (p.strip() for p in text.split(";")):
         if not part:
@@ -79,8 +83,8 @@ def parse_stages(text: str) -> list[StageSpec]:
             specs.append(StageSpec(percent=percent))
         else:
             groups = tuple(g.strip() for g in part.split(",") if g.strip())
-            if not all(g.replace("-", "").replace("_", "").isalnum() for g in groups):
-                raise RolloutError(f"group names are letters, digits, - and _: {part}")
+            if not groups or not all(_GROUP.fullmatch(g) for g in groups):
+                raise RolloutError(f"group names are lower case letters, digits and _: {part}")
             specs.append(StageSpec(groups=groups))
     if not specs:
         raise RolloutError("a rollout needs at least one stage")
