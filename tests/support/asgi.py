@@ -12,9 +12,10 @@ import uvicorn
 
 
 @contextmanager
-def serving(app: Any, deadline: float = 10.0) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 (a free port); yields its base URL, stops it on leaving."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
+def serving(app: Any, port: int = 0, deadline: float = 10.0) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 (`port`, or a free one); yields its base URL, stops it on
+    leaving."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
