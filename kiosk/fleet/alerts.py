@@ -118,6 +118,9 @@ def prometheus(view: Overview) -> str:
         "# TYPE kiosk_fleet_alerts gauge",
     ]
     lines += [f'kiosk_fleet_alerts{{kind="{k}"}} {n}' for k, n in view.alerts.items()]
-    lines += ["# HELP kiosk_fleet_bundle Kiosks by bundle in use.", "# TYPE kiosk_fleet_bundle gauge"]
+    lines += [
+        "# HELP kiosk_fleet_bundle Kiosks by bundle in use.",
+        "# TYPE kiosk_fleet_bundle gauge",
+    ]
     lines += [f'kiosk_fleet_bundle{{bundle="{b}"}} {n}' for b, n in view.bundles.items()]
     return "\n".join(lines) + "\n"

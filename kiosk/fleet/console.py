@@ -48,7 +48,9 @@ def _page(request: Request, name: str, login: accounts.Login | None, **values: A
     response = HTMLResponse(html)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("fleet_lang", lang, samesite="strict")
-    response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self' 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'"
+    )
     response.headers["X-Frame-Options"] = "DENY"
     return response
 
@@ -84,9 +86,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
         return _page(request, "login.html", None, failed=False)
 
     @app.post("/console/login")
-    def login_post(
-        request: Request, name: str = Form(...), password: str = Form(...)
-    ) -> Response:
+    def login_post(request: Request, name: str = Form(...), password: str = Form(...)) -> Response:
         with fleet.db() as db:
             token = accounts.log_in(db, name, password, fleet.now(), settings.session_hours)
             accounts.audit(db, fleet.now(), name, "login" if token else "login_failed")
@@ -227,7 +227,9 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                 if action == "advance":
                     rollouts.advance(db, rollout, fleet.publisher, fleet.now())
                 else:
-                    rollouts.halt(db, rollout, t("fleet.halted_by", "en", name=login.name))
+                    rollouts.halt(
+                        db, rollout, t("fleet.halted_by", _lang(request), name=login.name)
+                    )
             except (rollouts.RolloutError, RepositoryError) as exc:
                 error = str(exc)
             accounts.audit(

@@ -278,7 +278,10 @@ def tick(db: Session, publisher: Publisher, now: float) -> list[Rollout]:
             changed.append(rollout)
             continue
         stage = stages_of(db, rollout)[rollout.stage]
-        if stage.advance_after is not None and now - rollout.stage_started_at >= stage.advance_after:
+        if (
+            stage.advance_after is not None
+            and now - rollout.stage_started_at >= stage.advance_after
+        ):
             advance(db, rollout, publisher, now)
             changed.append(rollout)
     return changed

@@ -57,11 +57,25 @@ def _running(folder: Path, deadline: float) -> Iterator[str]:
         user=user,
     )
     port = _free_port()
+    log = open(folder / "postgres.log", "wb")
     process = subprocess.Popen(
-        [str(bin_dir / "postgres"), "-D", str(data), "-k", str(folder), "-p", str(port),
-         "-h", "127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],  # fmt: skip
+        [
+            str(bin_dir / "postgres"),
+            "-D",
+            str(data),
+            "-k",
+            str(folder),
+            "-p",
+            str(port),
+            "-h",
+            "127.0.0.1",
+            "-c",
+            "fsync=off",
+            "-c",
+            "max_connections=200",
+        ],
         stdout=subprocess.DEVNULL,
-        stderr=open(folder / "postgres.log", "wb"),  # noqa: SIM115
+        stderr=open(folder / "postgres.log", "wb"),
         user=user,
     )
     url = f"postgresql+psycopg://fleet@127.0.0.1:{port}/postgres"
@@ -85,3 +99,4 @@ def _running(folder: Path, deadline: float) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()

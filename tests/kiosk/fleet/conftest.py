@@ -14,6 +14,13 @@ from kiosk.fleet.app import Fleet, create_app
 from kiosk.fleet.ingest import provision
 from kiosk.fleet.rollouts import Publisher
 from kiosk.fleet.settings import FleetSettings
+from tests.kiosk.updates.conftest import (  # noqa: F401  (fixtures for the rollout tests)
+    kiosk,
+    make_bundle,
+    repo,
+    served,
+    shipped_files,
+)
 from tests.support.asgi import serving
 from tests.support.postgres import postgres_bin, running_postgres
 
@@ -102,7 +109,9 @@ def fresh_postgres_database(server_url: str) -> str:
     user_host, _, _db = address.rpartition("/")
     user, _, hostport = user_host.partition("@")
     host, _, port = hostport.partition(":")
-    with psycopg.connect(f"host={host} port={port} user={user} dbname=postgres", autocommit=True) as c:
+    with psycopg.connect(
+        f"host={host} port={port} user={user} dbname=postgres", autocommit=True
+    ) as c:
         c.execute(f"CREATE DATABASE {name}")
     return f"postgresql+psycopg://{user_host}/{name}"
 

@@ -11,23 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.fleet.models import Rollout
 from kiosk.fleet.publisher import RepositoryPublisher
 from kiosk.fleet.rollouts import StageSpec, parse_stages, start, stats, tick
-from kiosk.fleet.models import Rollout
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
 from kiosk.updates.repository import Repository, published
-from tests.kiosk.updates.conftest import (  # noqa: F401  (fixtures)
-    BundleMaker,
-    Served,
-    kiosk,
-    make_bundle,
-    poll_and_activate,
-    release,
-    repo,
-    served,
-    shipped_files,
-)
+from tests.kiosk.updates.conftest import BundleMaker, Served, poll_and_activate, release
 from tests.support.asgi import serving
 from tests.support.updates import FakeHost, ListJournal
 
@@ -87,7 +77,7 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
         assert "awaits 2" in rollout.reason  # the server signs nothing kiosks trust
         rollout_id = rollout.id
     sign_as_administrators(repo)
-    for terminal, agent in agents.items():
+    for agent in agents.values():
         poll_and_activate(agent, FakeHost(), ListJournal())
     assert [agents[t].store.current() for t in CANARY] == [2, 2]
     assert [agents[t].store.current() for t in OTHERS] == [1, 1, 1, 1]
@@ -96,7 +86,10 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
     fleet_server.clock.now += 300
     for terminal in CANARY:
         flows = {"si-certificate": {"sessions": 20, "failures": 8}}
-        assert fleet_server.heartbeat(terminal, group="canary", bundle=2, flows=flows).status_code == 200
+        assert (
+            fleet_server.heartbeat(terminal, group="canary", bundle=2, flows=flows).status_code
+            == 200
+        )
     for terminal in OTHERS:
         flows = {"si-certificate": {"sessions": 20, "failures": 1}}
         fleet_server.heartbeat(terminal, group="district_a", bundle=1, flows=flows)
@@ -129,10 +122,13 @@ def test_a_healthy_canary_advances_on_its_schedule(tmp_path: Path) -> None:
         groups = {f"gx-{n:04d}": "canary" if n == 0 else f"wave_{n % 3}" for n in range(10)}
         for terminal, group in groups.items():
             server.provision(terminal, group=group)
-        specs = [StageSpec(s.groups, s.percent, advance_after=3600) for s in parse_stages("canary; 50%; 100%")]
+        specs = [
+            StageSpec(s.groups, s.percent, advance_after=3600)
+            for s in parse_stages("canary; 50%; 100%")
+        ]
         with fleet.db() as db:
             rollout_id = start(db, 2, specs, publisher, clock(), "admin").id
-        for step in range(3):
+        for _ in range(3):
             clock.now += 3601
             for terminal, group in groups.items():
                 server.heartbeat(terminal, group=group, bundle=2 if group == "canary" else 1,

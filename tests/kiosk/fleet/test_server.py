@@ -36,7 +36,10 @@ def test_alerts_for_offline_paper_out_jammed_doors_and_a_growing_backlog(server:
     server.heartbeat("gx-0012", mode="locker", faults=["lock.jammed"])
     for backlog in (1, 2, 3, 4):
         server.heartbeat("gx-0013", outbox_backlog=backlog)
-    kinds = {(a["kind"], a["terminal"]) for a in httpx.get(f"{server.url}/api/v1/alerts").json()["alerts"]}
+    kinds = {
+        (a["kind"], a["terminal"])
+        for a in httpx.get(f"{server.url}/api/v1/alerts").json()["alerts"]
+    }
     assert kinds == {
         ("paper_out", "gx-0011"),
         ("door_jammed", "gx-0012"),

@@ -75,7 +75,9 @@ def upgrade() -> None:
     op.create_table(
         "stages",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("rollout_id", sa.Integer, sa.ForeignKey("rollouts.id"), nullable=False, index=True),
+        sa.Column(
+            "rollout_id", sa.Integer, sa.ForeignKey("rollouts.id"), nullable=False, index=True
+        ),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("groups", sa.JSON, nullable=False),
         sa.Column("percent", sa.Float, nullable=True),
