@@ -60,14 +60,13 @@ def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> F
     app.state.fleet = fleet
 
     @app.post("/api/v1/heartbeats")
-    def heartbeat(
+    async def heartbeat(
         body: ingest.HeartbeatBody, authorization: str | None = Header(default=None)
     ) -> JSONResponse:
         token = _bearer(authorization)
         try:
             with fleet.db() as db:
-                kiosk = ingest.ingest(db, token, body, fleet.now())
-                reply = ingest.summary(kiosk)
+                reply = ingest.ingest(db, token, body, fleet.now())
         except ingest.NotThisKiosk:
             log.warning("heartbeat refused: token is not %s's", body.terminal)
             raise HTTPException(403, "this token is not that kiosk's") from None
