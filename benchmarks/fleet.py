@@ -102,7 +102,7 @@ def servers(url: str, count: int) -> Iterator[tuple[list[str], list[int]]]:
                         url,
                         "--port",
                         str(port),
-                    ],  # fmt: skip
+                    ],
                     env=env,
                 )
             )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.fleet.models import Heartbeat, Kiosk
@@ -74,7 +74,7 @@ def provision(
     return token
 
 
-_KIOSKS = Kiosk.__table__
+_KIOSKS = cast(Table, Kiosk.__table__)
 _FIND = select(
     _KIOSKS.c.id,
     _KIOSKS.c.terminal,
@@ -101,7 +101,7 @@ _UPDATE = (
     .where(_KIOSKS.c.id == bindparam("kiosk"))
     .values({name: bindparam(f"new_{name}") for name in _UPDATED})
 )
-_INSERT = insert(Heartbeat.__table__)
+_INSERT = insert(cast(Table, Heartbeat.__table__))
 # built once: building statements per request cost more than running them
 
 
