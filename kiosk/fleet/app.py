@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.fleet import alerts, console, ingest
+from kiosk.fleet import alerts, console, ingest, rollouts
 from kiosk.fleet.database import engine_for, migrate, sessions_for
 from kiosk.fleet.publisher import RepositoryPublisher
 from kiosk.fleet.rollouts import Publisher, RecordingPublisher
@@ -40,11 +42,27 @@ class Fleet:
         """The server's time (injected in tests)."""
         return self.settings.clock()
 
+    def tick(self) -> None:
+        """One check of every running rollout."""
+        with self.db() as db:
+            rollouts.tick(db, self.publisher, self.now())
+
     @contextmanager
     def db(self) -> Iterator[Session]:
         """A session committed at the end of the block, rolled back on error."""
         with self._sessions.begin() as session:
             yield session
+
+
+async def _ticking(fleet: Fleet) -> None:
+    """Check running rollouts every `tick_interval` seconds: halt or advance them on schedule
+    (every instance does; the rollout rows are locked, so each change happens once)."""
+    while True:
+        await asyncio.sleep(fleet.settings.tick_interval)
+        try:
+            await asyncio.to_thread(fleet.tick)
+        except Exception:
+            log.exception("rollout check failed")
 
 
 def _bearer(authorization: str | None) -> str:
@@ -56,7 +74,20 @@ def _bearer(authorization: str | None) -> str:
 def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> FastAPI:
     """The application for one server process (any number may share the database)."""
     fleet = Fleet(settings, publisher)
-    app = FastAPI(title="Kiosk fleet", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_ticking(fleet))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(
+        title="Kiosk fleet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.fleet = fleet
 
     @app.post("/api/v1/heartbeats")

@@ -271,7 +271,8 @@ def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> 
 def tick(db: Session, publisher: Publisher, now: float) -> list[Rollout]:
     """Check every running rollout: halt the failing, advance those whose time has come."""
     changed = []
-    for rollout in db.scalars(select(Rollout).where(Rollout.state == "running")):
+    running = select(Rollout).where(Rollout.state == "running").with_for_update()
+    for rollout in db.scalars(running):
         reason = check(db, rollout)
         if reason is not None:
             halt(db, rollout, reason)

@@ -22,6 +22,8 @@ class FleetSettings:
     backlog_alert: int = 3
     """Heartbeats in a row with a growing outbox backlog before it is an alert."""
     session_hours: float = 8.0
+    tick_interval: float = 30.0
+    """Seconds between checks of running rollouts (halt, or advance on schedule)."""
     secure_cookies: bool = False
     """Mark the console's cookies Secure (behind TLS)."""
     clock: Callable[[], float] = field(default=time.time)

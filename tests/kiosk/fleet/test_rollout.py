@@ -133,8 +133,7 @@ def test_a_healthy_canary_advances_on_its_schedule(tmp_path: Path) -> None:
             for terminal, group in groups.items():
                 server.heartbeat(terminal, group=group, bundle=2 if group == "canary" else 1,
                                  flows={"x": {"sessions": 5, "failures": 0}})  # fmt: skip
-            with fleet.db() as db:
-                tick(db, publisher, clock())
+            fleet.tick()  # what each server process does every tick_interval
         with fleet.db() as db:
             assert db.get(Rollout, rollout_id).state == "complete"  # type: ignore[union-attr]
     fleet.engine.dispose()
@@ -142,3 +141,34 @@ def test_a_healthy_canary_advances_on_its_schedule(tmp_path: Path) -> None:
     # 50%: the canary and the smallest waves until half the fleet is covered
     assert publisher.published[1] == (2, ["canary", "wave_0", "wave_1"])
     assert publisher.published[2] == (2, ["all"])
+
+
+def test_each_server_process_halts_a_failing_rollout_by_itself(tmp_path: Path) -> None:
+    import time
+
+    from kiosk.fleet.rollouts import RecordingPublisher
+
+    publisher = RecordingPublisher()
+    fleet, clock, app = start_server(
+        f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher, tick_interval=0.05
+    )
+    with serving(app) as url:
+        server = Server(url, fleet, clock)
+        for terminal, group in (("gx-1", "canary"), ("gx-2", "rest"), ("gx-3", "rest")):
+            server.provision(terminal, group=group)
+            server.heartbeat(terminal, group=group, bundle=1)
+        with fleet.db() as db:
+            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+        server.heartbeat("gx-1", group="canary", bundle=2, rollbacks=1)
+        deadline = time.monotonic() + 10
+        while True:
+            with fleet.db() as db:
+                rollout = db.get(Rollout, rollout_id)
+                assert rollout is not None
+                if rollout.state != "running" or time.monotonic() > deadline:
+                    break
+            time.sleep(0.02)  # polling with a deadline for the server's own check
+        assert rollout.state == "halted"
+        assert "1 kiosk(s) rolled bundle 2 back" in rollout.reason
+    fleet.engine.dispose()
+    assert publisher.published == [(2, ["canary"])]  # never widened
