@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,8 +37,10 @@ import msgspec
 from kiosk.config_file import ENV_PREFIX as ENV_PREFIX  # re-exported: part of this API
 from kiosk.config_file import ConfigError as ConfigError  # re-exported: part of this API
 from kiosk.config_file import apply_environment, read_toml
+from kiosk.locker.config import LockerConfig
 from peripherals import registry
 from peripherals.errors import PeripheralError
+from peripherals.keypad.keys import Key
 
 if TYPE_CHECKING:
     from peripherals.hub import DeviceConfig
@@ -281,6 +284,46 @@ class StaffConfig(_Section, frozen=True):
     path: _ApiPath = "/staff-calls"
 
 
+_Role = Literal["technician", "administrator"]
+_Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
+_KEY_NAMES = "|".join(re.escape(key.value) for key in Key)
+
+
+class MaintainerPin(_Section, frozen=True):
+    """One maintainer's PIN, as `kiosk menu-pin` writes it: a role and a salted argon2 hash."""
+
+    role: _Role
+    hash: Annotated[
+        str, _mismatch(r"^\$argon2(id|i|d)\$\S+$", "must be an argon2 hash (kiosk menu-pin)")
+    ]
+
+
+class MaintenanceConfig(_Section, frozen=True):
+    """The maintainers' service menu: how it is entered, who may enter, and for how long."""
+
+    key: Annotated[str, _mismatch(f"^({_KEY_NAMES})$", "must be a keypad key such as service")] = (
+        "service"
+    )
+    """The keypad key that opens the menu between sessions (`keymap` gives it a physical key)."""
+    long_press: Annotated[float, msgspec.Meta(ge=0, le=60)] = 5.0
+    """Seconds a finger held in `corner` opens the menu between sessions (0: never)."""
+    corner: _Corner = "top_right"
+    corner_size: Annotated[float, msgspec.Meta(ge=40, le=400)] = 120.0
+    """Width and height in dp of the corner that is held."""
+    inactivity: Annotated[float, msgspec.Meta(gt=20, le=3600)] = 120.0
+    """Seconds without a touch or key after which the menu closes by itself."""
+    lockout_after: Annotated[int, msgspec.Meta(ge=1, le=20)] = 3
+    """Wrong PINs in a row before the PIN is locked out."""
+    lockout_seconds: Annotated[float, msgspec.Meta(ge=1, le=3600)] = 30.0
+    """The first lock-out; each further wrong PIN doubles it (at most an hour)."""
+    cards: dict[Annotated[str, msgspec.Meta(min_length=4, max_length=32)], _Role] = {}
+    """Maintainer cards read over PC/SC: card number → role."""
+    pins: dict[_Name, MaintainerPin] = {}
+    """Maintainers' PINs by name (`kiosk menu-pin NAME --role ...` sets one; never in clear)."""
+    export_dir: Path | None = None
+    """Where the journal is exported (a USB stick's mount point); default: `data_dir/exports`."""
+
+
 class Config(_Section, frozen=True):
     """The whole validated configuration."""
 
@@ -297,6 +340,10 @@ class Config(_Section, frozen=True):
     updates: UpdatesConfig = UpdatesConfig()
     staff: StaffConfig = StaffConfig()
     heartbeat: HeartbeatConfig = HeartbeatConfig()
+    maintenance: MaintenanceConfig = MaintenanceConfig()
+    locker: LockerConfig | None = None
+    """The parcel locker's layout and rules (`mode = "locker"`; a simulated locker without
+    one gets the demo layout)."""
     log_file: Path | None = None
     """Also log (INFO and up, personal numbers masked) to this file; rotate it with
     deploy/logrotate/kiosk (it is reopened when moved). Default: standard error only."""
@@ -343,7 +390,45 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
         raise ConfigError(_line(label, ("data_dir",), message, sources))
     _check_backend_files(config, label, sources)
     devices = _validate_devices(config, label, sources)
-    return msgspec.structs.replace(config, devices=devices, source=path)
+    config = msgspec.structs.replace(config, devices=devices, source=path)
+    return _check_locker(config, label, sources)
+
+
+def _check_locker(config: Config, label: str, sources: Mapping[tuple[str, ...], str]) -> Config:
+    """A locker's layout must fit itself and the configured lock boards (one line if not)."""
+    if config.terminal.mode != "locker" and config.locker is None:
+        return config
+    # locker mode only: keeps other kiosks' start quick
+    from kiosk.locker.layout import LayoutError, build_layout
+
+    try:
+        buses = locker_buses(config)
+        locker = config.locker
+        if locker is None or not locker.cabinets:
+            if not config.simulate:
+                message = "locker mode needs a [locker] layout (see kiosk.example.toml)"
+                raise ConfigError(_line(label, ("locker",), message, sources))
+            from kiosk.locker.demo_layout import demo_locker
+
+            bus = buses.get("lock_board")
+            locker = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
+            config = msgspec.structs.replace(config, locker=locker)
+        build_layout(locker, buses)
+    except LayoutError as exc:
+        raise ConfigError(_line(label, exc.where, str(exc), sources)) from None
+    return config
+
+
+def locker_buses(config: Config) -> dict[str, Any]:
+    """The configured lock-board devices, as the locker's layout sees them."""
+    from kiosk.locker.layout import lock_buses
+
+    return lock_buses(
+        {
+            name: (section.kind or name, section.driver, section.options)
+            for name, section in config.devices.items()
+        }
+    )
 
 
 def _nest_driver_options(raw: dict[str, Any]) -> None:
@@ -378,6 +463,10 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
             if file is not None and not file.expanduser().is_absolute():
                 changes[key] = base / file.expanduser()
         backends[name] = msgspec.structs.replace(backend, **changes)
+    maintenance = config.maintenance
+    export_dir = maintenance.export_dir
+    if export_dir is not None and not export_dir.expanduser().is_absolute():
+        maintenance = msgspec.structs.replace(maintenance, export_dir=base / export_dir)
     updates = config.updates
     for key in ("trusted_root", "bundle_dir"):
         where: Path | None = getattr(updates, key)
@@ -390,7 +479,12 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
             for kind in DEFAULT_DEVICES[config.terminal.mode]
         }
     return msgspec.structs.replace(
-        config, backends=backends, devices=devices, updates=updates, **paths
+        config,
+        backends=backends,
+        devices=devices,
+        maintenance=maintenance,
+        updates=updates,
+        **paths,
     )
 
 
@@ -501,6 +595,8 @@ def _options_struct(kind: str, driver: str) -> type[msgspec.Struct] | None:
             if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
                 continue
             annotation = hints.get(parameter.name, Any)
+            if annotation is object:
+                annotation = Any  # "any value, the driver checks it" (msgspec reads a table)
             if not _decodable(annotation):
                 annotation = Any  # e.g. `Callable[..] | str`: msgspec cannot check it
             if parameter.default is inspect.Parameter.empty and klass is cls:

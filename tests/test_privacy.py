@@ -1,8 +1,10 @@
 """Nothing the kiosk writes holds a full ID or phone number (ACCESSIBILITY.md item 22).
 
-Both example flows run through the CLI with a real data directory and debug logging; then every
-file the kiosk wrote (SQLite database and its WAL), its output and its logs are scanned for
-`\\d{17}[\\dXx]` and `1\\d{10}`. The printed paper is checked in `tests/flows/test_examples.py`.
+Every flow whose answers file gives an ID or phone number runs through the CLI with a real data
+directory and debug logging; then every file the kiosk wrote (SQLite database and its WAL), its
+output and its logs are scanned for `\\d{17}[\\dXx]` and `1\\d{10}`, and so is the service
+menu's export of the journal they wrote. The printed paper is checked in
+`tests/flows/test_examples.py`; the service menu's pages in `tests/kiosk/ui/test_service_menu.py`.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+from kiosk.maintenance.export import verify, write_export
+from kiosk.storage.database import Database
+from kiosk.storage.journal import SqliteJournal
 
 PERSONAL = re.compile(rb"\d{17}[\dXx]|1\d{10}")
-INVENTED = ("110105198503122317", "13800138000")
 
 
 def _config(tmp_path: Path) -> Path:
@@ -31,15 +35,33 @@ def _config(tmp_path: Path) -> Path:
     return config
 
 
-@pytest.mark.parametrize("flow", ["si-certificate", "resident-feedback"])
+WITH_NUMBERS = sorted(
+    p.name.removesuffix(".answers.yaml")
+    for p in DEFAULT_FLOWS_DIR.glob("*.answers.yaml")
+    if PERSONAL.search(p.read_bytes())
+)
+"""Every answers file in which a resident gives an ID or phone number (or a card holds one)."""
+
+
+def test_the_services_that_take_personal_numbers_are_all_scanned() -> None:
+    assert {name.split(".")[0] for name in WITH_NUMBERS} >= {
+        "si-certificate",
+        "resident-feedback",
+        "medical-insurance",
+        "elderly-allowance",
+        "resident-request",
+    }
+
+
+@pytest.mark.parametrize("answers_file", WITH_NUMBERS)
 def test_nothing_written_or_printed_holds_a_personal_number(
-    flow: str,
+    answers_file: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    answers = DEFAULT_FLOWS_DIR / f"{flow}.answers.yaml"
-    assert any(n.encode() in answers.read_bytes() for n in INVENTED), "answers lost their numbers"
+    answers = DEFAULT_FLOWS_DIR / f"{answers_file}.answers.yaml"
+    flow = answers_file.split(".")[0]
     with caplog.at_level(logging.DEBUG):
         code = main(["-v", "flows", "run", flow, "--answers", str(answers), "--json",
                      "--config", str(_config(tmp_path))])  # fmt: skip
@@ -53,6 +75,17 @@ def test_nothing_written_or_printed_holds_a_personal_number(
     for name, text in (("stdout", out), ("stderr", err), ("log", caplog.text)):
         found = PERSONAL.search(text.encode())
         assert found is None, f"{name} holds a personal number"
+    # the service menu's journal export (to a USB stick) of everything the run journalled
+    db = Database.in_dir(tmp_path / "data")
+    try:
+        entries = SqliteJournal(db, "gx-0042").between(0, 4e9)
+    finally:
+        db.close()
+    exported = write_export(tmp_path / "usb", entries, terminal="gx-0042", label="all",
+                            exported_at=0.0)  # fmt: skip
+    assert verify(exported.path).ok and exported.count == len(entries) > 5
+    found = PERSONAL.search(exported.path.read_bytes())
+    assert found is None, f"the exported journal holds {found.group(0)[:3]!r}..."
     body = _heartbeat_body(tmp_path / "data")
     assert sum(f["sessions"] for f in body["flows"].values()) >= 1, "the heartbeat counted nothing"
     found = PERSONAL.search(json.dumps(body, ensure_ascii=False).encode())
@@ -63,8 +96,6 @@ def _heartbeat_body(data: Path) -> dict[str, object]:
     """The heartbeat the kiosk would send after the run, built from its journal and outbox."""
     from kiosk.clock import ManualClock
     from kiosk.heartbeat.sender import HeartbeatSender, Identity
-    from kiosk.storage.database import Database
-    from kiosk.storage.journal import SqliteJournal
     from kiosk.storage.outbox import SqliteOutbox
 
     db = Database.in_dir(data)

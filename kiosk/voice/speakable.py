@@ -30,9 +30,13 @@ _NAME_STARS = 3
 """A masked name hides at most 3 characters (a 4-character name); more is masked text."""
 _MASKED_LATIN_NAME = re.compile(r"\b([A-Za-z])\*+")
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _YUAN = re.compile(r"(?<![\d.])(\d+)\.(\d)(\d)\s*元")
 _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
-_CODE = re.compile(r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])")
+_CODE = re.compile(
+    r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])(?!\s*[元角分])"
+)
+"""Five or more digits: a code read digit by digit (not an amount of money in yuan)."""
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
 _PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
 _ALONE = re.compile(r"^[—–*\s-]+$")
@@ -52,6 +56,7 @@ def speakable(text: str, lang: str) -> str:
     text = _DATE.sub(lambda m: _date(m, zh), text)
     if zh:
         text = _YEAR.sub(lambda m: f"{_spaced(m.group(1))}年", text)
+        text = _THOUSANDS.sub("", text)  # "12,480.00" is read as one number
         text = _YUAN.sub(_yuan, text)
         text = _AMOUNT.sub(lambda m: f"{m.group(1)}点{_spaced(m.group(2))}", text)
     text = _CODE.sub(lambda m: _code(m.group(0), zh), text)

@@ -25,13 +25,16 @@ from kiosk.flow.session import Session
 from kiosk.flow.steps.answers import pick, yes_no
 from kiosk.i18n import catalog, t
 from kiosk.privacy.masking import contains_personal_number
+from kiosk.session.menu import Category as MenuCategory
+from kiosk.session.menu import Menu, Service, category_title
 from kiosk.voice.speakable import speakable
 from peripherals.keypad.keys import Key
 from peripherals.speaker.base import DEFAULT_RATE, Route
 
 FLOWS = load_flows([DEFAULT_FLOWS_DIR])
-SHIPPED = sorted(name for name, flow in FLOWS.flows.items() if flow.modes)
-"""Flows on a menu (sub-flows such as `identify` are walked through the services calling them)."""
+SHIPPED = sorted(name for name, flow in FLOWS.flows.items() if "government" in flow.modes)
+"""Flows on a government kiosk's menu (sub-flows such as `identify` are walked through the
+services calling them; the locker's are spoken in tests/flows/test_locker_flows.py)."""
 ZH_DIGITS = dict(zip("0123456789X", "零一二三四五六七八九叉", strict=True))
 TYPED_TEXT = "301"
 """What a keypad-only resident types into free-text inputs without common phrases."""
@@ -231,3 +234,26 @@ async def test_every_flow_on_the_headset_speaks_personal_data_in_full(
         assert said in "".join(rig.texts()), "a personal value was not read in full privately"
     rig.core.end()
     assert rig.speaker.route is Route.LOUDSPEAKER
+
+
+async def test_every_service_is_chosen_from_the_menu_by_saying_its_name(
+    make_rig: RigFactory,
+) -> None:
+    """A resident who cannot see hears the menu read out and names the service wanted."""
+    menu = Menu()
+    for flow_id in SHIPPED:
+        flow = FLOWS.flow(flow_id)
+        if "government" in flow.modes:
+            menu.services.append(Service(flow.id, dict(flow.title.root), flow.category))
+            if flow.category not in [c.id for c in menu.categories]:
+                menu.categories.append(MenuCategory(flow.category, category_title(flow.category)))
+    prompt = menu.prompt("zh_CN", timeout=120)
+    assert len(prompt.options) == len(menu.services) >= 9
+    for option in prompt.options:
+        rig = make_rig(recognizer=True, voice=True)
+        asking = asyncio.ensure_future(rig.core.ask(prompt))
+        await rig.next_prompt()
+        rig.say(option.say)
+        reply = await asyncio.wait_for(asking, 5)
+        assert reply.value == option.value, f"said {option.say!r}, got {reply}"
+        rig.core.end()
