@@ -71,13 +71,24 @@ def console(tmp_path: Path) -> Iterator[tuple[Server, RecordingPublisher]]:
     fleet.engine.dispose()
 
 
-def _submit(driver: object, element: object) -> None:
-    """Click something that loads a new page, and wait until it has."""
+def _submit(driver: object, by: str, value: str) -> None:
+    """Click what loads a new page (found afresh if the page was still settling), and wait
+    until the new page has loaded."""
+    import time
+
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
-    element.click()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
+            driver.find_element(by, value).click()  # type: ignore[attr-defined]
+            break
+        except WebDriverException:  # a node of a document being replaced: find it again
+            if time.monotonic() > deadline:
+                raise
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))  # type: ignore[arg-type]
     WebDriverWait(driver, 10).until(  # type: ignore[arg-type]
         lambda d: d.execute_script("return document.readyState") == "complete"
@@ -105,11 +116,11 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     _shot(d, tmp_path, "01-login")
     d.find_element(By.ID, "name").send_keys("admin")  # type: ignore[attr-defined]
     d.find_element(By.ID, "password").send_keys("wrong password!")  # type: ignore[attr-defined]
-    _submit(d, d.find_element(By.ID, "login"))  # type: ignore[attr-defined]
+    _submit(d, By.ID, "login")
     assert d.find_element(By.ID, "login-failed").text == "用户名或密码不正确"  # type: ignore[attr-defined]
     d.find_element(By.ID, "name").send_keys("admin")  # type: ignore[attr-defined]
     d.find_element(By.ID, "password").send_keys(PASSWORD)  # type: ignore[attr-defined]
-    _submit(d, d.find_element(By.ID, "login"))  # type: ignore[attr-defined]
+    _submit(d, By.ID, "login")
 
     def card(name: str) -> str:
         return d.find_element(By.CSS_SELECTOR, f"#{name} b").text  # type: ignore[attr-defined, no-any-return]
@@ -119,19 +130,19 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     assert "打印机缺纸" in alerts and "离线过久" in alerts
     _shot(d, tmp_path, "02-overview")
 
-    _submit(d, d.find_element(By.LINK_TEXT, "终端列表"))  # type: ignore[attr-defined]
+    _submit(d, By.LINK_TEXT, "终端列表")
     assert "南湖社区" in d.page_source and "北湖社区" in d.page_source  # type: ignore[attr-defined]
     _shot(d, tmp_path, "03-kiosks")
-    _submit(d, d.find_element(By.LINK_TEXT, "gx-0003"))  # type: ignore[attr-defined]
+    _submit(d, By.LINK_TEXT, "gx-0003")
     assert "printer.paper_out" in d.find_element(By.ID, "history").text  # type: ignore[attr-defined]
     _shot(d, tmp_path, "04-kiosk")
 
-    _submit(d, d.find_element(By.LINK_TEXT, "分批发布"))  # type: ignore[attr-defined]
+    _submit(d, By.LINK_TEXT, "分批发布")
     d.find_element(By.ID, "bundle").send_keys("2")  # type: ignore[attr-defined]
     stages = d.find_element(By.ID, "stages")  # type: ignore[attr-defined]
     stages.clear()
     stages.send_keys("canary; district_a; 100%")
-    _submit(d, d.find_element(By.ID, "start-rollout"))  # type: ignore[attr-defined]
+    _submit(d, By.ID, "start-rollout")
     assert publisher.published == [(2, ["canary"])]
     assert "进行中" in d.find_element(By.CSS_SELECTOR, "#rollout-1 .state").text  # type: ignore[attr-defined]
     _shot(d, tmp_path, "05-rollout-started")
@@ -143,19 +154,19 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     for n in range(2):
         server.heartbeat(f"gx-{n:04d}", group="canary", bundle=2,
                          flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
-    _submit(d, d.find_element(By.CSS_SELECTOR, "#rollout-1 button.advance"))  # type: ignore[attr-defined]
+    _submit(d, By.CSS_SELECTOR, "#rollout-1 button.advance")
     assert publisher.published[-1] == (2, ["canary", "district_a"])
     _shot(d, tmp_path, "06-rollout-advanced")
 
-    _submit(d, d.find_element(By.CSS_SELECTOR, "#rollout-1 button.halt"))  # type: ignore[attr-defined]
+    _submit(d, By.CSS_SELECTOR, "#rollout-1 button.halt")
     section = d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     assert "已暂停" in section and "由 admin 手动暂停" in section
     assert not d.find_elements(By.CSS_SELECTOR, "#rollout-1 button.advance")  # type: ignore[attr-defined]
     _shot(d, tmp_path, "07-rollout-halted")
 
-    _submit(d, d.find_element(By.LINK_TEXT, "English"))  # type: ignore[attr-defined]
+    _submit(d, By.LINK_TEXT, "English")
     assert "halted" in d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
-    _submit(d, d.find_element(By.LINK_TEXT, "Audit log"))  # type: ignore[attr-defined]
+    _submit(d, By.LINK_TEXT, "Audit log")
     _shot(d, tmp_path, "08-audit")
     with server.fleet.db() as db:
         actions = [a.action for a in db.scalars(select(Audit).order_by(Audit.id))]
