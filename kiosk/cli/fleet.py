@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--repository", type=Path, metavar="DIR", help="the TUF repository")
     serve.add_argument("--keys", type=Path, metavar="KEYDIR", help="snapshot/timestamp keys")
+    serve.add_argument("--tours", type=Path, metavar="DIR", help="bundle tours for sign-off")
     serve.add_argument("--offline-after", type=float, default=900.0, metavar="SECONDS")
     serve.add_argument("--secure-cookies", action="store_true", help="behind TLS")
     serve.set_defaults(func=_serve)
@@ -56,6 +57,7 @@ def _settings(args: argparse.Namespace) -> Any:
         database_url=args.database,
         repository=getattr(args, "repository", None),
         keys=getattr(args, "keys", None),
+        tours=getattr(args, "tours", None),
         offline_after=getattr(args, "offline_after", 900.0),
         secure_cookies=getattr(args, "secure_cookies", False),
     )

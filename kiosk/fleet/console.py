@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,17 @@ _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+_CHINA = timezone(timedelta(hours=8))
+
+
+def _when(seconds: float | None) -> str:
+    """A stored time as China Standard Time, to the second."""
+    if seconds is None:
+        return "-"
+    return datetime.fromtimestamp(seconds, _CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+_TEMPLATES.filters["when"] = _when
 
 
 def _lang(request: Request) -> str:
@@ -236,6 +248,38 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                 db, fleet.now(), login.name, f"rollout_{action}", f"{rollout_id} {error}".strip()
             )
         return _back(error)
+
+    @app.get("/console/tours")
+    def tour_list(request: Request, bundle: str = "") -> Response:
+        with fleet.db() as db:
+            login = who(request, db)
+        root = settings.tours
+        bundles = (
+            sorted(p.name for p in root.iterdir() if p.is_dir()) if root and root.is_dir() else []
+        )
+        pictures: dict[str, list[str]] = defaultdict(list)
+        if root is not None and bundle in bundles:
+            for picture in sorted((root / bundle).rglob("*.png")):
+                relative = picture.relative_to(root / bundle)
+                pictures[str(relative.parent)].append(relative.as_posix())
+        return _page(
+            request, "tours.html", login, bundles=bundles, bundle=bundle, pictures=pictures
+        )
+
+    @app.get("/console/tours/{bundle}/{path:path}")
+    def tour_picture(request: Request, bundle: str, path: str) -> Response:
+        with fleet.db() as db:
+            who(request, db)
+        root = settings.tours
+        if root is None:
+            raise HTTPException(404, "no tours folder")
+        base = (root / bundle).resolve()
+        target = (base / path).resolve()
+        if not target.is_relative_to(root.resolve()) or target.suffix != ".png":
+            raise HTTPException(404, "no such picture")
+        if not target.is_file():
+            raise HTTPException(404, "no such picture")
+        return FileResponse(target, media_type="image/png")
 
     @app.get("/console/audit")
     def audit_page(request: Request) -> Response:

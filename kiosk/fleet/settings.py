@@ -17,6 +17,9 @@ class FleetSettings:
     """The TUF repository folder: advancing a rollout stages its targets metadata there."""
     keys: Path | None = None
     """Where the snapshot and timestamp keys are (to release once administrators signed)."""
+    tours: Path | None = None
+    """Where bundle tours are kept for sign-off: `<tours>/<bundle>/` as `kiosk bundle tour
+    --out` writes it."""
     offline_after: float = 900.0
     """Seconds without a heartbeat before a kiosk counts as offline."""
     backlog_alert: int = 3

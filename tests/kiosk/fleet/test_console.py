@@ -46,8 +46,18 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def console(tmp_path: Path) -> Iterator[tuple[Server, RecordingPublisher]]:
+    from PIL import Image, ImageDraw
+
     publisher = RecordingPublisher()
-    fleet, clock, app = start_server(f"sqlite:///{tmp_path / 'fleet.sqlite3'}", publisher)
+    tours = tmp_path / "tours" / "2" / "resident-feedback"
+    tours.mkdir(parents=True)
+    for n in (1, 2):
+        picture = Image.new("RGB", (400, 300), "#f4f6f8")
+        ImageDraw.Draw(picture).text((20, 20), f"screen {n}", fill="black")
+        picture.save(tours / f"0{n}-screen.png")
+    fleet, clock, app = start_server(
+        f"sqlite:///{tmp_path / 'fleet.sqlite3'}", publisher, tours=tmp_path / "tours"
+    )
     with fleet.db() as db:
         add_user(db, "admin", PASSWORD, "administrator")
         add_user(db, "viewer", PASSWORD, "viewer")
@@ -137,6 +147,11 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     assert "printer.paper_out" in d.find_element(By.ID, "history").text  # type: ignore[attr-defined]
     _shot(d, tmp_path, "04-kiosk")
 
+    _submit(d, By.LINK_TEXT, "签核截图")
+    _submit(d, By.LINK_TEXT, "业务包 2")
+    assert len(d.find_elements(By.CSS_SELECTOR, "figure img")) == 2  # type: ignore[attr-defined]
+    _shot(d, tmp_path, "05-tours")
+
     _submit(d, By.LINK_TEXT, "分批发布")
     d.find_element(By.ID, "bundle").send_keys("2")  # type: ignore[attr-defined]
     stages = d.find_element(By.ID, "stages")  # type: ignore[attr-defined]
@@ -145,7 +160,7 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     _submit(d, By.ID, "start-rollout")
     assert publisher.published == [(2, ["canary"])]
     assert "进行中" in d.find_element(By.CSS_SELECTOR, "#rollout-1 .state").text  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "05-rollout-started")
+    _shot(d, tmp_path, "06-rollout-started")
 
     server.clock.now += 60
     for n in range(2, 8):  # kiosks still on bundle 1: what the canary is compared with
@@ -156,18 +171,18 @@ def test_an_administrator_runs_a_rollout_from_the_console(
                          flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.advance")
     assert publisher.published[-1] == (2, ["canary", "district_a"])
-    _shot(d, tmp_path, "06-rollout-advanced")
+    _shot(d, tmp_path, "07-rollout-advanced")
 
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.halt")
     section = d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     assert "已暂停" in section and "由 admin 手动暂停" in section
     assert not d.find_elements(By.CSS_SELECTOR, "#rollout-1 button.advance")  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "07-rollout-halted")
+    _shot(d, tmp_path, "08-rollout-halted")
 
     _submit(d, By.LINK_TEXT, "English")
     assert "halted" in d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     _submit(d, By.LINK_TEXT, "Audit log")
-    _shot(d, tmp_path, "08-audit")
+    _shot(d, tmp_path, "09-audit")
     with server.fleet.db() as db:
         actions = [a.action for a in db.scalars(select(Audit).order_by(Audit.id))]
     assert actions == [
@@ -198,3 +213,25 @@ def test_forms_without_the_csrf_token_or_the_role_are_refused(
         assert publisher.published == []
         client.cookies.clear()
         assert client.get("/console/").status_code == 303  # back to the login page
+
+
+def test_bundle_tours_are_shown_for_sign_off_and_nothing_else_is_served(tmp_path: Path) -> None:
+    from PIL import Image
+
+    tours = tmp_path / "tours"
+    (tours / "8" / "si-certificate").mkdir(parents=True)
+    Image.new("RGB", (64, 48), "white").save(tours / "8" / "si-certificate" / "01-consent.png")
+    (tmp_path / "secret.png").write_bytes(b"not for the console")
+    fleet, _clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", tours=tours)
+    with fleet.db() as db:
+        add_user(db, "viewer", PASSWORD, "viewer")
+    with serving(app) as url, httpx.Client(base_url=url) as client:
+        assert client.get("/console/tours/8/si-certificate/01-consent.png").status_code == 303
+        client.post("/console/login", data={"name": "viewer", "password": PASSWORD})
+        page = client.get("/console/tours", params={"bundle": "8"}).text
+        assert "签核截图" in page and 'src="/console/tours/8/si-certificate/01-consent.png"' in page
+        picture = client.get("/console/tours/8/si-certificate/01-consent.png")
+        assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
+        assert client.get("/console/tours/8/..%2F..%2Fsecret.png").status_code == 404
+        assert client.get("/console/tours/8/../../secret.png").status_code == 404
+    fleet.engine.dispose()
