@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from kiosk.backoffice.demo import DemoBackOffice
 from kiosk.clock import ManualClock
 from kiosk.flow.services import BackendError
 from kiosk.storage.database import Database
-from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
+from kiosk.storage.outbox import OutboxWorker, SqliteOutbox, payload_digest
 
 START = 1_800_000_000.0
 FEEDBACK = {"category": "environment", "text": "3号楼路灯不亮", "contact": "13912345678"}
@@ -75,7 +77,9 @@ async def test_delivered_at_once_keeps_only_a_digest(kiosk: Kiosk, demo: DemoBac
     entry = kiosk.outbox.get(result.reference)
     assert entry is not None and entry.status == "delivered" and not entry.has_payload
     text = json.dumps(FEEDBACK, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    assert entry.digest == hashlib.sha256(text.encode()).hexdigest()
+    assert entry.digest == payload_digest(text)
+    assert base64.b32decode(entry.digest.upper() + "====") == hashlib.sha256(text.encode()).digest()
+    assert not re.search(r"1\d{10}", entry.digest)
     assert [r.body for r in demo.received("/feedback")] == [FEEDBACK]
     kiosk.db.close()
     stored = b"".join(p.read_bytes() for p in kiosk.data_dir.iterdir())
