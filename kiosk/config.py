@@ -266,6 +266,16 @@ class UpdatesConfig(_Section, frozen=True):
 _ApiPath = Annotated[str, _mismatch(r"^/[A-Za-z0-9/_-]*$", "expected a path such as /staff-calls")]
 
 
+class HeartbeatConfig(_Section, frozen=True):
+    """The heartbeat to the fleet server, sent through the outbox to a back office in
+    `[backends]` (its `token` is this kiosk's own, from `kiosk fleet add-kiosk`)."""
+
+    backend: _Name = "fleet"
+    """No heartbeat unless a back office of this name is configured."""
+    interval: Annotated[float, msgspec.Meta(ge=10, le=86400)] = 300.0
+    jitter: Annotated[float, msgspec.Meta(ge=0, le=0.5)] = 0.2
+
+
 class StaffConfig(_Section, frozen=True):
     """Where a resident's call for staff (人工服务) is sent, through the outbox."""
 
@@ -329,6 +339,7 @@ class Config(_Section, frozen=True):
     display: DisplayConfig = DisplayConfig()
     updates: UpdatesConfig = UpdatesConfig()
     staff: StaffConfig = StaffConfig()
+    heartbeat: HeartbeatConfig = HeartbeatConfig()
     maintenance: MaintenanceConfig = MaintenanceConfig()
     locker: LockerConfig | None = None
     """The parcel locker's layout and rules (`mode = "locker"`; a simulated locker without

@@ -21,6 +21,8 @@ APT_PACKAGES=(
   openssl                                            # test certificates (mutual TLS)
   systemd logrotate                                  # checking the deployment recipe (deploy/)
   nginx                                              # serving the update repository in tests
+  postgresql                                         # the fleet server's scaled database (tests)
+  chromium chromium-driver                           # the fleet console in a real browser (tests)
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -54,7 +56,7 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages" >&2
   python -m pip install -q --upgrade pip >/dev/null
-  python -m pip install -q -e ".[ui,pcsc,voice,hid,backoffice,test]"
+  python -m pip install -q -e ".[ui,pcsc,voice,hid,backoffice,fleet,test]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

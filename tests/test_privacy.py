@@ -9,6 +9,7 @@ menu's export of the journal they wrote. The printed paper is checked in
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -85,3 +86,33 @@ def test_nothing_written_or_printed_holds_a_personal_number(
     assert verify(exported.path).ok and exported.count == len(entries) > 5
     found = PERSONAL.search(exported.path.read_bytes())
     assert found is None, f"the exported journal holds {found.group(0)[:3]!r}..."
+    body = _heartbeat_body(tmp_path / "data")
+    assert sum(f["sessions"] for f in body["flows"].values()) >= 1, "the heartbeat counted nothing"
+    found = PERSONAL.search(json.dumps(body, ensure_ascii=False).encode())
+    assert found is None, "the heartbeat body holds a personal number"
+
+
+def _heartbeat_body(data: Path) -> dict[str, object]:
+    """The heartbeat the kiosk would send after the run, built from its journal and outbox."""
+    from kiosk.clock import ManualClock
+    from kiosk.heartbeat.sender import HeartbeatSender, Identity
+    from kiosk.storage.outbox import SqliteOutbox
+
+    db = Database.in_dir(data)
+    try:
+        journal = SqliteJournal(db, "gx-0001")
+        outbox = SqliteOutbox(db, {})
+        sender = HeartbeatSender(
+            Identity("gx-0001", "government", "all", "0.1.0"),
+            outbox=outbox,
+            journal=journal,
+            health=dict,
+            update=lambda: (None, "not_checked"),
+            state_file=data / "heartbeat.json",
+            clock=ManualClock(0.0),
+        )
+        body = sender.body()
+        outbox.close()
+        return body
+    finally:
+        db.close()

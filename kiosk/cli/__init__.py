@@ -25,6 +25,7 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.bundle",
     "kiosk.cli.repo",
     "kiosk.cli.updates",
+    "kiosk.cli.fleet",
     "kiosk.cli.locker",
     "kiosk.cli.backoffice",
 )

@@ -81,6 +81,12 @@ class KioskRuntime:
             self.poller = UpdatePoller(
                 updates, services, services.journal, clock=clock, idle=self.idle
             )
+        from kiosk.heartbeat.task import sender_for
+
+        self.clock = clock
+        self.heartbeat = sender_for(
+            services, clock, updates.status_file if updates is not None else None
+        )
         self.core = self.loop.core
         headset = services.hub.by_kind("headset")
         if isinstance(headset, Headset) and headset.plugged():
@@ -113,14 +119,20 @@ class KioskRuntime:
         self.loop.handle(event)
 
     async def run(self) -> None:
-        """Serve sessions (and poll for updates, when configured) until cancelled."""
-        if self.poller is None:
-            await self.loop.run()
-            return
-        polling = asyncio.ensure_future(self.poller.run())
+        """Serve sessions (and poll for updates and send heartbeats, when configured) until
+        cancelled."""
+        from kiosk.heartbeat.task import run_heartbeats
+
+        background = []
+        if self.poller is not None:
+            background.append(asyncio.ensure_future(self.poller.run()))
+        if self.heartbeat is not None:
+            background.append(asyncio.ensure_future(run_heartbeats(self.heartbeat, self.clock)))
         try:
             await self.loop.run()
         finally:
-            polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
+            for task in background:
+                task.cancel()
+            for task in background:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task

@@ -125,6 +125,14 @@ class SqliteJournal:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def since(self, after: int, limit: int = 10000) -> list[JournalEntry]:
+        """Entries newer than id `after`, oldest first (for the heartbeat's counts)."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT * FROM journal WHERE id > ? ORDER BY id LIMIT ?", (after, max(limit, 0))
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
     def usage(self) -> dict[str, int]:
         """How many sessions started each flow: the menu puts the most used first."""
         with self._db.reading() as conn:

@@ -243,6 +243,38 @@ class Repository:
         staged.to_file(str(self.staging_dir / STAGED), serializer=_PRETTY)
         return staged
 
+    def regroup(
+        self, version: int, groups: Sequence[str], signer: Signer | None = None
+    ) -> Metadata[Targets]:
+        """Stage a new targets version giving published bundle `version` to `groups` (a rollout's
+        next stage); it takes effect once enough administrators signed it."""
+        if (self.staging_dir / STAGED).exists():
+            raise RepositoryError("another publication awaits signatures (sign or discard it)")
+        current: Metadata[Targets] = self.latest("targets")
+        path = bundle_path(version)
+        if path not in current.signed.targets:
+            raise RepositoryError(f"bundle {version} is not published (run `kiosk repo publish`)")
+        targets = dict(current.signed.targets)
+        old = targets[path]
+        target = TargetFile(old.length, dict(old.hashes), path, dict(old.unrecognized_fields))
+        custom = json.loads(json.dumps(target.unrecognized_fields.get("custom", {})))
+        custom.setdefault("kiosk", {})["groups"] = sorted(set(groups)) or [ALL_GROUPS]
+        target.unrecognized_fields["custom"] = custom
+        targets[path] = target
+        staged = Metadata(
+            Targets(
+                version=current.signed.version + 1,
+                expires=self._expires("targets"),
+                targets=targets,
+            )
+        )
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        if signer is not None:
+            self._check_targets_signer(signer)
+            staged.sign(signer, append=True)
+        staged.to_file(str(self.staging_dir / STAGED), serializer=_PRETTY)
+        return staged
+
     def _check_targets_signer(self, signer: Signer) -> None:
         if signer.public_key.keyid not in self.root_md().signed.roles["targets"].keyids:
             raise RepositoryError("that key is not one of this repository's targets keys")

@@ -1,0 +1,373 @@
+"""10,000 simulated kiosks against the fleet server on loopback (asyncio clients, bounded time).
+
+    python benchmarks/fleet.py [--kiosks 10000] [--seconds 15] [--only sqlite|postgresql]
+
+Two phases per set-up: *nominal* — every kiosk sends a heartbeat each 5 minutes (10,000 kiosks:
+33/s) and polls the repository's timestamp.json (served by nginx) each 15 minutes — measuring the
+server processes' CPU; *saturated* — as many heartbeats as the servers take, with 32 clients in
+flight, measuring heartbeats/s and latency. Set-ups: SQLite with one server process, and a real
+PostgreSQL with two server processes (clients alternate between them, as nginx would).
+
+Goal (issue 12): at 10,000 kiosks and a 5-minute heartbeat the servers use < 5% of one core, and
+they sustain at least 30x that rate (1,000 heartbeats/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+
+from kiosk.fleet.database import engine_for, migrate
+from kiosk.fleet.models import Kiosk
+from kiosk.fleet.tokens import token_hash
+from tests.support.nginx import nginx_serving
+from tests.support.postgres import running_postgres
+
+HEARTBEAT_INTERVAL = 300.0
+POLL_INTERVAL = 900.0
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def provision(url: str, kiosks: int) -> list[tuple[str, str]]:
+    """Register `kiosks` kiosks straight in the database; (terminal, token) pairs."""
+    engine = engine_for(url)
+    migrate(engine)
+    pairs = [(f"bench-{n:05d}", f"token-{n:05d}-{random.random()}") for n in range(kiosks)]
+    rows = [
+        {
+            "terminal": t,
+            "token_hash": token_hash(k),
+            "district": f"district-{n % 12}",
+            "community": f"community-{n % 300}",
+            "group": f"wave_{n % 10}",
+            "mode": "government",
+            "kiosk_version": "0.1.0",
+            "update_state": "",
+            "sequence": 0,
+            "paper": "unknown",
+            "faults": [],
+            "devices": {},
+            "outbox_backlog": 0,
+            "backlog_growing": 0,
+        }
+        for n, (t, k) in enumerate(pairs)
+    ]
+    with engine.begin() as conn:
+        conn.execute(Kiosk.__table__.insert(), rows)
+    engine.dispose()
+    return pairs
+
+
+@contextmanager
+def servers(url: str, count: int) -> Iterator[tuple[list[str], list[int]]]:
+    """`count` fleet server processes on one database; their URLs and process ids."""
+    procs, urls = [], []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        for _ in range(count):
+            port = _free_port()
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "kiosk",
+                        "fleet",
+                        "serve",
+                        "--database",
+                        url,
+                        "--port",
+                        str(port),
+                    ],
+                    env=env,
+                )
+            )
+            urls.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 30
+        for base in urls:
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("fleet server did not start")
+                time.sleep(0.1)
+        yield urls, [p.pid for p in procs]
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(10)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds of the processes so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def body(terminal: str, sequence: int, rng: random.Random) -> dict[str, Any]:
+    """A realistic heartbeat."""
+    return {
+        "schema": 1,
+        "terminal": terminal,
+        "sequence": sequence,
+        "sent_at": time.time(),
+        "mode": "government",
+        "group": f"wave_{int(terminal[-1]) % 10}",
+        "kiosk_version": "0.1.0",
+        "bundle": 7,
+        "update_state": "current",
+        "devices": {
+            "printer": {
+                "state": "online",
+                "code": "printer.paper_low" if rng.random() < 0.05 else "",
+            },
+            "id_card": {"state": "online", "code": ""},
+            "scanner": {"state": "online", "code": ""},
+        },
+        "faults": [],
+        "paper": "ok",
+        "outbox_backlog": rng.randrange(3),
+        "rollbacks": 0,
+        "flows": {
+            "si-certificate": {"sessions": rng.randrange(6), "failures": rng.randrange(2)},
+            "resident-feedback": {"sessions": rng.randrange(3), "failures": 0},
+        },
+    }
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection (a bare client: httpx's pool was the bottleneck)."""
+
+    def __init__(self, base: str) -> None:
+        host, _, port = base.removeprefix("http://").rstrip("/").partition(":")
+        self.host, self.port = host, int(port or 80)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, data: bytes = b"", headers: dict[str, str] | None = None
+    ) -> int:
+        """Send one request; the status (the body is read and dropped). A kept-alive connection
+        the server closed meanwhile is reopened and the request sent again, as clients do."""
+        reused = self.writer is not None
+        status = await self._send(method, path, data, headers)
+        if status is None and reused:
+            self.close()
+            self.writer = None
+            status = await self._send(method, path, data, headers)
+        if status is None:
+            raise ValueError("connection closed")
+        return status
+
+    async def _send(
+        self, method: str, path: str, data: bytes, headers: dict[str, str] | None
+    ) -> int | None:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(data)}\r\n"
+        for name, value in (headers or {}).items():
+            head += f"{name}: {value}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + data)
+        status_line = await self.reader.readline()
+        if not status_line:
+            return None
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        await self.reader.readexactly(length)
+        return int(status_line.split()[1])
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+class Pool:
+    """Connections to one server, lent one request at a time."""
+
+    def __init__(self, base: str, size: int) -> None:
+        self.free: asyncio.Queue[Connection] = asyncio.Queue()
+        self.all = [Connection(base) for _ in range(size)]
+        for connection in self.all:
+            self.free.put_nowait(connection)
+
+    async def request(self, method: str, path: str, data: bytes = b"", **headers: str) -> int:
+        connection = await self.free.get()
+        try:
+            return await connection.request(method, path, data, headers)
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            connection.close()
+            self.all.remove(connection)
+            connection = Connection(f"http://{connection.host}:{connection.port}")
+            self.all.append(connection)
+            raise
+        finally:
+            self.free.put_nowait(connection)
+
+    def close(self) -> None:
+        for connection in self.all:
+            connection.close()
+
+
+class Load:
+    """Clients sending heartbeats; latencies of the answered ones."""
+
+    def __init__(self, urls: list[str], pairs: list[tuple[str, str]], repo: str | None) -> None:
+        self.urls, self.pairs, self.repo = urls, pairs, repo
+        self.sequences = dict.fromkeys((t for t, _ in pairs), 0)
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.failures: Counter[str] = Counter()
+        self.polls = 0
+        self.rng = random.Random(7)
+
+    async def one(self, pools: list[Pool], n: int) -> None:
+        terminal, token = self.pairs[n % len(self.pairs)]
+        self.sequences[terminal] += 1
+        data = json.dumps(body(terminal, self.sequences[terminal], self.rng)).encode()
+        started = time.perf_counter()
+        try:
+            status = await pools[n % len(pools)].request(
+                "POST",
+                "/api/v1/heartbeats",
+                data,
+                Authorization=f"Bearer {token}",
+                **{"Content-Type": "application/json"},
+            )
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
+            status = 0
+            self.failures[type(exc).__name__] += 1
+        self.failures[str(status)] += status != 200
+        if status == 200:
+            self.latencies.append(time.perf_counter() - started)
+        else:
+            self.errors += 1
+
+    async def poll(self, repo: Pool) -> None:
+        if await repo.request("GET", "/metadata/timestamp.json") == 200:
+            self.polls += 1
+
+    async def paced(self, seconds: float, rate: float, poll_rate: float) -> None:
+        """Send at `rate` per second (and poll at `poll_rate`) for `seconds`."""
+        pools = [Pool(url, 100) for url in self.urls]
+        repo = Pool(self.repo, 20) if self.repo else None
+        tasks: set[asyncio.Task[None]] = set()
+        start = time.perf_counter()
+        n = polls = 0
+        while (now := time.perf_counter() - start) < seconds:
+            while n < now * rate:
+                tasks.add(asyncio.create_task(self.one(pools, n)))
+                n += 1
+            while repo is not None and polls < now * poll_rate:
+                tasks.add(asyncio.create_task(self.poll(repo)))
+                polls += 1
+            tasks = {t for t in tasks if not t.done()}
+            await asyncio.sleep(0.005)
+        await asyncio.gather(*tasks)
+        for pool in [*pools, *([repo] if repo else [])]:
+            pool.close()
+
+    async def saturated(self, seconds: float, concurrency: int) -> None:
+        """As fast as answered, `concurrency` in flight, for `seconds`."""
+        pools = [Pool(url, concurrency) for url in self.urls]
+        deadline = time.perf_counter() + seconds
+        counter = iter(range(10**9))
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                await self.one(pools, next(counter))
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        for pool in pools:
+            pool.close()
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile in milliseconds."""
+    return statistics.quantiles(values, n=100)[98] * 1000 if len(values) > 1 else 0.0
+
+
+def run(label: str, url: str, processes: int, args: argparse.Namespace, repo: str) -> None:
+    """Both phases against one set-up."""
+    pairs = provision(url, args.kiosks)
+    with servers(url, processes) as (urls, pids):
+        nominal = args.kiosks / HEARTBEAT_INTERVAL
+        load = Load(urls, pairs, repo)
+        before, clock = cpu_seconds(pids), time.perf_counter()
+        asyncio.run(load.paced(args.seconds, nominal, args.kiosks / POLL_INTERVAL))
+        cpu = (cpu_seconds(pids) - before) / (time.perf_counter() - clock)
+        print(
+            f"{label}: nominal {nominal:.0f} heartbeats/s for {args.kiosks} kiosks "
+            f"(+{load.polls} repository polls): server CPU {cpu:.1%} of one core "
+            f"({cpu / args.kiosks * 1000:.2%} per 1,000 kiosks), p99 {p99(load.latencies):.1f} ms, "
+            f"errors {load.errors} {dict(+load.failures) or ''}"
+        )
+        load = Load(urls, pairs, None)
+        before, clock = cpu_seconds(pids), time.perf_counter()
+        asyncio.run(load.saturated(args.seconds, args.concurrency))
+        elapsed = time.perf_counter() - clock
+        cpu = (cpu_seconds(pids) - before) / elapsed
+        rate = len(load.latencies) / elapsed
+        print(
+            f"{label}: saturated {rate:.0f} heartbeats/s ({rate / nominal:.0f}x nominal), "
+            f"p99 {p99(load.latencies):.1f} ms, server CPU {cpu:.0%}, errors {load.errors}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kiosks", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fleet-bench-")))
+        (temp / "repo" / "metadata").mkdir(parents=True)
+        (temp / "repo" / "metadata" / "timestamp.json").write_text('{"signed": {}}' + " " * 400)
+        repo = stack.enter_context(nginx_serving(temp / "repo", temp / "nginx"))
+        if args.only in (None, "sqlite"):
+            run("SQLite, 1 process", f"sqlite:///{temp / 'fleet.sqlite3'}", 1, args, repo)
+        if args.only in (None, "postgresql"):
+            url = stack.enter_context(running_postgres())
+            run("PostgreSQL, 2 processes", url, 2, args, repo)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The fleet server: heartbeats, alerts, staged rollouts and the administrators' console."""

@@ -1,0 +1,125 @@
+"""The fleet server's ASGI application: the kiosks' API, alerts, metrics and the console."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+
+from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.fleet import alerts, console, ingest, rollouts
+from kiosk.fleet.database import engine_for, migrate, sessions_for
+from kiosk.fleet.publisher import RepositoryPublisher
+from kiosk.fleet.rollouts import Publisher, RecordingPublisher
+from kiosk.fleet.settings import FleetSettings
+
+log = logging.getLogger(__name__)
+
+
+class Fleet:
+    """What the routes share: settings, the database and where rollouts publish."""
+
+    def __init__(self, settings: FleetSettings, publisher: Publisher | None = None) -> None:
+        self.settings = settings
+        self.engine = engine_for(settings.database_url)
+        migrate(self.engine)
+        self._sessions = sessions_for(self.engine)
+        if publisher is None:
+            publisher = (
+                RepositoryPublisher(settings.repository, settings.keys)
+                if settings.repository is not None
+                else RecordingPublisher()
+            )
+        self.publisher = publisher
+
+    def now(self) -> float:
+        """The server's time (injected in tests)."""
+        return self.settings.clock()
+
+    def tick(self) -> None:
+        """One check of every running rollout."""
+        with self.db() as db:
+            rollouts.tick(db, self.publisher, self.now())
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        """A session committed at the end of the block, rolled back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+
+async def _ticking(fleet: Fleet) -> None:
+    """Check running rollouts every `tick_interval` seconds: halt or advance them on schedule
+    (every instance does; the rollout rows are locked, so each change happens once)."""
+    while True:
+        await asyncio.sleep(fleet.settings.tick_interval)
+        try:
+            await asyncio.to_thread(fleet.tick)
+        except Exception:
+            log.exception("rollout check failed")
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, "a kiosk token is needed", {"WWW-Authenticate": "Bearer"})
+    return authorization.removeprefix("Bearer ").strip()
+
+
+def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> FastAPI:
+    """The application for one server process (any number may share the database)."""
+    fleet = Fleet(settings, publisher)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_ticking(fleet))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(
+        title="Kiosk fleet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    app.state.fleet = fleet
+
+    @app.post("/api/v1/heartbeats")
+    async def heartbeat(
+        body: ingest.HeartbeatBody, authorization: str | None = Header(default=None)
+    ) -> JSONResponse:
+        token = _bearer(authorization)
+        try:
+            with fleet.db() as db:
+                reply = ingest.ingest(db, token, body, fleet.now())
+        except ingest.NotThisKiosk:
+            log.warning("heartbeat refused: token is not %s's", body.terminal)
+            raise HTTPException(403, "this token is not that kiosk's") from None
+        except IntegrityError:
+            raise HTTPException(409, "concurrent heartbeat; retry") from None
+        return JSONResponse(reply)
+
+    @app.get("/api/v1/alerts")
+    def alert_feed() -> JSONResponse:
+        with fleet.db() as db:
+            found = alerts.all_alerts(db, settings, fleet.now())
+        return JSONResponse({"alerts": [a.as_json() for a in found]})
+
+    @app.get("/metrics")
+    def metrics() -> PlainTextResponse:
+        with fleet.db() as db:
+            view = alerts.overview(db, settings, fleet.now())
+        return PlainTextResponse(alerts.prometheus(view), media_type="text/plain; version=0.0.4")
+
+    @app.get("/healthz")
+    def healthz(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("ok\n")
+
+    console.mount(app, fleet)
+    return app

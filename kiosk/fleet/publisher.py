@@ -1,0 +1,32 @@
+"""Publishing a stage's groups to the TUF repository: staged, for administrators to sign."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kiosk.updates.repository import Repository, RepositoryError
+
+log = logging.getLogger(__name__)
+
+
+class RepositoryPublisher:
+    """Stages a targets version naming the new groups; administrators sign it with
+    `kiosk repo sign`, which releases it once enough have. The server holds no targets key."""
+
+    def __init__(self, root: Path, keys: Path | None = None) -> None:
+        self.repository = Repository(root, keys)
+
+    def publish(self, bundle: int, groups: list[str]) -> str:
+        """Stage `bundle` for `groups`; what administrators must do next."""
+        try:
+            staged = self.repository.regroup(bundle, groups)
+        except RepositoryError as exc:
+            log.error("cannot stage the rollout's groups: %s", exc)
+            raise
+        have, need = self.repository.signatures(staged)
+        log.info("bundle %d staged for %s: %d of %d signatures", bundle, groups, have, need)
+        return (
+            f"targets {staged.signed.version} staged for groups {', '.join(groups)}: "
+            f"awaits {need - have} administrator signature(s) (kiosk repo sign)"
+        )

@@ -1,0 +1,288 @@
+"""Staged rollouts: stages of groups or shares of the fleet, advanced by hand or on a schedule,
+halted by themselves when the new bundle fails more than the old one.
+
+A stage's kiosks are compared with the kiosks still on the previous bundle over the same time
+(since the stage started): the rollout halts when the new bundle's session failure rate exceeds
+the old one's by more than the stage's `max_failure_excess`, or when more than `max_rollbacks`
+kiosks rolled it back. Advancing hands the widened group list to a `Publisher`, which stages it
+in the TUF repository for administrators to sign (docs/FLEET.md explains why the server signs
+nothing that kiosks trust).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.fleet.models import Heartbeat, Kiosk, Rollout, Stage
+from kiosk.updates.repository import ALL_GROUPS
+
+log = logging.getLogger(__name__)
+
+_GROUP = re.compile(r"[a-z][a-z0-9_]*")
+"""A kiosk group as kiosk.toml's `[updates] group` allows it."""
+
+MIN_SESSIONS = 20
+"""Sessions on the new bundle before its failure rate is judged."""
+
+
+class RolloutError(Exception):
+    """A rollout action that is refused; the message says why."""
+
+
+class Publisher(Protocol):
+    """Where a stage's groups go: the TUF repository, or nowhere (a dry run)."""
+
+    def publish(self, bundle: int, groups: list[str]) -> str:
+        """Make `bundle` available to `groups`; a line saying what happened."""
+        ...
+
+
+class RecordingPublisher:
+    """A publisher that only remembers (for a fleet without a repository, and tests)."""
+
+    def __init__(self) -> None:
+        self.published: list[tuple[int, list[str]]] = []
+
+    def publish(self, bundle: int, groups: list[str]) -> str:
+        """Remember the groups."""
+        self.published.append((bundle, list(groups)))
+        return "recorded"
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage as an administrator asks for it."""
+
+    groups: tuple[str, ...] = ()
+    percent: float | None = None
+    max_failure_excess: float = 0.05
+    max_rollbacks: int = 0
+    advance_after: float | None = None
+
+
+def parse_stages(text: str) -> list[StageSpec]:
+    """Stages from `canary; 10%; district_a,district_b; 100%` (groups or percentages)."""
+    specs = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if part.endswith("%"):
+            try:
+                percent = float(part[:-1])
+            except ValueError:
+                raise RolloutError(f"not a percentage: {part}") from None
+            if not 0 < percent <= 100:
+                raise RolloutError(f"a percentage between 0 and 100: {part}")
+            specs.append(StageSpec(percent=percent))
+        else:
+            groups = tuple(g.strip() for g in part.split(",") if g.strip())
+            if not groups or not all(_GROUP.fullmatch(g) for g in groups):
+                raise RolloutError(f"group names are lower case letters, digits and _: {part}")
+            specs.append(StageSpec(groups=groups))
+    if not specs:
+        raise RolloutError("a rollout needs at least one stage")
+    return specs
+
+
+@dataclass(frozen=True)
+class StageStats:
+    """How the new bundle fares in a stage against the kiosks still on the previous one."""
+
+    kiosks: int
+    sessions: int
+    failures: int
+    rollbacks: int
+    old_sessions: int
+    old_failures: int
+
+    @property
+    def failure_rate(self) -> float:
+        """Failed sessions on the new bundle."""
+        return self.failures / self.sessions if self.sessions else 0.0
+
+    @property
+    def old_failure_rate(self) -> float:
+        """Failed sessions on the previous bundle over the same time."""
+        return self.old_failures / self.old_sessions if self.old_sessions else 0.0
+
+
+def stages_of(db: Session, rollout: Rollout) -> list[Stage]:
+    """A rollout's stages in order."""
+    return list(
+        db.scalars(select(Stage).where(Stage.rollout_id == rollout.id).order_by(Stage.position))
+    )
+
+
+def groups_for(db: Session, stages: list[Stage], upto: int) -> list[str]:
+    """The groups a rollout reaches at stage `upto`: named groups add up; a percentage takes
+    the smallest groups until that share of the fleet is covered (100%: everyone)."""
+    chosen: set[str] = set()
+    sizes = Counter(dict(db.execute(select(Kiosk.group, func.count()).group_by(Kiosk.group)).all()))
+    total = sum(sizes.values())
+    for stage in stages[: upto + 1]:
+        chosen.update(stage.groups)
+        if stage.percent is not None:
+            if stage.percent >= 100:
+                return [ALL_GROUPS]
+            covered = sum(sizes[g] for g in chosen)
+            for group, size in sorted(sizes.items(), key=lambda item: (item[1], item[0])):
+                if total and covered / total * 100 >= stage.percent:
+                    break
+                if group not in chosen and group != ALL_GROUPS:
+                    chosen.add(group)
+                    covered += size
+    return [ALL_GROUPS] if ALL_GROUPS in chosen else sorted(chosen)
+
+
+def start(
+    db: Session,
+    bundle: int,
+    specs: list[StageSpec],
+    publisher: Publisher,
+    now: float,
+    user: str,
+) -> Rollout:
+    """Start a rollout at its first stage and publish that stage's groups."""
+    if db.scalar(select(Rollout).where(Rollout.state == "running")) is not None:
+        raise RolloutError("another rollout is running: halt or finish it first")
+    in_use = Counter(
+        b for b in db.scalars(select(Kiosk.bundle)) if b is not None and b != bundle
+    ).most_common(1)
+    rollout = Rollout(
+        bundle=bundle,
+        previous_bundle=in_use[0][0] if in_use else None,
+        state="running",
+        stage=0,
+        reason="",
+        created_at=now,
+        stage_started_at=now,
+        created_by=user,
+    )
+    db.add(rollout)
+    db.flush()
+    for position, spec in enumerate(specs):
+        db.add(
+            Stage(
+                rollout_id=rollout.id,
+                position=position,
+                groups=list(spec.groups),
+                percent=spec.percent,
+                max_failure_excess=spec.max_failure_excess,
+                max_rollbacks=spec.max_rollbacks,
+                advance_after=spec.advance_after,
+            )
+        )
+    db.flush()
+    rollout.reason = publisher.publish(bundle, groups_for(db, stages_of(db, rollout), 0))
+    log.info("rollout %d of bundle %d started", rollout.id, bundle)
+    return rollout
+
+
+def stats(db: Session, rollout: Rollout) -> StageStats:
+    """The current stage's numbers since it started."""
+    groups = groups_for(db, stages_of(db, rollout), rollout.stage)
+    in_stage = select(Kiosk.id)
+    if ALL_GROUPS not in groups:
+        in_stage = in_stage.where(Kiosk.group.in_(groups))
+    since = Heartbeat.received_at >= rollout.stage_started_at
+
+    def sums(*conditions: object) -> tuple[int, int, int]:
+        row = db.execute(
+            select(
+                func.coalesce(func.sum(Heartbeat.sessions), 0),
+                func.coalesce(func.sum(Heartbeat.failures), 0),
+                func.coalesce(func.sum(Heartbeat.rollbacks), 0),
+            ).where(since, *conditions)  # type: ignore[arg-type]
+        ).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    new = sums(Heartbeat.bundle == rollout.bundle, Heartbeat.kiosk_id.in_(in_stage))
+    old = sums(
+        Heartbeat.bundle == rollout.previous_bundle
+        if rollout.previous_bundle is not None
+        else Heartbeat.bundle.is_(None),
+        Heartbeat.kiosk_id.not_in(in_stage) if ALL_GROUPS not in groups else True,
+    )
+    rolled_back = db.scalar(
+        select(func.count(func.distinct(Heartbeat.kiosk_id))).where(
+            since, Heartbeat.rollbacks > 0, Heartbeat.kiosk_id.in_(in_stage)
+        )
+    )
+    kiosks = db.scalar(select(func.count()).select_from(in_stage.subquery())) or 0
+    return StageStats(kiosks, new[0], new[1], int(rolled_back or 0), old[0], old[1])
+
+
+def halt(db: Session, rollout: Rollout, reason: str) -> None:
+    """Stop a rollout where it is: no further groups get the bundle."""
+    if rollout.state != "running":
+        raise RolloutError(f"rollout {rollout.id} is {rollout.state}")
+    rollout.state = "halted"
+    rollout.reason = reason
+    log.warning("rollout %d halted: %s", rollout.id, reason)
+
+
+def check(db: Session, rollout: Rollout) -> str | None:
+    """Why the rollout must halt now, or None."""
+    stage = stages_of(db, rollout)[rollout.stage]
+    numbers = stats(db, rollout)
+    if numbers.rollbacks > stage.max_rollbacks:
+        return (
+            f"{numbers.rollbacks} kiosk(s) rolled bundle {rollout.bundle} back "
+            f"(at most {stage.max_rollbacks} allowed)"
+        )
+    if numbers.sessions >= MIN_SESSIONS:
+        excess = numbers.failure_rate - numbers.old_failure_rate
+        if excess > stage.max_failure_excess:
+            return (
+                f"failure rate {numbers.failure_rate:.0%} on bundle {rollout.bundle} "
+                f"against {numbers.old_failure_rate:.0%} on the previous bundle "
+                f"({numbers.failures}/{numbers.sessions} vs "
+                f"{numbers.old_failures}/{numbers.old_sessions} sessions)"
+            )
+    return None
+
+
+def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> None:
+    """Move to the next stage (or finish), publishing the widened groups."""
+    if rollout.state != "running":
+        raise RolloutError(f"rollout {rollout.id} is {rollout.state}: it cannot advance")
+    reason = check(db, rollout)
+    if reason is not None:
+        halt(db, rollout, reason)
+        raise RolloutError(f"rollout {rollout.id} halted: {reason}")
+    stages = stages_of(db, rollout)
+    if rollout.stage + 1 >= len(stages):
+        rollout.state = "complete"
+        rollout.reason = "every stage done"
+        return
+    rollout.stage += 1
+    rollout.stage_started_at = now
+    rollout.reason = publisher.publish(rollout.bundle, groups_for(db, stages, rollout.stage))
+    log.info("rollout %d at stage %d", rollout.id, rollout.stage + 1)
+
+
+def tick(db: Session, publisher: Publisher, now: float) -> list[Rollout]:
+    """Check every running rollout: halt the failing, advance those whose time has come."""
+    changed = []
+    running = select(Rollout).where(Rollout.state == "running").with_for_update()
+    for rollout in db.scalars(running):
+        reason = check(db, rollout)
+        if reason is not None:
+            halt(db, rollout, reason)
+            changed.append(rollout)
+            continue
+        stage = stages_of(db, rollout)[rollout.stage]
+        if (
+            stage.advance_after is not None
+            and now - rollout.stage_started_at >= stage.advance_after
+        ):
+            advance(db, rollout, publisher, now)
+            changed.append(rollout)
+    return changed

@@ -1,0 +1,237 @@
+"""The console in a real headless Chromium (Debian's, via Selenium): log in, see the fleet,
+start, advance and halt a rollout; a screenshot of each page (kept in $KIOSK_KEEP_SCREENSHOTS
+when set)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from kiosk.fleet.accounts import add_user
+from kiosk.fleet.models import Audit
+from kiosk.fleet.rollouts import RecordingPublisher
+from tests.support.asgi import serving
+
+from .conftest import Server, start_server
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium")
+    driver_path = shutil.which("chromedriver")
+    if chromium is None or driver_path is None:
+        pytest.fail("chromium and chromium-driver are not installed: run scripts/setup.sh")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900",
+                 "--disable-dev-shm-usage", "--lang=zh-CN"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[tuple[Server, RecordingPublisher]]:
+    from PIL import Image, ImageDraw
+
+    publisher = RecordingPublisher()
+    tours = tmp_path / "tours" / "2" / "resident-feedback"
+    tours.mkdir(parents=True)
+    for n in (1, 2):
+        picture = Image.new("RGB", (400, 300), "#f4f6f8")
+        ImageDraw.Draw(picture).text((20, 20), f"screen {n}", fill="black")
+        picture.save(tours / f"0{n}-screen.png")
+    fleet, clock, app = start_server(
+        f"sqlite:///{tmp_path / 'fleet.sqlite3'}", publisher, tours=tmp_path / "tours"
+    )
+    with fleet.db() as db:
+        add_user(db, "admin", PASSWORD, "administrator")
+        add_user(db, "viewer", PASSWORD, "viewer")
+    with serving(app) as url:
+        server = Server(url, fleet, clock)
+        places = [("青秀区", "南湖社区"), ("青秀区", "竹溪社区"), ("西乡塘区", "北湖社区")]
+        for n in range(9):
+            district, community = places[n % 3]
+            group = "canary" if n < 2 else "district_a"
+            server.provision(f"gx-{n:04d}", district=district, community=community, group=group)
+            if n != 8:  # one never reports: offline
+                server.heartbeat(
+                    f"gx-{n:04d}",
+                    group=group,
+                    bundle=1,
+                    paper="out" if n == 3 else "low" if n == 4 else "ok",
+                    faults=["printer.paper_out"] if n == 3 else [],
+                    flows={"si-certificate": {"sessions": 12, "failures": 1}},
+                )
+        yield server, publisher
+    fleet.engine.dispose()
+
+
+def _submit(driver: object, by: str, value: str) -> None:
+    """Click what loads a new page (found afresh if the page was still settling), and wait
+    until the new page has loaded."""
+    import time
+
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            old = driver.find_element("tag name", "html")  # type: ignore[attr-defined]
+            driver.find_element(by, value).click()  # type: ignore[attr-defined]
+            break
+        except WebDriverException:  # a node of a document being replaced: find it again
+            if time.monotonic() > deadline:
+                raise
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))  # type: ignore[arg-type]
+    WebDriverWait(driver, 10).until(  # type: ignore[arg-type]
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
+def _shot(driver: object, tmp_path: Path, name: str) -> Path:
+    folder = Path(os.environ.get("KIOSK_KEEP_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"fleet-{name}.png"
+    driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def test_an_administrator_runs_a_rollout_from_the_console(
+    browser: object, console: tuple[Server, RecordingPublisher], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    server, publisher = console
+    d = browser
+    d.get(f"{server.url}/console/")  # type: ignore[attr-defined]
+    assert d.current_url.endswith("/console/login")  # type: ignore[attr-defined]
+    _shot(d, tmp_path, "01-login")
+    d.find_element(By.ID, "name").send_keys("admin")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "password").send_keys("wrong password!")  # type: ignore[attr-defined]
+    _submit(d, By.ID, "login")
+    assert d.find_element(By.ID, "login-failed").text == "用户名或密码不正确"  # type: ignore[attr-defined]
+    d.find_element(By.ID, "name").send_keys("admin")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "password").send_keys(PASSWORD)  # type: ignore[attr-defined]
+    _submit(d, By.ID, "login")
+
+    def card(name: str) -> str:
+        return d.find_element(By.CSS_SELECTOR, f"#{name} b").text  # type: ignore[attr-defined, no-any-return]
+
+    assert (card("total"), card("online"), card("offline")) == ("9", "8", "1")
+    alerts = d.find_element(By.ID, "alerts").text  # type: ignore[attr-defined]
+    assert "打印机缺纸" in alerts and "离线过久" in alerts
+    _shot(d, tmp_path, "02-overview")
+
+    _submit(d, By.LINK_TEXT, "终端列表")
+    assert "南湖社区" in d.page_source and "北湖社区" in d.page_source  # type: ignore[attr-defined]
+    _shot(d, tmp_path, "03-kiosks")
+    _submit(d, By.LINK_TEXT, "gx-0003")
+    assert "printer.paper_out" in d.find_element(By.ID, "history").text  # type: ignore[attr-defined]
+    _shot(d, tmp_path, "04-kiosk")
+
+    _submit(d, By.LINK_TEXT, "签核截图")
+    _submit(d, By.LINK_TEXT, "业务包 2")
+    assert len(d.find_elements(By.CSS_SELECTOR, "figure img")) == 2  # type: ignore[attr-defined]
+    _shot(d, tmp_path, "05-tours")
+
+    _submit(d, By.LINK_TEXT, "分批发布")
+    d.find_element(By.ID, "bundle").send_keys("2")  # type: ignore[attr-defined]
+    stages = d.find_element(By.ID, "stages")  # type: ignore[attr-defined]
+    stages.clear()
+    stages.send_keys("canary; district_a; 100%")
+    _submit(d, By.ID, "start-rollout")
+    assert publisher.published == [(2, ["canary"])]
+    assert "进行中" in d.find_element(By.CSS_SELECTOR, "#rollout-1 .state").text  # type: ignore[attr-defined]
+    _shot(d, tmp_path, "06-rollout-started")
+
+    server.clock.now += 60
+    for n in range(2, 8):  # kiosks still on bundle 1: what the canary is compared with
+        server.heartbeat(f"gx-{n:04d}", group="district_a", bundle=1,
+                         flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
+    for n in range(2):
+        server.heartbeat(f"gx-{n:04d}", group="canary", bundle=2,
+                         flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
+    _submit(d, By.CSS_SELECTOR, "#rollout-1 button.advance")
+    assert publisher.published[-1] == (2, ["canary", "district_a"])
+    _shot(d, tmp_path, "07-rollout-advanced")
+
+    _submit(d, By.CSS_SELECTOR, "#rollout-1 button.halt")
+    section = d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
+    assert "已暂停" in section and "由 admin 手动暂停" in section
+    assert not d.find_elements(By.CSS_SELECTOR, "#rollout-1 button.advance")  # type: ignore[attr-defined]
+    _shot(d, tmp_path, "08-rollout-halted")
+
+    _submit(d, By.LINK_TEXT, "English")
+    assert "halted" in d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
+    _submit(d, By.LINK_TEXT, "Audit log")
+    _shot(d, tmp_path, "09-audit")
+    with server.fleet.db() as db:
+        actions = [a.action for a in db.scalars(select(Audit).order_by(Audit.id))]
+    assert actions == [
+        "login_failed", "login", "rollout_start", "rollout_advance", "rollout_halt",
+    ]  # fmt: skip
+
+
+def test_forms_without_the_csrf_token_or_the_role_are_refused(
+    console: tuple[Server, RecordingPublisher],
+) -> None:
+    server, publisher = console
+    with httpx.Client(base_url=server.url) as client:
+        reply = client.post("/console/login", data={"name": "viewer", "password": PASSWORD})
+        assert reply.status_code == 303
+        page = client.get("/console/rollouts").text
+        assert 'id="start"' not in page  # a viewer sees no rollout form
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        refused = client.post(
+            "/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "all"}
+        )
+        assert refused.status_code == 403
+        with server.fleet.db() as db:
+            add_user(db, "viewer", PASSWORD, "administrator")
+        forged = client.post(
+            "/console/rollouts", data={"csrf": "forged", "bundle": 2, "stages": "all"}
+        )
+        assert forged.status_code == 403
+        assert publisher.published == []
+        client.cookies.clear()
+        assert client.get("/console/").status_code == 303  # back to the login page
+
+
+def test_bundle_tours_are_shown_for_sign_off_and_nothing_else_is_served(tmp_path: Path) -> None:
+    from PIL import Image
+
+    tours = tmp_path / "tours"
+    (tours / "8" / "si-certificate").mkdir(parents=True)
+    Image.new("RGB", (64, 48), "white").save(tours / "8" / "si-certificate" / "01-consent.png")
+    (tmp_path / "secret.png").write_bytes(b"not for the console")
+    fleet, _clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", tours=tours)
+    with fleet.db() as db:
+        add_user(db, "viewer", PASSWORD, "viewer")
+    with serving(app) as url, httpx.Client(base_url=url) as client:
+        assert client.get("/console/tours/8/si-certificate/01-consent.png").status_code == 303
+        client.post("/console/login", data={"name": "viewer", "password": PASSWORD})
+        page = client.get("/console/tours", params={"bundle": "8"}).text
+        assert "签核截图" in page and 'src="/console/tours/8/si-certificate/01-consent.png"' in page
+        picture = client.get("/console/tours/8/si-certificate/01-consent.png")
+        assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
+        assert client.get("/console/tours/8/..%2F..%2Fsecret.png").status_code == 404
+        assert client.get("/console/tours/8/../../secret.png").status_code == 404
+    fleet.engine.dispose()

@@ -1,0 +1,174 @@
+"""A staged rollout across simulated kiosks: the canary's failures halt it, the rest stay put.
+
+The kiosks are real update agents polling a TUF repository served by nginx; the fleet server
+stages each stage's groups in that repository and administrators sign them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.fleet.models import Rollout
+from kiosk.fleet.publisher import RepositoryPublisher
+from kiosk.fleet.rollouts import StageSpec, parse_stages, start, stats, tick
+from kiosk.updates.agent import UpdateAgent
+from kiosk.updates.keys import load_signer
+from kiosk.updates.repository import Repository, published
+from tests.kiosk.updates.conftest import BundleMaker, Served, poll_and_activate, release
+from tests.support.asgi import serving
+from tests.support.updates import FakeHost, ListJournal
+
+from .conftest import Server, start_server
+
+CANARY = ("gx-c1", "gx-c2")
+OTHERS = ("gx-o1", "gx-o2", "gx-o3", "gx-o4")
+
+
+def sign_as_administrators(repo: Repository) -> int:
+    """Two administrators sign what the fleet server staged; released."""
+    assert repo.keys is not None
+    repo.sign_staged(load_signer(repo.keys / "targets-1.key"))
+    repo.sign_staged(load_signer(repo.keys / "targets-2.key"))
+    return repo.release()
+
+
+@pytest.fixture
+def fleet_server(tmp_path: Path, served: Served) -> Iterator[Server]:
+    fleet, clock, app = start_server(
+        f"sqlite:///{tmp_path / 'fleet.sqlite3'}",
+        RepositoryPublisher(served.repo.root, served.repo.keys),
+    )
+    with serving(app) as url:
+        yield Server(url, fleet, clock)
+    fleet.engine.dispose()
+
+
+def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundle(
+    served: Served,
+    make_bundle: BundleMaker,
+    kiosk: Callable[..., UpdateAgent],
+    fleet_server: Server,
+) -> None:
+    repo = served.repo
+    release(repo, make_bundle(1))  # bundle 1 for everyone
+    release(repo, make_bundle(2), groups=("nobody",))  # published, given to no kiosk yet
+    agents: dict[str, UpdateAgent] = {}
+    for terminal in CANARY + OTHERS:
+        group = "canary" if terminal in CANARY else "district_a"
+        fleet_server.provision(terminal, district="青秀区", community="南湖社区", group=group)
+        agents[terminal] = kiosk(group=group, bundle_dir=str(served.prefix.parent / terminal))
+        poll_and_activate(agents[terminal], FakeHost(), ListJournal())
+        assert agents[terminal].store.current() == 1
+        fleet_server.heartbeat(terminal, group=group, bundle=1)
+
+    with fleet_server.fleet.db() as db:
+        rollout = start(
+            db,
+            2,
+            [StageSpec(("canary",), max_failure_excess=0.1), StageSpec(("district_a",))],
+            fleet_server.fleet.publisher,
+            fleet_server.clock(),
+            "admin",
+        )
+        assert rollout.previous_bundle == 1
+        assert "awaits 2" in rollout.reason  # the server signs nothing kiosks trust
+        rollout_id = rollout.id
+    sign_as_administrators(repo)
+    for agent in agents.values():
+        poll_and_activate(agent, FakeHost(), ListJournal())
+    assert [agents[t].store.current() for t in CANARY] == [2, 2]
+    assert [agents[t].store.current() for t in OTHERS] == [1, 1, 1, 1]
+
+    # the canary fails 40% of its sessions, the others on bundle 1 fail 5%
+    fleet_server.clock.now += 300
+    for terminal in CANARY:
+        flows = {"si-certificate": {"sessions": 20, "failures": 8}}
+        assert (
+            fleet_server.heartbeat(terminal, group="canary", bundle=2, flows=flows).status_code
+            == 200
+        )
+    for terminal in OTHERS:
+        flows = {"si-certificate": {"sessions": 20, "failures": 1}}
+        fleet_server.heartbeat(terminal, group="district_a", bundle=1, flows=flows)
+
+    with fleet_server.fleet.db() as db:
+        tick(db, fleet_server.fleet.publisher, fleet_server.clock())
+        rollout = db.get(Rollout, rollout_id)
+        assert rollout is not None
+        assert rollout.state == "halted"
+        assert "40%" in rollout.reason and "5%" in rollout.reason
+        numbers = stats(db, rollout)
+        assert (numbers.sessions, numbers.failures) == (40, 16)
+
+    # nothing was staged for district_a: polling again, the others stay on bundle 1
+    assert not (repo.staging_dir / "targets.json").exists()
+    groups = {p.version: p.groups for p in published(repo.latest("targets").signed)}
+    assert groups[2] == ("canary",)
+    for terminal in OTHERS:
+        poll_and_activate(agents[terminal], FakeHost(), ListJournal())
+        assert agents[terminal].store.current() == 1
+
+
+def test_a_healthy_canary_advances_on_its_schedule(tmp_path: Path) -> None:
+    from kiosk.fleet.rollouts import RecordingPublisher
+
+    publisher = RecordingPublisher()
+    fleet, clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher)
+    with serving(app) as url:
+        server = Server(url, fleet, clock)
+        groups = {f"gx-{n:04d}": "canary" if n == 0 else f"wave_{n % 3}" for n in range(10)}
+        for terminal, group in groups.items():
+            server.provision(terminal, group=group)
+        specs = [
+            StageSpec(s.groups, s.percent, advance_after=3600)
+            for s in parse_stages("canary; 50%; 100%")
+        ]
+        with fleet.db() as db:
+            rollout_id = start(db, 2, specs, publisher, clock(), "admin").id
+        for _ in range(3):
+            clock.now += 3601
+            for terminal, group in groups.items():
+                server.heartbeat(terminal, group=group, bundle=2 if group == "canary" else 1,
+                                 flows={"x": {"sessions": 5, "failures": 0}})  # fmt: skip
+            fleet.tick()  # what each server process does every tick_interval
+        with fleet.db() as db:
+            assert db.get(Rollout, rollout_id).state == "complete"  # type: ignore[union-attr]
+    fleet.engine.dispose()
+    assert publisher.published[0] == (2, ["canary"])
+    # 50%: the canary and the smallest waves until half the fleet is covered
+    assert publisher.published[1] == (2, ["canary", "wave_0", "wave_1"])
+    assert publisher.published[2] == (2, ["all"])
+
+
+def test_each_server_process_halts_a_failing_rollout_by_itself(tmp_path: Path) -> None:
+    import time
+
+    from kiosk.fleet.rollouts import RecordingPublisher
+
+    publisher = RecordingPublisher()
+    fleet, clock, app = start_server(
+        f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher, tick_interval=0.05
+    )
+    with serving(app) as url:
+        server = Server(url, fleet, clock)
+        for terminal, group in (("gx-1", "canary"), ("gx-2", "rest"), ("gx-3", "rest")):
+            server.provision(terminal, group=group)
+            server.heartbeat(terminal, group=group, bundle=1)
+        with fleet.db() as db:
+            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+        server.heartbeat("gx-1", group="canary", bundle=2, rollbacks=1)
+        deadline = time.monotonic() + 10
+        while True:
+            with fleet.db() as db:
+                rollout = db.get(Rollout, rollout_id)
+                assert rollout is not None
+                if rollout.state != "running" or time.monotonic() > deadline:
+                    break
+            time.sleep(0.02)  # polling with a deadline for the server's own check
+        assert rollout.state == "halted"
+        assert "1 kiosk(s) rolled bundle 2 back" in rollout.reason
+    fleet.engine.dispose()
+    assert publisher.published == [(2, ["canary"])]  # never widened
