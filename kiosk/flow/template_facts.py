@@ -1,0 +1,165 @@
+"""What the static checks need to know of a template, from one parse and one walk of its tree.
+
+Loading and linting ask several questions of every template and condition (does it parse, which
+names and dotted paths does it read, which values does it cut up or filter); answering each with
+a parse of its own made template parsing most of the time of `kiosk flows check`. `facts`
+parses a source once, walks the tree once, and keeps the answers by source.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import jinja2
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.parser import Parser
+
+from kiosk.flow import expressions, template_budget
+
+__all__ = ["TemplateFacts", "facts", "preorder"]
+
+_KEEPS_SHAPE = frozenset({"default", "d", "string", "trim", "e", "escape"})
+"""Filters that leave a value as it is shown (so masking it by its shape still works)."""
+
+CACHE_SIZE = 1 << 18
+"""Sources whose facts are kept: every template of a few thousand flows, so that the linter
+finds what the loader learnt (a few hundred bytes each)."""
+
+
+class TemplateFacts(NamedTuple):
+    """What a template or expression is and reads."""
+
+    error: str | None
+    """Why it cannot be used (syntax, unknown filter or test, certain to exceed its budget)."""
+    names: frozenset[str]
+    """Top-level names it reads (empty when it has an error)."""
+    paths: frozenset[tuple[str, ...]]
+    """Dotted paths it reads, e.g. `("cert", "pages")`, and each name read (empty when it does
+    not parse)."""
+    reshaped: frozenset[str]
+    """Names whose value it slices, indexes or filters other than with `mask_*` (or a filter
+    that keeps the shape)."""
+
+
+_NOTHING = TemplateFacts(None, frozenset(), frozenset(), frozenset())
+
+
+def preorder(tree: nodes.Node) -> list[nodes.Node]:
+    """Every node below `tree`, in the order `tree.find_all` yields them (one walk for all)."""
+    found: list[nodes.Node] = []
+
+    def walk(node: nodes.Node) -> None:
+        for name in node.fields:
+            value = getattr(node, name, None)
+            if isinstance(value, nodes.Node):
+                found.append(value)
+                walk(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, nodes.Node):
+                        found.append(item)
+                        walk(item)
+
+    walk(tree)
+    return found
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def facts(source: str, expression: bool) -> TemplateFacts:
+    """The facts of a template (or, with `expression`, a condition), cached by source.
+
+    The verdict is `expressions.syntax_error`'s without compiling to Python (the compile would
+    be most of the cost): unknown filters and tests, the only compile-time errors a parsed
+    template can have, are checked on the syntax tree instead.
+    """
+    if not expression and "{" not in source:
+        return _NOTHING  # every Jinja construct starts with `{`
+    what = "expression" if expression else "template"
+    if len(source) > expressions.MAX_SOURCE:
+        return _shape_only(f"longer than {expressions.MAX_SOURCE} characters", source, expression)
+    env = expressions.environment()
+    try:
+        tree: nodes.Node
+        if expression:
+            parser = Parser(env, source, state="variable")
+            tree = parser.parse_expression()
+            if not parser.stream.eos:
+                problem = f"{what} syntax: unexpected text after the expression"
+                return _shape_only(problem, source, expression)
+        else:
+            tree = env.parse(source)
+        found = preorder(tree)
+    except TemplateSyntaxError as exc:
+        return TemplateFacts(f"{what} syntax: {exc.message}", frozenset(), frozenset(), frozenset())
+    except RecursionError:
+        return TemplateFacts(
+            f"{what} syntax: nested too deeply", frozenset(), frozenset(), frozenset()
+        )
+    paths, reshaped = _shape(found)
+    error = _error(what, tree, found, env)
+    if error:
+        return TemplateFacts(error, frozenset(), paths, reshaped)
+    names = [node for node in found if isinstance(node, nodes.Name)]
+    stored = {name.name for name in names if name.ctx != "load"}
+    loaded = frozenset(name.name for name in names if name.ctx == "load") - stored
+    return TemplateFacts(None, loaded, paths, reshaped)
+
+
+def _error(what: str, tree: nodes.Node, found: list[nodes.Node], env: jinja2.Environment) -> str:
+    for node in found:
+        if isinstance(node, nodes.Filter) and node.name not in env.filters:
+            return f"{what} syntax: no filter named '{node.name}'"
+    costly = template_budget.static_cost(tree, found)
+    if costly:
+        return f"{what} too costly: {costly}"
+    for node in found:
+        if isinstance(node, nodes.Test) and node.name not in env.tests:
+            return f"{what} syntax: no test named '{node.name}'"
+    return ""
+
+
+def _shape_only(error: str, source: str, expression: bool) -> TemplateFacts:
+    """An unusable source's paths and reshaped names, read as the linter reads it: wrapped in
+    `{{ }}` when it is an expression (what is left after the error may still parse)."""
+    text = "{{ " + source + " }}" if expression else source
+    try:
+        paths, reshaped = _shape(preorder(expressions.environment().parse(text)))
+    except (TemplateSyntaxError, RecursionError):
+        paths, reshaped = frozenset(), frozenset()
+    return TemplateFacts(error, frozenset(), paths, reshaped)
+
+
+def _root(node: nodes.Node) -> nodes.Node:
+    inner = node
+    while isinstance(inner, nodes.Getattr | nodes.Getitem):
+        inner = inner.node
+    return inner
+
+
+def _shape(found: list[nodes.Node]) -> tuple[frozenset[tuple[str, ...]], frozenset[str]]:
+    paths: set[tuple[str, ...]] = set()
+    reshaped: set[str] = set()
+    for node in found:
+        if isinstance(node, nodes.Getattr):
+            parts: list[str] = [node.attr]
+            inner: nodes.Node = node.node
+            while isinstance(inner, nodes.Getattr):
+                parts.append(inner.attr)
+                inner = inner.node
+            if isinstance(inner, nodes.Name):
+                paths.add((inner.name, *reversed(parts)))
+        elif isinstance(node, nodes.Name):
+            if node.ctx == "load":
+                paths.add((node.name,))
+        if isinstance(node, nodes.Filter):
+            if node.name.startswith("mask_") or node.name in _KEEPS_SHAPE:
+                continue
+            root = _root(node.node) if node.node is not None else None
+        elif isinstance(node, nodes.Getitem):
+            root = _root(node.node)
+        else:
+            continue
+        if isinstance(root, nodes.Name):
+            reshaped.add(root.name)
+    return frozenset(paths), frozenset(reshaped)
