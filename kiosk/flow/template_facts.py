@@ -9,6 +9,7 @@ parses a source once, walks the tree once, and keeps the answers by source.
 from __future__ import annotations
 
 import functools
+import re
 from typing import NamedTuple
 
 import jinja2
@@ -44,6 +45,67 @@ class TemplateFacts(NamedTuple):
 
 _NOTHING = TemplateFacts(None, frozenset(), frozenset(), frozenset())
 
+# The shapes most templates and conditions have, read without Jinja's lexer and parser (which
+# would give the same facts, about ten times slower): `text {{ a.b | filter }} text` and
+# `a.b == 'literal'`. Anything else (another construct, a keyword, `%` in a literal that the
+# budget checks, escapes) goes through Jinja.
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_PATH = rf"({_IDENT})((?:\.{_IDENT})*)"
+_OUTPUT = re.compile(rf"\{{\{{ *{_PATH} *(?:\| *({_IDENT}) *)?\}}\}}")
+_PLAIN_TEXT = re.compile(r"[^{}]*")
+_CONDITION = re.compile(
+    rf" *{_PATH} *(?:==|!=) *(?:'[^'\\%{{}}]*'|\"[^\"\\%{{}}]*\"|0|[1-9][0-9]{{0,8}}) *"
+)
+_NOT_NAMES = frozenset({"true", "false", "none", "True", "False", "None"})
+_KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else"})
+
+
+def _quick(source: str, expression: bool) -> TemplateFacts | None:
+    """The facts of a source of one of the common shapes, or None for Jinja to read."""
+    if expression:
+        match = _CONDITION.fullmatch(source)
+        outputs = [match] if match else None
+    else:
+        outputs = []
+        position = 0
+        plain = _PLAIN_TEXT.match
+        while True:
+            position = plain(source, position).end()  # type: ignore[union-attr]
+            if position == len(source):
+                break
+            found = _OUTPUT.match(source, position)
+            if found is None:
+                return None
+            outputs.append(found)
+            position = found.end()
+    if not outputs:
+        return None
+    filters = expressions.environment().filters
+    names: set[str] = set()
+    paths: set[tuple[str, ...]] = set()
+    reshaped: set[str] = set()
+    for found in outputs:
+        name, rest = found.group(1), found.group(2)
+        if name in _NOT_NAMES or name in _KEYWORDS:
+            return None
+        attrs = rest.split(".")[1:]
+        if any(attr in _KEYWORDS or attr in _NOT_NAMES for attr in attrs):
+            return None
+        names.add(name)
+        paths.add((name,))
+        for end in range(1, len(attrs) + 1):
+            paths.add((name, *attrs[:end]))
+        filter_name = None if expression else found.group(3)
+        if filter_name is None:
+            continue
+        if filter_name in _KEYWORDS or filter_name in _NOT_NAMES:
+            return None
+        if filter_name not in filters:
+            return None  # Jinja's reading gives the error
+        if not (filter_name.startswith("mask_") or filter_name in _KEEPS_SHAPE):
+            reshaped.add(name)
+    return TemplateFacts(None, frozenset(names), frozenset(paths), frozenset(reshaped))
+
 
 def preorder(tree: nodes.Node) -> list[nodes.Node]:
     """Every node below `tree`, in the order `tree.find_all` yields them (one walk for all)."""
@@ -75,9 +137,17 @@ def facts(source: str, expression: bool) -> TemplateFacts:
     """
     if not expression and "{" not in source:
         return _NOTHING  # every Jinja construct starts with `{`
-    what = "expression" if expression else "template"
     if len(source) > expressions.MAX_SOURCE:
         return _shape_only(f"longer than {expressions.MAX_SOURCE} characters", source, expression)
+    quick = _quick(source, expression)
+    if quick is not None:
+        return quick
+    return _parsed(source, expression)
+
+
+def _parsed(source: str, expression: bool) -> TemplateFacts:
+    """The facts as Jinja's parser reads the source."""
+    what = "expression" if expression else "template"
     env = expressions.environment()
     try:
         tree: nodes.Node
