@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class Database:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._closed = False
+        self._before_close: list[Callable[[], object]] = []
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Database:
@@ -134,8 +135,19 @@ class Database:
             ).fetchone()
         return int(row["version"]) if row else 0
 
+    def before_close(self, callback: Callable[[], object]) -> None:
+        """Call `callback` when the database is about to close (a writer flushing its queue)."""
+        self._before_close.append(callback)
+
     def close(self) -> None:
-        """Close the connection; later use raises `StorageError`."""
+        """Close the connection, after the `before_close` callbacks; later use raises
+        `StorageError`."""
+        callbacks, self._before_close = self._before_close, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:
+                log.exception("%s: a callback before closing failed", self.path)
         with self._lock:
             self._closed = True
             if self._conn is not None:
