@@ -118,7 +118,9 @@ def test_entries_of_a_step_are_committed_together(db: Database) -> None:
         with db.reading() as conn:
             conn.set_trace_callback(None)
     assert journal.count() == 20
-    assert len(commits) <= 2  # this test's own, and one for the step's twenty entries
+    # this test's own, perhaps one for the first entry (taken before the others arrived), and
+    # one for the rest: not twenty
+    assert len(commits) <= 3
 
 
 def test_closing_the_database_writes_what_was_recorded(tmp_path: Path) -> None:
