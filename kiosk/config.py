@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,6 +39,7 @@ from kiosk.config_file import ConfigError as ConfigError  # re-exported: part of
 from kiosk.config_file import apply_environment, read_toml
 from peripherals import registry
 from peripherals.errors import PeripheralError
+from peripherals.keypad.keys import Key
 
 if TYPE_CHECKING:
     from peripherals.hub import DeviceConfig
@@ -271,6 +273,46 @@ class StaffConfig(_Section, frozen=True):
     path: _ApiPath = "/staff-calls"
 
 
+_Role = Literal["technician", "administrator"]
+_Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
+_KEY_NAMES = "|".join(re.escape(key.value) for key in Key)
+
+
+class MaintainerPin(_Section, frozen=True):
+    """One maintainer's PIN, as `kiosk menu-pin` writes it: a role and a salted argon2 hash."""
+
+    role: _Role
+    hash: Annotated[
+        str, _mismatch(r"^\$argon2(id|i|d)\$\S+$", "must be an argon2 hash (kiosk menu-pin)")
+    ]
+
+
+class MaintenanceConfig(_Section, frozen=True):
+    """The maintainers' service menu: how it is entered, who may enter, and for how long."""
+
+    key: Annotated[str, _mismatch(f"^({_KEY_NAMES})$", "must be a keypad key such as service")] = (
+        "service"
+    )
+    """The keypad key that opens the menu between sessions (`keymap` gives it a physical key)."""
+    long_press: Annotated[float, msgspec.Meta(ge=0, le=60)] = 5.0
+    """Seconds a finger held in `corner` opens the menu between sessions (0: never)."""
+    corner: _Corner = "top_right"
+    corner_size: Annotated[float, msgspec.Meta(ge=40, le=400)] = 120.0
+    """Width and height in dp of the corner that is held."""
+    inactivity: Annotated[float, msgspec.Meta(gt=20, le=3600)] = 120.0
+    """Seconds without a touch or key after which the menu closes by itself."""
+    lockout_after: Annotated[int, msgspec.Meta(ge=1, le=20)] = 3
+    """Wrong PINs in a row before the PIN is locked out."""
+    lockout_seconds: Annotated[float, msgspec.Meta(ge=1, le=3600)] = 30.0
+    """The first lock-out; each further wrong PIN doubles it (at most an hour)."""
+    cards: dict[Annotated[str, msgspec.Meta(min_length=4, max_length=32)], _Role] = {}
+    """Maintainer cards read over PC/SC: card number → role."""
+    pins: dict[_Name, MaintainerPin] = {}
+    """Maintainers' PINs by name (`kiosk menu-pin NAME --role ...` sets one; never in clear)."""
+    export_dir: Path | None = None
+    """Where the journal is exported (a USB stick's mount point); default: `data_dir/exports`."""
+
+
 class Config(_Section, frozen=True):
     """The whole validated configuration."""
 
@@ -286,6 +328,7 @@ class Config(_Section, frozen=True):
     display: DisplayConfig = DisplayConfig()
     updates: UpdatesConfig = UpdatesConfig()
     staff: StaffConfig = StaffConfig()
+    maintenance: MaintenanceConfig = MaintenanceConfig()
     log_file: Path | None = None
     """Also log (INFO and up, personal numbers masked) to this file; rotate it with
     deploy/logrotate/kiosk (it is reopened when moved). Default: standard error only."""
@@ -367,6 +410,10 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
             if file is not None and not file.expanduser().is_absolute():
                 changes[key] = base / file.expanduser()
         backends[name] = msgspec.structs.replace(backend, **changes)
+    maintenance = config.maintenance
+    export_dir = maintenance.export_dir
+    if export_dir is not None and not export_dir.expanduser().is_absolute():
+        maintenance = msgspec.structs.replace(maintenance, export_dir=base / export_dir)
     updates = config.updates
     for key in ("trusted_root", "bundle_dir"):
         where: Path | None = getattr(updates, key)
@@ -379,7 +426,12 @@ def _resolve(config: Config, raw: Mapping[str, Any], path: Path | None) -> Confi
             for kind in DEFAULT_DEVICES[config.terminal.mode]
         }
     return msgspec.structs.replace(
-        config, backends=backends, devices=devices, updates=updates, **paths
+        config,
+        backends=backends,
+        devices=devices,
+        maintenance=maintenance,
+        updates=updates,
+        **paths,
     )
 
 

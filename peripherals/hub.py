@@ -77,6 +77,11 @@ class Hub:
                 return device
         return None
 
+    def configured_kind(self, name: str) -> str:
+        """The kind of the configured device `name`, opened or not."""
+        config = self._configs.get(name)
+        return config.kind if config is not None else ""
+
     def health(self) -> dict[str, Health]:
         """Health of every configured device, opened or not."""
         report = dict(self._failures)

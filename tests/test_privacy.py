@@ -2,8 +2,9 @@
 
 Every flow whose answers file gives an ID or phone number runs through the CLI with a real data
 directory and debug logging; then every file the kiosk wrote (SQLite database and its WAL), its
-output and its logs are scanned for `\\d{17}[\\dXx]` and `1\\d{10}`.
-The printed paper is checked in `tests/flows/test_examples.py`.
+output and its logs are scanned for `\\d{17}[\\dXx]` and `1\\d{10}`, and so is the service
+menu's export of the journal they wrote. The printed paper is checked in
+`tests/flows/test_examples.py`; the service menu's pages in `tests/kiosk/ui/test_service_menu.py`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+from kiosk.maintenance.export import verify, write_export
+from kiosk.storage.database import Database
+from kiosk.storage.journal import SqliteJournal
 
 PERSONAL = re.compile(rb"\d{17}[\dXx]|1\d{10}")
 
@@ -70,3 +74,14 @@ def test_nothing_written_or_printed_holds_a_personal_number(
     for name, text in (("stdout", out), ("stderr", err), ("log", caplog.text)):
         found = PERSONAL.search(text.encode())
         assert found is None, f"{name} holds a personal number"
+    # the service menu's journal export (to a USB stick) of everything the run journalled
+    db = Database.in_dir(tmp_path / "data")
+    try:
+        entries = SqliteJournal(db, "gx-0042").between(0, 4e9)
+    finally:
+        db.close()
+    exported = write_export(tmp_path / "usb", entries, terminal="gx-0042", label="all",
+                            exported_at=0.0)  # fmt: skip
+    assert verify(exported.path).ok and exported.count == len(entries) > 5
+    found = PERSONAL.search(exported.path.read_bytes())
+    assert found is None, f"the exported journal holds {found.group(0)[:3]!r}..."

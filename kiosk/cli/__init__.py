@@ -1,4 +1,5 @@
-"""The `kiosk` command line: `kiosk run`, `kiosk flows ...`, `kiosk devices ...`."""
+"""The `kiosk` command line: `kiosk run`, `kiosk flows ...`, `kiosk devices ...`, `kiosk menu ...`,
+`kiosk journal ...`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.flows",
     "kiosk.cli.devices",
     "kiosk.cli.doctor",
+    "kiosk.cli.menu",
+    "kiosk.cli.journal",
     "kiosk.cli.bundle",
     "kiosk.cli.repo",
     "kiosk.cli.updates",

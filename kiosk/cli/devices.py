@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import ConfigError, load_config
-from kiosk.privacy.masking import mask_id, mask_name, mask_text, scrub
+from kiosk.privacy.masking import scrub
+from kiosk.privacy.results import masked_result
 from peripherals import registry
 from peripherals.device import Device
 from peripherals.errors import PeripheralError
@@ -126,33 +127,6 @@ def option_value(text: str) -> Any:
     if "\n" in text or stripped.startswith(_MEANT_AS_TOML):
         raise BadOptionValue(f"{text!r} is not a TOML value ({problem})")
     return text
-
-
-def _mask(key: str, value: Any) -> Any:
-    if value is None or value == "":
-        return value
-    if "name" in key:
-        return mask_name(value)
-    if "birth" in key and "place" not in key:
-        return str(value)[:4] + "****"
-    if "address" in key:
-        return mask_text(value)
-    return mask_id(value)
-
-
-def masked_result(result: dict[str, Any], personal: frozenset[str]) -> dict[str, Any]:
-    """The check result with personal fields masked and any stray numbers scrubbed."""
-    out: dict[str, Any] = {}
-    for key, value in result.items():
-        if key in personal:
-            out[key] = _mask(key, value)
-        elif isinstance(value, str):
-            out[key] = scrub(value)
-        elif isinstance(value, dict):
-            out[key] = masked_result(value, personal)
-        else:
-            out[key] = value
-    return out
 
 
 def _options(pairs: list[str]) -> dict[str, Any]:

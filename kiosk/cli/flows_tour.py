@@ -67,6 +67,19 @@ def _prepare_kivy(stack: ExitStack, verbose: bool) -> None:
         os.environ["KIVY_HOME"] = home
 
 
+def tour_folder(out: Path, *made: str) -> None:
+    """Make `out` for a tour's pictures, or say why it cannot be; remove an earlier tour's
+    numbered pictures and the files `made` (a shorter tour must not leave a longer one's)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: {exc.strerror}") from exc
+    if not os.access(out, os.W_OK):
+        raise UsageError(f"{out}: not writable")
+    for old in (*out.glob("[0-9][0-9]-*.png"), *(out / name for name in made)):
+        old.unlink(missing_ok=True)
+
+
 def tour_command(args: argparse.Namespace) -> int:
     """Run the tour; write screenshots and transcripts; print where they are."""
     try:
@@ -75,14 +88,7 @@ def tour_command(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     flow, library = _library(args.flow, DEFAULT_FLOWS_DIR)
     out: Path = args.out
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{out}: {exc.strerror}") from exc
-    if not os.access(out, os.W_OK):
-        raise UsageError(f"{out}: not writable")
-    for old in (*out.glob("[0-9][0-9]-*.png"), out / "transcript.md", out / "transcript.json"):
-        old.unlink(missing_ok=True)  # a shorter tour must not leave a longer one's pictures
+    tour_folder(out, "transcript.md", "transcript.json")
 
     with ExitStack() as stack:
         _prepare_kivy(stack, bool(getattr(args, "verbose", False)))

@@ -101,6 +101,8 @@ def run_command(args: argparse.Namespace) -> int:
         log.debug("kiosk stopped", exc_info=True)
         print(f"kiosk: cannot run the kiosk: {_one_line(exc)}", file=sys.stderr)
         return 1
+    if kiosk.restart_requested:
+        _restart()
     if exit_early:
         if not kiosk.ready.is_set():
             print("kiosk: stopped before the attract screen was drawn", file=sys.stderr)
@@ -111,6 +113,18 @@ def run_command(args: argparse.Namespace) -> int:
             seconds = kiosk.first_frame_seconds or 0.0
         print(f"attract screen drawn in {seconds:.2f} s (wall clock {drawn_at:.6f})")
     return 0
+
+
+def _restart() -> None:
+    """Start the kiosk again after the service menu's restart: under systemd (the unit says
+    Restart=always) exiting is enough; elsewhere this process becomes a new kiosk."""
+    if os.environ.get("INVOCATION_ID"):
+        log.warning("restarting: the service manager starts the kiosk again")
+        return
+    log.warning("restarting the kiosk")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "kiosk", *sys.argv[1:]])
 
 
 def _voice(inputs: SessionInputs, services: KioskServices) -> SessionRenderer:

@@ -26,6 +26,8 @@ class PromptKind(enum.StrEnum):
     """A code to scan (`Prompt.code`) while the kiosk waits for its outcome (a payment)."""
     MENU = "menu"
     """The service menu: options in groups (categories), one picked."""
+    PAGE = "page"
+    """A page of the maintainers' service menu: rows to read (and a picture), actions to pick."""
 
 
 class Event(enum.StrEnum):
@@ -101,6 +103,8 @@ class Prompt:
     say_private: str = ""
     """`say` with the personal values it masks in full, for the headset only ("": as `say`)."""
     language: str = "zh_CN"
+    image: str = ""
+    """A picture to show with the rows (a file path; `page` prompts: a test print's paper)."""
     code: str = ""
     """What a QR_WAIT prompt's QR code encodes."""
 

@@ -74,7 +74,8 @@ class SessionCore:
     """The state renderers draw, the `Renderer` the engine asks, and `SessionInputs`.
 
     `on_start(reason)` is called when the resident starts a session from the attract screen,
-    `on_call_staff()` when they call staff; `warning_lead` is how long before the inactivity
+    `on_call_staff()` when they call staff, `on_maintenance(how)` when a maintainer asks for
+    the service menu; `warning_lead` is how long before the inactivity
     deadline the warning goes up.
     """
 
@@ -86,8 +87,10 @@ class SessionCore:
         warning_lead: float = 30.0,
         on_start: Callable[[str], None] | None = None,
         on_call_staff: Callable[[], None] | None = None,
+        on_maintenance: Callable[[str], None] | None = None,
     ) -> None:
         self.clock = clock
+        self.on_maintenance = on_maintenance
         self.warning_lead = check_lead(warning_lead)
         self.on_start = on_start
         self.on_call_staff = on_call_staff
@@ -233,6 +236,11 @@ class SessionCore:
         """Start a session from the attract screen."""
         if self.on_start is not None:
             self.on_start(reason)
+
+    def maintenance(self, how: str) -> None:
+        """The service menu was asked for (the session loop decides whether it opens)."""
+        if self.on_maintenance is not None:
+            self.on_maintenance(how)
 
     def answer(self, value: Any, source: str = "touch") -> None:
         """Answer the waiting prompt; typed input must pass its rules first."""

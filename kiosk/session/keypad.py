@@ -2,7 +2,7 @@
 
 | Prompt kind         | Digits         | ENTER             | CLEAR                  | STAR / HASH  |
 |---------------------|----------------|-------------------|------------------------|--------------|
-| choose, menu        | pick option N  | pick focused      | back                   | focus -1/+1  |
+| choose, menu, page  | pick option N  | pick focused      | back                   | focus -1/+1  |
 | confirm             | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
 | consent             | 1 yes, 2 no    | focused only      | back                   | focus -1/+1  |
 | input, device_wait  | type the digit | submit typed text | delete last, else back | STAR: X, `.` |

@@ -33,8 +33,14 @@ from kiosk.session.core import SessionCore
 from kiosk.session.menu import MENU_FLOW, Menu, build_menu
 from kiosk.session.state import AttractInfo, PromptView
 from peripherals.events import DeviceEvent, EventType
+from peripherals.keypad.keys import Key
 
 log = logging.getLogger(__name__)
+
+MAINTENANCE = "maintenance:"
+"""How the attract screen's wait is ended by a request for the service menu (`maintenance:key`)."""
+SERVICE_FLOW = "$service"
+"""The journal's flow id of the service menu's entries."""
 
 RESULT_HOLD = 30.0
 """Seconds a result or error stays on screen when the resident does not tap "Done"."""
@@ -57,6 +63,7 @@ class Where(enum.StrEnum):
     MENU = "menu"
     FLOW = "flow"
     RESULT = "result"
+    MAINTENANCE = "maintenance"
 
 
 class SessionLoop:
@@ -79,8 +86,15 @@ class SessionLoop:
         result_hold: float = RESULT_HOLD,
         on_attract: Callable[[], None] | None = None,
         on_session_end: Callable[[], None] | None = None,
+        maintenance_key: Key | None = None,
+        on_restart: Callable[[], None] | None = None,
     ) -> None:
         self.services = services
+        self.maintenance_key = maintenance_key
+        self.on_restart = on_restart
+        self.started_at = clock.now()
+        self.visits = 0
+        """Maintenance visits so far (never counted as residents' sessions)."""
         self.clock = clock
         self.attract = attract
         self.language = language
@@ -95,6 +109,7 @@ class SessionLoop:
             warning_lead=warning_lead,
             on_start=self.begin,
             on_call_staff=self._call_staff,
+            on_maintenance=self.maintain,
         )
         self.session: Session | None = None
         self.flow_id = ""
@@ -114,7 +129,13 @@ class SessionLoop:
     # -- device events (on the loop thread) ----------------------------------------------------
 
     def handle(self, event: DeviceEvent) -> None:
-        """A device event: keys and the headset to the core; starters start; menus refresh."""
+        """A device event: keys and the headset to the core; starters start; menus refresh.
+
+        The maintenance key opens the service menu instead, between sessions only."""
+        if event.type is EventType.KEY_PRESSED and self._is_maintenance_key(event):
+            if self.where is Where.ATTRACT or self.maintenance_key is Key.SERVICE:
+                self.maintain("key")
+                return
         self.core.handle(event)
         reason = _STARTERS.get(event.type)
         if event.type is EventType.HEADSET and event.data.get("plugged"):
@@ -126,6 +147,26 @@ class SessionLoop:
             # whole menu again at every status report of every device
             if build_menu(self.services.catalogue(), self.mode) != self.menu:
                 self._menu_changed.set()
+
+    def _is_maintenance_key(self, event: DeviceEvent) -> bool:
+        key = self.maintenance_key
+        return key is not None and str(event.data.get("key", "")) == key.value
+
+    def maintain(self, how: str) -> None:
+        """A maintainer asks for the service menu: it opens from the attract screen only;
+        during a resident's session the request is refused and journalled."""
+        start = self._start
+        if self.where is Where.ATTRACT and start is not None and not start.done():
+            log.info("service menu asked for (%s)", how)
+            start.set_result(MAINTENANCE + how)
+            return
+        if self.where is Where.MAINTENANCE:
+            return
+        log.warning("service menu refused (%s): not between sessions (%s)", how, self.where)
+        session = self.session.id if self.session is not None else "-"
+        self.services.journal.record(
+            session, SERVICE_FLOW, "", "service.refused", {"how": how, "where": self.where.value}
+        )
 
     def begin(self, reason: str = "touch") -> None:
         """Start a session (from the attract screen; kept if the kiosk is still starting)."""
@@ -147,6 +188,9 @@ class SessionLoop:
     async def serve_one(self) -> Outcome | None:
         """Show the attract screen, then serve one session to its end."""
         reason = await self._attract()
+        if reason.startswith(MAINTENANCE):
+            await self._maintain(reason.removeprefix(MAINTENANCE))
+            return None
         session = Session(self.clock, language=self.core.state.language)
         self.session, self.sessions, self.flow_id = session, self.sessions + 1, ""
         self.last_outcome = None
@@ -171,6 +215,37 @@ class SessionLoop:
             if self.on_session_end is not None:
                 self.on_session_end()
             log.info("session ended")
+
+    async def _maintain(self, how: str) -> None:
+        """One maintainers' visit to the service menu, then back to the attract screen."""
+        from kiosk.maintenance.menu import ServiceMenu
+
+        self.where = Where.MAINTENANCE
+        self.visits += 1
+        session = Session(self.clock, language=self.core.state.language)
+        self.core.open(session)
+        menu = ServiceMenu(
+            self.services,
+            self.core,
+            self.clock,
+            mode=self.mode,
+            started_at=self.started_at,
+            on_restart=self.on_restart,
+        )
+        try:
+            why = await menu.run(session, how)
+            log.info("service menu closed (%s)", why)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in a page must not stop the kiosk serving residents
+            log.error("service menu stopped by an unexpected %s", type(exc).__name__)
+            log.debug("service menu failure", exc_info=True)
+        finally:
+            if not session.ended:
+                session.end(None)
+            self.core.end(self.language)
+            if self.on_session_end is not None:
+                self.on_session_end()
 
     async def _attract(self) -> str:
         self.where = Where.ATTRACT
@@ -321,4 +396,4 @@ async def _sleep(clock: Clock, seconds: float) -> None:
     await clock.sleep(seconds)
 
 
-__all__ = ["RESULT_HOLD", "SessionLoop", "Where"]
+__all__ = ["MAINTENANCE", "RESULT_HOLD", "SERVICE_FLOW", "SessionLoop", "Where"]

@@ -49,6 +49,10 @@ class SessionInputs(Protocol):
         """Start a session from the attract screen (`touch`, `keypad`, `card`, ...)."""
         ...
 
+    def maintenance(self, how: str) -> None:
+        """A maintainer asks for the service menu (`long_press` in the screen's corner)."""
+        ...
+
     def answer(self, value: Any, source: str = "touch") -> None:
         """Answer the prompt on screen (typed input is checked against its rules first)."""
         ...

@@ -22,6 +22,7 @@ from kiosk.session.state import AttractInfo
 from kiosk.simulated_devices import SimulatedDevices
 from peripherals.events import DeviceEvent
 from peripherals.headset.base import Headset
+from peripherals.keypad.keys import Key
 
 if TYPE_CHECKING:
     from kiosk.updates.agent import UpdateAgent
@@ -47,6 +48,7 @@ class KioskRuntime:
         result_hold: float = RESULT_HOLD,
         on_attract: Callable[[], None] | None = None,
         updates: UpdateAgent | None = None,
+        on_restart: Callable[[], None] | None = None,
     ) -> None:
         config = services.config
         self.updates = updates
@@ -67,6 +69,8 @@ class KioskRuntime:
             result_hold=result_hold,
             on_attract=self._attract_shown,
             on_session_end=self._session_ended,
+            maintenance_key=Key.parse(config.maintenance.key),
+            on_restart=on_restart,
         )
         self._on_attract = on_attract
         self.poller: UpdatePoller | None = None
@@ -95,6 +99,8 @@ class KioskRuntime:
     def _session_ended(self) -> None:
         if self.simulated is not None:
             self.simulated.take_cards_away()
+        if self.loop.where is Where.MAINTENANCE:
+            return  # a maintainers' visit is no resident's session: it says nothing of a bundle
         if self.updates is not None:
             self.updates.session_ended(self.loop.last_outcome, self.services, self.services.journal)
 

@@ -204,6 +204,15 @@ class SqliteJournal:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def between(self, start: float, end: float, limit: int = 10_000) -> list[JournalEntry]:
+        """Entries with `start <= time < end`, oldest first (a day of the journal)."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT * FROM journal WHERE time >= ? AND time < ? ORDER BY id LIMIT ?",
+                (start, end, max(limit, 0)),
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
     def count(self) -> int:
         """How many entries the journal holds."""
         self.flush()

@@ -18,6 +18,7 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
+from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
@@ -57,6 +58,9 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         self.timeout_overlay: TimeoutOverlay | None = None
         self.notice_overlay: NoticeOverlay | None = None
         self._countdown: Any = None
+        self._hold: tuple[float, str, float] = (0.0, "top_right", 120.0)
+        self._held: Any = None
+        self._held_touch: Any = None
         self._bar_actions: dict[str, Callable[[], None]] = {
             "back": lambda: self.inputs.event(Event.BACK),
             "cancel": lambda: self.inputs.event(Event.CANCEL),
@@ -240,15 +244,58 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
     def _paint(self, *_: Any) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
 
+    def hold_corner(self, seconds: float, corner: str, size: float) -> None:
+        """A finger held `seconds` in `corner` (a square of `size` dp) asks for the service
+        menu (0 seconds: never); the session loop opens it between sessions only."""
+        self._hold = (seconds, corner, size)
+
+    def _in_corner(self, touch: Any) -> bool:
+        seconds, corner, size = self._hold
+        if seconds <= 0:
+            return False
+        edge = dp(size)
+        vertical, horizontal = corner.split("_")
+        x_ok = touch.x <= self.x + edge if horizontal == "left" else touch.x >= self.right - edge
+        y_ok = touch.y >= self.top - edge if vertical == "top" else touch.y <= self.y + edge
+        return bool(x_ok and y_ok)
+
+    def _cancel_hold(self) -> None:
+        if self._held is not None:
+            self._held.cancel()
+        self._held = self._held_touch = None
+
     def on_touch_down(self, touch: Any) -> bool:
         """Any touch is activity: it extends the session (after the touch has gone where it
-        landed, so an overlay it takes down cannot pass the touch on to the screen below)."""
+        landed, so an overlay it takes down cannot pass the touch on to the screen below).
+        A touch in the service corner starts the long-press timer."""
+        if self._in_corner(touch):
+            self._cancel_hold()
+            self._held_touch = touch
+            self._held = Clock.schedule_once(lambda _dt: self._held_long(), self._hold[0])
         handled = bool(super().on_touch_down(touch))
         self.inputs.activity()
         return handled
 
+    def on_touch_move(self, touch: Any) -> bool:
+        """A held finger that leaves the corner is no long press."""
+        if touch is self._held_touch and not self._in_corner(touch):
+            self._cancel_hold()
+        return bool(super().on_touch_move(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        """Lifting the finger before the time ends the long press."""
+        if touch is self._held_touch:
+            self._cancel_hold()
+        return bool(super().on_touch_up(touch))
+
+    def _held_long(self) -> None:
+        self._held = self._held_touch = None
+        log.info("long press in the service corner")
+        self.inputs.maintenance("long_press")
+
     def close(self) -> None:
         """Stop the clocks this shell runs (the countdown, screens that tick)."""
+        self._cancel_hold()
         if self._countdown is not None:
             self._countdown.cancel()
             self._countdown = None

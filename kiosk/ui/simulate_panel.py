@@ -56,6 +56,7 @@ KEY_CHARS: dict[str, Key] = {
     "e": Key.ELDER,
     "c": Key.CONTRAST,
     "s": Key.STAFF,
+    "m": Key.SERVICE,
 }
 """Typed characters → keypad keys."""
 PANEL_KEYS: tuple[Key, ...] = (
@@ -73,6 +74,7 @@ PANEL_KEYS: tuple[Key, ...] = (
     Key.ELDER,
     Key.CONTRAST,
     Key.STAFF,
+    Key.SERVICE,
 )
 
 

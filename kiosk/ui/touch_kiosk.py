@@ -125,11 +125,19 @@ class TouchKiosk:
         self.panel: SimulatePanel | None = None
         self._relay = _Relay()
         self._stopping = False
+        self.restart_requested = False
+        """The service menu asked for a restart: `kiosk run` starts the kiosk again."""
 
     @property
     def attract(self) -> AttractInfo:
         """The attract screen's content: the terminal's name in every language."""
         return AttractInfo(msgspec.structs.asdict(self.config.terminal.name))
+
+    def restart(self) -> None:
+        """Stop, to be started again (the service menu's restart)."""
+        log.warning("restart asked for from the service menu")
+        self.restart_requested = True
+        self.stop()
 
     def stop(self) -> None:
         """Ask the app to stop; `run()` then closes everything and returns."""
@@ -206,6 +214,8 @@ class TouchKiosk:
             if not drawn.done():
                 drawn.set_result(None)
 
+        maintenance = self.config.maintenance
+        app.shell.hold_corner(maintenance.long_press, maintenance.corner, maintenance.corner_size)
         app.shell.show_attract(self.attract, self.language)
         Window.bind(on_flip=flipped)
         Window.canvas.ask_update()
@@ -228,6 +238,7 @@ class TouchKiosk:
             language=self.language,
             result_hold=RESULT_HOLD if self.result_hold is None else self.result_hold,
             on_attract=self._attract_shown,
+            on_restart=self.restart,
             updates=self.updates,
         )
         self._relay.target = runtime.handle

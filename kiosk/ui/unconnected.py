@@ -25,6 +25,9 @@ class Unconnected:
         log.info("start (%s) while the kiosk was starting: kept", reason)
         self.started = True
 
+    def maintenance(self, how: str) -> None:
+        """The service menu opens only once the kiosk is ready."""
+
     def answer(self, value: Any, source: str = "touch") -> None:
         """Nothing is asked yet."""
 

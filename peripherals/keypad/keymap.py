@@ -29,11 +29,14 @@ DEFAULT_KEYMAP: dict[str, str] = {
     "KEY_F2": "ELDER",
     "KEY_F3": "CONTRAST",
     "KEY_F4": "STAFF",
+    "KEY_F12": "SERVICE",
 }
 """A plain USB numeric keypad. It has no `*`/`#` legends: its `.` types STAR and a keypad `=`
 or `,` (on keypads that have one) types HASH; F1–F4, where a keyboard gives them, are the
-bar's language, large text, contrast and staff keys. Set `keymap` for keypads that differ
-(an accessibility keypad with dedicated keys maps them to LANGUAGE, ELDER, CONTRAST, STAFF)."""
+bar's language, large text, contrast and staff keys, and F12 the maintainers' SERVICE key
+(wire it to a key inside the cabinet, or give it another with `keymap`). Set `keymap` for
+keypads that differ (an accessibility keypad with dedicated keys maps them to LANGUAGE, ELDER,
+CONTRAST, STAFF)."""
 
 
 def parse_keymap(mapping: Mapping[str, str] | None) -> dict[str, Key]:

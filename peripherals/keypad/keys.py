@@ -36,6 +36,8 @@ class Key(enum.StrEnum):
     """High contrast on screen."""
     STAFF = "staff"
     """Call staff (人工服务)."""
+    SERVICE = "service"
+    """The maintainers' key (inside the cabinet): opens the service menu between sessions."""
 
     @classmethod
     def parse(cls, text: str | Key) -> Key:

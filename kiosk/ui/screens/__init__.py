@@ -13,6 +13,7 @@ from kiosk.ui.screens.error import ErrorScreen
 from kiosk.ui.screens.info import InfoScreen
 from kiosk.ui.screens.input import InputScreen
 from kiosk.ui.screens.menu import MenuScreen
+from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.qr_wait import QrWaitScreen
 from kiosk.ui.screens.result import ResultScreen
 
@@ -27,6 +28,7 @@ SCREENS: dict[PromptKind, type[PromptScreen]] = {
     PromptKind.ERROR: ErrorScreen,
     PromptKind.RESULT: ResultScreen,
     PromptKind.MENU: MenuScreen,
+    PromptKind.PAGE: PageScreen,
     PromptKind.QR_WAIT: QrWaitScreen,
 }
 """The screen class for every prompt kind."""

@@ -1,0 +1,124 @@
+"""The self-tests page: one test per device kind, each ending in a clear pass or fail in words."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from kiosk.flow import asking
+from kiosk.flow.prompt import Prompt, PromptKind
+from kiosk.maintenance.audit import FLOW
+from kiosk.maintenance.selftest import KINDS, WAITS_FOR_SOMEONE, SelfTestResult, run_self_test
+from kiosk.maintenance.visit import BACK, Action, Visit
+from peripherals.device import Device
+
+AGAIN = "again"
+
+
+def _devices(visit: Visit) -> dict[str, Device]:
+    hub = visit.services.hub
+    found = {kind: hub.by_kind(kind) for kind in KINDS}
+    return {kind: device for kind, device in found.items() if device is not None}
+
+
+def _waiting(visit: Visit, kind: str) -> Prompt:
+    title = visit.tr(f"selftest.{kind}")
+    text = visit.tr(f"selftest.wait.{kind}")
+    return Prompt(
+        flow=FLOW,
+        step=f"selftest.{kind}.wait",
+        kind=PromptKind.DEVICE_WAIT,
+        title=title,
+        text=text,
+        say=f"{title} {text}",
+        device=kind,
+        timeout=visit.timeout,
+        can_go_back=True,
+        language=visit.lang,
+    )
+
+
+def result_rows(visit: Visit, result: SelfTestResult) -> list[tuple[str, str]]:
+    """A result as rows: the verdict in words first, then what the check saw (masked)."""
+    verdict = visit.tr("selftest.passed") if result.passed else visit.tr("selftest.failed")
+    if result.code:
+        verdict = f"{verdict}: {visit.fault(result.code)}"
+    rows = [
+        (visit.tr("selftest.device"), f"{visit.tr(f'kind.{result.kind}')} ({result.device})"),
+        (visit.tr("selftest.verdict"), verdict),
+    ]
+    for key, value in result.details.items():
+        rows.append((visit.tr_or(f"detail.{key}", key), _plain(visit, value)))
+    rows.append((visit.tr("selftest.took"), f"{result.seconds:.1f} s"))
+    return rows[:12]
+
+
+def _plain(visit: Visit, value: Any) -> str:
+    """A detail's value in words: yes/no, a device state, lists joined."""
+    if isinstance(value, bool):
+        return visit.tr("detail.yes" if value else "detail.no")
+    if isinstance(value, dict):
+        true = [k for k, v in value.items() if v is True]
+        return ", ".join(true) if true else "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "—"
+    if value in (None, ""):
+        return "—"
+    return visit.tr_or(f"state.{value}", str(value)) if isinstance(value, str) else str(value)
+
+
+async def test_one(visit: Visit, kind: str, device: Device) -> SelfTestResult | None:
+    """Run one self-test; None when the maintainer went back before it finished."""
+    folder = visit.services.data_dir / "service"
+    terminal = visit.config.terminal.id
+
+    def call() -> SelfTestResult:
+        return run_self_test(device, terminal=terminal, picture_dir=folder)
+
+    if kind in WAITS_FOR_SOMEONE:
+        work = asyncio.ensure_future(asyncio.to_thread(call))
+        reply = await visit.ask(lambda: _waiting(visit, kind), work=work)
+        if not isinstance(reply, asking.Done):
+            return None
+        result: SelfTestResult = reply.value
+    else:
+        result = await visit.working(visit.tr("selftest.running"), call)
+    visit.audit.record(
+        "selftest",
+        f"selftest.{kind}",
+        "passed" if result.passed else "failed",
+        device=result.device,
+        code=result.code,
+    )
+    return result
+
+
+async def run(visit: Visit) -> None:
+    """List the self-tests; run the one chosen and show its verdict."""
+    while True:
+        devices = _devices(visit)
+        actions = [Action(kind, visit.tr(f"selftest.{kind}")) for kind in devices]
+        chosen = await visit.ask(
+            lambda actions=actions: visit.page(  # type: ignore[misc]
+                "selftest", visit.tr("page.selftest"), (), actions, text=visit.tr("selftest.text")
+            )
+        )
+        if chosen == BACK:
+            return
+        while chosen in devices:
+            result = await test_one(visit, chosen, devices[chosen])
+            if result is None:
+                break
+            shown = result_rows(visit, result)
+            picture = str(result.picture) if result.picture else ""
+            again = await visit.ask(
+                lambda shown=shown, picture=picture, kind=chosen: visit.page(  # type: ignore[misc]
+                    f"selftest.{kind}.result",
+                    visit.tr(f"selftest.{kind}"),
+                    shown,
+                    [Action(AGAIN, visit.tr("action.again"))],
+                    image=picture,
+                )
+            )
+            if again != AGAIN:
+                break

@@ -1,0 +1,106 @@
+"""The settings page (volume, timeouts, language, elder mode by default), written back to the
+configuration file, and the restart page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.config import ConfigError, load_config
+from kiosk.maintenance.settings import PLACES, Setting, current, write_setting
+from kiosk.maintenance.visit import BACK, Action, Leave, Visit
+
+RESTART = "restart"
+
+
+def _shown(visit: Visit, setting: Setting, value: Any) -> str:
+    if setting is Setting.LANGUAGE:
+        return visit.tr(f"language.{value}")
+    if setting is Setting.ELDER:
+        return visit.tr("settings.on" if value else "settings.off")
+    if setting is Setting.VOLUME:
+        return f"{value}"
+    return f"{value:g} s"
+
+
+async def _new_value(visit: Visit, setting: Setting) -> Any:
+    """Ask for the new value: a choice for language and elder mode, a number otherwise."""
+    title = visit.tr(f"settings.{setting.value}")
+    if setting is Setting.LANGUAGE:
+        actions = [Action(code, visit.tr(f"language.{code}")) for code in ("zh_CN", "en")]
+        chosen = await visit.ask(lambda: visit.page("settings.value", title, (), actions))
+        return None if chosen == BACK else chosen
+    if setting is Setting.ELDER:
+        actions = [Action("on", visit.tr("settings.on")), Action("off", visit.tr("settings.off"))]
+        chosen = await visit.ask(lambda: visit.page("settings.value", title, (), actions))
+        return None if chosen == BACK else chosen == "on"
+    place = PLACES[setting]
+    text = visit.tr("settings.range", minimum=place.minimum, maximum=place.maximum)
+    chosen = await visit.ask(
+        lambda: visit.number_input("settings.value", title, text, digits=len(str(place.maximum)))
+    )
+    return None if chosen == BACK else int(chosen)
+
+
+async def run(visit: Visit) -> None:
+    """Show the settings in the file; change one at a time, each validated and written."""
+    source = visit.config.source
+    message = ""
+    while True:
+        if source is None:
+            rows = [(visit.tr("settings.file"), visit.tr("settings.no_file"))]
+            values: dict[Setting, Any] = {}
+        else:
+            try:
+                values = current(load_config(source, environ={}))
+            except ConfigError as exc:
+                values, message = {}, str(exc)
+            rows = [(visit.tr("settings.file"), str(source))]
+            rows += [
+                (visit.tr(f"settings.{s.value}"), _shown(visit, s, v)) for s, v in values.items()
+            ]
+        actions = [Action(s.value, visit.tr(f"settings.{s.value}")) for s in values]
+        text = message or visit.tr("settings.text")
+        chosen = await visit.ask(
+            lambda rows=rows, actions=actions, text=text: visit.page(  # type: ignore[misc]
+                "settings", visit.tr("page.settings"), rows, actions, text=text
+            )
+        )
+        message = ""
+        if chosen == BACK or source is None:
+            return
+        setting = Setting(chosen)
+        value = await _new_value(visit, setting)
+        if value is None:
+            continue
+        old = values.get(setting)
+        try:
+            write_setting(source, setting, value)
+        except ConfigError as exc:
+            visit.audit.record(
+                "settings", "change", "refused", setting=setting.value, old=old, new=value
+            )
+            message = visit.tr("settings.refused", why=str(exc))
+            continue
+        visit.audit.record("settings", "change", "ok", setting=setting.value, old=old, new=value)
+        message = visit.tr("settings.saved")
+
+
+async def restart(visit: Visit) -> None:
+    """Ask to confirm, then restart the kiosk app (the service brings it back)."""
+    chosen = await visit.ask(
+        lambda: visit.page(
+            "restart",
+            visit.tr("page.restart"),
+            (),
+            [Action(RESTART, visit.tr("restart.now"))],
+            text=visit.tr("restart.text"),
+        )
+    )
+    if chosen != RESTART:
+        return
+    if visit.on_restart is None:
+        visit.audit.record("restart", "restart", "unavailable")
+        return
+    visit.audit.record("restart", "restart", "ok")
+    visit.on_restart()
+    raise Leave("restart")

@@ -1,0 +1,340 @@
+"""A tour of the maintainers' service menu: every page photographed in the real app.
+
+`menu_tour` starts the whole touch kiosk (`TouchKiosk`, as `kiosk run --simulate`) on a
+configuration of its own in a scratch folder, with an administrator's PIN made up for the tour
+(hashed like `kiosk menu pin`; never written in clear or shown), and visits the menu as a
+maintainer would on the tactile keypad: the maintenance key, a wrong PIN then the right one,
+and every page in turn, with the simulated faults the pages exist for (paper out, a queued
+submission, in locker mode a jammed door). Each page is saved as `NN-step.png` when first
+drawn, and `pages.md` lists what each showed (rows, actions), scrubbed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.privacy.masking import scrub
+from kiosk.ui.touch_kiosk import TouchKiosk
+from kiosk.ui.tour import FrameCamera
+from peripherals.keypad.keys import Key
+
+log = logging.getLogger(__name__)
+
+WAIT = 20.0
+"""Real seconds one page may take to appear (a self-test, a slow software renderer)."""
+
+
+@dataclass(frozen=True)
+class MenuTourOptions:
+    """Where the pictures go, the kiosk's mode, and how the screen looks."""
+
+    out: Path
+    work: Path
+    """A scratch folder for the tour kiosk's configuration and data."""
+    mode: str = "government"
+    language: str = "zh_CN"
+    elder: bool = False
+    contrast: bool = False
+    size: tuple[int, int] = (1280, 1024)
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class TourPage:
+    """One photographed page: its file, step and what it showed."""
+
+    screenshot: str
+    step: str
+    title: str
+    text: str
+    rows: list[str]
+    actions: list[str]
+
+
+@dataclass
+class MenuTourResult:
+    """The pages photographed, the index file, and why the tour stopped early ("" if not)."""
+
+    pages: list[TourPage] = field(default_factory=list)
+    index: Path = Path()
+    error: str = ""
+
+
+def tour_pin() -> str:
+    """A PIN for this tour only (eight random digits, not all the same)."""
+    while True:
+        pin = "".join(secrets.choice("0123456789") for _ in range(8))
+        if len(set(pin)) > 1:
+            return pin
+
+
+def write_tour_config(options: MenuTourOptions, pin: str) -> Path:
+    """The tour kiosk's kiosk.toml: simulated devices, an administrator's PIN (hashed)."""
+    from kiosk.maintenance.pins import hash_pin
+
+    path = options.work / "kiosk.toml"
+    path.write_text(
+        f"""simulate = true
+data_dir = "{options.work / "data"}"
+
+[terminal]
+id = "tour-0001"
+mode = "{options.mode}"
+language = "{options.language}"
+
+[maintenance]
+export_dir = "{options.work / "usb"}"
+
+[maintenance.pins.tour]
+role = "administrator"
+hash = "{hash_pin(pin)}"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+class MenuWalker:
+    """Drives the running kiosk's service menu by keypad and photographs its pages."""
+
+    def __init__(self, kiosk: TouchKiosk, camera: FrameCamera, out: Path) -> None:
+        self.kiosk = kiosk
+        self.camera = camera
+        self.out = out
+        self.pages: list[TourPage] = []
+
+    def device(self, kind: str) -> Any:
+        """The kiosk's simulated device of `kind`."""
+        assert self.kiosk.services is not None
+        found = self.kiosk.services.hub.by_kind(kind)
+        if found is None:
+            raise RuntimeError(f"no {kind} device")
+        return found
+
+    def view(self) -> Any:
+        """The prompt view on screen, or None."""
+        app = self.kiosk.app
+        return None if app is None or app.shell is None else app.shell.view_prompt
+
+    def on(self, step: str) -> bool:
+        """Whether page `step` is on screen waiting for an answer."""
+        shown = self.view()
+        return shown is not None and shown.prompt.step == step and shown.waiting
+
+    async def until(self, condition: Callable[[], bool], what: str) -> None:
+        """Let frames pass until `condition()` holds; fails after `WAIT` real seconds."""
+        limit = time.monotonic() + WAIT
+        while not condition():
+            if time.monotonic() > limit:
+                raise TimeoutError(f"waited in vain for {what}")
+            await self.camera.frame()
+
+    def press(self, *keys: Key) -> None:
+        """Press keys on the simulated tactile keypad."""
+        keypad = self.device("keypad")
+        for key in keys:
+            keypad.simulator.press(key)
+
+    async def shot(self, name: str) -> None:
+        """Photograph the page on screen and note what it shows."""
+        prompt = self.view().prompt
+        filename = f"{len(self.pages) + 1:02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.png"
+        await self.camera.photograph(self.out / filename)
+        self.pages.append(
+            TourPage(
+                screenshot=filename,
+                step=prompt.step,
+                title=prompt.title,
+                text=scrub(prompt.text),
+                rows=[scrub(f"{row.label}: {row.shown}") for row in prompt.rows],
+                actions=[f"{option.key} {option.label}" for option in prompt.options],
+            )
+        )
+
+    async def pick(self, value: str, then: str, *, shot: str | None = None) -> None:
+        """Pick the action `value` by its keypad number; wait for page `then`; photograph it."""
+        options = self.view().prompt.options
+        option = next((o for o in options if o.value == value), None)
+        if option is None:
+            raise RuntimeError(f"no action {value} on {self.view().prompt.step}")
+        before = self.view().prompt
+        self.press(Key(str(option.key)))
+        await self.until(lambda: self.on(then) and self.view().prompt is not before, then)
+        if shot is not None:
+            await self.shot(shot)
+
+    async def back(self, then: str) -> None:
+        """The keypad's back key; wait for page `then`."""
+        self.press(Key.CLEAR)
+        await self.until(lambda: self.on(then), then)
+
+    async def type_in(self, digits: str, then: str) -> None:
+        """Type digits and confirm; wait for page `then` (a new question)."""
+        before = self.view().prompt
+        self.press(*(Key(d) for d in digits), Key.ENTER)
+        await self.until(lambda: self.on(then) and self.view().prompt is not before, then)
+
+
+async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None:
+    kiosk = walker.kiosk
+    assert kiosk.services is not None and kiosk.runtime is not None
+    services = kiosk.services
+    if services.demo is not None:  # a submission waiting for a back office that is down
+        services.demo.set_down(True, "refuse")
+        services.outbox.submit_sync("demo", "/feedback", {"topic": "tour"}, "tour-1")
+    walker.press(Key.SERVICE)
+    await walker.until(lambda: walker.on("login.1"), "the PIN")
+    core = kiosk.runtime.core
+    if options.elder:
+        core.toggle_elder()
+    if options.contrast:
+        core.toggle_contrast()
+    await walker.shot("login")
+    await walker.type_in("0" * 6, "login.2")
+    await walker.shot("login-wrong-pin")
+    await walker.type_in(pin, "home")
+    await walker.shot("home")
+
+    printer = walker.device("printer").simulator
+    printer.fail("paper_out")
+    await walker.pick("status", "status", shot="status-paper-out")
+    await walker.back("home")
+    await walker.pick("selftest", "selftest", shot="selftests")
+    await walker.pick("printer", "selftest.printer.result", shot="selftest-printer-failed")
+    printer.fail(None)
+    await walker.back("selftest")
+    await walker.pick("printer", "selftest.printer.result", shot="selftest-printer-passed")
+    await walker.back("selftest")
+    if services.hub.by_kind("id_card") is not None:
+        await walker.pick("id_card", "selftest.id_card.wait", shot="selftest-id-card-waiting")
+        walker.device("id_card").simulator.present_card()
+        await walker.until(lambda: walker.on("selftest.id_card.result"), "the card read")
+        await walker.shot("selftest-id-card-read")
+        await walker.back("selftest")
+    await walker.back("home")
+
+    if options.mode == "locker":
+        board = walker.device("lock_board").simulator
+        board.jam(1, 3)
+        await walker.pick("doors", "doors", shot="doors")
+        await walker.pick("open", "doors.open.board", shot="doors-which-board")
+        await walker.pick("1", "doors.open.lock", shot="doors-which-door")
+        await walker.type_in("3", "doors.open.reason")
+        await walker.shot("doors-why")
+        await walker.pick("inspection", "doors", shot="doors-jammed")
+        await walker.back("home")
+
+    await walker.pick("outbox", "outbox", shot="outbox")
+    await walker.back("home")
+    await walker.pick("journal", "journal", shot="journal-days")
+    await walker.pick("0", "journal.day", shot="journal-today")
+    export = next(o for o in walker.view().prompt.options if o.value == "export")
+    before = walker.view().prompt
+    walker.press(Key(str(export.key)))
+    await walker.until(
+        lambda: walker.on("journal.day") and walker.view().prompt is not before, "the export"
+    )
+    await walker.shot("journal-exported")
+    await walker.back("journal")
+    await walker.back("home")
+    await walker.pick("settings", "settings", shot="settings")
+    await walker.pick("volume", "settings.value", shot="settings-volume")
+    await walker.back("settings")
+    await walker.back("home")
+    await walker.pick("restart", "restart", shot="restart")
+    await walker.back("home")
+    if services.demo is not None:
+        services.demo.set_down(False)
+
+
+async def _tour(options: MenuTourOptions) -> MenuTourResult:
+    from kiosk.clock import ManualClock
+    from kiosk.config import load_config
+    from kiosk.ui.lockdown import WindowOptions
+
+    pin = tour_pin()
+    config = load_config(write_tour_config(options, pin), environ={})
+    width, height = options.size
+    kiosk = TouchKiosk(
+        config,
+        simulate=True,
+        options=WindowOptions(
+            fullscreen=False, borderless=True, show_cursor=False, width=width, height=height
+        ),
+        language=options.language,
+        data_dir=options.work / "data",
+        clock=ManualClock(time.time()),  # nothing times out while the pictures are taken
+        result_hold=600.0,
+    )
+    result = MenuTourResult()
+    task = asyncio.ensure_future(kiosk.run())
+    camera: FrameCamera | None = None
+    try:
+        ready = asyncio.ensure_future(kiosk.ready.wait())
+        await asyncio.wait({ready, task}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        if not kiosk.ready.is_set():
+            ready.cancel()
+            result.error = "the kiosk did not start"
+            return result
+        from kivy.core.window import Window
+
+        if kiosk.panel is not None:  # the pictures show what a real kiosk shows
+            kiosk.panel.opacity = 0
+        camera = FrameCamera(Window)
+        walker = MenuWalker(kiosk, camera, options.out)
+        result.pages = walker.pages
+        try:
+            await asyncio.wait_for(_visit(walker, options, pin), options.timeout)
+        except (TimeoutError, RuntimeError, StopIteration) as exc:
+            result.error = str(exc) or type(exc).__name__
+            log.warning("menu tour stopped: %s", result.error)
+    finally:
+        if camera is not None:
+            camera.close()
+        kiosk.stop()
+        await asyncio.wait_for(task, 30)
+    return result
+
+
+def write_index(out: Path, pages: list[TourPage], options: MenuTourOptions) -> Path:
+    """`pages.md`: each page's picture, rows and actions."""
+    look = ", ".join(
+        name for name, on in (("elder mode", options.elder), ("contrast", options.contrast)) if on
+    )
+    lines = [
+        f"# Service menu tour ({options.mode}, {options.language}{', ' + look if look else ''})",
+        "",
+    ]
+    for page in pages:
+        lines += [
+            f"## {page.screenshot} `{page.step}` — {page.title}",
+            "",
+            f"![{page.step}]({page.screenshot})",
+            "",
+        ]
+        if page.text:
+            lines.append(f"- **Text:** {' '.join(page.text.split())}")
+        lines += [f"- {row}" for row in page.rows]
+        if page.actions:
+            lines.append(f"- **Actions:** {'; '.join(page.actions)}")
+        lines.append("")
+    path = out / "pages.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def menu_tour(options: MenuTourOptions) -> MenuTourResult:
+    """Run the tour (its own asyncio loop); pictures and `pages.md` in `options.out`."""
+    options.out.mkdir(parents=True, exist_ok=True)
+    options.work.mkdir(parents=True, exist_ok=True)
+    result = asyncio.run(_tour(options))
+    result.index = write_index(options.out, result.pages, options)
+    return result

@@ -1,0 +1,65 @@
+"""A page of the maintainers' service menu: rows of what is so, a picture, numbered actions."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from kivy.metrics import dp
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.ui.screens.base import PromptScreen
+from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.label import KioskLabel
+
+
+class PageScreen(PromptScreen):
+    """Rows as label and value (values shown masked, as the prompt gives them), the prompt's
+    picture beside them if any, and each action as a button with its keypad number."""
+
+    def build(self) -> None:
+        """Add the rows, the picture and the actions."""
+        look, prompt = self.ctx.look, self.ctx.prompt
+        scale = look.scale
+        body = GridLayout(cols=2 if prompt.image else 1, spacing=dp(scale.spacing))
+        rows = GridLayout(cols=2, spacing=(dp(scale.spacing * 2), dp(scale.spacing / 2)))
+        rows.size_hint_y = None
+        rows.bind(minimum_height=rows.setter("height"))
+        for row in prompt.rows:
+            rows.add_widget(
+                KioskLabel(look, row.label, size="small", role="muted", size_hint_x=0.38)
+            )
+            rows.add_widget(KioskLabel(look, f"[b]{row.shown}[/b]", size="small"))
+        # rows that do not fit (large text) scroll rather than run under the actions
+        column = ScrollView(do_scroll_x=False, bar_width=dp(10), scroll_type=["bars", "content"])
+        column.kiosk_id = "page.rows"
+        column.add_widget(rows)
+        body.add_widget(column)
+        if prompt.image and Path(prompt.image).is_file():
+            picture = Image(source=prompt.image, fit_mode="contain")
+            picture.kiosk_id = "page.image"
+            body.add_widget(picture)
+        self.add_widget(body)
+        options = prompt.options
+        if not options:
+            return
+        cols = 1 if len(options) == 1 else 2  # two columns leave the rows room in large text
+        grid = GridLayout(cols=cols, spacing=dp(scale.spacing), size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        for option in options:
+            button = KioskButton(
+                look,
+                f"[b]{option.key}[/b]   {option.label}",
+                partial(self.answer, option.value),
+                role="secondary" if option.value in ("back", "exit") else "primary",
+                kiosk_id=f"page.{option.value}",
+                size_hint_y=None,
+                height=dp(scale.target + 8),
+                font_size=scale.body,
+                fit=True,
+            )
+            self.focusables.append(button)  # keypad focus index = option index
+            grid.add_widget(button)
+        self.add_widget(grid)
