@@ -14,7 +14,9 @@ from typing import Any
 
 from kiosk.privacy.logging import install as scrub_logs
 
-# Each group module exposes `register(subparsers)`; its commands set `func(args) -> int`.
+# Each group module exposes `register(subparsers, words)` (`words`: the command line after the
+# group's name, for a group that loads only the chosen command); its commands set
+# `func(args) -> int`.
 GROUPS: tuple[str, ...] = (
     "kiosk.cli.run",
     "kiosk.cli.flows",

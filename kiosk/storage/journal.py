@@ -206,6 +206,7 @@ class SqliteJournal:
 
     def between(self, start: float, end: float, limit: int = 10_000) -> list[JournalEntry]:
         """Entries with `start <= time < end`, oldest first (a day of the journal)."""
+        self.flush()
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM journal WHERE time >= ? AND time < ? ORDER BY id LIMIT ?",
