@@ -22,6 +22,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,10 @@ async def _sessions(engine: Engine, script: Script, count: int, concurrent: int)
         outcome = await engine.run(FLOW, session, renderer)
         finished += outcome.status == "finished"
 
+    # blocking storage work goes to threads (`asyncio.to_thread`): as many as sessions at once,
+    # as a fleet simulation would give its loop, so that their commits can be shared
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrent))
     remaining = count
     while remaining:
         batch = min(concurrent, remaining)

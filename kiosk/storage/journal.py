@@ -11,9 +11,11 @@ commits each one itself before sending it).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
+import sqlite3
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -178,8 +180,8 @@ class SqliteJournal:
                 batch = list(self._queue)
                 self._queue.clear()
             try:
-                with self._db.transaction() as conn:
-                    conn.executemany(_INSERT, batch)
+                # shared with any outbox commit waiting meanwhile (one fsync for both)
+                self._db.committed(functools.partial(_insert, rows=batch))
             except Exception:  # a broken disk must not stop the kiosk: said loudly instead
                 log.exception("journal: %d entries could not be written", len(batch))
             with self._changed:
@@ -219,6 +221,10 @@ class SqliteJournal:
         self.flush()
         with self._db.reading() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0])
+
+
+def _insert(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany(_INSERT, rows)
 
 
 def _entry(row: Any) -> JournalEntry:
