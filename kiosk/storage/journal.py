@@ -114,7 +114,7 @@ class SqliteJournal:
         """Entries committed so far (or given up on after a storage error)."""
         self._writer: threading.Thread | None = None
         self._closing = False
-        db.before_close(self.close)
+        db.before_close(self.drain)
 
     def record(
         self,
@@ -155,8 +155,9 @@ class SqliteJournal:
             target = self._recorded
             return self._changed.wait_for(lambda: self._written >= target, timeout=timeout)
 
-    def close(self) -> None:
-        """Write what is queued and let the writer thread end now (the database is closing)."""
+    def drain(self) -> None:
+        """Write what is queued and end the writer thread now, not after its idle wait (before
+        the database closes, or to see the process at rest); a later entry starts one again."""
         self.flush()
         with self._changed:
             self._closing = True
@@ -165,7 +166,7 @@ class SqliteJournal:
         if writer is not None and writer is not threading.current_thread():
             writer.join(5.0)
         with self._changed:
-            self._closing = False  # a later entry starts a writer again (and fails, logged)
+            self._closing = False
 
     def _write(self) -> None:
         """The writer thread: commit what is queued, one transaction a batch, until idle."""
