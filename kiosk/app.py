@@ -7,12 +7,15 @@ draws its first screen before it needs any of them, and every CLI command import
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+from collections.abc import Coroutine
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from kiosk.clock import SystemClock
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.flow.receipts import ReceiptLibrary
     from kiosk.flow.schema import Flow
     from kiosk.flow.services import Clock, FlowLibrary
+    from kiosk.locker.service import LockerService
     from kiosk.storage.database import Database
     from kiosk.storage.journal import SqliteJournal
     from kiosk.storage.outbox import SqliteOutbox
@@ -33,6 +37,28 @@ if TYPE_CHECKING:
     from peripherals.hub import Hub
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def run_blocking(work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from synchronous code, on a loop of its own in a thread (the
+    caller may itself be inside a running loop)."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(work))
+        except BaseException as exc:  # handed to the caller
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="kiosk-start")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 @dataclass(frozen=True)
@@ -64,6 +90,8 @@ class KioskServices:
     receipts: ReceiptLibrary
     devices: HubDevices
     engine: Engine
+    locker: LockerService | None = None
+    """The parcel locker (locker mode), reconciled with its doors as the services start."""
 
     def __init__(
         self,
@@ -150,6 +178,10 @@ class KioskServices:
         stack.callback(self.hub.close)
         self.hub.open()
         self.devices = HubDevices(self.hub, present=self._presenter, journal=self.journal)
+        if config.locker is not None and (
+            self._device_kinds is None or "lock_board" in self._device_kinds
+        ):
+            self.locker = self._start_locker()
         self.use_flows(self.flows_dir)
 
     def use_flows(self, flows_dir: Path) -> FlowSet:
@@ -181,15 +213,50 @@ class KioskServices:
             texts=catalog(),
             clock=self.engine_clock,
             default_timeout=self.config.timeouts.session_inactivity,
+            locker=self.locker,
         )
         return flows
 
+    def _start_locker(self) -> LockerService:
+        """The locker's inventory and service; its doors read and reconciled before any flow."""
+        from kiosk.config import locker_buses
+        from kiosk.locker.inventory import Inventory
+        from kiosk.locker.layout import build_layout
+        from kiosk.locker.secret import Keyed, load_or_create
+        from kiosk.locker.service import LockerService
+
+        config = self.config
+        assert config.locker is not None
+        layout = build_layout(config.locker, locker_buses(config))
+        key = load_or_create(config.locker.secret_file or self.data_dir / "locker.key")
+        clock = self.engine_clock
+        inventory = Inventory(self.db, layout, Keyed(key), clock, self.journal)
+        if self._presenter is not None and (board := self.hub.by_kind("lock_board")) is not None:
+            self._presenter("lock_board", board)  # a scripted run: how its doors behave
+        service = LockerService(
+            config.locker,
+            inventory,
+            doors=self.devices.lock_board,
+            backends=self.backends,
+            outbox=self.outbox,
+            journal=self.journal,
+            clock=clock,
+            terminal=config.terminal.id,
+        )
+        done = run_blocking(service.reconcile())
+        if done.problems:
+            log.warning("locker: %d disagreements between doors and inventory", done.problems)
+        return service
+
     def catalogue(self) -> list[CatalogueEntry]:
-        """Every loaded flow, with whether the devices it needs are usable now."""
+        """Every loaded flow offered in this terminal's mode, with whether the devices it
+        needs are usable now."""
         usable = self.hub.usable_kinds()
         health = self.hub.health()
         entries = []
-        for flow in sorted(self.flows.flows.values(), key=lambda f: (f.category, f.id)):
+        mode = self.config.terminal.mode
+        offered = (f for f in self.flows.flows.values() if mode in f.modes)
+        for flow in sorted(offered, key=lambda f: (f.category, f.id)):
             missing = [kind for kind in flow.needs if kind not in usable]
             reason = ""
             if missing:

@@ -37,6 +37,7 @@ import msgspec
 from kiosk.config_file import ENV_PREFIX as ENV_PREFIX  # re-exported: part of this API
 from kiosk.config_file import ConfigError as ConfigError  # re-exported: part of this API
 from kiosk.config_file import apply_environment, read_toml
+from kiosk.locker.config import LockerConfig
 from peripherals import registry
 from peripherals.errors import PeripheralError
 from peripherals.keypad.keys import Key
@@ -329,6 +330,9 @@ class Config(_Section, frozen=True):
     updates: UpdatesConfig = UpdatesConfig()
     staff: StaffConfig = StaffConfig()
     maintenance: MaintenanceConfig = MaintenanceConfig()
+    locker: LockerConfig | None = None
+    """The parcel locker's layout and rules (`mode = "locker"`; a simulated locker without
+    one gets the demo layout)."""
     log_file: Path | None = None
     """Also log (INFO and up, personal numbers masked) to this file; rotate it with
     deploy/logrotate/kiosk (it is reopened when moved). Default: standard error only."""
@@ -375,7 +379,45 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
         raise ConfigError(_line(label, ("data_dir",), message, sources))
     _check_backend_files(config, label, sources)
     devices = _validate_devices(config, label, sources)
-    return msgspec.structs.replace(config, devices=devices, source=path)
+    config = msgspec.structs.replace(config, devices=devices, source=path)
+    return _check_locker(config, label, sources)
+
+
+def _check_locker(config: Config, label: str, sources: Mapping[tuple[str, ...], str]) -> Config:
+    """A locker's layout must fit itself and the configured lock boards (one line if not)."""
+    if config.terminal.mode != "locker" and config.locker is None:
+        return config
+    # locker mode only: keeps other kiosks' start quick
+    from kiosk.locker.layout import LayoutError, build_layout
+
+    try:
+        buses = locker_buses(config)
+        locker = config.locker
+        if locker is None or not locker.cabinets:
+            if not config.simulate:
+                message = "locker mode needs a [locker] layout (see kiosk.example.toml)"
+                raise ConfigError(_line(label, ("locker",), message, sources))
+            from kiosk.locker.demo_layout import demo_locker
+
+            bus = buses.get("lock_board")
+            locker = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
+            config = msgspec.structs.replace(config, locker=locker)
+        build_layout(locker, buses)
+    except LayoutError as exc:
+        raise ConfigError(_line(label, exc.where, str(exc), sources)) from None
+    return config
+
+
+def locker_buses(config: Config) -> dict[str, Any]:
+    """The configured lock-board devices, as the locker's layout sees them."""
+    from kiosk.locker.layout import lock_buses
+
+    return lock_buses(
+        {
+            name: (section.kind or name, section.driver, section.options)
+            for name, section in config.devices.items()
+        }
+    )
 
 
 def _nest_driver_options(raw: dict[str, Any]) -> None:
@@ -542,6 +584,8 @@ def _options_struct(kind: str, driver: str) -> type[msgspec.Struct] | None:
             if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
                 continue
             annotation = hints.get(parameter.name, Any)
+            if annotation is object:
+                annotation = Any  # "any value, the driver checks it" (msgspec reads a table)
             if not _decodable(annotation):
                 annotation = Any  # e.g. `Callable[..] | str`: msgspec cannot check it
             if parameter.default is inspect.Parameter.empty and klass is cls:

@@ -6,6 +6,9 @@
       scanner: "E10000001"                                      # the code scanned
       printer: true                                             # just print
       id_card: {fault: unreadable}                              # any simulator fault instead
+      lock_board: {close_after_reads: 2, jammed: ["1:3"]}       # doors shut by "the courier"
+                                                                # once reported open twice;
+                                                                # board 1 lock 3 never opens
 
 A device the section does not mention presents nothing: the step fails at once with
 `script.nothing_presented` rather than waiting for a card that never comes.
@@ -32,6 +35,9 @@ class ScriptedPresenter:
         """Present the scripted card, code or fault to `device` (called before it waits)."""
         entry = self.devices.get(kind)
         simulator: Any = getattr(device, "simulator", None)
+        if kind == "lock_board":
+            _lock_board(simulator, entry)
+            return
         if entry in (None, False) or simulator is None:
             if kind == "printer" and entry is None and simulator is not None:
                 return
@@ -53,3 +59,15 @@ class ScriptedPresenter:
             simulator.present_card(dataclasses.replace(CardHolder(), **fields))
         elif kind == "scanner":
             simulator.scan(str(entry["code"] if isinstance(entry, Mapping) else entry))
+
+
+def _lock_board(simulator: Any, entry: Any) -> None:
+    """How the simulated doors behave: who shuts them, which locks are jammed, faults."""
+    if simulator is None or not isinstance(entry, Mapping):
+        return
+    after = entry.get("close_after_reads")
+    simulator.close_after_reads = None if after is None else int(after)
+    for where in entry.get("jammed", ()):
+        board, _, lock = str(where).partition(":")
+        simulator.jam(int(board), int(lock))
+    simulator.fail(entry.get("fault"))

@@ -25,6 +25,22 @@ class DeviceConfig:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+_LOCK_SHAPE = ("boards", "locks_per_board", "feedback")
+"""Lock-board options a simulated bus keeps: the locker's layout is wired to them."""
+
+
+def simulated_options(config: DeviceConfig) -> dict[str, Any]:
+    """The options a device's simulator gets: a simulated driver's own; for lock boards the
+    family and the boards as configured (the locker's layout names them); none otherwise."""
+    if config.driver == registry.SIMULATED:
+        return dict(config.options)
+    if config.kind == "lock_board":
+        family = config.driver.removeprefix("lockboard-")
+        kept = {k: v for k, v in config.options.items() if k in _LOCK_SHAPE}
+        return {"family": family, **kept}
+    return {}
+
+
 class Hub:
     """Owns every configured device; `simulate` swaps each driver for its simulator."""
 
@@ -45,7 +61,7 @@ class Hub:
         """Open every configured device; a device that fails is reported, not fatal."""
         for name, config in self._configs.items():
             driver = registry.SIMULATED if self._simulate else config.driver
-            options = {} if self._simulate else config.options
+            options = simulated_options(config) if self._simulate else config.options
             try:
                 device = registry.create(
                     config.kind, driver, options, name=name, dispatcher=self._dispatcher

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from kiosk.backoffice import demo_courier
 from kiosk.backoffice.demo_ledger import Ledger, Received
 from kiosk.backoffice.demo_services import DemoServices
 from kiosk.backoffice.demo_services import seed as service_seed
@@ -358,4 +359,7 @@ class DemoBackOffice:
         found = self.services.post(path, body)
         if found is not None:
             return _Reply(*found)
+        courier = demo_courier.post(path, body, self._ledger.next_number)
+        if courier is not None:
+            return _Reply(*courier)
         return _Reply(404, {"error": "not_found"})

@@ -235,6 +235,11 @@ class DemoServices:
                 if not valid_id_number(id_number):
                     return 422, {"error": "invalid_id_number"}
                 return self._order(380.0)
+            if path == "/locker/orders":  # a parcel locker's storage fee
+                amount = body.get("amount")
+                if not isinstance(amount, int | float) or not 0 < amount <= 10000:
+                    return 422, {"error": "invalid_amount"}
+                return self._order(float(amount))
             if path == "/bills/orders":
                 amount = body.get("amount")
                 if body.get("kind") not in BILL_KINDS or not str(body.get("account", "")):

@@ -27,6 +27,7 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.bundle",
     "kiosk.cli.repo",
     "kiosk.cli.updates",
+    "kiosk.cli.locker",
 )
 
 

@@ -15,6 +15,12 @@ Answers file format (YAML)::
       review: {event: back}        # an event instead: back, cancel, help, timeout
       sub-flow.step: 1             # `flow.step` answers a step of a called flow only
     switch_language: {choose: en}  # switch language when this step is first shown
+    network: down                  # the back offices are unreachable during the run; after
+                                   # it the network returns and the outbox delivers its queue
+    locker:                        # what a simulated parcel locker holds at the start
+      parcels:
+        - {compartment: A-03, waybill: SF1000000001, phone: "13800138000", code: "246810",
+           days: 3}
     devices:                       # what simulated devices present
       id_card: {name: 张三, id_number: "110105198503122317"}
       printer: true
@@ -35,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -52,6 +59,7 @@ from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES, CallStep, Flow
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
+from kiosk.locker.scripted import ScriptedLockerError, seed_parcels
 from kiosk.privacy.masking import mask_personal, scrub
 from kiosk.simulation import ScriptedPresenter
 from kiosk.voice.script import Narrator
@@ -150,13 +158,23 @@ def _device_kinds(library: _Library) -> set[str]:
     return kinds
 
 
+def mode_of(flow: Flow) -> str:
+    """The terminal mode an embedded run of `flow` takes: `locker` for a locker's own flow."""
+    return "locker" if "government" not in flow.modes else ""
+
+
 @contextmanager
 def _services(
-    config_path: Path | None, library: _Library, script: Script, clock: Any
+    config_path: Path | None, library: _Library, script: Script, clock: Any, mode: str = ""
 ) -> Iterator[KioskServices]:
-    """The back office, journal, outbox and simulated devices of one run, closed afterwards."""
+    """The back office, journal, outbox and simulated devices of one run, closed afterwards
+    (`mode`: the terminal mode the flow runs on, e.g. `locker` for a locker's flow; a
+    configuration of another mode is taken as that mode's)."""
     try:
         config = load_config(config_path)
+        if mode and config.terminal.mode != mode:
+            environ = {**os.environ, "KIOSK__TERMINAL__MODE": mode}
+            config = load_config(config_path, environ)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
     with ExitStack() as stack:
@@ -174,7 +192,20 @@ def _services(
             device_kinds=_device_kinds(library),
             library=library,
         )
-        yield stack.enter_context(services)
+        entered = stack.enter_context(services)
+        _prepare_locker(entered, script, clock)
+        if script.network == "down" and entered.demo is not None:
+            entered.demo.set_down(True)
+        yield entered
+
+
+def _prepare_locker(services: KioskServices, script: Script, clock: Any) -> None:
+    """Put the answers file's parcels (`locker: parcels:`) in a simulated locker."""
+    inventory = services.locker.inventory if services.locker is not None else None
+    try:
+        seed_parcels(inventory, script.locker, clock)
+    except ScriptedLockerError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 async def _run(
@@ -221,18 +252,37 @@ def run_command(args: argparse.Namespace) -> int:
     flow, library = _library(args.flow, DEFAULT_FLOWS_DIR)
     # A manual clock: scripted timeouts move it instead of waiting.
     clock = ManualClock(start=time.time())
-    with _services(args.config, library, script, clock) as services:
+    with _services(args.config, library, script, clock, mode_of(flow)) as services:
         lang = args.lang or script.language or services.config.terminal.language
         renderer, ended = asyncio.run(_run(flow, script, lang, services, clock))
+        queued = _network_back(services) if script.network == "down" else None
     narrator = Narrator()  # what the voice says, prompt after prompt, in this one session
     for entry in renderer.transcript:
         _print_prompt(entry, narrator, args.json)
     if isinstance(ended, ScriptError):
         raise UsageError(f"{args.answers}: {ended}")
+    if queued is not None:
+        _print_outbox(queued, args.json)
     _print_outcome(ended, args.json)
     if script.expect:
         return _check_expected(ended, script.expect, args.json)
     return 0 if ended.status == "finished" else 1
+
+
+def _network_back(services: KioskServices) -> dict[str, int]:
+    """The network comes back after a run without it: what the outbox held is delivered."""
+    if services.demo is not None:
+        services.demo.set_down(False)
+    held = services.outbox.due_now()
+    delivered = services.outbox.deliver_due()
+    return {"queued": held, "delivered": delivered}
+
+
+def _print_outbox(queued: dict[str, int], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"outbox": queued}))
+        return
+    print(f"outbox: {queued['queued']} queued while offline, {queued['delivered']} delivered")
 
 
 def _check_expected(outcome: Outcome, expect: Mapping[str, str], as_json: bool) -> int:

@@ -29,7 +29,7 @@ from typing import Any
 from kiosk.cli import UsageError
 
 # Shared with `kiosk flows run` (they should move to a module of their own).
-from kiosk.cli.flows_run import _library, _services
+from kiosk.cli.flows_run import _library, _services, mode_of
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR
 from kiosk.flow.schema import LANGUAGES
 from kiosk.flow.scripted import ScriptedRenderer, ScriptError, load_script
@@ -98,7 +98,9 @@ def tour_command(args: argparse.Namespace) -> int:
         from kiosk.voice.script import Narrator
 
         clock = ManualClock(start=time.time())
-        services = stack.enter_context(_services(args.config, library, script, clock))
+        services = stack.enter_context(
+            _services(args.config, library, script, clock, mode_of(flow))
+        )
         lang = args.lang or script.language or services.config.terminal.language
         session = Session(clock, language=lang)
         oracle = ScriptedRenderer(script, clock=clock)

@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.flow.devices import Devices
 from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError
+from kiosk.flow.locker import Locker
 from kiosk.flow.masked import MaskedRenderer
 from kiosk.flow.outcome import Outcome, Status
 from kiosk.flow.prompt import Event, Prompt, PromptKind, Renderer
@@ -76,6 +77,7 @@ class Engine:
         texts: Texts,
         clock: Clock,
         default_timeout: float = DEFAULT_TIMEOUT,
+        locker: Locker | None = None,
     ) -> None:
         self.library = library
         self.services = Services(
@@ -87,6 +89,7 @@ class Engine:
             receipts=receipts,
             texts=texts,
             clock=clock,
+            locker=locker,
         )
         self.default_timeout = default_timeout
 

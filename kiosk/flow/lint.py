@@ -102,6 +102,12 @@ _SAVES = frozenset(
         schema.ReadSmartCardStep,
         schema.ScanCodeStep,
         schema.PrintStep,
+        schema.CourierSignInStep,
+        schema.PickCompartmentStep,
+        schema.DepositParcelStep,
+        schema.FindParcelsStep,
+        schema.OverdueParcelsStep,
+        schema.ReleaseParcelsStep,
     }
 )
 
@@ -354,7 +360,8 @@ class _Analysis:
             location = self.loaded.step_location(step.id)
             kind = step.__dict__.get("kind", "")
             # a flow on no menu is only called: its finish may hand its result back silently
-            if step.WAITS or (isinstance(step, FinishStep) and flow.modes):
+            speaks = step.WAITS and not step.SPEAKS_ITSELF
+            if speaks or (isinstance(step, FinishStep) and flow.modes):
                 silent = _silent_languages(step.text, step.voice, step.__dict__.get("purpose"))
                 if silent:
                     yield self.finding(

@@ -95,6 +95,8 @@ class StepBase(Strict):
     """Whether the step commits something (and so needs a preceding review)."""
     DEVICE: ClassVar[DeviceKind | None] = None
     """The device kind the step needs, if any."""
+    SPEAKS_ITSELF: ClassVar[bool] = False
+    """Whether the step says something of its own (the kiosk's texts) when it has no `text`."""
     LOCALS: ClassVar[frozenset[str]] = frozenset()
     """Names the step's own templates may read besides the flow's variables (`item`, `page`)."""
 
@@ -400,6 +402,80 @@ class PrintStep(DeviceStepBase):
     DEVICE = DeviceKind.PRINTER
 
 
+class CourierSignInStep(StepBase):
+    """A courier signs in with a code the courier back office checks; wrong codes lock the
+    sign-in out (locker mode). Saves `{courier, company}`."""
+
+    kind: Literal["courier_sign_in"]
+    save_as: VarName | None = None
+    WAITS = True
+    SPEAKS_ITSELF = True
+
+
+class PickCompartmentStep(StepBase):
+    """Offer the smallest free compartment that fits `size` first, then one of each larger size;
+    saves the compartment id (locker mode)."""
+
+    kind: Literal["pick_compartment"]
+    size: Template = Field(description="S, M, L or XL (a template, e.g. '{{ size }}')")
+    low: Template | bool = Field(False, description="Only compartments in the low band")
+    wheelchair: Template | bool = Field(False, description="Only wheelchair-reachable ones")
+    save_as: VarName | None = None
+    WAITS = True
+    SPEAKS_ITSELF = True
+
+
+class DepositParcelStep(DeviceStepBase):
+    """Open a compartment for a courier's parcel, wait until its door is closed, record the
+    parcel and queue the recipient's notice. An item kind the locker refuses fails with
+    `locker.refused_item`; a jammed door moves the parcel to another compartment. Saves
+    `{parcel, compartment, moved_from}`."""
+
+    kind: Literal["deposit_parcel"]
+    compartment: Template
+    waybill: Template
+    company: Template
+    phone: Template
+    courier: Template
+    item: Template = "ordinary"
+    elder: Template | bool = False
+    WAITS = True
+    SPEAKS_ITSELF = True
+    IRREVERSIBLE = True
+    DEVICE = DeviceKind.LOCK_BOARD
+
+
+class FindParcelsStep(DeviceStepBase):
+    """A resident's 6-digit pickup code, typed or scanned from the notice's QR code: every
+    parcel of that recipient. Wrong codes are asked again and limited per terminal. Saves
+    `{count, ids, fee, places}`."""
+
+    kind: Literal["find_parcels"]
+    WAITS = True
+    DEVICE = DeviceKind.SCANNER
+
+
+class OverdueParcelsStep(StepBase):
+    """The parcels overdue for the courier to take back. Saves `{count, ids, places}`."""
+
+    kind: Literal["overdue_parcels"]
+    save_as: VarName | None = None
+
+
+class ReleaseParcelsStep(DeviceStepBase):
+    """Open the compartments of `parcels` (a list of ids) one after another, saying where each
+    is, record each taken, then wait for the doors to be closed: a reminder at the step's
+    timeout, an alarm at the next. `paid` (fen) is recorded before any door opens."""
+
+    kind: Literal["release_parcels"]
+    parcels: Template = Field(description="A list of parcel ids, e.g. '{{ found.ids }}'")
+    action: Literal["pickup", "retrieve"] = "pickup"
+    paid: Template | int = 0
+    WAITS = True
+    SPEAKS_ITSELF = True
+    DEVICE = DeviceKind.LOCK_BOARD
+
+
 Step = Annotated[
     InfoStep
     | ChooseStep
@@ -417,7 +493,13 @@ Step = Annotated[
     | ReadIdCardStep
     | ReadSmartCardStep
     | ScanCodeStep
-    | PrintStep,
+    | PrintStep
+    | CourierSignInStep
+    | PickCompartmentStep
+    | DepositParcelStep
+    | FindParcelsStep
+    | OverdueParcelsStep
+    | ReleaseParcelsStep,
     Field(discriminator="kind"),
 ]
 

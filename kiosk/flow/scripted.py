@@ -53,7 +53,9 @@ from peripherals.printer.receipt import Receipt
 
 log = logging.getLogger(__name__)
 
-_TOP_KEYS = frozenset({"answers", "devices", "expect", "language", "switch_language"})
+_TOP_KEYS = frozenset(
+    {"answers", "devices", "expect", "language", "switch_language", "locker", "network"}
+)
 _EXPECT_KEYS = frozenset({"outcome", "step"})
 
 
@@ -85,6 +87,10 @@ class Script:
     devices: Mapping[str, Any] = field(default_factory=dict)
     language: str | None = None
     switch_language: Mapping[str, str] = field(default_factory=dict)
+    locker: Mapping[str, Any] = field(default_factory=dict)
+    """What a simulated parcel locker holds as the run starts (`parcels:` list)."""
+    network: str = "up"
+    """`down`: the back offices cannot be reached during the run (the outbox queues)."""
     expect: Mapping[str, str] = field(default_factory=dict)
     """How the run should end (`outcome`: finished/failed/cancelled/..., `step`), for files
     that walk a refusal path; none: it should finish."""
@@ -104,7 +110,17 @@ class Script:
         answers = data.get("answers") or {}
         devices = data.get("devices") or {}
         switches = data.get("switch_language") or {}
-        for name, section in (("answers", answers), ("devices", devices), ("switch", switches)):
+        locker = data.get("locker") or {}
+        network = str(data.get("network", "up"))
+        if network not in ("up", "down"):
+            raise ScriptError("`network` is up or down")
+        sections = (
+            ("answers", answers),
+            ("devices", devices),
+            ("switch", switches),
+            ("locker", locker),
+        )
+        for name, section in sections:
             if not isinstance(section, Mapping):
                 raise ScriptError(f"`{name}` must be a mapping")
         expect = data.get("expect") or {}
@@ -122,6 +138,8 @@ class Script:
             devices={str(k): v for k, v in devices.items()},
             language=language,
             switch_language={str(k): str(v) for k, v in switches.items()},
+            locker=dict(locker),
+            network=network,
             expect={str(k): str(v) for k, v in expect.items()},
         )
 

@@ -427,6 +427,17 @@ class SqliteOutbox:
             ).fetchone()
         return None if row[0] is None else float(row[0])
 
+    def due_now(self) -> int:
+        """Make every pending submission due now (the network is back); returns how many."""
+        with self._db.transaction() as conn:
+            changed = conn.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending'",
+                (self._clock.now(),),
+            ).rowcount
+        if changed:
+            self._notify()
+        return int(changed)
+
     def requeue(self, reference: str) -> bool:
         """Put a dead submission back in the queue, due now (after fixing configuration)."""
         with self._db.transaction() as conn:

@@ -21,6 +21,7 @@ from peripherals.errors import (
     ProtocolError,
 )
 from peripherals.events import Dispatcher, EventType
+from peripherals.lock_board.feedback import Feedback, feedback_option
 from peripherals.lock_board.options import (
     AddressRange,
     BadLockOption,
@@ -92,7 +93,8 @@ class LockBoard(Device):
     `[0]`, or a range `"0-3"`), `locks_per_board`, `timeout`, `open_reply_timeout`, `retries`,
     `open_timeout` (seconds for the door to read open), `poll_interval`, `coil_time`,
     `watch_interval`, `light_channels` (families with `LIGHT`: `{"LOCK" = CHANNEL}`, each light
-    on a channel of its own above `locks_per_board`).
+    on a channel of its own above `locks_per_board`), `feedback` (`locked-short`, the default,
+    or `unlocked-short`: every door reading inverted, for locks whose contact shorts unlocked).
     """
 
     kind: ClassVar[str] = "lock_board"
@@ -127,8 +129,10 @@ class LockBoard(Device):
         coil_time: float = 0.3,
         watch_interval: float = 0.0,
         light_channels: object = None,
+        feedback: object = Feedback.LOCKED_SHORT,
     ) -> None:
         super().__init__(name, dispatcher)
+        self._feedback = feedback_option(feedback)
         self._boards = board_addresses(
             boards,
             self._family_name(),
@@ -183,6 +187,11 @@ class LockBoard(Device):
     def locks_per_board(self) -> int:
         """How many locks each board drives (numbered from 1)."""
         return self._locks
+
+    @property
+    def feedback(self) -> Feedback:
+        """How the locks' feedback contacts are wired (what a reading of open means)."""
+        return self._feedback
 
     @property
     def capabilities(self) -> LockBoardFeature:
@@ -240,7 +249,8 @@ class LockBoard(Device):
         """Read one door's state from its board."""
         self._check_address(board, lock)
         state = self._exchange(
-            f"query board {board} lock {lock}", lambda: self._command_door(board, lock)
+            f"query board {board} lock {lock}",
+            lambda: self._sensed(self._command_door(board, lock)),
         )
         self._observe(board, lock, state)
         return state
@@ -249,7 +259,10 @@ class LockBoard(Device):
         """Read every door of one board (one command where the family has one)."""
         self._check_address(board, 1)
         if self.features & LockBoardFeature.QUERY_ALL:
-            doors = self._exchange(f"query board {board}", lambda: self._command_board(board))
+            doors = self._exchange(
+                f"query board {board}",
+                lambda: {n: self._sensed(s) for n, s in self._command_board(board).items()},
+            )
         else:
             doors = {}
         states: dict[int, DoorState] = {}
@@ -365,6 +378,13 @@ class LockBoard(Device):
             code="lock.no_reply",
         )
 
+    def _sensed(self, reported: DoorState) -> DoorState:
+        """A door's state as the board reported it (decoded for `locked-short` wiring), read
+        through the configured `feedback` wiring."""
+        if reported is DoorState.UNKNOWN:
+            return reported
+        return DoorState.of(self._feedback.reading(reported is DoorState.OPEN))
+
     def _family_name(self) -> str:
         return f"lockboard-{self.family}" if self.family else self.driver
 
@@ -382,7 +402,7 @@ class LockBoard(Device):
             try:
                 with self._bus:
                     try:
-                        return self._command_open(board, lock)
+                        return self._sensed(self._command_open(board, lock))
                     finally:
                         self._last_energised[board] = time.monotonic()
             except (DeviceTimeout, ProtocolError) as exc:

@@ -200,4 +200,4 @@ class LockBoardWkly(SerialLockBoard):
         if frame.addr not in self.boards or not 1 <= report.lock <= self.locks_per_board:
             log.warning("%s: push for unknown board %d lock %d", self.name, frame.addr, report.lock)
             return
-        self._observe(frame.addr, report.lock, DoorState.of(report.is_open))
+        self._observe(frame.addr, report.lock, self._sensed(DoorState.of(report.is_open)))

@@ -1,13 +1,17 @@
 """8A-family frames: 5-byte `HDR BOARD LOCK FUNC XOR` commands (9600 8N1).
 
 Command bytes are as documented (`8A 01 01 11 9B` opens board 1 lock 1; `80 01 01 33 B3`
-queries it; lock 0 means the whole board). Replies:
+queries it; lock 0 means the whole board). Replies, as the widely copied manual gives them for
+locks whose feedback contact shorts while locked (`feedback.Feedback.LOCKED_SHORT`; the other
+wiring inverts every state):
 
-- query one lock: `80 BOARD LOCK STATUS 33 XOR`, STATUS 11 = door open, 00 = closed;
+- open: `8A BOARD LOCK STATE XOR`, STATE 00 = opened (`8A 01 01 00 8A`), 11 = not opened
+  (`8A 01 01 11 9B`); the driver confirms every open by querying the door anyway;
+- query one lock: `80 BOARD LOCK STATE XOR` (`80 01 01 00 80`), STATE 00 = open, 11 = closed.
+  A six-byte form with the function byte echoed (`80 BOARD LOCK STATE 33 XOR`) is accepted too,
+  its state byte read the same way;
 - query the board: `80 BOARD S1 S2 S3 33 XOR`, a 24-lock bitmap whose byte order and polarity
-  are UNCONFIRMED (see `BitmapLayout`);
-- open: `8A BOARD LOCK STATUS XOR`, STATUS 11 = opened, 00 = not opened. This reply layout is
-  UNCONFIRMED; the driver confirms every open by querying the door anyway.
+  are UNCONFIRMED (see `BitmapLayout`).
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ KEEP_POWERED = 0x9A
 POWER_OFF = 0x9B
 FUNC_OPEN = 0x11
 FUNC_QUERY = 0x33
-STATUS_OPEN = 0x11
-STATUS_CLOSED = 0x00
+STATE_OPEN = 0x00
+STATE_CLOSED = 0x11
 BITMAP_BYTES = 3
 BITMAP_LOCKS = BITMAP_BYTES * 8
 
 OPEN_REPLY_SIZE = 5
-LOCK_REPLY_SIZE = 6
+LOCK_REPLY_SIZE = 5
+LONG_LOCK_REPLY_SIZE = 6
 BOARD_REPLY_SIZE = 7
 
 
@@ -95,10 +100,21 @@ def _valid(frame: bytes) -> bool:
 OPEN_REPLY = FrameShape(frozenset({OPEN}), lambda _: OPEN_REPLY_SIZE, lambda _: True, _valid)
 """Shape of the reply to an open command."""
 
+
+def _lock_reply_size(head: bytes) -> int | None:
+    """5 when the fifth byte checks the first four (the manual's frame), else 6 (echoed 33)."""
+    if len(head) < LOCK_REPLY_SIZE:
+        return None
+    return LOCK_REPLY_SIZE if xor_of(head[:4]) == head[4] else LONG_LOCK_REPLY_SIZE
+
+
 LOCK_REPLY = FrameShape(
-    frozenset({QUERY}), lambda _: LOCK_REPLY_SIZE, lambda f: f[4] == FUNC_QUERY, _valid
+    frozenset({QUERY}),
+    _lock_reply_size,
+    lambda f: len(f) == LOCK_REPLY_SIZE or f[4] == FUNC_QUERY,
+    _valid,
 )
-"""Shape of the reply to a one-lock query."""
+"""Shape of the reply to a one-lock query (five bytes, or six with the function echoed)."""
 
 BOARD_REPLY = FrameShape(
     frozenset({QUERY}), lambda _: BOARD_REPLY_SIZE, lambda f: f[5] == FUNC_QUERY, _valid
@@ -118,14 +134,15 @@ def parse_open_reply(frame: bytes) -> OpenReply:
     """Decode an open reply (already checksum-checked)."""
     if len(frame) != OPEN_REPLY_SIZE or frame[0] != OPEN:
         raise ProtocolError(f"not an open reply: {frame.hex(' ')}")
-    return OpenReply(frame[1], frame[2], frame[3] == STATUS_OPEN)
+    return OpenReply(frame[1], frame[2], frame[3] == STATE_OPEN)
 
 
 def parse_lock_reply(frame: bytes) -> LockReply:
     """Decode a one-lock query reply (already checksum-checked)."""
-    if len(frame) != LOCK_REPLY_SIZE or frame[0] != QUERY or frame[4] != FUNC_QUERY:
+    long_form = len(frame) == LONG_LOCK_REPLY_SIZE and frame[4] == FUNC_QUERY
+    if not (len(frame) == LOCK_REPLY_SIZE or long_form) or frame[0] != QUERY:
         raise ProtocolError(f"not a lock query reply: {frame.hex(' ')}")
-    status = {STATUS_OPEN: True, STATUS_CLOSED: False}.get(frame[3])
+    status = {STATE_OPEN: True, STATE_CLOSED: False}.get(frame[3])
     return LockReply(frame[1], frame[2], status)
 
 
@@ -137,13 +154,17 @@ def parse_board_reply(frame: bytes) -> BoardReply:
 
 
 def open_reply(board: int, lock: int, opened: bool) -> bytes:
-    """The reply a board sends to an open command."""
-    return _frame(OPEN, board, lock, STATUS_OPEN if opened else STATUS_CLOSED)
+    """The reply a board sends to an open command (states as for `locked-short` wiring)."""
+    return _frame(OPEN, board, lock, STATE_OPEN if opened else STATE_CLOSED)
 
 
-def lock_reply(board: int, lock: int, is_open: bool) -> bytes:
-    """The reply a board sends to a one-lock query."""
-    body = bytes((QUERY, board, lock, STATUS_OPEN if is_open else STATUS_CLOSED, FUNC_QUERY))
+def lock_reply(board: int, lock: int, is_open: bool, *, long_form: bool = False) -> bytes:
+    """The reply a board sends to a one-lock query: the manual's five bytes, or six with the
+    function byte echoed (`long_form`)."""
+    state = STATE_OPEN if is_open else STATE_CLOSED
+    if not long_form:
+        return _frame(QUERY, board, lock, state)
+    body = bytes((QUERY, board, lock, state, FUNC_QUERY))
     return body + bytes((xor_of(body),))
 
 

@@ -20,7 +20,8 @@ class SimulatedLockBoard(SerialLockBoard):
     long as the bytes would at `baudrate`), `sim_coil_time` (how long the simulator counts a
     coil as energised when checking the driver never fires two on one board) and
     `sim_open_reply_delay` (seconds the boards take to answer an open, e.g. 0.4 as WKLY boards
-    do). `.simulator` has the switches: `close_door`, `jam`, `fail(...)`.
+    do) and `sim_feedback` (how the simulated locks are wired; default: as `feedback` says).
+    `.simulator` has the switches: `close_door`, `jam`, `fail(...)`.
     """
 
     driver: ClassVar[str] = "simulated"
@@ -45,6 +46,7 @@ class SimulatedLockBoard(SerialLockBoard):
         wire_time: bool = False,
         sim_coil_time: float = 0.0,
         sim_open_reply_delay: float = 0.0,
+        sim_feedback: str | None = None,
         boards: Any = 2,
         **options: Any,
     ) -> None:
@@ -63,6 +65,7 @@ class SimulatedLockBoard(SerialLockBoard):
             bitmap_open_bit=None if open_bit is None else int(open_bit),
             board_bitmaps=options.get("board_bitmaps"),
             lock_base=int(options.get("lock_base", 0)),
+            feedback=str(sim_feedback or self.feedback),
         )
 
     def _open_link(self) -> None:

@@ -8,7 +8,9 @@ at a time (never before the previous reply), never two coils of one board energi
 and no lock's channel left held on (`held`: a WKLY light command or an 8A/WKLY keep-on command
 on a lock's channel keeps that lock unlocking until the board restarts). With `wire_time` it
 waits as long as the bytes take at `baudrate`; with `open_reply_delay` it answers an open only
-after that long, as WKLY boards do (350-450 ms after the command).
+after that long, as WKLY boards do (350-450 ms after the command). With `feedback =
+"unlocked-short"` its locks' contacts are wired the other way round: every door state it
+reports (state bytes, bitmaps, pushes) is inverted, as real boards with such locks report them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from peripherals.lock_board import protocol_8a as p8a
 from peripherals.lock_board import protocol_kerong as pk
 from peripherals.lock_board import protocol_wkly as pw
 from peripherals.lock_board.bitmap import BitmapLayout
+from peripherals.lock_board.feedback import Feedback
 from peripherals.lock_board.framing import FrameShape, take_frame
 
 log = logging.getLogger(__name__)
@@ -75,6 +78,7 @@ class LockBusSimulator:
         bitmap_open_bit: int | None = None,
         board_bitmaps: Mapping[str | int, Mapping[str, Any]] | None = None,
         lock_base: int = 0,
+        feedback: str = "locked-short",
         seed: int = 0,
     ) -> None:
         family = family.lower()
@@ -98,6 +102,8 @@ class LockBusSimulator:
                 str(override.get("order", bitmap_order)), int(override.get("open_bit", open_bit))
             )
         self._lock_base = lock_base
+        self.feedback = Feedback(feedback)
+        """How the simulated locks' feedback contacts are wired."""
         self._rng = random.Random(seed)
         self._doors = {(b, lock): False for b in self.boards for lock in self._all_locks()}
         self._jammed: set[tuple[int, int]] = set()
@@ -112,6 +118,8 @@ class LockBusSimulator:
         self.port = ""
         self.frames: list[bytes] = []
         """Every whole, valid frame received, in order."""
+        self.frame_times: list[float] = []
+        """When each frame of `frames` was whole (`time.perf_counter()`)."""
         self.replies = 0
         """Replies sent."""
         self.rx_bytes = 0
@@ -132,6 +140,10 @@ class LockBusSimulator:
         """Locks (board, lock) a command left energised until the board restarts."""
         self.flashed: list[tuple[int, int]] = []
         """Every (board, channel) a light command flashed that drives no lock."""
+        self.close_after_reads: int | None = None
+        """When set, someone shuts a door opened by a command once the boards have reported
+        it open this many times (a courier or resident who closes the door)."""
+        self._open_reports: dict[tuple[int, int], int] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -279,6 +291,7 @@ class LockBusSimulator:
     def _serve(self, frame: bytes, pending: bool) -> None:
         with self._state:
             self.frames.append(frame)
+            self.frame_times.append(time.perf_counter())
             self.rx_bytes += len(frame)
             self._state.notify_all()
         if self.wire_time:
@@ -313,6 +326,23 @@ class LockBusSimulator:
             with self._state:
                 self._pending_pushes.extend(reply.pushes)
             self._send_pushes()
+        self._closing_after_report(board)
+
+    def _closing_after_report(self, board: int) -> None:
+        """Count a reply about a board's opened doors; shut those reported often enough."""
+        if self.close_after_reads is None:
+            return
+        shut = []
+        with self._state:
+            for key in list(self._open_reports):
+                if key[0] != board or not self._doors[key]:
+                    continue
+                self._open_reports[key] += 1
+                if self._open_reports[key] >= self.close_after_reads:
+                    del self._open_reports[key]
+                    shut.append(key)
+        for key in shut:
+            self.close_door(*key)
 
     def _addressed(self, frame: bytes) -> int:
         """The board address a command frame is for."""
@@ -349,7 +379,7 @@ class LockBusSimulator:
         for board, lock, is_open in pushes:
             if board in silent:
                 continue
-            frame = pw.push(board, lock, is_open)
+            frame = pw.push(board, lock, self._sensed(is_open))
             if self.wire_time:
                 self._stop.wait(self.wire_seconds(len(frame)))
             os.write(self._master, frame)
@@ -365,6 +395,7 @@ class LockBusSimulator:
             key = (board, lock)
             if key not in self._jammed:
                 self._doors[key] = True
+                self._open_reports[key] = 0
             return self._doors[key]
 
     def _answer(self, frame: bytes) -> _Reply | None:
@@ -375,15 +406,20 @@ class LockBusSimulator:
         return self._answer_kerong(frame)
 
     def _doors_of(self, board: int) -> dict[int, bool]:
+        """Every door of a board as its contacts report it (inverted for unlocked-short)."""
         with self._state:
-            return {lock: self._doors[(board, lock)] for lock in self._all_locks()}
+            return {lock: self._sensed(self._doors[(board, lock)]) for lock in self._all_locks()}
+
+    def _sensed(self, is_open: bool) -> bool:
+        """What the board reports for a door, given how its lock's contact is wired."""
+        return is_open if self.feedback is Feedback.LOCKED_SHORT else not is_open
 
     def _answer_8a(self, frame: bytes) -> _Reply | None:
         header, board, lock, func = frame[0], frame[1], frame[2], frame[3]
         if board not in self.boards:
             return None
         if header == p8a.OPEN and func == p8a.FUNC_OPEN and lock in self._all_locks():
-            opened = self._fire(board, lock)
+            opened = self._sensed(self._fire(board, lock))
             return _Reply(
                 board, lambda a: p8a.open_reply(a, lock, opened), delay=self._open_delay()
             )
@@ -407,12 +443,12 @@ class LockBusSimulator:
         doors = self._doors_of(board)
         lock = frame.data[0] if frame.data else 0
         if frame.cmd == pw.OPEN_ONE and lock in doors:
-            was_open = doors[lock]
+            was_open = self.door_open(board, lock)
             now_open = self._fire(board, lock)
             pushes = [(board, lock, True)] if now_open and not was_open else []
             return _Reply(
                 board,
-                lambda a: pw.door_reply(a, pw.OPEN_ONE, lock, now_open),
+                lambda a: pw.door_reply(a, pw.OPEN_ONE, lock, self._sensed(now_open)),
                 pushes,
                 delay=self._open_delay(),
             )

@@ -13,12 +13,18 @@ from kiosk.flow.steps import (
     choose,
     confirm,
     consent,
+    courier_sign_in,
+    deposit_parcel,
+    find_parcels,
     finish,
     http,
     info,
+    overdue_parcels,
     pay,
+    pick_compartment,
     read_id_card,
     read_smart_card,
+    release_parcels,
     scan_code,
     submit,
 )
@@ -51,6 +57,12 @@ EXECUTORS: Mapping[str, Executor] = MappingProxyType(
             scan_code,
             print_step,
             branch,
+            courier_sign_in,
+            pick_compartment,
+            deposit_parcel,
+            find_parcels,
+            overdue_parcels,
+            release_parcels,
         )
     }
 )

@@ -20,6 +20,7 @@ from kiosk.flow.expressions import (
     render,
     render_value,
 )
+from kiosk.flow.locker import Locker
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
 from kiosk.flow.schema import ChooseStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
@@ -84,6 +85,8 @@ class Services:
     receipts: Receipts
     texts: Texts
     clock: Clock
+    locker: Locker | None = None
+    """The parcel locker (locker mode only)."""
 
 
 def holds(condition: str, variables: Mapping[str, Any]) -> bool:

@@ -537,7 +537,12 @@ def test_lock_board_simulated_opens_the_lock_and_prints_the_door(
     argv = ("devices", "test", "lock_board", "--opt", f"family={family}", "--lock", "1:3")
     run = kiosk(capsys, *argv, "--json")
     assert run.code == 0, run.err
-    assert run.json() == {"board": 1, "lock": 3, "state": "open"}
+    assert run.json() == {
+        "board": 1,
+        "lock": 3,
+        "state": "open",
+        "feedback": "locked-short fits (the door read closed, then open)",
+    }
     assert sim(created.devices[0]).opened == [(1, 3)]
 
 
@@ -554,7 +559,12 @@ def test_lockboard_8a_opens_a_lock_on_a_standalone_bus(
     argv = ("devices", "test", "lock_board", "--driver", "lockboard-8a")
     run = kiosk(capsys, *argv, "--opt", f"port={bus.port}", "--opt", "boards=2", "--lock", "2:5")
     assert run.code == 0, run.err
-    assert run.fields == {"board": "2", "lock": "5", "state": "open"}
+    assert run.fields == {
+        "board": "2",
+        "lock": "5",
+        "state": "open",
+        "feedback": "locked-short fits (the door read closed, then open)",
+    }
     assert bus.opened == [(2, 5)] and bus.door_open(2, 5)
 
 

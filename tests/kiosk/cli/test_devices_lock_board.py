@@ -64,7 +64,12 @@ def test_a_wkly_board_at_address_zero_opens_from_the_command_line(
     argv = ("devices", "test", "lock_board", "--driver", "lockboard-wkly")
     run = kiosk(capsys, *argv, "--opt", f"port={wkly.port}", "--opt", "boards=[0]", "--lock", "0:1")
     assert run.code == 0, run.err
-    assert run.fields == {"board": "0", "lock": "1", "state": "open"}
+    assert run.fields == {
+        "board": "0",
+        "lock": "1",
+        "state": "open",
+        "feedback": "locked-short fits (the door read closed, then open)",
+    }
     assert wkly.opened == [(0, 1)]
 
 
@@ -75,7 +80,12 @@ def test_the_simulated_family_takes_board_lists_and_ranges(
     argv = ("devices", "test", "lock_board", "--opt", "family=wkly", "--opt", f"boards={boards}")
     run = kiosk(capsys, *argv, "--lock", "0:2", "--json")
     assert run.code == 0, run.err
-    assert json.loads(run.out) == {"board": 0, "lock": 2, "state": "open"}
+    assert json.loads(run.out) == {
+        "board": 0,
+        "lock": 2,
+        "state": "open",
+        "feedback": "locked-short fits (the door read closed, then open)",
+    }
 
 
 def test_a_table_value_reaches_the_driver(capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,3 +145,19 @@ def test_opt_values_are_read_as_in_the_devices_table(text: str, value: Any) -> N
 def test_values_that_meant_toml_but_are_not_are_refused(text: str) -> None:
     with pytest.raises(BadOptionValue):
         option_value(text)
+
+
+def test_a_door_read_the_wrong_way_round_is_told_which_feedback_fits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with LockBusSimulator("8a", boards=[1], feedback="unlocked-short") as sim:
+        argv = ("devices", "test", "lock_board", "--driver", "lockboard-8a")
+        options = ("--opt", f"port={sim.port}", "--opt", "open_timeout=0.2")
+        run = kiosk(capsys, *argv, *options, "--lock", "1:1")
+        assert run.code == 1
+        assert 'set feedback = "unlocked-short"' in run.err
+        assert sim.door_open(1, 1)
+        fixed = kiosk(capsys, *argv, *options, "--opt", "feedback=unlocked-short", "--lock", "1:2")
+    assert fixed.code == 0, fixed.err
+    assert fixed.fields["state"] == "open"
+    assert fixed.fields["feedback"].startswith("unlocked-short fits")

@@ -32,8 +32,9 @@ from peripherals.keypad.keys import Key
 from peripherals.speaker.base import DEFAULT_RATE, Route
 
 FLOWS = load_flows([DEFAULT_FLOWS_DIR])
-SHIPPED = sorted(name for name, flow in FLOWS.flows.items() if flow.modes)
-"""Flows on a menu (sub-flows such as `identify` are walked through the services calling them)."""
+SHIPPED = sorted(name for name, flow in FLOWS.flows.items() if "government" in flow.modes)
+"""Flows on a government kiosk's menu (sub-flows such as `identify` are walked through the
+services calling them; the locker's are spoken in tests/flows/test_locker_flows.py)."""
 ZH_DIGITS = dict(zip("0123456789X", "零一二三四五六七八九叉", strict=True))
 TYPED_TEXT = "301"
 """What a keypad-only resident types into free-text inputs without common phrases."""

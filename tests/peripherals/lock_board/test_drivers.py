@@ -194,7 +194,7 @@ def test_simulator_notices_a_frame_sent_before_the_reply() -> None:
     with LockBusSimulator("8a", wire_time=True) as sim:
         with serial.Serial(sim.port, 9600, timeout=1) as port:
             port.write(p8a.query_lock(1, 1) + p8a.query_lock(1, 2))
-            assert len(port.read(12)) == 12
+            assert len(port.read(10)) == 10
         assert sim.overlaps == 1
 
 

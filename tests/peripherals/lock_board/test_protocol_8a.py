@@ -16,12 +16,27 @@ def test_commands_match_the_documented_bytes() -> None:
     assert p8a.query_board(1) == bytes.fromhex("80 01 00 33 B2")
 
 
-def test_one_lock_reply_is_decoded() -> None:
-    frame = bytes.fromhex("80 01 01 11 33") + bytes([0x80 ^ 0x01 ^ 0x01 ^ 0x11 ^ 0x33])
-    assert p8a.lock_reply(1, 1, True) == frame
+def test_the_manuals_replies_are_the_defaults() -> None:
+    # The manual: open board 1 lock 1 -> `8A 01 01 00 8A` opened, `8A 01 01 11 9B` not;
+    # query it -> `80 01 01 00 80`, five bytes, 00 = open and 11 = closed.
+    assert p8a.open_reply(1, 1, True) == bytes.fromhex("8A 01 01 00 8A")
+    assert p8a.open_reply(1, 1, False) == bytes.fromhex("8A 01 01 11 9B")
+    assert p8a.parse_open_reply(bytes.fromhex("8A 01 01 00 8A")).opened is True
+    assert p8a.parse_open_reply(bytes.fromhex("8A 01 01 11 9B")).opened is False
+    assert p8a.lock_reply(1, 1, True) == bytes.fromhex("80 01 01 00 80")
+    assert p8a.parse_lock_reply(bytes.fromhex("80 01 01 00 80")).is_open is True
+    assert p8a.parse_lock_reply(bytes.fromhex("80 01 01 11 91")).is_open is False
+
+
+@pytest.mark.parametrize("long_form", [False, True])
+def test_one_lock_reply_of_five_or_six_bytes_is_found_and_decoded(long_form: bool) -> None:
+    frame = p8a.lock_reply(2, 7, False, long_form=long_form)
+    assert len(frame) == (6 if long_form else 5)
+    buf = bytearray(frame + p8a.lock_reply(2, 8, True))
+    assert take_frame(buf, p8a.LOCK_REPLY) == frame
     reply = p8a.parse_lock_reply(frame)
-    assert (reply.board, reply.lock, reply.is_open) == (1, 1, True)
-    assert p8a.parse_lock_reply(p8a.lock_reply(2, 7, False)).is_open is False
+    assert (reply.board, reply.lock, reply.is_open) == (2, 7, False)
+    assert take_frame(buf, p8a.LOCK_REPLY) == p8a.lock_reply(2, 8, True)
 
 
 def test_board_reply_is_seven_bytes_with_the_bitmap_in_the_middle() -> None:

@@ -1,0 +1,126 @@
+"""What locker step kinds may ask of the parcel locker: one protocol, implemented by
+`kiosk.locker.service` (the inventory in SQLite, the doors through the lock boards)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from kiosk.flow.errors import KeyedError
+
+
+class LockerError(KeyedError):
+    """A locker step cannot go on (`locker.wrong_code`, `locker.locked_out`, `locker.jammed`,
+    `locker.no_compartment`, `locker.refused_item`, `locker.courier_refused`...)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a compartment is: cabinet, column from the left, row from the bottom."""
+
+    compartment: str
+    cabinet: str
+    column: int
+    row: int
+    size: str
+    band: str
+    wheelchair: bool
+
+
+@dataclass(frozen=True)
+class Found:
+    """A parcel found for a resident or a courier (no phone, no code)."""
+
+    parcel: str
+    place: Place
+    company: str
+    waybill_tail: str
+    fee: int
+    """Still to pay, in fen."""
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A door opened for a parcel: what the step waits on and then records."""
+
+    action: int
+    parcel: str
+    place: Place
+    moved_from: str | None = None
+    """The compartment first chosen, when its door did not open (jammed)."""
+
+
+@dataclass(frozen=True)
+class NewParcel:
+    """What the courier tells the locker about a parcel."""
+
+    waybill: str
+    company: str
+    phone: str
+    courier: str
+    elder: bool = False
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The locker's rules as steps need them."""
+
+    refused_items: tuple[str, ...]
+    door_reminder: float
+    door_alarm: float
+
+
+class Locker(Protocol):
+    """The parcel locker as flows use it."""
+
+    @property
+    def rules(self) -> Rules:
+        """Refused items and door timings."""
+        ...
+
+    def suggest(self, size: str, *, low: bool = False, wheelchair: bool = False) -> list[Place]:
+        """Free compartments at least `size`, smallest first."""
+        ...
+
+    async def sign_in(self, code: str) -> dict[str, str]:
+        """Check a courier's code with the courier back office (`{courier, company}`); wrong
+        codes lock the sign-in out after a few."""
+        ...
+
+    async def consent(self, phone: str, waybill: str = "") -> bool:
+        """Whether the recipient agreed to locker delivery (the courier back office says)."""
+        ...
+
+    def find(self, code: str) -> list[Found]:
+        """Every parcel of the recipient a pickup code belongs to; wrong codes are limited."""
+        ...
+
+    def overdue(self) -> list[Found]:
+        """Parcels overdue for the courier to take back."""
+        ...
+
+    async def deposit(self, compartment: str, parcel: NewParcel) -> Opening:
+        """Write the intent, open the door and see it open; a jammed door moves the parcel to
+        another free compartment that fits (and takes the jammed one out of service)."""
+        ...
+
+    async def closed(self, opening: Opening) -> None:
+        """Return once the opened door reads closed."""
+        ...
+
+    async def record_deposit(self, opening: Opening) -> None:
+        """The door closed on the parcel: record it and notify the recipient (outbox)."""
+        ...
+
+    def pay(self, parcels: list[str], amount: int) -> None:
+        """Record fees paid (fen) for parcels before their doors open."""
+        ...
+
+    async def release(self, parcel: str, kind: str) -> Opening:
+        """Open a stored parcel's door (`pickup` or `retrieve`) and record it taken; its code
+        works no more. A jammed door keeps the parcel stored with a new code sent."""
+        ...
+
+    def alarm(self, opening: Opening, reason: str) -> None:
+        """A door left open: an alarm event for the maintainers."""
+        ...

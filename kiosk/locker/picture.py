@@ -1,0 +1,77 @@
+"""The locker drawn as a PNG: cabinets side by side, each compartment with its id, size, state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from kiosk.locker.layout import Layout
+
+CELL_W, CELL_H, GAP, MARGIN = 120, 70, 24, 20
+
+STATE_COLOURS: dict[str, str] = {
+    "free": "#d8f0d8",
+    "reserved": "#fff2b3",
+    "occupied": "#b9d3f0",
+    "out_of_service": "#9a9a9a",
+    "door_open": "#f5b3b3",
+    "door_unknown": "#e0c0f0",
+}
+"""Fill colour of each compartment state."""
+
+
+def draw_layout(layout: Layout, states: Mapping[str, str], out: Path) -> Path:
+    """Write the picture to `out`: one block per cabinet, bottom row at the bottom."""
+    widths = [layout.columns(c) for c in layout.cabinets]
+    rows = max(layout.rows(c) for c in layout.cabinets)
+    width = 2 * MARGIN + sum(w * CELL_W for w in widths) + GAP * (len(widths) - 1)
+    height = 2 * MARGIN + 30 + rows * CELL_H + 60
+    image = Image.new("RGB", (width, height), "white")
+    pen = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=16)
+    small = ImageFont.load_default(size=12)
+    left = MARGIN
+    for cabinet, columns in zip(layout.cabinets, widths, strict=True):
+        pen.text((left, MARGIN), f"Cabinet {cabinet}", fill="black", font=font)
+        top = MARGIN + 30
+        for compartment in (c for c in layout if c.cabinet == cabinet):
+            x = left + (compartment.column - 1) * CELL_W
+            y = top + (rows - compartment.row) * CELL_H
+            state = states.get(compartment.id, "free")
+            pen.rectangle(
+                (x + 2, y + 2, x + CELL_W - 2, y + CELL_H - 2),
+                fill=STATE_COLOURS.get(state, "white"),
+                outline="black",
+                width=2,
+            )
+            pen.text((x + 8, y + 6), compartment.id, fill="black", font=font)
+            access = " W/C" if compartment.wheelchair else ""
+            pen.text((x + 8, y + 28), f"{compartment.size} {compartment.band}{access}",
+                     fill="black", font=small)  # fmt: skip
+            pen.text((x + 8, y + 46), state.replace("_", " "), fill="black", font=small)
+        left += columns * CELL_W + GAP
+    legend_y = height - MARGIN - 20
+    x = MARGIN
+    for state, colour in STATE_COLOURS.items():
+        pen.rectangle((x, legend_y, x + 14, legend_y + 14), fill=colour, outline="black")
+        pen.text((x + 18, legend_y), state.replace("_", " "), fill="black", font=small)
+        x += 120
+    out.parent.mkdir(parents=True, exist_ok=True)
+    image.save(out, "PNG")
+    return out
+
+
+def layout_text(layout: Layout, states: Mapping[str, str]) -> str:
+    """The layout as text: one line a compartment."""
+    lines = []
+    for c in layout:
+        access = " wheelchair" if c.wheelchair else ""
+        state = states.get(c.id, "free")
+        lines.append(
+            f"{c.id:<7} cabinet {c.cabinet} column {c.column} row {c.row} "
+            f"size {c.size:<2} {c.band:<6}{access:<11} board {c.board} "
+            f"(bus {c.bus} address {c.address}) lock {c.lock:<3} {state}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""A simulated locker as an answers file describes it: the parcels it holds at the start."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.flow.services import Clock
+from kiosk.locker.inventory import Inventory, InventoryError
+
+
+class ScriptedLockerError(ValueError):
+    """The answers file's `locker:` section cannot be put in this locker (one line)."""
+
+
+def seed_parcels(inventory: Inventory | None, locker: Mapping[str, Any], clock: Clock) -> int:
+    """Put `locker: parcels: [{compartment, waybill, company, phone, code, days,
+    storage_hours}]` in the inventory; returns how many."""
+    parcels = locker.get("parcels") or []
+    if not parcels:
+        return 0
+    if inventory is None:
+        raise ScriptedLockerError(
+            "the answers file puts parcels in a locker, but this kiosk is none"
+        )
+    for entry in parcels:
+        try:
+            inventory.seed(
+                str(entry["compartment"]),
+                waybill=str(entry["waybill"]),
+                company=str(entry.get("company", "")),
+                phone=str(entry["phone"]),
+                code=str(entry["code"]),
+                deposited_at=clock.now() - float(entry.get("days", 0)) * 86400,
+                storage_hours=float(entry.get("storage_hours", 24)),
+            )
+        except (KeyError, TypeError, ValueError, InventoryError) as exc:
+            raise ScriptedLockerError(f"locker parcel {entry!r}: {exc}") from exc
+    return len(parcels)

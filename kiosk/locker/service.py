@@ -1,0 +1,365 @@
+"""The parcel locker flows use (`kiosk.flow.locker.Locker`): the inventory in SQLite and the
+doors through the lock boards, each physical action written before and confirmed after."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.flow.devices import DeviceError, DoorState, LockBoardDoor
+from kiosk.flow.locker import Found, LockerError, NewParcel, Opening, Place, Rules
+from kiosk.flow.services import BackendError, Backends, Clock, Journal, Outbox
+from kiosk.locker.attempts import Attempts, Limit, LockedOut
+from kiosk.locker.config import LockerConfig
+from kiosk.locker.inventory import Action, Inventory, InventoryError, Parcel
+from kiosk.locker.layout import Compartment
+from kiosk.locker.reconcile import Reconciled, compare_doors, recover
+
+log = logging.getLogger(__name__)
+
+MAX_REASSIGNMENTS = 3
+"""Compartments tried for one parcel before the deposit is given up."""
+
+FEE_GRACE = 900.0
+"""Seconds a quoted fee holds: one paid is not found short because a new day began while the
+resident was paying."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Every door as read now: compartment id → closed, open or unknown."""
+
+    doors: dict[str, str]
+    unreadable_boards: tuple[int, ...] = ()
+
+
+class LockerService:
+    """Implements `kiosk.flow.locker.Locker` over an `Inventory` and the lock boards."""
+
+    def __init__(
+        self,
+        config: LockerConfig,
+        inventory: Inventory,
+        *,
+        doors: Callable[[], LockBoardDoor],
+        backends: Backends,
+        outbox: Outbox,
+        journal: Journal,
+        clock: Clock,
+        terminal: str,
+        poll_interval: float = 0.05,
+    ) -> None:
+        self.config = config
+        self.inventory = inventory
+        self.layout = inventory.layout
+        self._doors = doors
+        self.backends = backends
+        self.outbox = outbox
+        self.journal = journal
+        self.clock = clock
+        self.terminal = terminal
+        self.poll_interval = poll_interval
+        self.attempts = Attempts(inventory.db, clock, journal)
+
+    @property
+    def rules(self) -> Rules:
+        """Refused items and door timings."""
+        return Rules(
+            tuple(self.config.refused_items), self.config.door_reminder, self.config.door_alarm
+        )
+
+    # -- start and health --------------------------------------------------------------------
+
+    async def scan(self) -> Scan:
+        """Read every door (one query per board where the family has one)."""
+        door = self._doors()
+        doors: dict[str, str] = {}
+        silent: list[int] = []
+        for address in sorted({c.address for c in self.layout}):
+            try:
+                states = await door.door_states(address)
+            except DeviceError as exc:
+                log.warning("locker scan: board %d unreadable: %s", address, exc.key)
+                silent.append(address)
+                states = {}
+            for compartment in self.layout:
+                if compartment.address == address:
+                    state = states.get(compartment.lock, DoorState.UNKNOWN)
+                    doors[compartment.id] = state.value
+        return Scan(doors, tuple(silent))
+
+    async def reconcile(self) -> Reconciled:
+        """Settle what a dead process left, compare every door with the inventory, and send
+        the notifications of deposits completed now."""
+        scan = await self.scan()
+        done = recover(self.inventory, scan.doors)
+        done.problems += compare_doors(self.inventory, scan.doors)
+        for parcel in done.completed_deposits:
+            await self._notify(self.inventory.parcel(parcel))
+        for parcel in done.completed_releases:
+            await self._record(self.inventory.parcel(parcel), "taken")
+        self.journal.record(
+            "locker",
+            "locker",
+            "",
+            "reconciled",
+            {
+                "deposits": len(done.completed_deposits),
+                "releases": len(done.completed_releases),
+                "flagged": len(done.flagged),
+                "problems": done.problems,
+            },
+        )
+        return done
+
+    # -- courier -------------------------------------------------------------------------------
+
+    async def sign_in(self, code: str) -> dict[str, str]:
+        """Check a courier's code with the courier back office; wrong codes lock out."""
+        self._check("courier")
+        limit = Limit(self.config.courier_failures, self.config.lockout_seconds)
+        try:
+            reply = await self.backends.request(
+                self.config.courier_backend,
+                "POST",
+                "/couriers/sign-in",
+                {"code": code, "terminal": self.terminal},
+            )
+        except BackendError as exc:
+            if exc.key != "backend.rejected":
+                raise LockerError("locker.courier_offline", exc.detail) from exc
+            self.attempts.record(
+                "courier", False, limit, self.inventory.keyed.digest("c", code)[:8]
+            )
+            raise LockerError("locker.courier_refused") from exc
+        self.attempts.record("courier", True, limit)
+        data = reply if isinstance(reply, dict) else {}
+        return {"courier": str(data.get("courier", "")), "company": str(data.get("company", ""))}
+
+    async def consent(self, phone: str, waybill: str = "") -> bool:
+        """Whether the recipient agreed to locker delivery (asked of the courier back office,
+        which keeps the phone to send the pickup notice)."""
+        try:
+            reply = await self.backends.request(
+                self.config.courier_backend,
+                "POST",
+                "/couriers/consent",
+                {"phone": phone, "waybill": waybill, "terminal": self.terminal},
+            )
+        except BackendError as exc:
+            raise LockerError("locker.courier_offline", exc.detail) from exc
+        return bool(isinstance(reply, dict) and reply.get("consent"))
+
+    def suggest(self, size: str, *, low: bool = False, wheelchair: bool = False) -> list[Place]:
+        """Free compartments at least `size`, smallest first."""
+        return [place(c) for c in self.inventory.free_fitting(size, low=low, wheelchair=wheelchair)]
+
+    async def deposit(self, compartment: str, parcel: NewParcel) -> Opening:
+        """Write the intent, open, see it open; a jammed door moves the parcel on."""
+        chosen = self.layout.get(compartment)
+        if chosen is None:
+            raise LockerError("locker.unknown_compartment", compartment)
+        hours = self.config.storage_hours
+        if parcel.elder and self.config.elder_storage_hours is not None:
+            hours = self.config.elder_storage_hours
+        try:
+            action = self.inventory.begin_deposit(
+                compartment,
+                waybill=parcel.waybill,
+                company=parcel.company,
+                phone=parcel.phone,
+                storage_hours=hours,
+                courier=parcel.courier,
+            )
+        except InventoryError as exc:
+            raise LockerError(exc.key, exc.detail) from exc
+        for _ in range(MAX_REASSIGNMENTS + 1):
+            try:
+                await self._open(action)
+            except DeviceError as exc:
+                if exc.key != "lock.jammed":
+                    self.inventory.cancel_deposit(action, exc.key)
+                    self.inventory.problem(action.compartment, "door_failed", exc.key)
+                    raise LockerError("locker.door_failed", exc.key) from exc
+                self.inventory.set_out_of_service(action.compartment, "jammed")
+                others = self.inventory.free_fitting(chosen.size)
+                if not others:
+                    self.inventory.cancel_deposit(action, "jammed, no other compartment")
+                    raise LockerError("locker.no_compartment") from exc
+                action = self.inventory.move(action, others[0].id)
+                continue
+            moved = compartment if action.compartment != compartment else None
+            return Opening(action.id, action.parcel, self._place(action.compartment), moved)
+        self.inventory.cancel_deposit(action, "jammed, too many compartments")
+        raise LockerError("locker.no_compartment")
+
+    async def closed(self, opening: Opening) -> None:
+        """Return once the opened door reads closed."""
+        compartment = self._compartment(opening.place.compartment)
+        door = self._doors()
+        while True:
+            state = await door.door_state(compartment.address, compartment.lock)
+            if state is DoorState.CLOSED:
+                self.inventory.set_door(compartment.id, "closed")
+                return
+            await asyncio.sleep(self.poll_interval)
+
+    async def record_deposit(self, opening: Opening) -> None:
+        """The door closed on the parcel: record it, then notify the recipient."""
+        parcel = self.inventory.finish_deposit(self._action(opening, "deposit"))
+        await self._notify(parcel)
+
+    # -- resident ------------------------------------------------------------------------------
+
+    def find(self, code: str) -> list[Found]:
+        """Every parcel of the recipient this code belongs to; wrong codes are limited."""
+        self._check("pickup")
+        limit = Limit(self.config.wrong_codes_per_minute, self.config.lockout_seconds)
+        found = self.inventory.parcels_for_code(code)
+        tag = self.inventory.keyed.digest("attempt", code)[:8]
+        self.attempts.record("pickup", bool(found), limit, tag)
+        if not found:
+            raise LockerError("locker.wrong_code")
+        return [self._found(p) for p in found]
+
+    def overdue(self) -> list[Found]:
+        """Parcels overdue for the courier to take back."""
+        return [self._found(p) for p in self.inventory.overdue(self.config.retrieve_after_days)]
+
+    def pay(self, parcels: list[str], amount: int) -> None:
+        """Record fees paid before the doors open: each parcel's fee, in order, from `amount`."""
+        left = amount
+        for parcel in parcels:
+            due = self._fee(self.inventory.parcel(parcel))
+            share = min(due, left)
+            if share:
+                self.inventory.pay(parcel, share)
+                left -= share
+
+    async def release(self, parcel: str, kind: str) -> Opening:
+        """Open a stored parcel's door and record it taken (its code dies at the intent)."""
+        stored = self.inventory.parcel(parcel)
+        quoted = self.clock.now() - FEE_GRACE
+        if kind == "pickup" and self._fee(stored, at=quoted) > 0:
+            raise LockerError("locker.fee_unpaid", parcel)
+        try:
+            action = self.inventory.begin_release(parcel, kind)
+        except InventoryError as exc:
+            raise LockerError(exc.key, exc.detail) from exc
+        try:
+            await self._open(action)
+        except DeviceError as exc:
+            self.inventory.release_failed(action, exc.key)
+            await self._notify(self.inventory.parcel(parcel), reissued=True)
+            raise LockerError("locker.jammed", action.compartment) from exc
+        taken = self.inventory.finish_release(action, "open")
+        await self._record(taken, "picked_up" if kind == "pickup" else "retrieved")
+        return Opening(action.id, parcel, self._place(action.compartment))
+
+    def alarm(self, opening: Opening, reason: str) -> None:
+        """A door left open: listed and journaled as an alarm."""
+        self.inventory.problem(opening.place.compartment, "door_open", reason)
+        self.journal.record(
+            "locker", "locker", opening.place.compartment, "alarm", {"reason": reason}
+        )
+
+    # -- machinery -----------------------------------------------------------------------------
+
+    async def _open(self, action: Action) -> None:
+        compartment = self._compartment(action.compartment)
+        await self._doors().open_lock(compartment.address, compartment.lock)
+        self.inventory.opened(action)
+
+    def _check(self, scope: str) -> None:
+        try:
+            self.attempts.check(scope)
+        except LockedOut as exc:
+            raise LockerError("locker.locked_out", f"{exc.seconds:.0f}") from exc
+
+    async def _notify(self, parcel: Parcel, *, reissued: bool = False) -> None:
+        """The recipient's pickup notice, through the outbox to the courier back office (which
+        has the phone): locker, place, code, storage period, masked phone."""
+        code = self.inventory.pickup_code(parcel.id)
+        where = self._place(parcel.compartment or "")
+        payload: dict[str, Any] = {
+            "terminal": self.terminal,
+            "locker": self.config.name,
+            "address": self.config.address,
+            "parcel": parcel.id,
+            "waybill": parcel.waybill,
+            "company": parcel.company,
+            "compartment": where.compartment,
+            "cabinet": where.cabinet,
+            "column": where.column,
+            "row": where.row,
+            "code": code,
+            "qr": f"PICKUP:{self.terminal}:{code}",
+            "storage_hours": parcel.storage_hours,
+            "phone": parcel.phone_masked,
+            "reissued": reissued,
+        }
+        key = f"notify:{self.terminal}:{parcel.id}:{code}"
+        try:
+            await self.outbox.submit(
+                self.config.courier_backend, "/locker/notifications", payload, idempotency_key=key
+            )
+        except BackendError as exc:
+            log.warning("pickup notice for %s not queued: %s", parcel.id, exc.key)
+
+    async def _record(self, parcel: Parcel, event: str) -> None:
+        """A parcel's record for the courier back office, through the outbox."""
+        payload = {
+            "terminal": self.terminal,
+            "parcel": parcel.id,
+            "waybill": parcel.waybill,
+            "event": event,
+            "at": self.clock.now(),
+            "fee_paid": parcel.fee_paid,
+        }
+        key = f"record:{self.terminal}:{parcel.id}:{event}"
+        try:
+            await self.outbox.submit(
+                self.config.courier_backend, "/locker/records", payload, idempotency_key=key
+            )
+        except BackendError as exc:
+            log.warning("record of %s not queued: %s", parcel.id, exc.key)
+
+    def _fee(self, parcel: Parcel, at: float | None = None) -> int:
+        return self.inventory.fee(parcel, self.config.fee_per_day, self.config.fee_cap, at)
+
+    def _found(self, parcel: Parcel) -> Found:
+        return Found(
+            parcel=parcel.id,
+            place=self._place(parcel.compartment or ""),
+            company=parcel.company,
+            waybill_tail=parcel.waybill[-4:],
+            fee=self._fee(parcel),
+        )
+
+    def _compartment(self, compartment: str) -> Compartment:
+        found = self.layout.get(compartment)
+        if found is None:
+            raise LockerError("locker.unknown_compartment", compartment)
+        return found
+
+    def _place(self, compartment: str) -> Place:
+        return place(self._compartment(compartment))
+
+    def _action(self, opening: Opening, kind: str) -> Action:
+        return Action(opening.action, kind, opening.parcel, opening.place.compartment, "opened")
+
+
+def place(compartment: Compartment) -> Place:
+    """Where a compartment is, as flows see it."""
+    return Place(
+        compartment=compartment.id,
+        cabinet=compartment.cabinet,
+        column=compartment.column,
+        row=compartment.row,
+        size=compartment.size,
+        band=compartment.band,
+        wheelchair=compartment.wheelchair,
+    )

@@ -1,0 +1,187 @@
+"""The locker's flows end to end through `kiosk flows run`, on the pty-simulated boards of all
+three families, doors shut by the simulated courier or resident the answers file describes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kiosk.cli import main
+from kiosk.clock import SystemClock
+from kiosk.config import load_config, locker_buses
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+from kiosk.locker.inventory import Inventory
+from kiosk.locker.layout import build_layout
+from kiosk.locker.secret import Keyed, load_or_create
+from kiosk.storage.database import Database
+from kiosk.storage.journal import SqliteJournal
+
+FAMILIES = {"8a": [1, 2], "wkly": [0, 1], "kerong": [0, 1]}
+
+RUNS = [
+    ("parcel-deposit", "parcel-deposit.answers.yaml"),
+    ("parcel-deposit", "scenarios/parcel-deposit.jammed.answers.yaml"),
+    ("parcel-pickup", "parcel-pickup.answers.yaml"),
+    ("parcel-pickup", "scenarios/parcel-pickup.fee.answers.yaml"),
+    ("parcel-pickup", "scenarios/parcel-pickup.offline.answers.yaml"),
+    ("parcel-retrieval", "parcel-retrieval.answers.yaml"),
+]
+
+
+def locker_config(tmp_path: Path, family: str) -> Path:
+    """A simulated locker of one lock-board family: the demo layout on its first two boards."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f"""simulate = true
+data_dir = "data"
+
+[terminal]
+id = "kiosk-dev"
+mode = "locker"
+
+[devices.lock_board]
+driver = "simulated"
+family = "{family}"
+boards = {FAMILIES[family]}
+locks_per_board = 24
+
+[devices.scanner]
+driver = "simulated"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def answers_for(tmp_path: Path, name: str, family: str, **changes: Any) -> Path:
+    """A shipped answers file, its jammed lock moved to the family's first board."""
+    data = yaml.safe_load((DEFAULT_FLOWS_DIR / name).read_text(encoding="utf-8"))
+    board = data.get("devices", {}).get("lock_board", {})
+    if "jammed" in board:
+        board["jammed"] = [f"{FAMILIES[family][0]}:3"]
+    data.update(changes)
+    path = tmp_path / Path(name).name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], flow: str, answers: Path, config: Path
+) -> tuple[int, list[dict[str, Any]]]:
+    code = main(
+        ["flows", "run", flow, "--answers", str(answers), "--config", str(config), "--json"]
+    )
+    out = capsys.readouterr().out
+    return code, [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def inventory(config: Path) -> Inventory:
+    loaded = load_config(config)
+    assert loaded.locker is not None
+    db = Database.in_dir(loaded.data_dir)
+    layout = build_layout(loaded.locker, locker_buses(loaded))
+    key = Keyed(load_or_create(loaded.data_dir / "locker.key"))
+    clock = SystemClock()
+    return Inventory(db, layout, key, clock, SqliteJournal(db, "test", clock=clock))
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize(("flow", "answers"), RUNS)
+def test_each_locker_flow_runs_on_every_board_family(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], family: str, flow: str, answers: str
+) -> None:
+    config = locker_config(tmp_path, family)
+    code, lines = run(capsys, flow, answers_for(tmp_path, answers, family), config)
+    assert code == 0, lines[-1]
+    assert lines[-1]["outcome"] == "finished"
+    said = " ".join(line.get("say", "") for line in lines)
+    if "jammed" in answers:
+        assert "的门打不开，已改用" in said
+        stock = inventory(config)
+        try:
+            assert stock.states()["A-03"] == "out_of_service"
+        finally:
+            stock.db.close()
+    if "offline" in answers:
+        assert {"outbox": {"queued": 1, "delivered": 1}} in lines
+    if flow == "parcel-pickup":
+        assert "从下往上第" in said  # where each opened door is, said aloud
+
+
+def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    code, lines = run(
+        capsys, "parcel-deposit", DEFAULT_FLOWS_DIR / "parcel-deposit.answers.yaml", config
+    )
+    assert code == 0, lines[-1]
+    stock = inventory(config)
+    try:
+        parcels = stock.parcels(["stored"])
+        assert len(parcels) == 2
+        pickup = stock.pickup_code(parcels[0].id)
+    finally:
+        stock.db.close()
+    answers = tmp_path / "pickup.yaml"
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                "answers": {"code": pickup},
+                "devices": {"scanner": "x", "lock_board": {"close_after_reads": 2}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, lines = run(capsys, "parcel-pickup", answers, config)
+    assert code == 0, lines[-1]
+    assert lines[-1]["result"]["count"] == 2  # one code, both parcels of the recipient
+    stock = inventory(config)
+    try:
+        assert stock.parcels_for_code(pickup) == []
+        assert {p.status for p in stock.parcels(["picked_up"])} == {"picked_up"}
+    finally:
+        stock.db.close()
+    code, lines = run(capsys, "parcel-pickup", answers, config)
+    assert code == 2  # the same code again is refused and asked for anew
+
+
+def test_wrong_codes_lock_the_terminal_out_and_are_journaled_without_the_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "8a")
+    wrong = [f"{n:06d}" for n in range(100001, 100007)]
+    answers = answers_for(tmp_path, "parcel-pickup.answers.yaml", "8a", answers={"code": wrong})
+    code, lines = run(capsys, "parcel-pickup", answers, config)
+    assert code == 1
+    assert lines[-1]["error"] == "locker.locked_out"
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
+    assert b"attempt" in data  # each attempt journaled, by a keyed tag
+    for attempt in wrong:
+        assert attempt.encode() not in data
+
+
+def test_a_door_left_open_is_reminded_of_then_raises_an_alarm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "kerong")
+    answers = answers_for(
+        tmp_path,
+        "parcel-pickup.answers.yaml",
+        "kerong",
+        answers={"code": "246810", "release": [{"event": "timeout"}, {"event": "timeout"}]},
+        devices={"scanner": "x"},
+    )
+    code, lines = run(capsys, "parcel-pickup", answers, config)
+    assert code == 0, lines[-1]
+    said = [line["say"] for line in lines if line.get("step") == "release"]
+    assert any("柜门还开着" in s for s in said)  # the spoken reminder
+    stock = inventory(config)
+    try:
+        assert {p.kind for p in stock.problems()} == {"door_open"}
+    finally:
+        stock.db.close()
