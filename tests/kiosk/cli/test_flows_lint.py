@@ -165,3 +165,16 @@ def test_check_imports_only_what_checking_needs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_every_command_group_takes_the_words_after_its_name() -> None:
+    """`build_parser` passes each group the rest of the command line (so that a group such as
+    `flows` imports only the chosen command's module): every group's `register` takes it."""
+    import importlib
+    import inspect
+
+    from kiosk.cli import GROUPS
+
+    for name in GROUPS:
+        parameters = inspect.signature(importlib.import_module(name).register).parameters
+        assert list(parameters) == ["sub", "words"], name
