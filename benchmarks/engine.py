@@ -24,7 +24,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -53,6 +53,10 @@ class _Reply:
     status_code = 201
     content = b'{"ticket": "FB1"}'
     text = '{"ticket": "FB1"}'
+    headers: ClassVar[dict[str, str]] = {"Content-Type": "application/json", "Content-Length": "17"}
+
+    def iter_content(self, size: int) -> Any:
+        return iter([self.content])
 
     def json(self) -> Any:
         return {"ticket": "FB1"}
@@ -68,6 +72,9 @@ class _Transport:
     """Stands in for `requests.Session` under the outbox: every POST answered at once."""
 
     def post(self, *args: Any, **kwargs: Any) -> _Reply:
+        return _Reply()
+
+    def request(self, *args: Any, **kwargs: Any) -> _Reply:
         return _Reply()
 
     def close(self) -> None:

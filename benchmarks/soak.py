@@ -81,13 +81,28 @@ def _rss_mb() -> float:
     return 0.0
 
 
+def _open_files(settle: float = 1.0) -> int:
+    """Open file descriptors once two readings 20 ms apart agree (within `settle` seconds): the
+    demo back office closes a reply's connection on its own thread a moment after the reply, so
+    the count right after a submission may still hold that socket."""
+    deadline = time.monotonic() + settle
+    count = len(os.listdir("/proc/self/fd"))
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        again = len(os.listdir("/proc/self/fd"))
+        if again == count:
+            break
+        count = again
+    return count
+
+
 def _checkpoint(sessions: int, started: float) -> Checkpoint:
     gc.collect()
     return Checkpoint(
         sessions=sessions,
         rss_mb=round(_rss_mb(), 1),
         threads=sum(not t.name.startswith("asyncio_") for t in threading.enumerate()),
-        open_files=len(os.listdir("/proc/self/fd")),
+        open_files=_open_files(),
         temp_entries=len(os.listdir(tempfile.gettempdir())),
         seconds=round(time.perf_counter() - started, 1),
     )

@@ -153,7 +153,9 @@ class KioskServices:
         configured = {} if self.simulate else dict(config.backends)
         fallback = None
         if self.simulate:
-            self.demo = stack.enter_context(DemoBackOffice())
+            # its port now, its app (FastAPI) built in the background: requests wait meanwhile
+            self.demo = DemoBackOffice().start(wait=False)
+            stack.callback(self.demo.stop)
             fallback = self.demo.backend()
         elif not configured:
             # never the demo back office for real residents: it would take and drop their data
@@ -189,6 +191,8 @@ class KioskServices:
 
         Call it between sessions: the engine of a session in progress is not changed under it.
         """
+        import msgspec
+
         from kiosk.bundle.manifest import MANIFEST_NAME
         from kiosk.flow.engine import Engine
         from kiosk.flow.loader import load_flows
@@ -202,7 +206,11 @@ class KioskServices:
         for error in flows.errors:
             log.error("flow not loaded: %s", error)
         self.flows, self.flows_dir = flows, flows_dir
-        self.receipts = ReceiptLibrary(flows_dir / "receipts")
+        self.receipts = ReceiptLibrary(
+            flows_dir / "receipts",
+            terminal=msgspec.structs.asdict(self.config.terminal.name),
+            now=self.engine_clock.now,
+        )
         self.engine = Engine(
             self._library or self.flows,
             backends=self.backends,

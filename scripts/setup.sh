@@ -14,6 +14,8 @@ APT_PACKAGES=(
   vsmartcard-vpcd                                    # virtual reader for --simulate and tests
   espeak-ng alsa-utils                               # speech output
   fonts-noto-cjk fonts-wqy-microhei                  # CJK fonts (mainland glyphs, rare characters)
+  fonts-materialdesignicons-webfont                  # icons (Material Design Icons font)
+  libzinnia0 tegaki-zinnia-simplified-chinese        # offline handwriting recognition
   libgl1 libegl1 libgl1-mesa-dri                     # Kivy's software rendering without a GPU
   socat graphviz                                     # serial/pty tools, flow diagrams
   openssl                                            # test certificates (mutual TLS)
@@ -52,7 +54,7 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages" >&2
   python -m pip install -q --upgrade pip >/dev/null
-  python -m pip install -q -e ".[ui,pcsc,voice,hid,test]"
+  python -m pip install -q -e ".[ui,pcsc,voice,hid,backoffice,test]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

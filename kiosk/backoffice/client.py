@@ -1,8 +1,10 @@
-"""`HttpBackends`: the named back offices of the configuration, reached with `requests`."""
+"""`HttpBackends`: the named back offices of the configuration, reached with `requests`, each
+exchange bounded in time and size (`transfer.exchange`)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -10,9 +12,20 @@ from urllib.parse import unquote
 
 import requests
 
+from kiosk.backoffice.transfer import bounded_session, error_for_exception, exchange
 from kiosk.config import BackendConfig
 from kiosk.flow.services import BackendError
 from kiosk.privacy.masking import scrub
+
+__all__ = [
+    "HttpBackends",
+    "describe",
+    "endpoint",
+    "error_for_exception",
+    "error_for_status",
+    "headers_for",
+    "tls_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +89,6 @@ def error_for_status(status: int, where: str, method: str = "GET") -> BackendErr
     return BackendError("backend.failed", f"{where}: HTTP {status}")
 
 
-def error_for_exception(exc: requests.RequestException, where: str) -> BackendError:
-    """The `BackendError` a `requests` failure means."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return BackendError("backend.unreachable", f"{where}: connection timed out")
-    if isinstance(exc, requests.Timeout):
-        return BackendError("backend.timeout", f"{where}: no reply in time")
-    if isinstance(exc, requests.ConnectionError):
-        return BackendError("backend.unreachable", f"{where}: cannot connect")
-    return BackendError("backend.failed", f"{where}: {type(exc).__name__}")
-
-
 def describe(backend: str, method: str, path: str) -> str:
     """A log- and error-safe description of a request: no query string, numbers masked."""
     return scrub(f"{backend} {method} {path.split('?', 1)[0]}")
@@ -108,7 +110,7 @@ class HttpBackends:
     ) -> None:
         self._backends = dict(backends)
         self._fallback = fallback
-        self._session = session or requests.Session()
+        self._session = session or bounded_session()
 
     def config(self, backend: str) -> BackendConfig:
         """The configuration of a backend name, or `BackendError("backend.unknown")`."""
@@ -144,31 +146,34 @@ class HttpBackends:
         where = describe(backend, method, path)
         url = endpoint(config, path)
         try:
-            response = self._session.request(
+            reply = exchange(
+                self._session,
                 method,
                 url,
+                timeout=config.timeout,
+                where=where,
                 json=json_body,
                 params=query,
                 headers=headers_for(config),
-                timeout=config.timeout,
-                allow_redirects=False,
                 **tls_for(config),
             )
-        except requests.RequestException as exc:
-            failure = error_for_exception(exc, where)
+        except BackendError as failure:
             log.warning("%s", failure)
-            raise failure from None
-        with response:
-            refusal = error_for_status(response.status_code, where, method)
-            if refusal is not None:
-                log.warning("%s", refusal)
-                raise refusal
-            if response.status_code == 204 or not response.content:
-                return None
-            try:
-                return response.json()
-            except ValueError:
-                raise BackendError("backend.bad_reply", f"{where}: reply is not JSON") from None
+            raise
+        problem = error_for_status(reply.status, where, method) or reply.fault
+        if problem is not None:
+            log.warning("%s", problem)
+            raise problem
+        if reply.status == 204 or not reply.body:
+            return None
+        try:
+            data = json.loads(reply.body)
+        except ValueError:
+            raise BackendError("backend.bad_reply", f"{where}: reply is not JSON") from None
+        if not isinstance(data, dict):
+            # every reply of the contract is an object: anything else is not for the flow
+            raise BackendError("backend.bad_reply", f"{where}: reply is not a JSON object")
+        return data
 
     def close(self) -> None:
         """Close the HTTP session's connections."""

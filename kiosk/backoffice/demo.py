@@ -1,118 +1,126 @@
-"""The built-in demo back office: the real HTTP contract of the shipped flows, on loopback.
+"""The built-in demo back office: the back-office contract (`backoffice/openapi.yaml`) served by
+FastAPI on uvicorn in a thread, with invented data, for `--simulate`, the tests and
+`kiosk backoffice`.
 
-Routes (all JSON):
-
-- ``POST /certificates`` ``{"id_number": "...", "type": "personal" | "payments"}`` →
-  ``{"pages", "insured_since", "unit", "months", "type", "verify_code"}``
-  (social insurance certificate);
-  422 ``{"error": "invalid_id_number" | "invalid_type"}``.
-- The service catalogue's routes (medical insurance, bills, payments, elderly allowance,
-  resident requests, community notices, queue tickets): `kiosk.backoffice.demo_services`.
-- ``POST /feedback`` ``{"category": "...", "text": "...", ...}`` → ``{"ticket": "FB00001"}``;
-  422 ``{"error": "missing_text"}``.
-- ``POST /staff-calls`` ``{"terminal": "...", "screen": "...", ...}`` → ``{"call": "SC00001"}``
-  (a resident called staff; nothing personal in it); 422 ``{"error": "missing_terminal"}``.
-- ``GET /health`` → ``{"ok": true}``.
-
-Every request must carry ``Authorization: Bearer <token>`` (`DemoBackOffice.token`, random per
+Every request must carry `Authorization: Bearer <token>` (`DemoBackOffice.token`, random per
 start unless given): other local processes can neither submit nor read replies. A body over
-`MAX_BODY` is refused unread (413), connections are capped and time out when idle.
-
-Every POST honours ``Idempotency-Key``: a repeated key gets the first reply again and the
-submission is recorded once; the same key with a different body is 422
-``idempotency_key_reused``. All data is invented from a hash of the request: no real person.
+1 MiB is refused unread (413); connections are capped and time out when silent. Every POST
+honours `Idempotency-Key` (`demo_guard`). FastAPI and uvicorn are imported when a demo back
+office starts, not with this module (the kiosk's start-up stays small).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 import secrets
+import socket
 import threading
-from collections import Counter
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING, Any, Literal
 
-from kiosk.backoffice import demo_courier
 from kiosk.backoffice.demo_ledger import Ledger, Received
-from kiosk.backoffice.demo_services import DemoServices
-from kiosk.backoffice.demo_services import seed as service_seed
+from kiosk.clock import SystemClock
 from kiosk.config import BackendConfig, Secret
-from kiosk.privacy.masking import scrub
-from peripherals.id_card.id_number import is_valid as valid_id_number
+from kiosk.flow.services import Clock
+
+if TYPE_CHECKING:
+    from kiosk.backoffice.demo_data import DemoData
+    from kiosk.backoffice.demo_guard import Guard, Switches
+    from kiosk.backoffice.demo_payments import Payments
+    from kiosk.backoffice.demo_server import Serving
 
 log = logging.getLogger(__name__)
 
-CERTIFICATE_TYPES = ("personal", "payments")
-_UNITS = (
-    "幸福里社区服务中心",
-    "示例科技有限公司",
-    "演示物流有限公司",
-    "样例食品加工厂",
-    "灵活就业人员",
-)
-
-
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: Any
-
-
-MAX_BODY = 1 << 20
-"""Bytes of the largest request body taken; a larger Content-Length is refused unread."""
-MAX_CONNECTIONS = 32
-"""Connections served at once; more are closed at once (each would take a thread)."""
 IDLE_TIMEOUT = 5.0
 """Seconds a connection may stay silent (half-open, or a body that never comes)."""
+LEDGER_FILE = "ledger.sqlite3"
+"""The ledger's file in a `data` folder."""
+START_TIMEOUT = 30.0
+"""Seconds a start may take (importing FastAPI on a busy machine included)."""
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-    demo: DemoBackOffice
-    slots: threading.BoundedSemaphore
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket (connections wait in its backlog until the server takes them)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        if not self.slots.acquire(blocking=False):
-            self.shutdown_request(request)  # too many at once: no thread for this one
-            return
-        super().process_request(request, client_address)
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
+class _Run:
+    """One run of the server in its thread: the app is built there (FastAPI imported on the
+    first run), then uvicorn serves the socket bound before."""
+
+    def __init__(self, office: DemoBackOffice, sock: socket.socket) -> None:
+        self._office = office
+        self.sock = sock
+        self.port: int = sock.getsockname()[1]
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self._serving: Serving | None = None
+        self._stopping = False
+        self._thread = threading.Thread(
+            target=self._run, name=f"demo-backoffice-{self.port}", daemon=True
+        )
+
+    def start(self, wait: bool) -> None:
+        self._thread.start()
+        if wait:
+            self.wait()
+
+    def wait(self) -> None:
+        """Return once connections are served; the start's error if it failed."""
+        if not self.ready.wait(START_TIMEOUT):
+            raise RuntimeError("the demo back office did not start in time")
+        if self.error is not None:
+            raise RuntimeError(f"the demo back office did not start: {self.error}")
+
+    def _run(self) -> None:
         try:
-            super().process_request_thread(request, client_address)
+            from kiosk.backoffice.demo_server import Serving
+
+            app = self._office._application()
+            serving = Serving(app, self._office.idle_timeout, ready=self.ready)
+        except BaseException as exc:
+            log.exception("the demo back office cannot start")
+            self.error = exc
+            self.sock.close()  # connections are refused rather than left waiting
+            self.ready.set()
+            return
+        self._serving = serving
+        try:
+            if not self._stopping:
+                serving.run(self.sock)
         finally:
-            self.slots.release()
+            self.ready.set()
+            self.sock.close()
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        log.debug("demo back office: a connection failed", exc_info=True)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.settimeout(self.server.demo.idle_timeout)  # a silent client is dropped
-
-    def do_GET(self) -> None:
-        self.server.demo._handle(self, "GET")
-
-    def do_POST(self) -> None:
-        self.server.demo._handle(self, "POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("demo back office: %s", scrub(format % args).split("?", 1)[0])
+    def stop(self) -> None:
+        """Stop serving and wait for the thread (the port is closed when this returns)."""
+        self._stopping = True
+        serving = self._serving
+        if serving is not None:
+            serving.exit()
+        if self._thread.is_alive():
+            self._thread.join(timeout=START_TIMEOUT)
+        self.sock.close()
 
 
 class DemoBackOffice:
-    """A back office on 127.0.0.1 in a thread; `port=0` picks a free port."""
+    """A back office on 127.0.0.1 in a thread; `port=0` picks a free port.
+
+    `ledger`: a file keeping idempotency keys, submissions and counters across restarts;
+    `data`: a folder for the invented records and (unless `ledger` is given) the ledger;
+    `clock`: the time orders expire by; `auto_pay_after`: a payment order is paid at that poll
+    (None: only when told through `/_demo/payments/{order}` or `settle_payment`);
+    `reply_delay`: seconds between keeping a submission's reply and sending it.
+    """
 
     def __init__(
         self,
@@ -121,6 +129,11 @@ class DemoBackOffice:
         token: str | None = None,
         idle_timeout: float = IDLE_TIMEOUT,
         ledger: Path | None = None,
+        *,
+        data: Path | None = None,
+        clock: Clock | None = None,
+        auto_pay_after: int | None = 3,
+        reply_delay: float = 0.0,
     ) -> None:
         self._host = host
         self.idle_timeout = idle_timeout
@@ -128,63 +141,99 @@ class DemoBackOffice:
         self.token = token or secrets.token_urlsafe(24)
         """Every request must carry `Authorization: Bearer <token>`: no other local process
         can submit to it or read its replies."""
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Condition()
+        self._folder = data
+        if ledger is None and data is not None:
+            ledger = data / LEDGER_FILE
+        self._ledger_path = ledger
+        self._clock: Clock = clock or SystemClock()
+        self._auto_pay_after = auto_pay_after
+        self._reply_delay = reply_delay
+        self._lock = threading.RLock()
+        self._run: _Run | None = None
+        self._switches: Switches | None = None
+        self._app: Guard | None = None
+        self._data: DemoData | None = None
+        self._payments: Payments | None = None
+        self._ledger: Ledger | None = None
         self._down: Literal["refuse", "503"] | None = None
-        self._fail_next = 0
-        self._released = threading.Event()
-        self._released.set()
-        self._ledger = Ledger(ledger)
-        """Idempotency keys, submissions taken, ticket numbers (`ledger`: kept in that file,
-        so a restarted back office still knows every key it answered)."""
-        self.services = DemoServices()
-        """The service catalogue's routes (`kiosk.backoffice.demo_services`)."""
-        self._seen = 0
-        self._seen_keys: Counter[str] = Counter()
 
     # Lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> DemoBackOffice:
-        """Start serving (idempotent)."""
+    def start(self, wait: bool = True) -> DemoBackOffice:
+        """Start serving (idempotent). The port is bound at once; with `wait=False` the app is
+        built and served in the background (requests wait in the backlog meanwhile)."""
         with self._lock:
-            if self._ledger.closed and self._ledger.path is not None:
-                self._ledger = Ledger(self._ledger.path)  # started again: it remembers
-            if self._server is None and self._down != "refuse":
-                self._listen()
+            if self._ledger is None:
+                self._open()
+            if self._run is None and self._down != "refuse":
+                try:
+                    self._listen(wait)
+                except BaseException:
+                    self.stop()  # the port is taken, or the app failed: nothing left open
+                    raise
         return self
 
-    def _listen(self) -> None:
-        server = _Server((self._host, self._port), _Handler)
-        server.demo = self
-        server.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-        self._port = server.server_address[1]
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"demo-backoffice-{self._port}",
-            daemon=True,
-        )
-        self._server, self._thread = server, thread
-        thread.start()
+    def _open(self) -> None:
+        """The ledger, the switches and the invented data (no FastAPI yet)."""
+        from kiosk.backoffice.demo_data import DemoData
+        from kiosk.backoffice.demo_guard import Switches
+        from kiosk.backoffice.demo_payments import Payments
+
+        if self._folder is not None:
+            self._folder.mkdir(parents=True, exist_ok=True)
+        self._ledger = Ledger(self._ledger_path)
+        self._data = DemoData(self._folder, self._clock.now)
+        self._payments = Payments(self._data, self._ledger.next_number, self._auto_pay_after)
+        if self._switches is None:
+            self._switches = Switches(self.token, self._ledger, reply_delay=self._reply_delay)
+        self._switches.ledger = self._ledger
+
+    def _application(self) -> Guard:
+        """The ASGI app (built on the server's thread on first use: FastAPI is imported here)."""
+        if self._app is None:
+            try:
+                from kiosk.backoffice.demo_app import build_app
+            except ModuleNotFoundError as exc:
+                raise RuntimeError(
+                    f"the demo back office needs {exc.name}: pip install -e '.[backoffice]'"
+                ) from exc
+            from kiosk.backoffice.demo_guard import Guard
+
+            assert self._switches is not None
+            self._app = Guard(build_app(self), self._switches)
+        return self._app
+
+    def _listen(self, wait: bool = True) -> None:
+        run = _Run(self, _bind(self._host, self._port))
+        self._port = run.port
+        self._run = run
+        run.start(wait)
         log.info("demo back office listening on %s", self.url)
 
     def _close(self) -> None:
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
+        run, self._run = self._run, None
+        if run is not None:
+            run.stop()
 
     def stop(self) -> None:
-        """Stop serving and release held requests."""
-        self._released.set()
+        """Stop serving, release held requests, close the data (a later `start` reopens it)."""
+        if self._switches is not None:
+            self._switches.released.set()
         with self._lock:
             self._down = None
+            if self._switches is not None:
+                self._switches.down = None
             self._close()
-            self._ledger.close()
+            for store in (self._data, self._ledger):
+                if store is not None:
+                    store.close()
+            self._data = self._payments = self._ledger = None
+
+    def ready(self) -> None:
+        """Wait until a start in the background serves (its error if it failed)."""
+        run = self._run
+        if run is not None:
+            run.wait()
 
     def __enter__(self) -> DemoBackOffice:
         return self.start()
@@ -200,166 +249,94 @@ class DemoBackOffice:
     @property
     def url(self) -> str:
         """The base URL to configure as a backend."""
-        return f"http://{self._host}:{self._port}"
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self._port}"
 
     def backend(self, **options: Any) -> BackendConfig:
         """The configuration of a back office reaching this one (URL and token)."""
         return BackendConfig(base_url=self.url, token=Secret(self.token), **options)
 
+    # What the routes work on (`demo_app.DemoWorld`) ---------------------------------------
+
+    @property
+    def data(self) -> DemoData:
+        """The invented records (while started)."""
+        assert self._data is not None, "the demo back office is not started"
+        return self._data
+
+    @property
+    def payments(self) -> Payments:
+        """The payment orders (while started)."""
+        assert self._payments is not None, "the demo back office is not started"
+        return self._payments
+
+    def next_number(self, name: str) -> int:
+        """The next number of a counter (tickets, orders...), kept with the ledger."""
+        assert self._ledger is not None, "the demo back office is not started"
+        return self._ledger.next_number(name)
+
     # Switches for tests and the service menu ----------------------------------------------
 
     def set_down(self, down: bool, how: Literal["refuse", "503"] = "refuse") -> None:
-        """Be unreachable (`refuse`: the port is closed) or broken (`503`), or come back."""
+        """Be unreachable (`refuse`: the port is closed) or broken (`503`), or come back (on the
+        same port)."""
         with self._lock:
-            if down:
-                self._down = how
-                if how == "refuse":
-                    self._close()
-            else:
-                self._down = None
-                if self._server is None:
-                    self._listen()
+            switches = self._started()
+            with switches.changed:
+                switches.down = how if down else None
+            self._down = switches.down
+            if down and how == "refuse":
+                self._close()
+            elif not down and self._run is None:
+                self._listen()
 
     def fail_next(self, count: int) -> None:
         """Answer the next `count` requests with 503."""
-        with self._lock:
-            self._fail_next = count
+        switches = self._started()
+        with switches.changed:
+            switches.fail_next = count
 
     def hold(self) -> None:
         """Keep requests waiting before they are answered, until `release()`."""
-        self._released.clear()
+        self._started().released.clear()
 
     def release(self) -> None:
         """Let held requests be answered."""
-        self._released.set()
+        self._started().released.set()
 
     def wait_requests(self, count: int, timeout: float = 5.0) -> bool:
         """Wait until at least `count` requests have arrived in total."""
-        with self._lock:
-            return self._lock.wait_for(lambda: self._seen >= count, timeout=timeout)
+        switches = self._started()
+        with switches.changed:
+            return switches.changed.wait_for(lambda: switches.seen >= count, timeout=timeout)
 
     def received(self, path: str | None = None) -> list[Received]:
         """Submissions recorded (once per idempotency key), optionally for one path."""
-        return self._ledger.received(path)
+        ledger = self._ledger
+        if ledger is not None and not ledger.closed:
+            return ledger.received(path)
+        if self._ledger_path is None:
+            return []  # stopped: an in-memory ledger kept nothing
+        kept = Ledger(self._ledger_path)
+        try:
+            return kept.received(path)
+        finally:
+            kept.close()
 
     def requests_with_key(self, key: str) -> int:
         """How many requests arrived carrying this idempotency key (duplicates included)."""
-        with self._lock:
-            return self._seen_keys[key]
+        switches = self._started()
+        with switches.changed:
+            return switches.seen_keys[key]
 
-    # Request handling ----------------------------------------------------------------------
+    def settle_payment(self, order: str, outcome: Literal["paid", "cancelled", "expired"]) -> None:
+        """The resident paid, cancelled, or let a payment order expire (as `/_demo/payments`)."""
+        self._started()
+        self.payments.settle(order, outcome)
 
-    def _handle(self, handler: _Handler, method: str) -> None:
-        split = urlsplit(handler.path)
-        key = handler.headers.get("Idempotency-Key")
-        refusal = self._refusal(handler)
-        if refusal is not None:
-            handler.close_connection = True  # the body, if any, is never read
-            self._send(handler, refusal)
-            return
-        length = int(handler.headers.get("Content-Length") or 0)
-        raw = handler.rfile.read(length) if length else b""
-        if len(raw) < length:
-            return  # the client went away mid-body
-        with self._lock:
-            self._seen += 1
-            if key is not None:
-                self._seen_keys[key] += 1
-            self._lock.notify_all()
-        self._released.wait()
-        self._send(handler, self._reply(method, split.path, split.query, key, raw))
-
-    def _refusal(self, handler: _Handler) -> _Reply | None:
-        """Why a request is refused before its body is read, or None."""
-        given = handler.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
-            return _Reply(401, {"error": "unauthorized"})
-        length = handler.headers.get("Content-Length") or "0"
-        if not length.isdigit():
-            return _Reply(400, {"error": "bad_content_length"})
-        if int(length) > MAX_BODY:
-            return _Reply(413, {"error": "body_too_large"})
-        return None
-
-    def _send(self, handler: _Handler, reply: _Reply) -> None:
-        data = json.dumps(reply.body, ensure_ascii=False).encode()
-        handler.send_response(reply.status)
-        handler.send_header("Content-Type", "application/json; charset=utf-8")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    def _reply(self, method: str, path: str, query: str, key: str | None, raw: bytes) -> _Reply:
-        with self._lock:
-            if self._down is not None:
-                return _Reply(503, {"error": "down"})
-            if self._fail_next > 0:
-                self._fail_next -= 1
-                return _Reply(503, {"error": "failing on purpose"})
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            return _Reply(400, {"error": "body_not_json"})
-        if method == "GET":
-            return self._get(path, parse_qs(query))
-        digest = hashlib.sha256(raw).hexdigest()
-        with self._lock:
-            known = self._ledger.reply_for(key) if key is not None else None
-            if known is not None:
-                seen_digest, status, previous = known
-                if seen_digest != digest:
-                    return _Reply(422, {"error": "idempotency_key_reused"})
-                return _Reply(status, previous)
-            reply = self._post(path, body)
-            taken = Received(method, path, key, body) if 200 <= reply.status < 300 else None
-            if reply.status < 500:
-                self._ledger.record(key, digest, reply.status, reply.body, taken)
-            return reply
-
-    def _get(self, path: str, query: dict[str, list[str]]) -> _Reply:
-        if path == "/health":
-            return _Reply(200, {"ok": True})
-        found = self.services.get(path, query)
-        if found is not None:
-            return _Reply(*found)
-        return _Reply(404, {"error": "not_found"})
-
-    def _post(self, path: str, body: Any) -> _Reply:
-        if not isinstance(body, dict):
-            return _Reply(400, {"error": "expected_object"})
-        if path == "/certificates":
-            id_number = str(body.get("id_number", ""))
-            if not valid_id_number(id_number):
-                return _Reply(422, {"error": "invalid_id_number"})
-            kind = body.get("type")
-            if kind not in CERTIFICATE_TYPES:
-                return _Reply(422, {"error": "invalid_type"})
-            seed = service_seed(id_number)
-            months = 12 + seed % 220
-            return _Reply(
-                200,
-                {
-                    "type": kind,
-                    "pages": 1 if kind == "personal" else 1 + months // 60,
-                    "insured_since": f"{2026 - months // 12 - 1}-{seed % 12 + 1:02d}",
-                    "unit": _UNITS[seed % len(_UNITS)],
-                    "months": months,
-                    "verify_code": f"https://si.example.invalid/verify/SI{seed:08d}",
-                },
-            )
-        if path == "/feedback":
-            text = body.get("text")
-            if not isinstance(text, str) or not text.strip():
-                return _Reply(422, {"error": "missing_text"})
-            return _Reply(201, {"ticket": f"FB{self._ledger.next_number('tickets'):05d}"})
-        if path == "/staff-calls":
-            if not isinstance(body.get("terminal"), str):
-                return _Reply(422, {"error": "missing_terminal"})
-            return _Reply(201, {"call": f"SC{self._ledger.next_number('staff_calls'):05d}"})
-        found = self.services.post(path, body)
-        if found is not None:
-            return _Reply(*found)
-        courier = demo_courier.post(path, body, self._ledger.next_number)
-        if courier is not None:
-            return _Reply(*courier)
-        return _Reply(404, {"error": "not_found"})
+    def _started(self) -> Switches:
+        if self._ledger is None:
+            self.start()
+        self.ready()
+        assert self._switches is not None
+        return self._switches

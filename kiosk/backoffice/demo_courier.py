@@ -1,9 +1,16 @@
-"""The demo courier back office's routes, plugged into the demo back office: courier sign-in,
-recipients' consent to locker delivery, pickup notices, parcel records and the fee stand-in."""
+"""The demo courier back office's routes on the demo app: courier sign-in, recipients' consent to
+locker delivery, pickup notices, parcel records and a locker's storage-fee orders."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+from kiosk.backoffice.demo_app import IdempotencyKey, Refusal
+from kiosk.backoffice.demo_models import Order, Request
+from kiosk.backoffice.demo_openapi import errors
 
 COURIERS: dict[str, tuple[str, str]] = {
     "880001": ("C0001", "顺丰速运"),
@@ -15,30 +22,118 @@ NO_CONSENT_SUFFIX = "0000"
 """Recipients whose phone ends in this have not agreed to locker delivery."""
 
 
-def post(path: str, body: dict[str, Any], number: Any) -> tuple[int, Any] | None:
-    """The reply to a courier route (status, body), or None when `path` is not one.
+class SignIn(Request):
+    """A courier's code typed at the locker."""
 
-    `number(series)` gives the next number of a series (the demo ledger's).
-    """
-    if path == "/couriers/sign-in":
-        known = COURIERS.get(str(body.get("code", "")))
+    code: str = Field(max_length=40)
+
+
+class Courier(BaseModel):
+    """Who signed in."""
+
+    courier: str
+    company: str
+
+
+class ConsentQuestion(Request):
+    """Whether the recipient of a parcel agreed to locker delivery."""
+
+    phone: str = Field(pattern=r"^[0-9]{5,20}$")
+    waybill: str = Field("", max_length=60)
+
+
+class Consent(BaseModel):
+    """The recipient's answer."""
+
+    consent: bool
+
+
+class PickupNotice(Request):
+    """A pickup notice for the courier back office to send to the recipient."""
+
+    code: str = Field(pattern=r"^[0-9]{4,10}$")
+
+
+class Notified(BaseModel):
+    """The notice taken."""
+
+    notice: str
+
+
+class ParcelRecord(Request):
+    """A parcel's event (deposited, picked up, retrieved) for the courier's records."""
+
+    parcel: str = Field(max_length=60)
+    event: str = Field(max_length=40)
+
+
+class Recorded(BaseModel):
+    """The record taken."""
+
+    record: str
+
+
+class LockerFee(Request):
+    """A locker's storage fee to pay by QR code."""
+
+    amount: float = Field(gt=0, le=10000)
+
+
+def add_routes(app: FastAPI, world: Any) -> None:
+    """Add the courier back office's routes to the demo app (`world`: the `DemoWorld`)."""
+
+    @app.post(
+        "/couriers/sign-in",
+        response_model=Courier,
+        tags=["parcel locker"],
+        responses=errors(400, 403, 422, body=True),
+    )
+    async def sign_in(body: SignIn) -> Any:
+        """A courier's code (403 `unknown_courier`)."""
+        known = COURIERS.get(body.code)
         if known is None:
-            return 403, {"error": "unknown_courier"}
-        return 200, {"courier": known[0], "company": known[1]}
-    if path == "/couriers/consent":
-        phone = str(body.get("phone", ""))
-        if not phone.isdigit():
-            return 422, {"error": "missing_phone"}
-        return 200, {"consent": not phone.endswith(NO_CONSENT_SUFFIX)}
-    if path == "/locker/notifications":
-        if not str(body.get("code", "")).isdigit():
-            return 422, {"error": "missing_code"}
-        return 201, {"notice": f"N{number('locker_notices'):05d}"}
-    if path == "/locker/records":
-        return 201, {"record": f"R{number('locker_records'):05d}"}
-    if path == "/locker/payments":  # kept for kiosks of an older flow
-        amount = body.get("amount")
-        if not isinstance(amount, int) or amount < 0:
-            return 422, {"error": "bad_amount"}
-        return 200, {"paid": True, "amount": amount, "order": f"PAY{number('payments'):05d}"}
-    return None
+            raise Refusal(403, "unknown_courier")
+        return {"courier": known[0], "company": known[1]}
+
+    @app.post(
+        "/couriers/consent",
+        response_model=Consent,
+        tags=["parcel locker"],
+        responses=errors(400, 422, body=True),
+    )
+    async def consent(body: ConsentQuestion) -> Any:
+        """Whether the recipient agreed to locker delivery (the phone is not kept)."""
+        return {"consent": not body.phone.endswith(NO_CONSENT_SUFFIX)}
+
+    @app.post(
+        "/locker/notifications",
+        status_code=201,
+        response_model=Notified,
+        tags=["parcel locker"],
+        responses=errors(400, 422, body=True),
+    )
+    async def notify(body: PickupNotice, key: IdempotencyKey = None) -> Any:
+        """A pickup notice to send to the recipient (the demo sends nothing)."""
+        return {"notice": f"N{world.next_number('locker_notices'):05d}"}
+
+    @app.post(
+        "/locker/records",
+        status_code=201,
+        response_model=Recorded,
+        tags=["parcel locker"],
+        responses=errors(400, 422, body=True),
+    )
+    async def record(body: ParcelRecord, key: IdempotencyKey = None) -> Any:
+        """A parcel's event for the courier's records."""
+        return {"record": f"R{world.next_number('locker_records'):05d}"}
+
+    @app.post(
+        "/locker/orders",
+        status_code=201,
+        response_model=Order,
+        tags=["parcel locker"],
+        responses=errors(400, 422, body=True),
+    )
+    async def fee_order(body: LockerFee, key: IdempotencyKey = None) -> Any:
+        """An order to pay a locker's storage fee by QR code."""
+        return world.payments.create({"kind": "locker_fee"}, round(body.amount, 2))

@@ -1,5 +1,6 @@
 """What the demo back office remembers: each idempotency key's first reply, the submissions it
-took, and its ticket counters; in memory, or in an SQLite file that outlives a restart."""
+took, and its ticket counters; in memory, or in an SQLite file that outlives a restart (there,
+submissions are kept with ID and phone numbers masked)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.privacy.masking import scrub
+
 KEPT_IN_MEMORY = 10_000
-"""Submissions an in-memory ledger keeps (the oldest are forgotten: a soak stays flat)."""
+"""Submissions and keys an in-memory ledger keeps (the oldest are forgotten: a soak stays
+flat)."""
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS replies ("
@@ -72,15 +76,23 @@ class Ledger:
                         (key, digest, status, json.dumps(reply, ensure_ascii=False)),
                     )
                 if taken is not None:
+                    body = json.dumps(taken.body, ensure_ascii=False)
+                    if self.path is not None:
+                        body = scrub(body)  # invented, yet no full ID or phone number on disk
                     self._db.execute(
                         "INSERT INTO received (method, path, key, body) VALUES (?, ?, ?, ?)",
-                        (taken.method, taken.path, taken.key, json.dumps(taken.body)),
+                        (taken.method, taken.path, taken.key, body),
                     )
                     if self.path is None:
                         self._db.execute(
                             "DELETE FROM received WHERE id <= (SELECT MAX(id) FROM received) - ?",
                             (KEPT_IN_MEMORY,),
                         )
+                if key is not None and self.path is None:
+                    self._db.execute(
+                        "DELETE FROM replies WHERE rowid <= (SELECT MAX(rowid) FROM replies) - ?",
+                        (KEPT_IN_MEMORY,),
+                    )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

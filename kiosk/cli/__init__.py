@@ -1,5 +1,5 @@
 """The `kiosk` command line: `kiosk run`, `kiosk flows ...`, `kiosk devices ...`, `kiosk menu ...`,
-`kiosk journal ...`."""
+`kiosk journal ...`, `kiosk backoffice`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ GROUPS: tuple[str, ...] = (
     "kiosk.cli.repo",
     "kiosk.cli.updates",
     "kiosk.cli.locker",
+    "kiosk.cli.backoffice",
 )
 
 

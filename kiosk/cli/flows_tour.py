@@ -44,7 +44,14 @@ def register(sub: Any) -> None:
     parser.add_argument("--answers", type=Path, required=True, metavar="FILE")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
     parser.add_argument("--lang", choices=LANGUAGES, help="starting language")
-    parser.add_argument("--elder", action="store_true", help="elder mode (large print)")
+    parser.add_argument("--elder", action="store_true", help="elder mode (适老模式)")
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=(1280, 1024),
+        metavar="WxH",
+        help="the panel: 1280x1024 (landscape, default) or 1080x1920 (portrait)",
+    )
     parser.add_argument("--contrast", action="store_true", help="high contrast")
     parser.add_argument("--config", type=Path, metavar="FILE", help="kiosk.toml to use")
     parser.add_argument(
@@ -65,6 +72,53 @@ def _prepare_kivy(stack: ExitStack, verbose: bool) -> None:
     if "KIVY_HOME" not in os.environ:
         home = stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-kivy-"))
         os.environ["KIVY_HOME"] = home
+
+
+def _size(text: str) -> tuple[int, int]:
+    """`1080x1920` as (1080, 1920)."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not WIDTHxHEIGHT: {text!r}") from None
+    if not (320 <= width <= 4096 and 320 <= height <= 4096):
+        raise argparse.ArgumentTypeError(f"no panel is {text}")
+    return width, height
+
+
+def _way_in(services: Any, lang: str) -> tuple[Any, Any]:
+    """The attract screen's information and the service menu of the tour's terminal."""
+    import msgspec
+
+    from kiosk.session.menu import build_menu
+    from kiosk.session.state import AttractInfo
+
+    config = services.config
+    attract = AttractInfo(msgspec.structs.asdict(config.terminal.name))
+    menu = build_menu(services.catalogue(), config.terminal.mode)
+    return attract, menu.prompt(lang)
+
+
+def _receipt_pictures(services: Any, out: Path) -> list[Path]:
+    """Every receipt the simulated printer received, decoded from its ESC/POS and drawn."""
+    from peripherals.printer.decode import Cut, Paper
+
+    for old in out.glob("receipt-*.png"):
+        old.unlink()
+    printer = services.hub.get("printer")
+    simulator = getattr(printer, "simulator", None)
+    if simulator is None:
+        return []
+    receipts: list[list[Any]] = [[]]
+    for item in simulator.paper().items:
+        receipts[-1].append(item)
+        if isinstance(item, Cut):
+            receipts.append([])
+    pictures = []
+    for number, items in enumerate((r for r in receipts if r), start=1):
+        path = out / f"receipt-{number}.png"
+        Paper(items).preview().save(path)
+        pictures.append(path)
+    return pictures
 
 
 def tour_folder(out: Path, *made: str) -> None:
@@ -105,11 +159,27 @@ def tour_command(args: argparse.Namespace) -> int:
         session = Session(clock, language=lang)
         oracle = ScriptedRenderer(script, clock=clock)
         options = TourOptions(
-            out=out, language=lang, elder=args.elder, contrast=args.contrast, timeout=args.timeout
+            out=out,
+            language=lang,
+            elder=args.elder,
+            contrast=args.contrast,
+            size=args.size,
+            timeout=args.timeout,
         )
+        attract, menu = _way_in(services, lang)
         result = asyncio.run(
-            run_tour(flow.id, services.engine, session, oracle, options, Narrator().say)
+            run_tour(
+                flow.id,
+                services.engine,
+                session,
+                oracle,
+                options,
+                Narrator().say,
+                attract=attract,
+                menu=menu,
+            )
         )
+        receipts = _receipt_pictures(services, out)
 
     header = {"flow": flow.id, "language": lang, "elder": args.elder, "contrast": args.contrast}
     error = result.error
@@ -124,6 +194,8 @@ def tour_command(args: argparse.Namespace) -> int:
         outcome = {"status": "incomplete", "step": None, "error": reason}
     md, _json = write_transcript(out, result.screens, header, outcome)
     print(f"{len(result.screens)} screens, transcript in {md}")
+    for picture in receipts:
+        print(f"printed receipt: {picture}")
     if isinstance(error, ScriptError):
         raise UsageError(f"{args.answers}: {error}")
     if error is not None:

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from kiosk.flow import schema
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
+from kiosk.flow.icons import known_icon
 from kiosk.flow.loader import (
     FlowLoadError,
     FlowSet,
@@ -307,8 +308,18 @@ class _Analysis:
         found.extend(self._variables())
         found.extend(self._card_fields())
         found.extend(self._formatted_personal())
+        found.extend(self._icon())
         found.extend(self._personal_looking())
         return found
+
+    def _icon(self) -> Iterator[Finding]:
+        icon = self.flow.icon
+        if icon is not None and known_icon(icon) is False:
+            yield self.finding(
+                self.loaded.value_where("icon"),
+                "unknown-icon",
+                f"icon {icon!r} is not in the Material Design Icons font",
+            )
 
     def _structure(self) -> Iterator[Finding]:
         where = self.loaded

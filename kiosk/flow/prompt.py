@@ -30,6 +30,16 @@ class PromptKind(enum.StrEnum):
     """A page of the maintainers' service menu: rows to read (and a picture), actions to pick."""
 
 
+class Sign(enum.StrEnum):
+    """How a result ended, as the result screen signs it (never by colour alone)."""
+
+    SUCCESS = "success"
+    PENDING = "pending"
+    """Accepted but waiting: queued until the network is back."""
+    REFUSED = "refused"
+    """Not done: declined, not eligible, a device or back office failed."""
+
+
 class Event(enum.StrEnum):
     """Something the resident did instead of answering."""
 
@@ -48,6 +58,8 @@ class PromptOption:
     say: str
     key: int
     group: str = ""
+    icon: str = ""
+    """An icon font name drawn with the option (the menu's service tiles)."""
     """The id of the `OptionGroup` it is listed under (menus), if any."""
 
 
@@ -103,6 +115,14 @@ class Prompt:
     say_private: str = ""
     """`say` with the personal values it masks in full, for the headset only ("": as `say`)."""
     language: str = "zh_CN"
+    progress: tuple[int, int] | None = None
+    """(this step's number, the number of steps) in the flow, for "step 2 of 5"."""
+    sign: Sign | None = None
+    """A result's outcome: success, pending or refused."""
+    reference: str = ""
+    """A result's reference number (受理编号), to be shown large."""
+    hold: float | None = None
+    """Seconds a result stays on screen before the kiosk returns to its attract screen."""
     image: str = ""
     """A picture to show with the rows (a file path; `page` prompts: a test print's paper)."""
     code: str = ""

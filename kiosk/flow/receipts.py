@@ -7,8 +7,10 @@ line of defence, so no full ID or phone number is ever printed.
 
 from __future__ import annotations
 
+import datetime
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +46,18 @@ def _mask(value: str, how: MaskKind) -> str:
 class ReceiptLibrary:
     """The receipt templates of one flows directory, loaded on first use: the `Receipts` service."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        terminal: Mapping[str, str] | None = None,
+        now: Callable[[], float] = time.time,
+    ) -> None:
         self.directory = directory
         self._cache: dict[str, ReceiptTemplate] = {}
+        self.terminal = dict(terminal or {})
+        """The terminal's name by language, printed with the date and time on every receipt."""
+        self._now = now
 
     def template(self, receipt_id: str) -> ReceiptTemplate:
         """The template with this id; `ReceiptError` if missing or invalid."""
@@ -67,6 +78,12 @@ class ReceiptLibrary:
             raise ReceiptError("receipt.invalid", f"{path}: id is {template.id!r}")
         self._cache[receipt_id] = template
         return template
+
+    def _printed_at(self, language: str) -> Line:
+        """Where and when the receipt was printed: the terminal's name, date and time."""
+        when = datetime.datetime.fromtimestamp(self._now()).strftime("%Y-%m-%d %H:%M")
+        name = self.terminal.get(language) or next(iter(self.terminal.values()), "")
+        return Line(scrub(f"{name}  {when}".strip()), align="center")
 
     def render(self, receipt_id: str, variables: Mapping[str, Any], language: str) -> Receipt:
         """The receipt filled in with the flow's variables, in `language`, masked."""
@@ -98,7 +115,7 @@ class ReceiptLibrary:
                 lines=tuple(line(item) for item in template.lines),
                 rows=tuple(rows),
                 qr=qr,
-                footer=tuple(line(item) for item in template.footer),
+                footer=(*(line(item) for item in template.footer), self._printed_at(language)),
                 cut=template.cut,
             )
         except (ExpressionError, ValueError) as exc:

@@ -327,6 +327,10 @@ class FinishStep(StepBase):
     kind: Literal["finish"]
     status: Literal["success", "failure"] = "success"
     result: dict[VarName, Any] | None = None
+    reference: str | None = Field(
+        None,
+        description="Template of the reference number (受理编号) the result screen shows large",
+    )
 
 
 class DeviceStepBase(StepBase):
@@ -527,6 +531,11 @@ class Flow(Strict):
     title: Text
     description: Text | None = None
     category: str = "general"
+    icon: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        description="Material Design Icons name of the menu tile (e.g. file-document)",
+    )
     modes: list[TerminalMode] = Field(
         default_factory=_government_only,
         description="Terminal modes whose catalogue offers this flow",

@@ -154,6 +154,8 @@ class Session:
         # Logs, the journal and speech mask this session's values while it lives.
         track(self)
         self._passes: dict[str, int] = {}
+        self.queued = 0
+        """Submissions of this session left queued in the outbox (the result is then pending)."""
 
     def next_pass(self, place: str) -> int:
         """How many times this session has now come to `place` (1 the first time): a flow that

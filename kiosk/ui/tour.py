@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import re
@@ -41,8 +42,10 @@ from kiosk.flow.session import Session
 from kiosk.flow.steps.answers import pick, yes_no
 from kiosk.privacy.masking import scrub
 from kiosk.session.core import SessionCore
+from kiosk.session.state import AttractInfo, Change, PromptView
 from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
+from kiosk.ui.widgets.fit import clipped_labels, small_targets
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,10 @@ class TourScreen:
     waits: bool = True
     answer: Any = None
     how: str = ""
+    clipped: list[str] = field(default_factory=list)
+    """Labels cut off on this screen (wrapped out of their box, shortened, off screen)."""
+    small_targets: list[str] = field(default_factory=list)
+    """Touch controls below the look's minimum (90 px in elder mode, 44 px otherwise)."""
 
 
 class FrameCamera:
@@ -374,6 +381,16 @@ class TourRenderer:
                 self.drawn_at[screen.number - 1] = await asyncio.wait_for(shot, 5)
             raise
         self.drawn_at[screen.number - 1] = drawn
+        self._inspect(screen)
+
+    def _inspect(self, screen: TourScreen) -> None:
+        """Note what a resident would not see whole on the screen just photographed."""
+        from kivy.core.window import Window
+
+        look = self.shell.look
+        minimum = 90.0 if look.elder else 44.0
+        screen.clipped = [scrub(t) for t in clipped_labels(self.shell, Window.height)]
+        screen.small_targets = list(small_targets(self.shell, minimum))
 
 
 @dataclass(frozen=True)
@@ -467,8 +484,14 @@ async def run_tour(
     oracle: ScriptedRenderer,
     options: TourOptions,
     spoken: Callable[[Prompt], str],
+    *,
+    attract: AttractInfo | None = None,
+    menu: Prompt | None = None,
 ) -> TourResult:
     """Start the real `KioskApp`, run `flow_id` on it with `TourRenderer`, stop the app.
+
+    With `attract` and `menu`, the attract screen and the service menu are pictured first
+    (`attract.png`, `menu.png`), as a resident meets them before the service.
 
     `engine` is the kiosk's `Engine`; `session` the resident's `Session` (the language button
     switches it, as in `kiosk run`); `oracle` answers from the answers file; `spoken` says what
@@ -476,6 +499,7 @@ async def run_tour(
     """
     result = TourResult([])
     async with running_app(options, session.clock) as running:
+        await _picture_the_way_in(running, options, attract, menu)
         running.core.open(session)
         tour = TourRenderer(
             running.shell, running.core, oracle, running.camera, options.out, spoken
@@ -488,6 +512,20 @@ async def run_tour(
         except Exception as exc:  # reported by the caller with the screens so far
             result.error = exc
     return result
+
+
+async def _picture_the_way_in(
+    running: RunningApp, options: TourOptions, attract: AttractInfo | None, menu: Prompt | None
+) -> None:
+    """The attract screen and the menu, each drawn and photographed once."""
+    shell, out = running.shell, options.out
+    if attract is not None:
+        shell.show_attract(attract, options.language)
+        await running.camera.photograph(out / "attract.png" if out else None)
+    if menu is not None:
+        state = dataclasses.replace(shell.state, view=PromptView(menu))
+        shell.draw(state, Change.VIEW)
+        await running.camera.photograph(out / "menu.png" if out else None)
 
 
 def write_transcript(
@@ -528,6 +566,8 @@ def write_transcript(
             ("Input", s.input_type),
             ("On screen", " | ".join(s.on_screen)),
             ("Spoken", s.spoken),
+            ("CUT OFF", " | ".join(s.clipped)),
+            ("TARGETS TOO SMALL", " | ".join(s.small_targets)),
         )
         for label, value in fields:
             if value:

@@ -173,8 +173,12 @@ def _draw(item: Item, width: int, font_path: Path) -> tuple[Image.Image, Align]:
         draw = ImageDraw.Draw(glyphs)
         x = 0
         for ch in item.text:
-            draw.text((x, 0), ch, font=font, fill=0, stroke_width=int(item.bold))
-            x += display_width(ch) * cell
+            # each glyph centred in its cell, as the printer's monospaced font draws it (drawn
+            # from the cell's left edge, a narrow "-" would leave a gap: "2020- 03")
+            span = display_width(ch) * cell
+            offset = max(0.0, (span - font.getlength(ch)) / 2)
+            draw.text((x + offset, 0), ch, font=font, fill=0, stroke_width=int(item.bold))
+            x += span
         img = Image.new("L", (width, glyphs.height), 255)
         left = {"left": 0, "center": (width - glyphs.width) // 2}.get(
             item.align, width - glyphs.width

@@ -21,6 +21,7 @@ from kiosk.flow.expressions import (
     render_value,
 )
 from kiosk.flow.locker import Locker
+from kiosk.flow.progress import step_progress
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
 from kiosk.flow.schema import ChooseStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
@@ -233,6 +234,7 @@ class StepContext:
             language=self.lang,
             error=error,
             error_text=error_text(self.services.texts, error, self.lang) if error else "",
+            progress=step_progress(self.flow).get(step.id),
             **extra,
         )
         self._masked.clear()

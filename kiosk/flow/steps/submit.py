@@ -42,5 +42,7 @@ async def execute(ctx: StepContext, step: SubmitStep) -> StepResult:
             "status": submission.status,
         },
     )
+    if submission.status == "queued":
+        ctx.session.queued += 1
     ctx.journal("submitted", {"status": submission.status})
     return Next()

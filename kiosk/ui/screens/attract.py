@@ -1,4 +1,5 @@
-"""The attract screen: terminal name, date and time, languages, a big start button."""
+"""The attract screen: terminal name, date and time, a big start button, voice guidance, and
+the language chosen once (the bar below does not offer it again)."""
 
 from __future__ import annotations
 
@@ -14,18 +15,11 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.i18n import t
 from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import AttractInfo
+from kiosk.ui.clock_text import format_now
 from kiosk.ui.theme import Look
+from kiosk.ui.theme.icons import icon_markup
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.label import KioskLabel
-
-WEEKDAYS_ZH = "一二三四五六日"
-
-
-def format_now(now: dt.datetime, lang: str) -> str:
-    """Date, weekday and time as residents read them in `lang`."""
-    if lang == "zh_CN":
-        return f"{now:%Y}年{now.month}月{now.day}日 星期{WEEKDAYS_ZH[now.weekday()]} {now:%H:%M}"
-    return f"{now:%A} {now.day} {now:%B %Y}, {now:%H:%M}"
 
 
 class AttractScreen(BoxLayout):  # type: ignore[misc]
@@ -49,8 +43,11 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
         )
         self.lang, self._now = lang, now
         self.add_widget(BoxLayout())
+        emblem = icon_markup("bank", scale.sign * 0.8)
+        if emblem:
+            self.add_widget(KioskLabel(look, emblem, halign="center", role="icon"))
         self.add_widget(
-            KioskLabel(look, f"[b]{_name(info, lang)}[/b]", size="title", halign="center")
+            KioskLabel(look, f"[b]{_name(info, lang)}[/b]", size="display", halign="center")
         )
         self.clock_label = KioskLabel(look, "", size="action", halign="center", role="muted")
         self.add_widget(self.clock_label)
@@ -61,6 +58,8 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
             role="primary",
             kiosk_id="attract.start",
             font_size=scale.title * 1.3,
+            icon="start",
+            icon_size=scale.title * 1.3,
             size_hint=(0.7, None),
             height=dp(scale.action_height * 2),
             pos_hint={"center_x": 0.5},

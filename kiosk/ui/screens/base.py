@@ -15,7 +15,11 @@ from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import Draft, PromptView
 from kiosk.ui.theme import Look
 from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.label import KioskLabel
+
+LONG_TEXT = 60
+"""Characters beyond which a prompt's text is read, not glanced at: body size, options in a row."""
 
 
 @dataclass
@@ -33,6 +37,8 @@ class ScreenMemory:
     """A text key the screen itself shows (pinyin left unfinished)."""
     keyboard: bool = False
     """In elder mode, the pinyin keyboard was asked for instead of the common phrases."""
+    handwriting: bool = False
+    """Text is written by hand on the pad rather than spelled in pinyin."""
 
 
 @dataclass
@@ -53,6 +59,8 @@ class ScreenContext:
     keypad: bool = False
     rerender: Callable[[], None] = lambda: None
     """Build the screen again from the prompt and `memory` (after the screen changed its mind)."""
+    terminal: str = ""
+    """The terminal's name in the screen language, for the header."""
 
     @property
     def prompt(self) -> Prompt:
@@ -70,7 +78,8 @@ class ScreenContext:
 
 
 class PromptScreen(BoxLayout):  # type: ignore[misc]
-    """Title, prompt text, the kind's own content, then an action row at the bottom.
+    """The header band, then a centred column: prompt text, the kind's own content, and the
+    action row at the bottom (the primary action always at its right end).
 
     `focusables` are the controls the keypad focus moves over, in the order of the prompt's
     options (None where an option has no control on screen); `default_focus` is the one ENTER
@@ -81,25 +90,57 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
 
     def __init__(self, ctx: ScreenContext, **kwargs: Any) -> None:
         scale = ctx.look.scale
-        super().__init__(
-            orientation="vertical",
-            padding=dp(scale.padding),
-            spacing=dp(scale.spacing),
-            **kwargs,
-        )
+        super().__init__(orientation="vertical", **kwargs)
         self.ctx = ctx
         self.focusables: list[KioskButton | None] = []
+        self._column: BoxLayout | None = None
+        prompt = ctx.prompt
+        self.band = Header(
+            ctx.look,
+            ctx.lang,
+            terminal=ctx.terminal,
+            title=prompt.title,
+            progress=prompt.progress,
+        )
+        super().add_widget(self.band)
+        column = BoxLayout(
+            orientation="vertical",
+            padding=(0, dp(scale.padding), 0, dp(scale.padding)),
+            spacing=dp(scale.spacing * 1.5),
+            size_hint_x=None,
+            pos_hint={"center_x": 0.5},
+        )
+        self.bind(width=lambda *_: self._fit_column(column))
+        self._fit_column(column)
+        super().add_widget(column)
+        self._column = column
+        from kivy.core.window import Window  # not at import: the app sizes the window first
+
+        if Window.height > Window.width * 1.2:
+            # a portrait panel: the content in the middle of the tall column, not at its top
+            column.add_widget(BoxLayout(size_hint_y=0.6))
         self.header()
         self.build()
         self.show_focus()
 
+    def _fit_column(self, column: BoxLayout) -> None:
+        scale = self.ctx.look.scale
+        column.width = max(min(self.width - 2 * dp(scale.padding), dp(scale.content_width)), 1)
+
+    def add_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
+        """Add to the centred content column (the header band sits above it)."""
+        if self._column is None:
+            super().add_widget(widget, *args, **kwargs)
+        else:
+            self._column.add_widget(widget, *args, **kwargs)
+
     def header(self) -> None:
-        """The prompt's title and text at the top (override for another header)."""
+        """The prompt's text at the top of the column (the title is in the header band)."""
         prompt = self.ctx.prompt
-        if prompt.title:
-            self.add_widget(KioskLabel(self.ctx.look, prompt.title, size="title"))
         if prompt.text:
-            self.add_widget(KioskLabel(self.ctx.look, prompt.text, size="action"))
+            # a long text (a notice's page) reads at body size; a question at action size
+            size = "body" if len(prompt.text) > LONG_TEXT else "action"
+            self.add_widget(KioskLabel(self.ctx.look, prompt.text, size=size))
 
     def build(self) -> None:
         """Add the kind's own widgets (override)."""
@@ -148,13 +189,17 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
         )
 
     def action_row(self, *buttons: KioskButton) -> BoxLayout:
-        """Main actions side by side at the bottom of the screen (shown only if the step waits)."""
+        """Main actions at the bottom of the column, the last (primary) one at the right end,
+        always the same width and place (shown only if the step waits)."""
+        scale = self.ctx.look.scale
         row = BoxLayout(
             orientation="horizontal",
-            spacing=dp(self.ctx.look.scale.spacing * 2),
+            spacing=dp(scale.spacing * 2),
             size_hint_y=None,
-            height=dp(self.ctx.look.scale.action_height),
+            height=dp(scale.action_height),
         )
+        if len(buttons) == 1:
+            row.add_widget(BoxLayout())  # a lone primary action keeps the primary's place
         for button in buttons:
             row.add_widget(button)
         return row

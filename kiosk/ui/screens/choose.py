@@ -7,7 +7,7 @@ from functools import partial
 from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.ui.screens.base import PromptScreen
+from kiosk.ui.screens.base import LONG_TEXT, PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 
 LONG_LABEL = 12
@@ -26,7 +26,10 @@ class ChooseScreen(PromptScreen):
         look = self.ctx.look
         options = self.ctx.prompt.options
         long_labels = any(len(option.label) > LONG_LABEL for option in options)
-        cols = 1 if look.elder or len(options) <= 3 or long_labels else 2
+        if len(self.ctx.prompt.text) > LONG_TEXT and len(options) <= 3 and not long_labels:
+            cols = len(options)  # a page to read: its few choices side by side below it
+        else:
+            cols = 1 if look.elder or len(options) <= 3 or long_labels else 2
         grid = GridLayout(cols=cols, spacing=dp(look.scale.spacing * 1.5), size_hint_y=None)
         rows = -(-len(options) // cols)
         height = dp(look.scale.action_height)

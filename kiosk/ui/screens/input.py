@@ -14,15 +14,18 @@ from typing import Any
 
 from kivy.graphics import Color, Line, Rectangle
 from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flow.inputs import InputRules, InputType, is_full, type_key
 from kiosk.session.state import PromptView
+from kiosk.ui.handwriting import recogniser
 from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.candidate_bar import CandidateBar
-from kiosk.ui.widgets.keypad import CLEAR, DELETE, Keypad, digit_rows, letter_rows
+from kiosk.ui.widgets.handwriting_pad import HandwritingPad
+from kiosk.ui.widgets.keypad import CLEAR, DELETE, SPACE, Keypad, digit_rows, letter_rows
 from kiosk.ui.widgets.label import KioskLabel
 
 PINYIN_MAX = 24
@@ -68,7 +71,7 @@ class InputScreen(PromptScreen):
             size="keypad",
             fixed_height=True,
             size_hint_y=None,
-            height=dp(look.scale.target + 16),
+            height=dp(max(look.scale.keypad * 1.9, look.scale.target * 0.9)),
         )
         with self.display.canvas.before:
             Color(*look.theme.rgba("surface"))
@@ -77,9 +80,15 @@ class InputScreen(PromptScreen):
             self._display_border = Line(width=dp(1.5))
         self.display.bind(pos=self._paint_display, size=self._paint_display)
         self.display.padding = (dp(12), 0)
-        self.add_widget(self.display)
         self.message = KioskLabel(look, "")
-        self.add_widget(self.message)
+        from kivy.core.window import Window  # not at import: the app sizes the window first
+
+        numeric = self.kind is not InputType.TEXT
+        # elder mode on a landscape panel: the field beside the keypad, so both fit, large
+        beside = numeric and look.elder and Window.width > Window.height
+        field = BoxLayout(orientation="vertical", spacing=dp(look.scale.spacing))
+        for widget in (self.display, self.message):
+            (field if beside else self).add_widget(widget)
 
         self.candidates: CandidateBar | None = None
         # Elder mode has no room for both: the common phrases first, the keyboard on request.
@@ -87,29 +96,59 @@ class InputScreen(PromptScreen):
         if self.ctx.prompt.options and (not look.elder or phrases_only):
             self.add_widget(self._phrases())
         self.keypad: Keypad | None = None
+        self.pad: HandwritingPad | None = None
+        self._ways: list[KioskButton] = []
+        self._written: list[Candidate] = []
+        hand = recogniser() is not None
         if phrases_only:
-            self.add_widget(self.action("ui.input.keyboard", self._show_keyboard, role="secondary"))
+            ways = [self.action("ui.input.keyboard", self._show_keyboard, role="secondary")]
+            if hand:
+                ways.append(self.action("ui.input.handwriting", self._show_pad, role="secondary"))
+            self._ways = ways  # beside confirm: the phrases keep the room
         elif self.kind is InputType.TEXT:
             per_page = 5 if look.elder else 8
+            if hand and not look.elder:  # elder mode: the switch sits beside confirm
+                self.add_widget(self._ways_to_write())
             self.candidates = CandidateBar(look, self.ctx.lang, self._pick, self._page, per_page)
             self.add_widget(self.candidates)
-            self.keypad = Keypad(look, self.ctx.lang, letter_rows(), self._key)
-            pinyin_index()  # build the index now rather than on the first letter
+            if hand and self.ctx.memory.handwriting:
+                self.add_widget(self._pad_row())
+            else:
+                rows = letter_rows(compact=look.elder)
+                self.keypad = Keypad(look, self.ctx.lang, rows, self._key)
+                pinyin_index()  # build the index now rather than on the first letter
         else:
+            rows = digit_rows(self.kind)
+            columns = max(len(row) for row in rows)
             self.keypad = Keypad(
                 look,
                 self.ctx.lang,
-                digit_rows(self.kind),
+                rows,
                 self._key,
                 size_hint_x=None,
-                width=dp(max(look.scale.target, 110) * 3 + 40),
+                width=dp(max(look.scale.target, 110) * columns + 40),
                 pos_hint={"center_x": 0.5},
             )
-        if self.keypad is not None:
+        if self.keypad is not None and beside:
+            field.add_widget(BoxLayout())
+            pair = BoxLayout(
+                orientation="horizontal",
+                spacing=dp(look.scale.spacing * 3),
+                size_hint_y=None,
+                height=self.keypad.height,
+            )
+            pair.add_widget(field)
+            pair.add_widget(self.keypad)
+            self.add_widget(pair)
+        elif self.keypad is not None:
             self.add_widget(self.keypad)
         self.add_widget(self.filler())
         if self.ctx.prompt.waits:
-            self.add_widget(self.action_row(self.action("ui.action.confirm", self._submit)))
+            confirm = self.action("ui.action.confirm", self._submit)
+            other = self._other_way() if look.elder and self.candidates is not None else None
+            others = [*self._ways, *([other] if other else [])]
+            row = self.action_row(*others, confirm)
+            self.add_widget(row)
         self.refresh()
 
     def _phrases(self) -> GridLayout:
@@ -135,7 +174,105 @@ class InputScreen(PromptScreen):
 
     def _show_keyboard(self) -> None:
         self.ctx.memory.keyboard = True
+        self.ctx.memory.handwriting = False
         self.ctx.rerender()
+
+    def _show_pad(self) -> None:
+        self.ctx.memory.keyboard = True
+        self.ctx.memory.handwriting = True
+        self.ctx.memory.pinyin = ""
+        self.ctx.rerender()
+
+    def _ways_to_write(self) -> BoxLayout:
+        """Pinyin or handwriting, as two tabs (the one in use filled)."""
+        look, memory = self.ctx.look, self.ctx.memory
+        row = BoxLayout(
+            orientation="horizontal",
+            spacing=dp(look.scale.spacing),
+            size_hint_y=None,
+            height=dp(look.scale.target),
+        )
+        for key, on, handler in (
+            ("ui.input.pinyin", not memory.handwriting, self._show_keyboard),
+            ("ui.input.handwriting", memory.handwriting, self._show_pad),
+        ):
+            row.add_widget(
+                KioskButton(
+                    look,
+                    self.ctx.tr(key),
+                    handler,
+                    role="primary" if on else "bar",
+                    kiosk_id=f"write.{key.rsplit('.', 1)[-1]}",
+                    font_size=look.scale.body,
+                    icon="keyboard" if key.endswith("pinyin") else "pencil",
+                )
+            )
+        return row
+
+    def _other_way(self) -> KioskButton | None:
+        """Elder mode: one button beside confirm switching pinyin ⇄ handwriting."""
+        if recogniser() is None:
+            return None
+        hand = self.ctx.memory.handwriting
+        key = "ui.input.pinyin" if hand else "ui.input.handwriting"
+        return self.action(
+            key,
+            self._show_keyboard if hand else self._show_pad,
+            role="secondary",
+            kiosk_id=f"write.{key.rsplit('.', 1)[-1]}",
+        )
+
+    def _pad_row(self) -> BoxLayout:
+        """The writing square and, beside it, delete, clear and write again."""
+        look = self.ctx.look
+        side = dp(max(look.scale.target * 3 + look.scale.spacing * 2 + 4, 280))
+        row = BoxLayout(
+            orientation="horizontal",
+            spacing=dp(look.scale.spacing * 2),
+            size_hint_y=None,
+            height=side,
+        )
+        self.pad = HandwritingPad(look, self._strokes, size_hint_x=None, width=side)
+        row.add_widget(BoxLayout())
+        row.add_widget(self.pad)
+        keys = BoxLayout(
+            orientation="vertical",
+            spacing=dp(look.scale.spacing),
+            size_hint_x=None,
+            width=dp(max(look.scale.target * 2, 160)),
+        )
+        for key, handler in (
+            ("ui.input.rewrite", self._rewrite),
+            ("ui.keypad.delete", partial(self._key, DELETE)),
+            ("ui.keypad.clear", partial(self._key, CLEAR)),
+        ):
+            keys.add_widget(
+                KioskButton(
+                    look,
+                    self.ctx.tr(key),
+                    handler,
+                    kiosk_id=f"pad.{key.rsplit('.', 1)[-1]}",
+                    font_size=look.scale.body,
+                    fit=True,
+                )
+            )
+        row.add_widget(keys)
+        row.add_widget(BoxLayout())
+        return row
+
+    def _strokes(self, strokes: list[list[tuple[float, float]]]) -> None:
+        found = recogniser()
+        if found is None or self.pad is None or self.candidates is None:
+            return
+        chars = found.classify(strokes, self.pad.width, self.pad.height, self.candidates.per_page)
+        self._written = [Candidate(char, 0) for char in chars]
+        self.candidates.show(self._written, 0)
+
+    def _rewrite(self) -> None:
+        if self.pad is not None:
+            self.pad.clear()
+        self._written = []
+        self.refresh()
 
     def _phrase(self, text: str) -> None:
         self.ctx.memory.pinyin = ""
@@ -168,10 +305,14 @@ class InputScreen(PromptScreen):
                 typed = value[:-1]
         elif key == CLEAR:
             typed, memory.pinyin = "", ""
-        elif self.kind is InputType.TEXT:
+        elif self.kind is InputType.TEXT and key.isascii() and key.isalpha():
             # letters spell pinyin; the text grows when a candidate is picked
             if len(pinyin) < PINYIN_MAX and not is_full(self.rules, value):
                 memory.pinyin = pinyin + key
+        elif self.kind is InputType.TEXT:
+            # digits, punctuation and the space are typed as they are (after any pinyin)
+            if not pinyin and not is_full(self.rules, value):
+                typed = value + (" " if key == SPACE else key)
         else:
             typed = type_key(self.rules, value, key) or value
         memory.page = 0 if key != DELETE or pinyin else memory.page
@@ -188,6 +329,9 @@ class InputScreen(PromptScreen):
         room = self.rules.limit - len(self.value)
         memory.pinyin = memory.pinyin[candidate.consumed :]
         memory.page = 0
+        if self.pad is not None:  # the character is written: the pad is free for the next
+            self.pad.clear()
+            self._written = []
         self._typed(self.value + candidate.text[:room])
 
     def _page(self, step: int) -> None:
@@ -223,5 +367,7 @@ class InputScreen(PromptScreen):
         if self.keypad is not None and extra is not None and extra in self.keypad.keys:
             # X only as the 18th character, one decimal point: the key says when it would work
             self.keypad.keys[extra].disabled = type_key(self.rules, value, extra) is None
-        if self.candidates is not None:
+        if self.candidates is not None and self.pad is not None:
+            self.candidates.show(self._written, 0)
+        elif self.candidates is not None:
             self.candidates.show(pinyin_index().candidates(pinyin), memory.page)

@@ -1,4 +1,5 @@
-"""The service menu: categories along the top, the chosen category's services below."""
+"""The service menu: category tabs, and the open category's services as large icon tiles,
+the most used first (any service is two taps away: its tab, then its tile)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import partial
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
 
 from kiosk.flow.prompt import PromptOption
 from kiosk.session.state import PromptView
@@ -25,11 +27,12 @@ class MenuScreen(PromptScreen):
 
     def header(self) -> None:
         """The menu's title, large."""
-        self.add_widget(KioskLabel(self.ctx.look, self.ctx.prompt.text, size="title"))
+        self.add_widget(KioskLabel(self.ctx.look, f"[b]{self.ctx.prompt.text}[/b]", size="title"))
 
     def build(self) -> None:
         """Add the category tabs and the open category's services."""
-        self.body = BoxLayout(orientation="vertical", spacing=self.spacing)
+        gap = dp(self.ctx.look.scale.spacing * 1.5)
+        self.body = BoxLayout(orientation="vertical", spacing=gap)
         self.add_widget(self.body)
         self._fill()
 
@@ -44,27 +47,32 @@ class MenuScreen(PromptScreen):
         if groups and memory.category not in {g.id for g in groups}:
             memory.category = groups[0].id
         tabs = GridLayout(
-            cols=min(max(len(groups), 1), 2 if look.elder else 4),
+            cols=min(max(len(groups), 1), 3 if look.elder else 6),
             spacing=dp(scale.spacing),
             size_hint_y=None,
         )
         tabs.bind(minimum_height=tabs.setter("height"))
         for group in groups:
+            # a tab, not a button: the open one is filled and underlined, the others plain
+            selected = group.id == memory.category
             tabs.add_widget(
                 KioskButton(
                     look,
-                    group.title,
+                    f"[b]{group.title}[/b]" if selected else group.title,
                     partial(self._select, group.id),
-                    role="primary" if group.id == memory.category else "secondary",
+                    role="primary" if selected else "bar",
                     kiosk_id=f"category.{group.id}",
+                    font_size=scale.action,
+                    fit=True,
                     size_hint_y=None,
-                    height=dp(scale.action_height),
+                    height=dp(scale.target),
                 )
             )
-        self.body.add_widget(tabs)
-        grid = GridLayout(
-            cols=1 if look.elder else 2, spacing=dp(scale.spacing * 1.5), size_hint_y=None
-        )
+        if len(groups) > 1:
+            self.body.add_widget(tabs)
+        portrait = self.height > self.width > 0
+        cols = 2 if look.elder or portrait else 3
+        grid = GridLayout(cols=cols, spacing=dp(scale.spacing * 1.5), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         self.focusables = []
         for option in prompt.options:
@@ -73,15 +81,21 @@ class MenuScreen(PromptScreen):
                 continue
             button = KioskButton(
                 look,
-                f"[b]{option.key}[/b]   {option.label}",
+                f"[b]{option.key}[/b]  {option.label}",
                 partial(self.answer, option.value),
-                role="primary",
+                role="secondary",
                 kiosk_id=f"service.{option.value}",
+                icon=option.icon or "service",
+                icon_size=scale.sign * 0.6,
+                icon_above=True,
                 size_hint_y=None,
-                height=dp(scale.action_height),
+                height=dp(scale.sign * 0.6 + scale.action * 2 + scale.small * 1.5 + 40),
             )
             self.focusables.append(button)  # keypad focus index = option index
             grid.add_widget(button)
+        shown = sum(1 for f in self.focusables if f is not None)
+        for _ in range(-shown % cols):
+            grid.add_widget(Widget())  # a short last row keeps the tiles' width
         self.body.add_widget(grid)
         self.body.add_widget(BoxLayout())
 

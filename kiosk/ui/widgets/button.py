@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from kivy.core.text import Label as CoreLabel
-from kivy.graphics import Color, InstructionGroup, Line, RoundedRectangle, Triangle
+from kivy.core.text.markup import MarkupLabel
+from kivy.graphics import Color, InstructionGroup, Line, Rectangle, RoundedRectangle, Triangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
+from kiosk.ui.theme.icons import icon_texture
 
 ROLES = {
     "primary": ("primary", "primary_text"),
@@ -31,6 +34,9 @@ MARKER = 14.0
 """dp width of the ▶ marker drawn inside a focused button's left edge."""
 
 
+_TAGS = re.compile(r"\[/?[a-z_]+(=[^\]]*)?\]")
+"""Kivy markup tags, left out when measuring words."""
+
 MIN_FIT_DP = 18
 """A fitted label never shrinks below the body-text minimum (ACCESSIBILITY 14)."""
 
@@ -41,8 +47,10 @@ def overflows(label: Label, font_size: float | None = None) -> bool:
     Kivy clips what does not fit, so the texture never shows it: measure the whole layout.
     """
     width, height = label.text_size
+    left, top, right, bottom = _padding(label)
+    width, height = width - left - right, height - top - bottom  # padding is inside text_size
     size = font_size or label.font_size
-    probe = CoreLabel(
+    probe = (MarkupLabel if label.markup else CoreLabel)(
         text=label.text,
         font_size=size,
         font_name=label.font_name,
@@ -53,9 +61,33 @@ def overflows(label: Label, font_size: float | None = None) -> bool:
     probe.refresh()
     if probe.content_height > height:
         return True
-    words = label.text.split()  # Kivy wraps only at spaces: a longer word sticks out
+    plain = _TAGS.sub("", label.text) if label.markup else label.text
+    words = plain.split()  # Kivy wraps only at spaces: a longer word sticks out
     measure = CoreLabel(font_size=size, font_name=label.font_name)
     return any(measure.get_extents(word)[0] > width for word in words)
+
+
+def _padding(label: Label) -> tuple[float, float, float, float]:
+    pad = list(label.padding)
+    if len(pad) == 1:
+        pad = pad * 4
+    elif len(pad) == 2:
+        pad = [pad[0], pad[1], pad[0], pad[1]]
+    return float(pad[0]), float(pad[1]), float(pad[2]), float(pad[3])
+
+
+def content_height(label: Label, width: float) -> float:
+    """The height of a label's text wrapped at `width`."""
+    probe = (MarkupLabel if label.markup else CoreLabel)(
+        text=label.text,
+        font_size=label.font_size,
+        font_name=label.font_name,
+        line_height=label.line_height,
+        text_size=(max(width, 1), None),
+        halign="center",
+    )
+    probe.refresh()
+    return float(probe.content_height)
 
 
 class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
@@ -80,6 +112,9 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         kiosk_id: str = "",
         font_size: float | None = None,
         fit: bool = False,
+        icon: str = "",
+        icon_size: float | None = None,
+        icon_above: bool = False,
         **kwargs: Any,
     ) -> None:
         fill, ink = ROLES[role]
@@ -111,21 +146,67 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
             self._border = Line(width=dp(1.5))
         self._fill_rgba = theme.rgba(fill)
         self._ink_rgba = theme.rgba(ink)
+        self._role = role
+        # the icon: one character of the icon font, drawn beside or above the label's text
+        # (the text stays plain, so what the button says is what tests and voice read)
+        self._icon: tuple[Color, Rectangle, Any] | None = None
+        self._icon_above = icon_above
+        self._measured: tuple[tuple[float, float, str], float] | None = None
+        texture = icon_texture(icon, dp(icon_size or scale.icon)) if icon else None
+        if texture is not None:
+            with self.canvas.after:
+                colour = Color(*theme.rgba(ink))
+                rect = Rectangle(texture=texture, size=texture.size)
+            self._icon = (colour, rect, texture)
         # made on first focus: most buttons never get it, and screens are rebuilt often
         self._ring: tuple[InstructionGroup, Line, Line, Triangle] | None = None
         self._resize()
+        self._restyle()
 
     def _resize(self, *_: Any) -> None:
         # a focused button keeps its text clear of the marker (both sides: text stays centred)
         pad = dp(8 + (MARKER + 8 if self.focused else 0))
         self.text_size = (max(self.width - 2 * pad, 1), max(self.height - dp(8), 1))
+        if self._icon is not None:
+            self._make_room_for_icon()
         if self._fit_font is not None:
             self._fit_text()
+        if self._icon is not None:
+            self._place_icon()
         self._fill.pos = self.pos
         self._fill.size = self.size
         self._border.rounded_rectangle = (self.x, self.y, self.width, self.height, dp(10))
         if self._ring is not None:
             self._place_ring()
+
+    def _make_room_for_icon(self) -> None:
+        """Padding inside the text box (Kivy counts it in `text_size`) where the icon goes."""
+        assert self._icon is not None
+        iw, ih = self._icon[2].size
+        gap = dp(6)
+        self.padding = (0, ih + gap, 0, 0) if self._icon_above else (iw + gap, 0, 0, 0)
+
+    def _place_icon(self) -> None:
+        """The icon right above the text (or left of it), the pair centred in the button."""
+        assert self._icon is not None
+        _colour, rect, texture = self._icon
+        iw, ih = texture.size
+        gap = dp(6)
+        width, height = self.text_size
+        bottom = self.center_y - height / 2
+        if self._icon_above:
+            region = height - ih - gap
+            key = (width, float(self.font_size), self.text)
+            if self._measured is None or self._measured[0] != key:
+                self._measured = (key, content_height(self, width))  # layouts repeat: measure once
+            text_h = min(self._measured[1], region)
+            rect.pos = (self.center_x - iw / 2, bottom + (region + text_h) / 2 + gap)
+        else:
+            text_w = min(
+                float(CoreLabel(font_size=self.font_size).get_extents(self.text)[0]),
+                width - iw - gap,
+            )
+            rect.pos = (self.center_x - (text_w + iw + gap) / 2, self.center_y - ih / 2)
 
     def _fit_text(self) -> None:
         """The largest font size (from the asked one down to 18 dp) at which the text fits."""
@@ -177,10 +258,24 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
         marker.points = [left, middle - size, left, middle + size, left + size, middle]
 
     def _restyle(self, *_: Any) -> None:
-        # a pressed button shows the focus colour as a thicker border: shape, not only hue
-        down = self.state == "down"
+        # pressed: the focus colour as a thicker border (shape, not only hue), a darker fill;
+        # disabled: a flat grey fill, grey text (still ≥ 3:1) and a thin grey border
+        theme = self.look.theme
+        down = self.state == "down" and not self.disabled
+        if self._icon is not None:
+            self._icon[0].rgba = theme.rgba("disabled_text") if self.disabled else self._ink_rgba
+        if self.disabled:
+            self._fill_colour.rgba = theme.rgba("disabled")
+            self.color = self.disabled_color = theme.rgba("disabled_text")
+            self._border_colour.rgba = theme.rgba("disabled_text")
+            self._border.width = dp(1)
+            return
+        self._fill_colour.rgba = (
+            theme.rgba("pressed") if down and self._role == "primary" else self._fill_rgba
+        )
+        self.color = self._ink_rgba
         self._border.width = dp(4 if down else 1.5)
-        self._border_colour.rgba = self.look.theme.rgba("focus" if down else "border")
+        self._border_colour.rgba = theme.rgba("focus" if down else "border")
 
     def on_release(self) -> None:
         """Run the tap callback."""
@@ -188,5 +283,6 @@ class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
             self._on_tap()
 
     def on_disabled(self, _instance: Any, disabled: bool) -> None:
-        """Dim a disabled control (kept in place so the layout never jumps)."""
-        self.opacity = 0.4 if disabled else 1.0
+        """Draw a disabled control as inactive, never invisible (kept in place: no jumps)."""
+        if hasattr(self, "_role"):
+            self._restyle()

@@ -78,9 +78,8 @@ class CandidateBar(BoxLayout):  # type: ignore[misc]
         for i, slot in enumerate(self.slots):
             empty = i >= len(self._shown)
             slot.text = "" if empty else self._shown[i].text
+            # always visible, before typing too: an empty slot is drawn inactive (never a blank
+            # button that looks tappable), so residents see where the characters will appear
             slot.disabled = empty
-            # an empty slot keeps its place (the row never jumps) but shows nothing: no blank
-            # filled buttons that look tappable
-            slot.opacity = 0.0 if empty else 1.0
         self.previous.disabled = page <= 0
         self.next.disabled = start + self.per_page >= len(candidates)

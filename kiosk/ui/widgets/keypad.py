@@ -16,22 +16,34 @@ from kiosk.ui.widgets.button import KioskButton
 
 DELETE = "del"
 CLEAR = "clear"
-LETTER_ROWS: tuple[str, ...] = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+SPACE = "space"
+LETTER_ROWS: tuple[str, ...] = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+PUNCTUATION: tuple[str, ...] = ("，", "。", "？", "！", "、")
+"""Typed as they are, like digits and the space (Chinese full-width punctuation)."""
 
 
 def digit_rows(input_type: InputType | str) -> list[list[str]]:
-    """The 12-key layout (like the tactile keypad) for an input type; the bottom-left key varies."""
-    extra = TYPING[InputType(input_type)].extra_key or CLEAR
-    rows = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [extra, "0", DELETE]]
-    if extra != CLEAR:
-        rows.append([CLEAR])
-    return rows
+    """The 12-key layout (like the tactile keypad) for an input type; the bottom-left key varies
+    (X, the decimal point, else clear); with an extra key, delete and clear stand in a fourth
+    column rather than alone on a fifth row."""
+    extra = TYPING[InputType(input_type)].extra_key
+    if extra is None:
+        return [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"], [CLEAR, "0", DELETE]]
+    return [["1", "2", "3", DELETE], ["4", "5", "6", CLEAR], ["7", "8", "9"], [extra, "0"]]
 
 
-def letter_rows() -> list[list[str]]:
-    """QWERTY letters for pinyin, with delete and clear on the last row."""
+def letter_rows(compact: bool = False) -> list[list[str]]:
+    """Digits, QWERTY letters for pinyin, punctuation, space, delete and clear; `compact`
+    (elder mode's 90 px keys): the letters, delete, clear, space and "，" "。" in three rows."""
+    if compact:
+        rows = [list(row) for row in LETTER_ROWS[1:]]
+        rows[1].append(DELETE)
+        rows[2].extend([CLEAR, "，", SPACE])
+        return rows
     rows = [list(row) for row in LETTER_ROWS]
-    rows[-1].extend([DELETE, CLEAR])
+    rows[-2].append(DELETE)
+    rows[-1].extend([CLEAR, "，", "。"])
+    rows.append([*PUNCTUATION[2:], SPACE])
     return rows
 
 
@@ -53,13 +65,18 @@ class Keypad(GridLayout):  # type: ignore[misc]
         key_height = dp(max(scale.target, 64))
         for row in rows:
             for key in row:
-                label = {DELETE: t("ui.keypad.delete", lang), CLEAR: t("ui.keypad.clear", lang)}
+                label = {
+                    DELETE: t("ui.keypad.delete", lang),
+                    CLEAR: t("ui.keypad.clear", lang),
+                    SPACE: t("ui.keypad.space", lang),
+                }
                 button = KioskButton(
                     look,
                     label.get(key, key),
                     partial(on_key, key),
                     kiosk_id=f"key.{key}",
                     font_size=scale.keypad if key not in label else scale.body,
+                    fit=key in label,  # "Delete" in elder mode on a 90 px key
                     size_hint_y=None,
                     height=key_height,
                 )

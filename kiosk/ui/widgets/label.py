@@ -9,7 +9,7 @@ from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
 
-SIZES = ("body", "small", "title", "action", "keypad")
+SIZES = ("caption", "body", "small", "title", "action", "keypad", "display")
 
 
 class KioskLabel(Label):  # type: ignore[misc]

@@ -9,6 +9,7 @@ from typing import Any
 from kivy.graphics import Color, Rectangle
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk.i18n import t
 from kiosk.ui.theme import Look
@@ -20,14 +21,26 @@ BAR_CONTROLS: tuple[str, ...] = (
     "language",
     "elder",
     "contrast",
+    "voice",
     "help",
     "call_staff",
 )
 """The bar's controls, left to right; the order never changes between screens."""
 
+SIMPLER: frozenset[str] = frozenset({"language"})
+"""Left out of elder mode's simpler bar (the language is chosen once, on the attract screen)."""
+
+
+def bar_controls(*, elder: bool, attract: bool) -> tuple[str, ...]:
+    """The controls shown: elder mode's bar is simpler; the attract screen has its own
+    language buttons, so the bar does not offer the language a second time."""
+    hidden = SIMPLER if elder or attract else frozenset()
+    return tuple(name for name in BAR_CONTROLS if name not in hidden)
+
 
 class ServiceBar(BoxLayout):  # type: ignore[misc]
-    """Back, cancel, language, elder mode, high contrast, help and call staff (人工服务)."""
+    """Back, cancel, language, 适老模式, high contrast, voice, help and call staff (人工服务),
+    each an icon above a short label."""
 
     def __init__(
         self,
@@ -37,14 +50,18 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
         *,
         can_go_back: bool,
         can_cancel: bool,
+        attract: bool = False,
         **kwargs: Any,
     ) -> None:
         scale = look.scale
+        # room for the icon above one line of label text, and never below a touch target
+        inner = max(scale.target, scale.icon * 0.9 + scale.caption * 1.3 + 24)
+        height = inner + scale.spacing + 4
         super().__init__(
             orientation="horizontal",
             size_hint_y=None,
-            height=dp(scale.target + 2 * scale.spacing),
-            padding=dp(scale.spacing),
+            height=dp(height),
+            padding=dp(scale.spacing / 2 + 2),
             spacing=dp(scale.spacing),
             **kwargs,
         )
@@ -59,18 +76,28 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
             "language": t("common.language", lang),
             "elder": t(f"ui.bar.elder_{on_off[look.elder]}", lang),
             "contrast": t(f"ui.bar.contrast_{on_off[look.high_contrast]}", lang),
+            "voice": t("ui.bar.voice", lang),
             "help": t("common.help", lang),
             "call_staff": t("common.call_staff", lang),
         }
+        on = {"elder": look.elder, "contrast": look.high_contrast}
         self.buttons: dict[str, KioskButton] = {}
-        for name in BAR_CONTROLS:
+        shown = bar_controls(elder=look.elder, attract=attract)
+        for name in bar_controls(elder=look.elder, attract=False):
+            if name not in shown:
+                self.add_widget(Widget())  # keeps every other control in its place
+                continue
+            role = "staff" if name == "call_staff" else "primary" if on.get(name) else "bar"
             button = KioskButton(
                 look,
                 texts[name],
                 partial(on_action, name),
-                role="staff" if name == "call_staff" else "bar",
+                role=role,
                 kiosk_id=f"bar.{name}",
-                font_size=scale.small,
+                font_size=scale.caption,
+                icon=name,
+                icon_size=scale.icon * 0.9,
+                icon_above=True,
                 fit=True,
             )
             self.buttons[name] = button

@@ -70,7 +70,12 @@ def test_the_example_flows_are_toured_screen_by_screen(
         assert ImageStat.Stat(image).stddev[0] > 8, f"{picture.name} is (nearly) blank"
         if screen["waits"]:
             assert screen["how"], f"{screen['step']}: how it was answered is not recorded"
-    assert sorted(p.name for p in out.glob("*.png")) == [s["screenshot"] for s in screens]
+    assert sorted(p.name for p in out.glob("[0-9][0-9]-*.png")) == [
+        s["screenshot"] for s in screens
+    ]
+    # the way in, and what the resident takes home, pictured for sign-off
+    assert (out / "attract.png").is_file() and (out / "menu.png").is_file()
+    assert bool(list(out.glob("receipt-*.png"))) is (flow == "si-certificate")
     markdown = (out / "transcript.md").read_text(encoding="utf-8")
     for text in (markdown, json.dumps(data, ensure_ascii=False)):
         assert not PERSONAL.search(text), "a full ID or phone number is in the transcript"
@@ -152,3 +157,57 @@ def _finished(flow: str, process: subprocess.Popen[str]) -> list[str]:
     if process.returncode != 0 or "outcome: finished" not in out:
         return [f"{flow}: exit {process.returncode}\n{out[-500:]}\n{err[-1500:]}"]
     return []
+
+
+def _first_answers(flow: Path) -> Path | None:
+    main_answers = flow.with_suffix(".answers.yaml")
+    return main_answers if main_answers.is_file() else None
+
+
+ELDER_TOURS = [
+    (flow.stem, "zh_CN")
+    for flow in sorted(FLOWS.glob("*.yaml"))
+    if not flow.name.endswith(".answers.yaml") and _first_answers(flow) is not None
+] + [(flow, "en") for flow in EXAMPLES]
+
+
+@pytest.mark.parametrize("flow,lang", ELDER_TOURS)
+def test_elder_mode_cuts_off_no_text_and_keeps_targets_large_on_every_screen(
+    tmp_path: Path, flow: str, lang: str
+) -> None:
+    """适老模式 on every screen of every shipped flow at 1280×1024: no label's text is cut off
+    (wrapped out of its box, shortened or pushed off the screen) and every control is at least
+    90 px either way (the tour measures each screen it photographs)."""
+    out = tmp_path / "tour"
+    answers = _first_answers(FLOWS / f"{flow}.yaml")
+    assert answers is not None
+    done = tour(
+        tmp_path, flow, "--answers", str(answers), "--out", str(out), "--elder", "--lang", lang
+    )
+    data = json.loads((out / "transcript.json").read_text(encoding="utf-8"))
+    assert data["screens"], done.stdout + done.stderr
+    for screen in data["screens"]:
+        assert screen["clipped"] == [], (screen["step"], screen["clipped"])
+        assert screen["small_targets"] == [], (screen["step"], screen["small_targets"])
+
+
+def test_a_portrait_panel_shows_every_screen_whole(tmp_path: Path) -> None:
+    """1080×1920 portrait, elder mode: the same screens, nothing cut off, controls ≥ 90 px."""
+    out = tmp_path / "tour"
+    flow = "resident-feedback"
+    done = tour(
+        tmp_path,
+        flow,
+        "--answers",
+        str(EXAMPLES[flow]),
+        "--out",
+        str(out),
+        "--elder",
+        "--size",
+        "1080x1920",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((out / "transcript.json").read_text(encoding="utf-8"))
+    for screen in data["screens"]:
+        assert Image.open(out / screen["screenshot"]).size == (1080, 1920)
+        assert screen["clipped"] == [] and screen["small_targets"] == [], screen["step"]

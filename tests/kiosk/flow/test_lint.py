@@ -220,3 +220,21 @@ def test_load_errors_are_findings_too(tmp_path: Path) -> None:
     path = _write(tmp_path, "broken.yaml", "id: x\nsteps: [\n")
     findings = lint(load_flows([path]))
     assert [(f.code, f.location.line) for f in findings] == [("yaml-syntax", 3)]
+
+
+def test_a_flow_icon_must_be_in_the_icon_font(tmp_path: Path) -> None:
+    from kiosk.flow.icons import known_icon
+
+    if known_icon("home") is None:
+        pytest.skip("the Material Design Icons font is not installed")
+    flow = tmp_path / "iconic.yaml"
+    body = (
+        "id: iconic\ntitle: {zh_CN: 图标, en: Icon}\nicon: %s\n"
+        "steps:\n  - {id: done, kind: finish, text: {zh_CN: 完, en: done}}\n"
+    )
+    flow.write_text(body % "file-document", encoding="utf-8")
+    assert not [f for f in lint(load_flows([flow])) if f.code == "unknown-icon"]
+    flow.write_text(body % "no-such-icon", encoding="utf-8")
+    assert [f.code for f in lint(load_flows([flow])) if f.code == "unknown-icon"] == [
+        "unknown-icon"
+    ]

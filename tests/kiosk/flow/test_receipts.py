@@ -114,3 +114,16 @@ def test_any_receipt_template_prints_or_is_refused(
     outcome = _outcome(folder, data)
     assert outcome in {"printed", "receipt.invalid", "receipt.template", "receipt.missing"}
     shutil.rmtree(folder)
+
+
+def test_every_receipt_says_where_and_when_it_was_printed(tmp_path: Path) -> None:
+    import datetime
+
+    library = _library(tmp_path, SHIPPED.read_bytes())
+    library.terminal = {"zh_CN": "幸福里社区服务站", "en": "Xingfuli station"}
+    moment = datetime.datetime(2026, 12, 5, 9, 30).timestamp()
+    library._now = lambda: moment
+    receipt = library.render("si-certificate", VARIABLES, "zh_CN")
+    assert receipt.footer[-1].text == "幸福里社区服务站  2026-12-05 09:30"
+    english = library.render("si-certificate", VARIABLES, "en")
+    assert english.footer[-1].text == "Xingfuli station  2026-12-05 09:30"

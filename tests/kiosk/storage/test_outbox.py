@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from kiosk.backoffice.demo import DemoBackOffice
 from kiosk.clock import ManualClock
 from kiosk.flow.services import BackendError
 from kiosk.storage.database import Database
-from kiosk.storage.outbox import OutboxWorker, SqliteOutbox
+from kiosk.storage.outbox import OutboxWorker, SqliteOutbox, payload_digest
 
 START = 1_800_000_000.0
 FEEDBACK = {"category": "environment", "text": "3号楼路灯不亮", "contact": "13912345678"}
@@ -75,7 +77,9 @@ async def test_delivered_at_once_keeps_only_a_digest(kiosk: Kiosk, demo: DemoBac
     entry = kiosk.outbox.get(result.reference)
     assert entry is not None and entry.status == "delivered" and not entry.has_payload
     text = json.dumps(FEEDBACK, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    assert entry.digest == hashlib.sha256(text.encode()).hexdigest()
+    assert entry.digest == payload_digest(text)
+    assert base64.b32decode(entry.digest.upper() + "====") == hashlib.sha256(text.encode()).digest()
+    assert not re.search(r"1\d{10}", entry.digest)
     assert [r.body for r in demo.received("/feedback")] == [FEEDBACK]
     kiosk.db.close()
     stored = b"".join(p.read_bytes() for p in kiosk.data_dir.iterdir())
@@ -335,9 +339,9 @@ async def test_submissions_arriving_together_share_commits_and_each_is_stored_be
     with kiosk.db.reading() as conn:
         conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
     seen_on_disk: list[bool] = []
-    send = kiosk.outbox._session.post
+    send = kiosk.outbox._session.request
 
-    def checked_post(*args: object, **kwargs: object) -> object:
+    def checked_request(*args: object, **kwargs: object) -> object:
         key = kwargs["headers"]["Idempotency-Key"]  # type: ignore[index]
         other = sqlite3.connect(kiosk.db.path)  # another reader sees only what is committed
         try:
@@ -347,7 +351,7 @@ async def test_submissions_arriving_together_share_commits_and_each_is_stored_be
             other.close()
         return send(*args, **kwargs)
 
-    kiosk.outbox._session.post = checked_post  # type: ignore[method-assign]
+    kiosk.outbox._session.request = checked_request  # type: ignore[method-assign]
     canaries = [f"金丝雀-group-{n}" for n in range(12)]
     try:
         results = await asyncio.gather(

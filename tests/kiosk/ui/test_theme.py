@@ -7,12 +7,16 @@ import pytest
 from kiosk.ui.theme import (
     ELDER,
     ELDER_FACTOR,
+    ELDER_MIN_ACTION_HEIGHT,
+    ELDER_MIN_BODY,
     HIGH_CONTRAST,
     MIN_TARGET_DP,
     NORMAL,
     ROLES_BORDER_ON,
+    ROLES_DISABLED_ON,
     ROLES_TEXT_ON,
     STANDARD,
+    Theme,
     contrast,
 )
 
@@ -53,3 +57,18 @@ def test_elder_text_is_clearly_larger_than_standard(size: str) -> None:
     """Elder mode must be plain to see, not a few pixels more (ACCESSIBILITY.md item 14)."""
     assert getattr(ELDER, size) >= ELDER_FACTOR * getattr(STANDARD, size)
     assert ELDER_FACTOR >= 1.4
+
+
+@pytest.mark.parametrize("theme", [NORMAL, HIGH_CONTRAST], ids=["normal", "high_contrast"])
+@pytest.mark.parametrize("fg,bg", ROLES_DISABLED_ON)
+def test_disabled_text_is_readable_as_inactive(theme: Theme, fg: str, bg: str) -> None:
+    """Disabled controls are shown inactive, never invisible: their text keeps 3:1."""
+    assert contrast(getattr(theme, fg), getattr(theme, bg)) >= 3.0
+    # and it differs from an enabled control's text, so the state is plain to see
+    assert theme.disabled_text not in (theme.secondary_text, theme.bar_text)
+
+
+def test_elder_mode_meets_issue_15_sizes_at_1280_by_1024() -> None:
+    assert ELDER.body >= ELDER_MIN_BODY == 32
+    assert ELDER.action_height >= ELDER_MIN_ACTION_HEIGHT == 90
+    assert ELDER.target >= 90

@@ -441,8 +441,8 @@ async def test_look_keys_say_what_they_did_and_help_names_every_key(make_rig: Ri
     rig = make_rig()
     asking = asyncio.ensure_future(rig.core.ask(choose()))
     await rig.next_prompt()
-    assert await rig.echo_of(Key.ELDER) == "大字模式已开启。"
-    assert await rig.echo_of(Key.ELDER) == "大字模式已关闭。"
+    assert await rig.echo_of(Key.ELDER) == "适老模式已开启。"
+    assert await rig.echo_of(Key.ELDER) == "适老模式已关闭。"
     assert await rig.echo_of(Key.CONTRAST) == "高对比度已开启。"
     rig.press(Key.CANCEL)
     assert await asyncio.wait_for(asking, 5) is Event.CANCEL
