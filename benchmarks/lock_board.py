@@ -7,20 +7,29 @@ the wire time of the frames the open needs (8A: command + ack; WKLY: command + a
 Kerong: command + ack + a status query, since its ack does not say how the door is). The
 ratio shows the driver's own overhead over that floor. Coil spacing is off (coil_time 0) so
 consecutive opens measure the protocol, not the deliberate pause between coils.
+
+Goals (PASS or FAIL, per family): median ≤ 1.25x and p95 ≤ 1.5x the wire time. `--quick`: a
+few opens, to show that it runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from side_by_side import Goals, Sample
 
 from peripherals import registry
 from peripherals.lock_board.base import DoorState
 from peripherals.lock_board.simulated import SimulatedLockBoard
 
 FAMILIES = ("8a", "wkly", "kerong")
+MEDIAN_TARGET = 1.25
+P95_TARGET = 1.5
 
 
 def measure(family: str, runs: int, baudrate: int) -> tuple[list[float], float]:
@@ -51,24 +60,36 @@ def measure(family: str, runs: int, baudrate: int) -> tuple[list[float], float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print one line per family."""
+    """Run the benchmark and print one line per family, then each goal's verdict."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--baudrate", type=int, default=9600)
+    parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 5
+    goals = Goals(quick=args.quick)
     header = f"{args.runs} runs, {args.baudrate} baud, wire time modelled"
     print(f"open_lock -> acknowledged open, {header}")
     columns = ("median ms", "p95 ms", "wire ms", "median/wire", "p95/wire")
     print(f"{'family':8} " + " ".join(f"{c:>11}" for c in columns))
+    verdicts = []
     for family in FAMILIES:
         times, wire = measure(family, args.runs, args.baudrate)
-        median = statistics.median(times)
-        p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+        sample = Sample(family, tuple(times))
+        median, p95 = sample.median, sample.p95
         print(
             f"{family:8} {median * 1e3:11.2f} {p95 * 1e3:11.2f} {wire * 1e3:11.2f} "
             f"{median / wire:11.2f} {p95 / wire:11.2f}"
         )
-    return 0
+        verdicts.append((family, median / wire, p95 / wire))
+    for family, median_ratio, p95_ratio in verdicts:
+        goals.check(
+            f"{family}: median ≤ {MEDIAN_TARGET}x and p95 ≤ {P95_TARGET}x the wire time",
+            f"{median_ratio:.2f}x, {p95_ratio:.2f}x",
+            median_ratio <= MEDIAN_TARGET and p95_ratio <= P95_TARGET,
+        )
+    return goals.exit_code()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The locker on a simulated 9600-baud bus: a full door scan, open → acknowledged, last tap →
 open command on the wire.
 
-    python benchmarks/locker.py [--runs 20] [--baudrate 9600]
+    python benchmarks/locker.py [--runs 20] [--baudrate 9600] [--quick]
 
 A locker of 3 boards with 20 compartments each (60), per family. The simulator waits as long as
 each frame takes on the wire (10 bits a byte), so each figure is also given as a ratio to the
@@ -13,6 +13,9 @@ wire time of the frames it exchanged (goal ≤ 1.5×):
   command, the door seen open, `opened` written) and the bare driver's `open_lock`;
 - tap → wire: the resident's last answer (the pickup code) to the open command arriving at the
   simulated board, through the real engine, flow, inventory and driver (goal < 100 ms).
+
+Each goal is printed as a PASS or FAIL line (median); `--quick` (a few runs) only shows that
+the benchmark works and exits 0 whatever the figures.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from side_by_side import Goals
 
 from kiosk.app import KioskServices
 from kiosk.clock import SystemClock
@@ -198,7 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--baudrate", type=int, default=9600)
+    parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 3
+    goals = Goals(quick=args.quick)
+    verdicts: list[tuple[str, str, float, float]] = []
     print(f"locker: 3 boards x {PER_BOARD} compartments, {args.baudrate} baud, wire time modelled")
     print(f"{'family':7} {'what':22} {'median ms':>10} {'p95 ms':>9} {'wire ms':>9} {'ratio':>7}")
     for family in FAMILIES:
@@ -217,7 +229,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"{family:7} {what:22} {median * 1e3:10.2f} {p95 * 1e3:9.2f} "
                 f"{wire * 1e3:9.2f} {ratio}"
             )
-    return 0
+            verdicts.append((family, what, median, wire))
+    for family, what, median, wire in verdicts:
+        if wire:
+            goals.check(
+                f"{family} {what} ≤ 1.5x the wire time",
+                f"{median / wire:.2f}x",
+                median / wire <= 1.5,
+            )
+        else:
+            goals.check(f"{family} {what} < 100 ms", f"median {median * 1e3:.1f} ms", median < 0.1)
+    return goals.exit_code()
 
 
 if __name__ == "__main__":

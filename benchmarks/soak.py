@@ -6,8 +6,15 @@ The whole session layer, headless: the real `KioskServices` on its embedded defa
 devices, the demo back office, SQLite outbox and journal in a temporary folder), the real
 `KioskRuntime` (session loop, core), and a `ScriptedResident` who uses every shipped service in
 turn from its answers file, through the same inputs as taps and keys. At each checkpoint it
-records the resident set size (VmRSS), live threads, open file descriptors and the temporary
-folders present, and prints them with the growth from the first checkpoint after warm-up.
+records the resident set size (VmRSS), live threads (not counting the event loop's executor,
+a pool bounded by Python that starts its threads as blocking calls first overlap; the journal's
+writer is drained first, as it comes and goes with the entries), open file descriptors and the
+temporary folders present, and prints them with the growth from the first checkpoint after
+warm-up.
+
+Goals (PASS or FAIL): after warm-up, no thread, open file or temporary folder more, resident
+memory grown by at most 10 MB, every session finished. `--quick`: 20 sessions, to show that it
+runs.
 """
 
 from __future__ import annotations
@@ -27,6 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from side_by_side import Goals  # noqa: E402
+
+RSS_GROWTH_MB = 10.0
 
 
 @dataclass
@@ -89,7 +101,7 @@ def _checkpoint(sessions: int, started: float) -> Checkpoint:
     return Checkpoint(
         sessions=sessions,
         rss_mb=round(_rss_mb(), 1),
-        threads=threading.active_count(),
+        threads=sum(not t.name.startswith("asyncio_") for t in threading.enumerate()),
         open_files=_open_files(),
         temp_entries=len(os.listdir(tempfile.gettempdir())),
         seconds=round(time.perf_counter() - started, 1),
@@ -118,12 +130,14 @@ async def soak(sessions: int, checkpoints: int, data_dir: Path) -> SoakReport:
     step = max(sessions // checkpoints, 1)
     started = time.perf_counter()
     residents: list[ScriptedResident] = []
+    kiosk: list[KioskServices] = []
 
     def on_visit(visit: Visit) -> None:
         presenter.devices = dict(visit.script.devices)
         resident = residents[0]
         done = resident.started - 1
         if done % step == 0:
+            kiosk[0].journal.drain()  # its writer thread comes and goes with the entries
             report.checkpoints.append(_checkpoint(done, started))
 
     def resident_for(inputs: SessionInputs, _services: KioskServices) -> ScriptedResident:
@@ -133,6 +147,7 @@ async def soak(sessions: int, checkpoints: int, data_dir: Path) -> SoakReport:
 
     config = load_config(None, {})
     with KioskServices(config, simulate=True, data_dir=data_dir, presenter=presenter) as services:
+        kiosk.append(services)
         runtime = KioskRuntime(
             services,
             clock=SystemClock(),
@@ -154,22 +169,27 @@ async def soak(sessions: int, checkpoints: int, data_dir: Path) -> SoakReport:
         }
         report.errors = list(resident.errors)
         # the last checkpoint with the kiosk still up: what a long-running kiosk holds
+        services.journal.drain()
         report.checkpoints.append(_checkpoint(sessions, started))
     return report
 
 
-def main() -> None:
-    """Run the soak and print its checkpoints and growth."""
+def main(argv: list[str] | None = None) -> int:
+    """Run the soak and print its checkpoints, growth and each goal's verdict."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--checkpoints", type=int, default=10)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sessions, args.checkpoints = 20, 2
+    goals = Goals(quick=args.quick)
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as folder:
         report = asyncio.run(soak(args.sessions, args.checkpoints, Path(folder)))
     if args.json:
         print(json.dumps(asdict(report)))
-        return
+        return 0
     print(f"{args.sessions} scripted sessions in one process; outcomes {report.outcomes}")
     print("  sessions   RSS MB  threads  open files  temp entries  seconds")
     for c in report.checkpoints:
@@ -184,7 +204,24 @@ def main() -> None:
     )
     for error in report.errors[:5]:
         print(f"script error: {error}")
+    finished = sum(n for key, n in report.outcomes.items() if key.endswith(":finished"))
+    goals.check(
+        "no growth after warm-up (threads, open files, temporary folders)",
+        f"threads {g.threads:+d}, open files {g.open_files:+d}, temp entries {g.temp_entries:+d}",
+        g.threads <= 0 and g.open_files <= 0 and g.temp_entries <= 0,
+    )
+    goals.check(
+        f"resident memory grows ≤ {RSS_GROWTH_MB:.0f} MB after warm-up",
+        f"{g.rss_mb:+.1f} MB over {g.sessions} sessions",
+        g.rss_mb <= RSS_GROWTH_MB,
+    )
+    goals.check(
+        "every session finished",
+        f"{finished} of {args.sessions}, {len(report.errors)} script errors",
+        finished == args.sessions and not report.errors,
+    )
+    return goals.exit_code()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,6 +1,6 @@
 """Kiosk UI speed: cold start against a bare Kivy app, and tap-to-next-screen latency.
 
-    python benchmarks/ui.py [--repeat 5] [--runs 10] [--profile startup|latency]
+    python benchmarks/ui.py [--repeat 5] [--runs 10] [--profile startup|latency] [--quick]
 
 1. Cold start, side by side (each a fresh process, alternating, medians): exactly
    `python -m kiosk run --simulate --exit-after-first-frame` (the embedded defaults, simulated
@@ -21,6 +21,8 @@ Headless: with no DISPLAY, Kivy's SDL2 renders offscreen with Mesa. Each child p
 config written, the page cache and the kiosk's caches in `~/.cache/kiosk` warm, as on a kiosk
 that has booted before). `--profile` runs under cProfile and prints the top costs (`startup`:
 the kiosk's `run --simulate --exit-after-first-frame` in this process; `latency`: the flows).
+Each target is printed as a PASS or FAIL line; `--quick` (one start of each, one run of each
+flow) only shows that the benchmark runs, and exits 0 whatever the figures.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ from typing import Any
 START_TARGET = 1.5
 LATENCY_TARGET_MS = 100.0
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from side_by_side import Goals  # noqa: E402
 
 BARE_APP = """
 import json, time
@@ -106,6 +111,7 @@ def child_latency(runs: int) -> None:
         "resident-feedback": load_script(DEFAULT_FLOWS_DIR / "resident-feedback.answers.yaml"),
     }
     _flow, library = _library("si-certificate", DEFAULT_FLOWS_DIR)
+    library.flows.update(_library("resident-feedback", DEFAULT_FLOWS_DIR)[1].flows)  # both run
     clock = ManualClock(start=time.time())
     latencies: list[float] = []
     transitions: list[str] = []
@@ -229,16 +235,20 @@ def _profile(kind: str, runs: int) -> None:
     print(out.getvalue())
 
 
-def main() -> None:
+def main() -> int | None:
     """Run the side-by-side start-up comparison and the latency run; print the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="cold starts of each app")
     parser.add_argument("--runs", type=int, default=10, help="runs of each flow for latency")
     parser.add_argument("--profile", choices=["startup", "latency"])
     parser.add_argument("--child", choices=["latency"], help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
     args = parser.parse_args()
     if args.child == "latency":
         return child_latency(args.runs)
+    if args.quick:
+        args.repeat, args.runs = 1, 1
+    goals = Goals(quick=args.quick)
 
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-kivy-") as kivy_home:
         env = _env(kivy_home)
@@ -259,8 +269,11 @@ def main() -> None:
         for kind, label in labels:
             times = ", ".join(f"{t:.2f}" for t, _ in results[kind])
             print(f"  {label:28} {med[kind]:.3f} s  peak RSS {rss[kind]:.0f} MB  [{times}]")
-        verdict = "ok" if ratio <= START_TARGET else "SLOWER THAN TARGET"
-        print(f"  ratio kiosk/bare {ratio:.2f} (target ≤ {START_TARGET}) {verdict}")
+        goals.check(
+            f"cold start ≤ {START_TARGET}x a bare Kivy app",
+            f"ratio kiosk/bare {ratio:.2f}",
+            ratio <= START_TARGET,
+        )
 
         report, _ = _spawn("latency", env, "--runs", str(args.runs))
         ms = sorted(v * 1000 for v in report["latencies"])
@@ -271,18 +284,19 @@ def main() -> None:
             f"tap to next screen drawn ({len(ms)} taps, {finished}/{len(report['outcomes'])} "
             f"flows finished, peak RSS {report['rss_mb']:.0f} MB):"
         )
-        verdict = "ok" if median < LATENCY_TARGET_MS else "SLOWER THAN TARGET"
-        print(
-            f"  median {median:.1f} ms  p95 {p95:.1f} ms  max {ms[-1]:.1f} ms"
-            f"  (target median < {LATENCY_TARGET_MS:.0f} ms) {verdict}"
+        print(f"  median {median:.1f} ms  p95 {p95:.1f} ms  max {ms[-1]:.1f} ms")
+        goals.check(
+            f"tap to next screen median < {LATENCY_TARGET_MS:.0f} ms",
+            f"median {median:.1f} ms, p95 {p95:.1f} ms",
+            median < LATENCY_TARGET_MS,
         )
         by: dict[str, list[float]] = {}
         for name, value in zip(report["transitions"], report["latencies"], strict=True):
             by.setdefault(name, []).append(value * 1000)
         for name, values in sorted(by.items(), key=lambda kv: -statistics.median(kv[1])):
             print(f"    {statistics.median(values):6.1f} ms median, {max(values):6.1f} max  {name}")
-    return None
+    return goals.exit_code()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

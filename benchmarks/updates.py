@@ -1,9 +1,13 @@
 """Updates over TUF against a real nginx on loopback: the cost of a poll that finds nothing new,
 and the time from publishing a bundle to its activation on an idle kiosk.
 
-Run: `python benchmarks/updates.py [--polls N]`. The baseline is python-tuf's own fetcher, which
-asks for `timestamp.json` unconditionally at each poll. Bytes are as nginx logged them (request
-and response, headers included).
+Run: `python benchmarks/updates.py [--polls N] [--quick]`. The baseline is python-tuf's own
+fetcher, which asks for `timestamp.json` unconditionally at each poll. The two poll in turns
+(GC paused on both); bytes are as nginx logged them (request and response, headers included).
+
+Goals (PASS or FAIL): a poll with nothing new receives fewer bytes than python-tuf's, and takes
+at most 1.25x its time (median; ours also checks for a new root); publish to activation on an
+idle kiosk (without the wait for the next poll) < 10 s.
 """
 
 from __future__ import annotations
@@ -11,14 +15,15 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from side_by_side import Goals, Sample, paused
 from tuf.ngclient import Updater
 
 from kiosk.bundle.build import build_bundle
@@ -39,17 +44,24 @@ def _release(repo: Repository, bundle: Path) -> None:
     repo.release()
 
 
-def _traffic(prefix: Path, since: int) -> tuple[int, int, int, list[str]]:
-    lines = access_log(prefix)[since:]
+ACTIVATION_TARGET = 10.0
+
+
+def _traffic(lines: list[str]) -> tuple[int, int, int, list[str]]:
     sent = sum(int(line.split()[3]) for line in lines)
     received = sum(int(line.split()[4]) for line in lines)
     return len(lines), sent, received, [" ".join(line.split()[:3]) for line in lines]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Measure both pollers in turns and publish to activation; print each goal's verdict."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--polls", type=int, default=20)
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.polls = 3
+    goals = Goals(quick=args.quick)
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as temp:
         root = Path(temp)
@@ -69,21 +81,28 @@ def main() -> int:
             agent.settle(agent.poll(), FakeHost(), ListJournal(), idle=True)
             assert agent.store.current() == 1
 
-            # a poll that finds nothing new, ours (conditional) and python-tuf's stock fetcher
-            times, start = [], len(access_log(root / "nginx"))
-            for _ in range(args.polls):
-                began = time.perf_counter()
-                assert agent.poll().state.value == "activated"
-                times.append(time.perf_counter() - began)
-            count, sent, received, seen = _traffic(root / "nginx", start)
+            # a poll that finds nothing new, ours (conditional) and python-tuf's stock fetcher,
+            # taking turns
             base_dir = root / "baseline"
             shutil.copytree(agent.client.metadata_dir, base_dir)
-            base_times, start = [], len(access_log(root / "nginx"))
+            times, base_times = [], []
+            ours_log, base_log = [], []
+            log_dir = root / "nginx"
             for _ in range(args.polls):
-                began = time.perf_counter()
-                Updater(str(base_dir), url + "metadata/", bootstrap=None).refresh()
-                base_times.append(time.perf_counter() - began)
-            b_count, b_sent, b_received, _seen = _traffic(root / "nginx", start)
+                start = len(access_log(log_dir))
+                with paused():
+                    began = time.perf_counter()
+                    assert agent.poll().state.value == "activated"
+                    times.append(time.perf_counter() - began)
+                middle = access_log(log_dir)
+                ours_log += middle[start:]
+                with paused():
+                    began = time.perf_counter()
+                    Updater(str(base_dir), url + "metadata/", bootstrap=None).refresh()
+                    base_times.append(time.perf_counter() - began)
+                base_log += access_log(log_dir)[len(middle) :]
+            count, sent, received, seen = _traffic(ours_log)
+            b_count, b_sent, b_received, _seen = _traffic(base_log)
 
             # publish to activation on an idle kiosk
             began = time.perf_counter()
@@ -95,24 +114,43 @@ def main() -> int:
             agent.close()
 
     polls = args.polls
-    ours_ms = statistics.median(times) * 1000
-    base_ms = statistics.median(base_times) * 1000
-    print(f"poll with nothing new ({polls} polls, median), ours vs python-tuf's fetcher:")
+    ours, theirs = Sample("ours", tuple(times)), Sample("python-tuf", tuple(base_times))
+    ours_ms, base_ms = ours.median * 1000, theirs.median * 1000
+    print(f"poll with nothing new ({polls} polls each, in turns), ours vs python-tuf's fetcher:")
     print(f"  requests per poll   {count / polls:6.1f}  vs {b_count / polls:6.1f}")
     print(f"    ({'; '.join(seen[: count // polls])})")
     print(f"  bytes sent          {sent / polls:6.0f}  vs {b_sent / polls:6.0f}")
     print(f"  bytes received      {received / polls:6.0f}  vs {b_received / polls:6.0f}"
           f"  (ratio {received / max(b_received, 1):.2f})")  # fmt: skip
     ratio = ours_ms / base_ms
-    print(f"  time                {ours_ms:6.1f} ms vs {base_ms:6.1f} ms (ratio {ratio:.2f})")
+    print(
+        f"  time median         {ours_ms:6.1f} ms vs {base_ms:6.1f} ms (ratio {ratio:.2f}); "
+        f"p95 {ours.p95 * 1000:.1f} ms vs {theirs.p95 * 1000:.1f} ms"
+    )
+    activation = activated - published
     print("publish to activation on an idle kiosk:")
     print(f"  publish (sign twice, release)        {(published - began) * 1000:7.1f} ms")
-    print(f"  poll, download, verify, lint, switch {(activated - published) * 1000:7.1f} ms")
+    print(f"  poll, download, verify, lint, switch {activation * 1000:7.1f} ms")
     print(
         "  plus the wait for the next poll: at most poll_interval x (1 + jitter) "
         "(default 900 s x 1.1)"
     )
-    return 0
+    goals.check(
+        "a poll with nothing new receives fewer bytes than python-tuf's",
+        f"{received / polls:.0f} vs {b_received / polls:.0f} bytes",
+        received < b_received,
+    )
+    goals.check(
+        "a poll with nothing new takes ≤ 1.25x python-tuf's time (median)",
+        f"{ours_ms:.1f} ms vs {base_ms:.1f} ms",
+        ours_ms <= 1.25 * base_ms,
+    )
+    goals.check(
+        f"publish to activation on an idle kiosk < {ACTIVATION_TARGET:.0f} s (after the poll)",
+        f"{activation:.2f} s",
+        activation < ACTIVATION_TARGET,
+    )
+    return goals.exit_code()
 
 
 if __name__ == "__main__":

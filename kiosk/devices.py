@@ -26,7 +26,7 @@ from kiosk.flow.devices import (
     ScannerDoor,
     SmartCardDoor,
 )
-from kiosk.flow.services import Journal
+from kiosk.flow.services import DurableJournal, Journal
 from peripherals.device import Device
 from peripherals.errors import DeviceTimeout, PeripheralError
 from peripherals.hub import Hub
@@ -183,6 +183,8 @@ def _journalling(journal: Journal, device: str) -> EnergiseHook:
         journal.record(
             "", "", "", "lock_energised", {"device": device, **dataclasses.asdict(energising)}
         )
+        if isinstance(journal, DurableJournal):
+            journal.flush()  # on disk before the coil fires, not merely queued
 
     return record
 

@@ -14,7 +14,9 @@ from typing import Any
 
 from kiosk.privacy.logging import install as scrub_logs
 
-# Each group module exposes `register(subparsers)`; its commands set `func(args) -> int`.
+# Each group module exposes `register(subparsers, words)` (`words`: the command line after the
+# group's name, for a group that loads only the chosen command); its commands set
+# `func(args) -> int`.
 GROUPS: tuple[str, ...] = (
     "kiosk.cli.run",
     "kiosk.cli.flows",
@@ -35,11 +37,15 @@ class UsageError(Exception):
     """A problem the user can fix; printed as one line, exit code 2."""
 
 
-def _chosen_group(argv: Sequence[str] | None) -> str | None:
-    """The command group named on the command line, if any (the first word not an option)."""
-    words = [w for w in (sys.argv[1:] if argv is None else argv) if not w.startswith("-")]
+def _chosen_group(argv: Sequence[str] | None) -> tuple[str | None, list[str]]:
+    """The command group named on the command line, if any (the first word not an option),
+    and the words after it."""
+    words = list(sys.argv[1:] if argv is None else argv)
     names = {module.rsplit(".", 1)[-1] for module in GROUPS}
-    return words[0] if words and words[0] in names else None
+    for index, word in enumerate(words):
+        if not word.startswith("-"):
+            return (word, words[index + 1 :]) if word in names else (None, [])
+    return None, []
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -47,7 +53,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Community self-service kiosk")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True)
-    chosen = _chosen_group(argv)
+    chosen, rest = _chosen_group(argv)
     for name in GROUPS:
         if chosen is not None and name.rsplit(".", 1)[-1] != chosen:
             sub.add_parser(name.rsplit(".", 1)[-1])  # named in help and errors, loaded on use
@@ -58,7 +64,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             if exc.name != name:
                 raise
             continue
-        module.register(sub)
+        module.register(sub, rest)
     return parser
 
 

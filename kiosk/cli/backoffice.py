@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from kiosk.cli import UsageError
 DEFAULT_PORT = 8765
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `backoffice` command."""
     parser: argparse.ArgumentParser = sub.add_parser(
         "backoffice",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from kiosk.bundle.manifest import MODES
 from kiosk.cli import UsageError
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `bundle` group."""
     parser: argparse.ArgumentParser = sub.add_parser("bundle", help="build and tour flow bundles")
     bundle_sub = parser.add_subparsers(dest="bundle_command", required=True)

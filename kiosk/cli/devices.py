@@ -8,6 +8,7 @@ import inspect
 import json
 import sys
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from peripherals.errors import PeripheralError
 from peripherals.hub import Hub
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `devices` group."""
     parser: argparse.ArgumentParser = sub.add_parser("devices", help="list and test devices")
     devices_sub = parser.add_subparsers(dest="devices_command", required=True)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 DEFAULT_DATABASE = "sqlite:///fleet.sqlite3"
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `fleet` group."""
     parser: argparse.ArgumentParser = sub.add_parser("fleet", help="the fleet server")
     fleet_sub = parser.add_subparsers(dest="fleet_command", required=True)

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import UsageError
-from kiosk.config import ConfigError, load_config
-from kiosk.flow.graph import to_dot, to_mermaid
 from kiosk.flow.lint import Finding, lint, lint_backends
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, load_flow, load_flows
 from kiosk.flow.schema import LANGUAGES, Flow, json_schema
@@ -58,6 +56,8 @@ def check_command(args: argparse.Namespace) -> int:
     flowset = load_flows([path for path in paths if path.exists()])
     findings = lint(flowset)
     if args.config is not None:
+        from kiosk.config import ConfigError, load_config
+
         try:
             config = load_config(args.config)
         except ConfigError as exc:
@@ -110,6 +110,8 @@ def _find_flow(name: str) -> Flow:
 
 def graph_command(args: argparse.Namespace) -> int:
     """Print a diagram of one flow."""
+    from kiosk.flow.graph import to_dot, to_mermaid  # only for a diagram: `check` stays quick
+
     flow = _find_flow(args.flow)
     render = to_dot if args.format == "dot" else to_mermaid
     sys.stdout.write(render(flow, args.lang))

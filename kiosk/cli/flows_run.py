@@ -90,16 +90,23 @@ class _Library:
 
 
 def _library(flow: str, flows_dir: Path) -> tuple[Flow, _Library]:
+    """The flow to run and the flows it calls, lint-checked: only those files are read when each
+    called flow is in a file named after its id beside it, else the whole folder."""
     path = Path(flow)
     if path.suffix in (".yaml", ".yml") or path.exists():
         try:
             main = load_flow(path).flow
         except FlowLoadError as exc:
             raise UsageError(str(exc)) from exc
-        flowset = load_flows([path.parent]) if path.parent.is_dir() else load_flows([path])
+        flowset = _called(path, main.id)
+        if flowset is None:
+            flowset = load_flows([path.parent]) if path.parent.is_dir() else load_flows([path])
         _lint_first(flowset, main.id)
         return main, _Library({**flowset.flows, main.id: main})
-    flowset = load_flows([flows_dir])
+    named = _flow_file(flows_dir, flow)
+    flowset = _called(named, flow) if named is not None else None
+    if flowset is None or flow not in flowset.flows:
+        flowset = load_flows([flows_dir])
     if flow in flowset.flows:
         _lint_first(flowset, flow)
     if flow not in flowset.flows:
@@ -108,6 +115,38 @@ def _library(flow: str, flows_dir: Path) -> tuple[Flow, _Library]:
                 raise UsageError(str(error))
         raise UsageError(f"no flow {flow!r} in {flows_dir} (give a flow file or a flow id)")
     return flowset.flow(flow), _Library(flowset.flows)
+
+
+def _flow_file(folder: Path, flow_id: str) -> Path | None:
+    """The file named after a flow id in `folder`, if there is one."""
+    for suffix in (".yaml", ".yml"):
+        candidate = folder / f"{flow_id}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _called(path: Path, flow_id: str) -> FlowSet | None:
+    """The flow in `path` and every flow it calls, directly or not, each read from the file
+    named after it beside `path`; None when one is not found so (the caller reads the folder)."""
+    paths = [path]
+    while True:
+        flowset = load_flows(paths)
+        known = flowset.lintable()
+        if flow_id not in known:
+            return None
+        wanted = {
+            step.flow
+            for loaded in known.values()
+            for step in loaded.flow.steps
+            if isinstance(step, CallStep) and step.flow not in known
+        }
+        if not wanted:
+            return flowset
+        found = [_flow_file(path.parent, called) for called in sorted(wanted)]
+        if any(file is None or file in paths for file in found):
+            return None
+        paths += [file for file in found if file is not None]
 
 
 def _device_kinds(library: _Library) -> set[str]:

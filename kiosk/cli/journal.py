@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from kiosk.cli import UsageError
 from kiosk.config import ConfigError, load_config
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `journal` group."""
     parser: argparse.ArgumentParser = sub.add_parser("journal", help="exported journals")
     journal_sub = parser.add_subparsers(dest="journal_command", required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from kiosk.locker.layout import build_layout
 from kiosk.locker.picture import draw_layout, layout_text
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `locker` group."""
     parser: argparse.ArgumentParser = sub.add_parser("locker", help="the parcel locker")
     locker_sub = parser.add_subparsers(dest="locker_command", required=True)

@@ -16,6 +16,7 @@ import argparse
 import getpass
 import sys
 import tempfile
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from kiosk.config import ConfigError
 from kiosk.flow.schema import LANGUAGES
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `menu` group."""
     parser: argparse.ArgumentParser = sub.add_parser(
         "menu", help="the maintainers' service menu: PINs and a tour of its pages"

@@ -18,13 +18,14 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kiosk.cli import UsageError
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `repo` group."""
     parser: argparse.ArgumentParser = sub.add_parser("repo", help="the signed update repository")
     repo_sub = parser.add_subparsers(dest="repo_command", required=True)

@@ -29,6 +29,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,7 @@ EXIT_AFTER_FIRST_FRAME = "KIOSK_EXIT_AFTER_FIRST_FRAME"
 """Environment variable: `1` stops the kiosk once the attract screen has been drawn."""
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `run` command."""
     parser: argparse.ArgumentParser = sub.add_parser("run", help="run the touch-screen kiosk")
     parser.add_argument("--config", type=Path, metavar="FILE", help="kiosk.toml to use")

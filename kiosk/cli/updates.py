@@ -12,13 +12,14 @@ activated, 1 when something needs a maintainer (unreachable, expired, refused, r
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kiosk.cli import UsageError
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, words: Sequence[str] = ()) -> None:
     """Add the `updates` group."""
     parser: argparse.ArgumentParser = sub.add_parser("updates", help="signed flow updates")
     updates_sub = parser.add_subparsers(dest="updates_command", required=True)

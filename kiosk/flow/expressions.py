@@ -251,12 +251,19 @@ def syntax_error(source: str, *, expression: bool = False) -> str | None:
 
 def referenced_names(source: str, *, expression: bool = False) -> set[str]:
     """Top-level variable names a template (or expression) reads; empty if it does not parse."""
+    return set(_referenced_names(source, expression))
+
+
+@functools.lru_cache(maxsize=4096)
+def _referenced_names(source: str, expression: bool) -> frozenset[str]:
+    """`referenced_names`, kept by source: a prompt asks it of its texts every time it is shown,
+    and Jinja finds the names by generating the template's code."""
     env = environment()
     text = "{{ " + source + " }}" if expression else source
     try:
-        return set(meta.find_undeclared_variables(env.parse(text)))
+        return frozenset(meta.find_undeclared_variables(env.parse(text)))
     except (jinja2.TemplateSyntaxError, RecursionError):  # too deep to have a meaning
-        return set()
+        return frozenset()
 
 
 def referenced_paths(source: str, *, expression: bool = False) -> set[tuple[str, ...]]:

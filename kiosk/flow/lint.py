@@ -22,7 +22,6 @@ from typing import Literal
 from pydantic import ValidationError
 
 from kiosk.flow import schema
-from kiosk.flow.expressions import referenced_paths, reformatted
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.icons import known_icon
 from kiosk.flow.loader import (
@@ -37,6 +36,7 @@ from kiosk.flow.loader import (
 )
 from kiosk.flow.receipt_schema import ReceiptTemplate
 from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, StepBase, Text
+from kiosk.flow.template_facts import facts
 
 log = logging.getLogger(__name__)
 
@@ -551,7 +551,7 @@ class _Analysis:
             for ref in refs:
                 if not _SHOWN & {part for part in ref.loc if isinstance(part, str)}:
                     continue
-                for name in sorted(reformatted(ref.source, ref.expression, personal)):
+                for name in sorted(facts(ref.source, ref.expression).reshaped & personal):
                     yield self.finding(
                         self.loaded.value_where(*ref.loc),
                         "personal-formatted",
@@ -650,7 +650,7 @@ def _card_paths(
 ) -> list[tuple[str, str]]:
     """The `card.field` paths in a template whose field the card's read step does not keep."""
     found = set()
-    for path in referenced_paths(source, expression=expression):
+    for path in facts(source, expression).paths:
         if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields:
             found.add((path[0], path[1]))
     return sorted(found)

@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from jinja2 import TemplateSyntaxError, nodes
-from jinja2.parser import Parser
 from pydantic import BaseModel, ValidationError
 
-from kiosk.flow import expressions, schema, template_budget
+from kiosk.flow import schema, template_facts
 from kiosk.flow.locations import MAX_BYTES, DocumentError, Loc, SourceLocation, read_document
 from kiosk.flow.schema import END_TARGETS, Flow, StepBase, Text
 
@@ -249,45 +247,14 @@ def _value_templates(value: Any, loc: Loc, after: bool, refs: list[TemplateRef])
             _value_templates(item, (*loc, index), after, refs)
 
 
-@functools.lru_cache(maxsize=65536)
 def template_info(source: str, expression: bool) -> tuple[str | None, frozenset[str]]:
     """(syntax error or None, top-level names read) of a template or expression.
 
-    Same verdict as `expressions.syntax_error` but parses without compiling to Python (the
-    compile is most of the cost of loading a flow): unknown filters and tests, the only
-    compile-time errors a parsed template can have, are checked on the syntax tree instead.
+    Same verdict as `expressions.syntax_error` but without compiling to Python; parsed once
+    for the loader and the linter together (`kiosk.flow.template_facts`).
     """
-    if not expression and "{" not in source:
-        return None, frozenset()  # every Jinja construct starts with `{`
-    what = "expression" if expression else "template"
-    if len(source) > expressions.MAX_SOURCE:
-        return f"longer than {expressions.MAX_SOURCE} characters", frozenset()
-    env = expressions.environment()
-    try:
-        tree: nodes.Node
-        if expression:
-            parser = Parser(env, source, state="variable")
-            tree = parser.parse_expression()
-            if not parser.stream.eos:
-                return f"{what} syntax: unexpected text after the expression", frozenset()
-        else:
-            tree = env.parse(source)
-    except TemplateSyntaxError as exc:
-        return f"{what} syntax: {exc.message}", frozenset()
-    except RecursionError:
-        return f"{what} syntax: nested too deeply", frozenset()
-    for node in tree.find_all(nodes.Filter):
-        if node.name not in env.filters:
-            return f"{what} syntax: no filter named '{node.name}'", frozenset()
-    costly = template_budget.static_cost(tree)
-    if costly:
-        return f"{what} too costly: {costly}", frozenset()
-    for test in tree.find_all(nodes.Test):
-        if test.name not in env.tests:
-            return f"{what} syntax: no test named '{test.name}'", frozenset()
-    names = list(tree.find_all(nodes.Name))
-    stored = {name.name for name in names if name.ctx != "load"}
-    return None, frozenset(name.name for name in names if name.ctx == "load") - stored
+    found = template_facts.facts(source, expression)
+    return found.error, found.names
 
 
 @functools.lru_cache(maxsize=1024)
@@ -642,6 +609,12 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # What was built survives, so it goes straight to the oldest generation: turning the
+        # collector back on would otherwise scan all of it at the next allocation (about a
+        # tenth of `kiosk flows check`). Freezing empties the young generations; unfreezing
+        # puts everything in the oldest, scanned only at its own (rare) full collections.
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 

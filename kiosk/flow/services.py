@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from kiosk.flow.errors import KeyedError
 from peripherals.printer.receipt import Receipt
@@ -81,6 +81,16 @@ class Journal(Protocol):
         detail: dict[str, Any] | None = None,
     ) -> None:
         """Append one entry (masked by the journal as a last line of defence)."""
+        ...
+
+
+@runtime_checkable
+class DurableJournal(Journal, Protocol):
+    """A journal that writes in the background: `flush` returns once what was recorded before
+    it is on disk (for entries that must be, such as a lock's coil about to fire)."""
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until every entry recorded so far is committed; False if that took too long."""
         ...
 
 

@@ -23,7 +23,7 @@ import re
 import string
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
@@ -263,27 +263,35 @@ def budget(steps: int = MAX_STEPS, seconds: float = MAX_SECONDS) -> Iterator[Bud
         sys.settrace(previous)
 
 
-def static_cost(tree: nodes.Node) -> str:
+def static_cost(tree: nodes.Node, found: Sequence[nodes.Node] | None = None) -> str:
     """What makes a parsed template certain to exceed its budget, for `flows check` ("": none
     seen): a count or width over the limits given to a filter or call, a repeat or power too
-    large, a format field too wide, a macro that calls itself."""
-    calls: list[nodes.Filter | nodes.Call] = [*tree.find_all(nodes.Filter)]
-    calls += tree.find_all(nodes.Call)
+    large, a format field too wide, a macro that calls itself. `found`: every node below
+    `tree` in `find_all` order, when the caller has walked it already."""
+    below = list(tree.find_all(nodes.Node)) if found is None else found
+    calls: list[nodes.Filter | nodes.Call] = [n for n in below if isinstance(n, nodes.Filter)]
+    calls += [node for node in below if isinstance(node, nodes.Call)]
     for called in calls:
         for arg in [*called.args, *(kw.value for kw in called.kwargs)]:
             value = _number(arg)
             if value is not None and abs(value) > MAX_COUNT:
                 return f"{value:g} given to '{_callee(called)}' (at most {MAX_COUNT})"
-    for power in tree.find_all(nodes.Pow):
+    for power in below:
+        if not isinstance(power, nodes.Pow):
+            continue
         exponent = _number(power.right)
         if exponent is not None and abs(exponent) > 64:
             return f"exponent {exponent:g} (at most 64)"
-    for product in tree.find_all(nodes.Mul):
+    for product in below:
+        if not isinstance(product, nodes.Mul):
+            continue
         for side in (product.left, product.right):
             value = _number(side)
             if value is not None and abs(value) > MAX_SEQUENCE:
                 return f"{value:g} in '*' (at most {MAX_SEQUENCE})"
-    for const in tree.find_all(nodes.Const):
+    for const in below:
+        if not isinstance(const, nodes.Const):
+            continue
         if isinstance(const.value, float) and not math.isfinite(const.value):
             return f"the number {const.value} cannot be used"
         if isinstance(const.value, str) and "%" in const.value:
@@ -291,7 +299,9 @@ def static_cost(tree: nodes.Node) -> str:
                 check_percent_format(const.value)
             except SecurityError as exc:
                 return str(exc)
-    for macro in tree.find_all(nodes.Macro):
+    for macro in below:
+        if not isinstance(macro, nodes.Macro):
+            continue
         for call in macro.find_all(nodes.Call):
             if isinstance(call.node, nodes.Name) and call.node.name == macro.name:
                 return f"macro '{macro.name}' calls itself"

@@ -134,10 +134,19 @@ class PersonalValues:
         return bool(self) and any(self._pass(leaf) != leaf for leaf in _leaves([value]))
 
     def _pass(self, text: str) -> str:
+        # each value is looked for in the same digits and letters until one is masked
+        digits: tuple[str, list[int]] | None = None
         for number in self._numbers:
-            text = _mask_number(text, number)
+            digits = digits or _digits(text)
+            masked = _mask_number(text, number, digits)
+            if masked != text:
+                text, digits = masked, None
+        significant: tuple[str, list[int]] | None = None
         for personal in self._texts:
-            text = _mask_text(text, personal)
+            significant = significant or _significant(text)
+            masked = _mask_text(text, personal, significant)
+            if masked != text:
+                text, significant = masked, None
         return text
 
 
@@ -157,6 +166,9 @@ def _normal(char: str) -> str:
 
 def _digits(text: str) -> tuple[str, list[int]]:
     """The digits of `text` (any script's, as 0-9) and where each one stands in it."""
+    if text.isascii():
+        ascii_where = [index for index, char in enumerate(text) if "0" <= char <= "9"]
+        return "".join(text[index] for index in ascii_where), ascii_where
     digits: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
@@ -191,8 +203,8 @@ def _occurrences(stream: str, key: str) -> Iterator[int]:
         start = stream.find(key, start + len(key))
 
 
-def _mask_number(text: str, number: _Number) -> str:
-    digits, where = _digits(text)
+def _mask_number(text: str, number: _Number, found: tuple[str, list[int]]) -> str:
+    digits, where = found
     if number.digits not in digits:
         return text
     chars = list(text)
@@ -203,8 +215,8 @@ def _mask_number(text: str, number: _Number) -> str:
     return "".join(chars)
 
 
-def _mask_text(text: str, personal: _Text) -> str:
-    stream, where = _significant(text)
+def _mask_text(text: str, personal: _Text, found: tuple[str, list[int]]) -> str:
+    stream, where = found
     if personal.key not in stream:
         return text
     size = len(personal.key)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +18,19 @@ FILE_NAME = "kiosk.sqlite3"
 
 Migration = Sequence[str]
 """One schema step: SQL statements run together in one transaction."""
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Work:
+    """One caller's part of a group commit."""
+
+    run: Callable[[sqlite3.Connection], Any]
+    forget: bool
+    done: bool = False
+    result: Any = None
+    error: BaseException | None = field(default=None)
 
 
 class StorageError(Exception):
@@ -36,6 +51,9 @@ class Database:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._closed = False
+        self._before_close: list[Callable[[], object]] = []
+        self._queued: list[_Work] = []
+        self._queue_lock = threading.Lock()
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Database:
@@ -82,6 +100,56 @@ class Database:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def committed(self, work: Callable[[sqlite3.Connection], T], *, forget: bool = False) -> T:
+        """Run `work` in a write transaction and return once it is committed (durably, as
+        every commit here), then checkpointed if `forget`; raise what `work` raised.
+
+        Callers from several threads share one commit (group commit): whoever holds the
+        database commits, together, everything queued while it waited, so ten submissions
+        arriving together cost one fsync rather than ten. Each work runs in a savepoint of its
+        own, so one that fails is undone alone.
+        """
+        mine = _Work(work, forget)
+        with self._queue_lock:
+            self._queued.append(mine)
+        with self._lock:
+            if not mine.done:  # nobody took it while this thread waited for the database
+                with self._queue_lock:
+                    batch, self._queued = self._queued, []
+                self._commit(batch)
+        if mine.error is not None:
+            raise mine.error
+        result: T = mine.result
+        return result
+
+    def _commit(self, batch: list[_Work]) -> None:
+        try:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+        except BaseException as exc:
+            for work in batch:
+                work.error, work.done = exc, True
+            return
+        try:
+            for work in batch:
+                conn.execute("SAVEPOINT work")
+                try:
+                    work.result = work.run(conn)
+                except BaseException as exc:
+                    conn.execute("ROLLBACK TO work")
+                    work.error = exc
+                conn.execute("RELEASE work")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            for work in batch:
+                work.error = work.error or exc
+        for work in batch:
+            work.done = True
+        if any(work.forget and work.error is None for work in batch):
+            self.forget()
 
     def forget(self) -> None:
         """Make erased data unrecoverable from the files: the WAL still holds the pages as they
@@ -134,8 +202,19 @@ class Database:
             ).fetchone()
         return int(row["version"]) if row else 0
 
+    def before_close(self, callback: Callable[[], object]) -> None:
+        """Call `callback` when the database is about to close (a writer flushing its queue)."""
+        self._before_close.append(callback)
+
     def close(self) -> None:
-        """Close the connection; later use raises `StorageError`."""
+        """Close the connection, after the `before_close` callbacks; later use raises
+        `StorageError`."""
+        callbacks, self._before_close = self._before_close, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:
+                log.exception("%s: a callback before closing failed", self.path)
         with self._lock:
             self._closed = True
             if self._conn is not None:

@@ -1,10 +1,23 @@
-"""The electronic journal: an append-only record of sessions and step outcomes."""
+"""The electronic journal: an append-only record of sessions and step outcomes.
+
+`record` never touches the disk: it masks the entry (while the session's personal values are
+still known) and queues it; a writer thread commits everything queued so far in one transaction
+(in practice one per step), so the engine's event loop, which is the touch screen's, never waits
+for an fsync. `flush` waits until what was recorded is on disk; the queries flush first, and
+closing the database flushes. A power cut can lose the entries of the last moment (those still
+queued or in the transaction being written), never an outbox submission (`kiosk.storage.outbox`
+commits each one itself before sending it).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
+import sqlite3
+import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +88,16 @@ def scrub_value(value: Any) -> Any:
     return conceal(str(value))
 
 
+_INSERT = (
+    "INSERT INTO journal (time, terminal, session, flow, step, event, detail)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+MAX_QUEUED = 10_000
+"""Entries waiting for the disk before `record` waits too (a stalled disk must not eat memory)."""
+IDLE_SECONDS = 0.05
+"""How long the writer thread waits for more entries before it ends (it starts again on use)."""
+
+
 class SqliteJournal:
     """The `Journal` over SQLite: append and query only; the table refuses UPDATE and DELETE."""
 
@@ -83,6 +106,15 @@ class SqliteJournal:
         self._terminal = terminal
         self._clock = clock or SystemClock()
         db.migrate(COMPONENT, MIGRATIONS)
+        self._queue: deque[tuple[Any, ...]] = deque()
+        self._changed = threading.Condition()
+        self._recorded = 0
+        """Entries recorded so far (each gets the next number)."""
+        self._written = 0
+        """Entries committed so far (or given up on after a storage error)."""
+        self._writer: threading.Thread | None = None
+        self._closing = False
+        db.before_close(self.drain)
 
     def record(
         self,
@@ -92,25 +124,74 @@ class SqliteJournal:
         event: str,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """Append one entry, masking any ID or phone number pattern in it."""
+        """Append one entry, masking any ID or phone number pattern in it; written to disk by
+        the journal's writer thread (`flush` waits for it)."""
         text = json.dumps(scrub_value(detail or {}), ensure_ascii=False, sort_keys=True)
-        with self._db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO journal (time, terminal, session, flow, step, event, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self._clock.now(),
-                    conceal(self._terminal),
-                    session if _SESSION_ID.fullmatch(session) else conceal(session),
-                    conceal(flow),
-                    conceal(step),
-                    conceal(event),
-                    text,
-                ),
-            )
+        row = (
+            self._clock.now(),
+            conceal(self._terminal),
+            session if _SESSION_ID.fullmatch(session) else conceal(session),
+            conceal(flow),
+            conceal(step),
+            conceal(event),
+            text,
+        )
+        with self._changed:
+            while len(self._queue) >= MAX_QUEUED and self._writer is not None:
+                self._changed.wait(1.0)
+            self._queue.append(row)
+            self._recorded += 1
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write, name="journal-writer", daemon=True
+                )
+                self._writer.start()
+            else:
+                self._changed.notify_all()
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until every entry recorded so far is committed; False if that took too long."""
+        with self._changed:
+            target = self._recorded
+            return self._changed.wait_for(lambda: self._written >= target, timeout=timeout)
+
+    def drain(self) -> None:
+        """Write what is queued and end the writer thread now, not after its idle wait (before
+        the database closes, or to see the process at rest); a later entry starts one again."""
+        self.flush()
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+            writer = self._writer
+        if writer is not None and writer is not threading.current_thread():
+            writer.join(5.0)
+        with self._changed:
+            self._closing = False
+
+    def _write(self) -> None:
+        """The writer thread: commit what is queued, one transaction a batch, until idle."""
+        while True:
+            with self._changed:
+                if not self._queue and not self._closing:
+                    self._changed.wait(IDLE_SECONDS)
+                if not self._queue:
+                    self._writer = None
+                    self._changed.notify_all()
+                    return
+                batch = list(self._queue)
+                self._queue.clear()
+            try:
+                # shared with any outbox commit waiting meanwhile (one fsync for both)
+                self._db.committed(functools.partial(_insert, rows=batch))
+            except Exception:  # a broken disk must not stop the kiosk: said loudly instead
+                log.exception("journal: %d entries could not be written", len(batch))
+            with self._changed:
+                self._written += len(batch)
+                self._changed.notify_all()
 
     def recent(self, limit: int = 50) -> list[JournalEntry]:
         """The newest entries, newest first."""
+        self.flush()
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM journal ORDER BY id DESC LIMIT ?", (max(limit, 0),)
@@ -119,6 +200,7 @@ class SqliteJournal:
 
     def by_session(self, session: str) -> list[JournalEntry]:
         """Every entry of one session, oldest first."""
+        self.flush()
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM journal WHERE session = ? ORDER BY id", (session,)
@@ -144,6 +226,7 @@ class SqliteJournal:
 
     def between(self, start: float, end: float, limit: int = 10_000) -> list[JournalEntry]:
         """Entries with `start <= time < end`, oldest first (a day of the journal)."""
+        self.flush()
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM journal WHERE time >= ? AND time < ? ORDER BY id LIMIT ?",
@@ -153,8 +236,13 @@ class SqliteJournal:
 
     def count(self) -> int:
         """How many entries the journal holds."""
+        self.flush()
         with self._db.reading() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0])
+
+
+def _insert(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany(_INSERT, rows)
 
 
 def _entry(row: Any) -> JournalEntry:

@@ -178,34 +178,12 @@ class SqliteOutbox:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         digest = payload_digest(text)
         now = self._clock.now()
-        with self._db.transaction() as conn:
+
+        def store(conn: sqlite3.Connection) -> tuple[sqlite3.Row, bool]:
             row = conn.execute(
                 "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
             ).fetchone()
-            if row is None:
-                reference = self._new_reference(conn, now)
-                conn.execute(
-                    "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
-                    " digest, attempts, created_at, next_attempt_at, reference_field)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-                    (
-                        reference,
-                        idempotency_key,
-                        backend,
-                        path,
-                        text,
-                        digest,
-                        now,
-                        now + self._lease,
-                        reference_field,
-                    ),
-                )
-                row = conn.execute(
-                    "SELECT * FROM outbox WHERE reference = ?", (reference,)
-                ).fetchone()
-                claimed = True
-                log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
-            else:
+            if row is not None:
                 legacy = hashlib.sha256(text.encode()).hexdigest()  # rows kept before base32
                 if row["digest"] not in (digest, legacy):
                     # never answer a new submission with an old one's reference
@@ -214,7 +192,30 @@ class SqliteOutbox:
                         "backend.duplicate_key",
                         f"idempotency key of {row['reference']} reused with another payload",
                     )
-                claimed = False
+                return row, False
+            reference = self._new_reference(conn, now)
+            conn.execute(
+                "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
+                " digest, attempts, created_at, next_attempt_at, reference_field)"
+                " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                (
+                    reference,
+                    idempotency_key,
+                    backend,
+                    path,
+                    text,
+                    digest,
+                    now,
+                    now + self._lease,
+                    reference_field,
+                ),
+            )
+            stored = conn.execute("SELECT * FROM outbox WHERE reference = ?", (reference,))
+            log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
+            return stored.fetchone(), True
+
+        # committed (with any other submission arriving meanwhile) before anything is sent
+        row, claimed = self._db.committed(store)
         if not claimed:
             return self._resubmitted(row)
         outcome = self._send(row, config, min(self._submit_timeout, config.timeout))
@@ -353,7 +354,9 @@ class SqliteOutbox:
     ) -> None:
         """Mark a submission delivered and drop its payload, keeping only the digest (and the
         back office's own reference)."""
-        with self._db.transaction() as conn:
+        delivered_at = self._clock.now() if when is None else when
+
+        def mark(conn: sqlite3.Connection) -> None:
             row = conn.execute(
                 "SELECT path FROM outbox WHERE reference = ?", (reference,)
             ).fetchone()
@@ -364,14 +367,12 @@ class SqliteOutbox:
                 "UPDATE outbox SET status = 'delivered', payload = NULL, path = ?,"
                 " delivered_at = ?, last_error = NULL, remote_reference = ?"
                 " WHERE reference = ? AND status = 'pending'",
-                (
-                    scrub(row["path"]),
-                    self._clock.now() if when is None else when,
-                    remote_reference,
-                    reference,
-                ),
+                (scrub(row["path"]), delivered_at, remote_reference, reference),
             )
-        self._db.forget()  # the payload must not live on in the WAL
+
+        # the payload must not live on in the WAL: checkpointed before this returns (once for
+        # every delivery marked in the same group commit)
+        self._db.committed(mark, forget=True)
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after `attempts` failed tries: doubling, capped, with jitter."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.flow.loader import DEFAULT_FLOWS_DIR
 
 CLEAN = """\
 id: hello
@@ -144,3 +145,36 @@ def test_a_receipt_reading_a_name_no_step_set_is_an_error(
     )
     assert main(["flows", "check", str(tmp_path)]) == 1
     assert "receipt 'queue-ticket' reads 'tiket'" in capsys.readouterr().out
+
+
+def test_check_imports_only_what_checking_needs() -> None:
+    """`kiosk flows check` is a whole process each time: it must not import running or touring
+    (the app, the engine, asyncio, HTTP)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kiosk.cli import main\n"
+        f"code = main(['flows', 'check', {str(DEFAULT_FLOWS_DIR)!r}])\n"
+        "heavy = ['kiosk.cli.flows_run', 'kiosk.cli.flows_tour', 'kiosk.app', 'kiosk.flow.engine',"
+        " 'asyncio', 'requests']\n"
+        "print(code, [name for name in heavy if name in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_every_command_group_takes_the_words_after_its_name() -> None:
+    """`build_parser` passes each group the rest of the command line (so that a group such as
+    `flows` imports only the chosen command's module): every group's `register` takes it."""
+    import importlib
+    import inspect
+
+    from kiosk.cli import GROUPS
+
+    for name in GROUPS:
+        parameters = inspect.signature(importlib.import_module(name).register).parameters
+        assert list(parameters) == ["sub", "words"], name

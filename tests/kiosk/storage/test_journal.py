@@ -51,6 +51,7 @@ def test_entries_are_recorded_and_queried_by_session(db: Database) -> None:
 def test_update_and_delete_are_refused_by_the_database(db: Database) -> None:
     journal = SqliteJournal(db, terminal="gx-0001")
     journal.record("s1", "f", "step", "event", {"a": 1})
+    assert journal.flush()
     with pytest.raises(sqlite3.DatabaseError, match="append-only"), db.transaction() as conn:
         conn.execute("UPDATE journal SET event = 'forged'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"), db.transaction() as conn:
@@ -91,3 +92,45 @@ def test_a_session_whose_id_has_a_run_of_digits_keeps_its_entries(db: Database) 
     session = "85e4660d-6ff1-41ef-b604-818500592198"
     journal.record(session, "resident-feedback", "topic", "answered")
     assert [e.event for e in journal.by_session(session)] == ["answered"]
+
+
+def test_recording_never_waits_for_the_disk(db: Database) -> None:
+    """The engine records from the touch screen's event loop: a busy database must not stop it."""
+    journal = SqliteJournal(db, terminal="gx-0001")
+    with db.transaction():  # another writer holds the database (a long fsync, say)
+        for number in range(50):
+            journal.record("s1", "f", f"step{number}", "entered")
+        # still held: the entries wait in the journal's queue, the caller did not
+    assert journal.count() == 50
+    assert [e.step for e in journal.by_session("s1")][:3] == ["step0", "step1", "step2"]
+
+
+def test_entries_of_a_step_are_committed_together(db: Database) -> None:
+    journal = SqliteJournal(db, terminal="gx-0001")
+    commits: list[str] = []
+    with db.transaction() as conn:  # held while the step records, as a slow disk would
+        conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+        for number in range(20):
+            journal.record("s1", "f", "step", f"event{number}")
+    try:
+        assert journal.flush()
+    finally:
+        with db.reading() as conn:
+            conn.set_trace_callback(None)
+    assert journal.count() == 20
+    # this test's own, perhaps one for the first entry (taken before the others arrived), and
+    # one for the rest: not twenty
+    assert len(commits) <= 3
+
+
+def test_closing_the_database_writes_what_was_recorded(tmp_path: Path) -> None:
+    database = Database.in_dir(tmp_path)
+    journal = SqliteJournal(database, terminal="gx-0001")
+    for number in range(10):
+        journal.record("s1", "f", "step", f"event{number}")
+    database.close()
+    reopened = Database.in_dir(tmp_path)
+    try:
+        assert SqliteJournal(reopened, terminal="gx-0001").count() == 10
+    finally:
+        reopened.close()

@@ -325,3 +325,47 @@ async def test_a_submission_to_a_missing_route_is_a_configuration_fault_not_the_
     assert caught.value.key == "backend.not_found"
     (entry,) = kiosk.outbox.entries(status="dead")
     assert entry.last_error is not None and "HTTP 404" in entry.last_error
+
+
+async def test_submissions_arriving_together_share_commits_and_each_is_stored_before_sent(
+    kiosk: Kiosk, demo: DemoBackOffice
+) -> None:
+    """Group commit: twelve residents' submissions at once cost fewer fsyncs than twelve, and
+    still none reaches the back office before it is on disk, nor stays on disk once delivered."""
+    import asyncio
+    import sqlite3
+
+    commits: list[str] = []
+    with kiosk.db.reading() as conn:
+        conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    seen_on_disk: list[bool] = []
+    send = kiosk.outbox._session.request
+
+    def checked_request(*args: object, **kwargs: object) -> object:
+        key = kwargs["headers"]["Idempotency-Key"]  # type: ignore[index]
+        other = sqlite3.connect(kiosk.db.path)  # another reader sees only what is committed
+        try:
+            row = other.execute("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,))
+            seen_on_disk.append(row.fetchone() is not None)
+        finally:
+            other.close()
+        return send(*args, **kwargs)
+
+    kiosk.outbox._session.request = checked_request  # type: ignore[method-assign]
+    canaries = [f"金丝雀-group-{n}" for n in range(12)]
+    try:
+        results = await asyncio.gather(
+            *(
+                kiosk.outbox.submit("feedback", "/feedback", {"text": text}, f"group-{n}")
+                for n, text in enumerate(canaries)
+            )
+        )
+    finally:
+        with kiosk.db.reading() as conn:
+            conn.set_trace_callback(None)
+    assert [r.status for r in results] == ["delivered"] * 12
+    assert seen_on_disk == [True] * 12
+    assert len(commits) < 24  # a store and a mark each, were every commit its own
+    assert len({r.reference for r in results}) == 12
+    for text in canaries:
+        assert _files_hold(kiosk.data_dir, text.encode()) == []

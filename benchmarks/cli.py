@@ -1,0 +1,83 @@
+"""Whole-process time of `kiosk flows run` and `kiosk flows check` against importing the CLI.
+
+    python benchmarks/cli.py [--runs 9] [--quick]
+
+Each side is a fresh process spawned the same way (same interpreter, environment and folder),
+the sides taking turns run after run; one unmeasured round first warms the page cache for all.
+The baseline, `python -c "import kiosk.cli"`, is the floor of any `kiosk` command: a command
+that imports only what it needs stays within a small multiple of it.
+
+Goal (PASS or FAIL): each command's median ≤ 5x the baseline's median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from side_by_side import PYTHON, Goals, alternate, process_time, ratio  # noqa: E402
+
+TARGET = 5.0
+FLOWS = ROOT / "flows"
+COMMANDS: dict[str, list[str]] = {
+    "python -c 'import kiosk.cli'": [PYTHON, "-c", "import kiosk.cli"],
+    "kiosk flows check": [PYTHON, "-m", "kiosk", "flows", "check", str(FLOWS)],
+    "kiosk flows run resident-feedback": [
+        PYTHON,
+        "-m",
+        "kiosk",
+        "flows",
+        "run",
+        str(FLOWS / "resident-feedback.yaml"),
+        "--answers",
+        str(FLOWS / "resident-feedback.answers.yaml"),
+    ],
+    "kiosk flows run si-certificate": [
+        PYTHON,
+        "-m",
+        "kiosk",
+        "flows",
+        "run",
+        "si-certificate",
+        "--answers",
+        str(FLOWS / "si-certificate.answers.yaml"),
+    ],
+}
+BASELINE = "python -c 'import kiosk.cli'"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time every command, print medians, p95 and ratios, and each goal's verdict."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="timed runs of each command")
+    parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else args.runs
+    goals = Goals(quick=args.quick)
+    sides = {
+        name: (lambda argv=argv: process_time(argv, cwd=str(ROOT)))
+        for name, argv in COMMANDS.items()
+    }
+    samples = alternate(sides, runs)
+    print(f"whole process, {runs} alternating runs each:")
+    for sample in samples.values():
+        print(sample.line())
+    base = samples[BASELINE]
+    for name, sample in samples.items():
+        if name == BASELINE:
+            continue
+        times = ratio(sample, base)
+        goals.check(
+            f"{name} ≤ {TARGET:.0f}x `import kiosk.cli`",
+            f"{times:.1f}x ({sample.median:.3f} s vs {base.median:.3f} s)",
+            times <= TARGET,
+        )
+    return goals.exit_code()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
