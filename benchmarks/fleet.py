@@ -34,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
+from side_by_side import Goals
 
 from kiosk.fleet.database import engine_for, migrate
 from kiosk.fleet.models import Kiosk
@@ -322,8 +323,11 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] * 1000 if len(values) > 1 else 0.0
 
 
-def run(label: str, url: str, processes: int, args: argparse.Namespace, repo: str) -> None:
-    """Both phases against one set-up."""
+def run(
+    label: str, url: str, processes: int, args: argparse.Namespace, repo: str
+) -> tuple[float, float]:
+    """Both phases against one set-up: (server CPU share per 1,000 kiosks at the nominal rate,
+    saturated heartbeats/s)."""
     pairs = provision(url, args.kiosks)
     with servers(url, processes) as (urls, pids):
         nominal = args.kiosks / HEARTBEAT_INTERVAL
@@ -331,6 +335,7 @@ def run(label: str, url: str, processes: int, args: argparse.Namespace, repo: st
         before, clock = cpu_seconds(pids), time.perf_counter()
         asyncio.run(load.paced(args.seconds, nominal, args.kiosks / POLL_INTERVAL))
         cpu = (cpu_seconds(pids) - before) / (time.perf_counter() - clock)
+        per_thousand = cpu / args.kiosks * 1000
         print(
             f"{label}: nominal {nominal:.0f} heartbeats/s for {args.kiosks} kiosks "
             f"(+{load.polls} repository polls): server CPU {cpu:.1%} of one core "
@@ -347,6 +352,7 @@ def run(label: str, url: str, processes: int, args: argparse.Namespace, repo: st
             f"{label}: saturated {rate:.0f} heartbeats/s ({rate / nominal:.0f}x nominal), "
             f"p99 {p99(load.latencies):.1f} ms, server CPU {cpu:.0%}, errors {load.errors}"
         )
+    return per_thousand, rate
 
 
 def main() -> int:
@@ -355,18 +361,41 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a short SQLite run (300 kiosks, 2 s) that shows it works",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.kiosks, args.seconds, args.only = 300, 2.0, "sqlite"
+    goals = Goals(quick=args.quick)
+    fleet = 10_000
+    nominal = fleet / HEARTBEAT_INTERVAL
     with ExitStack() as stack:
         temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fleet-bench-")))
         (temp / "repo" / "metadata").mkdir(parents=True)
         (temp / "repo" / "metadata" / "timestamp.json").write_text('{"signed": {}}' + " " * 400)
         repo = stack.enter_context(nginx_serving(temp / "repo", temp / "nginx"))
+        setups = []
         if args.only in (None, "sqlite"):
-            run("SQLite, 1 process", f"sqlite:///{temp / 'fleet.sqlite3'}", 1, args, repo)
+            setups.append(("SQLite, 1 process", f"sqlite:///{temp / 'fleet.sqlite3'}", 1))
         if args.only in (None, "postgresql"):
-            url = stack.enter_context(running_postgres())
-            run("PostgreSQL, 2 processes", url, 2, args, repo)
-    return 0
+            setups.append(("PostgreSQL, 2 processes", stack.enter_context(running_postgres()), 2))
+        for label, url, processes in setups:
+            per_thousand, rate = run(label, url, processes, args, repo)
+            cpu = per_thousand * fleet / 1000
+            goals.check(
+                f"{label}: 10,000 kiosks at a 5-minute heartbeat use < 5% of one core",
+                f"{cpu:.1%}",
+                cpu < 0.05,
+            )
+            goals.check(
+                f"{label}: sustains >= 30x the nominal {nominal:.0f} heartbeats/s",
+                f"{rate / nominal:.0f}x",
+                rate >= 30 * nominal,
+            )
+    return goals.exit_code()
 
 
 if __name__ == "__main__":
