@@ -82,21 +82,35 @@ def _prompt(ctx: StepContext, step: BrowseStep, page: Page) -> Prompt:
     if step.pick:
         for index, line in enumerate(lines):
             options.append(PromptOption(f"item{index + 1}", line, line, index + 1))
-    actions = []
-    if page.number < page.pages:
-        actions.append((NEXT, "browse.next"))
-    if page.number > 1:
-        actions.append((PREVIOUS, "browse.previous"))
-    if not step.pick:
-        actions.append((DONE, "common.continue"))
-    for value, key in actions:
-        label = ctx.translate(key)
-        options.append(PromptOption(value, label, label, len(options) + 1))
+    last = None if step.pick else (DONE, "common.continue")
+    options += page_turns(ctx, page.number, page.pages, last, first_key=len(options) + 1)
     where = ctx.translate("browse.page", page=page.number, pages=page.pages)
     stop, end = ("；", "。") if ctx.lang == "zh_CN" else (";", ".")
     shown = [] if step.pick else [f"{stop}\n".join(lines) + end]
     text = "\n".join(part for part in (ctx.text(step.text), *shown, where) if part)
     return ctx.prompt(PromptKind.CHOOSE, text=text, options=tuple(options))
+
+
+def page_turns(
+    ctx: StepContext,
+    number: int,
+    pages: int,
+    last: tuple[str, str] | None,
+    first_key: int = 1,
+) -> list[PromptOption]:
+    """Next page and previous page where there is one, then `last` (value, text key) if given;
+    numbered for the keypad from `first_key` (`number` counts from 1)."""
+    actions = []
+    if number < pages:
+        actions.append((NEXT, "browse.next"))
+    if number > 1:
+        actions.append((PREVIOUS, "browse.previous"))
+    if last is not None:
+        actions.append(last)
+    return [
+        PromptOption(value, ctx.translate(key), ctx.translate(key), key_number)
+        for key_number, (value, key) in enumerate(actions, start=first_key)
+    ]
 
 
 async def _empty(ctx: StepContext, step: BrowseStep) -> StepResult:

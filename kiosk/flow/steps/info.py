@@ -7,10 +7,11 @@ from functools import partial
 from kiosk.flow.paging import paginate
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption
 from kiosk.flow.schema import InfoStep
+from kiosk.flow.steps.browse import NEXT, PREVIOUS, page_turns
 from kiosk.flow.steps.context import Next, StepContext, StepResult
 
 KIND = "info"
-NEXT, PREVIOUS, CONTINUE = "next", "previous", "continue"
+CONTINUE = "continue"
 
 
 async def execute(ctx: StepContext, step: InfoStep) -> StepResult:
@@ -48,16 +49,8 @@ def _page(ctx: StepContext, step: InfoStep, number: int) -> Prompt:
     """Page `number` (0-based) as a choice: next, previous, and continue on the last page."""
     pages = paginate(ctx.text(step.text), step.page_chars or 1)
     number = min(number, len(pages) - 1)
-    actions = []
-    if number < len(pages) - 1:
-        actions.append((NEXT, "browse.next"))
-    if number > 0:
-        actions.append((PREVIOUS, "browse.previous"))
-    actions.append((CONTINUE, "common.continue" if number == len(pages) - 1 else "browse.skip"))
-    options = tuple(
-        PromptOption(value, ctx.translate(key), ctx.translate(key), index)
-        for index, (value, key) in enumerate(actions, start=1)
-    )
+    last = (CONTINUE, "common.continue" if number == len(pages) - 1 else "browse.skip")
+    options = tuple(page_turns(ctx, number + 1, len(pages), last))
     where = ctx.translate("browse.page", page=number + 1, pages=len(pages))
     text = f"{pages[number]}\n{where}" if len(pages) > 1 else pages[number]
     return ctx.prompt(PromptKind.CHOOSE, text=text, options=options)
