@@ -34,7 +34,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _YUAN = re.compile(r"(?<![\d.])(\d+)\.(\d)(\d)\s*元")
 _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
 _CODE = re.compile(
-    r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])(?!\s*[元角分])"
+    r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])(?!\s*[元角分点])"
 )
 """Five or more digits: a code read digit by digit (not an amount of money in yuan)."""
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
