@@ -36,7 +36,7 @@ _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
 _CODE = re.compile(
     r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])(?!\s*[元角分点])"
 )
-"""Five or more digits: a code read digit by digit (not an amount of money in yuan)."""
+"""Five or more digits: a code read digit by digit (not money in yuan, nor a decimal number)."""
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
 _PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
 _ALONE = re.compile(r"^[—–*\s-]+$")
