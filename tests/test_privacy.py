@@ -3,8 +3,10 @@
 Every flow whose answers file gives an ID or phone number runs through the CLI with a real data
 directory and debug logging; then every file the kiosk wrote (SQLite database and its WAL), its
 output and its logs are scanned for `\\d{17}[\\dXx]` and `1\\d{10}`, and so is the service
-menu's export of the journal they wrote. The printed paper is checked in
-`tests/flows/test_examples.py`; the service menu's pages in `tests/kiosk/ui/test_service_menu.py`.
+menu's export of the journal they wrote. Files pack fields side by side, so there the scan is
+for the numbers the answers file gives and for such numbers standing alone. The printed paper
+is checked in `tests/flows/test_examples.py`; the service menu's pages in
+`tests/kiosk/ui/test_service_menu.py`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from kiosk.storage.database import Database
 from kiosk.storage.journal import SqliteJournal
 
 PERSONAL = re.compile(rb"\d{17}[\dXx]|1\d{10}")
+STANDALONE = re.compile(rb"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|1\d{10})(?![0-9A-Za-z])")
+"""A personal-looking number standing alone, not digits inside a key, a reference or a UUID."""
 
 
 def _config(tmp_path: Path) -> Path:
@@ -69,8 +73,14 @@ def test_nothing_written_or_printed_holds_a_personal_number(
     assert code == 0, err
     written = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
     assert any(p.name.startswith("kiosk.sqlite3") for p in written)
+    given = set(PERSONAL.findall(answers.read_bytes()))
     for path in written:
-        found = PERSONAL.search(path.read_bytes())
+        data = path.read_bytes()
+        leaked = [number for number in given if number in data]
+        assert not leaked, f"{path.name} holds {leaked[0][:3]!r}... as the resident gave it"
+        # files pack fields side by side (a reference next to a UUID, a hex key): any number
+        # standing alone that looks personal is a leak too
+        found = STANDALONE.search(data)
         assert found is None, f"{path.name} holds {found.group(0)[:3]!r}..."
     for name, text in (("stdout", out), ("stderr", err), ("log", caplog.text)):
         found = PERSONAL.search(text.encode())

@@ -104,7 +104,9 @@ class HeartbeatSender:
 
     def body(self) -> dict[str, Any]:
         """The next heartbeat's body (without sending it or moving the counts on)."""
-        entries: list[JournalLine] = self._journal.since(self._last_id)
+        return self._body(self._journal.since(self._last_id))
+
+    def _body(self, entries: list[JournalLine]) -> dict[str, Any]:
         counts = tally(entries, self._last_id)
         bundle, state = self._update()
         return build_body(
@@ -125,7 +127,7 @@ class HeartbeatSender:
         """Hand a heartbeat to the outbox now and schedule the next."""
         self.next_at = self._clock.now() + next_delay(self._interval, self._jitter, self._rand)
         entries: list[JournalLine] = self._journal.since(self._last_id)
-        body = self.body()
+        body = self._body(entries)  # the counts sent are exactly those moved past below
         key = f"heartbeat-{self.identity.terminal}-{body['sequence']}"
         try:
             result = self._outbox.submit_sync(self._backend, PATH, body, key)

@@ -208,7 +208,9 @@ class SqliteJournal:
         return [_entry(row) for row in rows]
 
     def since(self, after: int, limit: int = 10000) -> list[JournalEntry]:
-        """Entries newer than id `after`, oldest first (for the heartbeat's counts)."""
+        """Entries newer than id `after`, oldest first (for the heartbeat's counts), including
+        every entry recorded before the call."""
+        self.flush()
         with self._db.reading() as conn:
             rows = conn.execute(
                 "SELECT * FROM journal WHERE id > ? ORDER BY id LIMIT ?", (after, max(limit, 0))
