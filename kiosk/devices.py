@@ -175,15 +175,15 @@ class _PrinterDoor:
         await self.worker.run(print_it)
 
 
-def _journalling(journal: Journal, device: str) -> EnergiseHook:
-    """A hook that journals each open command; it runs before the command goes out, so the
-    entry is committed before the coil can fire."""
+def _journalling(journal: Journal, device: str, *, wait: bool = True) -> EnergiseHook:
+    """A hook that journals each open command; it runs before the command goes out, so (when
+    `wait`) the entry is committed before the coil can fire."""
 
     def record(energising: Energising) -> None:
         journal.record(
             "", "", "", "lock_energised", {"device": device, **dataclasses.asdict(energising)}
         )
-        if isinstance(journal, DurableJournal):
+        if wait and isinstance(journal, DurableJournal):
             journal.flush()  # on disk before the coil fires, not merely queued
 
     return record
@@ -204,9 +204,15 @@ class _LockBoardDoor:
     def locks_per_board(self) -> int:
         return self.worker.device.locks_per_board
 
-    async def open_lock(self, board: int, lock: int, timeout: float | None = None) -> DoorState:
+    async def open_lock(
+        self, board: int, lock: int, timeout: float | None = None, *, recorded: bool = False
+    ) -> DoorState:
         device = self.worker.device
-        hook = None if self.journal is None else _journalling(self.journal, device.name)
+        hook = None
+        if self.journal is not None:
+            # A caller that committed its intent has the energising on disk already: the
+            # journal entry follows with the writer thread instead of holding the open up.
+            hook = _journalling(self.journal, device.name, wait=not recorded)
         return await self.worker.run(
             lambda _: device.open_lock(board, lock, timeout, on_energise=hook)
         )

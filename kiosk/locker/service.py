@@ -270,7 +270,8 @@ class LockerService:
 
     async def _open(self, action: Action) -> None:
         compartment = self._compartment(action.compartment)
-        await self._doors().open_lock(compartment.address, compartment.lock)
+        # The intent is committed: it records this energising before the coil fires.
+        await self._doors().open_lock(compartment.address, compartment.lock, recorded=True)
         self.inventory.opened(action)
 
     def _check(self, scope: str) -> None:
