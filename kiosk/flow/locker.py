@@ -37,6 +37,8 @@ class Found:
     waybill_tail: str
     fee: int
     """Still to pay, in fen."""
+    storage_hours: float = 24.0
+    """Its free storage period (longer for an elderly resident's parcel, if configured)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Opening:
     place: Place
     moved_from: str | None = None
     """The compartment first chosen, when its door did not open (jammed)."""
+    storage_hours: float = 0.0
+    """A deposit's free storage period."""
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,8 @@ class LockerService:
                 action = self.inventory.move(action, others[0].id)
                 continue
             moved = compartment if action.compartment != compartment else None
-            return Opening(action.id, action.parcel, self._place(action.compartment), moved)
+            where = self._place(action.compartment)
+            return Opening(action.id, action.parcel, where, moved, storage_hours=hours)
         self.inventory.cancel_deposit(action, "jammed, too many compartments")
         raise LockerError("locker.no_compartment")
 
@@ -338,6 +339,7 @@ class LockerService:
             company=parcel.company,
             waybill_tail=parcel.waybill[-4:],
             fee=self._fee(parcel),
+            storage_hours=parcel.storage_hours,
         )
 
     def _compartment(self, compartment: str) -> Compartment:
