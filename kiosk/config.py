@@ -411,7 +411,10 @@ def _check_locker(config: Config, label: str, sources: Mapping[tuple[str, ...], 
             from kiosk.locker.demo_layout import demo_locker
 
             bus = buses.get("lock_board")
-            locker = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
+            demo = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
+            if locker is not None:  # its rules kept, only the layout is the demo's
+                demo = msgspec.structs.replace(locker, boards=demo.boards, cabinets=demo.cabinets)
+            locker = demo
             config = msgspec.structs.replace(config, locker=locker)
         build_layout(locker, buses)
     except LayoutError as exc:

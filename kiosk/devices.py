@@ -28,7 +28,7 @@ from kiosk.flow.devices import (
 )
 from kiosk.flow.services import DurableJournal, Journal
 from peripherals.device import Device
-from peripherals.errors import DeviceTimeout, PeripheralError
+from peripherals.errors import DeviceTimeout, MediaError, PeripheralError
 from peripherals.hub import Hub
 from peripherals.id_card.base import IdCardReader
 from peripherals.lock_board.base import EnergiseHook, Energising, LockBoard
@@ -138,9 +138,33 @@ class _SmartCardDoor:
 
         def read(cancelled: threading.Event) -> dict[str, Any]:
             self.worker.presenting()
-            return _fields(_sliced(reader.read_social_security_card, timeout, cancelled))
+            return _fields(_sliced(_waiting(reader.read_social_security_card), timeout, cancelled))
 
         return await self.worker.run(read)
+
+    async def card_number(self, timeout: float | None = None) -> str:
+        reader = self.worker.device
+
+        def read(cancelled: threading.Event) -> str:
+            self.worker.presenting()
+            return _sliced(_waiting(reader.read_card_number), timeout, cancelled)
+
+        return await self.worker.run(read)
+
+
+def _waiting(call: Callable[[float], T]) -> Callable[[float], T]:
+    """A smart-card read whose slice ended with no card in as a slice timed out (the reader
+    says `smart_card.no_card`), so the wait goes on to the caller's timeout."""
+
+    def wait(piece: float) -> T:
+        try:
+            return call(piece)
+        except MediaError as exc:
+            if exc.code != "smart_card.no_card":
+                raise
+            raise DeviceTimeout(str(exc), code=exc.code) from exc
+
+    return wait
 
 
 @dataclass(frozen=True)

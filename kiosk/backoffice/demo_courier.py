@@ -18,14 +18,20 @@ COURIERS: dict[str, tuple[str, str]] = {
 }
 """Demo courier codes: code → (courier id, company)."""
 
+COURIER_CARDS: dict[str, tuple[str, str]] = {
+    "K88000002": ("C0002", "中通快递"),
+}
+"""Demo courier cards the back office knows: card number → (courier id, company)."""
+
 NO_CONSENT_SUFFIX = "0000"
 """Recipients whose phone ends in this have not agreed to locker delivery."""
 
 
 class SignIn(Request):
-    """A courier's code typed at the locker."""
+    """A courier's code typed at the locker, or the number of a courier card read there."""
 
-    code: str = Field(max_length=40)
+    code: str | None = Field(None, max_length=40)
+    card: str | None = Field(None, max_length=40)
 
 
 class Courier(BaseModel):
@@ -89,8 +95,11 @@ def add_routes(app: FastAPI, world: Any) -> None:
         responses=errors(400, 403, 422, body=True),
     )
     async def sign_in(body: SignIn) -> Any:
-        """A courier's code (403 `unknown_courier`)."""
-        known = COURIERS.get(body.code)
+        """A courier's code or card number (403 `unknown_courier`)."""
+        if body.card is not None:
+            known = COURIER_CARDS.get(body.card)
+        else:
+            known = COURIERS.get(body.code or "")
         if known is None:
             raise Refusal(403, "unknown_courier")
         return {"courier": known[0], "company": known[1]}

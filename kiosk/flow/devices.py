@@ -59,6 +59,10 @@ class SmartCardDoor(Protocol):
         """Wait for a social security card and return what it holds as plain data."""
         ...
 
+    async def card_number(self, timeout: float | None = None) -> str:
+        """Wait for a card and return its card number only (a staff card: a courier's)."""
+        ...
+
 
 class ScannerDoor(Protocol):
     """The code scanner."""

@@ -11,7 +11,8 @@ from kiosk.flow.errors import KeyedError
 
 class LockerError(KeyedError):
     """A locker step cannot go on (`locker.wrong_code`, `locker.locked_out`, `locker.jammed`,
-    `locker.no_compartment`, `locker.refused_item`, `locker.courier_refused`...)."""
+    `locker.no_compartment`, `locker.refused_item`, `locker.courier_refused`,
+    `locker.card_refused`, `locker.courier_locked_out`...)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,11 @@ class Locker(Protocol):
     async def sign_in(self, code: str) -> dict[str, str]:
         """Check a courier's code with the courier back office (`{courier, company}`); wrong
         codes lock the sign-in out after a few."""
+        ...
+
+    async def sign_in_card(self, number: str) -> dict[str, str]:
+        """A courier card's number: on the locker's allow list or checked with the courier back
+        office (`{courier, company}`); refused cards count towards the same lock-out."""
         ...
 
     async def consent(self, phone: str, waybill: str = "") -> bool:

@@ -407,8 +407,10 @@ class PrintStep(DeviceStepBase):
 
 
 class CourierSignInStep(StepBase):
-    """A courier signs in with a code the courier back office checks; wrong codes lock the
-    sign-in out (locker mode). Saves `{courier, company}`."""
+    """A courier signs in with a code the courier back office checks or, where the locker has
+    a smart-card reader, a courier card (its number on the `courier_cards` allow list or
+    checked with the back office); misses lock the sign-in out (locker mode). Saves
+    `{courier, company}`."""
 
     kind: Literal["courier_sign_in"]
     save_as: VarName | None = None

@@ -33,8 +33,9 @@ RUNS = [
 ]
 
 
-def locker_config(tmp_path: Path, family: str) -> Path:
-    """A simulated locker of one lock-board family: the demo layout on its first two boards."""
+def locker_config(tmp_path: Path, family: str, more: str = "") -> Path:
+    """A simulated locker of one lock-board family: the demo layout on its first two boards
+    (`more`: further TOML tables)."""
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f"""simulate = true
@@ -52,7 +53,8 @@ locks_per_board = 24
 
 [devices.scanner]
 driver = "simulated"
-""",
+"""
+        + more,
         encoding="utf-8",
     )
     return path
@@ -202,6 +204,26 @@ def test_wrong_codes_lock_the_terminal_out_and_are_journaled_without_the_code(
     assert b"attempt" in data  # each attempt journaled, by a keyed tag
     for attempt in wrong:
         assert attempt.encode() not in data
+
+
+def test_wrong_courier_codes_lock_the_courier_sign_in_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    wrong = ["111111", "222222", "333333"]  # courier_failures = 3
+    answers = answers_for(tmp_path, "parcel-deposit.answers.yaml", "wkly")
+    data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    data["answers"]["sign_in"] = wrong
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, lines = run(capsys, "parcel-deposit", answers, config)
+    assert code == 1
+    assert lines[-1]["error"] == "locker.courier_locked_out"
+    data = json.dumps(lines, ensure_ascii=False)
+    assert "快递员代码不正确" in data  # the first two misses are told and asked again
+    code, lines = run(
+        capsys, "parcel-deposit", DEFAULT_FLOWS_DIR / "parcel-deposit.answers.yaml", config
+    )
+    assert (code, lines[-1]["error"]) == (1, "locker.courier_locked_out")  # a good code too
 
 
 def test_a_door_left_open_is_reminded_of_then_raises_an_alarm(
