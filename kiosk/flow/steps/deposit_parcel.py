@@ -81,5 +81,6 @@ def door_text(ctx: StepContext, opening: Opening) -> str:
         moved = ctx.translate(
             "locker.moved", old=opening.moved_from, compartment=opening.place.compartment
         )
-        text = f"{moved} {text}"
+        gap = "" if moved.endswith(("。", "，", "！")) else " "  # no space after Chinese text
+        text = f"{moved}{gap}{text}"
     return text
