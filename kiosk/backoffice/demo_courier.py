@@ -1,5 +1,6 @@
-"""The demo courier back office's routes on the demo app: courier sign-in, recipients' consent to
-locker delivery, pickup notices, parcel records and a locker's storage-fee orders."""
+"""The demo courier back office's routes on the demo app: courier sign-in, recipients' phones by
+waybill and their consent to locker delivery, pickup notices, parcel records and a locker's
+storage-fee orders."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ COURIER_CARDS: dict[str, tuple[str, str]] = {
 }
 """Demo courier cards the back office knows: card number → (courier id, company)."""
 
+RECIPIENTS: dict[str, str] = {
+    "SF1000000002": "13800138000",
+}
+"""Demo waybills whose recipient's phone the courier system has (invented): waybill → phone."""
+
 NO_CONSENT_SUFFIX = "0000"
 """Recipients whose phone ends in this have not agreed to locker delivery."""
 
@@ -39,6 +45,18 @@ class Courier(BaseModel):
 
     courier: str
     company: str
+
+
+class WaybillQuestion(Request):
+    """The recipient of a parcel, asked by its waybill."""
+
+    waybill: str = Field(max_length=60)
+
+
+class Recipient(BaseModel):
+    """The recipient's phone as the courier system has it (null when it has none)."""
+
+    phone: str | None = None
 
 
 class ConsentQuestion(Request):
@@ -103,6 +121,17 @@ def add_routes(app: FastAPI, world: Any) -> None:
         if known is None:
             raise Refusal(403, "unknown_courier")
         return {"courier": known[0], "company": known[1]}
+
+    @app.post(
+        "/couriers/waybill",
+        response_model=Recipient,
+        tags=["parcel locker"],
+        responses=errors(400, 422, body=True),
+    )
+    async def waybill(body: WaybillQuestion) -> Any:
+        """The recipient's phone for a waybill, if the courier system has it (the courier types
+        it otherwise)."""
+        return {"phone": RECIPIENTS.get(body.waybill)}
 
     @app.post(
         "/couriers/consent",

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from peripherals.smart_card.emulator import vpcd_reader_name
 from tests.flows.test_locker_flows import inventory, locker_config, run
-from tests.support.pcsc import Pcscd, pcscd
+from tests.support.pcsc import Pcscd, pcscd, wait_for_card_state
 
 __all__ = ["pcscd"]
 
@@ -71,6 +72,7 @@ def test_a_courier_card_signs_in_and_a_refused_one_leaves_the_code(
     finally:
         stock.db.close()
 
+    assert wait_for_card_state(vpcd_reader_name(), present=False)  # pcscd saw it go
     refused = answers(tmp_path, "K88000009", [{"wait": "device"}, "880001"])
     code, lines = run(capsys, "parcel-deposit", refused, config)
     assert code == 0, lines[-1]

@@ -70,10 +70,17 @@ async def execute(ctx: StepContext, step: CourierSignInStep) -> StepResult:
         return Next()
 
 
+CARD_TRIES = 3
+"""Card reads begun again after the card left mid-read (pulled out too soon), then given up."""
+
+
 async def _card(ctx: StepContext) -> str:
     """A card's number, or "" when no card could be read (the code is still asked)."""
-    try:
-        return await ctx.services.devices.smart_card().card_number(CARD_WAIT)
-    except DeviceError as exc:
-        log.info("courier card not read: %s", exc.key)
-        return ""
+    for _ in range(CARD_TRIES):
+        try:
+            return await ctx.services.devices.smart_card().card_number(CARD_WAIT)
+        except DeviceError as exc:
+            log.info("courier card not read: %s", exc.key)
+            if exc.key != "smart_card.removed":
+                break
+    return ""
