@@ -125,6 +125,8 @@ def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
     assert code == 0, lines[-1]
     said = " ".join(line.get("say", "") for line in lines)
     assert "免费保管 24 小时" in said and "免费保管 72 小时" in said  # the courier is told
+    # the second parcel's phone came from the courier system: typed once, one recipient
+    assert [line["step"] for line in lines].count("phone") == 1
     stock = inventory(config)
     try:
         parcels = stock.parcels(["stored"])
