@@ -22,19 +22,32 @@ STATE_COLOURS: dict[str, str] = {
 """Fill colour of each compartment state."""
 
 
-def draw_layout(layout: Layout, states: Mapping[str, str], out: Path) -> Path:
-    """Write the picture to `out`: one block per cabinet, bottom row at the bottom."""
+def draw_layout(
+    layout: Layout,
+    states: Mapping[str, str],
+    out: Path,
+    *,
+    words: Mapping[str, str] | None = None,
+    font_file: Path | None = None,
+) -> Path:
+    """Write the picture to `out`: one block per cabinet, bottom row at the bottom.
+
+    `words` names each state and `cabinet` (a template with `{cabinet}`) in the reader's
+    language, drawn with `font_file` (a CJK font for Chinese); the defaults are English.
+    """
+    named = {"cabinet": "Cabinet {cabinet}", **{s: s.replace("_", " ") for s in STATE_COLOURS}}
+    named.update(words or {})
     widths = [layout.columns(c) for c in layout.cabinets]
     rows = max(layout.rows(c) for c in layout.cabinets)
     width = 2 * MARGIN + sum(w * CELL_W for w in widths) + GAP * (len(widths) - 1)
     height = 2 * MARGIN + 30 + rows * CELL_H + 60
     image = Image.new("RGB", (width, height), "white")
     pen = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=16)
-    small = ImageFont.load_default(size=12)
+    font = _font(font_file, 16)
+    small = _font(font_file, 12)
     left = MARGIN
     for cabinet, columns in zip(layout.cabinets, widths, strict=True):
-        pen.text((left, MARGIN), f"Cabinet {cabinet}", fill="black", font=font)
+        pen.text((left, MARGIN), named["cabinet"].format(cabinet=cabinet), fill="black", font=font)
         top = MARGIN + 30
         for compartment in (c for c in layout if c.cabinet == cabinet):
             x = left + (compartment.column - 1) * CELL_W
@@ -50,17 +63,23 @@ def draw_layout(layout: Layout, states: Mapping[str, str], out: Path) -> Path:
             access = " W/C" if compartment.wheelchair else ""
             pen.text((x + 8, y + 28), f"{compartment.size} {compartment.band}{access}",
                      fill="black", font=small)  # fmt: skip
-            pen.text((x + 8, y + 46), state.replace("_", " "), fill="black", font=small)
+            pen.text((x + 8, y + 46), named.get(state, state), fill="black", font=small)
         left += columns * CELL_W + GAP
     legend_y = height - MARGIN - 20
     x = MARGIN
     for state, colour in STATE_COLOURS.items():
         pen.rectangle((x, legend_y, x + 14, legend_y + 14), fill=colour, outline="black")
-        pen.text((x + 18, legend_y), state.replace("_", " "), fill="black", font=small)
+        pen.text((x + 18, legend_y), named[state], fill="black", font=small)
         x += 120
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, "PNG")
     return out
+
+
+def _font(font_file: Path | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if font_file is None:
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(str(font_file), size)
 
 
 def layout_text(layout: Layout, states: Mapping[str, str]) -> str:
