@@ -32,10 +32,11 @@ def draw_layout(
 ) -> Path:
     """Write the picture to `out`: one block per cabinet, bottom row at the bottom.
 
-    `words` names each state and `cabinet` (a template with `{cabinet}`) in the reader's
-    language, drawn with `font_file` (a CJK font for Chinese); the defaults are English.
+    `words` names each state, height band (`low`, `middle`, `high`), `wheelchair` and `cabinet`
+    (a template with `{cabinet}`) in the reader's language, drawn with `font_file` (a CJK font for Chinese); the defaults are English.
     """
-    named = {"cabinet": "Cabinet {cabinet}", **{s: s.replace("_", " ") for s in STATE_COLOURS}}
+    named = {"cabinet": "Cabinet {cabinet}", "wheelchair": "W/C"}
+    named.update({s: s.replace("_", " ") for s in STATE_COLOURS})
     named.update(words or {})
     widths = [layout.columns(c) for c in layout.cabinets]
     rows = max(layout.rows(c) for c in layout.cabinets)
@@ -43,8 +44,9 @@ def draw_layout(
     height = 2 * MARGIN + 30 + rows * CELL_H + 60
     image = Image.new("RGB", (width, height), "white")
     pen = ImageDraw.Draw(image)
-    font = _font(font_file, 16)
-    small = _font(font_file, 12)
+    font = _font(font_file, 22)
+    small = _font(font_file, 13)
+    word = _font(font_file, 16)
     left = MARGIN
     for cabinet, columns in zip(layout.cabinets, widths, strict=True):
         pen.text((left, MARGIN), named["cabinet"].format(cabinet=cabinet), fill="black", font=font)
@@ -59,17 +61,18 @@ def draw_layout(
                 outline="black",
                 width=2,
             )
-            pen.text((x + 8, y + 6), compartment.id, fill="black", font=font)
-            access = " W/C" if compartment.wheelchair else ""
-            pen.text((x + 8, y + 28), f"{compartment.size} {compartment.band}{access}",
+            pen.text((x + 8, y + 3), compartment.id, fill="black", font=font)
+            access = f" {named['wheelchair']}" if compartment.wheelchair else ""
+            band = named.get(compartment.band, compartment.band)
+            pen.text((x + 8, y + 30), f"{compartment.size} {band}{access}",
                      fill="black", font=small)  # fmt: skip
-            pen.text((x + 8, y + 46), named.get(state, state), fill="black", font=small)
+            pen.text((x + 8, y + 46), named.get(state, state), fill="black", font=word)
         left += columns * CELL_W + GAP
     legend_y = height - MARGIN - 20
     x = MARGIN
     for state, colour in STATE_COLOURS.items():
         pen.rectangle((x, legend_y, x + 14, legend_y + 14), fill=colour, outline="black")
-        pen.text((x + 18, legend_y), named[state], fill="black", font=small)
+        pen.text((x + 18, legend_y - 2), named[state], fill="black", font=word)
         x += 120
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, "PNG")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kiosk.flow.devices import DeviceError
 from kiosk.flow.locker import LockerError
+from kiosk.locker.config import BANDS
 from kiosk.locker.inventory import Inventory, shown_state
 from kiosk.locker.layout import Compartment
 from kiosk.locker.picture import STATE_COLOURS, draw_layout
@@ -57,6 +58,8 @@ def picture(visit: Visit, inventory: Inventory, shown: dict[str, str]) -> Path |
     except PeripheralError:
         font = None
     words = {state: visit.tr(f"locker.state.{state}") for state in STATE_COLOURS}
+    words.update({band: visit.tr(f"locker.band.{band}") for band in BANDS})
+    words["wheelchair"] = visit.tr("locker.wheelchair")
     words["cabinet"] = visit.tr("locker.cabinet")
     folder = visit.services.data_dir / "service"
     # a new name each time: the screen caches pictures by file name
