@@ -33,7 +33,8 @@ def draw_layout(
     """Write the picture to `out`: one block per cabinet, bottom row at the bottom.
 
     `words` names each state, height band (`low`, `middle`, `high`), `wheelchair` and `cabinet`
-    (a template with `{cabinet}`) in the reader's language, drawn with `font_file` (a CJK font for Chinese); the defaults are English.
+    (a template with `{cabinet}`) in the reader's language, drawn with `font_file` (a CJK font
+    for Chinese); the defaults are English.
     """
     named = {"cabinet": "Cabinet {cabinet}", "wheelchair": "W/C"}
     named.update({s: s.replace("_", " ") for s in STATE_COLOURS})
