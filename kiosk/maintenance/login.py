@@ -88,9 +88,11 @@ async def log_in(visit: Visit) -> Maintainer:
 
 async def _tick(visit: Visit, lockout: LockOut, rebuild: asyncio.Event) -> None:
     """While PINs are locked, build the PIN prompt again each time the whole seconds left
-    change, so the countdown on screen ticks down (and goes once the lock-out ends)."""
+    change, so the countdown on screen ticks down (and goes once the lock-out ends). In voice
+    mode only the end is told: a prompt built again is read out again."""
     while (left := lockout.remaining()) > 0:
-        await visit.clock.sleep(left - math.ceil(left) + 1)
+        voice = visit.core.state.voice
+        await visit.clock.sleep(left if voice else left - math.ceil(left) + 1)
         rebuild.set()
 
 
