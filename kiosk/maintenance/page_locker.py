@@ -154,10 +154,17 @@ async def pick_compartment(visit: Visit, inventory: Inventory, what: str) -> Com
         problem = "service.no_such_compartment"
 
 
-async def _pick_reason(visit: Visit, what: str, title: str, reasons: tuple[str, ...]) -> str | None:
+async def _pick_with_reason(
+    visit: Visit, inventory: Inventory, what: str, reasons: tuple[str, ...]
+) -> tuple[Compartment, str] | None:
+    """A compartment, then why (`what`: `open`, `out`); None if the maintainer went back."""
+    compartment = await pick_compartment(visit, inventory, what)
+    if compartment is None:
+        return None
+    title = visit.tr(f"locker.why_{what}", compartment=compartment.id)
     actions = [Action(r, visit.tr(f"locker.reason.{r}")) for r in reasons]
     chosen = await visit.ask(lambda: visit.page(f"locker.{what}.reason", title, (), actions))
-    return None if chosen == BACK else str(chosen)
+    return None if chosen == BACK else (compartment, str(chosen))
 
 
 # -- actions ---------------------------------------------------------------------------------
@@ -165,15 +172,11 @@ async def _pick_reason(visit: Visit, what: str, title: str, reasons: tuple[str, 
 
 async def _open(visit: Visit, locker: LockerService) -> str:
     inventory = locker.inventory
-    compartment = await pick_compartment(visit, inventory, OPEN)
-    if compartment is None:
+    picked = await _pick_with_reason(visit, inventory, OPEN, OPEN_REASONS)
+    if picked is None:
         return ""
+    compartment, reason = picked
     cid = compartment.id
-    reason = await _pick_reason(
-        visit, OPEN, visit.tr("locker.why_open", compartment=cid), OPEN_REASONS
-    )
-    if reason is None:
-        return ""
     await visit.core.show(visit.busy(visit.tr("locker.opening", compartment=cid)))
     try:
         door = await visit.services.devices.lock_board().open_lock(
@@ -193,15 +196,11 @@ async def _open(visit: Visit, locker: LockerService) -> str:
 
 async def _take_out(visit: Visit, locker: LockerService) -> str:
     inventory = locker.inventory
-    compartment = await pick_compartment(visit, inventory, OUT)
-    if compartment is None:
+    picked = await _pick_with_reason(visit, inventory, OUT, OUT_REASONS)
+    if picked is None:
         return ""
+    compartment, reason = picked
     cid = compartment.id
-    reason = await _pick_reason(
-        visit, OUT, visit.tr("locker.why_out", compartment=cid), OUT_REASONS
-    )
-    if reason is None:
-        return ""
     if inventory.compartment_state(cid)[0] == "out_of_service":
         visit.audit.record("locker", "out_of_service", "unchanged", compartment=cid, reason=reason)
         return visit.tr("locker.already_out", compartment=cid)

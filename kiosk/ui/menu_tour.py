@@ -172,6 +172,15 @@ class MenuWalker:
         if shot is not None:
             await self.shot(shot)
 
+    async def compartment(
+        self, what: str, cabinet: str, number: int, *, then: str = "", shot: str | None = None
+    ) -> None:
+        """On the locker page: action `what`, the cabinet, the compartment's number typed (a
+        picture of the number asked when `shot`); wait for page `then` (default: the reason)."""
+        await self.pick(what, f"locker.{what}.cabinet")
+        await self.pick(cabinet, f"locker.{what}.number", shot=shot)
+        await self.type_in(str(number), then or f"locker.{what}.reason")
+
     async def back(self, then: str) -> None:
         """The keypad's back key; wait for page `then`."""
         self.press(Key.CLEAR)
@@ -276,24 +285,17 @@ async def _locker(walker: MenuWalker, kiosk: TouchKiosk) -> None:
     board.jam(1, 3)
     board.open_door(2, 7)
     await walker.pick("locker", "locker", shot="locker")
-    await walker.pick("open", "locker.open.cabinet", shot="locker-which-cabinet")
-    await walker.pick("A", "locker.open.number", shot="locker-which-compartment")
-    await walker.type_in("3", "locker.open.reason")
+    await walker.compartment("open", "A", 3, shot="locker-which-compartment")
     await walker.shot("locker-why-open")
     await walker.pick("inspection", "locker", shot="locker-jammed")
-    await walker.pick("out", "locker.out.cabinet")
-    await walker.pick("A", "locker.out.number")
-    await walker.type_in("3", "locker.out.reason")
-    await walker.shot("locker-why-out")
+    await walker.compartment("out", "A", 3)
     await walker.pick("jammed", "locker", shot="locker-out-of-service")
     await walker.pick("reconcile", "locker.reconciled", shot="locker-reconciled")
     await walker.back("locker")
-    await walker.pick("retrieve", "locker.retrieve.cabinet")
-    await walker.pick("A", "locker.retrieve.number")
-    await walker.type_in("5", "locker.retrieve.parcel")
+    await walker.compartment("retrieve", "A", 5, then="locker.retrieve.parcel")
     await walker.shot("locker-retrieve-parcel")
     await walker.pick("lost_code", "locker", shot="locker-retrieved")
-    await walker.pick("in", "locker.in", shot="locker-put-back")
+    await walker.pick("in", "locker.in")
     await walker.pick("A-03", "locker", shot="locker-back-in-service")
     await walker.back("home")
 
