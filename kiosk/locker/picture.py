@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.locker.layout import Layout
 
-CELL_W, CELL_H, GAP, MARGIN = 120, 70, 24, 20
+CELL_W, CELL_H, GAP, MARGIN, LEGEND_H = 120, 70, 24, 20, 22
 
 STATE_COLOURS: dict[str, str] = {
     "free": "#d8f0d8",
@@ -42,7 +42,7 @@ def draw_layout(
     widths = [layout.columns(c) for c in layout.cabinets]
     rows = max(layout.rows(c) for c in layout.cabinets)
     width = 2 * MARGIN + sum(w * CELL_W for w in widths) + GAP * (len(widths) - 1)
-    height = 2 * MARGIN + 30 + rows * CELL_H + 60
+    height = 2 * MARGIN + 30 + rows * CELL_H + 20 + 2 * LEGEND_H  # a legend of up to two lines
     image = Image.new("RGB", (width, height), "white")
     pen = ImageDraw.Draw(image)
     font = _font(font_file, 22)
@@ -69,12 +69,15 @@ def draw_layout(
                      fill="black", font=small)  # fmt: skip
             pen.text((x + 8, y + 46), named.get(state, state), fill="black", font=word)
         left += columns * CELL_W + GAP
-    legend_y = height - MARGIN - 20
+    legend_y = height - MARGIN - 2 * LEGEND_H
     x = MARGIN
     for state, colour in STATE_COLOURS.items():
+        step = 18 + int(pen.textlength(named[state], font=word)) + 24
+        if x > MARGIN and x + step > width - MARGIN:  # the next line
+            x, legend_y = MARGIN, legend_y + LEGEND_H
         pen.rectangle((x, legend_y, x + 14, legend_y + 14), fill=colour, outline="black")
         pen.text((x + 18, legend_y - 2), named[state], fill="black", font=word)
-        x += 120
+        x += step
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, "PNG")
     return out
