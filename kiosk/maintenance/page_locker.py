@@ -44,7 +44,10 @@ def _locker(visit: Visit) -> LockerService:
     return locker
 
 
-def _ids(ids: list[str]) -> str:
+def _ids(ids: list[str], most: int = 8) -> str:
+    """Compartment ids joined, the first `most` of them and how many in all if there are more."""
+    if len(ids) > most:
+        return f"{'、'.join(ids[:most])}… ({len(ids)})"
     return "、".join(ids) or "—"
 
 

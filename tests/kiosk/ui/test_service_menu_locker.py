@@ -122,6 +122,15 @@ async def test_the_locker_page_from_a_jammed_door_to_a_parcel_handed_over(
     assert inventory.parcels_for_code("20481357") == []
     assert rows(locker)["有包裹"] == "0"
 
+    # a silent board: its doors unknown, said in words
+    board.fail("silent", board=2)
+    await pick(locker, "refresh", "locker")
+    await until(lambda: on_page(locker, "locker") and "无应答" in view(locker).prompt.text,
+                "the locker page read again")  # fmt: skip
+    assert view(locker).prompt.text == "锁控板 2 无应答，其格口的门状态未知。"
+    assert rows(locker)["门状态未知"] == "B-01、B-02、B-03、B-04、B-05、B-06、B-07、B-08… (24)"
+    board.fail(None)
+
     done = [(e.removeprefix("service."), d["outcome"], d.get("compartment"), d.get("reason"),
              d.get("code")) for s, e, d in audit(locker) if s == "locker"]  # fmt: skip
     assert done == [
