@@ -20,6 +20,8 @@ from kiosk.locker.picture import STATE_COLOURS, draw_layout
 from kiosk.locker.service import LockerService
 from kiosk.locker.servicing import back_in_service, stored_in
 from kiosk.maintenance.visit import BACK, Action, Visit
+from peripherals.errors import PeripheralError
+from peripherals.printer.render import find_font
 
 OPEN, OUT, IN, RECONCILE, RETRIEVE, REFRESH = (
     "open", "out", "in", "reconcile", "retrieve", "refresh"
@@ -52,18 +54,18 @@ def _ids(ids: list[str], most: int = 8) -> str:
 
 
 def picture(visit: Visit, inventory: Inventory, shown: dict[str, str]) -> Path | None:
-    """The cabinets drawn with each compartment's state in words; None if no font draws them."""
-    from peripherals.errors import PeripheralError
-    from peripherals.printer.render import find_font
-
+    """The cabinets drawn with each compartment's state in words (in English when no CJK
+    font is installed); None if it cannot be written."""
     try:
-        font = find_font()
+        font: Path | None = find_font()
     except PeripheralError:
         font = None
-    words = {state: visit.tr(f"locker.state.{state}") for state in STATE_COLOURS}
-    words.update({band: visit.tr(f"locker.band.{band}") for band in BANDS})
-    words["wheelchair"] = visit.tr("locker.wheelchair")
-    words["cabinet"] = visit.tr("locker.cabinet")
+    words: dict[str, str] | None = None
+    if font is not None:
+        words = {state: visit.tr(f"locker.state.{state}") for state in STATE_COLOURS}
+        words.update({band: visit.tr(f"locker.band.{band}") for band in BANDS})
+        words["wheelchair"] = visit.tr("locker.wheelchair")
+        words["cabinet"] = visit.tr("locker.cabinet")
     folder = visit.services.data_dir / "service"
     # a new name each time: the screen caches pictures by file name
     out = folder / f"locker-{next(_pictures)}.png"
