@@ -50,6 +50,7 @@ driver = "simulated"
 family = "{family}"
 boards = {FAMILIES[family]}
 locks_per_board = 24
+open_timeout = 0.5  # a jammed door is given up on sooner (the boards answer at once)
 
 [devices.scanner]
 driver = "simulated"
