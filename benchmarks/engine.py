@@ -142,11 +142,15 @@ async def _sessions(engine: Engine, script: Script, count: int, concurrent: int)
     # as a fleet simulation would give its loop, so that their commits can be shared
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrent))
-    remaining = count
-    while remaining:
-        batch = min(concurrent, remaining)
-        await asyncio.gather(*(one() for _ in range(batch)))
-        remaining -= batch
+    # a rolling window, as a fleet simulation keeps its kiosks busy: a new session starts as
+    # soon as one ends (not batches that each wait for their slowest)
+    slots = asyncio.Semaphore(concurrent)
+
+    async def held() -> None:
+        async with slots:
+            await one()
+
+    await asyncio.gather(*(held() for _ in range(count)))
     return finished
 
 
