@@ -37,6 +37,8 @@ name); single characters (sex, nation) identify nobody."""
 # ID number's check character X.
 _RUN = re.compile(r"\d(?:[\s\-.·_/]*\d)*(?:[Xx](?![A-Za-z]))?")
 _GROUP = re.compile(r"\d+(?:[Xx](?![A-Za-z]))?")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_ASCII_ALNUMS = re.compile(r"[0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -439,14 +441,22 @@ class _Probe:
     def digits(self) -> str:
         """The text's digits, as `_digits` finds them."""
         if self._digits is None:
-            self._digits = _digits(self.text)[0]
+            text = self.text
+            self._digits = (
+                "".join(_ASCII_DIGITS.findall(text)) if text.isascii() else _digits(text)[0]
+            )
         return self._digits
 
     @property
     def significant(self) -> str:
         """The text's letters and digits, as `_significant` finds them."""
         if self._significant is None:
-            self._significant = _significant(self.text)[0]
+            text = self.text
+            self._significant = (
+                "".join(_ASCII_ALNUMS.findall(text.lower()))
+                if text.isascii()
+                else _significant(text)[0]
+            )
         return self._significant
 
 
