@@ -268,7 +268,7 @@ class Session:
     def _vault_changed(self) -> None:
         values = [value for scope in self._scopes for value in scope.personal_values()]
         self._personal = PersonalValues(values)
-        values_changed()
+        values_changed(self)
 
     def open_scope(self, values: Mapping[str, Any], personal: Iterable[str] = ()) -> Scope:
         """A child scope for a sub-flow, wiped with the session."""

@@ -379,37 +379,49 @@ _NOTHING = _Gathered([], frozenset(), frozenset(), frozenset())
 class _Live:
     """The sessions of this process, held weakly: a session nobody keeps drops out by itself.
 
-    Their non-empty values are gathered again only when a session was added, dropped out, or
-    said its values changed (`values_changed`): every log line and journal field asks for them.
+    Each holder's values are kept here while they are not empty (a holder says when they change,
+    `values_changed`), so gathering them never walks the sessions that hold nothing (ended ones
+    not yet collected); the gathering is redone only after a change.
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holders: weakref.WeakSet[Any] = weakref.WeakSet()
-        self._generation = 0
-        self._cached: tuple[int, int, _Gathered] = (-1, -1, _NOTHING)
+        # re-entrant: a holder collected while the lock is held drops out from its callback
+        self._lock = threading.RLock()
+        self._refs: dict[int, weakref.ref[Any]] = {}
+        self._values: dict[int, PersonalValues] = {}
+        self._gathered: _Gathered | None = _NOTHING
 
     def add(self, holder: HoldsPersonal) -> None:
+        key = id(holder)
         with self._lock:
-            self._holders.add(holder)
-            self._generation += 1
+            self._refs[key] = weakref.ref(holder, functools.partial(self._gone, key))
+        self.changed(holder)
 
-    def changed(self) -> None:
+    def changed(self, holder: HoldsPersonal) -> None:
+        values = holder.personal
+        key = id(holder)
         with self._lock:
-            self._generation += 1
+            if key not in self._refs:
+                return
+            if values:
+                self._values[key] = values
+            elif self._values.pop(key, None) is None:
+                return
+            self._gathered = None
+
+    def _gone(self, key: int, ref: weakref.ref[Any]) -> None:
+        with self._lock:
+            if self._refs.get(key) is ref:
+                del self._refs[key]
+            if self._values.pop(key, None) is not None:
+                self._gathered = None
 
     def gathered(self) -> _Gathered:
         with self._lock:
-            generation, size, cached = self._cached
-            if generation == self._generation and size == len(self._holders):
-                return cached
-            holders = list(self._holders)
-            generation, size = self._generation, len(self._holders)
-        found = [values for values in (h.personal for h in holders) if values]
-        gathered = _Gathered.of(found) if found else _NOTHING
-        with self._lock:
-            self._cached = (generation, size, gathered)
-        return gathered
+            if self._gathered is None:
+                values = list(self._values.values())
+                self._gathered = _Gathered.of(values) if values else _NOTHING
+            return self._gathered
 
 
 _LIVE = _Live()
@@ -421,9 +433,9 @@ def track(holder: HoldsPersonal) -> None:
     _LIVE.add(holder)
 
 
-def values_changed() -> None:
-    """A tracked holder's personal values changed: `conceal` gathers them again."""
-    _LIVE.changed()
+def values_changed(holder: HoldsPersonal) -> None:
+    """A tracked holder's personal values changed: `conceal` masks with them from now on."""
+    _LIVE.changed(holder)
 
 
 class _Probe:
