@@ -117,6 +117,9 @@ class _Clock:
     def advance(self, seconds: float) -> None:
         return None
 
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
 
 def _engine(journal: Any, outbox: Any) -> Engine:
     library = load_flows([DEFAULT_FLOWS_DIR / f"{FLOW}.yaml"])

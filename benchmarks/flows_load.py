@@ -358,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ratio to plain YAML: {plain:.2f}x")
 
         print(f"whole process, CPU ({args.runs} alternating runs):")
-        compiled(ROOT / "kiosk", ROOT / "peripherals")
+        if not args.quick:  # a quick run only shows that the benchmark works
+            compiled(ROOT / "kiosk", ROOT / "peripherals")
         check = [PYTHON, "-m", "kiosk", "flows", "check", str(directory)]
         floor = [PYTHON, "-c", "import kiosk.cli"]
         whole = alternate(

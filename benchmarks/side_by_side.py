@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +64,7 @@ class Sample:
 
 
 def alternate(
-    sides: dict[str, Callable[[], object]],
+    sides: Mapping[str, Callable[[], object]],
     runs: int,
     *,
     before: Callable[[], None] | None = None,
