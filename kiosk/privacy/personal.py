@@ -107,6 +107,10 @@ class PersonalValues:
         """`text` with every personal value masked, in any format, then scrubbed."""
         if not (self and text):
             return scrub(text)
+        if not self.may_occur(_Probe(text)):
+            scrubbed = scrub(text)
+            if scrubbed == text:
+                return text  # what the passes below would give, found without them
         # Masking removes digits and letters, so new neighbours could spell a value again:
         # repeat until a pass finds nothing (each pass that changes something leaves fewer
         # digits and letters, so this ends).
