@@ -186,6 +186,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                             (s, rollouts.groups_for(db, stages, s.position)) for s in stages
                         ],
                         "stats": rollouts.stats(db, rollout),
+                        "limit": stages[rollout.stage].max_failure_excess,
                     }
                 )
         return _page(request, "rollouts.html", login, rollouts=shown, error=error)

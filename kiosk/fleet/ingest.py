@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.fleet.models import Heartbeat, Kiosk
+from kiosk.fleet.models import FlowCount, Heartbeat, Kiosk
 from kiosk.fleet.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ _UPDATE = (
     .values({name: bindparam(f"new_{name}") for name in _UPDATED})
 )
 _INSERT = insert(cast(Table, Heartbeat.__table__))
+_INSERT_FLOWS = insert(cast(Table, FlowCount.__table__))
 # built once: building statements per request cost more than running them
 
 
@@ -143,4 +144,18 @@ def ingest(db: Session, token: str, body: HeartbeatBody, now: float) -> dict[str
             "outbox_backlog": body.outbox_backlog,
         },
     )
+    counted = [
+        {
+            "kiosk_id": row.id,
+            "received_at": now,
+            "bundle": body.bundle,
+            "flow": flow,
+            "sessions": c.sessions,
+            "failures": c.failures,
+        }
+        for flow, c in body.flows.items()
+        if c.sessions or c.failures
+    ]
+    if counted:
+        db.execute(_INSERT_FLOWS, counted)
     return {"terminal": row.terminal, "sequence": body.sequence}

@@ -54,6 +54,21 @@ class Heartbeat(Base):
     outbox_backlog: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class FlowCount(Base):
+    """One flow's sessions and failures in one heartbeat (only flows with any), kept with the
+    kiosk's bundle so a rollout compares each flow on the new bundle with the old one."""
+
+    __tablename__ = "flow_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    received_at: Mapped[float] = mapped_column(Float, index=True)
+    bundle: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    flow: Mapped[str] = mapped_column(String(64))
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class User(Base):
     """A console user: viewer, operator or administrator."""
 

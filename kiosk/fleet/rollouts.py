@@ -3,10 +3,10 @@ halted by themselves when the new bundle fails more than the old one.
 
 A stage's kiosks are compared with the kiosks still on the previous bundle over the same time
 (since the stage started): the rollout halts when the new bundle's session failure rate exceeds
-the old one's by more than the stage's `max_failure_excess`, or when more than `max_rollbacks`
-kiosks rolled it back. Advancing hands the widened group list to a `Publisher`, which stages it
-in the TUF repository for administrators to sign (docs/FLEET.md explains why the server signs
-nothing that kiosks trust).
+the old one's by more than the stage's `max_failure_excess` (over all flows, or in any one flow),
+or when more than `max_rollbacks` kiosks rolled it back. Advancing hands the widened group list
+to a `Publisher`, which stages it in the TUF repository for administrators to sign
+(docs/FLEET.md explains why the server signs nothing that kiosks trust).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.fleet.models import Heartbeat, Kiosk, Rollout, Stage
+from kiosk.fleet.models import FlowCount, Heartbeat, Kiosk, Rollout, Stage
 from kiosk.updates.repository import ALL_GROUPS
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ _GROUP = re.compile(r"[a-z][a-z0-9_]*")
 """A kiosk group as kiosk.toml's `[updates] group` allows it."""
 
 MIN_SESSIONS = 20
-"""Sessions on the new bundle before its failure rate is judged."""
+"""Sessions on the new bundle (overall, or in one flow) before its failure rate is judged."""
 
 
 class RolloutError(Exception):
@@ -92,13 +92,11 @@ def parse_stages(text: str) -> list[StageSpec]:
 
 
 @dataclass(frozen=True)
-class StageStats:
-    """How the new bundle fares in a stage against the kiosks still on the previous one."""
+class Compared:
+    """Sessions and failures on the new bundle against kiosks on the previous one, same time."""
 
-    kiosks: int
     sessions: int
     failures: int
-    rollbacks: int
     old_sessions: int
     old_failures: int
 
@@ -111,6 +109,32 @@ class StageStats:
     def old_failure_rate(self) -> float:
         """Failed sessions on the previous bundle over the same time."""
         return self.old_failures / self.old_sessions if self.old_sessions else 0.0
+
+    @property
+    def excess(self) -> float:
+        """How much more the new bundle fails than the previous one."""
+        return self.failure_rate - self.old_failure_rate
+
+    def exceeds(self, limit: float) -> bool:
+        """Whether there are enough sessions to judge and the excess is over `limit`."""
+        return self.sessions >= MIN_SESSIONS and self.excess > limit
+
+
+@dataclass(frozen=True)
+class FlowStats(Compared):
+    """One flow's numbers in a stage."""
+
+    flow: str
+
+
+@dataclass(frozen=True)
+class StageStats(Compared):
+    """How the new bundle fares in a stage, overall and flow by flow."""
+
+    kiosks: int
+    rollbacks: int
+    flows: tuple[FlowStats, ...] = ()
+    """Every flow with sessions in the stage or on the previous bundle, worst excess first."""
 
 
 def stages_of(db: Session, rollout: Rollout) -> list[Stage]:
@@ -186,37 +210,61 @@ def start(
 
 
 def stats(db: Session, rollout: Rollout) -> StageStats:
-    """The current stage's numbers since it started."""
+    """The current stage's numbers since it started, overall and per flow."""
     groups = groups_for(db, stages_of(db, rollout), rollout.stage)
     in_stage = select(Kiosk.id)
     if ALL_GROUPS not in groups:
         in_stage = in_stage.where(Kiosk.group.in_(groups))
-    since = Heartbeat.received_at >= rollout.stage_started_at
 
-    def sums(*conditions: object) -> tuple[int, int, int]:
+    def where(table: type[Heartbeat] | type[FlowCount], new: bool) -> list[Any]:
+        """Rows since the stage started: of the stage's kiosks on the new bundle, or of the
+        kiosks outside the stage on the previous one."""
+        conditions: list[Any] = [table.received_at >= rollout.stage_started_at]
+        if new:
+            return [*conditions, table.bundle == rollout.bundle, table.kiosk_id.in_(in_stage)]
+        previous = rollout.previous_bundle
+        conditions.append(table.bundle.is_(None) if previous is None else table.bundle == previous)
+        if ALL_GROUPS not in groups:
+            conditions.append(table.kiosk_id.not_in(in_stage))
+        return conditions
+
+    def sums(new: bool) -> tuple[int, int]:
         row = db.execute(
             select(
                 func.coalesce(func.sum(Heartbeat.sessions), 0),
                 func.coalesce(func.sum(Heartbeat.failures), 0),
-                func.coalesce(func.sum(Heartbeat.rollbacks), 0),
-            ).where(since, *conditions)  # type: ignore[arg-type]
+            ).where(*where(Heartbeat, new))
         ).one()
-        return int(row[0]), int(row[1]), int(row[2])
+        return int(row[0]), int(row[1])
 
-    new = sums(Heartbeat.bundle == rollout.bundle, Heartbeat.kiosk_id.in_(in_stage))
-    old = sums(
-        Heartbeat.bundle == rollout.previous_bundle
-        if rollout.previous_bundle is not None
-        else Heartbeat.bundle.is_(None),
-        Heartbeat.kiosk_id.not_in(in_stage) if ALL_GROUPS not in groups else True,
+    def per_flow(new: bool) -> dict[str, tuple[int, int]]:
+        rows = db.execute(
+            select(FlowCount.flow, func.sum(FlowCount.sessions), func.sum(FlowCount.failures))
+            .where(*where(FlowCount, new))
+            .group_by(FlowCount.flow)
+        )
+        return {flow: (int(sessions), int(failures)) for flow, sessions, failures in rows}
+
+    new, old = sums(True), sums(False)
+    new_flows, old_flows = per_flow(True), per_flow(False)
+    flows = sorted(
+        (
+            FlowStats(*new_flows.get(f, (0, 0)), *old_flows.get(f, (0, 0)), flow=f)
+            for f in new_flows.keys() | old_flows.keys()
+        ),
+        key=lambda f: (-f.excess, f.flow),
     )
     rolled_back = db.scalar(
         select(func.count(func.distinct(Heartbeat.kiosk_id))).where(
-            since, Heartbeat.rollbacks > 0, Heartbeat.kiosk_id.in_(in_stage)
+            Heartbeat.received_at >= rollout.stage_started_at,
+            Heartbeat.rollbacks > 0,
+            Heartbeat.kiosk_id.in_(in_stage),
         )
     )
     kiosks = db.scalar(select(func.count()).select_from(in_stage.subquery())) or 0
-    return StageStats(kiosks, new[0], new[1], int(rolled_back or 0), old[0], old[1])
+    return StageStats(
+        *new, *old, kiosks=kiosks, rollbacks=int(rolled_back or 0), flows=tuple(flows)
+    )
 
 
 def halt(db: Session, rollout: Rollout, reason: str) -> None:
@@ -237,16 +285,21 @@ def check(db: Session, rollout: Rollout) -> str | None:
             f"{numbers.rollbacks} kiosk(s) rolled bundle {rollout.bundle} back "
             f"(at most {stage.max_rollbacks} allowed)"
         )
-    if numbers.sessions >= MIN_SESSIONS:
-        excess = numbers.failure_rate - numbers.old_failure_rate
-        if excess > stage.max_failure_excess:
-            return (
-                f"failure rate {numbers.failure_rate:.0%} on bundle {rollout.bundle} "
-                f"against {numbers.old_failure_rate:.0%} on the previous bundle "
-                f"({numbers.failures}/{numbers.sessions} vs "
-                f"{numbers.old_failures}/{numbers.old_sessions} sessions)"
-            )
+    if numbers.exceeds(stage.max_failure_excess):
+        return _compared("", numbers, rollout.bundle)
+    for flow in numbers.flows:  # a flow that breaks halts it even when the whole looks fine
+        if flow.exceeds(stage.max_failure_excess):
+            return _compared(f"flow {flow.flow}: ", flow, rollout.bundle)
     return None
+
+
+def _compared(prefix: str, numbers: Compared, bundle: int) -> str:
+    return (
+        f"{prefix}failure rate {numbers.failure_rate:.0%} on bundle {bundle} "
+        f"against {numbers.old_failure_rate:.0%} on the previous bundle "
+        f"({numbers.failures}/{numbers.sessions} vs "
+        f"{numbers.old_failures}/{numbers.old_sessions} sessions)"
+    )
 
 
 def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> None:

@@ -166,23 +166,31 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     for n in range(2, 8):  # kiosks still on bundle 1: what the canary is compared with
         server.heartbeat(f"gx-{n:04d}", group="district_a", bundle=1,
                          flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
-    for n in range(2):
+    for n in range(2):  # a few feedback failures: too few sessions to judge yet
         server.heartbeat(f"gx-{n:04d}", group="canary", bundle=2,
-                         flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
+                         flows={"si-certificate": {"sessions": 10, "failures": 0},
+                                "resident-feedback": {"sessions": 4, "failures": 1}})  # fmt: skip
+    d.refresh()  # type: ignore[attr-defined]
+    rows = d.find_elements(By.CSS_SELECTOR, "#flows-1 tr")  # type: ignore[attr-defined]
+    assert [r.text for r in rows[2:]] == [
+        "resident-feedback 8 2 25.0% 0 0 0.0%",
+        "si-certificate 20 0 0.0% 132 6 4.5%",  # with the heartbeats at the start
+    ]
+    _shot(d, tmp_path, "07-rollout-flows")
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.advance")
     assert publisher.published[-1] == (2, ["canary", "district_a"])
-    _shot(d, tmp_path, "07-rollout-advanced")
+    _shot(d, tmp_path, "08-rollout-advanced")
 
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.halt")
     section = d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     assert "已暂停" in section and "由 admin 手动暂停" in section
     assert not d.find_elements(By.CSS_SELECTOR, "#rollout-1 button.advance")  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "08-rollout-halted")
+    _shot(d, tmp_path, "09-rollout-halted")
 
     _submit(d, By.LINK_TEXT, "English")
     assert "halted" in d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     _submit(d, By.LINK_TEXT, "Audit log")
-    _shot(d, tmp_path, "09-audit")
+    _shot(d, tmp_path, "10-audit")
     with server.fleet.db() as db:
         actions = [a.action for a in db.scalars(select(Audit).order_by(Audit.id))]
     assert actions == [

@@ -172,3 +172,50 @@ def test_each_server_process_halts_a_failing_rollout_by_itself(tmp_path: Path) -
         assert "1 kiosk(s) rolled bundle 2 back" in rollout.reason
     fleet.engine.dispose()
     assert publisher.published == [(2, ["canary"])]  # never widened
+
+
+def test_one_flow_breaking_halts_the_rollout_though_the_whole_looks_fine(
+    database_url: str,
+) -> None:
+    from kiosk.fleet.rollouts import RecordingPublisher
+
+    publisher = RecordingPublisher()
+    fleet, clock, app = start_server(database_url, publisher)
+    with serving(app) as url:
+        server = Server(url, fleet, clock)
+        for terminal, group in (("gx-f1", "canary"), ("gx-f2", "canary"), ("gx-f3", "rest")):
+            server.provision(terminal, group=group)
+            server.heartbeat(terminal, group=group, bundle=1)
+        with fleet.db() as db:
+            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+        clock.now += 300
+        # overall 12/220 (5.5%) against 10/220 (4.5%): within the 5% allowed; but the
+        # feedback flow fails 10 of 20 on bundle 2 against 0 of 20 on bundle 1
+        for terminal in ("gx-f1", "gx-f2"):
+            flows = {
+                "si-certificate": {"sessions": 100, "failures": 1},
+                "resident-feedback": {"sessions": 10, "failures": 5},
+            }
+            assert server.heartbeat(terminal, group="canary", bundle=2, flows=flows).is_success
+        flows = {
+            "si-certificate": {"sessions": 200, "failures": 10},
+            "resident-feedback": {"sessions": 20, "failures": 0},
+        }
+        server.heartbeat("gx-f3", group="rest", bundle=1, flows=flows)
+        with fleet.db() as db:
+            rollout = db.get(Rollout, rollout_id)
+            assert rollout is not None
+            numbers = stats(db, rollout)
+            assert numbers.excess < 0.05
+            assert [(f.flow, f.failures, f.sessions) for f in numbers.flows] == [
+                ("resident-feedback", 10, 20),
+                ("si-certificate", 2, 200),
+            ]
+        fleet.tick()
+        with fleet.db() as db:
+            rollout = db.get(Rollout, rollout_id)
+            assert rollout is not None and rollout.state == "halted"
+            assert rollout.reason.startswith("flow resident-feedback: failure rate 50%")
+            assert "(10/20 vs 0/20 sessions)" in rollout.reason
+    fleet.engine.dispose()
+    assert publisher.published == [(2, ["canary"])]  # never widened

@@ -1,0 +1,30 @@
+"""Per-flow counts of each heartbeat, for rollouts that compare flow by flow."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Create the flow_counts table."""
+    op.create_table(
+        "flow_counts",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kiosk_id", sa.Integer, sa.ForeignKey("kiosks.id"), nullable=False, index=True),
+        sa.Column("received_at", sa.Float, nullable=False, index=True),
+        sa.Column("bundle", sa.Integer, nullable=True),
+        sa.Column("flow", sa.String(64), nullable=False),
+        sa.Column("sessions", sa.Integer, nullable=False),
+        sa.Column("failures", sa.Integer, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    """Drop the flow_counts table."""
+    op.drop_table("flow_counts")
