@@ -82,7 +82,13 @@ def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> F
             fleet.recorder.close()
 
     app = FastAPI(
-        title="Kiosk fleet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+        title="Kiosk fleet",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+        # no OpenTelemetry (operators get /metrics): its per-request check is skipped
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.fleet = fleet
     app.add_middleware(HeartbeatIntake, fleet=fleet)  # POST /api/v1/heartbeats, the hot path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from typing import Any
 
@@ -11,6 +10,7 @@ import msgspec
 from sqlalchemy import Engine, PoolProxiedConnection, select
 from sqlalchemy.orm import Session
 
+from kiosk.fleet import heartbeat_sql as sql
 from kiosk.fleet.heartbeat_body import HeartbeatBody
 from kiosk.fleet.models import Kiosk
 from kiosk.fleet.tokens import new_token, token_hash
@@ -41,49 +41,23 @@ def provision(
     return token
 
 
-# The hot path, in hand-written SQL over one DBAPI connection: the ORM and SQLAlchemy's
-# statement machinery cost several times what SQLite or PostgreSQL spend running these.
-# Parameters are named (`:name`); they follow the tables of models.py (tests run both
-# databases through them). One UPDATE both checks the token against the terminal and skips a
-# retried sequence number; the SELECT runs only when it changed nothing.
-_UPDATE_KIOSK = """UPDATE kiosks SET sequence = :sequence, mode = :mode,
- kiosk_group = :kiosk_group, kiosk_version = :kiosk_version, bundle = :bundle,
- update_state = :update_state, last_seen = :now, paper = :paper, faults = :faults,
- devices = :devices, backlog_growing = CASE
-  WHEN :outbox_backlog > 0 AND outbox_backlog < :outbox_backlog THEN backlog_growing + 1
-  ELSE 0 END,
- outbox_backlog = :outbox_backlog
- WHERE token_hash = :token_hash AND terminal = :terminal
- AND (:sequence = 0 OR sequence < :sequence)
- RETURNING id"""
-_INSERT_HEARTBEAT = """INSERT INTO heartbeats
- (kiosk_id, received_at, bundle, sessions, failures, rollbacks, paper, faults, outbox_backlog)
- VALUES (:kiosk_id, :now, :bundle, :sessions, :failures, :rollbacks, :paper, :faults,
- :outbox_backlog)"""
-_INSERT_FLOW = """INSERT INTO flow_counts (kiosk_id, received_at, bundle, flow, sessions, failures)
- VALUES (:kiosk_id, :now, :bundle, :flow, :sessions, :failures)"""
-_FIND = "SELECT terminal, sequence FROM kiosks WHERE token_hash = :token_hash"
-
-
-def _for_driver(sql: str, paramstyle: str) -> str:
-    """`:name` parameters in the driver's style (sqlite3 takes them as they are)."""
-    if paramstyle in ("named", "qmark"):
-        return sql
-    if paramstyle == "pyformat":
-        return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
-    raise ValueError(f"unsupported DBAPI paramstyle {paramstyle}")
-
-
 class Recorder:
     """Records heartbeats on a database connection of its own (one per server process: the
     event loop calls it one heartbeat at a time)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
         style = engine.dialect.paramstyle
-        self._update, self._insert, self._insert_flow, self._find = (
-            _for_driver(sql, style)
-            for sql in (_UPDATE_KIOSK, _INSERT_HEARTBEAT, _INSERT_FLOW, _FIND)
+        self._update, self._insert, self._insert_flow, self._find, self._record_postgres = (
+            sql.for_driver(statement, style)
+            for statement in (
+                sql.UPDATE_KIOSK,
+                sql.INSERT_HEARTBEAT,
+                sql.INSERT_FLOW,
+                sql.FIND,
+                sql.RECORD_POSTGRES,
+            )
         )
         self._connection: PoolProxiedConnection | None = None
         self._lock = threading.Lock()
@@ -128,30 +102,51 @@ class Recorder:
         self, connection: PoolProxiedConnection, values: dict[str, Any], body: HeartbeatBody
     ) -> dict[str, Any]:
         cursor = connection.cursor()
+        counted = [(flow, c) for flow, c in body.flows.items() if c.sessions or c.failures]
+        if self._postgres:  # one statement, committed by itself
+            values["flows"] = _JSON.encode(
+                [{"flow": f, "sessions": c.sessions, "failures": c.failures} for f, c in counted]
+            ).decode()
+            cursor.execute(self._record_postgres, values)
+            if cursor.fetchone() is None:
+                return self._not_counted(cursor, values, body)
+            return {"terminal": body.terminal, "sequence": body.sequence}
         cursor.execute(self._update, values)
         row = cursor.fetchone()
         if row is None:
-            cursor.execute(self._find, values)
-            known = cursor.fetchone()
             connection.rollback()
-            if known is None or known[0] != body.terminal:
-                raise NotThisKiosk(body.terminal)
-            return {"terminal": known[0], "sequence": known[1]}  # a retry, counted before
+            return self._not_counted(cursor, values, body)
         values["kiosk_id"] = row[0]
         cursor.execute(self._insert, values)
-        counted = [
-            {**values, "flow": flow, "sessions": c.sessions, "failures": c.failures}
-            for flow, c in body.flows.items()
-            if c.sessions or c.failures
-        ]
         if counted:
-            cursor.executemany(self._insert_flow, counted)
+            cursor.executemany(
+                self._insert_flow,
+                [
+                    {**values, "flow": f, "sessions": c.sessions, "failures": c.failures}
+                    for f, c in counted
+                ],
+            )
         connection.commit()
         return {"terminal": body.terminal, "sequence": body.sequence}
 
+    def _not_counted(
+        self, cursor: Any, values: dict[str, Any], body: HeartbeatBody
+    ) -> dict[str, Any]:
+        """The token is not the terminal's (`NotThisKiosk`), or the sequence number was
+        counted before: the reply to a retry."""
+        cursor.execute(self._find, values)
+        known = cursor.fetchone()
+        if known is None or known[0] != body.terminal:
+            raise NotThisKiosk(body.terminal)
+        return {"terminal": known[0], "sequence": known[1]}
+
     def _connect(self) -> PoolProxiedConnection:
         if self._connection is None:
-            self._connection = self._engine.raw_connection()
+            connection = self._engine.raw_connection()
+            connection.detach()  # its own: closed, not pooled, when given up
+            if self._postgres:
+                connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+            self._connection = connection
         return self._connection
 
     def _drop(self) -> bool:

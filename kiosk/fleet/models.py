@@ -27,7 +27,7 @@ class Kiosk(Base):
     kiosk_version: Mapped[str] = mapped_column(String(32), default="")
     bundle: Mapped[int | None] = mapped_column(Integer, nullable=True)
     update_state: Mapped[str] = mapped_column(String(32), default="")
-    last_seen: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
+    last_seen: Mapped[float | None] = mapped_column(Float, nullable=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     paper: Mapped[str] = mapped_column(String(16), default="unknown")
     faults: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -61,7 +61,8 @@ class FlowCount(Base):
     __tablename__ = "flow_counts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
+    """Not indexed: rollouts find rows by time (each index costs every heartbeat a write)."""
     received_at: Mapped[float] = mapped_column(Float, index=True)
     bundle: Mapped[int | None] = mapped_column(Integer, nullable=True)
     flow: Mapped[str] = mapped_column(String(64))

@@ -1,4 +1,5 @@
-"""Per-flow counts of each heartbeat, for rollouts that compare flow by flow."""
+"""Per-flow counts of each heartbeat, for rollouts that compare flow by flow; no index on a
+kiosk's last_seen (no query uses it, and every heartbeat rewrote it)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ def upgrade() -> None:
     op.create_table(
         "flow_counts",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("kiosk_id", sa.Integer, sa.ForeignKey("kiosks.id"), nullable=False, index=True),
+        sa.Column("kiosk_id", sa.Integer, sa.ForeignKey("kiosks.id"), nullable=False),
         sa.Column("received_at", sa.Float, nullable=False, index=True),
         sa.Column("bundle", sa.Integer, nullable=True),
         sa.Column("flow", sa.String(64), nullable=False),
         sa.Column("sessions", sa.Integer, nullable=False),
         sa.Column("failures", sa.Integer, nullable=False),
     )
+    op.drop_index("ix_kiosks_last_seen", table_name="kiosks")
 
 
 def downgrade() -> None:
-    """Drop the flow_counts table."""
+    """Drop the flow_counts table; index last_seen again."""
+    op.create_index("ix_kiosks_last_seen", "kiosks", ["last_seen"])
     op.drop_table("flow_counts")
