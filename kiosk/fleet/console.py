@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.fleet import accounts, alerts, rollouts
+from kiosk.fleet import accounts, alerts, places, rollouts
 from kiosk.fleet.models import Audit, Heartbeat, Kiosk, Rollout
 from kiosk.i18n import t
 from kiosk.updates.repository import RepositoryError
@@ -152,6 +152,13 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                     }
                 )
         return _page(request, "kiosks.html", login, tree=tree, district=district)
+
+    @app.get("/console/map")
+    def kiosk_map(request: Request) -> Response:
+        with fleet.db() as db:
+            login = who(request, db)
+            found = places.by_place(db, settings, fleet.now())
+        return _page(request, "map.html", login, grid=places.grid(found))
 
     @app.get("/console/kiosks/{terminal}")
     def kiosk_detail(request: Request, terminal: str) -> Response:

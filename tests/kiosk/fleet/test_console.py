@@ -1,6 +1,6 @@
-"""The console in a real headless Chromium (Debian's, via Selenium): log in, see the fleet,
-start, advance and halt a rollout; a screenshot of each page (kept in $KIOSK_KEEP_SCREENSHOTS
-when set)."""
+"""The console in a real headless Chromium (Debian's, via Selenium): log in, see the fleet and
+its map by district and community, start, advance and halt a rollout; a screenshot of each page
+(kept in $KIOSK_KEEP_SCREENSHOTS when set)."""
 
 from __future__ import annotations
 
@@ -140,17 +140,30 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     assert "打印机缺纸" in alerts and "离线过久" in alerts
     _shot(d, tmp_path, "02-overview")
 
+    _submit(d, By.LINK_TEXT, "分布图")
+
+    def health(community: str) -> str:
+        square = f"#map a[data-community='{community}'] rect"
+        return d.find_element(By.CSS_SELECTOR, square).get_attribute("class")  # type: ignore[attr-defined, no-any-return]
+
+    # gx-0008 never reported (北湖社区), gx-0003 is out of paper (南湖社区)
+    assert (health("北湖社区"), health("南湖社区"), health("竹溪社区")) == ("bad", "warn", "ok")
+    _shot(d, tmp_path, "03-map")
+    _submit(d, By.CSS_SELECTOR, "#map a[data-community='北湖社区']")
+    listed = [a.text for a in d.find_elements(By.CSS_SELECTOR, "td a")]  # type: ignore[attr-defined]
+    assert listed == ["gx-0002", "gx-0005", "gx-0008"]
+
     _submit(d, By.LINK_TEXT, "终端列表")
     assert "南湖社区" in d.page_source and "北湖社区" in d.page_source  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "03-kiosks")
+    _shot(d, tmp_path, "04-kiosks")
     _submit(d, By.LINK_TEXT, "gx-0003")
     assert "printer.paper_out" in d.find_element(By.ID, "history").text  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "04-kiosk")
+    _shot(d, tmp_path, "05-kiosk")
 
     _submit(d, By.LINK_TEXT, "签核截图")
     _submit(d, By.LINK_TEXT, "业务包 2")
     assert len(d.find_elements(By.CSS_SELECTOR, "figure img")) == 2  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "05-tours")
+    _shot(d, tmp_path, "06-tours")
 
     _submit(d, By.LINK_TEXT, "分批发布")
     d.find_element(By.ID, "bundle").send_keys("2")  # type: ignore[attr-defined]
@@ -160,7 +173,7 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     _submit(d, By.ID, "start-rollout")
     assert publisher.published == [(2, ["canary"])]
     assert "进行中" in d.find_element(By.CSS_SELECTOR, "#rollout-1 .state").text  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "06-rollout-started")
+    _shot(d, tmp_path, "07-rollout-started")
 
     server.clock.now += 60
     for n in range(2, 8):  # kiosks still on bundle 1: what the canary is compared with
@@ -176,21 +189,21 @@ def test_an_administrator_runs_a_rollout_from_the_console(
         "resident-feedback 8 2 25.0% 0 0 0.0%",
         "si-certificate 20 0 0.0% 132 6 4.5%",  # with the heartbeats at the start
     ]
-    _shot(d, tmp_path, "07-rollout-flows")
+    _shot(d, tmp_path, "08-rollout-flows")
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.advance")
     assert publisher.published[-1] == (2, ["canary", "district_a"])
-    _shot(d, tmp_path, "08-rollout-advanced")
+    _shot(d, tmp_path, "09-rollout-advanced")
 
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.halt")
     section = d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     assert "已暂停" in section and "由 admin 手动暂停" in section
     assert not d.find_elements(By.CSS_SELECTOR, "#rollout-1 button.advance")  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "09-rollout-halted")
+    _shot(d, tmp_path, "10-rollout-halted")
 
     _submit(d, By.LINK_TEXT, "English")
     assert "halted" in d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     _submit(d, By.LINK_TEXT, "Audit log")
-    _shot(d, tmp_path, "10-audit")
+    _shot(d, tmp_path, "11-audit")
     with server.fleet.db() as db:
         actions = [a.action for a in db.scalars(select(Audit).order_by(Audit.id))]
     assert actions == [
