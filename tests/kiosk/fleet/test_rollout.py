@@ -36,10 +36,10 @@ def sign_as_administrators(repo: Repository) -> int:
 
 
 @pytest.fixture
-def fleet_server(tmp_path: Path, served: Served) -> Iterator[Server]:
+def fleet_server(database_url: str, served: Served) -> Iterator[Server]:
+    """A fleet server staging rollouts in the served repository, over SQLite or PostgreSQL."""
     fleet, clock, app = start_server(
-        f"sqlite:///{tmp_path / 'fleet.sqlite3'}",
-        RepositoryPublisher(served.repo.root, served.repo.keys),
+        database_url, RepositoryPublisher(served.repo.root, served.repo.keys)
     )
     with serving(app) as url:
         yield Server(url, fleet, clock)
