@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.fleet import alerts
@@ -77,15 +77,25 @@ class Grid:
 
 
 def by_place(db: Session, settings: FleetSettings, now: float) -> dict[tuple[str, str], Place]:
-    """Every community's numbers, keyed by (district, community)."""
+    """Every community's numbers, keyed by (district, community), counted by the database."""
+    when = alerts.conditions(settings, now)
+    alerted = or_(*(when[kind] for kind in alerts.KINDS if kind != "offline"))
+    rows = db.execute(
+        select(
+            Kiosk.district,
+            Kiosk.community,
+            func.count(),
+            alerts.counted(when["online"]),
+            alerts.counted(and_(when["online"], alerted)),
+        ).group_by(Kiosk.district, Kiosk.community)
+    )
     places: dict[tuple[str, str], Place] = {}
-    for kiosk in db.scalars(select(Kiosk)):
-        key = (kiosk.district or "-", kiosk.community or "-")
+    for district, community, total, online, with_alerts in rows:
+        key = (district or "-", community or "-")
         place = places.setdefault(key, Place(*key))
-        place.total += 1
-        if alerts.online(kiosk, settings, now):
-            place.online += 1
-            place.with_alerts += bool(alerts.alerts_of(kiosk, settings, now))
+        place.total += int(total)
+        place.online += int(online)
+        place.with_alerts += int(with_alerts)
     return places
 
 

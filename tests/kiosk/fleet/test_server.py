@@ -57,6 +57,16 @@ def test_alerts_for_offline_paper_out_jammed_doors_and_a_growing_backlog(server:
         ("door_jammed", "gx-0012"),
         ("backlog_growing", "gx-0013"),
     }
+    metrics = httpx.get(f"{server.url}/metrics").text  # counted by the database: the same
+    for line in (
+        'kiosk_fleet_alerts{kind="paper_out"} 1',
+        'kiosk_fleet_alerts{kind="door_jammed"} 1',
+        'kiosk_fleet_alerts{kind="backlog_growing"} 1',
+        'kiosk_fleet_alerts{kind="offline"} 0',
+        "kiosk_fleet_kiosks_with_faults 2",
+        'kiosk_fleet_paper{state="out"} 1',
+    ):
+        assert line in metrics.splitlines(), line
     server.clock.now += 3600  # an hour without heartbeats
     server.heartbeat("gx-0013", outbox_backlog=0)
     feed = httpx.get(f"{server.url}/api/v1/alerts").json()["alerts"]
