@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.fleet import accounts, alerts, places, rollouts
 from kiosk.fleet.models import Audit, Heartbeat, Kiosk, Rollout
+from kiosk.fleet.reasons import describe, why
 from kiosk.i18n import t
 from kiosk.updates.repository import RepositoryError
 
@@ -55,7 +56,12 @@ def _page(request: Request, name: str, login: accounts.Login | None, **values: A
         return t(f"fleet.{key}", lang, **params)
 
     html = _TEMPLATES.get_template(name).render(
-        t=text, lang=lang, login=login, path=request.url.path, **values
+        t=text,
+        reason=lambda stored: describe(stored, lang),
+        lang=lang,
+        login=login,
+        path=request.url.path,
+        **values,
     )
     response = HTMLResponse(html)
     if request.query_params.get("lang") in LANGS:
@@ -247,9 +253,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                 if action == "advance":
                     rollouts.advance(db, rollout, fleet.publisher, fleet.now())
                 else:
-                    rollouts.halt(
-                        db, rollout, t("fleet.halted_by", _lang(request), name=login.name)
-                    )
+                    rollouts.halt(db, rollout, why("halted_by", name=login.name))
             except (rollouts.RolloutError, RepositoryError) as exc:
                 error = str(exc)
             accounts.audit(

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.fleet.models import FlowCount, Heartbeat, Kiosk, Rollout, Stage
+from kiosk.fleet.reasons import describe, why
 from kiosk.updates.repository import ALL_GROUPS
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class Publisher(Protocol):
     """Where a stage's groups go: the TUF repository, or nowhere (a dry run)."""
 
     def publish(self, bundle: int, groups: list[str]) -> str:
-        """Make `bundle` available to `groups`; a line saying what happened."""
+        """Make `bundle` available to `groups`; what happened (`reasons.why`)."""
         ...
 
 
@@ -53,7 +54,7 @@ class RecordingPublisher:
     def publish(self, bundle: int, groups: list[str]) -> str:
         """Remember the groups."""
         self.published.append((bundle, list(groups)))
-        return "recorded"
+        return why("recorded", groups=", ".join(groups))
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def halt(db: Session, rollout: Rollout, reason: str) -> None:
         raise RolloutError(f"rollout {rollout.id} is {rollout.state}")
     rollout.state = "halted"
     rollout.reason = reason
-    log.warning("rollout %d halted: %s", rollout.id, reason)
+    log.warning("rollout %d halted: %s", rollout.id, describe(reason))
 
 
 def check(db: Session, rollout: Rollout) -> str | None:
@@ -281,24 +282,31 @@ def check(db: Session, rollout: Rollout) -> str | None:
     stage = stages_of(db, rollout)[rollout.stage]
     numbers = stats(db, rollout)
     if numbers.rollbacks > stage.max_rollbacks:
-        return (
-            f"{numbers.rollbacks} kiosk(s) rolled bundle {rollout.bundle} back "
-            f"(at most {stage.max_rollbacks} allowed)"
+        return why(
+            "rollbacks",
+            kiosks=numbers.rollbacks,
+            bundle=rollout.bundle,
+            allowed=stage.max_rollbacks,
         )
     if numbers.exceeds(stage.max_failure_excess):
         return _compared("", numbers, rollout.bundle)
     for flow in numbers.flows:  # a flow that breaks halts it even when the whole looks fine
         if flow.exceeds(stage.max_failure_excess):
-            return _compared(f"flow {flow.flow}: ", flow, rollout.bundle)
+            return _compared(flow.flow, flow, rollout.bundle)
     return None
 
 
-def _compared(prefix: str, numbers: Compared, bundle: int) -> str:
-    return (
-        f"{prefix}failure rate {numbers.failure_rate:.0%} on bundle {bundle} "
-        f"against {numbers.old_failure_rate:.0%} on the previous bundle "
-        f"({numbers.failures}/{numbers.sessions} vs "
-        f"{numbers.old_failures}/{numbers.old_sessions} sessions)"
+def _compared(flow: str, numbers: Compared, bundle: int) -> str:
+    return why(
+        "failure_rate",
+        flow=flow,
+        bundle=bundle,
+        rate=round(numbers.failure_rate, 4),
+        old_rate=round(numbers.old_failure_rate, 4),
+        failures=numbers.failures,
+        sessions=numbers.sessions,
+        old_failures=numbers.old_failures,
+        old_sessions=numbers.old_sessions,
     )
 
 
@@ -309,11 +317,11 @@ def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> 
     reason = check(db, rollout)
     if reason is not None:
         halt(db, rollout, reason)
-        raise RolloutError(f"rollout {rollout.id} halted: {reason}")
+        raise RolloutError(f"rollout {rollout.id} halted: {describe(reason)}")
     stages = stages_of(db, rollout)
     if rollout.stage + 1 >= len(stages):
         rollout.state = "complete"
-        rollout.reason = "every stage done"
+        rollout.reason = why("complete")
         return
     rollout.stage += 1
     rollout.stage_started_at = now

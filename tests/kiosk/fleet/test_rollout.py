@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.fleet.models import Rollout
 from kiosk.fleet.publisher import RepositoryPublisher
+from kiosk.fleet.reasons import describe
 from kiosk.fleet.rollouts import StageSpec, parse_stages, start, stats, tick
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
@@ -74,7 +75,7 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
             "admin",
         )
         assert rollout.previous_bundle == 1
-        assert "awaits 2" in rollout.reason  # the server signs nothing kiosks trust
+        assert "awaits 2" in describe(rollout.reason)  # the server signs nothing kiosks trust
         rollout_id = rollout.id
     sign_as_administrators(repo)
     for agent in agents.values():
@@ -99,7 +100,9 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
         rollout = db.get(Rollout, rollout_id)
         assert rollout is not None
         assert rollout.state == "halted"
-        assert "40%" in rollout.reason and "5%" in rollout.reason
+        reason = describe(rollout.reason, "en")
+        assert "failure rate 40% on bundle 2 against 5% on the previous bundle" in reason
+        assert "业务包 2 失败率 40%，原业务包 5%" in describe(rollout.reason, "zh_CN")
         numbers = stats(db, rollout)
         assert (numbers.sessions, numbers.failures) == (40, 16)
 
@@ -169,7 +172,7 @@ def test_each_server_process_halts_a_failing_rollout_by_itself(tmp_path: Path) -
                     break
             time.sleep(0.02)  # polling with a deadline for the server's own check
         assert rollout.state == "halted"
-        assert "1 kiosk(s) rolled bundle 2 back" in rollout.reason
+        assert "1 kiosk(s) rolled bundle 2 back" in describe(rollout.reason)
     fleet.engine.dispose()
     assert publisher.published == [(2, ["canary"])]  # never widened
 
@@ -215,7 +218,8 @@ def test_one_flow_breaking_halts_the_rollout_though_the_whole_looks_fine(
         with fleet.db() as db:
             rollout = db.get(Rollout, rollout_id)
             assert rollout is not None and rollout.state == "halted"
-            assert rollout.reason.startswith("flow resident-feedback: failure rate 50%")
-            assert "(10/20 vs 0/20 sessions)" in rollout.reason
+            reason = describe(rollout.reason, "en")
+            assert reason.startswith("flow resident-feedback: failure rate 50% on bundle 2")
+            assert "(10/20 vs 0/20 sessions)" in reason
     fleet.engine.dispose()
     assert publisher.published == [(2, ["canary"])]  # never widened
