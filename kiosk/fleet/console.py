@@ -233,7 +233,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                     )
             except (rollouts.RolloutError, RepositoryError) as exc:
                 accounts.audit(db, fleet.now(), login.name, "rollout_refused", str(exc))
-                return _back(f"{exc}")
+                return _back(_reason_of(exc))
             accounts.audit(db, fleet.now(), login.name, "rollout_start", f"{rollout.id}: {stages}")
         return _back()
 
@@ -255,9 +255,13 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                 else:
                     rollouts.halt(db, rollout, why("halted_by", name=login.name))
             except (rollouts.RolloutError, RepositoryError) as exc:
-                error = str(exc)
+                error = _reason_of(exc)
             accounts.audit(
-                db, fleet.now(), login.name, f"rollout_{action}", f"{rollout_id} {error}".strip()
+                db,
+                fleet.now(),
+                login.name,
+                f"rollout_{action}",
+                f"{rollout_id} {describe(error)}".strip(),
             )
         return _back(error)
 
@@ -299,6 +303,11 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
             login = who(request, db, "administrator")
             rows = list(db.scalars(select(Audit).order_by(Audit.id.desc()).limit(200)))
         return _page(request, "audit.html", login, rows=rows)
+
+
+def _reason_of(exc: Exception) -> str:
+    """What the console says about a refused action (in its language when it has a key)."""
+    return exc.reason if isinstance(exc, rollouts.RolloutError) else str(exc)
 
 
 def _back(error: str = "") -> Response:

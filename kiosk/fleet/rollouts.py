@@ -34,7 +34,18 @@ MIN_SESSIONS = 20
 
 
 class RolloutError(Exception):
-    """A rollout action that is refused; the message says why."""
+    """A rollout action that is refused; `reason` says why (`reasons.why`), str() in English."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(why(key, **params))
+
+    @property
+    def reason(self) -> str:
+        """Why, to be said in the administrator's language."""
+        return str(self.args[0])
+
+    def __str__(self) -> str:
+        return describe(self.reason)
 
 
 class Publisher(Protocol):
@@ -78,17 +89,17 @@ def parse_stages(text: str) -> list[StageSpec]:
             try:
                 percent = float(part[:-1])
             except ValueError:
-                raise RolloutError(f"not a percentage: {part}") from None
+                raise RolloutError("not_percentage", part=part) from None
             if not 0 < percent <= 100:
-                raise RolloutError(f"a percentage between 0 and 100: {part}")
+                raise RolloutError("percentage_range", part=part)
             specs.append(StageSpec(percent=percent))
         else:
             groups = tuple(g.strip() for g in part.split(",") if g.strip())
             if not groups or not all(_GROUP.fullmatch(g) for g in groups):
-                raise RolloutError(f"group names are lower case letters, digits and _: {part}")
+                raise RolloutError("group_names", part=part)
             specs.append(StageSpec(groups=groups))
     if not specs:
-        raise RolloutError("a rollout needs at least one stage")
+        raise RolloutError("no_stages")
     return specs
 
 
@@ -176,7 +187,7 @@ def start(
 ) -> Rollout:
     """Start a rollout at its first stage and publish that stage's groups."""
     if db.scalar(select(Rollout).where(Rollout.state == "running")) is not None:
-        raise RolloutError("another rollout is running: halt or finish it first")
+        raise RolloutError("another_running")
     in_use = Counter(
         b for b in db.scalars(select(Kiosk.bundle)) if b is not None and b != bundle
     ).most_common(1)
@@ -271,7 +282,7 @@ def stats(db: Session, rollout: Rollout) -> StageStats:
 def halt(db: Session, rollout: Rollout, reason: str) -> None:
     """Stop a rollout where it is: no further groups get the bundle."""
     if rollout.state != "running":
-        raise RolloutError(f"rollout {rollout.id} is {rollout.state}")
+        raise RolloutError("not_running", rollout=rollout.id)
     rollout.state = "halted"
     rollout.reason = reason
     log.warning("rollout %d halted: %s", rollout.id, describe(reason))
@@ -313,11 +324,11 @@ def _compared(flow: str, numbers: Compared, bundle: int) -> str:
 def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> None:
     """Move to the next stage (or finish), publishing the widened groups."""
     if rollout.state != "running":
-        raise RolloutError(f"rollout {rollout.id} is {rollout.state}: it cannot advance")
+        raise RolloutError("not_running", rollout=rollout.id)
     reason = check(db, rollout)
     if reason is not None:
         halt(db, rollout, reason)
-        raise RolloutError(f"rollout {rollout.id} halted: {describe(reason)}")
+        raise RolloutError("halted_now", rollout=rollout.id)
     stages = stages_of(db, rollout)
     if rollout.stage + 1 >= len(stages):
         rollout.state = "complete"

@@ -256,3 +256,20 @@ def test_bundle_tours_are_shown_for_sign_off_and_nothing_else_is_served(tmp_path
         assert client.get("/console/tours/8/..%2F..%2Fsecret.png").status_code == 404
         assert client.get("/console/tours/8/../../secret.png").status_code == 404
     fleet.engine.dispose()
+
+
+def test_a_refused_rollout_says_why_in_the_console_language(
+    console: tuple[Server, RecordingPublisher],
+) -> None:
+    server, publisher = console
+    with httpx.Client(base_url=server.url, follow_redirects=True) as client:
+        client.post("/console/login", data={"name": "admin", "password": PASSWORD})
+        page = client.get("/console/rollouts").text
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        refused = client.post(
+            "/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "10%; Wave-A"}
+        )
+        assert "分组名只能用小写字母、数字和下划线：Wave-A" in refused.text
+        english = client.get(f"{refused.url}&lang=en").text
+        assert "group names are lower case letters, digits and _: Wave-A" in english
+    assert publisher.published == []
