@@ -198,7 +198,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                         "stages": [
                             (s, rollouts.groups_for(db, stages, s.position)) for s in stages
                         ],
-                        "stats": rollouts.stats(db, rollout),
+                        "stats": rollouts.stats(db, rollout, fleet.now()),
                         "limit": stages[rollout.stage].max_failure_excess,
                     }
                 )
@@ -253,7 +253,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                 if action == "advance":
                     rollouts.advance(db, rollout, fleet.publisher, fleet.now())
                 else:
-                    rollouts.halt(db, rollout, why("halted_by", name=login.name))
+                    rollouts.halt(db, rollout, why("halted_by", name=login.name), fleet.now())
             except (rollouts.RolloutError, RepositoryError) as exc:
                 error = _reason_of(exc)
             accounts.audit(

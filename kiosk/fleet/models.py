@@ -108,6 +108,10 @@ class Rollout(Base):
     created_at: Mapped[float] = mapped_column(Float)
     stage_started_at: Mapped[float] = mapped_column(Float)
     created_by: Mapped[str] = mapped_column(String(64), default="")
+    counted_until: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """The current stage's heartbeats stamped before this are added up in `tally`."""
+    tally: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """What they added up to (rollouts.Tally), so a check reads only newer heartbeats."""
 
 
 class Stage(Base):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import func, select
@@ -221,77 +221,161 @@ def start(
     return rollout
 
 
-def stats(db: Session, rollout: Rollout) -> StageStats:
-    """The current stage's numbers since it started, overall and per flow."""
-    groups = groups_for(db, stages_of(db, rollout), rollout.stage)
-    in_stage = select(Kiosk.id)
-    if ALL_GROUPS not in groups:
-        in_stage = in_stage.where(Kiosk.group.in_(groups))
+SETTLE = 60.0
+"""Seconds after which heartbeats stamped up to then are taken as all written (a transaction
+may commit a little after the time it stamped): a rollout's tally adds them for good."""
+
+
+@dataclass
+class Tally:
+    """What a stage's heartbeats added up to over a span of time: sessions and failures per
+    side (`new`: the stage's kiosks on the new bundle; `old`: the others on the previous one)
+    and flow (`""`: all flows), and the stage's kiosks that rolled the bundle back."""
+
+    counts: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {"new": {}, "old": {}})
+    rolled_back: set[int] = field(default_factory=set)
+
+    def add(self, side: str, flow: str, sessions: int, failures: int) -> None:
+        """Count more sessions and failures."""
+        counted = self.counts[side].setdefault(flow, [0, 0])
+        counted[0] += int(sessions)
+        counted[1] += int(failures)
+
+    def merged(self, other: Tally) -> Tally:
+        """This tally and `other` together."""
+        both = Tally(rolled_back=self.rolled_back | other.rolled_back)
+        for tally in (self, other):
+            for side, flows in tally.counts.items():
+                for flow, (sessions, failures) in flows.items():
+                    both.add(side, flow, sessions, failures)
+        return both
+
+    def stored(self) -> dict[str, Any]:
+        """As the rollout row keeps it."""
+        return {"counts": self.counts, "rolled_back": sorted(self.rolled_back)}
+
+    @classmethod
+    def of(cls, stored: dict[str, Any] | None) -> Tally:
+        """From the rollout row (an empty tally when there is none)."""
+        if not stored:
+            return cls()
+        return cls(stored["counts"], set(stored["rolled_back"]))
+
+
+def _count(
+    db: Session, rollout: Rollout, in_stage: Any, everyone: bool, since: float, until: float | None
+) -> Tally:
+    """The stage's heartbeats stamped from `since` up to `until` (not included; None: all)."""
+
+    def when(table: type[Heartbeat] | type[FlowCount]) -> list[Any]:
+        if until is None:
+            return [table.received_at >= since]
+        return [table.received_at >= since, table.received_at < until]
 
     def where(table: type[Heartbeat] | type[FlowCount], new: bool) -> list[Any]:
-        """Rows since the stage started: of the stage's kiosks on the new bundle, or of the
-        kiosks outside the stage on the previous one."""
-        conditions: list[Any] = [table.received_at >= rollout.stage_started_at]
+        conditions = when(table)
         if new:
             return [*conditions, table.bundle == rollout.bundle, table.kiosk_id.in_(in_stage)]
         previous = rollout.previous_bundle
         conditions.append(table.bundle.is_(None) if previous is None else table.bundle == previous)
-        if ALL_GROUPS not in groups:
+        if not everyone:
             conditions.append(table.kiosk_id.not_in(in_stage))
         return conditions
 
-    def sums(new: bool) -> tuple[int, int]:
-        row = db.execute(
+    tally = Tally()
+    for side, new in (("new", True), ("old", False)):
+        sessions, failures = db.execute(
             select(
                 func.coalesce(func.sum(Heartbeat.sessions), 0),
                 func.coalesce(func.sum(Heartbeat.failures), 0),
             ).where(*where(Heartbeat, new))
         ).one()
-        return int(row[0]), int(row[1])
-
-    def per_flow(new: bool) -> dict[str, tuple[int, int]]:
-        rows = db.execute(
+        tally.add(side, "", sessions, failures)
+        for flow, sessions, failures in db.execute(
             select(FlowCount.flow, func.sum(FlowCount.sessions), func.sum(FlowCount.failures))
             .where(*where(FlowCount, new))
             .group_by(FlowCount.flow)
-        )
-        return {flow: (int(sessions), int(failures)) for flow, sessions, failures in rows}
+        ):
+            tally.add(side, flow, sessions, failures)
+    rolled_back = select(Heartbeat.kiosk_id).where(  # on whichever bundle it rolled back to
+        *when(Heartbeat), Heartbeat.rollbacks > 0, Heartbeat.kiosk_id.in_(in_stage)
+    )
+    tally.rolled_back.update(db.scalars(rolled_back.distinct()))
+    return tally
 
-    new, old = sums(True), sums(False)
-    new_flows, old_flows = per_flow(True), per_flow(False)
+
+def _in_stage(db: Session, rollout: Rollout) -> tuple[Any, bool]:
+    """The stage's kiosks (a subquery of ids), and whether that is everyone."""
+    groups = groups_for(db, stages_of(db, rollout), rollout.stage)
+    in_stage = select(Kiosk.id)
+    if ALL_GROUPS in groups:
+        return in_stage, True
+    return in_stage.where(Kiosk.group.in_(groups)), False
+
+
+def _tally(db: Session, rollout: Rollout, now: float, keep: bool) -> Tally:
+    """The current stage's tally up to `now`: what the row keeps, and the heartbeats since.
+    `keep` stores the newly settled ones in the row (the caller holds its lock)."""
+    tally = Tally.of(rollout.tally)
+    if rollout.state != "running":  # what was kept when it stopped
+        return tally
+    in_stage, everyone = _in_stage(db, rollout)
+    since = rollout.counted_until
+    if since is None:
+        since = rollout.stage_started_at
+    settled = now - SETTLE
+    if keep and settled > since:
+        tally = tally.merged(_count(db, rollout, in_stage, everyone, since, settled))
+        rollout.tally, rollout.counted_until = tally.stored(), settled
+        since = settled
+    return tally.merged(_count(db, rollout, in_stage, everyone, since, None))
+
+
+def stats(db: Session, rollout: Rollout, now: float, *, keep: bool = False) -> StageStats:
+    """The current stage's numbers since it started, overall and per flow.
+
+    The rollout row keeps a tally of the heartbeats settled so far, so each check reads only
+    the heartbeats since the last one, however long the stage has run. `keep` adds the newly
+    settled ones to that tally: only for a caller holding the rollout's row lock."""
+    tally = _tally(db, rollout, now, keep)
+
+    def compared(flow: str) -> tuple[int, int, int, int]:
+        new = tally.counts["new"].get(flow, [0, 0])
+        old = tally.counts["old"].get(flow, [0, 0])
+        return new[0], new[1], old[0], old[1]
+
     flows = sorted(
         (
-            FlowStats(*new_flows.get(f, (0, 0)), *old_flows.get(f, (0, 0)), flow=f)
-            for f in new_flows.keys() | old_flows.keys()
+            FlowStats(*compared(flow), flow=flow)
+            for flow in (tally.counts["new"].keys() | tally.counts["old"].keys()) - {""}
         ),
         key=lambda f: (-f.excess, f.flow),
     )
-    rolled_back = db.scalar(
-        select(func.count(func.distinct(Heartbeat.kiosk_id))).where(
-            Heartbeat.received_at >= rollout.stage_started_at,
-            Heartbeat.rollbacks > 0,
-            Heartbeat.kiosk_id.in_(in_stage),
-        )
-    )
+    in_stage, _ = _in_stage(db, rollout)
     kiosks = db.scalar(select(func.count()).select_from(in_stage.subquery())) or 0
     return StageStats(
-        *new, *old, kiosks=kiosks, rollbacks=int(rolled_back or 0), flows=tuple(flows)
+        *compared(""), kiosks=kiosks, rollbacks=len(tally.rolled_back), flows=tuple(flows)
     )
 
 
-def halt(db: Session, rollout: Rollout, reason: str) -> None:
+def halt(db: Session, rollout: Rollout, reason: str, now: float) -> None:
     """Stop a rollout where it is: no further groups get the bundle."""
     if rollout.state != "running":
         raise RolloutError("not_running", rollout=rollout.id)
-    rollout.state = "halted"
-    rollout.reason = reason
+    _stop(db, rollout, "halted", reason, now)
     log.warning("rollout %d halted: %s", rollout.id, describe(reason))
 
 
-def check(db: Session, rollout: Rollout) -> str | None:
-    """Why the rollout must halt now, or None."""
+def _stop(db: Session, rollout: Rollout, state: str, reason: str, now: float) -> None:
+    """End a rollout, keeping its stage's numbers as they are now (shown from then on)."""
+    rollout.tally, rollout.counted_until = _tally(db, rollout, now, False).stored(), now
+    rollout.state, rollout.reason = state, reason
+
+
+def check(db: Session, rollout: Rollout, now: float) -> str | None:
+    """Why the rollout must halt now, or None (the caller holds the rollout's row lock)."""
     stage = stages_of(db, rollout)[rollout.stage]
-    numbers = stats(db, rollout)
+    numbers = stats(db, rollout, now, keep=True)
     if numbers.rollbacks > stage.max_rollbacks:
         return why(
             "rollbacks",
@@ -325,17 +409,17 @@ def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> 
     """Move to the next stage (or finish), publishing the widened groups."""
     if rollout.state != "running":
         raise RolloutError("not_running", rollout=rollout.id)
-    reason = check(db, rollout)
+    reason = check(db, rollout, now)
     if reason is not None:
-        halt(db, rollout, reason)
+        halt(db, rollout, reason, now)
         raise RolloutError("halted_now", rollout=rollout.id)
     stages = stages_of(db, rollout)
     if rollout.stage + 1 >= len(stages):
-        rollout.state = "complete"
-        rollout.reason = why("complete")
+        _stop(db, rollout, "complete", why("complete"), now)
         return
     rollout.stage += 1
     rollout.stage_started_at = now
+    rollout.tally, rollout.counted_until = None, None  # a new stage counts afresh
     rollout.reason = publisher.publish(rollout.bundle, groups_for(db, stages, rollout.stage))
     log.info("rollout %d at stage %d", rollout.id, rollout.stage + 1)
 
@@ -345,9 +429,9 @@ def tick(db: Session, publisher: Publisher, now: float) -> list[Rollout]:
     changed = []
     running = select(Rollout).where(Rollout.state == "running").with_for_update()
     for rollout in db.scalars(running):
-        reason = check(db, rollout)
+        reason = check(db, rollout, now)
         if reason is not None:
-            halt(db, rollout, reason)
+            halt(db, rollout, reason, now)
             changed.append(rollout)
             continue
         stage = stages_of(db, rollout)[rollout.stage]

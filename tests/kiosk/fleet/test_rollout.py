@@ -103,7 +103,7 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
         reason = describe(rollout.reason, "en")
         assert "failure rate 40% on bundle 2 against 5% on the previous bundle" in reason
         assert "业务包 2 失败率 40%，原业务包 5%" in describe(rollout.reason, "zh_CN")
-        numbers = stats(db, rollout)
+        numbers = stats(db, rollout, fleet_server.clock())
         assert (numbers.sessions, numbers.failures) == (40, 16)
 
     # nothing was staged for district_a: polling again, the others stay on bundle 1
@@ -208,7 +208,7 @@ def test_one_flow_breaking_halts_the_rollout_though_the_whole_looks_fine(
         with fleet.db() as db:
             rollout = db.get(Rollout, rollout_id)
             assert rollout is not None
-            numbers = stats(db, rollout)
+            numbers = stats(db, rollout, clock())
             assert numbers.excess < 0.05
             assert [(f.flow, f.failures, f.sessions) for f in numbers.flows] == [
                 ("resident-feedback", 10, 20),
@@ -223,3 +223,40 @@ def test_one_flow_breaking_halts_the_rollout_though_the_whole_looks_fine(
             assert "(10/20 vs 0/20 sessions)" in reason
     fleet.engine.dispose()
     assert publisher.published == [(2, ["canary"])]  # never widened
+
+
+def test_checks_add_up_each_heartbeat_once_and_a_halt_keeps_the_numbers(tmp_path: Path) -> None:
+    from kiosk.fleet.rollouts import SETTLE, RecordingPublisher, halt
+
+    publisher = RecordingPublisher()
+    fleet, clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher)
+    with serving(app) as url:
+        server = Server(url, fleet, clock)
+        for terminal, group in (("gx-t1", "canary"), ("gx-t2", "rest")):
+            server.provision(terminal, group=group)
+            server.heartbeat(terminal, group=group, bundle=1)
+        with fleet.db() as db:
+            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+        for _ in range(6):  # heartbeats and checks interleaved over ten minutes
+            clock.now += 100
+            flows = {"si-certificate": {"sessions": 10, "failures": 1}}
+            server.heartbeat("gx-t1", group="canary", bundle=2, flows=flows)
+            server.heartbeat("gx-t2", group="rest", bundle=1, flows=flows)
+            fleet.tick()
+        with fleet.db() as db:
+            rollout = db.get(Rollout, rollout_id)
+            assert rollout is not None and rollout.state == "running"
+            assert rollout.counted_until == clock.now - SETTLE  # the tally holds all but these
+            for keep in (False, True):  # as the console reads it, and as a check adds it up
+                numbers = stats(db, rollout, clock() + 100, keep=keep)
+                assert (numbers.sessions, numbers.failures) == (60, 6)
+                assert (numbers.old_sessions, numbers.old_failures) == (60, 6)
+                assert [(f.flow, f.sessions) for f in numbers.flows] == [("si-certificate", 60)]
+            halt(db, rollout, "by hand", clock())
+        clock.now += 100
+        server.heartbeat("gx-t1", group="canary", bundle=2, flows=flows)
+        with fleet.db() as db:
+            rollout = db.get(Rollout, rollout_id)
+            assert rollout is not None
+            assert stats(db, rollout, clock()).sessions == 60  # as it was when it halted
+    fleet.engine.dispose()

@@ -1,5 +1,6 @@
-"""Per-flow counts of each heartbeat, for rollouts that compare flow by flow; no index on a
-kiosk's last_seen (no query uses it, and every heartbeat rewrote it)."""
+"""Per-flow counts of each heartbeat, for rollouts that compare flow by flow; a rollout's
+running tally (so a check reads only new heartbeats); no index on a kiosk's last_seen (no query
+uses it, and every heartbeat rewrote it)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,13 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer, nullable=False),
     )
     op.drop_index("ix_kiosks_last_seen", table_name="kiosks")
+    op.add_column("rollouts", sa.Column("counted_until", sa.Float, nullable=True))
+    op.add_column("rollouts", sa.Column("tally", sa.JSON, nullable=True))
 
 
 def downgrade() -> None:
     """Drop the flow_counts table; index last_seen again."""
+    op.drop_column("rollouts", "tally")
+    op.drop_column("rollouts", "counted_until")
     op.create_index("ix_kiosks_last_seen", "kiosks", ["last_seen"])
     op.drop_table("flow_counts")
