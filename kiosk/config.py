@@ -229,6 +229,11 @@ class DisplayConfig(_Section, frozen=True):
     show_cursor: bool = False
     width: Annotated[int, msgspec.Meta(ge=320, le=7680)] | None = None
     height: Annotated[int, msgspec.Meta(ge=240, le=4320)] | None = None
+    brightness: Annotated[int, msgspec.Meta(ge=10, le=100)] | None = None
+    """Screen brightness in percent, set at start where the panel has a Linux backlight (the
+    service menu's settings change it); none: left as it is."""
+    backlight: Path = Path("/sys/class/backlight")
+    """Where the kernel lists backlight devices (tests point it at a folder of their own)."""
 
 
 class UpdatesConfig(_Section, frozen=True):

@@ -40,6 +40,9 @@ class PageScreen(PromptScreen):
         if prompt.image and Path(prompt.image).is_file():
             picture = Image(source=prompt.image, fit_mode="contain")
             picture.kiosk_id = "page.image"
+            width, height = picture.texture_size
+            if width > 1.2 * height:  # a wide picture (the locker's cabinets) gets most room
+                column.size_hint_x, picture.size_hint_x = 0.36, 0.64
             body.add_widget(picture)
         self.add_widget(body)
         options = prompt.options
