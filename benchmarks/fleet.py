@@ -271,15 +271,25 @@ class Connection:
 
 
 class Pool:
-    """Connections to one server, lent one request at a time."""
+    """Connections to one server, lent one request at a time: the most recently used first,
+    as nginx's cache of upstream keep-alive connections lends them (at a low rate a few stay
+    open and the rest time out), or a new connection for each request (`fresh`: kiosks
+    talking to the server directly, each heartbeat minutes after the last)."""
 
-    def __init__(self, base: str, size: int) -> None:
-        self.free: asyncio.Queue[Connection] = asyncio.Queue()
+    def __init__(self, base: str, size: int, fresh: bool = False) -> None:
+        self.base, self.fresh = base, fresh
+        self.free: asyncio.LifoQueue[Connection] = asyncio.LifoQueue()
         self.all = [Connection(base) for _ in range(size)]
         for connection in self.all:
             self.free.put_nowait(connection)
 
     async def request(self, method: str, path: str, data: bytes = b"", **headers: str) -> int:
+        if self.fresh:
+            connection = Connection(self.base)
+            try:
+                return await connection.request(method, path, data, headers)
+            finally:
+                connection.close()
         connection = await self.free.get()
         try:
             return await connection.request(method, path, data, headers)
@@ -335,9 +345,10 @@ class Load:
         if await repo.request("GET", "/metadata/timestamp.json") == 200:
             self.polls += 1
 
-    async def paced(self, seconds: float, rate: float, poll_rate: float) -> None:
-        """Send at `rate` per second (and poll at `poll_rate`) for `seconds`."""
-        pools = [Pool(url, 100) for url in self.urls]
+    async def paced(self, seconds: float, rate: float, poll_rate: float, fresh: bool) -> None:
+        """Send at `rate` per second (and poll at `poll_rate`) for `seconds`, each heartbeat
+        on a new connection when `fresh`."""
+        pools = [Pool(url, 100, fresh) for url in self.urls]
         repo = Pool(self.repo, 20) if self.repo else None
         tasks: set[asyncio.Task[None]] = set()
         start = time.perf_counter()
@@ -435,28 +446,32 @@ def measure(load: Load, pids: list[int], database: int | None, phase: Any) -> Ph
 def run(
     label: str, url: str, processes: int, args: argparse.Namespace, repo: str
 ) -> tuple[Phase, Phase]:
-    """Both phases against one set-up: (nominal, saturated)."""
+    """The phases against one set-up: (the costlier nominal one, saturated)."""
     pairs = provision(url, args.kiosks)
     database = postmaster(url)
     with servers(url, processes) as (urls, pids):
         nominal_rate = args.kiosks / HEARTBEAT_INTERVAL
-        load = Load(urls, pairs, repo)
-        nominal = measure(
-            load,
-            pids,
-            database,
-            load.paced(args.seconds, nominal_rate, args.kiosks / POLL_INTERVAL),
+        nominal = []
+        ways = (
+            (False, "kept-alive connections, as behind nginx"),
+            (True, "a new connection per heartbeat, kiosks straight to the server"),
         )
-        share = nominal.cpu_per_1000 / 1000 * FLEET / HEARTBEAT_INTERVAL
-        print(
-            f"{label}, nominal: {nominal.rate:.0f} heartbeats/s from {args.kiosks:,} kiosks "
-            f"(+{load.polls} repository polls) for {args.seconds:.0f} s: "
-            f"CPU {nominal.cpu_split()} per 1,000 heartbeats -> {share:.1%} of one core for "
-            f"{FLEET:,} kiosks at a 5-minute heartbeat ({share / FLEET * 1000:.2%} per 1,000 "
-            f"kiosks); p99 {nominal.p99_ms:.1f} ms, errors {nominal.errors} "
-            f"{dict(+load.failures) or ''}",
-            flush=True,
-        )
+        for fresh, how in ways:
+            load = Load(urls, pairs, repo)
+            paced = load.paced(args.seconds, nominal_rate, args.kiosks / POLL_INTERVAL, fresh)
+            phase = measure(load, pids, database, paced)
+            share = phase.cpu_per_1000 / 1000 * NOMINAL
+            print(
+                f"{label}, nominal ({how}): {phase.rate:.0f} heartbeats/s from "
+                f"{args.kiosks:,} kiosks (+{load.polls} repository polls) for "
+                f"{args.seconds:.0f} s: "
+                f"CPU {phase.cpu_split()} per 1,000 heartbeats -> {share:.1%} of one core for "
+                f"{FLEET:,} kiosks at a 5-minute heartbeat ({share / FLEET * 1000:.2%} per 1,000 "
+                f"kiosks); p99 {phase.p99_ms:.1f} ms, errors {phase.errors} "
+                f"{dict(+load.failures) or ''}",
+                flush=True,
+            )
+            nominal.append(phase)
         load = Load(urls, pairs, None)
         saturated = measure(load, pids, database, load.saturated(args.seconds, args.concurrency))
         one_core = 1000 / saturated.cpu_per_1000
@@ -469,7 +484,7 @@ def run(
             f"errors {saturated.errors}",
             flush=True,
         )
-    return nominal, saturated
+    return max(nominal, key=lambda phase: phase.cpu_per_1000), saturated
 
 
 def main() -> int:
@@ -501,7 +516,8 @@ def main() -> int:
             nominal, saturated = run(label, url, processes, args, repo)
             share = nominal.cpu_per_1000 / 1000 * NOMINAL
             goals.check(
-                f"{label}: 10,000 kiosks at a 5-minute heartbeat use < 5% of one core",
+                f"{label}: 10,000 kiosks at a 5-minute heartbeat use < 5% of one core "
+                "(the costlier way of connecting)",
                 f"{share:.1%} ({nominal.cpu_per_1000:.2f} CPU s per 1,000 heartbeats)",
                 share < 0.05,
             )

@@ -79,7 +79,7 @@ async def _body(receive: Receive) -> bytes | None:
     message = await receive()
     data = message.get("body", b"")
     if not message.get("more_body"):
-        return bytes(data)
+        return bytes(data) if len(data) <= MAX_BODY else None
     chunks = [data]
     size = len(data)
     while message.get("more_body"):
