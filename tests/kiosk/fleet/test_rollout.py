@@ -7,14 +7,16 @@ stages each stage's groups in that repository and administrators sign them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.fleet.models import Rollout
 from kiosk.fleet.publisher import RepositoryPublisher
 from kiosk.fleet.reasons import describe
-from kiosk.fleet.rollouts import StageSpec, parse_stages, start, stats, tick
+from kiosk.fleet.rollouts import RecordingPublisher, StageSpec, parse_stages, start, stats, tick
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
 from kiosk.updates.repository import Repository, published
@@ -26,6 +28,25 @@ from .conftest import Server, start_server
 
 CANARY = ("gx-c1", "gx-c2")
 OTHERS = ("gx-o1", "gx-o2", "gx-o3", "gx-o4")
+
+
+@contextmanager
+def rolling_out(
+    database_url: str, kiosks: dict[str, str], **settings: Any
+) -> Iterator[tuple[Server, RecordingPublisher, int]]:
+    """A fleet server whose kiosks (terminal: group) reported bundle 1, and bundle 2 rolling
+    out to `canary` then everyone: the server, where it publishes, the rollout's id."""
+    publisher = RecordingPublisher()
+    fleet, clock, app = start_server(database_url, publisher, **settings)
+    with serving(app) as url:
+        server = Server(url, fleet, clock)
+        for terminal, group in kiosks.items():
+            server.provision(terminal, group=group)
+            server.heartbeat(terminal, group=group, bundle=1)
+        with fleet.db() as db:
+            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+        yield server, publisher, rollout_id
+    fleet.engine.dispose()
 
 
 def sign_as_administrators(repo: Repository) -> int:
@@ -116,8 +137,6 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
 
 
 def test_a_healthy_canary_advances_on_its_schedule(tmp_path: Path) -> None:
-    from kiosk.fleet.rollouts import RecordingPublisher
-
     publisher = RecordingPublisher()
     fleet, clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher)
     with serving(app) as url:
@@ -149,19 +168,10 @@ def test_a_healthy_canary_advances_on_its_schedule(tmp_path: Path) -> None:
 def test_each_server_process_halts_a_failing_rollout_by_itself(tmp_path: Path) -> None:
     import time
 
-    from kiosk.fleet.rollouts import RecordingPublisher
-
-    publisher = RecordingPublisher()
-    fleet, clock, app = start_server(
-        f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher, tick_interval=0.05
-    )
-    with serving(app) as url:
-        server = Server(url, fleet, clock)
-        for terminal, group in (("gx-1", "canary"), ("gx-2", "rest"), ("gx-3", "rest")):
-            server.provision(terminal, group=group)
-            server.heartbeat(terminal, group=group, bundle=1)
-        with fleet.db() as db:
-            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+    kiosks = {"gx-1": "canary", "gx-2": "rest", "gx-3": "rest"}
+    url = f"sqlite:///{tmp_path / 'f.sqlite3'}"
+    with rolling_out(url, kiosks, tick_interval=0.05) as (server, publisher, rollout_id):
+        fleet = server.fleet
         server.heartbeat("gx-1", group="canary", bundle=2, rollbacks=1)
         deadline = time.monotonic() + 10
         while True:
@@ -173,24 +183,15 @@ def test_each_server_process_halts_a_failing_rollout_by_itself(tmp_path: Path) -
             time.sleep(0.02)  # polling with a deadline for the server's own check
         assert rollout.state == "halted"
         assert "1 kiosk(s) rolled bundle 2 back" in describe(rollout.reason)
-    fleet.engine.dispose()
     assert publisher.published == [(2, ["canary"])]  # never widened
 
 
 def test_one_flow_breaking_halts_the_rollout_though_the_whole_looks_fine(
     database_url: str,
 ) -> None:
-    from kiosk.fleet.rollouts import RecordingPublisher
-
-    publisher = RecordingPublisher()
-    fleet, clock, app = start_server(database_url, publisher)
-    with serving(app) as url:
-        server = Server(url, fleet, clock)
-        for terminal, group in (("gx-f1", "canary"), ("gx-f2", "canary"), ("gx-f3", "rest")):
-            server.provision(terminal, group=group)
-            server.heartbeat(terminal, group=group, bundle=1)
-        with fleet.db() as db:
-            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+    kiosks = {"gx-f1": "canary", "gx-f2": "canary", "gx-f3": "rest"}
+    with rolling_out(database_url, kiosks) as (server, publisher, rollout_id):
+        fleet, clock = server.fleet, server.clock
         clock.now += 300
         # overall 12/220 (5.5%) against 10/220 (4.5%): within the 5% allowed; but the
         # feedback flow fails 10 of 20 on bundle 2 against 0 of 20 on bundle 1
@@ -221,22 +222,15 @@ def test_one_flow_breaking_halts_the_rollout_though_the_whole_looks_fine(
             reason = describe(rollout.reason, "en")
             assert reason.startswith("flow resident-feedback: failure rate 50% on bundle 2")
             assert "(10/20 vs 0/20 sessions)" in reason
-    fleet.engine.dispose()
     assert publisher.published == [(2, ["canary"])]  # never widened
 
 
 def test_checks_add_up_each_heartbeat_once_and_a_halt_keeps_the_numbers(tmp_path: Path) -> None:
-    from kiosk.fleet.rollouts import SETTLE, RecordingPublisher, halt
+    from kiosk.fleet.rollouts import SETTLE, halt
 
-    publisher = RecordingPublisher()
-    fleet, clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher)
-    with serving(app) as url:
-        server = Server(url, fleet, clock)
-        for terminal, group in (("gx-t1", "canary"), ("gx-t2", "rest")):
-            server.provision(terminal, group=group)
-            server.heartbeat(terminal, group=group, bundle=1)
-        with fleet.db() as db:
-            rollout_id = start(db, 2, parse_stages("canary; 100%"), publisher, clock(), "a").id
+    kiosks = {"gx-t1": "canary", "gx-t2": "rest"}
+    with rolling_out(f"sqlite:///{tmp_path / 'f.sqlite3'}", kiosks) as (server, _, rollout_id):
+        fleet, clock = server.fleet, server.clock
         for _ in range(6):  # heartbeats and checks interleaved over ten minutes
             clock.now += 100
             flows = {"si-certificate": {"sessions": 10, "failures": 1}}
@@ -259,4 +253,3 @@ def test_checks_add_up_each_heartbeat_once_and_a_halt_keeps_the_numbers(tmp_path
             rollout = db.get(Rollout, rollout_id)
             assert rollout is not None
             assert stats(db, rollout, clock()).sessions == 60  # as it was when it halted
-    fleet.engine.dispose()
