@@ -12,6 +12,7 @@ from kiosk.flow.languages import LANGUAGES
 from kiosk.ui.fonts import register_cjk_font
 from kiosk.ui.lockdown import WindowOptions, configure, lock_window
 from kiosk.ui.shell import KioskShell
+from kiosk.ui.software_gl import finish_frames_if_software
 
 log = logging.getLogger(__name__)
 
@@ -52,5 +53,6 @@ class KioskApp(App):  # type: ignore[misc]
         from kivy.core.window import Window
 
         lock_window(Window, self.window_options)
+        finish_frames_if_software(Window)
         self.shell = KioskShell(language=self.language)
         return self.shell

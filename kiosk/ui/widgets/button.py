@@ -16,6 +16,7 @@ from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
 from kiosk.ui.theme.icons import icon_texture
+from kiosk.ui.widgets.text_cache import CachedText
 
 ROLES = {
     "primary": ("primary", "primary_text"),
@@ -90,7 +91,7 @@ def content_height(label: Label, width: float) -> float:
     return float(probe.content_height)
 
 
-class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
+class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
     """A button sized for fingers: at least the scale's touch target, text wrapped inside.
 
     `kiosk_id` names the control for tests and for the keypad focus order. `focused` draws the
