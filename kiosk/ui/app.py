@@ -10,6 +10,7 @@ from kivy.app import App
 
 from kiosk.flow.languages import LANGUAGES
 from kiosk.ui.fonts import register_cjk_font
+from kiosk.ui.frame_hold import install as install_frame_hold
 from kiosk.ui.lockdown import WindowOptions, configure, lock_window
 from kiosk.ui.shell import KioskShell
 from kiosk.ui.software_gl import finish_frames_if_software
@@ -54,5 +55,6 @@ class KioskApp(App):  # type: ignore[misc]
 
         lock_window(Window, self.window_options)
         finish_frames_if_software(Window)
+        install_frame_hold()
         self.shell = KioskShell(language=self.language)
         return self.shell
