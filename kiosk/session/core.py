@@ -553,11 +553,6 @@ class SessionCore:
         if future is None or future.done():
             return False
         future.set_result(reply)
-        view = self.state.view
-        if isinstance(view, PromptView) and view.waiting:
-            # at once, not when `ask` resumes a turn of the loop later: the screen stops
-            # taking input and draws nothing more of this question (the next one follows)
-            self._update(Change.WAITING, view=dataclasses.replace(view, waiting=False))
         return True
 
 
