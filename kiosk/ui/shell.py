@@ -118,8 +118,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
     def draw(self, state: SessionState, what: Change) -> None:
         """Show `state`; `what` says what changed since the last draw."""
         old, self.state = self.state, state
-        if Change.VIEW in what:
-            FRAME_HOLD.end()
+        if what & (Change.VIEW | Change.DRAFT):
+            FRAME_HOLD.end()  # the next screen, or the answer refused: draw it
         elif Change.WAITING in what and _answered(old, state):
             FRAME_HOLD.begin()  # the next screen follows: no frame of this one meanwhile
         if isinstance(state.view, AttractView):
