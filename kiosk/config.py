@@ -233,6 +233,11 @@ class DisplayConfig(_Section, frozen=True):
     """Antialiasing samples per pixel (Kivy's default is 2): 0 smooths nothing but button
     corners' edges and makes each frame 2.5x cheaper under Mesa's software renderer; raise it
     on a kiosk with a GPU."""
+    brightness: Annotated[int, msgspec.Meta(ge=10, le=100)] | None = None
+    """Screen brightness in percent, set at start where the panel has a Linux backlight (the
+    service menu's settings change it); none: left as it is."""
+    backlight: Path = Path("/sys/class/backlight")
+    """Where the kernel lists backlight devices (tests point it at a folder of their own)."""
 
 
 class UpdatesConfig(_Section, frozen=True):
