@@ -4,11 +4,10 @@ Kivy's bundled Roboto has no Chinese glyphs and Kivy opens only the first face o
 collection, so the chosen file must have a Simplified Chinese face first (WenQuanYi Micro Hei
 does; Noto Sans CJK's collection starts with the Japanese face and must be extracted first).
 
-Checking a font's glyphs with fontTools takes about 20 ms (its character map read against
-numbered glyphs, the glyph names not decoded) after fontTools' import, so a font found good is
-remembered in
-`$XDG_CACHE_HOME/kiosk/fonts.json` (or `~/.cache/kiosk/`) by path, size and modification time,
-and later starts skip the check.
+Checking a font's glyphs with fontTools takes about 20 ms after its import (the character map
+read against numbered glyphs, the glyph names not decoded), so a font found good is remembered
+in `$XDG_CACHE_HOME/kiosk/fonts.json` (or `~/.cache/kiosk/`) by path, size and modification
+time, and later starts skip the check.
 """
 
 from __future__ import annotations
