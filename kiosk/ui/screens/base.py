@@ -13,6 +13,7 @@ from kiosk.flow.prompt import Prompt
 from kiosk.i18n import t
 from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import Draft, PromptView
+from kiosk.ui.frame_hold import FRAME_HOLD
 from kiosk.ui.theme import Look
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.header import Header
@@ -207,4 +208,5 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
     def answer(self, value: Any) -> None:
         """Answer the prompt by touch (ignored once it no longer waits)."""
         if self.ctx.view.waiting:
+            FRAME_HOLD.begin()  # the next screen follows: no frame of this one meanwhile
             self.ctx.inputs.answer(value, "touch")

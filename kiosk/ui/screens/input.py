@@ -25,7 +25,15 @@ from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.candidate_bar import CandidateBar
 from kiosk.ui.widgets.handwriting_pad import HandwritingPad
-from kiosk.ui.widgets.keypad import CLEAR, DELETE, SPACE, Keypad, digit_rows, letter_rows
+from kiosk.ui.widgets.keypad import (
+    CLEAR,
+    DELETE,
+    SPACE,
+    Keypad,
+    digit_rows,
+    letter_rows,
+    shared_keypad,
+)
 from kiosk.ui.widgets.label import KioskLabel
 
 PINYIN_MAX = 24
@@ -115,12 +123,12 @@ class InputScreen(PromptScreen):
                 self.add_widget(self._pad_row())
             else:
                 rows = letter_rows(compact=look.elder)
-                self.keypad = Keypad(look, self.ctx.lang, rows, self._key)
+                self.keypad = shared_keypad(look, self.ctx.lang, rows, self._key)
                 pinyin_index()  # build the index now rather than on the first letter
         else:
             rows = digit_rows(self.kind)
             columns = max(len(row) for row in rows)
-            self.keypad = Keypad(
+            self.keypad = shared_keypad(
                 look,
                 self.ctx.lang,
                 rows,

@@ -8,11 +8,12 @@ from kivy.metrics import dp
 from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
+from kiosk.ui.widgets.text_cache import CachedText
 
 SIZES = ("caption", "body", "small", "title", "action", "keypad", "display")
 
 
-class KioskLabel(Label):  # type: ignore[misc]
+class KioskLabel(CachedText, Label):  # type: ignore[misc]
     """Text in the theme's colour at one of the scale's sizes, wrapped, as tall as its text."""
 
     def __init__(
