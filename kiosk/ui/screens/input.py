@@ -91,15 +91,18 @@ class InputScreen(PromptScreen):
             (field if beside else self).add_widget(widget)
 
         self.candidates: CandidateBar | None = None
-        # Elder mode has no room for both: the common phrases first, the keyboard on request.
-        phrases_only = bool(self.ctx.prompt.options) and look.elder and not self.ctx.memory.keyboard
-        if self.ctx.prompt.options and (not look.elder or phrases_only):
-            self.add_widget(self._phrases())
         self.keypad: Keypad | None = None
         self.pad: HandwritingPad | None = None
         self._ways: list[KioskButton] = []
         self._written: list[Candidate] = []
         hand = recogniser() is not None
+        # Both at once where they fit; else (and always in elder mode, one decision per
+        # screen) the common phrases first and the keyboard on request.
+        options = bool(self.ctx.prompt.options)
+        both = options and not look.elder and self._phrases_and_keyboard_fit(hand)
+        phrases_only = options and not both and not self.ctx.memory.keyboard
+        if both or phrases_only:
+            self.add_widget(self._phrases())
         if phrases_only:
             ways = [self.action("ui.input.keyboard", self._show_keyboard, role="secondary")]
             if hand:
@@ -150,6 +153,24 @@ class InputScreen(PromptScreen):
             row = self.action_row(*others, confirm)
             self.add_widget(row)
         self.refresh()
+
+    def _phrases_and_keyboard_fit(self, hand: bool) -> bool:
+        """Whether the phrases, the pinyin keyboard and its rows fit under the field."""
+        look = self.ctx.look
+        scale = look.scale
+        gap = dp(scale.spacing * 1.5)  # the column's spacing
+        lines = -(-len(self.ctx.prompt.options) // 2)
+        key = dp(max(scale.target, 64))
+        rows = len(letter_rows(compact=look.elder))
+        parts = [
+            lines * dp(scale.target) + (lines - 1) * dp(scale.spacing),  # the phrases
+            dp(scale.target) if hand else 0.0,  # pinyin | handwriting
+            key,  # the candidates
+            rows * key + (rows - 1) * dp(scale.spacing),  # the keyboard
+            0.0,  # the filler
+            dp(scale.action_height) if self.ctx.prompt.waits else 0.0,
+        ]
+        return sum(parts) + gap * (len(parts) - 1) <= self.room_left()
 
     def _phrases(self) -> GridLayout:
         """The step's common phrases as buttons: a tap puts one in the field, to edit or send."""
