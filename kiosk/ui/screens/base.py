@@ -146,6 +146,13 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
     def build(self) -> None:
         """Add the kind's own widgets (override)."""
 
+    def column_width(self) -> float:
+        """The content column's width (px) on this window, known before layout."""
+        from kivy.core.window import Window
+
+        scale = self.ctx.look.scale
+        return float(max(min(Window.width - 2 * dp(scale.padding), dp(scale.content_width)), 1))
+
     def room_left(self) -> float:
         """Height (px) the content column has left for more widgets, reckoned before layout:
         the window less the header band, the service bar, the column's padding and what it
@@ -157,7 +164,7 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
         room = Window.height - self.band.height - dp(bar_height(scale)) - 2 * dp(scale.padding)
         if column is None:
             return float(room)
-        width = max(min(Window.width - 2 * dp(scale.padding), dp(scale.content_width)), 1)
+        width = self.column_width()
         for child in column.children:
             room -= column.spacing
             if isinstance(child, KioskLabel):
