@@ -170,7 +170,7 @@ class InputScreen(PromptScreen):
             0.0,  # the filler
             dp(scale.action_height) if self.ctx.prompt.waits else 0.0,
         ]
-        return sum(parts) + gap * (len(parts) - 1) <= self.room_left()
+        return bool(sum(parts) + gap * (len(parts) - 1) <= self.room_left())
 
     def _phrases(self) -> GridLayout:
         """The step's common phrases as buttons: a tap puts one in the field, to edit or send."""
