@@ -45,6 +45,7 @@ class ChooseScreen(PromptScreen):
                 kiosk_id=f"option.{option.value}",
                 size_hint_y=None,
                 height=height,
+                fit=True,  # a title without spaces wider than the button: smaller, not split
             )
             self.focusables.append(button)  # keypad focus index = option index
             buttons.append(button)
