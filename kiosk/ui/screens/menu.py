@@ -33,7 +33,7 @@ class MenuScreen(PromptScreen):
     def build(self) -> None:
         """Add every service, or the category tabs and the open category's services."""
         gap = dp(self.ctx.look.scale.spacing * 1.5)
-        self.one_page = self._all_fit(gap)
+        self.one_page, self.cols, self.compact = self._layout(gap)
         self.body = BoxLayout(orientation="vertical", spacing=gap)
         self.add_widget(self.body)
         if self.one_page:  # as tall as its tiles, the room left below them
@@ -42,22 +42,33 @@ class MenuScreen(PromptScreen):
             self.add_widget(self.filler())
         self._fill()
 
-    def _columns(self) -> int:
+    def _tile_height(self, compact: bool) -> float:
+        """A tile: its icon, two lines of title and (unless `compact`) its category's name."""
+        scale = self.ctx.look.scale
+        lines = scale.action * 2.6  # two lines of title at the buttons' line height
+        if compact:
+            return float(dp(scale.sign * 0.45 + lines + 24))
+        return float(dp(scale.sign * 0.6 + lines + scale.small * 1.5 + 40))
+
+    def _layout(self, gap: float) -> tuple[bool, int, bool]:
+        """(every service on one page, columns, compact tiles): the first that fits of two
+        columns on a portrait panel or in elder mode, else three; elder mode on a landscape
+        panel may take three columns of compact tiles; else tabs."""
         from kivy.core.window import Window  # not at import: the app sizes the window first
 
-        return 2 if self.ctx.look.elder or Window.height > Window.width * 1.2 else 3
-
-    def _tile_height(self) -> float:
-        scale = self.ctx.look.scale
-        return float(dp(scale.sign * 0.6 + scale.action * 2 + scale.small * 1.5 + 40))
-
-    def _all_fit(self, gap: float) -> bool:
-        """Whether every service's tile fits on one page below the title."""
+        portrait = Window.height > Window.width * 1.2
+        cols = 2 if self.ctx.look.elder or portrait else 3
+        tries = [(cols, False)]
+        if self.ctx.look.elder and not portrait:
+            tries.append((3, True))
         groups = {o.group for o in self.ctx.prompt.options}
-        if len(groups) < 2:
-            return False  # one category: its tiles, as before, without a tab
-        rows = -(-len(self.ctx.prompt.options) // self._columns())
-        return bool(rows * self._tile_height() + (rows - 1) * gap + gap <= self.room_left())
+        if len(groups) >= 2:  # one category: its tiles, as before, without a tab
+            room = self.room_left()
+            for columns, compact in tries:
+                rows = -(-len(self.ctx.prompt.options) // columns)
+                if rows * self._tile_height(compact) + rows * gap <= room:
+                    return True, columns, compact
+        return False, cols, False
 
     def _fill(self) -> None:
         look, prompt, memory = self.ctx.look, self.ctx.prompt, self.ctx.memory
@@ -93,7 +104,7 @@ class MenuScreen(PromptScreen):
             )
         if len(groups) > 1 and not self.one_page:
             self.body.add_widget(tabs)
-        cols = self._columns()
+        cols = self.cols
         grid = GridLayout(cols=cols, spacing=dp(scale.spacing * 1.5), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         self.focusables = []
@@ -103,7 +114,7 @@ class MenuScreen(PromptScreen):
                 self.focusables.append(None)
                 continue
             text = f"[b]{option.key}[/b]  {option.label}"
-            if self.one_page and option.group in titles:  # the tab's name, on its tiles
+            if self.one_page and not self.compact and option.group in titles:  # its tab's name
                 text += f"\n[size={int(dp(scale.small))}]{titles[option.group]}[/size]"
             button = KioskButton(
                 look,
@@ -112,10 +123,10 @@ class MenuScreen(PromptScreen):
                 role="secondary",
                 kiosk_id=f"service.{option.value}",
                 icon=option.icon or "service",
-                icon_size=scale.sign * 0.6,
+                icon_size=scale.sign * (0.45 if self.compact else 0.6),
                 icon_above=True,
                 size_hint_y=None,
-                height=self._tile_height(),
+                height=self._tile_height(self.compact),
             )
             self.focusables.append(button)  # keypad focus index = option index
             grid.add_widget(button)

@@ -275,7 +275,7 @@ async def test_the_menu_shows_keypad_numbers_and_focus_opens_the_category(rig: R
     from test_shell import MENU
 
     more = [
-        Service(f"civil-{n}", {"zh_CN": f"民政{n}", "en": f"Civil {n}"}, "civil") for n in range(4)
+        Service(f"civil-{n}", {"zh_CN": f"民政{n}", "en": f"Civil {n}"}, "civil") for n in range(7)
     ]
     menu = dataclasses.replace(
         MENU,
@@ -301,7 +301,7 @@ async def test_the_menu_shows_keypad_numbers_and_focus_opens_the_category(rig: R
     assert rig.shell.memory.category == "civil"
     assert _focused(rig.shell) == ["service.elder-allowance"]
     assert find(rig.shell, "service.elder-allowance").text.startswith("[b]3[/b]")
-    await rig.press(*[Key.HASH] * 5)  # past the four more civil services
+    await rig.press(*[Key.HASH] * 8)  # past the seven more civil services
     assert _focused(rig.shell) == ["service.si-certificate"]  # wrapped, category back
     tap(rig.shell, "category.civil")  # a tapped tab wins over the keypad focus
     assert _focused(rig.shell) == [] and rig.shell.memory.category == "civil"
