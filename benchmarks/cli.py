@@ -3,23 +3,35 @@
     python benchmarks/cli.py [--runs 9] [--quick]
 
 Each side is a fresh process spawned the same way (same interpreter, environment and folder),
-the sides taking turns run after run; one unmeasured round first warms the page cache for all.
+the sides taking turns run after run; one unmeasured round first warms the page cache for all,
+and the kiosk's modules are compiled to bytecode first, as an installed kiosk has them. What is
+compared is each process's CPU time (user + system, all its threads), which a machine shared
+with other work disturbs far less than the time on the clock (shown beside it).
 The baseline, `python -c "import kiosk.cli"`, is the floor of any `kiosk` command: a command
 that imports only what it needs stays within a small multiple of it.
 
-Goal (PASS or FAIL): each command's median ≤ 5x the baseline's median.
+Goal (PASS or FAIL): each command's median CPU time ≤ 5x the baseline's.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from side_by_side import PYTHON, Goals, alternate, process_time, ratio  # noqa: E402
+from side_by_side import (  # noqa: E402
+    PYTHON,
+    Goals,
+    alternate,
+    child_cpu,
+    compiled,
+    process_time,
+    ratio,
+)
 
 TARGET = 5.0
 FLOWS = ROOT / "flows"
@@ -58,13 +70,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs = 1 if args.quick else args.runs
     goals = Goals(quick=args.quick)
-    sides = {
-        name: (lambda argv=argv: process_time(argv, cwd=str(ROOT)))
+    if not args.quick:  # a quick run only shows that the benchmark works
+        compiled(ROOT / "kiosk", ROOT / "peripherals")
+    cpu = {
+        name: functools.partial(child_cpu, argv, cwd=str(ROOT)) for name, argv in COMMANDS.items()
+    }
+    samples = alternate(cpu, runs, reported=True)
+    print(f"whole process, CPU time (user + system), {runs} alternating runs each:")
+    for sample in samples.values():
+        print(sample.line())
+    wall = {
+        name: functools.partial(process_time, argv, cwd=str(ROOT))
         for name, argv in COMMANDS.items()
     }
-    samples = alternate(sides, runs)
-    print(f"whole process, {runs} alternating runs each:")
-    for sample in samples.values():
+    clock = {} if args.quick else alternate(wall, max(1, runs // 3), warmup=0)
+    if clock:
+        print("for scale, time on the clock (a shared machine stretches it):")
+    for sample in clock.values():
         print(sample.line())
     base = samples[BASELINE]
     for name, sample in samples.items():
@@ -72,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         times = ratio(sample, base)
         goals.check(
-            f"{name} ≤ {TARGET:.0f}x `import kiosk.cli`",
-            f"{times:.1f}x ({sample.median:.3f} s vs {base.median:.3f} s)",
+            f"{name} ≤ {TARGET:.0f}x `import kiosk.cli` (CPU time)",
+            f"{times:.1f}x ({sample.median:.3f} s vs {base.median:.3f} s CPU)",
             times <= TARGET,
         )
     return goals.exit_code()

@@ -3,13 +3,20 @@
     python benchmarks/fleet.py [--kiosks 10000] [--seconds 15] [--only sqlite|postgresql]
 
 Two phases per set-up: *nominal* — every kiosk sends a heartbeat each 5 minutes (10,000 kiosks:
-33/s) and polls the repository's timestamp.json (served by nginx) each 15 minutes — measuring the
-server processes' CPU; *saturated* — as many heartbeats as the servers take, with 32 clients in
-flight, measuring heartbeats/s and latency. Set-ups: SQLite with one server process, and a real
-PostgreSQL with two server processes (clients alternate between them, as nginx would).
+33/s) and polls the repository's timestamp.json (served by nginx) each 15 minutes; *saturated* —
+as many heartbeats as the servers take, with 32 clients in flight. Set-ups: SQLite with one
+server process, and a real PostgreSQL with two server processes (clients alternate between
+them, as nginx would).
+
+The figure that holds on a busy machine is CPU time per heartbeat: CPU seconds per 1,000
+heartbeats of the fleet server processes plus, for PostgreSQL, the database's own processes
+(from /proc). From it: the share of one core that 1,000 kiosks at a 5-minute heartbeat take, and
+the rate one core sustains (1 / CPU per heartbeat at saturation). The heartbeats/s measured at
+saturation is printed too, but on a shared 2-core machine it says how much CPU the servers got
+(the load generator runs on the same cores), not what they can do.
 
 Goal (issue 12): at 10,000 kiosks and a 5-minute heartbeat the servers use < 5% of one core, and
-they sustain at least 30x that rate (1,000 heartbeats/s).
+they sustain at least 30x that rate (1,000 heartbeats/s) — judged on one core, from CPU time.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +52,10 @@ from tests.support.postgres import running_postgres
 
 HEARTBEAT_INTERVAL = 300.0
 POLL_INTERVAL = 900.0
+FLEET = 10_000
+"""The fleet the goals are about."""
+NOMINAL = FLEET / HEARTBEAT_INTERVAL
+"""Its heartbeats per second (33)."""
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -127,13 +139,53 @@ def servers(url: str, count: int) -> Iterator[tuple[list[str], list[int]]]:
             p.wait(10)
 
 
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command name (state first)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU seconds of the processes so far."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat(pid)
         total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def postmaster(url: str) -> int | None:
+    """The PostgreSQL server process listening on `url`'s port, or None for SQLite."""
+    if not url.startswith("postgresql"):
+        return None
+    port = url.rsplit(":", 1)[1].split("/", 1)[0]
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                argv = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if argv[0].endswith(b"/postgres") and port.encode() in argv and b"-p" in argv:
+                return int(proc.name)
+    raise RuntimeError(f"no PostgreSQL server on port {port}")
+
+
+def database_cpu_seconds(pid: int | None) -> float:
+    """CPU seconds of a PostgreSQL server: the postmaster, its live backends, and the backends
+    that have exited (their time is added to the postmaster's children's time)."""
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    fields = _stat(pid)
+    total = sum(int(f) for f in fields[11:15]) / tick
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                child = _stat(int(proc.name))
+            except OSError:
+                continue
+            if int(child[1]) == pid:
+                total += (int(child[11]) + int(child[12])) / tick
     return total
 
 
@@ -219,15 +271,25 @@ class Connection:
 
 
 class Pool:
-    """Connections to one server, lent one request at a time."""
+    """Connections to one server, lent one request at a time: the most recently used first,
+    as nginx's cache of upstream keep-alive connections lends them (at a low rate a few stay
+    open and the rest time out), or a new connection for each request (`fresh`: kiosks
+    talking to the server directly, each heartbeat minutes after the last)."""
 
-    def __init__(self, base: str, size: int) -> None:
-        self.free: asyncio.Queue[Connection] = asyncio.Queue()
+    def __init__(self, base: str, size: int, fresh: bool = False) -> None:
+        self.base, self.fresh = base, fresh
+        self.free: asyncio.LifoQueue[Connection] = asyncio.LifoQueue()
         self.all = [Connection(base) for _ in range(size)]
         for connection in self.all:
             self.free.put_nowait(connection)
 
     async def request(self, method: str, path: str, data: bytes = b"", **headers: str) -> int:
+        if self.fresh:
+            connection = Connection(self.base)
+            try:
+                return await connection.request(method, path, data, headers)
+            finally:
+                connection.close()
         connection = await self.free.get()
         try:
             return await connection.request(method, path, data, headers)
@@ -283,9 +345,10 @@ class Load:
         if await repo.request("GET", "/metadata/timestamp.json") == 200:
             self.polls += 1
 
-    async def paced(self, seconds: float, rate: float, poll_rate: float) -> None:
-        """Send at `rate` per second (and poll at `poll_rate`) for `seconds`."""
-        pools = [Pool(url, 100) for url in self.urls]
+    async def paced(self, seconds: float, rate: float, poll_rate: float, fresh: bool) -> None:
+        """Send at `rate` per second (and poll at `poll_rate`) for `seconds`, each heartbeat
+        on a new connection when `fresh`."""
+        pools = [Pool(url, 100, fresh) for url in self.urls]
         repo = Pool(self.repo, 20) if self.repo else None
         tasks: set[asyncio.Task[None]] = set()
         start = time.perf_counter()
@@ -323,36 +386,105 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] * 1000 if len(values) > 1 else 0.0
 
 
+@dataclass
+class Phase:
+    """What one phase measured."""
+
+    heartbeats: int
+    seconds: float
+    server_cpu: float
+    database_cpu: float
+    p99_ms: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        """Heartbeats answered per second."""
+        return self.heartbeats / self.seconds
+
+    @property
+    def cpu_per_1000(self) -> float:
+        """CPU seconds (servers and database) per 1,000 heartbeats."""
+        return (self.server_cpu + self.database_cpu) / max(self.heartbeats, 1) * 1000
+
+    def cpu_split(self) -> str:
+        """The CPU per 1,000 heartbeats, split between servers and database when there is one."""
+        if not self.database_cpu:
+            return f"{self.cpu_per_1000:.2f} s"
+        per = 1000 / max(self.heartbeats, 1)
+        return (
+            f"{self.cpu_per_1000:.2f} s (servers {self.server_cpu * per:.2f}, "
+            f"PostgreSQL {self.database_cpu * per:.2f})"
+        )
+
+
+def run_loop(phase: Any) -> None:
+    """Run the load generator on uvloop (the fleet extra has it): the clients share the cores
+    with the servers, so the cheaper they are, the more of the servers' capacity is measured."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(phase)
+    else:
+        uvloop.run(phase)
+
+
+def measure(load: Load, pids: list[int], database: int | None, phase: Any) -> Phase:
+    """Run one phase of `load`; its figures."""
+    before = cpu_seconds(pids), database_cpu_seconds(database), time.perf_counter()
+    run_loop(phase)
+    return Phase(
+        heartbeats=len(load.latencies),
+        seconds=time.perf_counter() - before[2],
+        server_cpu=cpu_seconds(pids) - before[0],
+        database_cpu=database_cpu_seconds(database) - before[1],
+        p99_ms=p99(load.latencies),
+        errors=load.errors,
+    )
+
+
 def run(
     label: str, url: str, processes: int, args: argparse.Namespace, repo: str
-) -> tuple[float, float]:
-    """Both phases against one set-up: (server CPU share per 1,000 kiosks at the nominal rate,
-    saturated heartbeats/s)."""
+) -> tuple[Phase, Phase]:
+    """The phases against one set-up: (the costlier nominal one, saturated)."""
     pairs = provision(url, args.kiosks)
+    database = postmaster(url)
     with servers(url, processes) as (urls, pids):
-        nominal = args.kiosks / HEARTBEAT_INTERVAL
-        load = Load(urls, pairs, repo)
-        before, clock = cpu_seconds(pids), time.perf_counter()
-        asyncio.run(load.paced(args.seconds, nominal, args.kiosks / POLL_INTERVAL))
-        cpu = (cpu_seconds(pids) - before) / (time.perf_counter() - clock)
-        per_thousand = cpu / args.kiosks * 1000
-        print(
-            f"{label}: nominal {nominal:.0f} heartbeats/s for {args.kiosks} kiosks "
-            f"(+{load.polls} repository polls): server CPU {cpu:.1%} of one core "
-            f"({cpu / args.kiosks * 1000:.2%} per 1,000 kiosks), p99 {p99(load.latencies):.1f} ms, "
-            f"errors {load.errors} {dict(+load.failures) or ''}"
+        nominal_rate = args.kiosks / HEARTBEAT_INTERVAL
+        nominal = []
+        ways = (
+            (False, "kept-alive connections, as behind nginx"),
+            (True, "a new connection per heartbeat, kiosks straight to the server"),
         )
+        for fresh, how in ways:
+            load = Load(urls, pairs, repo)
+            paced = load.paced(args.seconds, nominal_rate, args.kiosks / POLL_INTERVAL, fresh)
+            phase = measure(load, pids, database, paced)
+            share = phase.cpu_per_1000 / 1000 * NOMINAL
+            print(
+                f"{label}, nominal ({how}): {phase.rate:.0f} heartbeats/s from "
+                f"{args.kiosks:,} kiosks (+{load.polls} repository polls) for "
+                f"{args.seconds:.0f} s: "
+                f"CPU {phase.cpu_split()} per 1,000 heartbeats -> {share:.1%} of one core for "
+                f"{FLEET:,} kiosks at a 5-minute heartbeat ({share / FLEET * 1000:.2%} per 1,000 "
+                f"kiosks); p99 {phase.p99_ms:.1f} ms, errors {phase.errors} "
+                f"{dict(+load.failures) or ''}",
+                flush=True,
+            )
+            nominal.append(phase)
         load = Load(urls, pairs, None)
-        before, clock = cpu_seconds(pids), time.perf_counter()
-        asyncio.run(load.saturated(args.seconds, args.concurrency))
-        elapsed = time.perf_counter() - clock
-        cpu = (cpu_seconds(pids) - before) / elapsed
-        rate = len(load.latencies) / elapsed
+        saturated = measure(load, pids, database, load.saturated(args.seconds, args.concurrency))
+        one_core = 1000 / saturated.cpu_per_1000
         print(
-            f"{label}: saturated {rate:.0f} heartbeats/s ({rate / nominal:.0f}x nominal), "
-            f"p99 {p99(load.latencies):.1f} ms, server CPU {cpu:.0%}, errors {load.errors}"
+            f"{label}, saturated: CPU {saturated.cpu_split()} per 1,000 heartbeats -> one core "
+            f"sustains {one_core:,.0f} heartbeats/s ({one_core / NOMINAL:.0f}x nominal); "
+            f"measured {saturated.rate:,.0f}/s ({saturated.rate / NOMINAL:.0f}x) while they had "
+            f"{(saturated.server_cpu + saturated.database_cpu) / saturated.seconds:.0%} of a "
+            f"core on this shared machine, p99 {saturated.p99_ms:.1f} ms, "
+            f"errors {saturated.errors}",
+            flush=True,
         )
-    return per_thousand, rate
+    return max(nominal, key=lambda phase: phase.cpu_per_1000), saturated
 
 
 def main() -> int:
@@ -364,14 +496,12 @@ def main() -> int:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a short SQLite run (300 kiosks, 2 s) that shows it works",
+        help="a short SQLite run (3,000 kiosks, 1 s a phase) that shows it works",
     )
     args = parser.parse_args()
     if args.quick:
-        args.kiosks, args.seconds, args.only = 300, 2.0, "sqlite"
+        args.kiosks, args.seconds, args.only = 3000, 1.0, "sqlite"
     goals = Goals(quick=args.quick)
-    fleet = 10_000
-    nominal = fleet / HEARTBEAT_INTERVAL
     with ExitStack() as stack:
         temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fleet-bench-")))
         (temp / "repo" / "metadata").mkdir(parents=True)
@@ -383,17 +513,21 @@ def main() -> int:
         if args.only in (None, "postgresql"):
             setups.append(("PostgreSQL, 2 processes", stack.enter_context(running_postgres()), 2))
         for label, url, processes in setups:
-            per_thousand, rate = run(label, url, processes, args, repo)
-            cpu = per_thousand * fleet / 1000
+            nominal, saturated = run(label, url, processes, args, repo)
+            share = nominal.cpu_per_1000 / 1000 * NOMINAL
             goals.check(
-                f"{label}: 10,000 kiosks at a 5-minute heartbeat use < 5% of one core",
-                f"{cpu:.1%}",
-                cpu < 0.05,
+                f"{label}: 10,000 kiosks at a 5-minute heartbeat use < 5% of one core "
+                "(the costlier way of connecting)",
+                f"{share:.1%} ({nominal.cpu_per_1000:.2f} CPU s per 1,000 heartbeats)",
+                share < 0.05,
             )
+            one_core = 1000 / saturated.cpu_per_1000
             goals.check(
-                f"{label}: sustains >= 30x the nominal {nominal:.0f} heartbeats/s",
-                f"{rate / nominal:.0f}x",
-                rate >= 30 * nominal,
+                f"{label}: one core sustains >= 30x the nominal {NOMINAL:.0f} heartbeats/s",
+                f"{one_core / NOMINAL:.0f}x ({one_core:,.0f}/s from "
+                f"{saturated.cpu_per_1000:.2f} CPU s per 1,000; measured here "
+                f"{saturated.rate / NOMINAL:.0f}x)",
+                one_core >= 30 * NOMINAL,
             )
     return goals.exit_code()
 

@@ -8,9 +8,11 @@ condition in it names its own flow (a number, an option value), as in a real cat
 each service has its own texts. Repeated templates would be parsed once and then come from the
 loader's cache, hiding the cost of parsing them (the benchmark used to do that).
 
-Goals (each printed PASS or FAIL):
-1. `kiosk flows check DIR` of `--flows` (500) flows, the whole process, median < 1 s.
-   Shown beside it: `python -c "import kiosk.cli"`, the floor of any `kiosk` command.
+Goals (each printed PASS or FAIL), in CPU time (user + system, all threads), which a machine
+shared with other work disturbs far less than the time on the clock:
+1. `kiosk flows check DIR` of `--flows` (500) flows, the whole process, median < 1 s (its
+   modules compiled to bytecode first, as an installed kiosk has them). Shown beside it:
+   `python -c "import kiosk.cli"`, the floor of any `kiosk` command, and the time on the clock.
 2. Linear to `--large` (5000): load + lint per flow in one process at 5000 flows is at most
    1.25x the time per flow at 500.
 Shown for scale: load + lint in one process against `yaml.load(..., CSafeLoader)` of the same
@@ -26,6 +28,7 @@ import pstats
 import random
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from side_by_side import PYTHON, Goals, alternate, paused, process_time, ratio  # noqa: E402
+from side_by_side import (  # noqa: E402
+    PYTHON,
+    Goals,
+    alternate,
+    child_cpu,
+    compiled,
+    paused,
+    process_time,
+    ratio,
+)
 
 from kiosk.flow import expressions, loader, template_facts  # noqa: E402
 from kiosk.flow.lint import lint  # noqa: E402
@@ -330,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{distinct} distinct templates of {total}"
         )
 
-        print(f"in one process ({args.runs} alternating runs, GC paused, caches cleared):")
+        print(f"in one process, CPU ({args.runs} alternating runs, GC paused, caches cleared):")
         inproc = alternate(
             {
                 "load + lint": lambda: load_and_lint(directory),
@@ -338,36 +350,47 @@ def main(argv: list[str] | None = None) -> int:
             },
             args.runs,
             before=clear_caches,
+            clock=time.process_time,
         )
         for sample in inproc.values():
             print(sample.line())
         plain = ratio(inproc["load + lint"], inproc["yaml.CSafeLoader"])
         print(f"  ratio to plain YAML: {plain:.2f}x")
 
-        print(f"whole process ({args.runs} alternating runs):")
+        print(f"whole process, CPU ({args.runs} alternating runs):")
+        if not args.quick:  # a quick run only shows that the benchmark works
+            compiled(ROOT / "kiosk", ROOT / "peripherals")
         check = [PYTHON, "-m", "kiosk", "flows", "check", str(directory)]
         floor = [PYTHON, "-c", "import kiosk.cli"]
         whole = alternate(
             {
-                "kiosk flows check": lambda: process_time(check),
-                "python -c 'import kiosk.cli'": lambda: process_time(floor),
+                "kiosk flows check": lambda: child_cpu(check),
+                "python -c 'import kiosk.cli'": lambda: child_cpu(floor),
             },
             args.runs,
+            reported=True,
         )
         for sample in whole.values():
             print(sample.line())
+        clock = alternate({"kiosk flows check": lambda: process_time(check)}, 1, warmup=0)
+        print("for scale, time on the clock (a shared machine stretches it):")
+        print(clock["kiosk flows check"].line())
         median = whole["kiosk flows check"].median
         goals.check(
-            f"kiosk flows check of {len(paths)} flows < {CHECK_TARGET:.0f} s (whole process)",
+            f"kiosk flows check of {len(paths)} flows < {CHECK_TARGET:.0f} s (whole process, CPU)",
             f"median {median:.3f} s, p95 {whole['kiosk flows check'].p95:.3f} s",
             median < CHECK_TARGET,
         )
 
         large, large_paths = _generated(Path(tmp), args.large, args.seed)
         runs = max(1, args.runs // 2)
-        print(f"linearity: {args.large} flows in one process ({runs} runs, caches cleared):")
+        print(f"linearity: {args.large} flows in one process, CPU ({runs} runs, caches cleared):")
         big = alternate(
-            {"load + lint": lambda: load_and_lint(large)}, runs, before=clear_caches, warmup=0
+            {"load + lint": lambda: load_and_lint(large)},
+            runs,
+            before=clear_caches,
+            warmup=0,
+            clock=time.process_time,
         )
         print(big["load + lint"].line())
         small_per = inproc["load + lint"].median / len(paths)

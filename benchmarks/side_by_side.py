@@ -9,15 +9,18 @@ slows both alike. Each benchmark prints one `PASS` or `FAIL` line per goal (`Goa
 
 from __future__ import annotations
 
+import compileall
 import gc
 import math
+import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @contextmanager
@@ -61,15 +64,20 @@ class Sample:
 
 
 def alternate(
-    sides: dict[str, Callable[[], object]],
+    sides: Mapping[str, Callable[[], object]],
     runs: int,
     *,
     before: Callable[[], None] | None = None,
     warmup: int = 1,
+    clock: Callable[[], float] = time.perf_counter,
+    reported: bool = False,
 ) -> dict[str, Sample]:
     """Time each side `runs` times, taking turns, GC paused; `before` runs untimed before each.
 
     `warmup` untimed rounds come first (imports, page cache) so that no side pays for them alone.
+    `clock`: what is read before and after each run (`time.process_time` for the CPU time of
+    this process, all its threads); `reported`: each side returns its own time instead (the CPU
+    time of a child process, `child_cpu`).
     """
     times: dict[str, list[float]] = {name: [] for name in sides}
     for round_ in range(warmup + runs):
@@ -77,9 +85,12 @@ def alternate(
             if before is not None:
                 before()
             with paused():
-                start = time.perf_counter()
-                action()
-                elapsed = time.perf_counter() - start
+                start = clock()
+                result = action()
+                elapsed = clock() - start
+            if reported:
+                assert isinstance(result, float), f"{name} reported no time"
+                elapsed = result
             if round_ >= warmup:
                 times[name].append(elapsed)
     return {name: Sample(name, tuple(values)) for name, values in times.items()}
@@ -97,6 +108,34 @@ def process_time(
     if done.returncode not in (0, 1):  # 1: findings or a failed flow are still a finished run
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return elapsed
+
+
+def child_cpu(
+    argv: Sequence[str], *, cwd: str | None = None, env: dict[str, str] | None = None
+) -> float:
+    """CPU seconds (user + system, all threads) `argv` used from spawning to its exit.
+
+    On a machine shared with other work, CPU time says what a command costs far more steadily
+    than the time on the clock, which counts the time spent waiting for a core too.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        list(argv), cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=600
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):  # 1: findings or a failed flow are still a finished run
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def compiled(*packages: Path) -> None:
+    """Compile `packages` to bytecode beside their sources, as installing them would.
+
+    Whole-process timings would otherwise count compiling every module from source in each run
+    where the environment forbids writing bytecode (`PYTHONDONTWRITEBYTECODE`).
+    """
+    for package in packages:
+        compileall.compile_dir(package, quiet=1, workers=1)
 
 
 def ratio(ours: Sample, baseline: Sample) -> float:

@@ -229,6 +229,11 @@ class DisplayConfig(_Section, frozen=True):
     show_cursor: bool = False
     width: Annotated[int, msgspec.Meta(ge=320, le=7680)] | None = None
     height: Annotated[int, msgspec.Meta(ge=240, le=4320)] | None = None
+    brightness: Annotated[int, msgspec.Meta(ge=10, le=100)] | None = None
+    """Screen brightness in percent, set at start where the panel has a Linux backlight (the
+    service menu's settings change it); none: left as it is."""
+    backlight: Path = Path("/sys/class/backlight")
+    """Where the kernel lists backlight devices (tests point it at a folder of their own)."""
 
 
 class UpdatesConfig(_Section, frozen=True):
@@ -411,7 +416,10 @@ def _check_locker(config: Config, label: str, sources: Mapping[tuple[str, ...], 
             from kiosk.locker.demo_layout import demo_locker
 
             bus = buses.get("lock_board")
-            locker = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
+            demo = demo_locker() if bus is None else demo_locker(bus.family, bus.addresses[:2])
+            if locker is not None:  # its rules kept, only the layout is the demo's
+                demo = msgspec.structs.replace(locker, boards=demo.boards, cabinets=demo.cabinets)
+            locker = demo
             config = msgspec.structs.replace(config, locker=locker)
         build_layout(locker, buses)
     except LayoutError as exc:

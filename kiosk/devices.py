@@ -28,7 +28,7 @@ from kiosk.flow.devices import (
 )
 from kiosk.flow.services import DurableJournal, Journal
 from peripherals.device import Device
-from peripherals.errors import DeviceTimeout, PeripheralError
+from peripherals.errors import DeviceTimeout, MediaError, PeripheralError
 from peripherals.hub import Hub
 from peripherals.id_card.base import IdCardReader
 from peripherals.lock_board.base import EnergiseHook, Energising, LockBoard
@@ -138,9 +138,33 @@ class _SmartCardDoor:
 
         def read(cancelled: threading.Event) -> dict[str, Any]:
             self.worker.presenting()
-            return _fields(_sliced(reader.read_social_security_card, timeout, cancelled))
+            return _fields(_sliced(_waiting(reader.read_social_security_card), timeout, cancelled))
 
         return await self.worker.run(read)
+
+    async def card_number(self, timeout: float | None = None) -> str:
+        reader = self.worker.device
+
+        def read(cancelled: threading.Event) -> str:
+            self.worker.presenting()
+            return _sliced(_waiting(reader.read_card_number), timeout, cancelled)
+
+        return await self.worker.run(read)
+
+
+def _waiting(call: Callable[[float], T]) -> Callable[[float], T]:
+    """A smart-card read whose slice ended with no card in as a slice timed out (the reader
+    says `smart_card.no_card`), so the wait goes on to the caller's timeout."""
+
+    def wait(piece: float) -> T:
+        try:
+            return call(piece)
+        except MediaError as exc:
+            if exc.code != "smart_card.no_card":
+                raise
+            raise DeviceTimeout(str(exc), code=exc.code) from exc
+
+    return wait
 
 
 @dataclass(frozen=True)
@@ -175,15 +199,15 @@ class _PrinterDoor:
         await self.worker.run(print_it)
 
 
-def _journalling(journal: Journal, device: str) -> EnergiseHook:
-    """A hook that journals each open command; it runs before the command goes out, so the
-    entry is committed before the coil can fire."""
+def _journalling(journal: Journal, device: str, *, wait: bool = True) -> EnergiseHook:
+    """A hook that journals each open command; it runs before the command goes out, so (when
+    `wait`) the entry is committed before the coil can fire."""
 
     def record(energising: Energising) -> None:
         journal.record(
             "", "", "", "lock_energised", {"device": device, **dataclasses.asdict(energising)}
         )
-        if isinstance(journal, DurableJournal):
+        if wait and isinstance(journal, DurableJournal):
             journal.flush()  # on disk before the coil fires, not merely queued
 
     return record
@@ -204,9 +228,15 @@ class _LockBoardDoor:
     def locks_per_board(self) -> int:
         return self.worker.device.locks_per_board
 
-    async def open_lock(self, board: int, lock: int, timeout: float | None = None) -> DoorState:
+    async def open_lock(
+        self, board: int, lock: int, timeout: float | None = None, *, recorded: bool = False
+    ) -> DoorState:
         device = self.worker.device
-        hook = None if self.journal is None else _journalling(self.journal, device.name)
+        hook = None
+        if self.journal is not None:
+            # A caller that committed its intent has the energising on disk already: the
+            # journal entry follows with the writer thread instead of holding the open up.
+            hook = _journalling(self.journal, device.name, wait=not recorded)
         return await self.worker.run(
             lambda _: device.open_lock(board, lock, timeout, on_energise=hook)
         )

@@ -4,6 +4,7 @@
       id_card: {name: 张三, id_number: "110105198503122317"}   # fields of the card shown
       smart_card: {card_number: S10000001, name: 王测试}         # fields of the card inserted
       scanner: "E10000001"                                      # the code scanned
+      scanner: ["SF1000000001", "SF1000000002"]                 # one per wait, the last kept
       printer: true                                             # just print
       id_card: {fault: unreadable}                              # any simulator fault instead
       lock_board: {close_after_reads: 2, jammed: ["1:3"]}       # doors shut by "the courier"
@@ -30,6 +31,7 @@ class ScriptedPresenter:
 
     def __init__(self, devices: Mapping[str, Any]) -> None:
         self.devices = dict(devices)
+        self._waits: dict[str, int] = {}
 
     def __call__(self, kind: str, device: Device) -> None:
         """Present the scripted card, code or fault to `device` (called before it waits)."""
@@ -58,6 +60,9 @@ class ScriptedPresenter:
                 fields["birth_date"] = datetime.date.fromisoformat(fields["birth_date"])
             simulator.present_card(dataclasses.replace(CardHolder(), **fields))
         elif kind == "scanner":
+            if isinstance(entry, list):  # one code per wait, in order; the last one repeats
+                index = self._waits[kind] = self._waits.get(kind, -1) + 1
+                entry = entry[min(index, len(entry) - 1)]
             simulator.scan(str(entry["code"] if isinstance(entry, Mapping) else entry))
 
 

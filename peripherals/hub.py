@@ -59,19 +59,47 @@ class Hub:
 
     def open(self) -> None:
         """Open every configured device; a device that fails is reported, not fatal."""
-        for name, config in self._configs.items():
-            driver = registry.SIMULATED if self._simulate else config.driver
-            options = simulated_options(config) if self._simulate else config.options
+        for name in self._configs:
+            self._open_one(name)
+
+    def _open_one(self, name: str) -> Device | None:
+        config = self._configs[name]
+        driver = registry.SIMULATED if self._simulate else config.driver
+        options = simulated_options(config) if self._simulate else config.options
+        try:
+            device = registry.create(
+                config.kind, driver, options, name=name, dispatcher=self._dispatcher
+            )
+            device.open()
+        except PeripheralError as exc:
+            log.warning("device %s (%s) unavailable: %s", name, driver, exc)
+            self._failures[name] = Health(State.NO_DEVICE, exc.code, str(exc))
+            return None
+        self._failures.pop(name, None)
+        self._devices[name] = device
+        return device
+
+    def reopen(self, name: str) -> Health:
+        """Close a device and open it again (its port, socket or context), or try again one that
+        failed to open; its health now. The nearest thing to a power cycle a driver can do."""
+        if name not in self._configs:
+            raise KeyError(name)
+        device = self._devices.get(name)
+        if device is None:
+            self._open_one(name)
+        else:
+            device.close()
             try:
-                device = registry.create(
-                    config.kind, driver, options, name=name, dispatcher=self._dispatcher
-                )
                 device.open()
             except PeripheralError as exc:
-                log.warning("device %s (%s) unavailable: %s", name, driver, exc)
+                log.warning("device %s did not reopen: %s", name, exc)
+                del self._devices[name]
                 self._failures[name] = Health(State.NO_DEVICE, exc.code, str(exc))
-                continue
-            self._devices[name] = device
+        return self.health()[name]
+
+    def names(self) -> list[str]:
+        """Every configured device's name, opened or not."""
+        return list(self._configs)
 
     def close(self) -> None:
         """Close every open device, even if some fail to close."""

@@ -1,5 +1,6 @@
-"""The demo courier back office's routes on the demo app: courier sign-in, recipients' consent to
-locker delivery, pickup notices, parcel records and a locker's storage-fee orders."""
+"""The demo courier back office's routes on the demo app: courier sign-in, recipients' phones by
+waybill and their consent to locker delivery, pickup notices, parcel records and a locker's
+storage-fee orders."""
 
 from __future__ import annotations
 
@@ -18,14 +19,25 @@ COURIERS: dict[str, tuple[str, str]] = {
 }
 """Demo courier codes: code → (courier id, company)."""
 
+COURIER_CARDS: dict[str, tuple[str, str]] = {
+    "K88000002": ("C0002", "中通快递"),
+}
+"""Demo courier cards the back office knows: card number → (courier id, company)."""
+
+RECIPIENTS: dict[str, str] = {
+    "SF1000000002": "13800138000",
+}
+"""Demo waybills whose recipient's phone the courier system has (invented): waybill → phone."""
+
 NO_CONSENT_SUFFIX = "0000"
 """Recipients whose phone ends in this have not agreed to locker delivery."""
 
 
 class SignIn(Request):
-    """A courier's code typed at the locker."""
+    """A courier's code typed at the locker, or the number of a courier card read there."""
 
-    code: str = Field(max_length=40)
+    code: str | None = Field(None, max_length=40)
+    card: str | None = Field(None, max_length=40)
 
 
 class Courier(BaseModel):
@@ -33,6 +45,18 @@ class Courier(BaseModel):
 
     courier: str
     company: str
+
+
+class WaybillQuestion(Request):
+    """The recipient of a parcel, asked by its waybill."""
+
+    waybill: str = Field(max_length=60)
+
+
+class Recipient(BaseModel):
+    """The recipient's phone as the courier system has it (null when it has none)."""
+
+    phone: str | None = None
 
 
 class ConsentQuestion(Request):
@@ -89,11 +113,25 @@ def add_routes(app: FastAPI, world: Any) -> None:
         responses=errors(400, 403, 422, body=True),
     )
     async def sign_in(body: SignIn) -> Any:
-        """A courier's code (403 `unknown_courier`)."""
-        known = COURIERS.get(body.code)
+        """A courier's code or card number (403 `unknown_courier`)."""
+        if body.card is not None:
+            known = COURIER_CARDS.get(body.card)
+        else:
+            known = COURIERS.get(body.code or "")
         if known is None:
             raise Refusal(403, "unknown_courier")
         return {"courier": known[0], "company": known[1]}
+
+    @app.post(
+        "/couriers/waybill",
+        response_model=Recipient,
+        tags=["parcel locker"],
+        responses=errors(400, 422, body=True),
+    )
+    async def waybill(body: WaybillQuestion) -> Any:
+        """The recipient's phone for a waybill, if the courier system has it (the courier types
+        it otherwise)."""
+        return {"phone": RECIPIENTS.get(body.waybill)}
 
     @app.post(
         "/couriers/consent",

@@ -13,6 +13,7 @@ Answers file format (YAML)::
       id_number: "110105198503122317"
       choose: [personal, payments] # one answer per visit, in order
       review: {event: back}        # an event instead: back, cancel, help, timeout
+      sign_in: [{wait: device}, "880001"]  # this visit the device answers (a card read)
       sub-flow.step: 1             # `flow.step` answers a step of a called flow only
     switch_language: {choose: en}  # switch language when this step is first shown
     network: down                  # the back offices are unreachable during the run; after
@@ -150,10 +151,11 @@ def _called(path: Path, flow_id: str) -> FlowSet | None:
 
 
 def _device_kinds(library: _Library) -> set[str]:
-    """Device kinds the run may use: what any of its flows needs or has a step for."""
+    """Device kinds the run may use: what any of its flows needs, uses or has a step for."""
     kinds: set[str] = set()
     for flow in library.flows.values():
         kinds.update(flow.needs)
+        kinds.update(flow.uses)
         kinds.update(step.DEVICE for step in flow.steps if step.DEVICE)
     return kinds
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.fleet.models import Kiosk
@@ -57,9 +56,33 @@ def alerts_of(kiosk: Kiosk, settings: FleetSettings, now: float) -> list[Alert]:
     return found
 
 
+def conditions(settings: FleetSettings, now: float) -> dict[str, ColumnElement[bool]]:
+    """`online` and each alert kind as SQL over the kiosks table: what `online` and
+    `alerts_of` decide for one kiosk, for counting in the database instead of in Python (fault
+    codes are letters, digits and `._-`, so their JSON text holds a quote only when a code is
+    there, and "jam" only when a code has it)."""
+    faults = cast(Kiosk.faults, String)
+    online = and_(Kiosk.last_seen.is_not(None), Kiosk.last_seen >= now - settings.offline_after)
+    return {
+        "online": online,
+        "faulty": faults.like('%"%'),
+        "offline": not_(online),
+        "paper_out": Kiosk.paper == "out",
+        "door_jammed": faults.like("%jam%"),
+        "backlog_growing": Kiosk.backlog_growing >= settings.backlog_alert,
+    }
+
+
+def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows meet `condition` (0 over none)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 def all_alerts(db: Session, settings: FleetSettings, now: float) -> list[Alert]:
-    """Every alert of the fleet, grouped by kind."""
-    found = [a for k in db.scalars(select(Kiosk)) for a in alerts_of(k, settings, now)]
+    """Every alert of the fleet, grouped by kind (only kiosks with one are loaded)."""
+    when = conditions(settings, now)
+    with_alerts = select(Kiosk).where(or_(*(when[kind] for kind in KINDS)))
+    found = [a for k in db.scalars(with_alerts) for a in alerts_of(k, settings, now)]
     return sorted(found, key=lambda a: (KINDS.index(a.kind), a.district, a.terminal))
 
 
@@ -79,21 +102,31 @@ class Overview:
 
 
 def overview(db: Session, settings: FleetSettings, now: float) -> Overview:
-    """Counts over the whole fleet."""
-    kiosks = list(db.scalars(select(Kiosk)))
-    up = sum(online(k, settings, now) for k in kiosks)
-    kinds = Counter(a.kind for k in kiosks for a in alerts_of(k, settings, now))
-    bundles = Counter(str(k.bundle) if k.bundle is not None else "shipped" for k in kiosks)
+    """Counts over the whole fleet, counted by the database in one pass."""
+    when = conditions(settings, now)
+    row = db.execute(
+        select(
+            func.count(),
+            counted(when["online"]),
+            counted(when["faulty"]),
+            counted(Kiosk.paper == "low"),
+            counted(Kiosk.paper == "out"),
+            func.coalesce(func.sum(Kiosk.outbox_backlog), 0),
+            *(counted(when[kind]) for kind in KINDS),
+        )
+    ).one()
+    total, up, faults, paper_low, paper_out, backlog, *kinds = (int(n) for n in row)
+    bundles = db.execute(select(Kiosk.bundle, func.count()).group_by(Kiosk.bundle)).all()
     return Overview(
-        total=len(kiosks),
+        total=total,
         online=up,
-        offline=len(kiosks) - up,
-        faults=sum(bool(k.faults) for k in kiosks),
-        paper_low=sum(k.paper == "low" for k in kiosks),
-        paper_out=sum(k.paper == "out" for k in kiosks),
-        backlog=sum(k.outbox_backlog for k in kiosks),
-        alerts={kind: kinds.get(kind, 0) for kind in KINDS},
-        bundles=dict(sorted(bundles.items())),
+        offline=total - up,
+        faults=faults,
+        paper_low=paper_low,
+        paper_out=paper_out,
+        backlog=backlog,
+        alerts=dict(zip(KINDS, kinds, strict=True)),
+        bundles=dict(sorted((str(b) if b is not None else "shipped", int(n)) for b, n in bundles)),
     )
 
 

@@ -8,13 +8,13 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
-from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.fleet import alerts, console, ingest, rollouts
 from kiosk.fleet.database import engine_for, migrate, sessions_for
+from kiosk.fleet.intake import HeartbeatIntake
 from kiosk.fleet.publisher import RepositoryPublisher
 from kiosk.fleet.rollouts import Publisher, RecordingPublisher
 from kiosk.fleet.settings import FleetSettings
@@ -30,6 +30,7 @@ class Fleet:
         self.engine = engine_for(settings.database_url)
         migrate(self.engine)
         self._sessions = sessions_for(self.engine)
+        self.recorder = ingest.Recorder(self.engine)
         if publisher is None:
             publisher = (
                 RepositoryPublisher(settings.repository, settings.keys)
@@ -65,12 +66,6 @@ async def _ticking(fleet: Fleet) -> None:
             log.exception("rollout check failed")
 
 
-def _bearer(authorization: str | None) -> str:
-    if not authorization or not authorization.startswith("Bearer "):
-        raise HTTPException(401, "a kiosk token is needed", {"WWW-Authenticate": "Bearer"})
-    return authorization.removeprefix("Bearer ").strip()
-
-
 def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> FastAPI:
     """The application for one server process (any number may share the database)."""
     fleet = Fleet(settings, publisher)
@@ -84,26 +79,19 @@ def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> F
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            fleet.recorder.close()
 
     app = FastAPI(
-        title="Kiosk fleet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+        title="Kiosk fleet",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+        # no OpenTelemetry (operators get /metrics): its per-request check is skipped
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.fleet = fleet
-
-    @app.post("/api/v1/heartbeats")
-    async def heartbeat(
-        body: ingest.HeartbeatBody, authorization: str | None = Header(default=None)
-    ) -> JSONResponse:
-        token = _bearer(authorization)
-        try:
-            with fleet.db() as db:
-                reply = ingest.ingest(db, token, body, fleet.now())
-        except ingest.NotThisKiosk:
-            log.warning("heartbeat refused: token is not %s's", body.terminal)
-            raise HTTPException(403, "this token is not that kiosk's") from None
-        except IntegrityError:
-            raise HTTPException(409, "concurrent heartbeat; retry") from None
-        return JSONResponse(reply)
+    app.add_middleware(HeartbeatIntake, fleet=fleet)  # POST /api/v1/heartbeats, the hot path
 
     @app.get("/api/v1/alerts")
     def alert_feed() -> JSONResponse:

@@ -14,8 +14,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.fleet import accounts, alerts, rollouts
+from kiosk.fleet import accounts, alerts, places, rollouts
 from kiosk.fleet.models import Audit, Heartbeat, Kiosk, Rollout
+from kiosk.fleet.reasons import describe, why
 from kiosk.i18n import t
 from kiosk.updates.repository import RepositoryError
 
@@ -55,7 +56,12 @@ def _page(request: Request, name: str, login: accounts.Login | None, **values: A
         return t(f"fleet.{key}", lang, **params)
 
     html = _TEMPLATES.get_template(name).render(
-        t=text, lang=lang, login=login, path=request.url.path, **values
+        t=text,
+        reason=lambda stored: describe(stored, lang),
+        lang=lang,
+        login=login,
+        path=request.url.path,
+        **values,
     )
     response = HTMLResponse(html)
     if request.query_params.get("lang") in LANGS:
@@ -153,6 +159,13 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                 )
         return _page(request, "kiosks.html", login, tree=tree, district=district)
 
+    @app.get("/console/map")
+    def kiosk_map(request: Request) -> Response:
+        with fleet.db() as db:
+            login = who(request, db)
+            found = places.by_place(db, settings, fleet.now())
+        return _page(request, "map.html", login, grid=places.grid(found))
+
     @app.get("/console/kiosks/{terminal}")
     def kiosk_detail(request: Request, terminal: str) -> Response:
         with fleet.db() as db:
@@ -185,7 +198,8 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                         "stages": [
                             (s, rollouts.groups_for(db, stages, s.position)) for s in stages
                         ],
-                        "stats": rollouts.stats(db, rollout),
+                        "stats": rollouts.stats(db, rollout, fleet.now()),
+                        "limit": stages[rollout.stage].max_failure_excess,
                     }
                 )
         return _page(request, "rollouts.html", login, rollouts=shown, error=error)
@@ -219,7 +233,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                     )
             except (rollouts.RolloutError, RepositoryError) as exc:
                 accounts.audit(db, fleet.now(), login.name, "rollout_refused", str(exc))
-                return _back(f"{exc}")
+                return _back(_reason_of(exc))
             accounts.audit(db, fleet.now(), login.name, "rollout_start", f"{rollout.id}: {stages}")
         return _back()
 
@@ -239,13 +253,15 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                 if action == "advance":
                     rollouts.advance(db, rollout, fleet.publisher, fleet.now())
                 else:
-                    rollouts.halt(
-                        db, rollout, t("fleet.halted_by", _lang(request), name=login.name)
-                    )
+                    rollouts.halt(db, rollout, why("halted_by", name=login.name), fleet.now())
             except (rollouts.RolloutError, RepositoryError) as exc:
-                error = str(exc)
+                error = _reason_of(exc)
             accounts.audit(
-                db, fleet.now(), login.name, f"rollout_{action}", f"{rollout_id} {error}".strip()
+                db,
+                fleet.now(),
+                login.name,
+                f"rollout_{action}",
+                f"{rollout_id} {describe(error)}".strip(),
             )
         return _back(error)
 
@@ -287,6 +303,11 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
             login = who(request, db, "administrator")
             rows = list(db.scalars(select(Audit).order_by(Audit.id.desc()).limit(200)))
         return _page(request, "audit.html", login, rows=rows)
+
+
+def _reason_of(exc: Exception) -> str:
+    """What the console says about a refused action (in its language when it has a key)."""
+    return exc.reason if isinstance(exc, rollouts.RolloutError) else str(exc)
 
 
 def _back(error: str = "") -> Response:

@@ -3,54 +3,21 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, cast
+import threading
+from typing import Any
 
-from pydantic import BaseModel, Field
-from sqlalchemy import Table, bindparam, insert, select, update
+import msgspec
+from sqlalchemy import Engine, PoolProxiedConnection, select
 from sqlalchemy.orm import Session
 
-from kiosk.fleet.models import Heartbeat, Kiosk
+from kiosk.fleet import heartbeat_sql as sql
+from kiosk.fleet.heartbeat_body import HeartbeatBody
+from kiosk.fleet.models import Kiosk
 from kiosk.fleet.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
 
-_Code = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9._-]*$")]
-
-
-class FlowCounts(BaseModel):
-    """Sessions and failures of one flow since the last heartbeat."""
-
-    sessions: int = Field(ge=0, le=100000)
-    failures: int = Field(ge=0, le=100000)
-
-
-class DeviceState(BaseModel):
-    """One device's state and fault code."""
-
-    state: _Code
-    code: _Code = ""
-
-
-class HeartbeatBody(BaseModel):
-    """What a kiosk reports (kiosk/heartbeat/report.py builds it); unknown fields refused."""
-
-    model_config = {"extra": "forbid"}
-
-    schema_: int = Field(alias="schema", ge=1, le=1)
-    terminal: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
-    sequence: int = Field(ge=0)
-    sent_at: float
-    mode: _Code
-    group: _Code
-    kiosk_version: _Code
-    bundle: int | None = None
-    update_state: _Code = ""
-    devices: dict[_Code, DeviceState] = Field(default_factory=dict, max_length=32)
-    faults: list[_Code] = Field(default_factory=list, max_length=32)
-    paper: _Code = "unknown"
-    outbox_backlog: int = Field(ge=0)
-    rollbacks: int = Field(ge=0, default=0)
-    flows: dict[_Code, FlowCounts] = Field(default_factory=dict, max_length=200)
+_JSON = msgspec.json.Encoder()
 
 
 class NotThisKiosk(Exception):
@@ -74,73 +41,129 @@ def provision(
     return token
 
 
-_KIOSKS = cast(Table, Kiosk.__table__)
-_FIND = select(
-    _KIOSKS.c.id,
-    _KIOSKS.c.terminal,
-    _KIOSKS.c.sequence,
-    _KIOSKS.c.outbox_backlog,
-    _KIOSKS.c.backlog_growing,
-).where(_KIOSKS.c.token_hash == bindparam("token_hash"))
-_UPDATED = (
-    "sequence",
-    "mode",
-    "kiosk_group",
-    "kiosk_version",
-    "bundle",
-    "update_state",
-    "last_seen",
-    "paper",
-    "faults",
-    "devices",
-    "outbox_backlog",
-    "backlog_growing",
-)
-_UPDATE = (
-    update(_KIOSKS)
-    .where(_KIOSKS.c.id == bindparam("kiosk"))
-    .values({name: bindparam(f"new_{name}") for name in _UPDATED})
-)
-_INSERT = insert(cast(Table, Heartbeat.__table__))
-# built once: building statements per request cost more than running them
+class Recorder:
+    """Records heartbeats on a database connection of its own (one per server process: the
+    event loop calls it one heartbeat at a time)."""
 
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
+        style = engine.dialect.paramstyle
+        self._update, self._insert, self._insert_flow, self._find, self._record_postgres = (
+            sql.for_driver(statement, style)
+            for statement in (
+                sql.UPDATE_KIOSK,
+                sql.INSERT_HEARTBEAT,
+                sql.INSERT_FLOW,
+                sql.FIND,
+                sql.RECORD_POSTGRES,
+            )
+        )
+        self._connection: PoolProxiedConnection | None = None
+        self._lock = threading.Lock()
 
-def ingest(db: Session, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
-    """Record a heartbeat from the kiosk holding `token`; `NotThisKiosk` if it is not the one
-    the body names. Prepared statements, not the ORM: this is the server's hot path."""
-    row = db.execute(_FIND, {"token_hash": token_hash(token)}).first()
-    if row is None or row.terminal != body.terminal:
-        raise NotThisKiosk(body.terminal)
-    if body.sequence and body.sequence <= row.sequence:
-        return {"terminal": row.terminal, "sequence": row.sequence}  # a retry, counted before
-    growing = 0 < body.outbox_backlog and row.outbox_backlog < body.outbox_backlog
-    values = {
-        "sequence": body.sequence,
-        "mode": body.mode,
-        "kiosk_group": body.group,
-        "kiosk_version": body.kiosk_version,
-        "bundle": body.bundle,
-        "update_state": body.update_state,
-        "last_seen": now,
-        "paper": body.paper,
-        "faults": list(body.faults),
-        "devices": {name: d.model_dump() for name, d in body.devices.items()},
-        "outbox_backlog": body.outbox_backlog,
-        "backlog_growing": row.backlog_growing + 1 if growing else 0,
-    }
-    db.execute(_UPDATE, {"kiosk": row.id, **{f"new_{k}": v for k, v in values.items()}})
-    db.execute(
-        _INSERT,
-        {
-            "kiosk_id": row.id,
-            "received_at": now,
+    def record(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
+        """Record a heartbeat from the kiosk holding `token`; `NotThisKiosk` if it is not the
+        one the body names. A retried sequence number is answered, not counted again."""
+        flows = body.flows.values()
+        values: dict[str, Any] = {
+            "token_hash": token_hash(token),
+            "terminal": body.terminal,
+            "sequence": body.sequence,
+            "mode": body.mode,
+            "kiosk_group": body.group,
+            "kiosk_version": body.kiosk_version,
             "bundle": body.bundle,
-            "sessions": sum(f.sessions for f in body.flows.values()),
-            "failures": sum(f.failures for f in body.flows.values()),
-            "rollbacks": body.rollbacks,
+            "update_state": body.update_state,
+            "now": now,
             "paper": body.paper,
-            "faults": list(body.faults),
+            "faults": _JSON.encode(body.faults).decode(),
+            "devices": _JSON.encode(body.devices).decode(),
             "outbox_backlog": body.outbox_backlog,
-        },
-    )
-    return {"terminal": row.terminal, "sequence": body.sequence}
+            "sessions": sum(f.sessions for f in flows),
+            "failures": sum(f.failures for f in flows),
+            "rollbacks": body.rollbacks,
+        }
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    return self._write(self._connect(), values, body)
+                except NotThisKiosk:
+                    raise
+                except Exception:
+                    if not self._drop() or attempt == 2:
+                        raise
+                    # the database went away (restarted, or dropped us): once more on a new
+                    # connection; a write that did land is now a retried sequence number
+                    log.warning("heartbeat connection lost; trying a new one")
+        raise AssertionError("unreachable")
+
+    def _write(
+        self, connection: PoolProxiedConnection, values: dict[str, Any], body: HeartbeatBody
+    ) -> dict[str, Any]:
+        cursor = connection.cursor()
+        counted = [(flow, c) for flow, c in body.flows.items() if c.sessions or c.failures]
+        if self._postgres:  # one statement, committed by itself
+            values["flows"] = _JSON.encode(
+                [{"flow": f, "sessions": c.sessions, "failures": c.failures} for f, c in counted]
+            ).decode()
+            cursor.execute(self._record_postgres, values)
+            if cursor.fetchone() is None:
+                return self._not_counted(cursor, values, body)
+            return {"terminal": body.terminal, "sequence": body.sequence}
+        cursor.execute(self._update, values)
+        row = cursor.fetchone()
+        if row is None:
+            connection.rollback()
+            return self._not_counted(cursor, values, body)
+        values["kiosk_id"] = row[0]
+        cursor.execute(self._insert, values)
+        if counted:
+            cursor.executemany(
+                self._insert_flow,
+                [
+                    {**values, "flow": f, "sessions": c.sessions, "failures": c.failures}
+                    for f, c in counted
+                ],
+            )
+        connection.commit()
+        return {"terminal": body.terminal, "sequence": body.sequence}
+
+    def _not_counted(
+        self, cursor: Any, values: dict[str, Any], body: HeartbeatBody
+    ) -> dict[str, Any]:
+        """The token is not the terminal's (`NotThisKiosk`), or the sequence number was
+        counted before: the reply to a retry."""
+        cursor.execute(self._find, values)
+        known = cursor.fetchone()
+        if known is None or known[0] != body.terminal:
+            raise NotThisKiosk(body.terminal)
+        return {"terminal": known[0], "sequence": known[1]}
+
+    def _connect(self) -> PoolProxiedConnection:
+        if self._connection is None:
+            connection = self._engine.raw_connection()
+            connection.detach()  # its own: closed, not pooled, when given up
+            if self._postgres:
+                connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+            self._connection = connection
+        return self._connection
+
+    def _drop(self) -> bool:
+        """After an error: roll back; if even that fails, give the connection up (True)."""
+        if self._connection is None:
+            return True
+        try:
+            self._connection.rollback()
+            return False
+        except Exception:
+            self._connection.invalidate()
+            self._connection = None
+            return True
+
+    def close(self) -> None:
+        """Give the connection back (at shutdown)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

@@ -27,7 +27,7 @@ class Kiosk(Base):
     kiosk_version: Mapped[str] = mapped_column(String(32), default="")
     bundle: Mapped[int | None] = mapped_column(Integer, nullable=True)
     update_state: Mapped[str] = mapped_column(String(32), default="")
-    last_seen: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
+    last_seen: Mapped[float | None] = mapped_column(Float, nullable=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     paper: Mapped[str] = mapped_column(String(16), default="unknown")
     faults: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -52,6 +52,22 @@ class Heartbeat(Base):
     paper: Mapped[str] = mapped_column(String(16), default="unknown")
     faults: Mapped[list[str]] = mapped_column(JSON, default=list)
     outbox_backlog: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FlowCount(Base):
+    """One flow's sessions and failures in one heartbeat (only flows with any), kept with the
+    kiosk's bundle so a rollout compares each flow on the new bundle with the old one."""
+
+    __tablename__ = "flow_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
+    """Not indexed: rollouts find rows by time (each index costs every heartbeat a write)."""
+    received_at: Mapped[float] = mapped_column(Float, index=True)
+    bundle: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    flow: Mapped[str] = mapped_column(String(64))
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class User(Base):
@@ -92,6 +108,10 @@ class Rollout(Base):
     created_at: Mapped[float] = mapped_column(Float)
     stage_started_at: Mapped[float] = mapped_column(Float)
     created_by: Mapped[str] = mapped_column(String(64), default="")
+    counted_until: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """The current stage's heartbeats stamped before this are added up in `tally`."""
+    tally: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """What they added up to (rollouts.Tally), so a check reads only newer heartbeats."""
 
 
 class Stage(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from kiosk.fleet.reasons import why
 from kiosk.updates.repository import Repository, RepositoryError
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,6 @@ class RepositoryPublisher:
             raise
         have, need = self.repository.signatures(staged)
         log.info("bundle %d staged for %s: %d of %d signatures", bundle, groups, have, need)
-        return (
-            f"targets {staged.signed.version} staged for groups {', '.join(groups)}: "
-            f"awaits {need - have} administrator signature(s) (kiosk repo sign)"
+        return why(
+            "staged", version=staged.signed.version, groups=", ".join(groups), awaits=need - have
         )

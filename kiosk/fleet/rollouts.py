@@ -3,10 +3,10 @@ halted by themselves when the new bundle fails more than the old one.
 
 A stage's kiosks are compared with the kiosks still on the previous bundle over the same time
 (since the stage started): the rollout halts when the new bundle's session failure rate exceeds
-the old one's by more than the stage's `max_failure_excess`, or when more than `max_rollbacks`
-kiosks rolled it back. Advancing hands the widened group list to a `Publisher`, which stages it
-in the TUF repository for administrators to sign (docs/FLEET.md explains why the server signs
-nothing that kiosks trust).
+the old one's by more than the stage's `max_failure_excess` (over all flows, or in any one flow),
+or when more than `max_rollbacks` kiosks rolled it back. Advancing hands the widened group list
+to a `Publisher`, which stages it in the TUF repository for administrators to sign
+(docs/FLEET.md explains why the server signs nothing that kiosks trust).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.fleet.models import Heartbeat, Kiosk, Rollout, Stage
+from kiosk.fleet.models import FlowCount, Heartbeat, Kiosk, Rollout, Stage
+from kiosk.fleet.reasons import describe, why
 from kiosk.updates.repository import ALL_GROUPS
 
 log = logging.getLogger(__name__)
@@ -29,18 +30,29 @@ _GROUP = re.compile(r"[a-z][a-z0-9_]*")
 """A kiosk group as kiosk.toml's `[updates] group` allows it."""
 
 MIN_SESSIONS = 20
-"""Sessions on the new bundle before its failure rate is judged."""
+"""Sessions on the new bundle (overall, or in one flow) before its failure rate is judged."""
 
 
 class RolloutError(Exception):
-    """A rollout action that is refused; the message says why."""
+    """A rollout action that is refused; `reason` says why (`reasons.why`), str() in English."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(why(key, **params))
+
+    @property
+    def reason(self) -> str:
+        """Why, to be said in the administrator's language."""
+        return str(self.args[0])
+
+    def __str__(self) -> str:
+        return describe(self.reason)
 
 
 class Publisher(Protocol):
     """Where a stage's groups go: the TUF repository, or nowhere (a dry run)."""
 
     def publish(self, bundle: int, groups: list[str]) -> str:
-        """Make `bundle` available to `groups`; a line saying what happened."""
+        """Make `bundle` available to `groups`; what happened (`reasons.why`)."""
         ...
 
 
@@ -53,7 +65,7 @@ class RecordingPublisher:
     def publish(self, bundle: int, groups: list[str]) -> str:
         """Remember the groups."""
         self.published.append((bundle, list(groups)))
-        return "recorded"
+        return why("recorded", groups=", ".join(groups))
 
 
 @dataclass(frozen=True)
@@ -77,28 +89,26 @@ def parse_stages(text: str) -> list[StageSpec]:
             try:
                 percent = float(part[:-1])
             except ValueError:
-                raise RolloutError(f"not a percentage: {part}") from None
+                raise RolloutError("not_percentage", part=part) from None
             if not 0 < percent <= 100:
-                raise RolloutError(f"a percentage between 0 and 100: {part}")
+                raise RolloutError("percentage_range", part=part)
             specs.append(StageSpec(percent=percent))
         else:
             groups = tuple(g.strip() for g in part.split(",") if g.strip())
             if not groups or not all(_GROUP.fullmatch(g) for g in groups):
-                raise RolloutError(f"group names are lower case letters, digits and _: {part}")
+                raise RolloutError("group_names", part=part)
             specs.append(StageSpec(groups=groups))
     if not specs:
-        raise RolloutError("a rollout needs at least one stage")
+        raise RolloutError("no_stages")
     return specs
 
 
 @dataclass(frozen=True)
-class StageStats:
-    """How the new bundle fares in a stage against the kiosks still on the previous one."""
+class Compared:
+    """Sessions and failures on the new bundle against kiosks on the previous one, same time."""
 
-    kiosks: int
     sessions: int
     failures: int
-    rollbacks: int
     old_sessions: int
     old_failures: int
 
@@ -111,6 +121,32 @@ class StageStats:
     def old_failure_rate(self) -> float:
         """Failed sessions on the previous bundle over the same time."""
         return self.old_failures / self.old_sessions if self.old_sessions else 0.0
+
+    @property
+    def excess(self) -> float:
+        """How much more the new bundle fails than the previous one."""
+        return self.failure_rate - self.old_failure_rate
+
+    def exceeds(self, limit: float) -> bool:
+        """Whether there are enough sessions to judge and the excess is over `limit`."""
+        return self.sessions >= MIN_SESSIONS and self.excess > limit
+
+
+@dataclass(frozen=True)
+class FlowStats(Compared):
+    """One flow's numbers in a stage."""
+
+    flow: str
+
+
+@dataclass(frozen=True)
+class StageStats(Compared):
+    """How the new bundle fares in a stage, overall and flow by flow."""
+
+    kiosks: int
+    rollbacks: int
+    flows: tuple[FlowStats, ...] = ()
+    """Every flow with sessions in the stage or on the previous bundle, worst excess first."""
 
 
 def stages_of(db: Session, rollout: Rollout) -> list[Stage]:
@@ -151,7 +187,7 @@ def start(
 ) -> Rollout:
     """Start a rollout at its first stage and publish that stage's groups."""
     if db.scalar(select(Rollout).where(Rollout.state == "running")) is not None:
-        raise RolloutError("another rollout is running: halt or finish it first")
+        raise RolloutError("another_running")
     in_use = Counter(
         b for b in db.scalars(select(Kiosk.bundle)) if b is not None and b != bundle
     ).most_common(1)
@@ -185,85 +221,205 @@ def start(
     return rollout
 
 
-def stats(db: Session, rollout: Rollout) -> StageStats:
-    """The current stage's numbers since it started."""
-    groups = groups_for(db, stages_of(db, rollout), rollout.stage)
-    in_stage = select(Kiosk.id)
-    if ALL_GROUPS not in groups:
-        in_stage = in_stage.where(Kiosk.group.in_(groups))
-    since = Heartbeat.received_at >= rollout.stage_started_at
+SETTLE = 60.0
+"""Seconds after which heartbeats stamped up to then are taken as all written (a transaction
+may commit a little after the time it stamped): a rollout's tally adds them for good."""
 
-    def sums(*conditions: object) -> tuple[int, int, int]:
-        row = db.execute(
+
+@dataclass
+class Tally:
+    """What a stage's heartbeats added up to over a span of time: sessions and failures per
+    side (`new`: the stage's kiosks on the new bundle; `old`: the others on the previous one)
+    and flow (`""`: all flows), and the stage's kiosks that rolled the bundle back."""
+
+    counts: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {"new": {}, "old": {}})
+    rolled_back: set[int] = field(default_factory=set)
+
+    def add(self, side: str, flow: str, sessions: int, failures: int) -> None:
+        """Count more sessions and failures."""
+        counted = self.counts[side].setdefault(flow, [0, 0])
+        counted[0] += int(sessions)
+        counted[1] += int(failures)
+
+    def merged(self, other: Tally) -> Tally:
+        """This tally and `other` together."""
+        both = Tally(rolled_back=self.rolled_back | other.rolled_back)
+        for tally in (self, other):
+            for side, flows in tally.counts.items():
+                for flow, (sessions, failures) in flows.items():
+                    both.add(side, flow, sessions, failures)
+        return both
+
+    def stored(self) -> dict[str, Any]:
+        """As the rollout row keeps it."""
+        return {"counts": self.counts, "rolled_back": sorted(self.rolled_back)}
+
+    @classmethod
+    def of(cls, stored: dict[str, Any] | None) -> Tally:
+        """From the rollout row (an empty tally when there is none)."""
+        if not stored:
+            return cls()
+        return cls(stored["counts"], set(stored["rolled_back"]))
+
+
+def _count(
+    db: Session, rollout: Rollout, in_stage: Any, everyone: bool, since: float, until: float | None
+) -> Tally:
+    """The stage's heartbeats stamped from `since` up to `until` (not included; None: all)."""
+
+    def when(table: type[Heartbeat] | type[FlowCount]) -> list[Any]:
+        if until is None:
+            return [table.received_at >= since]
+        return [table.received_at >= since, table.received_at < until]
+
+    def where(table: type[Heartbeat] | type[FlowCount], new: bool) -> list[Any]:
+        conditions = when(table)
+        if new:
+            return [*conditions, table.bundle == rollout.bundle, table.kiosk_id.in_(in_stage)]
+        previous = rollout.previous_bundle
+        conditions.append(table.bundle.is_(None) if previous is None else table.bundle == previous)
+        if not everyone:
+            conditions.append(table.kiosk_id.not_in(in_stage))
+        return conditions
+
+    tally = Tally()
+    for side, new in (("new", True), ("old", False)):
+        sessions, failures = db.execute(
             select(
                 func.coalesce(func.sum(Heartbeat.sessions), 0),
                 func.coalesce(func.sum(Heartbeat.failures), 0),
-                func.coalesce(func.sum(Heartbeat.rollbacks), 0),
-            ).where(since, *conditions)  # type: ignore[arg-type]
+            ).where(*where(Heartbeat, new))
         ).one()
-        return int(row[0]), int(row[1]), int(row[2])
+        tally.add(side, "", sessions, failures)
+        for flow, sessions, failures in db.execute(
+            select(FlowCount.flow, func.sum(FlowCount.sessions), func.sum(FlowCount.failures))
+            .where(*where(FlowCount, new))
+            .group_by(FlowCount.flow)
+        ):
+            tally.add(side, flow, sessions, failures)
+    rolled_back = select(Heartbeat.kiosk_id).where(  # on whichever bundle it rolled back to
+        *when(Heartbeat), Heartbeat.rollbacks > 0, Heartbeat.kiosk_id.in_(in_stage)
+    )
+    tally.rolled_back.update(db.scalars(rolled_back.distinct()))
+    return tally
 
-    new = sums(Heartbeat.bundle == rollout.bundle, Heartbeat.kiosk_id.in_(in_stage))
-    old = sums(
-        Heartbeat.bundle == rollout.previous_bundle
-        if rollout.previous_bundle is not None
-        else Heartbeat.bundle.is_(None),
-        Heartbeat.kiosk_id.not_in(in_stage) if ALL_GROUPS not in groups else True,
+
+def _in_stage(db: Session, rollout: Rollout) -> tuple[Any, bool]:
+    """The stage's kiosks (a subquery of ids), and whether that is everyone."""
+    groups = groups_for(db, stages_of(db, rollout), rollout.stage)
+    in_stage = select(Kiosk.id)
+    if ALL_GROUPS in groups:
+        return in_stage, True
+    return in_stage.where(Kiosk.group.in_(groups)), False
+
+
+def _tally(db: Session, rollout: Rollout, now: float, keep: bool) -> Tally:
+    """The current stage's tally up to `now`: what the row keeps, and the heartbeats since.
+    `keep` stores the newly settled ones in the row (the caller holds its lock)."""
+    tally = Tally.of(rollout.tally)
+    if rollout.state != "running":  # what was kept when it stopped
+        return tally
+    in_stage, everyone = _in_stage(db, rollout)
+    since = rollout.counted_until
+    if since is None:
+        since = rollout.stage_started_at
+    settled = now - SETTLE
+    if keep and settled > since:
+        tally = tally.merged(_count(db, rollout, in_stage, everyone, since, settled))
+        rollout.tally, rollout.counted_until = tally.stored(), settled
+        since = settled
+    return tally.merged(_count(db, rollout, in_stage, everyone, since, None))
+
+
+def stats(db: Session, rollout: Rollout, now: float, *, keep: bool = False) -> StageStats:
+    """The current stage's numbers since it started, overall and per flow.
+
+    The rollout row keeps a tally of the heartbeats settled so far, so each check reads only
+    the heartbeats since the last one, however long the stage has run. `keep` adds the newly
+    settled ones to that tally: only for a caller holding the rollout's row lock."""
+    tally = _tally(db, rollout, now, keep)
+
+    def compared(flow: str) -> tuple[int, int, int, int]:
+        new = tally.counts["new"].get(flow, [0, 0])
+        old = tally.counts["old"].get(flow, [0, 0])
+        return new[0], new[1], old[0], old[1]
+
+    flows = sorted(
+        (
+            FlowStats(*compared(flow), flow=flow)
+            for flow in (tally.counts["new"].keys() | tally.counts["old"].keys()) - {""}
+        ),
+        key=lambda f: (-f.excess, f.flow),
     )
-    rolled_back = db.scalar(
-        select(func.count(func.distinct(Heartbeat.kiosk_id))).where(
-            since, Heartbeat.rollbacks > 0, Heartbeat.kiosk_id.in_(in_stage)
-        )
-    )
+    in_stage, _ = _in_stage(db, rollout)
     kiosks = db.scalar(select(func.count()).select_from(in_stage.subquery())) or 0
-    return StageStats(kiosks, new[0], new[1], int(rolled_back or 0), old[0], old[1])
+    return StageStats(
+        *compared(""), kiosks=kiosks, rollbacks=len(tally.rolled_back), flows=tuple(flows)
+    )
 
 
-def halt(db: Session, rollout: Rollout, reason: str) -> None:
+def halt(db: Session, rollout: Rollout, reason: str, now: float) -> None:
     """Stop a rollout where it is: no further groups get the bundle."""
     if rollout.state != "running":
-        raise RolloutError(f"rollout {rollout.id} is {rollout.state}")
-    rollout.state = "halted"
-    rollout.reason = reason
-    log.warning("rollout %d halted: %s", rollout.id, reason)
+        raise RolloutError("not_running", rollout=rollout.id)
+    _stop(db, rollout, "halted", reason, now)
+    log.warning("rollout %d halted: %s", rollout.id, describe(reason))
 
 
-def check(db: Session, rollout: Rollout) -> str | None:
-    """Why the rollout must halt now, or None."""
+def _stop(db: Session, rollout: Rollout, state: str, reason: str, now: float) -> None:
+    """End a rollout, keeping its stage's numbers as they are now (shown from then on)."""
+    rollout.tally, rollout.counted_until = _tally(db, rollout, now, False).stored(), now
+    rollout.state, rollout.reason = state, reason
+
+
+def check(db: Session, rollout: Rollout, now: float) -> str | None:
+    """Why the rollout must halt now, or None (the caller holds the rollout's row lock)."""
     stage = stages_of(db, rollout)[rollout.stage]
-    numbers = stats(db, rollout)
+    numbers = stats(db, rollout, now, keep=True)
     if numbers.rollbacks > stage.max_rollbacks:
-        return (
-            f"{numbers.rollbacks} kiosk(s) rolled bundle {rollout.bundle} back "
-            f"(at most {stage.max_rollbacks} allowed)"
+        return why(
+            "rollbacks",
+            kiosks=numbers.rollbacks,
+            bundle=rollout.bundle,
+            allowed=stage.max_rollbacks,
         )
-    if numbers.sessions >= MIN_SESSIONS:
-        excess = numbers.failure_rate - numbers.old_failure_rate
-        if excess > stage.max_failure_excess:
-            return (
-                f"failure rate {numbers.failure_rate:.0%} on bundle {rollout.bundle} "
-                f"against {numbers.old_failure_rate:.0%} on the previous bundle "
-                f"({numbers.failures}/{numbers.sessions} vs "
-                f"{numbers.old_failures}/{numbers.old_sessions} sessions)"
-            )
+    if numbers.exceeds(stage.max_failure_excess):
+        return _compared("", numbers, rollout.bundle)
+    for flow in numbers.flows:  # a flow that breaks halts it even when the whole looks fine
+        if flow.exceeds(stage.max_failure_excess):
+            return _compared(flow.flow, flow, rollout.bundle)
     return None
+
+
+def _compared(flow: str, numbers: Compared, bundle: int) -> str:
+    return why(
+        "failure_rate",
+        flow=flow,
+        bundle=bundle,
+        rate=round(numbers.failure_rate, 4),
+        old_rate=round(numbers.old_failure_rate, 4),
+        failures=numbers.failures,
+        sessions=numbers.sessions,
+        old_failures=numbers.old_failures,
+        old_sessions=numbers.old_sessions,
+    )
 
 
 def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> None:
     """Move to the next stage (or finish), publishing the widened groups."""
     if rollout.state != "running":
-        raise RolloutError(f"rollout {rollout.id} is {rollout.state}: it cannot advance")
-    reason = check(db, rollout)
+        raise RolloutError("not_running", rollout=rollout.id)
+    reason = check(db, rollout, now)
     if reason is not None:
-        halt(db, rollout, reason)
-        raise RolloutError(f"rollout {rollout.id} halted: {reason}")
+        halt(db, rollout, reason, now)
+        raise RolloutError("halted_now", rollout=rollout.id)
     stages = stages_of(db, rollout)
     if rollout.stage + 1 >= len(stages):
-        rollout.state = "complete"
-        rollout.reason = "every stage done"
+        _stop(db, rollout, "complete", why("complete"), now)
         return
     rollout.stage += 1
     rollout.stage_started_at = now
+    rollout.tally, rollout.counted_until = None, None  # a new stage counts afresh
     rollout.reason = publisher.publish(rollout.bundle, groups_for(db, stages, rollout.stage))
     log.info("rollout %d at stage %d", rollout.id, rollout.stage + 1)
 
@@ -273,9 +429,9 @@ def tick(db: Session, publisher: Publisher, now: float) -> list[Rollout]:
     changed = []
     running = select(Rollout).where(Rollout.state == "running").with_for_update()
     for rollout in db.scalars(running):
-        reason = check(db, rollout)
+        reason = check(db, rollout, now)
         if reason is not None:
-            halt(db, rollout, reason)
+            halt(db, rollout, reason, now)
             changed.append(rollout)
             continue
         stage = stages_of(db, rollout)[rollout.stage]

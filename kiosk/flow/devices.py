@@ -59,6 +59,10 @@ class SmartCardDoor(Protocol):
         """Wait for a social security card and return what it holds as plain data."""
         ...
 
+    async def card_number(self, timeout: float | None = None) -> str:
+        """Wait for a card and return its card number only (a staff card: a courier's)."""
+        ...
+
 
 class ScannerDoor(Protocol):
     """The code scanner."""
@@ -89,10 +93,14 @@ class LockBoardDoor(Protocol):
         """How many locks each board drives."""
         ...
 
-    async def open_lock(self, board: int, lock: int, timeout: float | None = None) -> DoorState:
+    async def open_lock(
+        self, board: int, lock: int, timeout: float | None = None, *, recorded: bool = False
+    ) -> DoorState:
         """Open compartment lock `lock` on board `board`; returns once its door reads open.
 
         A door still closed after `timeout` (None: the board's own) raises `lock.jammed`.
+        Each energising is journaled and, unless `recorded` (the caller already committed
+        what it opens, as the locker's intent), on disk before the coil fires.
         """
         ...
 

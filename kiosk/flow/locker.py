@@ -11,7 +11,8 @@ from kiosk.flow.errors import KeyedError
 
 class LockerError(KeyedError):
     """A locker step cannot go on (`locker.wrong_code`, `locker.locked_out`, `locker.jammed`,
-    `locker.no_compartment`, `locker.refused_item`, `locker.courier_refused`...)."""
+    `locker.no_compartment`, `locker.refused_item`, `locker.courier_refused`,
+    `locker.card_refused`, `locker.courier_locked_out`...)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Found:
     waybill_tail: str
     fee: int
     """Still to pay, in fen."""
+    storage_hours: float = 24.0
+    """Its free storage period (longer for an elderly resident's parcel, if configured)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Opening:
     place: Place
     moved_from: str | None = None
     """The compartment first chosen, when its door did not open (jammed)."""
+    storage_hours: float = 0.0
+    """A deposit's free storage period."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,11 @@ class Locker(Protocol):
     async def sign_in(self, code: str) -> dict[str, str]:
         """Check a courier's code with the courier back office (`{courier, company}`); wrong
         codes lock the sign-in out after a few."""
+        ...
+
+    async def sign_in_card(self, number: str) -> dict[str, str]:
+        """A courier card's number: on the locker's allow list or checked with the courier back
+        office (`{courier, company}`); refused cards count towards the same lock-out."""
         ...
 
     async def consent(self, phone: str, waybill: str = "") -> bool:

@@ -407,8 +407,10 @@ class PrintStep(DeviceStepBase):
 
 
 class CourierSignInStep(StepBase):
-    """A courier signs in with a code the courier back office checks; wrong codes lock the
-    sign-in out (locker mode). Saves `{courier, company}`."""
+    """A courier signs in with a code the courier back office checks or, where the locker has
+    a smart-card reader, a courier card (its number on the `courier_cards` allow list or
+    checked with the back office); misses lock the sign-in out (locker mode). Saves
+    `{courier, company}`."""
 
     kind: Literal["courier_sign_in"]
     save_as: VarName | None = None
@@ -433,7 +435,8 @@ class DepositParcelStep(DeviceStepBase):
     """Open a compartment for a courier's parcel, wait until its door is closed, record the
     parcel and queue the recipient's notice. An item kind the locker refuses fails with
     `locker.refused_item`; a jammed door moves the parcel to another compartment. Saves
-    `{parcel, compartment, moved_from}`."""
+    `{parcel, compartment, moved_from, free_hours}`; `elder` gives the parcel the elderly's
+    longer free storage period (`elder_storage_hours`), if configured."""
 
     kind: Literal["deposit_parcel"]
     compartment: Template
@@ -452,7 +455,8 @@ class DepositParcelStep(DeviceStepBase):
 class FindParcelsStep(DeviceStepBase):
     """A resident's 6-digit pickup code, typed or scanned from the notice's QR code: every
     parcel of that recipient. Wrong codes are asked again and limited per terminal. Saves
-    `{count, ids, fee, places}`."""
+    `{count, ids, fee, free_hours, places}` (`free_hours`: the free storage period of the
+    parcels a fee is due for, else of all)."""
 
     kind: Literal["find_parcels"]
     WAITS = True

@@ -159,6 +159,10 @@ def load_script(path: Path) -> Script:
 
 
 def _check_event(step: str, value: Any) -> None:
+    if isinstance(value, Mapping) and "wait" in value:
+        if dict(value) != {"wait": "device"}:
+            raise ScriptError(f"step {step!r}: `{{wait: device}}` waits for the device")
+        return
     if isinstance(value, Mapping) and "event" in value:
         event = value["event"]
         if set(value) != {"event"} or not isinstance(event, str) or event not in set(Event):
@@ -226,6 +230,8 @@ class ScriptedRenderer:
                 # The engine cancels this ask and asks again in the new language.
                 await asyncio.Event().wait()
         value = self._next_answer(prompt)
+        if isinstance(value, Mapping) and "wait" in value:
+            value = _WAIT_FOR_DEVICE  # this visit, what the device presents answers
         if value is _WAIT_FOR_DEVICE:
             self.transcript.append(TranscriptEntry(prompt))
             if prompt.kind is PromptKind.QR_WAIT:
@@ -245,8 +251,8 @@ class ScriptedRenderer:
         if key not in self.script.answers:
             key = prompt.step
         if key not in self.script.answers:
-            if prompt.kind in (PromptKind.DEVICE_WAIT, PromptKind.QR_WAIT):
-                return _WAIT_FOR_DEVICE
+            if prompt.kind in (PromptKind.DEVICE_WAIT, PromptKind.QR_WAIT) or prompt.device:
+                return _WAIT_FOR_DEVICE  # what the device presents answers (a card read)
             raise ScriptError(
                 f"no answer for step {prompt.step!r} of flow {prompt.flow!r} ({prompt.kind.value})"
             )
@@ -375,6 +381,10 @@ class _ScriptedCard:
     async def read(self, timeout: float | None = None) -> dict[str, Any]:
         value = await self.scripted.present("read")
         return {str(k): v for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+    async def card_number(self, timeout: float | None = None) -> str:
+        value = await self.scripted.present("card_number")
+        return str(value.get("card_number", "")) if isinstance(value, Mapping) else str(value)
 
 
 @dataclass(frozen=True)

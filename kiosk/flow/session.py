@@ -14,7 +14,7 @@ from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES
 from kiosk.flow.services import Clock
 from kiosk.privacy.masking import mask_personal
-from kiosk.privacy.personal import PersonalValues, track
+from kiosk.privacy.personal import PersonalValues, track, values_changed
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +268,7 @@ class Session:
     def _vault_changed(self) -> None:
         values = [value for scope in self._scopes for value in scope.personal_values()]
         self._personal = PersonalValues(values)
+        values_changed(self)
 
     def open_scope(self, values: Mapping[str, Any], personal: Iterable[str] = ()) -> Scope:
         """A child scope for a sub-flow, wiped with the session."""

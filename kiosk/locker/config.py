@@ -60,6 +60,22 @@ class CompartmentSpec(_Table, frozen=True, kw_only=True):
     """Whether a resident in a wheelchair can reach and open it."""
 
 
+class CourierCard(_Table, frozen=True, kw_only=True):
+    """A courier's card on the locker's own allow list: who it signs in."""
+
+    courier: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    company: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+
+
+_CardNumber = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[A-Za-z0-9]{4,32}$",
+        extra={"mismatch": "expected letters and digits"},
+    ),
+]
+
+
 class CabinetSpec(_Table, frozen=True):
     """One cabinet, its compartments in any order; cabinets stand left to right as listed."""
 
@@ -98,7 +114,11 @@ class LockerConfig(_Table, frozen=True):
     lockout_seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] = 60.0
     """The first lock-out after too many wrong codes; each further one doubles it."""
     courier_failures: Annotated[int, msgspec.Meta(ge=1, le=100)] = 3
-    """Wrong courier sign-ins before the courier sign-in locks out."""
+    """Wrong courier sign-ins (codes and cards) in a minute before the courier sign-in locks
+    out (from `lockout_seconds`, doubling each time)."""
+    courier_cards: dict[_CardNumber, CourierCard] = {}
+    """Courier cards that sign in without asking the courier back office (works offline);
+    any other card read over PC/SC (a `smart_card` device) is checked with the back office."""
     door_reminder: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 60.0
     """Seconds a door may stand open before a spoken reminder (the inactivity warning shows
     `timeouts.warning_lead` seconds before it, so keep it longer than that)."""

@@ -40,7 +40,8 @@ def grid(cabinet: str, board: str, columns: int, rows: int, first_lock: int = 1)
 
 
 def demo_locker(family: str = "8a", addresses: tuple[int, ...] = (1, 2)) -> LockerConfig:
-    """A cabinet of 4 x 6 compartments per board (two at most), on the `lock_board` device."""
+    """A cabinet of 4 x 6 compartments per board (two at most), on the `lock_board` device;
+    elderly residents' parcels are kept free for 72 hours."""
     boards = {
         f"b{index}": BoardSpec(family=family, address=address)  # type: ignore[arg-type]
         for index, address in enumerate(addresses, start=1)
@@ -48,4 +49,4 @@ def demo_locker(family: str = "8a", addresses: tuple[int, ...] = (1, 2)) -> Lock
     cabinets = [
         grid(chr(ord("A") + index), f"b{index + 1}", 4, 6) for index in range(len(addresses))
     ]
-    return LockerConfig(boards=boards, cabinets=cabinets)
+    return LockerConfig(boards=boards, cabinets=cabinets, elder_storage_hours=72.0)

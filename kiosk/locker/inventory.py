@@ -292,8 +292,11 @@ class Inventory:
         return moved
 
     def opened(self, action: Action) -> None:
-        """The door was seen open."""
-        with self.db.transaction() as conn:
+        """The door was seen open: committed without waiting for the disk (no fsync holds up
+        the open's ack). The intent before it is durable; a power cut that loses this leaves
+        the action at that intent, which a restart settles by the door as it reads then
+        (`reconcile.recover`), flagging for a look what it cannot tell."""
+        with self.db.transaction(durable=False) as conn:
             self._phase(conn, action.id, "opened")
             conn.execute(
                 "UPDATE locker_compartments SET door = 'open', updated_at = ? WHERE id = ?",

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.locker.layout import Layout
 
-CELL_W, CELL_H, GAP, MARGIN = 120, 70, 24, 20
+CELL_W, CELL_H, GAP, MARGIN, LEGEND_H = 120, 70, 24, 20, 22
 
 STATE_COLOURS: dict[str, str] = {
     "free": "#d8f0d8",
@@ -22,19 +22,35 @@ STATE_COLOURS: dict[str, str] = {
 """Fill colour of each compartment state."""
 
 
-def draw_layout(layout: Layout, states: Mapping[str, str], out: Path) -> Path:
-    """Write the picture to `out`: one block per cabinet, bottom row at the bottom."""
+def draw_layout(
+    layout: Layout,
+    states: Mapping[str, str],
+    out: Path,
+    *,
+    words: Mapping[str, str] | None = None,
+    font_file: Path | None = None,
+) -> Path:
+    """Write the picture to `out`: one block per cabinet, bottom row at the bottom.
+
+    `words` names each state, height band (`low`, `middle`, `high`), `wheelchair` and `cabinet`
+    (a template with `{cabinet}`) in the reader's language, drawn with `font_file` (a CJK font
+    for Chinese); the defaults are English.
+    """
+    named = {"cabinet": "Cabinet {cabinet}", "wheelchair": "W/C"}
+    named.update({s: s.replace("_", " ") for s in STATE_COLOURS})
+    named.update(words or {})
     widths = [layout.columns(c) for c in layout.cabinets]
     rows = max(layout.rows(c) for c in layout.cabinets)
     width = 2 * MARGIN + sum(w * CELL_W for w in widths) + GAP * (len(widths) - 1)
-    height = 2 * MARGIN + 30 + rows * CELL_H + 60
+    height = 2 * MARGIN + 30 + rows * CELL_H + 20 + 2 * LEGEND_H  # a legend of up to two lines
     image = Image.new("RGB", (width, height), "white")
     pen = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=16)
-    small = ImageFont.load_default(size=12)
+    font = _font(font_file, 22)
+    small = _font(font_file, 13)
+    word = _font(font_file, 16)
     left = MARGIN
     for cabinet, columns in zip(layout.cabinets, widths, strict=True):
-        pen.text((left, MARGIN), f"Cabinet {cabinet}", fill="black", font=font)
+        pen.text((left, MARGIN), named["cabinet"].format(cabinet=cabinet), fill="black", font=font)
         top = MARGIN + 30
         for compartment in (c for c in layout if c.cabinet == cabinet):
             x = left + (compartment.column - 1) * CELL_W
@@ -46,21 +62,31 @@ def draw_layout(layout: Layout, states: Mapping[str, str], out: Path) -> Path:
                 outline="black",
                 width=2,
             )
-            pen.text((x + 8, y + 6), compartment.id, fill="black", font=font)
-            access = " W/C" if compartment.wheelchair else ""
-            pen.text((x + 8, y + 28), f"{compartment.size} {compartment.band}{access}",
+            pen.text((x + 8, y + 3), compartment.id, fill="black", font=font)
+            access = f" {named['wheelchair']}" if compartment.wheelchair else ""
+            band = named.get(compartment.band, compartment.band)
+            pen.text((x + 8, y + 30), f"{compartment.size} {band}{access}",
                      fill="black", font=small)  # fmt: skip
-            pen.text((x + 8, y + 46), state.replace("_", " "), fill="black", font=small)
+            pen.text((x + 8, y + 46), named.get(state, state), fill="black", font=word)
         left += columns * CELL_W + GAP
-    legend_y = height - MARGIN - 20
+    legend_y = height - MARGIN - 2 * LEGEND_H
     x = MARGIN
     for state, colour in STATE_COLOURS.items():
+        step = 18 + int(pen.textlength(named[state], font=word)) + 24
+        if x > MARGIN and x + step > width - MARGIN:  # the next line
+            x, legend_y = MARGIN, legend_y + LEGEND_H
         pen.rectangle((x, legend_y, x + 14, legend_y + 14), fill=colour, outline="black")
-        pen.text((x + 18, legend_y), state.replace("_", " "), fill="black", font=small)
-        x += 120
+        pen.text((x + 18, legend_y - 2), named[state], fill="black", font=word)
+        x += step
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out, "PNG")
     return out
+
+
+def _font(font_file: Path | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if font_file is None:
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(str(font_file), size)
 
 
 def layout_text(layout: Layout, states: Mapping[str, str]) -> str:

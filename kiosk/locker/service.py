@@ -119,25 +119,42 @@ class LockerService:
 
     async def sign_in(self, code: str) -> dict[str, str]:
         """Check a courier's code with the courier back office; wrong codes lock out."""
+        return await self._sign_in("code", code)
+
+    async def sign_in_card(self, number: str) -> dict[str, str]:
+        """A courier card's number: on the locker's allow list, or else checked with the
+        courier back office; refused cards count towards the same lock-out as codes."""
         self._check("courier")
-        limit = Limit(self.config.courier_failures, self.config.lockout_seconds)
+        known = self.config.courier_cards.get(number)
+        if known is not None:
+            self.attempts.record("courier", True, self._courier_limit())
+            return {"courier": known.courier, "company": known.company}
+        return await self._sign_in("card", number)
+
+    async def _sign_in(self, kind: str, secret: str) -> dict[str, str]:
+        self._check("courier")
+        limit = self._courier_limit()
         try:
             reply = await self.backends.request(
                 self.config.courier_backend,
                 "POST",
                 "/couriers/sign-in",
-                {"code": code, "terminal": self.terminal},
+                {kind: secret, "terminal": self.terminal},
             )
         except BackendError as exc:
             if exc.key != "backend.rejected":
                 raise LockerError("locker.courier_offline", exc.detail) from exc
-            self.attempts.record(
-                "courier", False, limit, self.inventory.keyed.digest("c", code)[:8]
-            )
-            raise LockerError("locker.courier_refused") from exc
+            tag = self.inventory.keyed.digest("c", secret)[:8]
+            self.attempts.record("courier", False, limit, tag)
+            self._check("courier")  # that miss may have locked the sign-in out
+            refused = "locker.card_refused" if kind == "card" else "locker.courier_refused"
+            raise LockerError(refused) from exc
         self.attempts.record("courier", True, limit)
         data = reply if isinstance(reply, dict) else {}
         return {"courier": str(data.get("courier", "")), "company": str(data.get("company", ""))}
+
+    def _courier_limit(self) -> Limit:
+        return Limit(self.config.courier_failures, self.config.lockout_seconds)
 
     async def consent(self, phone: str, waybill: str = "") -> bool:
         """Whether the recipient agreed to locker delivery (asked of the courier back office,
@@ -192,7 +209,8 @@ class LockerService:
                 action = self.inventory.move(action, others[0].id)
                 continue
             moved = compartment if action.compartment != compartment else None
-            return Opening(action.id, action.parcel, self._place(action.compartment), moved)
+            where = self._place(action.compartment)
+            return Opening(action.id, action.parcel, where, moved, storage_hours=hours)
         self.inventory.cancel_deposit(action, "jammed, too many compartments")
         raise LockerError("locker.no_compartment")
 
@@ -270,14 +288,16 @@ class LockerService:
 
     async def _open(self, action: Action) -> None:
         compartment = self._compartment(action.compartment)
-        await self._doors().open_lock(compartment.address, compartment.lock)
+        # The intent is committed: it records this energising before the coil fires.
+        await self._doors().open_lock(compartment.address, compartment.lock, recorded=True)
         self.inventory.opened(action)
 
     def _check(self, scope: str) -> None:
         try:
             self.attempts.check(scope)
         except LockedOut as exc:
-            raise LockerError("locker.locked_out", f"{exc.seconds:.0f}") from exc
+            key = "locker.courier_locked_out" if scope == "courier" else "locker.locked_out"
+            raise LockerError(key, f"{exc.seconds:.0f}") from exc
 
     async def _notify(self, parcel: Parcel, *, reissued: bool = False) -> None:
         """The recipient's pickup notice, through the outbox to the courier back office (which
@@ -337,6 +357,7 @@ class LockerService:
             company=parcel.company,
             waybill_tail=parcel.waybill[-4:],
             fee=self._fee(parcel),
+            storage_hours=parcel.storage_hours,
         )
 
     def _compartment(self, compartment: str) -> Compartment:

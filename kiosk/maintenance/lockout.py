@@ -32,7 +32,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
     ),
 ]
-"""The service menu's own tables: the lock-out, and compartments taken out of service."""
+"""The service menu's own tables: the lock-out, and compartments taken out of service (no
+longer used: a compartment's service state lives in the locker's inventory; a migration applied
+is never changed)."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from kiosk.flow import asking
 from kiosk.flow.devices import DeviceError, DeviceKind
 from kiosk.flow.inputs import InputRules, InputType
 from kiosk.flow.prompt import Prompt, PromptKind
+from kiosk.flow.tasks import cancel_and_wait
 from kiosk.maintenance.audit import FLOW
 from kiosk.maintenance.lockout import LockOut
 from kiosk.maintenance.pins import MAX_PIN, MIN_PIN, PinBook
@@ -42,11 +44,18 @@ async def log_in(visit: Visit) -> Maintainer:
         attempt += 1
         work = _read_card(visit) if reading else None
         number = attempt
-        locked = lockout.remaining()
-        reply = await visit.ask(
-            lambda n=number, p=problem, s=locked: _pin_prompt(visit, n, p, s),  # type: ignore[misc]
-            work=work,
-        )
+        rebuild = asyncio.Event()
+        ticking = asyncio.ensure_future(_tick(visit, lockout, rebuild))
+        try:
+            reply = await visit.ask(
+                lambda n=number, p=problem: _pin_prompt(  # type: ignore[misc]
+                    visit, n, p, lockout.remaining()
+                ),
+                work=work,
+                rebuild=rebuild,
+            )
+        finally:
+            await cancel_and_wait([ticking])
         if isinstance(reply, asking.Done):
             who = _card(visit, reply.value, cards, lockout)
             if who is not None:
@@ -77,7 +86,19 @@ async def log_in(visit: Visit) -> Maintainer:
         return found
 
 
+async def _tick(visit: Visit, lockout: LockOut, rebuild: asyncio.Event) -> None:
+    """While PINs are locked, build the PIN prompt again each time the whole seconds left
+    change, so the countdown on screen ticks down (and goes once the lock-out ends). In voice
+    mode only the end is told: a prompt built again is read out again."""
+    while (left := lockout.remaining()) > 0:
+        voice = visit.core.state.voice
+        await visit.clock.sleep(left if voice else left - math.ceil(left) + 1)
+        rebuild.set()
+
+
 def _pin_prompt(visit: Visit, attempt: int, problem: str | None, locked: float) -> Prompt:
+    if locked <= 0 and problem == "service.pin_locked":
+        problem = None  # the lock-out is over: the next PIN is tried
     text = visit.tr("login.text")
     if locked > 0:
         text = visit.tr("login.locked", seconds=int(locked + 0.999)) + "\n" + text

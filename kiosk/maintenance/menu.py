@@ -1,20 +1,23 @@
 """`ServiceMenu`: one maintainers' visit, from the PIN or card to leaving (or inactivity).
 
 The session loop runs it between residents' sessions only. The home page offers the pages the
-maintainer's role allows (the doors only on a locker); every action is journalled (`Audit`).
+maintainer's role allows (the locker page only on a locker); every action is journalled
+(`Audit`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from kiosk.app import KioskServices
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
 from kiosk.maintenance import (
-    page_doors,
+    page_bundle,
     page_journal,
+    page_locker,
     page_outbox,
     page_selftest,
     page_settings,
@@ -26,6 +29,9 @@ from kiosk.maintenance.roles import Maintainer, Page
 from kiosk.maintenance.visit import BACK, Action, Leave, Visit
 from kiosk.session.core import SessionCore
 
+if TYPE_CHECKING:
+    from kiosk.updates.agent import UpdateAgent
+
 log = logging.getLogger(__name__)
 
 EXIT = "exit"
@@ -33,10 +39,11 @@ EXIT = "exit"
 PAGES: dict[Page, Callable[[Visit], Awaitable[None]]] = {
     Page.STATUS: page_status.run,
     Page.SELFTEST: page_selftest.run,
-    Page.DOORS: page_doors.run,
+    Page.LOCKER: page_locker.run,
     Page.OUTBOX: page_outbox.run,
     Page.JOURNAL: page_journal.run,
     Page.SETTINGS: page_settings.run,
+    Page.BUNDLE: page_bundle.run,
     Page.RESTART: page_settings.restart,
 }
 """What each page of the home menu runs."""
@@ -54,8 +61,10 @@ class ServiceMenu:
         mode: str,
         started_at: float,
         on_restart: Callable[[], None] | None = None,
+        updates: UpdateAgent | None = None,
     ) -> None:
         self.services = services
+        self.updates = updates
         self.core = core
         self.clock = clock
         self.mode = mode
@@ -75,6 +84,7 @@ class ServiceMenu:
             mode=self.mode,
             started_at=self.started_at,
             on_restart=self.on_restart,
+            updates=self.updates,
         )
         audit.record("entry", "opened", "ok", how=how)
         why = "left"
@@ -89,8 +99,8 @@ class ServiceMenu:
 
     def pages(self, maintainer: Maintainer) -> list[Page]:
         """The pages this maintainer may open on this kiosk, in order."""
-        locker = self.mode == "locker" and self.services.hub.by_kind("lock_board") is not None
-        return [p for p in Page if maintainer.may(p) and (p is not Page.DOORS or locker)]
+        locker = self.mode == "locker" and self.services.locker is not None
+        return [p for p in Page if maintainer.may(p) and (p is not Page.LOCKER or locker)]
 
     async def _home(self, visit: Visit, maintainer: Maintainer) -> None:
         pages = self.pages(maintainer)

@@ -1,15 +1,18 @@
 """The settings page (volume, timeouts, language, elder mode by default), written back to the
-configuration file, and the restart page."""
+configuration file; the screen's brightness where the panel has a backlight (set now, and kept
+in the file for the next start); and the restart page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kiosk.config import ConfigError, load_config
-from kiosk.maintenance.settings import PLACES, Setting, current, write_setting
+from kiosk.maintenance.brightness import MINIMUM, Backlight, find_backlight
+from kiosk.maintenance.settings import PLACES, Setting, current, write_setting, write_values
 from kiosk.maintenance.visit import BACK, Action, Leave, Visit
 
 RESTART = "restart"
+BRIGHTNESS = "brightness"
 
 
 def _shown(visit: Visit, setting: Setting, value: Any) -> str:
@@ -41,9 +44,47 @@ async def _new_value(visit: Visit, setting: Setting) -> Any:
     return None if chosen == BACK else int(chosen)
 
 
+def brightness_row(visit: Visit, backlight: Backlight | None) -> tuple[str, str]:
+    """The screen's brightness now, or that it cannot be set on this kiosk."""
+    if backlight is None:
+        return (visit.tr("settings.brightness"), visit.tr("settings.no_backlight"))
+    try:
+        return (visit.tr("settings.brightness"), f"{backlight.percent()} %")
+    except (OSError, ValueError):
+        return (visit.tr("settings.brightness"), visit.tr("settings.no_backlight"))
+
+
+async def _brightness(visit: Visit, backlight: Backlight) -> str:
+    """Ask for a percentage; set it now and keep it in the file (when there is one)."""
+    title = visit.tr("settings.brightness")
+    text = visit.tr("settings.range", minimum=MINIMUM, maximum=100)
+    chosen = await visit.ask(lambda: visit.number_input("settings.value", title, text, digits=3))
+    if chosen == BACK:
+        return ""
+    value = int(chosen)
+    try:
+        old = backlight.percent()
+        now = backlight.set_percent(value)
+    except (OSError, ValueError) as exc:
+        visit.audit.record("settings", "change", "refused", setting=BRIGHTNESS, new=value)
+        return visit.tr("settings.refused", why=str(exc))
+    source = visit.config.source
+    if source is not None:
+        try:
+            write_values(source, {("display", "brightness"): now})
+        except ConfigError as exc:
+            visit.audit.record(
+                "settings", "change", "not_kept", setting=BRIGHTNESS, old=old, new=now
+            )
+            return visit.tr("settings.brightness_not_kept", why=str(exc))
+    visit.audit.record("settings", "change", "ok", setting=BRIGHTNESS, old=old, new=now)
+    return visit.tr("settings.brightness_set", percent=now)
+
+
 async def run(visit: Visit) -> None:
     """Show the settings in the file; change one at a time, each validated and written."""
     source = visit.config.source
+    backlight = find_backlight(visit.config.display.backlight)
     message = ""
     while True:
         if source is None:
@@ -58,7 +99,10 @@ async def run(visit: Visit) -> None:
             rows += [
                 (visit.tr(f"settings.{s.value}"), _shown(visit, s, v)) for s, v in values.items()
             ]
+        rows.append(brightness_row(visit, backlight))
         actions = [Action(s.value, visit.tr(f"settings.{s.value}")) for s in values]
+        if backlight is not None:
+            actions.append(Action(BRIGHTNESS, visit.tr("settings.brightness")))
         text = message or visit.tr("settings.text")
         chosen = await visit.ask(
             lambda rows=rows, actions=actions, text=text: visit.page(  # type: ignore[misc]
@@ -66,7 +110,12 @@ async def run(visit: Visit) -> None:
             )
         )
         message = ""
-        if chosen == BACK or source is None:
+        if chosen == BACK:
+            return
+        if chosen == BRIGHTNESS and backlight is not None:
+            message = await _brightness(visit, backlight)
+            continue
+        if source is None:
             return
         setting = Setting(chosen)
         value = await _new_value(visit, setting)

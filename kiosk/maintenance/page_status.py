@@ -9,7 +9,7 @@ from kiosk.config import BackendConfig
 from kiosk.maintenance.status import StatusReport, gather
 from kiosk.maintenance.visit import BACK, Action, Visit
 
-REFRESH = "refresh"
+REFRESH, POWER = "refresh", "power"
 
 
 def back_offices(visit: Visit) -> Mapping[str, BackendConfig]:
@@ -20,13 +20,17 @@ def back_offices(visit: Visit) -> Mapping[str, BackendConfig]:
     return visit.config.backends
 
 
+def device_label(visit: Visit, name: str, kind: str) -> str:
+    """A device as maintainers read it: its kind in words, and its name if it has its own."""
+    label = visit.tr(f"kind.{kind}") if kind else name
+    return label if name == kind else f"{label} ({name})"
+
+
 def rows(visit: Visit, report: StatusReport) -> list[tuple[str, str]]:
     """The report as (label, value) rows in the language on screen."""
     out: list[tuple[str, str]] = []
     for device in report.devices:
-        label = visit.tr(f"kind.{device.kind}") if device.kind else device.name
-        if device.name != device.kind:
-            label = f"{label} ({device.name})"
+        label = device_label(visit, device.name, device.kind)
         value = visit.tr(f"state.{device.health.state.value}")
         if device.health.code:
             value = f"{value}: {visit.fault(device.health.code)}"
@@ -68,8 +72,39 @@ async def look(visit: Visit) -> StatusReport:
     )
 
 
+async def power_cycle(visit: Visit) -> str:
+    """Pick a device; close and open it again (the drivers' power cycle); what became of it."""
+    hub = visit.services.hub
+    labels = {name: device_label(visit, name, hub.configured_kind(name)) for name in hub.names()}
+    actions = [Action(name, label) for name, label in list(labels.items())[:8]]
+    chosen = await visit.ask(
+        lambda: visit.page(
+            "status.power", visit.tr("power.which"), (), actions, text=visit.tr("power.text")
+        )
+    )
+    if chosen == BACK:
+        return ""
+    name = str(chosen)
+    label = labels[name]
+    health = await visit.working(visit.tr("power.cycling", device=label), lambda: hub.reopen(name))
+    visit.audit.record(
+        "status",
+        "power_cycle",
+        "ok" if health.usable else "failed",
+        device=name,
+        kind=hub.configured_kind(name),
+        code=health.code,
+    )
+    state = visit.tr(f"state.{health.state.value}")
+    if health.code:
+        state = f"{state}: {visit.fault(health.code)}"
+    return visit.tr("power.done", device=label, state=state)
+
+
 async def run(visit: Visit) -> None:
-    """Show the status until the maintainer goes back; refresh looks again."""
+    """Show the status until the maintainer goes back; refresh looks again; a device can be
+    power-cycled (closed and opened again)."""
+    message = ""
     while True:
         report = await look(visit)
         shown = rows(visit, report)
@@ -82,13 +117,21 @@ async def run(visit: Visit) -> None:
             pending=report.pending,
             unreachable=[o.name for o in report.back_offices if not o.reachable],
         )
+        text = message
         chosen = await visit.ask(
-            lambda shown=shown: visit.page(  # type: ignore[misc]
+            lambda shown=shown, text=text: visit.page(  # type: ignore[misc]
                 "status",
                 visit.tr("page.status"),
                 shown,
-                [Action(REFRESH, visit.tr("action.refresh"))],
+                [
+                    Action(REFRESH, visit.tr("action.refresh")),
+                    Action(POWER, visit.tr("power.action")),
+                ],
+                text=text,
             )
         )
+        message = ""
         if chosen == BACK:
             return
+        if chosen == POWER:
+            message = await power_cycle(visit)

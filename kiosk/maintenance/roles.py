@@ -12,9 +12,10 @@ class Role(enum.StrEnum):
     """A maintainer's role."""
 
     TECHNICIAN = "technician"
-    """Devices, consumables, doors: status, self-tests, the locker's doors."""
+    """Devices, consumables, doors: status, self-tests (and power-cycling), the locker."""
     ADMINISTRATOR = "administrator"
-    """Everything a technician does, and the outbox, the journal, settings and restart."""
+    """Everything a technician does, and the outbox, the journal, settings, the flow bundle
+    (rollback) and restart."""
 
 
 class Page(enum.StrEnum):
@@ -22,15 +23,16 @@ class Page(enum.StrEnum):
 
     STATUS = "status"
     SELFTEST = "selftest"
-    DOORS = "doors"
+    LOCKER = "locker"
     OUTBOX = "outbox"
     JOURNAL = "journal"
     SETTINGS = "settings"
+    BUNDLE = "bundle"
     RESTART = "restart"
 
 
 ALLOWED: dict[Role, frozenset[Page]] = {
-    Role.TECHNICIAN: frozenset({Page.STATUS, Page.SELFTEST, Page.DOORS}),
+    Role.TECHNICIAN: frozenset({Page.STATUS, Page.SELFTEST, Page.LOCKER}),
     Role.ADMINISTRATOR: frozenset(Page),
 }
 """The pages each role may open."""

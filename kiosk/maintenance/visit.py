@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.app import KioskServices
 from kiosk.flow import asking
@@ -24,6 +24,9 @@ from kiosk.flow.session import Session
 from kiosk.i18n import t
 from kiosk.maintenance.audit import FLOW, Audit
 from kiosk.session.core import SessionCore
+
+if TYPE_CHECKING:
+    from kiosk.updates.agent import UpdateAgent
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +68,10 @@ class Visit:
         mode: str,
         started_at: float,
         on_restart: Callable[[], None] | None = None,
+        updates: UpdateAgent | None = None,
     ) -> None:
         self.services = services
+        self.updates = updates
         self.config = services.config
         self.core = core
         self.session = session
@@ -158,11 +163,20 @@ class Visit:
 
     # -- asking ----------------------------------------------------------------------------
 
-    async def ask(self, build: Callable[[], Prompt], work: Awaitable[Any] | None = None) -> Any:
+    async def ask(
+        self,
+        build: Callable[[], Prompt],
+        work: Awaitable[Any] | None = None,
+        *,
+        rebuild: asyncio.Event | None = None,
+    ) -> Any:
         """The value answered, `BACK`, or `asking.Done` when `work` finished first; raises
-        `Leave` on cancel or inactivity. Help asks the page again."""
+        `Leave` on cancel or inactivity. Help asks the page again; setting `rebuild` builds the
+        page again (what was typed is kept)."""
         while True:
-            reply = await asking.ask(self.core, build, self.session, self.clock, work=work)
+            reply = await asking.ask(
+                self.core, build, self.session, self.clock, work=work, rebuild=rebuild
+            )
             if isinstance(reply, asking.Done):
                 return reply
             if isinstance(reply, Answer):

@@ -16,11 +16,12 @@ every session alive in the process.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,6 +37,8 @@ name); single characters (sex, nation) identify nobody."""
 # ID number's check character X.
 _RUN = re.compile(r"\d(?:[\s\-.·_/]*\d)*(?:[Xx](?![A-Za-z]))?")
 _GROUP = re.compile(r"\d+(?:[Xx](?![A-Za-z]))?")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_ASCII_ALNUMS = re.compile(r"[0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,10 @@ class PersonalValues:
         """`text` with every personal value masked, in any format, then scrubbed."""
         if not (self and text):
             return scrub(text)
+        if not self.may_occur(_Probe(text)):
+            scrubbed = scrub(text)
+            if scrubbed == text:
+                return text  # what the passes below would give, found without them
         # Masking removes digits and letters, so new neighbours could spell a value again:
         # repeat until a pass finds nothing (each pass that changes something leaves fewer
         # digits and letters, so this ends).
@@ -128,6 +135,17 @@ class PersonalValues:
         if isinstance(value, list | tuple):
             return [self.mask_value(item) for item in value]
         return value
+
+    def may_occur(self, probe: _Probe) -> bool:
+        """Whether any of these values could be in the text `probe` was made of (a quick test:
+        `mask` would change nothing when this is False, but for `scrub`)."""
+        digits = probe.digits
+        if digits and any(number.digits in digits for number in self._numbers):
+            return True
+        if not self._texts:
+            return False
+        significant = probe.significant
+        return any(personal.key in significant for personal in self._texts)
 
     def found_in(self, value: Any) -> bool:
         """Whether a JSON-like value holds any of these personal values (in any format)."""
@@ -176,22 +194,40 @@ def _digits(text: str) -> tuple[str, list[int]]:
             digits.append(char)
             where.append(index)
         elif not char.isascii():
-            for part in _normal(char):
-                if part.isdecimal():
-                    digits.append(str(unicodedata.decimal(part)))
-                    where.append(index)
+            for part in _decimals(char):
+                digits.append(part)
+                where.append(index)
     return "".join(digits), where
+
+
+@functools.lru_cache(maxsize=8192)
+def _decimals(char: str) -> str:
+    """The digits (as 0-9) a character stands for once folded (`①` is 1; most stand for none)."""
+    return "".join(str(unicodedata.decimal(part)) for part in _normal(char) if part.isdecimal())
+
+
+@functools.lru_cache(maxsize=8192)
+def _alnums(char: str) -> str:
+    """The letters and digits a character is compared as once folded (digits as 0-9)."""
+    return "".join(
+        str(unicodedata.decimal(part)) if part.isdecimal() else part
+        for part in _normal(char)
+        if part.isalnum()
+    )
 
 
 def _significant(text: str) -> tuple[str, list[int]]:
     """The letters and digits of `text`, compared as `_normal`, and where each one stands."""
+    if text.isascii():
+        lower = text.lower()
+        ascii_where = [index for index, char in enumerate(lower) if char.isalnum()]
+        return "".join(lower[index] for index in ascii_where), ascii_where
     chars: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
-        for part in _normal(char):
-            if part.isalnum():
-                chars.append(str(unicodedata.decimal(part)) if part.isdecimal() else part)
-                where.append(index)
+        for part in _alnums(char):
+            chars.append(part)
+            where.append(index)
     return "".join(chars), where
 
 
@@ -310,36 +346,166 @@ class HoldsPersonal(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Gathered:
+    """The non-empty values of the live sessions, and what any of them could be found by."""
+
+    values: list[PersonalValues]
+    numbers: frozenset[str]
+    """The digits of every number of every live session."""
+    keys: frozenset[str]
+    """The letters and digits of every text of every live session."""
+    ascii_keys: frozenset[str]
+    """Those keys that an ASCII text could hold."""
+
+    @classmethod
+    def of(cls, values: list[PersonalValues]) -> _Gathered:
+        numbers = frozenset(n.digits for v in values for n in v._numbers)
+        keys = frozenset(t.key for v in values for t in v._texts)
+        return cls(values, numbers, keys, frozenset(key for key in keys if key.isascii()))
+
+    def could_hold(self, probe: _Probe) -> bool:
+        """Whether some live session's value could be in the probed text (a quick test)."""
+        if self.numbers:
+            digits = probe.digits
+            if len(digits) >= MIN_DIGITS and any(number in digits for number in self.numbers):
+                return True
+        keys = self.ascii_keys if probe.text.isascii() else self.keys
+        if not keys:
+            return False
+        significant = probe.significant
+        return any(key in significant for key in keys)
+
+
+_NOTHING = _Gathered([], frozenset(), frozenset(), frozenset())
+
+
 class _Live:
-    """The sessions of this process, held weakly: a session nobody keeps drops out by itself."""
+    """The sessions of this process, held weakly: a session nobody keeps drops out by itself.
+
+    Each holder's values are kept here while they are not empty (a holder says when they change,
+    `values_changed`), so gathering them never walks the sessions that hold nothing (ended ones
+    not yet collected); the gathering is redone only after a change.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holders: weakref.WeakSet[Any] = weakref.WeakSet()
+        # re-entrant: a holder collected while the lock is held drops out from its callback
+        self._lock = threading.RLock()
+        self._refs: dict[int, weakref.ref[Any]] = {}
+        self._values: dict[int, PersonalValues] = {}
+        self._gathered: _Gathered | None = _NOTHING
 
     def add(self, holder: HoldsPersonal) -> None:
+        key = id(holder)
         with self._lock:
-            self._holders.add(holder)
+            self._refs[key] = weakref.ref(holder, functools.partial(self._gone, key))
+        self.changed(holder)
 
-    def values(self) -> list[PersonalValues]:
+    def changed(self, holder: HoldsPersonal) -> None:
+        values = holder.personal
+        key = id(holder)
         with self._lock:
-            holders = list(self._holders)
-        return [values for values in (h.personal for h in holders) if values]
+            if key not in self._refs:
+                return
+            if values:
+                self._values[key] = values
+            elif self._values.pop(key, None) is None:
+                return
+            self._gathered = None
+
+    def _gone(self, key: int, ref: weakref.ref[Any]) -> None:
+        with self._lock:
+            if self._refs.get(key) is ref:
+                del self._refs[key]
+            if self._values.pop(key, None) is not None:
+                self._gathered = None
+
+    def gathered(self) -> _Gathered:
+        with self._lock:
+            if self._gathered is None:
+                values = list(self._values.values())
+                self._gathered = _Gathered.of(values) if values else _NOTHING
+            return self._gathered
 
 
 _LIVE = _Live()
 
 
 def track(holder: HoldsPersonal) -> None:
-    """Have `conceal` mask `holder`'s personal values for as long as it lives."""
+    """Have `conceal` mask `holder`'s personal values for as long as it lives; the holder calls
+    `values_changed` whenever its values change."""
     _LIVE.add(holder)
+
+
+def values_changed(holder: HoldsPersonal) -> None:
+    """A tracked holder's personal values changed: `conceal` masks with them from now on."""
+    _LIVE.changed(holder)
+
+
+class _Probe:
+    """A text's digits and letters, worked out once when first asked for, for testing many
+    sessions' values against it (`PersonalValues.may_occur`)."""
+
+    __slots__ = ("_digits", "_significant", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._digits: str | None = None
+        self._significant: str | None = None
+
+    @property
+    def digits(self) -> str:
+        """The text's digits, as `_digits` finds them."""
+        if self._digits is None:
+            text = self.text
+            self._digits = (
+                "".join(_ASCII_DIGITS.findall(text)) if text.isascii() else _digits(text)[0]
+            )
+        return self._digits
+
+    @property
+    def significant(self) -> str:
+        """The text's letters and digits, as `_significant` finds them."""
+        if self._significant is None:
+            text = self.text
+            self._significant = (
+                "".join(_ASCII_ALNUMS.findall(text.lower()))
+                if text.isascii()
+                else _significant(text)[0]
+            )
+        return self._significant
+
+
+def concealer(texts: Iterable[str]) -> Callable[[str], str]:
+    """`conceal`, or `scrub` alone when no live session's value could be in any of `texts`.
+
+    For output made of several texts (a journal entry's fields): the live values are gathered
+    and tested once for all of them, rather than once a text.
+    """
+    live = _LIVE.gathered()
+    if not live.values or not live.could_hold(_Probe("\n".join(scrub(t) for t in texts))):
+        return scrub
+    return conceal
 
 
 def conceal(text: str) -> str:
     """`text` with the personal values of every live session masked, then scrubbed.
 
-    For outputs that have no session at hand: log records, journal entries, speech.
+    For outputs that have no session at hand: log records, journal entries, speech. The text
+    is scrubbed first and its digits and letters worked out once; a text that no live value
+    could be in (most: step names, events) is done then, else each session whose values could
+    be in it masks it.
     """
-    for values in _LIVE.values():
-        text = values.mask(text)
+    text = scrub(text)
+    live = _LIVE.gathered()
+    if not live.values:
+        return text
+    probe = _Probe(text)
+    if not live.could_hold(probe):
+        return text
+    for values in live.values:
+        if values.may_occur(probe):
+            masked = values.mask(text)
+            if masked != text:
+                text, probe = masked, _Probe(masked)
     return scrub(text)

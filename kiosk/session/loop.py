@@ -18,7 +18,7 @@ import enum
 import logging
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.app import KioskServices
 from kiosk.flow import asking
@@ -34,6 +34,9 @@ from kiosk.session.menu import MENU_FLOW, Menu, build_menu
 from kiosk.session.state import AttractInfo, PromptView
 from peripherals.events import DeviceEvent, EventType
 from peripherals.keypad.keys import Key
+
+if TYPE_CHECKING:
+    from kiosk.updates.agent import UpdateAgent
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +91,13 @@ class SessionLoop:
         on_session_end: Callable[[], None] | None = None,
         maintenance_key: Key | None = None,
         on_restart: Callable[[], None] | None = None,
+        updates: UpdateAgent | None = None,
     ) -> None:
         self.services = services
         self.maintenance_key = maintenance_key
         self.on_restart = on_restart
+        self.updates = updates
+        """The update agent, for the service menu's bundle rollback (None: no updates)."""
         self.started_at = clock.now()
         self.visits = 0
         """Maintenance visits so far (never counted as residents' sessions)."""
@@ -233,6 +239,7 @@ class SessionLoop:
             mode=self.mode,
             started_at=self.started_at,
             on_restart=self.on_restart,
+            updates=self.updates,
         )
         try:
             why = await menu.run(session, how)

@@ -71,6 +71,7 @@ class KioskRuntime:
             on_session_end=self._session_ended,
             maintenance_key=Key.parse(config.maintenance.key),
             on_restart=on_restart,
+            updates=updates,
         )
         self._on_attract = on_attract
         self.poller: UpdatePoller | None = None

@@ -89,17 +89,29 @@ class Database:
         return self._conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (BEGIN IMMEDIATE), committed on success, rolled back on error."""
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE), committed on success, rolled back on error.
+
+        `durable=False` commits without waiting for the disk (no fsync): the commit survives
+        the process being killed and is made durable by the next durable commit, but a power
+        cut may lose it, together with everything committed after it and never before it (the
+        WAL keeps commits in order). Only for a write whose loss a restart can tell from the
+        last durable one (a confirmation of something already recorded)."""
         with self._lock:
             conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
+            if not durable:
+                conn.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    conn.execute("PRAGMA synchronous=FULL")
 
     def committed(self, work: Callable[[sqlite3.Connection], T], *, forget: bool = False) -> T:
         """Run `work` in a write transaction and return once it is committed (durably, as

@@ -18,12 +18,13 @@ import re
 import sqlite3
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.clock import SystemClock
 from kiosk.flow.services import Clock
-from kiosk.privacy.personal import conceal
+from kiosk.privacy.personal import conceal, concealer
 from kiosk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -70,22 +71,38 @@ class JournalEntry:
     detail: dict[str, Any]
 
 
-def scrub_value(value: Any) -> Any:
+def scrub_value(value: Any, hide: Callable[[str], str] = conceal) -> Any:
     """`value` with every string, key and number holding a live session's personal value (in any
-    format) or an ID or phone pattern masked."""
+    format) or an ID or phone pattern masked (`hide`: how a text is masked)."""
     if isinstance(value, str):
-        return conceal(value)
+        return hide(value)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
         text = str(value)
-        masked = conceal(text)
+        masked = hide(text)
         return value if masked == text else masked
     if isinstance(value, dict):
-        return {conceal(str(k)): scrub_value(v) for k, v in value.items()}
+        return {hide(str(k)): scrub_value(v, hide) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [scrub_value(v) for v in value]
-    return conceal(str(value))
+        return [scrub_value(v, hide) for v in value]
+    return hide(str(value))
+
+
+def _texts(value: Any, into: list[str]) -> list[str]:
+    """Every text `scrub_value` would mask in `value`, appended to `into`."""
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            into.append(str(key))
+            _texts(item, into)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _texts(item, into)
+    elif not (isinstance(value, bool) or value is None):
+        into.append(str(value))
+    return into
 
 
 _INSERT = (
@@ -126,14 +143,17 @@ class SqliteJournal:
     ) -> None:
         """Append one entry, masking any ID or phone number pattern in it; written to disk by
         the journal's writer thread (`flush` waits for it)."""
-        text = json.dumps(scrub_value(detail or {}), ensure_ascii=False, sort_keys=True)
+        detail = detail or {}
+        # the live values are tested once against all the entry's texts: most hold none of them
+        hide = concealer(_texts(detail, [self._terminal, session, flow, step, event]))
+        text = json.dumps(scrub_value(detail, hide), ensure_ascii=False, sort_keys=True)
         row = (
             self._clock.now(),
-            conceal(self._terminal),
-            session if _SESSION_ID.fullmatch(session) else conceal(session),
-            conceal(flow),
-            conceal(step),
-            conceal(event),
+            hide(self._terminal),
+            session if _SESSION_ID.fullmatch(session) else hide(session),
+            hide(flow),
+            hide(step),
+            hide(event),
             text,
         )
         with self._changed:

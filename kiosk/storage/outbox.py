@@ -194,10 +194,10 @@ class SqliteOutbox:
                     )
                 return row, False
             reference = self._new_reference(conn, now)
-            conn.execute(
+            stored = conn.execute(
                 "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
                 " digest, attempts, created_at, next_attempt_at, reference_field)"
-                " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING *",
                 (
                     reference,
                     idempotency_key,
@@ -209,10 +209,9 @@ class SqliteOutbox:
                     now + self._lease,
                     reference_field,
                 ),
-            )
-            stored = conn.execute("SELECT * FROM outbox WHERE reference = ?", (reference,))
+            ).fetchone()
             log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
-            return stored.fetchone(), True
+            return stored, True
 
         # committed (with any other submission arriving meanwhile) before anything is sent
         row, claimed = self._db.committed(store)
@@ -320,7 +319,7 @@ class SqliteOutbox:
         reference = row["reference"]
         if outcome.result == "delivered":
             remote = _remote_reference(outcome.reply, row["reference_field"])
-            self.mark_delivered(reference, now, remote)
+            self.mark_delivered(reference, now, remote, path=row["path"])
             log.info("outbox: %s delivered (attempt %d)", reference, row["attempts"])
             return Submission(reference, "delivered", outcome.reply, remote)
         if outcome.result == "dead":
@@ -350,24 +349,32 @@ class SqliteOutbox:
         return Submission(reference, "queued")
 
     def mark_delivered(
-        self, reference: str, when: float | None = None, remote_reference: str | None = None
+        self,
+        reference: str,
+        when: float | None = None,
+        remote_reference: str | None = None,
+        *,
+        path: str | None = None,
     ) -> None:
         """Mark a submission delivered and drop its payload, keeping only the digest (and the
-        back office's own reference)."""
+        back office's own reference); `path`: the submission's, when the caller has it."""
         delivered_at = self._clock.now() if when is None else when
 
         def mark(conn: sqlite3.Connection) -> None:
-            row = conn.execute(
-                "SELECT path FROM outbox WHERE reference = ?", (reference,)
-            ).fetchone()
-            if row is None:
-                return
+            kept = path
+            if kept is None:
+                row = conn.execute(
+                    "SELECT path FROM outbox WHERE reference = ?", (reference,)
+                ).fetchone()
+                if row is None:
+                    return
+                kept = str(row["path"])
             # The path may hold personal data too (a templated resident number).
             conn.execute(
                 "UPDATE outbox SET status = 'delivered', payload = NULL, path = ?,"
                 " delivered_at = ?, last_error = NULL, remote_reference = ?"
                 " WHERE reference = ? AND status = 'pending'",
-                (scrub(row["path"]), delivered_at, remote_reference, reference),
+                (scrub(kept), delivered_at, remote_reference, reference),
             )
 
         # the payload must not live on in the WAL: checkpointed before this returns (once for

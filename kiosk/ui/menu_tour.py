@@ -3,10 +3,11 @@
 `menu_tour` starts the whole touch kiosk (`TouchKiosk`, as `kiosk run --simulate`) on a
 configuration of its own in a scratch folder, with an administrator's PIN made up for the tour
 (hashed like `kiosk menu pin`; never written in clear or shown), and visits the menu as a
-maintainer would on the tactile keypad: the maintenance key, a wrong PIN then the right one,
-and every page in turn, with the simulated faults the pages exist for (paper out, a queued
-submission, in locker mode a jammed door). Each page is saved as `NN-step.png` when first
-drawn, and `pages.md` lists what each showed (rows, actions), scrubbed.
+maintainer would on the tactile keypad: the maintenance key, wrong PINs until the lock-out (its
+countdown), then the right one, and every page in turn, with the simulated faults the pages
+exist for (paper out, a queued submission, in locker mode a jammed door, a door left open and a
+parcel to hand over). Each page is saved as `NN-step.png` when first drawn, and `pages.md`
+lists what each showed (rows, actions), scrubbed.
 """
 
 from __future__ import annotations
@@ -171,6 +172,15 @@ class MenuWalker:
         if shot is not None:
             await self.shot(shot)
 
+    async def compartment(
+        self, what: str, cabinet: str, number: int, *, then: str = "", shot: str | None = None
+    ) -> None:
+        """On the locker page: action `what`, the cabinet, the compartment's number typed (a
+        picture of the number asked when `shot`); wait for page `then` (default: the reason)."""
+        await self.pick(what, f"locker.{what}.cabinet")
+        await self.pick(cabinet, f"locker.{what}.number", shot=shot)
+        await self.type_in(str(number), then or f"locker.{what}.reason")
+
     async def back(self, then: str) -> None:
         """The keypad's back key; wait for page `then`."""
         self.press(Key.CLEAR)
@@ -200,12 +210,22 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
     await walker.shot("login")
     await walker.type_in("0" * 6, "login.2")
     await walker.shot("login-wrong-pin")
+    await walker.type_in("0" * 6, "login.3")
+    await walker.type_in("0" * 6, "login.4")
+    await walker.shot("login-locked")
+    kiosk.clock.advance(12)  # type: ignore[attr-defined]
+    await walker.until(lambda: " 18 " in walker.view().prompt.text, "the countdown at 18 s")
+    await walker.shot("login-locked-later")  # the countdown ticks with the tour's clock
+    kiosk.clock.advance(19)  # type: ignore[attr-defined]
+    await walker.until(lambda: walker.view().prompt.error is None, "the lock-out over")
     await walker.type_in(pin, "home")
     await walker.shot("home")
 
     printer = walker.device("printer").simulator
     printer.fail("paper_out")
     await walker.pick("status", "status", shot="status-paper-out")
+    await walker.pick("power", "status.power", shot="status-power-cycle")
+    await walker.pick("printer", "status", shot="status-power-cycled")
     await walker.back("home")
     await walker.pick("selftest", "selftest", shot="selftests")
     await walker.pick("printer", "selftest.printer.result", shot="selftest-printer-failed")
@@ -222,15 +242,7 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
     await walker.back("home")
 
     if options.mode == "locker":
-        board = walker.device("lock_board").simulator
-        board.jam(1, 3)
-        await walker.pick("doors", "doors", shot="doors")
-        await walker.pick("open", "doors.open.board", shot="doors-which-board")
-        await walker.pick("1", "doors.open.lock", shot="doors-which-door")
-        await walker.type_in("3", "doors.open.reason")
-        await walker.shot("doors-why")
-        await walker.pick("inspection", "doors", shot="doors-jammed")
-        await walker.back("home")
+        await _locker(walker, kiosk)
 
     await walker.pick("outbox", "outbox", shot="outbox")
     await walker.back("home")
@@ -249,10 +261,43 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
     await walker.pick("volume", "settings.value", shot="settings-volume")
     await walker.back("settings")
     await walker.back("home")
+    await walker.pick("bundle", "bundle", shot="bundle")
+    await walker.back("home")
     await walker.pick("restart", "restart", shot="restart")
     await walker.back("home")
     if services.demo is not None:
         services.demo.set_down(False)
+
+
+async def _locker(walker: MenuWalker, kiosk: TouchKiosk) -> None:
+    """The locker page: a parcel waiting, a jammed door, a door left open; each action."""
+    assert kiosk.services is not None and kiosk.services.locker is not None
+    kiosk.services.locker.inventory.seed(
+        "A-05",
+        waybill="YT9876543210",
+        company="圆通速递",
+        phone="13912345678",  # invented
+        code="20481357",
+        deposited_at=kiosk.clock.now(),
+        storage_hours=24,
+    )
+    board = walker.device("lock_board").simulator
+    board.jam(1, 3)
+    board.open_door(2, 7)
+    await walker.pick("locker", "locker", shot="locker")
+    await walker.compartment("open", "A", 3, shot="locker-which-compartment")
+    await walker.shot("locker-why-open")
+    await walker.pick("inspection", "locker", shot="locker-jammed")
+    await walker.compartment("out", "A", 3)
+    await walker.pick("jammed", "locker", shot="locker-out-of-service")
+    await walker.pick("reconcile", "locker.reconciled", shot="locker-reconciled")
+    await walker.back("locker")
+    await walker.compartment("retrieve", "A", 5, then="locker.retrieve.parcel")
+    await walker.shot("locker-retrieve-parcel")
+    await walker.pick("lost_code", "locker", shot="locker-retrieved")
+    await walker.pick("in", "locker.in")
+    await walker.pick("A-03", "locker", shot="locker-back-in-service")
+    await walker.back("home")
 
 
 async def _tour(options: MenuTourOptions) -> MenuTourResult:

@@ -166,8 +166,12 @@ class TouchKiosk:
             if self._stopping or ui.done():
                 return
             from kiosk.app import KioskServices
+            from kiosk.maintenance.brightness import apply_brightness
             from kiosk.updates.agent import agent_for
             from peripherals.events import CallbackDispatcher
+
+            display = self.config.display
+            apply_brightness(display.brightness, display.backlight)
 
             dispatcher = CallbackDispatcher(_on_kivy_thread, self._relay.handle)
             self.updates = agent_for(self.config, self.data_dir)

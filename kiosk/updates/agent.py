@@ -275,6 +275,12 @@ class UpdateAgent:
             self.store.prune()
             self._publish(UpdateStatus(UpdateState.CURRENT, watch.version, self._now()))
 
+    def roll_back(self, host: FlowHost, journal: Journal, reason: str) -> int | None:
+        """A maintainer's rollback: back to the previous bundle now (the current one is refused
+        from now on); the version now in use. Call it between sessions, with a previous bundle."""
+        self._roll_back(host, journal, reason)
+        return self.store.current()
+
     def _roll_back(self, host: FlowHost, journal: Journal, reason: str) -> None:
         bad = self.store.current()
         self._set_watch(None)

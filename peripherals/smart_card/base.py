@@ -131,6 +131,31 @@ class SmartCardReader(Device):
         )
         return card
 
+    def read_card_number(self, timeout: float) -> str:
+        """Wait up to `timeout` s for a card and read its card number only (a staff card's
+        identity: a courier's, a maintainer's); nothing personal is read.
+
+        Raises `MediaError` `smart_card.not_social_security` for a card without the SSSE
+        application and `smart_card.no_card_number` when the card refuses or lacks it.
+        """
+        self._require_open()
+        if timeout < 0:
+            raise ValueError("timeout must not be negative")
+        with self._exclusive():
+            self._wait_for_card(timeout)
+            _, sw = self._command(ssse.SELECT_SSSE)
+            if sw == 0x6A82:
+                raise MediaError(
+                    "the card has no SSSE application to read a card number from",
+                    code="smart_card.not_social_security",
+                )
+            if sw != OK:
+                raise sw_error(sw, "SELECT SSSE")
+            number = self._read_field(ssse.FIELDS[0])
+        if not isinstance(number, str) or not number:
+            raise MediaError("the card gave no card number", code="smart_card.no_card_number")
+        return number
+
     def _read_field(self, read: ssse.FieldRead) -> object:
         data, sw = self._command(read.apdu)
         if sw in REFUSED:

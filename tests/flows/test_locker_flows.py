@@ -4,6 +4,7 @@ three families, doors shut by the simulated courier or resident the answers file
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,9 @@ RUNS = [
 ]
 
 
-def locker_config(tmp_path: Path, family: str) -> Path:
-    """A simulated locker of one lock-board family: the demo layout on its first two boards."""
+def locker_config(tmp_path: Path, family: str, more: str = "") -> Path:
+    """A simulated locker of one lock-board family: the demo layout on its first two boards
+    (`more`: further TOML tables)."""
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f"""simulate = true
@@ -48,10 +50,12 @@ driver = "simulated"
 family = "{family}"
 boards = {FAMILIES[family]}
 locks_per_board = 24
+open_timeout = 0.5  # a jammed door is given up on sooner (the boards answer at once)
 
 [devices.scanner]
 driver = "simulated"
-""",
+"""
+        + more,
         encoding="utf-8",
     )
     return path
@@ -120,10 +124,18 @@ def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
         capsys, "parcel-deposit", DEFAULT_FLOWS_DIR / "parcel-deposit.answers.yaml", config
     )
     assert code == 0, lines[-1]
+    said = " ".join(line.get("say", "") for line in lines)
+    assert "免费保管 24 小时" in said and "免费保管 72 小时" in said  # the courier is told
+    # the second parcel's phone came from the courier system: typed once, one recipient
+    assert [line["step"] for line in lines].count("phone") == 1
     stock = inventory(config)
     try:
         parcels = stock.parcels(["stored"])
         assert len(parcels) == 2
+        # the second is an elderly resident's: a low compartment, the longer free period
+        elder = max(parcels, key=lambda p: p.storage_hours)
+        assert (elder.storage_hours, min(p.storage_hours for p in parcels)) == (72, 24)
+        assert stock.layout.get(elder.compartment or "").band == "low"  # type: ignore[union-attr]
         pickup = stock.pickup_code(parcels[0].id)
     finally:
         stock.db.close()
@@ -150,6 +162,38 @@ def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
     assert code == 2  # the same code again is refused and asked for anew
 
 
+def test_a_wheelchair_user_is_offered_only_compartments_reachable_from_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "kerong")
+    answers = DEFAULT_FLOWS_DIR / "scenarios/parcel-deposit.wheelchair.answers.yaml"
+    code, lines = run(capsys, "parcel-deposit", answers, config)
+    assert code == 0, lines[-1]
+    (offer,) = [line for line in lines if line.get("step") == "compartment"]
+    stock = inventory(config)
+    try:
+        offered = [stock.layout.get(c) for c in re.findall(r"([A-Z]-\d{2}) 号格口", offer["say"])]
+        assert offered and all(c is not None and c.wheelchair for c in offered)
+        assert offered[0].size == "M"  # type: ignore[union-attr]  # the smallest reachable
+    finally:
+        stock.db.close()
+
+
+def test_an_elderly_residents_parcel_is_free_for_longer_and_the_fee_tells_the_period(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    elder = answers_for(tmp_path, "scenarios/parcel-pickup.elder.answers.yaml", "wkly")
+    code, lines = run(capsys, "parcel-pickup", elder, config)
+    assert code == 0, lines[-1]
+    assert "fee" not in {line.get("step") for line in lines}  # two days, within 72 hours
+    fee = answers_for(tmp_path, "scenarios/parcel-pickup.fee.answers.yaml", "wkly")
+    code, lines = run(capsys, "parcel-pickup", fee, config)
+    assert code == 0, lines[-1]
+    (told,) = [line["say"] for line in lines if line.get("step") == "fee"]
+    assert "已超过 24 小时的免费保管期" in told
+
+
 def test_wrong_codes_lock_the_terminal_out_and_are_journaled_without_the_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -163,6 +207,26 @@ def test_wrong_codes_lock_the_terminal_out_and_are_journaled_without_the_code(
     assert b"attempt" in data  # each attempt journaled, by a keyed tag
     for attempt in wrong:
         assert attempt.encode() not in data
+
+
+def test_wrong_courier_codes_lock_the_courier_sign_in_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    wrong = ["111111", "222222", "333333"]  # courier_failures = 3
+    answers = answers_for(tmp_path, "parcel-deposit.answers.yaml", "wkly")
+    data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    data["answers"]["sign_in"] = wrong
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, lines = run(capsys, "parcel-deposit", answers, config)
+    assert code == 1
+    assert lines[-1]["error"] == "locker.courier_locked_out"
+    data = json.dumps(lines, ensure_ascii=False)
+    assert "快递员代码不正确" in data  # the first two misses are told and asked again
+    code, lines = run(
+        capsys, "parcel-deposit", DEFAULT_FLOWS_DIR / "parcel-deposit.answers.yaml", config
+    )
+    assert (code, lines[-1]["error"]) == (1, "locker.courier_locked_out")  # a good code too
 
 
 def test_a_door_left_open_is_reminded_of_then_raises_an_alarm(

@@ -16,7 +16,8 @@ from kiosk.flow.receipts import ReceiptError, ReceiptLibrary
 from peripherals.device import Device
 from peripherals.events import EventType, QueueDispatcher
 from peripherals.hub import DeviceConfig, Hub
-from tests.support.pcsc import Pcscd, pcscd
+from peripherals.smart_card.emulator import CardHolder, vpcd_reader_name
+from tests.support.pcsc import Pcscd, pcscd, wait_for_card_state
 
 __all__ = ["pcscd"]
 
@@ -172,3 +173,27 @@ async def test_a_social_security_card_is_read_through_pcscd(pcscd: Pcscd) -> Non
         card = await devices.smart_card().read(timeout=10)
     assert card["card_number"] and card["name"]
     assert isinstance(card["birth_date"], str)  # dates become ISO text for templates
+
+
+async def test_a_card_number_waits_past_slices_without_a_card(
+    pcscd: Pcscd, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A courier card shown a while after the wait began is read (each empty slice is not the
+    end of the wait), and only its number is read."""
+    monkeypatch.setattr("kiosk.devices.SLICE", 0.2)
+    # pcscd sees a card leave only at its next poll: an earlier test's must be gone first
+    assert wait_for_card_state(vpcd_reader_name(), present=False)
+    with _hub("smart_card") as smart:
+        late: list[threading.Timer] = []
+
+        def present(kind: str, device: Device) -> None:
+            simulator = device.simulator  # type: ignore[attr-defined]
+            holder = CardHolder(card_number="K88000001")
+            late.append(threading.Timer(0.7, simulator.present_card, (holder,)))
+            late[0].start()
+
+        devices = HubDevices(smart, present=present)
+        try:
+            assert await devices.smart_card().card_number(timeout=10) == "K88000001"
+        finally:
+            late[0].join()

@@ -51,6 +51,15 @@ async def test_an_open_is_journalled_once(hub: Hub, journal: SqliteJournal) -> N
     ]
 
 
+async def test_an_open_whose_intent_is_recorded_is_journalled_too(
+    hub: Hub, journal: SqliteJournal
+) -> None:
+    locks = HubDevices(hub, journal=journal).lock_board()
+    assert await locks.open_lock(0, 7, recorded=True) is DoorState.OPEN
+    journal.flush()
+    assert [e["lock"] for e in energisings(journal)] == [7]
+
+
 async def test_a_lost_reply_is_not_a_second_energising(hub: Hub, journal: SqliteJournal) -> None:
     simulator(hub).fail("silent", times=1)
     assert await HubDevices(hub, journal=journal).lock_board().open_lock(0, 5) is DoorState.OPEN

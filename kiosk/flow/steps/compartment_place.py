@@ -55,3 +55,8 @@ def flag(ctx: StepContext, value: str | bool) -> bool:
     if isinstance(value, bool):
         return value
     return ctx.render(value).strip().lower() in ("true", "yes", "1")
+
+
+def hours(value: float) -> int | float:
+    """A storage period as said: `72`, not `72.0`."""
+    return int(value) if float(value).is_integer() else round(value, 1)

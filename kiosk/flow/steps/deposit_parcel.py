@@ -5,7 +5,14 @@ from __future__ import annotations
 from kiosk.flow.locker import LockerError, NewParcel, Opening
 from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.flow.schema import DepositParcelStep
-from kiosk.flow.steps.compartment_place import failed, flag, locker_of, place_data, where
+from kiosk.flow.steps.compartment_place import (
+    failed,
+    flag,
+    hours,
+    locker_of,
+    place_data,
+    where,
+)
 from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
 from kiosk.flow.steps.door_wait import until_closed
 
@@ -55,6 +62,7 @@ async def execute(ctx: StepContext, step: DepositParcelStep) -> StepResult:
         {
             "parcel": opening.parcel,
             "moved_from": opening.moved_from,
+            "free_hours": hours(opening.storage_hours),
             **place_data(ctx, opening.place),
         },
     )
@@ -73,5 +81,6 @@ def door_text(ctx: StepContext, opening: Opening) -> str:
         moved = ctx.translate(
             "locker.moved", old=opening.moved_from, compartment=opening.place.compartment
         )
-        text = f"{moved} {text}"
+        gap = "" if moved.endswith(("。", "，", "！")) else " "  # no space after Chinese text
+        text = f"{moved}{gap}{text}"
     return text

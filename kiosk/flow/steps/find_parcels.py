@@ -7,7 +7,7 @@ import re
 from kiosk.flow.locker import LockerError
 from kiosk.flow.prompt import Answer, Event
 from kiosk.flow.schema import FindParcelsStep
-from kiosk.flow.steps.compartment_place import failed, locker_of, place_data
+from kiosk.flow.steps.compartment_place import failed, hours, locker_of, place_data
 from kiosk.flow.steps.context import Next, StepContext, StepResult
 from kiosk.flow.steps.device import run_device
 
@@ -44,15 +44,24 @@ async def execute(ctx: StepContext, step: FindParcelsStep) -> StepResult:
             error = exc.key
             continue
         places = [
-            {**place_data(ctx, f.place), "parcel": f.parcel, "company": f.company, "fee": f.fee}
+            {
+                **place_data(ctx, f.place),
+                "parcel": f.parcel,
+                "company": f.company,
+                "fee": f.fee,
+                "free_hours": hours(f.storage_hours),
+            }
             for f in found
         ]
+        # the free period told with a fee: that of the parcels the fee is for
+        charged = [f for f in found if f.fee > 0] or found
         ctx.save(
             step.save_as or step.id,
             {
                 "count": len(found),
                 "ids": [f.parcel for f in found],
                 "fee": sum(f.fee for f in found),
+                "free_hours": hours(min(f.storage_hours for f in charged)),
                 "places": places,
                 "compartments": ", ".join(p["compartment"] for p in places),
             },

@@ -40,6 +40,11 @@ class PageScreen(PromptScreen):
         if prompt.image and Path(prompt.image).is_file():
             picture = Image(source=prompt.image, fit_mode="contain")
             picture.kiosk_id = "page.image"
+            width, height = picture.texture_size
+            if width > 1.2 * height:  # a wide picture (the locker's cabinets) gets most room,
+                # unless large text needs half the width for its words
+                text_share = 0.36 if scale.name == "standard" else 0.5
+                column.size_hint_x, picture.size_hint_x = text_share, 1 - text_share
             body.add_widget(picture)
         self.add_widget(body)
         options = prompt.options

@@ -53,6 +53,7 @@ def test_every_endpoint_of_the_contract_is_there() -> None:
         "GET /notices/{notice_id}",
         "POST /queue/tickets",
         "POST /couriers/sign-in",
+        "POST /couriers/waybill",
         "POST /couriers/consent",
         "POST /locker/notifications",
         "POST /locker/records",

@@ -99,14 +99,16 @@ def test_menu_tour_photographs_every_page(tmp_path: Path) -> None:
     """One tour (a locker has every page); the UI tests cover both modes and languages."""
     out = tmp_path / "tour"
     done = tour(tmp_path, "--out", str(out), "--mode", "locker", "--elder")
-    pages = {"home", "status", "selftest.printer.result", "doors", "doors.open.reason", "outbox",
-             "journal.day", "settings", "restart"}  # fmt: skip
+    pages = {"home", "status", "status.power", "selftest.printer.result", "locker",
+             "locker.open.reason", "locker.reconciled", "locker.retrieve.parcel", "outbox",
+             "journal.day", "settings", "bundle", "restart"}  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     index = (out / "pages.md").read_text(encoding="utf-8")
     shots = sorted(out.glob("*.png"))
-    assert len(shots) >= 15 and all(f"`{page}`" in index for page in pages)
+    assert len(shots) >= 25 and all(f"`{page}`" in index for page in pages)
     for shot in shots:
         with Image.open(shot) as picture:
             assert picture.size == (1280, 1024)
             assert max(ImageStat.Stat(picture.convert("L")).stddev) > 20, f"{shot.name} is blank"
-    assert all(word in index for word in ("运行状态", "缺纸", "柜门卡住", "已导出"))
+    words = ("运行状态", "缺纸", "柜门卡住", "已导出", "锁定 18 秒", "已重新打开", "139****5678")
+    assert all(word in index for word in (*words, "屏幕亮度"))

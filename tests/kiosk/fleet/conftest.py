@@ -24,6 +24,22 @@ from tests.kiosk.updates.conftest import (  # noqa: F401  (fixtures for the roll
 from tests.support.asgi import serving
 from tests.support.postgres import postgres_bin, running_postgres
 
+_SCREENSHOTS: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect the screenshots tests recorded (`record_property("screenshot", path)`)."""
+    if report.when == "call":
+        _SCREENSHOTS.extend(str(v) for k, v in report.user_properties if k == "screenshot")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """List the console's screenshots at the end of the run, to open and look at."""
+    if _SCREENSHOTS:
+        terminalreporter.write_sep("-", "fleet console screenshots")
+        for path in _SCREENSHOTS:
+            terminalreporter.write_line(path)
+
 
 @dataclass
 class ManualClock:

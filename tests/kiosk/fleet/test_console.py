@@ -1,12 +1,12 @@
-"""The console in a real headless Chromium (Debian's, via Selenium): log in, see the fleet,
-start, advance and halt a rollout; a screenshot of each page (kept in $KIOSK_KEEP_SCREENSHOTS
-when set)."""
+"""The console in a real headless Chromium (Debian's, via Selenium): log in, see the fleet and
+its map by district and community, start, advance and halt a rollout; a screenshot of each page
+(kept in $KIOSK_KEEP_SCREENSHOTS when set)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -105,25 +105,34 @@ def _submit(driver: object, by: str, value: str) -> None:
     )
 
 
-def _shot(driver: object, tmp_path: Path, name: str) -> Path:
+def _shot(driver: object, tmp_path: Path, name: str, record: Callable[[str, object], None]) -> Path:
+    """Save a screenshot of the page; listed at the end of the test run."""
     folder = Path(os.environ.get("KIOSK_KEEP_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"fleet-{name}.png"
     driver.save_screenshot(str(path))  # type: ignore[attr-defined]
     assert path.stat().st_size > 10_000
+    record("screenshot", path)
     return path
 
 
 def test_an_administrator_runs_a_rollout_from_the_console(
-    browser: object, console: tuple[Server, RecordingPublisher], tmp_path: Path
+    browser: object,
+    console: tuple[Server, RecordingPublisher],
+    tmp_path: Path,
+    record_property: Callable[[str, object], None],
 ) -> None:
     from selenium.webdriver.common.by import By
 
     server, publisher = console
     d = browser
+
+    def shot(name: str) -> None:
+        _shot(d, tmp_path, name, record_property)
+
     d.get(f"{server.url}/console/")  # type: ignore[attr-defined]
     assert d.current_url.endswith("/console/login")  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "01-login")
+    shot("01-login")
     d.find_element(By.ID, "name").send_keys("admin")  # type: ignore[attr-defined]
     d.find_element(By.ID, "password").send_keys("wrong password!")  # type: ignore[attr-defined]
     _submit(d, By.ID, "login")
@@ -138,19 +147,32 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     assert (card("total"), card("online"), card("offline")) == ("9", "8", "1")
     alerts = d.find_element(By.ID, "alerts").text  # type: ignore[attr-defined]
     assert "打印机缺纸" in alerts and "离线过久" in alerts
-    _shot(d, tmp_path, "02-overview")
+    shot("02-overview")
+
+    _submit(d, By.LINK_TEXT, "分布图")
+
+    def health(community: str) -> str:
+        square = f"#map a[data-community='{community}'] rect"
+        return d.find_element(By.CSS_SELECTOR, square).get_attribute("class")  # type: ignore[attr-defined, no-any-return]
+
+    # gx-0008 never reported (北湖社区), gx-0003 is out of paper (南湖社区)
+    assert (health("北湖社区"), health("南湖社区"), health("竹溪社区")) == ("bad", "warn", "ok")
+    shot("03-map")
+    _submit(d, By.CSS_SELECTOR, "#map a[data-community='北湖社区']")
+    listed = [a.text for a in d.find_elements(By.CSS_SELECTOR, "td a")]  # type: ignore[attr-defined]
+    assert listed == ["gx-0002", "gx-0005", "gx-0008"]
 
     _submit(d, By.LINK_TEXT, "终端列表")
     assert "南湖社区" in d.page_source and "北湖社区" in d.page_source  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "03-kiosks")
+    shot("04-kiosks")
     _submit(d, By.LINK_TEXT, "gx-0003")
     assert "printer.paper_out" in d.find_element(By.ID, "history").text  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "04-kiosk")
+    shot("05-kiosk")
 
     _submit(d, By.LINK_TEXT, "签核截图")
     _submit(d, By.LINK_TEXT, "业务包 2")
     assert len(d.find_elements(By.CSS_SELECTOR, "figure img")) == 2  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "05-tours")
+    shot("06-tours")
 
     _submit(d, By.LINK_TEXT, "分批发布")
     d.find_element(By.ID, "bundle").send_keys("2")  # type: ignore[attr-defined]
@@ -160,29 +182,37 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     _submit(d, By.ID, "start-rollout")
     assert publisher.published == [(2, ["canary"])]
     assert "进行中" in d.find_element(By.CSS_SELECTOR, "#rollout-1 .state").text  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "06-rollout-started")
+    shot("07-rollout-started")
 
     server.clock.now += 60
     for n in range(2, 8):  # kiosks still on bundle 1: what the canary is compared with
         server.heartbeat(f"gx-{n:04d}", group="district_a", bundle=1,
                          flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
-    for n in range(2):
+    for n in range(2):  # a few feedback failures: too few sessions to judge yet
         server.heartbeat(f"gx-{n:04d}", group="canary", bundle=2,
-                         flows={"si-certificate": {"sessions": 10, "failures": 0}})  # fmt: skip
+                         flows={"si-certificate": {"sessions": 10, "failures": 0},
+                                "resident-feedback": {"sessions": 4, "failures": 1}})  # fmt: skip
+    d.refresh()  # type: ignore[attr-defined]
+    rows = d.find_elements(By.CSS_SELECTOR, "#flows-1 tr")  # type: ignore[attr-defined]
+    assert [r.text for r in rows[2:]] == [
+        "resident-feedback 8 2 25.0% 0 0 0.0%",
+        "si-certificate 20 0 0.0% 132 6 4.5%",  # with the heartbeats at the start
+    ]
+    shot("08-rollout-flows")
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.advance")
     assert publisher.published[-1] == (2, ["canary", "district_a"])
-    _shot(d, tmp_path, "07-rollout-advanced")
+    shot("09-rollout-advanced")
 
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.halt")
     section = d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     assert "已暂停" in section and "由 admin 手动暂停" in section
     assert not d.find_elements(By.CSS_SELECTOR, "#rollout-1 button.advance")  # type: ignore[attr-defined]
-    _shot(d, tmp_path, "08-rollout-halted")
+    shot("10-rollout-halted")
 
     _submit(d, By.LINK_TEXT, "English")
     assert "halted" in d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
     _submit(d, By.LINK_TEXT, "Audit log")
-    _shot(d, tmp_path, "09-audit")
+    shot("11-audit")
     with server.fleet.db() as db:
         actions = [a.action for a in db.scalars(select(Audit).order_by(Audit.id))]
     assert actions == [
@@ -235,3 +265,20 @@ def test_bundle_tours_are_shown_for_sign_off_and_nothing_else_is_served(tmp_path
         assert client.get("/console/tours/8/..%2F..%2Fsecret.png").status_code == 404
         assert client.get("/console/tours/8/../../secret.png").status_code == 404
     fleet.engine.dispose()
+
+
+def test_a_refused_rollout_says_why_in_the_console_language(
+    console: tuple[Server, RecordingPublisher],
+) -> None:
+    server, publisher = console
+    with httpx.Client(base_url=server.url, follow_redirects=True) as client:
+        client.post("/console/login", data={"name": "admin", "password": PASSWORD})
+        page = client.get("/console/rollouts").text
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        refused = client.post(
+            "/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "10%; Wave-A"}
+        )
+        assert "分组名只能用小写字母、数字和下划线：Wave-A" in refused.text
+        english = client.get(f"{refused.url}&lang=en").text
+        assert "group names are lower case letters, digits and _: Wave-A" in english
+    assert publisher.published == []

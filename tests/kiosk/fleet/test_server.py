@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import func, select
+
+from kiosk.fleet.models import Heartbeat, Kiosk
+from tests.support.asgi import serving
 
 from .conftest import Server
 
@@ -23,9 +27,17 @@ def test_a_kiosk_reports_with_its_own_token_only(server: Server) -> None:
 
 
 def test_a_heartbeat_with_unknown_or_bad_fields_is_refused(server: Server) -> None:
-    server.provision("gx-0003")
+    token = server.provision("gx-0003")
     assert server.heartbeat("gx-0003", name="张三").status_code == 422
     assert server.heartbeat("gx-0003", faults=["<script>"]).status_code == 422
+    assert server.heartbeat("gx-0003", sequence=2**40).status_code == 422  # not a 500 later
+    url, auth = f"{server.url}/api/v1/heartbeats", {"Authorization": f"Bearer {token}"}
+    assert httpx.post(url, content=b"{not json", headers=auth).status_code == 422
+    assert httpx.post(url, content=b" " * 70_000, headers=auth).status_code == 413
+    assert httpx.get(url, headers=auth).status_code == 405
+    assert httpx.post(url, json={}, headers={"Authorization": token}).status_code == 401
+    with server.fleet.db() as db:
+        assert db.scalar(select(Kiosk.last_seen).where(Kiosk.terminal == "gx-0003")) is None
 
 
 def test_alerts_for_offline_paper_out_jammed_doors_and_a_growing_backlog(server: Server) -> None:
@@ -45,6 +57,16 @@ def test_alerts_for_offline_paper_out_jammed_doors_and_a_growing_backlog(server:
         ("door_jammed", "gx-0012"),
         ("backlog_growing", "gx-0013"),
     }
+    metrics = httpx.get(f"{server.url}/metrics").text  # counted by the database: the same
+    for line in (
+        'kiosk_fleet_alerts{kind="paper_out"} 1',
+        'kiosk_fleet_alerts{kind="door_jammed"} 1',
+        'kiosk_fleet_alerts{kind="backlog_growing"} 1',
+        'kiosk_fleet_alerts{kind="offline"} 0',
+        "kiosk_fleet_kiosks_with_faults 2",
+        'kiosk_fleet_paper{state="out"} 1',
+    ):
+        assert line in metrics.splitlines(), line
     server.clock.now += 3600  # an hour without heartbeats
     server.heartbeat("gx-0013", outbox_backlog=0)
     feed = httpx.get(f"{server.url}/api/v1/alerts").json()["alerts"]
@@ -65,9 +87,32 @@ def test_a_retried_heartbeat_is_counted_once(server: Server) -> None:
             headers={"Authorization": f"Bearer {token}"},
         )
         assert reply.status_code == 200
-    from sqlalchemy import func, select
-
-    from kiosk.fleet.models import Heartbeat
-
     with server.fleet.db() as db:
         assert db.scalar(select(func.sum(Heartbeat.sessions))) == 3
+        kiosk = db.scalar(select(Kiosk).where(Kiosk.terminal == "gx-0020"))
+        assert kiosk is not None and kiosk.devices == {"printer": {"state": "online", "code": ""}}
+
+
+def test_heartbeats_go_on_after_the_database_dropped_the_connection(postgres: str) -> None:
+    import psycopg
+
+    from .conftest import fresh_postgres_database, start_server
+
+    url = fresh_postgres_database(postgres)
+    fleet, clock, app = start_server(url)
+    with serving(app) as base:
+        server = Server(base, fleet, clock)
+        server.provision("gx-0030")
+        assert server.heartbeat("gx-0030").status_code == 200
+        address = url.removeprefix("postgresql+psycopg://")
+        with psycopg.connect(f"postgresql://{address}", autocommit=True) as admin:
+            dropped = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert dropped is not None and dropped[0] >= 1
+        flows = {"si-certificate": {"sessions": 2, "failures": 0}}
+        assert server.heartbeat("gx-0030", flows=flows).status_code == 200
+        with fleet.db() as db:
+            assert db.scalar(select(func.sum(Heartbeat.sessions))) == 2
+    fleet.engine.dispose()

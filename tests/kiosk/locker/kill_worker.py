@@ -43,7 +43,9 @@ class Door:
         self.boards = board.boards
         self.locks_per_board = board.locks_per_board
 
-    async def open_lock(self, board: int, lock: int, timeout: float | None = None) -> DoorState:
+    async def open_lock(
+        self, board: int, lock: int, timeout: float | None = None, *, recorded: bool = False
+    ) -> DoorState:
         return await asyncio.to_thread(self.board.open_lock, board, lock, timeout)
 
     async def door_state(self, board: int, lock: int) -> DoorState:

@@ -20,7 +20,7 @@ def test_a_pin_is_stored_salted_and_recognised() -> None:
     )
     tech = book.check("24681357")
     assert tech is not None and tech.role is Role.TECHNICIAN and tech.who == "pin:li"
-    assert not tech.may(Page.SETTINGS) and tech.may(Page.DOORS)
+    assert not tech.may(Page.SETTINGS) and tech.may(Page.LOCKER)
     admin = book.check("97531864")
     assert admin is not None and admin.may(Page.SETTINGS) and admin.may(Page.RESTART)
     assert book.check("24681358") is None and book.check("") is None

@@ -18,7 +18,7 @@ from kiosk.clock import ManualClock
 from kiosk.flow.session import Session
 from kiosk.privacy.logging import ScrubFilter
 from kiosk.privacy.masking import mask_id, mask_name, mask_phone
-from kiosk.privacy.personal import PersonalValues, conceal
+from kiosk.privacy.personal import PersonalValues, conceal, concealer
 from kiosk.storage.database import Database
 from kiosk.storage.journal import SqliteJournal
 
@@ -116,6 +116,19 @@ def test_a_forgotten_session_stops_being_masked_by() -> None:
     assert conceal(f"{NAME}您好") == f"{NAME}您好"
 
 
+def test_a_value_kept_after_a_text_was_masked_is_masked_from_then_on() -> None:
+    first = Session(ManualClock(start=0.0))
+    first.scope.set("name", NAME, personal=True)
+    assert conceal(f"{NAME} 139 1234 5678") == "林** 139 1234 5678"
+    first.scope.set("phone", PHONE, personal=True)  # the same session, one more value
+    second = Session(ManualClock(start=0.0))  # and another session
+    second.scope.set("who", "王小测", personal=True)
+    assert conceal(f"{NAME} 139 1234 5678 王小测") == "林** 139 **** 5678 王**"
+    first.end(None)
+    second.end(None)
+    assert conceal(f"{NAME} 王小测") == f"{NAME} 王小测"
+
+
 def test_the_journal_masks_the_values_of_a_live_session(tmp_path: Path) -> None:
     session = Session(ManualClock(start=0.0))
     session.scope.set("resident", CARD, personal=True)
@@ -162,3 +175,20 @@ def test_masking_ends_and_leaves_no_value_to_find_in_any_text(
     assert personal.mask(masked) == masked
     for number in (v for v in values if v.isdecimal() and v.isascii() and len(v) >= 7):
         assert number not in digits_only(masked)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), values=st.lists(st.one_of(NUMBERS, WORDS), min_size=1, max_size=3))
+def test_texts_tested_together_are_masked_as_each_alone(
+    data: st.DataObject, values: list[str]
+) -> None:
+    session = Session(ManualClock(start=0.0))
+    for number, value in enumerate(values):
+        session.scope.set(f"v{number}", value, personal=True)
+    written_values = [data.draw(written(v)) for v in values if v]
+    texts = data.draw(st.lists(st.one_of(WORDS, st.sampled_from(written_values or [""]))))
+    hide = concealer(texts)
+    try:
+        assert [hide(text) for text in texts] == [conceal(text) for text in texts]
+    finally:
+        session.end(None)

@@ -59,6 +59,27 @@ def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
             assert conn.execute("SELECT COUNT(*) FROM things").fetchone()[0] == 0
 
 
+def test_a_commit_without_fsync_lands_and_leaves_the_next_ones_durable(tmp_path: Path) -> None:
+    db = Database.in_dir(tmp_path)
+    try:
+        db.migrate("things", STEPS[:1])
+        with db.transaction(durable=False) as conn:
+            conn.execute("INSERT INTO things (name) VALUES ('a')")
+        with pytest.raises(RuntimeError), db.transaction(durable=False) as conn:
+            conn.execute("INSERT INTO things (name) VALUES ('b')")
+            raise RuntimeError("undone")
+        with db.reading() as conn:
+            assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again
+    finally:
+        db.close()
+    again = Database.in_dir(tmp_path)
+    try:
+        with again.reading() as conn:
+            assert [r[0] for r in conn.execute("SELECT name FROM things")] == ["a"]
+    finally:
+        again.close()
+
+
 def test_writes_from_many_threads_all_land(tmp_path: Path) -> None:
     with Database.in_dir(tmp_path) as db:
         db.migrate("things", STEPS)

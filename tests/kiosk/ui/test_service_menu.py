@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -49,8 +51,9 @@ TECH_PIN, ADMIN_PIN = "246810", "135790"
 PERSONAL = re.compile(r"\d{17}[\dXx]|1\d{10}")
 
 
-def write_config(folder: Path, mode: str, extra: str = "") -> Path:
-    """A kiosk.toml with a technician's and an administrator's PIN (hashed, as menu-pin does)."""
+def write_config(folder: Path, mode: str, extra: str = "", devices: str = "") -> Path:
+    """A kiosk.toml with a technician's and an administrator's PIN (hashed, as menu-pin does);
+    `extra` goes in `[maintenance]`, `devices` (or any other tables) at the end."""
     path = folder / "kiosk.toml"
     path.write_text(
         f"""# the test kiosk
@@ -76,21 +79,21 @@ hash = "{hash_pin(TECH_PIN)}"
 [maintenance.pins.admin]
 role = "administrator"
 hash = "{hash_pin(ADMIN_PIN)}"
-""",
+{devices}""",
         encoding="utf-8",
     )
     return path
 
 
 async def running(
-    window: Any, folder: Path, mode: str, extra: str = ""
+    window: Any, folder: Path, mode: str, extra: str = "", devices: str = ""
 ) -> AsyncIterator[TouchKiosk]:
     from kivy.base import EventLoop
 
     before = (EventLoop.status, EventLoop.quit)
     clock = ManualClock(1_700_000_000.0)
     kiosk = TouchKiosk(
-        load_config(write_config(folder, mode, extra)),
+        load_config(write_config(folder, mode, extra, devices)),
         simulate=True,
         options=WindowOptions.development(),
         data_dir=folder / "data",
@@ -113,13 +116,6 @@ async def running(
 async def kiosk(window: Any, tmp_path: Path) -> AsyncIterator[TouchKiosk]:
     """A government kiosk with the service menu configured."""
     async for k in running(window, tmp_path, "government"):
-        yield k
-
-
-@pytest.fixture
-async def locker(window: Any, tmp_path: Path) -> AsyncIterator[TouchKiosk]:
-    """A parcel locker with the service menu configured."""
-    async for k in running(window, tmp_path, "locker"):
         yield k
 
 
@@ -250,6 +246,23 @@ async def test_faults_are_shown_in_words_and_the_self_tests_report_them(
         ("service.selftest.id_card", "failed", "id_card.no_response"),
         ("service.selftest.printer", "passed", ""),
     ]
+    # a device power-cycled from the status page: its port closed and opened again
+    press(kiosk, Key.CLEAR)
+    await until(lambda: on_page(kiosk, "selftest"), "the self-tests")
+    press(kiosk, Key.CLEAR)
+    await until(lambda: on_page(kiosk, "home"), "home")
+    await pick(kiosk, "status", "status")
+    await pick(kiosk, "power", "status.power")
+    assert "没有可由软件控制的电源继电器" in view(kiosk).prompt.text
+    printer_device = device(kiosk, "printer")
+    await pick(kiosk, "printer", "status")
+    assert view(kiosk).prompt.text == "凭条打印机 已重新打开：正常"
+    assert printer_device.is_open and device(kiosk, "printer") is printer_device
+    assert audit(kiosk)[-2][1:] == (
+        "service.power_cycle",
+        {"role": "technician", "who": "pin:tech", "outcome": "ok", "device": "printer",
+         "kind": "printer", "code": ""},
+    )  # fmt: skip
     kiosk.services.demo.set_down(False)
 
 
@@ -272,9 +285,18 @@ async def test_wrong_pins_lock_out_growing_and_are_journalled(kiosk: TouchKiosk)
         await enter_pin(kiosk, "999999")
     assert view(kiosk).prompt.error == "service.pin_locked"
     assert "密码已锁定 30 秒" in screen_text(kiosk)
+    for left in (29, 28, 18):  # the countdown ticks down on screen with the clock
+        advance(kiosk, 1 if left > 20 else 10)
+        await until(lambda left=left: f"密码已锁定 {left} 秒" in screen_text(kiosk), f"{left} s")
+    press(kiosk, Key.DIGIT_2)  # what is typed stays while it ticks
+    advance(kiosk, 1)
+    await until(lambda: "密码已锁定 17 秒" in screen_text(kiosk), "17 s")
+    assert view(kiosk).draft.typed == "2"
+    press(kiosk, Key.CLEAR)
     await enter_pin(kiosk, TECH_PIN)  # the right PIN, but locked: refused
     assert view(kiosk).prompt.kind is PromptKind.INPUT and loop(kiosk).where is Where.MAINTENANCE
     advance(kiosk, 31)
+    await until(lambda: "密码已锁定" not in screen_text(kiosk), "the lock-out over")
     await enter_pin(kiosk, "111111")  # a 4th wrong one after the lock: locked twice as long
     assert "密码已锁定 60 秒" in screen_text(kiosk)
     advance(kiosk, 61)  # waiting out the lock-out brings up the inactivity warning
@@ -289,7 +311,7 @@ async def test_wrong_pins_lock_out_growing_and_are_journalled(kiosk: TouchKiosk)
         ("wrong_pin", 1, 0),
         ("wrong_pin", 2, 0),
         ("wrong_pin", 3, 30),
-        ("locked", None, 30),
+        ("locked", None, 17),
         ("wrong_pin", 4, 60),
         ("ok", None, None),
     ]
@@ -347,51 +369,29 @@ async def test_the_menu_closes_by_itself_after_inactivity(kiosk: TouchKiosk) -> 
     )
 
 
-async def test_a_jammed_door_is_reported_and_doors_go_out_of_service(locker: TouchKiosk) -> None:
-    board = device(locker, "lock_board")
-    board.simulator.jam(1, 3)
-    board.simulator.open_door(2, 7)
-    await open_menu(locker, TECH_PIN)
-    assert actions(locker) == ["status", "selftest", "doors", "exit"]
-    await pick(locker, "doors", "doors")
-    assert rows(locker)["锁控板 2"].startswith("关 23 个 · 开：7")
-    await pick(locker, "open", "doors.open.board")
-    await pick(locker, "1", "doors.open.lock")
-    press(locker, Key.DIGIT_3, Key.ENTER)
-    await until(lambda: on_page(locker, "doors.open.reason"), "why")
-    assert view(locker).prompt.title == "为什么打开锁控板 1 门 3？"
-    await pick(locker, "inspection", "doors")
-    assert (
-        view(locker).prompt.text
-        == "锁控板 1 门 3 未能打开：柜门卡住（锁已动作，门未打开） (lock.jammed)"
-    )
-    # out of service, and back
-    await pick(locker, "out", "doors.out.board")
-    await pick(locker, "1", "doors.out.lock")
-    press(locker, Key.DIGIT_3, Key.ENTER)
-    await until(lambda: on_page(locker, "doors.out.reason"), "why")
-    await pick(locker, "repair", "doors")
-    assert "停用：3" in rows(locker)["锁控板 1"]
-    await pick(locker, "open", "doors.open.board")
-    await pick(locker, "2", "doors.open.lock")
-    press(locker, Key.DIGIT_4, Key.ENTER)
-    await until(lambda: on_page(locker, "doors.open.reason"), "why")
-    await pick(locker, "cleaning", "doors")
-    assert view(locker).prompt.text == "锁控板 2 门 4 已打开。"
-    doors = [(e, d["outcome"], d.get("board"), d.get("lock"), d.get("code")) for _s, e, d
-             in audit(locker) if e in ("service.door_open", "service.out_of_service")]  # fmt: skip
-    assert doors == [
-        ("service.door_open", "failed", 1, 3, "lock.jammed"),
-        ("service.out_of_service", "ok", 1, 3, None),
-        ("service.door_open", "ok", 2, 4, None),
-    ]
-    energised = [e for e in locker.services.journal.recent(100) if e.event == "lock_energised"]
-    assert {(e.detail["board"], e.detail["lock"]) for e in energised} == {(1, 3), (2, 4)}
+def fake_backlight(folder: Path, raw: int = 128, maximum: int = 255) -> Path:
+    """A sysfs backlight device as Linux lists it: max_brightness and a writable brightness."""
+    panel = folder / "intel_backlight"
+    panel.mkdir(parents=True)
+    (panel / "type").write_text("raw\n")
+    (panel / "max_brightness").write_text(f"{maximum}\n")
+    (panel / "brightness").write_text(f"{raw}\n")
+    return panel
+
+
+@pytest.fixture
+async def admin_kiosk(window: Any, tmp_path: Path) -> AsyncIterator[TouchKiosk]:
+    """A government kiosk whose screen has a backlight (a fake sysfs folder)."""
+    backlight = f'[display]\nbacklight = "{tmp_path / "backlight"}"\n'
+    async for k in running(window, tmp_path, "government", devices=backlight):
+        yield k
 
 
 async def test_an_administrators_visit_outbox_journal_export_and_settings(
-    kiosk: TouchKiosk, tmp_path: Path
+    admin_kiosk: TouchKiosk, tmp_path: Path
 ) -> None:
+    kiosk = admin_kiosk
+    panel = fake_backlight(tmp_path / "backlight")
     services = kiosk.services
     assert services is not None and services.demo is not None
     # two submissions the back office refuses for good, then one it cannot be reached for,
@@ -408,7 +408,7 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
     services.journal.record("s-1", "resident-feedback", "phone", "typed", {"n": "13800138000"})
     await open_menu(kiosk, ADMIN_PIN)
     assert actions(kiosk) == [
-        "status", "selftest", "outbox", "journal", "settings", "restart", "exit"
+        "status", "selftest", "outbox", "journal", "settings", "bundle", "restart", "exit"
     ]  # fmt: skip
     seen: list[str] = []
     await pick(kiosk, "outbox", "outbox")
@@ -454,11 +454,19 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
     await until(lambda: on_page(kiosk, "settings"), "the settings again")
     assert view(kiosk).prompt.text.startswith("未保存")
     assert load_config(config_file).accessibility.volume == 45
+    # the screen's brightness: set in sysfs now, kept in the file for the next start
+    assert rows(kiosk)["屏幕亮度"] == "50 %"
+    await pick(kiosk, "brightness", "settings.value")
+    press(kiosk, Key.DIGIT_8, Key.DIGIT_0, Key.ENTER)
+    await until(lambda: on_page(kiosk, "settings"), "the settings again")
+    assert rows(kiosk)["屏幕亮度"] == "80 %" and (panel / "brightness").read_text() == "204\n"
+    assert view(kiosk).prompt.text == "屏幕亮度已设为 80 %，并已保存。"
+    assert load_config(config_file).display.brightness == 80
     for text_seen in seen:
         assert PERSONAL.search(text_seen) is None
     changes = [(d["outcome"], d["old"], d["new"]) for _s, e, d in audit(kiosk)
                if e == "service.change"]  # fmt: skip
-    assert changes == [("ok", 70, 45), ("refused", 45, 999)]
+    assert changes == [("ok", 70, 45), ("refused", 45, 999), ("ok", 50, 80)]
     outbox = [(e, d["outcome"], d["reference"], d["reason"]) for _s, e, d in audit(kiosk)
               if e in ("service.requeue", "service.discard")]  # fmt: skip
     assert outbox == [
@@ -470,17 +478,71 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
     services.demo.set_down(False)
 
 
-async def test_an_administrator_restarts_the_kiosk(kiosk: TouchKiosk) -> None:
+def install_bundles(root: Path, *versions: int) -> None:
+    """Bundles of the shipped flows in a kiosk's bundle store, the last one current."""
+    from kiosk.bundle.archive import read_archive, write_archive
+    from kiosk.bundle.build import collect
+    from kiosk.bundle.manifest import Manifest, entry_of
+    from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+    from kiosk.updates.store import BundleStore
+
+    content = root.parent / "content"
+    shutil.copytree(DEFAULT_FLOWS_DIR, content / "flows")
+    files = collect(content)
+    store = BundleStore(root)
+    for version in versions:
+        manifest = Manifest(version, "0.1.0", ("government", "locker"),
+                            {path: entry_of(data) for path, data in files.items()})  # fmt: skip
+        store.install(read_archive(write_archive(manifest, files)))
+        store.activate(version)
+
+
+@pytest.fixture
+async def updating_kiosk(window: Any, tmp_path: Path) -> AsyncIterator[TouchKiosk]:
+    """A government kiosk with an update repository (never polled here) and bundles 1 and 2."""
+    install_bundles(tmp_path / "data" / "bundles", 1, 2)
+    (tmp_path / "root.json").write_text("{}")
+    updates = f"""[updates]
+repository = "file://{tmp_path / "repository"}"
+trusted_root = "{tmp_path / "root.json"}"
+"""
+    async for k in running(window, tmp_path, "government", devices=updates):
+        yield k
+
+
+async def test_an_administrator_rolls_the_bundle_back_and_restarts_the_kiosk(
+    updating_kiosk: TouchKiosk, tmp_path: Path
+) -> None:
+    kiosk = updating_kiosk
+    assert kiosk.services is not None and kiosk.updates is not None
+    assert kiosk.services.flows_dir == tmp_path / "data" / "bundles" / "bundles" / "2" / "flows"
     await open_menu(kiosk, TECH_PIN)
-    assert "restart" not in actions(kiosk)  # a technician cannot
+    assert "restart" not in actions(kiosk) and "bundle" not in actions(kiosk)  # not a technician
     press(kiosk, Key(str(len(actions(kiosk)))))
     await until(at_attract(kiosk), "the attract screen")
     await open_menu(kiosk, ADMIN_PIN)
+    await pick(kiosk, "bundle", "bundle")
+    assert rows(kiosk)["在用业务包"] == "2" and rows(kiosk)["上一个业务包"] == "1"
+    await pick(kiosk, "rollback", "bundle.reason")
+    assert view(kiosk).prompt.title == "为什么把业务包 2 回退到 1？"
+    await pick(kiosk, "residents_complain", "bundle")
+    assert view(kiosk).prompt.text == "业务包 2 已回退，现在使用 1（下一位居民起生效）。"
+    assert rows(kiosk)["在用业务包"] == "1" and rows(kiosk)["上一个业务包"] == "—"
+    assert "rollback" not in actions(kiosk)  # nothing before 1
+    store = kiosk.updates.store
+    assert os.readlink(store.root / "current") == "bundles/1" and "maintainer" in store.refused(2)
+    assert kiosk.services.flows_dir == store.folder(1) / "flows"
+    rolled = [d for _s, e, d in audit_all(kiosk) if e == "bundle_rolled_back"]
+    assert rolled == [{"bundle": 2, "to": 1, "reason": "maintainer: residents_complain"}]
+    press(kiosk, Key.CLEAR)
+    await until(lambda: on_page(kiosk, "home"), "home")
     await pick(kiosk, "restart", "restart")
     assert "重启" in screen_text(kiosk)
     press(kiosk, Key.DIGIT_1)  # restart now
     await until(lambda: kiosk.restart_requested, "the restart")
     admin = {"role": "administrator", "who": "pin:admin", "outcome": "ok"}
+    assert ("bundle", "service.rollback", {**admin, "bundle": 2, "to": 1,
+            "reason": "residents_complain"}) in audit(kiosk)  # fmt: skip
     assert audit(kiosk)[-2:] == [
         ("restart", "service.restart", admin),
         ("home", "service.closed", {**admin, "why": "restart"}),

@@ -99,6 +99,14 @@ def test_reads_the_social_security_fields(reader: PcscSmartCardReader, insert: I
     assert holder.ssn not in repr(result) and "王" not in repr(result)  # safe to log
 
 
+def test_a_card_number_is_read_alone(
+    reader: PcscSmartCardReader, card: SocialSecurityCardEmulator
+) -> None:
+    card.present_card(CardHolder(card_number="K88000001"))
+    assert reader.read_card_number(2.0) == "K88000001"
+    assert ssse.SELECT_EF06 not in card.commands  # nothing personal is read
+
+
 def test_61xx_is_followed_by_get_response(
     reader: PcscSmartCardReader, card: SocialSecurityCardEmulator, insert: Insert
 ) -> None:

@@ -1,0 +1,28 @@
+"""Why a rollout is where it is, kept as a message key and its numbers, so the console says it
+in the administrator's language (`fleet.why.<key>` in locales/*/fleet.yaml)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kiosk.i18n import t
+
+
+def why(key: str, **params: Any) -> str:
+    """A reason to store: the key and its parameters as JSON text."""
+    return json.dumps({"why": key, **params}, ensure_ascii=False, sort_keys=True)
+
+
+def describe(reason: str, lang: str = "en") -> str:
+    """A stored reason in words (text stored before reasons had keys is shown as it is)."""
+    if not reason.startswith("{"):
+        return reason
+    try:
+        params = json.loads(reason)
+        key = params.pop("why")
+    except (ValueError, KeyError, AttributeError):
+        return reason
+    if key == "failure_rate" and params.get("flow"):
+        key = "flow_failure_rate"
+    return t(f"fleet.why.{key}", lang, **params)
