@@ -45,7 +45,7 @@ from kiosk.session.core import SessionCore
 from kiosk.session.state import AttractInfo, Change, PromptView
 from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
-from kiosk.ui.widgets.fit import clipped_labels, small_targets
+from kiosk.ui.widgets.fit import clipped_labels, outside_window, small_targets
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,8 @@ class TourScreen:
     answer: Any = None
     how: str = ""
     clipped: list[str] = field(default_factory=list)
-    """Labels cut off on this screen (wrapped out of their box, shortened, off screen)."""
+    """Labels cut off on this screen (wrapped out of their box, shortened, off screen) and
+    widgets sticking out of the window."""
     small_targets: list[str] = field(default_factory=list)
     """Touch controls below the look's minimum (90 px in elder mode, 44 px otherwise)."""
 
@@ -412,7 +413,11 @@ class TourRenderer:
 
         look = self.shell.look
         minimum = 90.0 if look.elder else 44.0
-        screen.clipped = [scrub(t) for t in clipped_labels(self.shell, Window.height)]
+        clipped = [
+            *clipped_labels(self.shell, Window.height),
+            *outside_window(self.shell, Window.width, Window.height),
+        ]
+        screen.clipped = [scrub(t) for t in clipped]
         screen.small_targets = list(small_targets(self.shell, minimum))
 
 
