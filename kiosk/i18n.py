@@ -4,7 +4,8 @@ Importing PyYAML and parsing every file costs about ten milliseconds on the kios
 first frame, so the shipped catalogue is remembered, parsed, in `$XDG_CACHE_HOME/kiosk/` (or
 `~/.cache/kiosk/`) together with the path, size and modification time of every file it was read
 from; a start whose files are the same reads that JSON instead (a changed, added or removed
-file, or an unreadable cache, means the YAML is read again).
+file, or an unreadable cache, means the YAML is read again). A first start reads the copy
+built at install instead when it matches (`kiosk.ui.install_cache`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LANGUAGE = LANGUAGES[0]
+INSTALLED_CACHE = LOCALES_DIR.parent / "build" / "cache" / "kiosk" / "i18n.json"
+"""The catalogue parsed at install (`python -m kiosk.ui.install_cache`, run by setup.sh)."""
 
 
 def cache_file() -> Path:
@@ -34,16 +37,22 @@ def cache_file() -> Path:
 class Catalog:
     """All translations of all languages, keyed `domain.key` (the file name is the domain).
 
-    With `cache`, the parsed texts are read from and written to that JSON file (see above).
+    With `cache`, the parsed texts are read from and written to that JSON file (see above);
+    `seed` is a read-only file of the same form tried when `cache` does not match (the one built
+    at install, `kiosk.ui.install_cache`).
     """
 
-    def __init__(self, root: Path = LOCALES_DIR, cache: Path | None = None) -> None:
+    def __init__(
+        self, root: Path = LOCALES_DIR, cache: Path | None = None, seed: Path | None = None
+    ) -> None:
         self.root = root
         self.overrides: Mapping[str, Mapping[str, str]] = {}
         """Texts a flow bundle replaces (`locales/` in the bundle), by language and key."""
         files = {lang: sorted((root / lang).glob("*.yaml")) for lang in LANGUAGES}
         identity = _identity(files) if cache is not None else None
         cached = _read_cache(cache, identity) if cache is not None else None
+        if cached is None and seed is not None and cache is not None:
+            cached = _read_cache(seed, identity)
         if cached is not None:
             self.texts = cached
             return
@@ -148,7 +157,7 @@ def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:
 @functools.cache
 def catalog() -> Catalog:
     """The shipped catalogue, loaded once (from the cache of an earlier start if unchanged)."""
-    return Catalog(cache=cache_file())
+    return Catalog(cache=cache_file(), seed=INSTALLED_CACHE)
 
 
 def use_overrides(root: Path | None) -> None:

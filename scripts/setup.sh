@@ -62,3 +62,5 @@ if [ ! -f "$stamp" ]; then
 fi
 # The Simplified Chinese face of Noto Sans CJK, extracted once into assets/fonts/.
 python scripts/extract-cjk-font.py
+# Translations parsed and the font checked once at install, so a first start need not (build/).
+python -m kiosk.ui.install_cache

@@ -7,7 +7,8 @@ does; Noto Sans CJK's collection starts with the Japanese face and must be extra
 Checking a font's glyphs with fontTools takes about 20 ms after its import (the character map
 read against numbered glyphs, the glyph names not decoded), so a font found good is remembered
 in `$XDG_CACHE_HOME/kiosk/fonts.json` (or `~/.cache/kiosk/`) by path, size and modification
-time, and later starts skip the check.
+time, and later starts skip the check (as does a first start, from the list built at install:
+`kiosk.ui.install_cache`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
+
+from kiosk.ui.install_cache import installed
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +84,12 @@ def _identity(path: Path) -> str:
 
 
 def _known_good() -> set[str]:
+    return _read_good(checked_fonts_file())
+
+
+def _read_good(path: Path) -> set[str]:
     try:
-        data = json.loads(checked_fonts_file().read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
     return {str(item) for item in data} if isinstance(data, list) else set()
@@ -103,7 +110,7 @@ def _usable(path: Path) -> bool:
     if not path.is_file():
         return False
     identity = _identity(path)
-    if identity in _known_good():
+    if identity in _known_good() or identity in _read_good(installed("fonts.json")):
         return True
     try:
         missing = missing_glyphs(path, PROBE_TEXT)

@@ -77,6 +77,23 @@ def test_a_later_start_reads_the_remembered_catalogue_without_yaml(
     assert Catalog(root, cache).get("demo.start", "en") == "Start"
 
 
+def test_a_first_start_reads_the_catalogue_built_at_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _locales(tmp_path / "locales", "开始", "Start")
+    built = tmp_path / "install" / "i18n.json"
+    Catalog(root, built)  # what `python -m kiosk.ui.install_cache` does
+
+    import yaml
+
+    def no_yaml(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the YAML was parsed on the first start")
+
+    monkeypatch.setattr(yaml, "load", no_yaml)
+    first = Catalog(root, tmp_path / "empty-home" / "i18n.json", seed=built)
+    assert first.get("demo.start", "en") == "Start"
+
+
 def test_an_edited_translation_is_shown_not_the_remembered_one(tmp_path: Path) -> None:
     root = _locales(tmp_path / "locales", "开始", "Start")
     cache = tmp_path / "i18n.json"

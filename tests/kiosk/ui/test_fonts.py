@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from ui_harness import frames
 
-from kiosk.ui import fonts
+from kiosk.ui import fonts, install_cache
 
 RARE_NAME_CHARACTERS = "堃喆赟昇玥昊珺婧琮瑄淏祎彧翀犇燚骉龑"
 
@@ -84,6 +84,7 @@ def test_a_font_found_good_is_not_read_again(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(install_cache, "INSTALL_CACHE", tmp_path / "not-installed")
     monkeypatch.delenv(fonts.FONT_ENV, raising=False)
     reads: list[Path] = []
     real = fonts.missing_glyphs
@@ -97,6 +98,27 @@ def test_a_font_found_good_is_not_read_again(
     assert reads == [first]
     assert fonts.find_cjk_font() == first  # the next start trusts what was checked
     assert reads == [first]
+
+
+def test_a_first_start_trusts_the_font_checked_at_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(fonts.FONT_ENV, raising=False)
+    monkeypatch.setattr(install_cache, "INSTALL_CACHE", tmp_path / "install")
+    built = install_cache.build()  # what scripts/setup.sh runs
+    assert (built / "fonts.json").is_file()
+    assert (built / "i18n.json").is_file()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-home"))
+    reads: list[Path] = []
+    monkeypatch.setattr(fonts, "missing_glyphs", lambda path, _text: reads.append(path) or set())
+    assert fonts.find_cjk_font().is_file()
+    assert reads == []  # the first start did not open the font to check it
+
+
+def test_translations_read_the_catalogue_where_the_install_step_writes_it() -> None:
+    from kiosk.i18n import INSTALLED_CACHE
+
+    assert INSTALLED_CACHE == install_cache.installed("i18n.json")
 
 
 def test_a_changed_font_file_is_checked_again(
