@@ -29,6 +29,7 @@ from kiosk.i18n import t
 from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import AttractInfo, AttractView, Change, PromptView, SessionState
 from kiosk.ui.frame_hold import FRAME_HOLD
+from kiosk.ui.idle_gc import collect_after_next_frame
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import PromptScreen, ScreenContext, ScreenMemory
@@ -124,6 +125,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
             FRAME_HOLD.begin()  # the next screen follows: no frame of this one meanwhile
         if isinstance(state.view, AttractView):
             self.terminal = state.view.info.terminal_name
+            if Change.VIEW in what and not isinstance(old.view, AttractView):
+                collect_after_next_frame()  # no one waits for a screen meanwhile
         if Change.VIEW in what and not _same_question(old, state):
             self.memory = ScreenMemory()
         if what & _REBUILD:

@@ -26,6 +26,7 @@ from kivy.clock import Clock as KivyClock
 
 from kiosk.clock import SystemClock
 from kiosk.session.state import AttractInfo
+from kiosk.ui import idle_gc
 from kiosk.ui.app import KioskApp
 from kiosk.ui.lockdown import WindowOptions
 
@@ -157,6 +158,7 @@ class TouchKiosk:
             if not await _before(ui, drawn):
                 return
             log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
+            idle_gc.enable()  # full collections at the attract screen, not in sessions
             if not self.stop_after_first_frame:
                 from kiosk.ui.pinyin_index import build_in_background
 
