@@ -18,7 +18,8 @@ tap-to-next-screen latency.
    - warm: one `KIVY_HOME` and `XDG_CACHE_HOME` for all, filled by one unmeasured start of each.
    Python's bytecode and the OS page cache are warm in both. Target: kiosk ≤ 1.5× the bare app.
 2. Tap latency, normal and elder mode (each its own process): both example flows run `--runs`
-   times in one kiosk app (1280×1024, software rendering), answered by simulated touches
+   times in one kiosk app (1280×1024, software rendering), the attract screen shown before and
+   between them as in a running kiosk (its idle collections too), answered by simulated touches
    (`kiosk.ui.tour.TourRenderer` without pictures), plus the pinyin keyboard on the free-text
    screen (elder mode: the keyboard button first; two letters, a candidate, clear). Measured:
    the time from the touch to the first frame drawn with its result, in wall-clock time (what a
