@@ -7,8 +7,8 @@ tap-latency p95). So once the attract screen has been drawn (at start and after 
 when no one is waiting for a screen) everything is collected and what survives is frozen
 (`gc.freeze`): later collections walk only what was made since. Each attract screen unfreezes
 first, so garbage of earlier sessions is still found, at the cost of one full collection there.
-Only a running kiosk turns this on (`enable`, after its first frame is on screen); tours and tests
-keep Python's own collections.
+Only a running kiosk turns this on (`enable`, after its first frame is on screen, `disable` when
+it stops); tours and tests keep Python's own collections.
 """
 
 from __future__ import annotations
@@ -39,6 +39,13 @@ def enable() -> None:
     global _enabled
     _enabled = True
     collect_after_next_frame()
+
+
+def disable() -> None:
+    """Leave collections to Python again (the kiosk has stopped): nothing stays frozen."""
+    global _enabled
+    _enabled = False
+    gc.unfreeze()
 
 
 def collect_after_next_frame() -> None:

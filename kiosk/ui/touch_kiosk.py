@@ -158,8 +158,8 @@ class TouchKiosk:
             if not await _before(ui, drawn):
                 return
             log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
-            idle_gc.enable()  # full collections at the attract screen, not in sessions
             if not self.stop_after_first_frame:
+                idle_gc.enable()  # full collections at the attract screen, not in sessions
                 from kiosk.ui.pinyin_index import build_in_background
 
                 build_in_background()  # the pinyin keyboard's index, ready before anyone types
@@ -205,6 +205,7 @@ class TouchKiosk:
                     self._relay.target = None
                     self.services = None
         finally:
+            idle_gc.disable()
             await _stop_ui(app, ui)
 
     def _show_attract(self, app: KioskApp, drawn: asyncio.Future[None]) -> None:

@@ -47,3 +47,9 @@ def test_the_idle_collection_runs_after_the_next_frame_once_enabled(window: Any)
     frames(2)
     assert left() is None
     assert gc.get_freeze_count() > 0  # what survived is frozen: later collections skip it
+    idle_gc.disable()  # the kiosk stopped
+    assert gc.get_freeze_count() == 0
+    idle_gc.collect_after_next_frame()
+    window.canvas.ask_update()
+    frames(2)
+    assert gc.get_freeze_count() == 0
