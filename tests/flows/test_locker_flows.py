@@ -143,7 +143,7 @@ def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
     answers.write_text(
         yaml.safe_dump(
             {
-                "answers": {"code": pickup},
+                "answers": {"code": pickup, "refuse": "collect"},
                 "devices": {"scanner": "x", "lock_board": {"close_after_reads": 2}},
             }
         ),
@@ -199,7 +199,7 @@ def test_wrong_codes_lock_the_terminal_out_and_are_journaled_without_the_code(
 ) -> None:
     config = locker_config(tmp_path, "8a")
     wrong = [f"{n:06d}" for n in range(100001, 100007)]
-    answers = answers_for(tmp_path, "parcel-pickup.answers.yaml", "8a", answers={"code": wrong})
+    answers = answers_for(tmp_path, "parcel-pickup.answers.yaml", "8a", answers={"code": wrong, "refuse": "collect"})
     code, lines = run(capsys, "parcel-pickup", answers, config)
     assert code == 1
     assert lines[-1]["error"] == "locker.locked_out"
@@ -237,7 +237,11 @@ def test_a_door_left_open_is_reminded_of_then_raises_an_alarm(
         tmp_path,
         "parcel-pickup.answers.yaml",
         "kerong",
-        answers={"code": "246810", "release": [{"event": "timeout"}, {"event": "timeout"}]},
+        answers={
+            "code": "246810",
+            "refuse": "collect",
+            "release": [{"event": "timeout"}, {"event": "timeout"}],
+        },
         devices={"scanner": "x"},
     )
     code, lines = run(capsys, "parcel-pickup", answers, config)
