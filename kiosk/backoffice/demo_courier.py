@@ -85,8 +85,7 @@ class Notified(BaseModel):
 
 
 class ParcelRecord(Request):
-    """A parcel's event (picked up, retrieved, refused by its recipient, taken) for the courier's
-    records."""
+    """A parcel's event (picked up, refused, retrieved, ...) for the courier's records."""
 
     parcel: str = Field(max_length=60)
     event: str = Field(max_length=40)

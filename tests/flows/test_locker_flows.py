@@ -199,7 +199,9 @@ def test_wrong_codes_lock_the_terminal_out_and_are_journaled_without_the_code(
 ) -> None:
     config = locker_config(tmp_path, "8a")
     wrong = [f"{n:06d}" for n in range(100001, 100007)]
-    answers = answers_for(tmp_path, "parcel-pickup.answers.yaml", "8a", answers={"code": wrong, "refuse": "collect"})
+    answers = answers_for(
+        tmp_path, "parcel-pickup.answers.yaml", "8a", answers={"code": wrong, "refuse": "collect"}
+    )
     code, lines = run(capsys, "parcel-pickup", answers, config)
     assert code == 1
     assert lines[-1]["error"] == "locker.locked_out"
@@ -251,5 +253,81 @@ def test_a_door_left_open_is_reminded_of_then_raises_an_alarm(
     stock = inventory(config)
     try:
         assert {p.kind for p in stock.problems()} == {"door_open"}
+    finally:
+        stock.db.close()
+
+
+def test_a_refused_parcel_stays_shut_owes_no_fee_and_goes_back_with_its_courier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    refusal = DEFAULT_FLOWS_DIR / "scenarios/parcel-pickup.refused.answers.yaml"
+    code, lines = run(capsys, "parcel-pickup", refusal, config)
+    assert code == 0, lines[-1]
+    assert lines[-1]["result"] == {"count": 1, "compartments": "B-02", "refused": 1}
+    said = " ".join(line.get("say", "") for line in lines)
+    assert "已拒收 A-05 号格口的快递" in said
+    assert "A-05 号格口的门已打开" not in said  # the refused parcel's door stays shut
+    assert "fee" not in {line.get("step") for line in lines}  # its three days' fee is gone
+    stock = inventory(config)
+    try:
+        (refused,) = stock.parcels(["refused"])
+        assert (refused.compartment, stock.history(refused.id)[-1]) == ("A-05", "refused")
+        assert stock.states()["A-05"] == "occupied"
+    finally:
+        stock.db.close()
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    assert f"record:kiosk-dev:{refused.id}:refused".encode() in data  # the courier is told
+    assert b"13700137100" not in data and b"137****7100" in data  # journalled masked only
+    assert "13700137100" not in json.dumps(lines)
+    # its code opens nothing now: asked again, then given up on
+    again = answers_for(tmp_path, "scenarios/parcel-pickup.refused.answers.yaml", "wkly")
+    again.write_text(
+        yaml.safe_dump({"answers": {"code": "271828"}, "devices": {"scanner": "x"}}),
+        encoding="utf-8",
+    )
+    code, lines = run(capsys, "parcel-pickup", again, config)
+    assert code == 2 and "refuse" not in {line.get("step") for line in lines}
+    # the 顺丰速运 courier takes it back, told it is a refused one
+    retrieval = tmp_path / "retrieval.yaml"
+    retrieval.write_text(
+        yaml.safe_dump(
+            {
+                "answers": {"sign_in": "880001", "review": True},
+                "devices": {"lock_board": {"close_after_reads": 2}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, lines = run(capsys, "parcel-retrieval", retrieval, config)
+    assert code == 0, lines[-1]
+    (review,) = [line["say"] for line in lines if line.get("step") == "review"]
+    assert "拒收件 1 件（A-05）" in review and "滞留件" not in review.split("。")[0]
+    assert lines[-1]["result"] == {"count": 1, "compartments": "A-05"}
+    stock = inventory(config)
+    try:
+        assert stock.parcel(refused.id).status == "retrieved"
+        assert stock.states()["A-05"] == "free"
+    finally:
+        stock.db.close()
+
+
+def test_a_courier_takes_back_their_companys_overdue_and_refused_parcels_told_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "8a")
+    answers = DEFAULT_FLOWS_DIR / "scenarios/parcel-retrieval.refused.answers.yaml"
+    code, lines = run(capsys, "parcel-retrieval", answers, config)
+    assert code == 0, lines[-1]
+    (review,) = [line["say"] for line in lines if line.get("step") == "review"]
+    assert "滞留件 1 件（A-02）" in review and "拒收件 1 件（B-04）" in review
+    assert lines[-1]["result"] == {"count": 2, "compartments": "A-02, B-04"}
+    stock = inventory(config)
+    try:
+        # another company's refused parcel and a fresh one stay
+        assert {p.compartment: p.status for p in stock.parcels()} == {
+            "A-06": "refused",
+            "B-01": "stored",
+        }
     finally:
         stock.db.close()

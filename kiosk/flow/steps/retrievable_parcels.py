@@ -17,9 +17,7 @@ async def execute(ctx: StepContext, step: RetrievableParcelsStep) -> StepResult:
     take back (`overdue` and `refused`: `{count, compartments}` of each kind)."""
     company = ctx.render(step.company).strip()
     found = locker_of(ctx).to_retrieve(company) if company else []
-    places = [
-        {**place_data(ctx, f.place), "parcel": f.parcel, "refused": f.refused} for f in found
-    ]
+    places = [{**place_data(ctx, f.place), "parcel": f.parcel, "refused": f.refused} for f in found]
     ctx.save(
         step.save_as or step.id,
         {
