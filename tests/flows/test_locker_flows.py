@@ -331,3 +331,20 @@ def test_a_courier_takes_back_their_companys_overdue_and_refused_parcels_told_ap
         }
     finally:
         stock.db.close()
+
+
+def test_a_refusal_declined_at_its_question_keeps_the_parcel_and_its_fee(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "kerong")
+    answers = answers_for(
+        tmp_path,
+        "scenarios/parcel-pickup.refused.answers.yaml",
+        "kerong",
+        answers={"code": "271828", "refuse": ["A-05", "no", "B-02", "yes", "collect"], "fee": True},
+    )
+    code, lines = run(capsys, "parcel-pickup", answers, config)
+    assert code == 0, lines[-1]
+    assert lines[-1]["result"] == {"count": 1, "compartments": "A-05", "refused": 1}
+    (fee,) = [line["say"] for line in lines if line.get("step") == "fee"]
+    assert "您有 1 件快递" in fee  # the kept parcel's fee, not the refused one's

@@ -7,7 +7,7 @@ from typing import Any
 from kiosk.flow.locker import LockerError
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption
 from kiosk.flow.schema import RefuseParcelsStep
-from kiosk.flow.steps.answers import pick
+from kiosk.flow.steps.answers import pick, yes_no, yes_no_options
 from kiosk.flow.steps.compartment_place import failed, locker_of
 from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
 from kiosk.flow.steps.find_parcels import found_data
@@ -33,8 +33,8 @@ def options(ctx: StepContext, places: list[dict[str, Any]]) -> tuple[PromptOptio
 
 
 async def execute(ctx: StepContext, step: RefuseParcelsStep) -> StepResult:
-    """Ask until the resident collects; each refusal is recorded at once and the parcel left
-    out of `found` (its door stays shut, its fee no longer counts)."""
+    """Ask until the resident collects; each refusal, once confirmed, is recorded at once and
+    the parcel left out of `found` (its door stays shut, its fee no longer counts)."""
     locker = locker_of(ctx)
     found = ctx.variables.get(step.found)
     if not isinstance(found, dict) or not isinstance(found.get("places"), list):
@@ -63,6 +63,12 @@ async def execute(ctx: StepContext, step: RefuseParcelsStep) -> StepResult:
         if chosen.value == COLLECT:
             break
         place = next(p for p in places if p["compartment"] == chosen.value)
+        sure = await _confirmed(ctx, place)
+        if isinstance(sure, Event):
+            return sure
+        if not sure:
+            ctx.journal("declined")
+            continue
         try:
             await locker.refuse(str(place["parcel"]))
         except LockerError as exc:
@@ -74,3 +80,30 @@ async def execute(ctx: StepContext, step: RefuseParcelsStep) -> StepResult:
         ctx.journal("parcel_refused", {"compartment": place["compartment"]})
     ctx.save(step.found, found_data(places, refused))
     return Next()
+
+
+async def _confirmed(ctx: StepContext, place: dict[str, Any]) -> bool | Event:
+    """Yes to refuse the parcel (it cannot be undone), no to go back to the list."""
+    text = ctx.translate(
+        "locker.refuse_confirm",
+        compartment=place["compartment"],
+        company=place["company"],
+        tail=place["waybill_tail"],
+    )
+    error: str | None = None
+    # a choice, not a review: its two buttons say what each does
+    choices = yes_no_options(ctx.translate("locker.refuse_yes"), ctx.translate("locker.refuse_no"))
+
+    def build() -> Prompt:
+        return ctx.prompt(PromptKind.CHOOSE, text=text, say=text, options=choices, error=error)
+
+    while True:
+        reply = await ctx.ask(build)
+        if isinstance(reply, Event):
+            return reply
+        value = reply.value if isinstance(reply, Answer) else None
+        chosen = pick(choices, value)
+        decision = chosen.value == "yes" if chosen is not None else yes_no(value)
+        if decision is not None:
+            return decision
+        error = "input.invalid_choice"
