@@ -22,13 +22,14 @@ def options(ctx: StepContext, places: list[dict[str, Any]]) -> tuple[PromptOptio
     collect = ctx.translate("locker.collect_all", count=len(places))
     result = [PromptOption(value=COLLECT, label=collect, say=collect, key=1)]
     for key, place in enumerate(places, start=2):
-        label = ctx.translate(
-            "locker.refuse_option",
-            compartment=place["compartment"],
-            company=place["company"],
-            tail=place["waybill_tail"],
-        )
-        result.append(PromptOption(value=place["compartment"], label=label, say=label, key=key))
+        names = {
+            "compartment": place["compartment"],
+            "company": place["company"],
+            "tail": place["waybill_tail"],
+        }
+        label = ctx.translate("locker.refuse_option", **names)  # short: one line on a button
+        say = ctx.translate("locker.refuse_option_say", **names)
+        result.append(PromptOption(value=place["compartment"], label=label, say=say, key=key))
     return tuple(result)
 
 
