@@ -340,3 +340,23 @@ def test_a_refusal_declined_at_its_question_keeps_the_parcel_and_its_fee(
     assert lines[-1]["result"] == {"count": 1, "compartments": "A-05", "refused": 1}
     (fee,) = said_at(lines, "fee")
     assert "您有 1 件快递" in fee  # the kept parcel's fee, not the refused one's
+
+
+def test_a_refused_parcel_whose_door_jams_at_retrieval_stays_refused_without_a_new_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    parcel = {"waybill": "SF1000000041", "company": "顺丰速运", "phone": "13600136041"}
+    answers = written(
+        tmp_path / "jammed.yaml",
+        locker={"parcels": [{**parcel, "compartment": "A-03", "code": "141421", "refused": True}]},
+        answers={"sign_in": "880001", "review": True},
+        devices={"lock_board": {"close_after_reads": 2, "jammed": ["0:3"]}},
+    )
+    code, lines = run(capsys, "parcel-retrieval", answers, config)
+    assert (code, lines[-1]["step"]) == (1, "jammed"), lines[-1]
+    with stock_of(config) as stock:
+        (kept,) = stock.parcels()
+        assert (kept.status, stock.states()["A-03"]) == ("refused", "out_of_service")
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
+    assert b"notify:" not in data  # no new pickup code goes to the recipient who refused it
