@@ -1,28 +1,37 @@
-"""Kiosk UI speed: cold start against a bare Kivy app, and tap-to-next-screen latency.
+"""Kiosk UI speed and memory: cold start and resident memory against a bare Kivy app, and
+tap-to-next-screen latency.
 
     python benchmarks/ui.py [--repeat 5] [--runs 10] [--profile startup|latency] [--quick]
 
-1. Cold start, side by side (each a fresh process, alternating, medians): exactly
+1. Cold start, side by side (each a fresh process, the two taking turns, medians): exactly
    `python -m kiosk run --simulate --exit-after-first-frame` (the embedded defaults, simulated
    devices, the demo back office, the fullscreen window), run in an empty folder, against a bare
-   Kivy app showing one label (`BARE_APP`: nothing imported but Kivy). Both are timed
-   the same way: from just before the process is spawned to the wall-clock time the child
-   reports for its first frame drawn (the kiosk prints it as `attract screen drawn in N.NN s
-   (wall clock T)`). Target: kiosk ≤ 1.5× the bare app. Peak RSS of each whole process (from
-   `wait4`); the kiosk's includes opening its services behind the attract screen before it
-   exits.
-2. Tap latency: both example flows run `--runs` times in one kiosk app (1280×1024, software
-   rendering), answered by simulated touches (`kiosk.ui.tour.TourRenderer` without pictures);
-   the time from the answering touch to the first frame drawn with the next screen.
-   Target: median < 100 ms.
+   Kivy app showing one label (`BARE_APP`: nothing imported but Kivy) in the same window (the
+   same fullscreen and borderless configuration, so the same size and the same software GL).
+   Both are timed the same way: from just before the process is spawned to the wall-clock time
+   the child reports for its first frame drawn (the kiosk prints it as `attract screen drawn in
+   N.NN s (wall clock T)`). Two conditions, both reported:
+   - first boot: every start of either side gets an empty `KIVY_HOME` and `XDG_CACHE_HOME`
+     (Kivy writes its configuration, the kiosk parses its catalogue and scans its fonts);
+   - warm: one `KIVY_HOME` and `XDG_CACHE_HOME` for all, filled by one unmeasured start of each.
+   Python's bytecode and the OS page cache are warm in both. Target: kiosk ≤ 1.5× the bare app.
+2. Tap latency, normal and elder mode (each its own process): both example flows run `--runs`
+   times in one kiosk app (1280×1024, software rendering), answered by simulated touches
+   (`kiosk.ui.tour.TourRenderer` without pictures), plus the pinyin keyboard on the free-text
+   screen (elder mode: the keyboard button first; two letters, a candidate, clear). Measured:
+   the time from the touch to the first frame drawn with its result, in wall-clock time (what a
+   resident waits) and in the CPU time of the whole kiosk process (all its threads, Mesa's
+   rasteriser threads too: what the kiosk spent, whatever else the machine runs). Targets
+   (wall clock): median < 50 ms, p95 < 100 ms.
+3. Resident memory: the RSS of the latency process after its `2 × runs` flows (20 by default),
+   and after the first two (growth per flow), against the RSS of the bare app showing its first
+   frame in a window of the same size (1280×1024). Target: ≤ 1.5× the bare app.
 
-Headless: with no DISPLAY, Kivy's SDL2 renders offscreen with Mesa. Each child process gets
-`KIVY_NO_ARGS=1` and a private `KIVY_HOME`. One unmeasured start of each comes first (Kivy's
-config written, the page cache and the kiosk's caches in `~/.cache/kiosk` warm, as on a kiosk
-that has booted before). `--profile` runs under cProfile and prints the top costs (`startup`:
-the kiosk's `run --simulate --exit-after-first-frame` in this process; `latency`: the flows).
-Each target is printed as a PASS or FAIL line; `--quick` (one start of each, one run of each
-flow) only shows that the benchmark runs, and exits 0 whatever the figures.
+Headless: with no DISPLAY, Kivy's SDL2 renders offscreen with Mesa. Each child gets
+`KIVY_NO_ARGS=1`. `--profile` runs under cProfile and prints the top costs (`startup`: the
+kiosk's `run --simulate --exit-after-first-frame` in this process; `latency`: the flows). Each
+target is printed as a PASS or FAIL line; `--quick` (one start of each, one run of each flow,
+normal mode) only shows that the benchmark runs, and exits 0 whatever the figures.
 """
 
 from __future__ import annotations
@@ -35,7 +44,6 @@ import json
 import os
 import pstats
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -46,18 +54,39 @@ from pathlib import Path
 from typing import Any
 
 START_TARGET = 1.5
-LATENCY_TARGET_MS = 100.0
+MEDIAN_TARGET_MS = 50.0
+P95_TARGET_MS = 100.0
+MEMORY_TARGET = 1.5
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from side_by_side import Goals  # noqa: E402
 
 BARE_APP = """
-import json, time
+import json, sys, time
+from kivy.config import Config
+
+if sys.argv[1:] == ["fullscreen"]:  # as the kiosk's window (kiosk.ui.lockdown.configure)
+    Config.set("graphics", "fullscreen", "auto")
+    Config.set("graphics", "borderless", "1")
+else:
+    width, height = sys.argv[1:3]
+    Config.set("graphics", "fullscreen", "0")
+    Config.set("graphics", "borderless", "1")
+    Config.set("graphics", "width", width)
+    Config.set("graphics", "height", height)
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.label import Label
+
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 class Bare(App):
@@ -67,8 +96,13 @@ class Bare(App):
     def on_start(self):
         def flipped(*_):
             Window.unbind(on_flip=flipped)
-            print(json.dumps({"at": time.time()}), flush=True)
-            Clock.schedule_once(lambda _dt: self.stop(), 0)
+            at = time.time()
+            Clock.schedule_once(lambda _dt: report(at), 0)
+
+        def report(at):
+            size = list(Window.size)
+            print(json.dumps({"at": at, "rss_mb": rss_mb(), "size": size}), flush=True)
+            self.stop()
 
         Window.bind(on_flip=flipped)
         Window.canvas.ask_update()
@@ -76,16 +110,21 @@ class Bare(App):
 
 Bare().run()
 """
-"""The bare app: one label; prints its first frame's wall-clock time, then stops."""
+"""The bare app: one label; prints its first frame's wall-clock time and its RSS, then stops."""
 
 KIOSK_RUN = ("-m", "kiosk", "run", "--simulate", "--exit-after-first-frame")
 """The kiosk side of the cold start, after `python`."""
+TOUR_SIZE = (1280, 1024)
+"""The latency run's window (`kiosk.ui.tour.TourOptions`), and the bare app's for memory."""
 
 _DRAWN = re.compile(r"attract screen drawn in [0-9.]+ s \(wall clock ([0-9.]+)\)")
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _report(**values: Any) -> None:
@@ -96,11 +135,13 @@ def _report(**values: Any) -> None:
 # -- children ---------------------------------------------------------------------------------
 
 
-def child_latency(runs: int) -> None:
+def child_latency(runs: int, elder: bool = False) -> None:
     """Both example flows, `runs` times each, answered by touch; report every latency."""
     from kiosk.cli.flows_run import _library, _services
     from kiosk.clock import ManualClock
+    from kiosk.flow.inputs import InputType
     from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+    from kiosk.flow.prompt import Prompt
     from kiosk.flow.scripted import ScriptedRenderer, load_script
     from kiosk.flow.session import Session
     from kiosk.ui.tour import TourOptions, TourRenderer, running_app
@@ -113,12 +154,37 @@ def child_latency(runs: int) -> None:
     _flow, library = _library("si-certificate", DEFAULT_FLOWS_DIR)
     library.flows.update(_library("resident-feedback", DEFAULT_FLOWS_DIR)[1].flows)  # both run
     clock = ManualClock(start=time.time())
-    latencies: list[float] = []
-    transitions: list[str] = []
+    latencies: list[tuple[str, float, float]] = []  # (what, wall s, process CPU s)
     outcomes: list[str] = []
+    rss: list[float] = []
+
+    class KeyboardTour(TourRenderer):
+        """Taps the pinyin keyboard on a free-text screen before the scripted answer."""
+
+        flow_id = ""
+
+        async def _type(self, prompt: Prompt, value: str) -> None:
+            rules = prompt.input
+            if rules is None or rules.input_type is InputType.TEXT:
+                for kiosk_id in ("action.keyboard", "key.l", "key.u", "cand.0", "key.clear"):
+                    await self._timed_tap(kiosk_id)
+            await super()._type(prompt, value)
+
+        async def _timed_tap(self, kiosk_id: str) -> None:
+            wall, cpu = time.perf_counter(), time.process_time()
+            if not self.tap(kiosk_id):
+                return
+            await self.camera.frame()
+            latencies.append(
+                (
+                    f"{self.flow_id}: keyboard {kiosk_id}",
+                    self.camera.flipped_at - wall,
+                    self.camera.flipped_cpu - cpu,
+                )
+            )
 
     async def main() -> None:
-        options = TourOptions(out=None, language="zh_CN")
+        options = TourOptions(out=None, language="zh_CN", elder=elder, size=TOUR_SIZE)
         with _services(None, library, flows["si-certificate"], clock) as services:
             async with running_app(options, clock) as ui:
                 for _ in range(runs):
@@ -126,28 +192,38 @@ def child_latency(runs: int) -> None:
                         session = Session(clock, language="zh_CN")
                         ui.core.open(session)
                         oracle = ScriptedRenderer(script, clock=clock)
-                        tour = TourRenderer(ui.shell, ui.core, oracle, ui.camera, None, spoken)
+                        tour = KeyboardTour(ui.shell, ui.core, oracle, ui.camera, None, spoken)
+                        tour.flow_id = flow_id
                         outcome = await services.engine.run(flow_id, session, tour)
                         outcomes.append(outcome.status)
                         for i, tapped in enumerate(tour.tapped_at[:-1]):
-                            if tapped is not None:
-                                latencies.append(tour.drawn_at[i + 1] - tapped)
+                            cpu = tour.tapped_cpu[i]
+                            if tapped is not None and cpu is not None:
                                 steps = (tour.screens[i].step, tour.screens[i + 1].step)
-                                transitions.append(f"{flow_id}: {steps[0]} → {steps[1]}")
+                                latencies.append(
+                                    (
+                                        f"{flow_id}: {steps[0]} → {steps[1]}",
+                                        tour.drawn_at[i + 1] - tapped,
+                                        tour.drawn_cpu[i + 1] - cpu,
+                                    )
+                                )
                         ui.core.end()
+                        await ui.camera.frame()  # the attract screen is back
+                        rss.append(_rss_mb())
 
     asyncio.run(main())
-    _report(latencies=latencies, transitions=transitions, outcomes=outcomes, rss_mb=_peak_rss_mb())
+    _report(latencies=latencies, outcomes=outcomes, rss_mb=rss)
 
 
 # -- parent -----------------------------------------------------------------------------------
 
 
-def _env(kivy_home: str) -> dict[str, str]:
+def _env(kivy_home: str, cache_home: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.update(
         KIVY_NO_ARGS="1",
         KIVY_HOME=kivy_home,
+        XDG_CACHE_HOME=cache_home,
         KIVY_LOG_MODE="PYTHON",
         KIVY_NO_FILELOG="1",
         KCFG_KIVY_LOG_LEVEL="critical",
@@ -156,24 +232,25 @@ def _env(kivy_home: str) -> dict[str, str]:
     return env
 
 
-def _spawn(kind: str, env: dict[str, str], *extra: str) -> tuple[dict[str, Any], float]:
-    started = time.time()
+def _spawn(kind: str, env: dict[str, str], *extra: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, *extra],
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,
         check=False,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise SystemExit(f"{kind} child failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return json.loads(lines[-1]), started
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
 
 
-def _cold_start(kind: str, env: dict[str, str], timeout: float = 120.0) -> tuple[float, float]:
-    """One cold start of `bare` or `kiosk`: (seconds from spawn to first frame, peak RSS MB)."""
+def _start(kind: str, env: dict[str, str], *bare_args: str) -> tuple[float, dict[str, Any]]:
+    """One cold start of `bare` or `kiosk`: seconds from spawn to first frame, and what the
+    bare app reports (its RSS and window size)."""
     with (
         tempfile.TemporaryDirectory(prefix="kiosk-bench-run-") as cwd,
         tempfile.TemporaryFile("w+") as err,
@@ -182,27 +259,23 @@ def _cold_start(kind: str, env: dict[str, str], timeout: float = 120.0) -> tuple
         if kind == "bare":
             # a file, not `-c`: Kivy's App looks for a .kv file beside its class's source
             (Path(cwd) / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
-            args = ("bare_app.py",)
+            args = ("bare_app.py", *(bare_args or ("fullscreen",)))
         started = time.time()
         proc = subprocess.Popen(
             [sys.executable, *args], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=err, text=True
         )
-        killer = threading.Timer(timeout, proc.kill)
+        killer = threading.Timer(120.0, proc.kill)
         killer.start()
         try:
-            assert proc.stdout is not None
-            out = proc.stdout.read()
-            # wait4 rather than wait: the child's resource usage (its peak RSS) comes with it
-            _pid, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
+            out, _ = proc.communicate()
         finally:
             killer.cancel()
-            if proc.stdout is not None:
-                proc.stdout.close()
         at: float | None = None
+        info: dict[str, Any] = {}
         if kind == "bare":
             lines = [line for line in out.splitlines() if line.startswith("{")]
-            at = json.loads(lines[-1])["at"] if lines else None
+            info = json.loads(lines[-1]) if lines else {}
+            at = info.get("at")
         elif found := _DRAWN.search(out):
             at = float(found.group(1))
         if proc.returncode != 0 or at is None:
@@ -210,7 +283,113 @@ def _cold_start(kind: str, env: dict[str, str], timeout: float = 120.0) -> tuple
             raise SystemExit(
                 f"{kind} cold start failed ({proc.returncode}):\n{out[-1000:]}{err.read()[-2000:]}"
             )
-    return at - started, usage.ru_maxrss / 1024  # KiB on Linux
+    return at - started, info
+
+
+def _cold_starts(goals: Goals, repeat: int) -> None:
+    """First-boot and warm starts of both sides, taking turns; print medians and verdicts."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-warm-") as warm:
+        warm_env = _env(f"{warm}/kivy", f"{warm}/cache")
+        for kind in ("bare", "kiosk"):
+            _start(kind, warm_env)  # unmeasured: fills the warm side's caches
+        times: dict[tuple[str, str], list[float]] = {}
+        size: list[int] = []
+        for _ in range(repeat):
+            for condition in ("first boot", "warm"):
+                for kind in ("bare", "kiosk"):
+                    with tempfile.TemporaryDirectory(prefix="kiosk-bench-fresh-") as fresh:
+                        env = warm_env
+                        if condition == "first boot":
+                            env = _env(f"{fresh}/kivy", f"{fresh}/cache")
+                        seconds, info = _start(kind, env)
+                    times.setdefault((condition, kind), []).append(seconds)
+                    size = info.get("size", size)
+    print(f"cold start, spawn to first frame ({repeat} runs each, medians; window {size}):")
+    for condition in ("first boot", "warm"):
+        med = {kind: statistics.median(times[(condition, kind)]) for kind in ("bare", "kiosk")}
+        for kind, label in (("bare", "bare Kivy app (one label)"), ("kiosk", "kiosk run")):
+            runs = ", ".join(f"{t:.2f}" for t in times[(condition, kind)])
+            print(f"  {condition:10} {label:26} {med[kind]:.3f} s  [{runs}]")
+        ratio = med["kiosk"] / med["bare"]
+        goals.check(
+            f"cold start ({condition}) ≤ {START_TARGET}x a bare Kivy app",
+            f"ratio kiosk/bare {ratio:.2f}",
+            ratio <= START_TARGET,
+        )
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _latency(goals: Goals, runs: int, modes: tuple[str, ...]) -> list[float]:
+    """Tap latency in each mode; returns the RSS figures of the normal-mode run."""
+    rss: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-lat-") as home:
+        env = _env(f"{home}/kivy", f"{home}/cache")
+        for mode in modes:
+            extra = ("--runs", str(runs), *(("--elder",) if mode == "elder" else ()))
+            report = _spawn("latency", env, *extra)
+            if mode == "normal":
+                rss = report["rss_mb"]
+            wall = [w * 1000 for _name, w, _cpu in report["latencies"]]
+            cpu = [c * 1000 for _name, _w, c in report["latencies"]]
+            finished = report["outcomes"].count("finished")
+            print(
+                f"tap to next screen drawn, {mode} mode ({len(wall)} taps, "
+                f"{finished}/{len(report['outcomes'])} flows finished):"
+            )
+            for label, values in (("wall clock", wall), ("kiosk CPU", cpu)):
+                print(
+                    f"  {label:14} median {statistics.median(values):6.1f} ms  "
+                    f"p95 {_percentile(values, 0.95):6.1f} ms  max {max(values):6.1f} ms"
+                )
+            by: dict[str, list[tuple[float, float]]] = {}
+            for name, w, c in report["latencies"]:
+                by.setdefault(name, []).append((w * 1000, c * 1000))
+            ranked = sorted(by.items(), key=lambda kv: -statistics.median(w for w, _ in kv[1]))
+            for name, values in ranked:
+                walls = [w for w, _ in values]
+                cpus = [c for _, c in values]
+                print(
+                    f"    {statistics.median(walls):6.1f} ms median, {max(walls):6.1f} max "
+                    f"(CPU {statistics.median(cpus):5.1f} median)  {name}"
+                )
+            median, p95 = statistics.median(wall), _percentile(wall, 0.95)
+            goals.check(
+                f"tap to next screen ({mode}) median < {MEDIAN_TARGET_MS:.0f} ms",
+                f"median {median:.1f} ms (kiosk CPU {statistics.median(cpu):.1f} ms)",
+                median < MEDIAN_TARGET_MS,
+            )
+            goals.check(
+                f"tap to next screen ({mode}) p95 < {P95_TARGET_MS:.0f} ms",
+                f"p95 {p95:.1f} ms (kiosk CPU {_percentile(cpu, 0.95):.1f} ms)",
+                p95 < P95_TARGET_MS,
+            )
+    return rss
+
+
+def _memory(goals: Goals, rss: list[float], repeat: int) -> None:
+    """The latency run's RSS after its flows against the bare app in a window of its size."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-mem-") as home:
+        env = _env(f"{home}/kivy", f"{home}/cache")
+        size = tuple(str(v) for v in TOUR_SIZE)
+        bare = [_start("bare", env, *size)[1]["rss_mb"] for _ in range(max(1, min(repeat, 3)))]
+    base = statistics.median(bare)
+    flows = len(rss)
+    growth = (rss[-1] - rss[min(1, flows - 1)]) / max(1, flows - 2)
+    print(
+        f"resident memory: kiosk after {flows} flows {rss[-1]:.0f} MB (after 2: "
+        f"{rss[min(1, flows - 1)]:.0f} MB, {growth:+.2f} MB per flow since); bare Kivy app "
+        f"{TOUR_SIZE[0]}×{TOUR_SIZE[1]} {base:.0f} MB"
+    )
+    ratio = rss[-1] / base
+    goals.check(
+        f"resident memory after {flows} flows ≤ {MEMORY_TARGET}x a bare Kivy app",
+        f"ratio kiosk/bare {ratio:.2f} ({rss[-1]:.0f} / {base:.0f} MB)",
+        ratio <= MEMORY_TARGET,
+    )
 
 
 def _profile(kind: str, runs: int) -> None:
@@ -236,65 +415,29 @@ def _profile(kind: str, runs: int) -> None:
 
 
 def main() -> int | None:
-    """Run the side-by-side start-up comparison and the latency run; print the results."""
+    """Run the side-by-side start-up comparison, the latency runs and the memory check."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="cold starts of each app")
     parser.add_argument("--runs", type=int, default=10, help="runs of each flow for latency")
     parser.add_argument("--profile", choices=["startup", "latency"])
     parser.add_argument("--child", choices=["latency"], help=argparse.SUPPRESS)
+    parser.add_argument("--elder", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
     args = parser.parse_args()
     if args.child == "latency":
-        return child_latency(args.runs)
+        return child_latency(args.runs, args.elder)
     if args.quick:
         args.repeat, args.runs = 1, 1
     goals = Goals(quick=args.quick)
-
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-kivy-") as kivy_home:
-        env = _env(kivy_home)
-        if args.profile:
-            os.environ.update(env)
+    if args.profile:
+        with tempfile.TemporaryDirectory(prefix="kiosk-bench-prof-") as home:
+            os.environ.update(_env(f"{home}/kivy", f"{home}/cache"))
             return _profile(args.profile, args.runs)
-        for kind in ("bare", "kiosk"):
-            _cold_start(kind, env)  # unmeasured: see the module's docstring
-        results: dict[str, list[tuple[float, float]]] = {"bare": [], "kiosk": []}
-        for _ in range(args.repeat):
-            for kind in ("bare", "kiosk"):
-                results[kind].append(_cold_start(kind, env))
-        med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
-        rss = {k: statistics.median(r for _, r in v) for k, v in results.items()}
-        ratio = med["kiosk"] / med["bare"]
-        print(f"cold start, spawn to first frame ({args.repeat} runs each, medians):")
-        labels = (("bare", "bare Kivy app (one label)"), ("kiosk", "kiosk run --simulate"))
-        for kind, label in labels:
-            times = ", ".join(f"{t:.2f}" for t, _ in results[kind])
-            print(f"  {label:28} {med[kind]:.3f} s  peak RSS {rss[kind]:.0f} MB  [{times}]")
-        goals.check(
-            f"cold start ≤ {START_TARGET}x a bare Kivy app",
-            f"ratio kiosk/bare {ratio:.2f}",
-            ratio <= START_TARGET,
-        )
-
-        report, _ = _spawn("latency", env, "--runs", str(args.runs))
-        ms = sorted(v * 1000 for v in report["latencies"])
-        p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-        median = statistics.median(ms)
-        finished = report["outcomes"].count("finished")
-        print(
-            f"tap to next screen drawn ({len(ms)} taps, {finished}/{len(report['outcomes'])} "
-            f"flows finished, peak RSS {report['rss_mb']:.0f} MB):"
-        )
-        print(f"  median {median:.1f} ms  p95 {p95:.1f} ms  max {ms[-1]:.1f} ms")
-        goals.check(
-            f"tap to next screen median < {LATENCY_TARGET_MS:.0f} ms",
-            f"median {median:.1f} ms, p95 {p95:.1f} ms",
-            median < LATENCY_TARGET_MS,
-        )
-        by: dict[str, list[float]] = {}
-        for name, value in zip(report["transitions"], report["latencies"], strict=True):
-            by.setdefault(name, []).append(value * 1000)
-        for name, values in sorted(by.items(), key=lambda kv: -statistics.median(kv[1])):
-            print(f"    {statistics.median(values):6.1f} ms median, {max(values):6.1f} max  {name}")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared with other work)")
+    _cold_starts(goals, args.repeat)
+    rss = _latency(goals, args.runs, ("normal",) if args.quick else ("normal", "elder"))
+    _memory(goals, rss, args.repeat)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     return goals.exit_code()
 
 

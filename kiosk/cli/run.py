@@ -211,4 +211,5 @@ def _window(config: Config) -> WindowOptions:
         show_cursor=display.show_cursor,
         width=display.width,
         height=display.height,
+        multisamples=display.multisamples,
     )

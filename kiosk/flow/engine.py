@@ -134,8 +134,15 @@ class Engine:
             flow = self._flow(flow_id)
         except KeyError as exc:
             raise StepFailed("flow.not_found", flow_id) from exc
+        call = ctx.progress()  # the sub-flow's steps are numbered from the call's on
         end = await self._run_frame(
-            flow, ctx.session, scope, ctx.renderer, ctx.depth + 1, ctx.can_go_back
+            flow,
+            ctx.session,
+            scope,
+            ctx.renderer,
+            ctx.depth + 1,
+            ctx.can_go_back,
+            (call[0] - 1, call[1]) if call else None,
         )
         return SubflowEnd(end.status, end.result, end.error, end.personal)
 
@@ -156,6 +163,7 @@ class Engine:
         renderer: Renderer,
         depth: int,
         parent_can_go_back: bool,
+        progress_frame: tuple[int, int] | None = None,
     ) -> _End:
         """Run one flow's steps in `scope` until it ends."""
         index = {step.id: i for i, step in enumerate(flow.steps)}
@@ -195,6 +203,7 @@ class Engine:
                 can_go_back=bool(history) or parent_can_go_back,
                 subflows=self,
                 depth=depth,
+                progress_frame=progress_frame,
             )
             target: str | None = None
             try:

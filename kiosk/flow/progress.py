@@ -1,18 +1,24 @@
 """Where a step stands in its flow: "step 2 of 5", computed from the step graph.
 
-The main path runs from the first step along each step's first way on (its `next`, the first
-transition, or the following step), taking guarded steps, until a finish or the end. Each step
-the resident answers or acts on along it is numbered; the total is their count. A step off the
-main path (an alternative such as typing the ID number instead of reading the card) takes the
-number of the step it stands in for: one before the main-path step it leads to. A step the
-resident does not act on (a lookup, a submission) shows the number of the last one before it.
-Finish steps have none: the result is shown instead.
+The steps the resident answers or acts on are counted along the normal ways on (a step's
+`next`, its transitions, the following step; not `on_error`, `on_timeout` or `on_decline`, and
+not back along a loop). A step's number is one more than the most such steps on any way to it,
+and the total is the most on any way through, so the count never goes backwards and a refusal
+path does not shorten it. A step reached only when another failed (typing the ID number when
+the card cannot be read) stands in for that one and takes its number. A step the resident
+does not act on (a lookup, a submission) shows the number of the last one before it. Finish
+steps have none: the result is shown instead.
+
+Given a way to find the flows `call` steps call, a sub-flow counts inside its caller: a `call`
+counts as the called flow's own steps, so the identification the resident goes through before
+paying is "step 1 to 3 of 6", not a journey of its own.
 """
 
-from __future__ import annotations
+from collections.abc import Callable
+from typing import Any
 
-from kiosk.flow.graph import Edge, step_edges
-from kiosk.flow.schema import Flow
+from kiosk.flow.graph import ABNORMAL, Edge, step_edges
+from kiosk.flow.schema import Flow, StepBase
 
 RESIDENT_KINDS = frozenset(
     {
@@ -25,6 +31,11 @@ RESIDENT_KINDS = frozenset(
         "read_smart_card",
         "scan_code",
         "print",
+        "browse",
+        "pay",
+        "courier_sign_in",
+        "pick_compartment",
+        "door_wait",
     }
 )
 """Step kinds the resident answers or acts on (every other kind runs by itself)."""
@@ -32,59 +43,92 @@ RESIDENT_KINDS = frozenset(
 Progress = dict[str, tuple[int, int]]
 """Step id → (its number, the number of steps)."""
 
-_cache: dict[tuple[str, int, int], Progress] = {}
+FlowLookup = Callable[[str], Flow | None]
+"""The flow a `call` step calls, by id (None when there is no such flow)."""
+
+MAX_NESTING = 5
+"""Sub-flows counted inside sub-flows at most this deep (the engine refuses deeper calls)."""
+
+_cache: dict[tuple[str, int, int, bool], Progress] = {}
 
 
-def _onward(edges: list[Edge]) -> str | None:
-    for edge in edges:
-        if edge.kind in ("next", "when", "fallthrough"):
-            return edge.target
-    return None
-
-
-def step_progress(flow: Flow) -> Progress:
-    """Every non-finish step's (number, total) in `flow`; cached per flow object."""
-    key = (flow.id, flow.version, id(flow))
+def step_progress(flow: Flow, called: FlowLookup | None = None) -> Progress:
+    """Every non-finish step's (number, total) in `flow`; with `called`, each sub-flow on the
+    main path counts as its own steps. Cached per flow object."""
+    key = (flow.id, flow.version, id(flow), called is not None)
     found = _cache.get(key)
     if found is None:
-        found = _cache[key] = _compute(flow)
+        found = _cache[key] = _compute(flow, called, 0)[0]
     return found
 
 
-def _compute(flow: Flow) -> Progress:
+def _weight(step: StepBase, called: FlowLookup | None, depth: int) -> int:
+    """How many numbered steps a step is: one the resident acts on, a called flow's count."""
+    kind = str(step.__dict__.get("kind", ""))
+    if kind in RESIDENT_KINDS:
+        return 1
+    target = getattr(step, "flow", None)
+    if kind != "call" or called is None or depth >= MAX_NESTING or not target:
+        return 0
+    sub = called(target)
+    return _compute(sub, called, depth + 1)[1] if sub is not None else 0
+
+
+def _compute(flow: Flow, called: FlowLookup | None, depth: int) -> tuple[Progress, int]:
+    """The steps' numbers and the total."""
     steps = {step.id: step for step in flow.steps}
     edges = step_edges(flow)
-    main: list[str] = []
-    here: str | None = flow.steps[0].id
-    while here in steps and here not in main:
-        main.append(here)
-        here = _onward(edges[here])
-    before: dict[str, int] = {}
-    count = 0
-    for step_id in main:
-        before[step_id] = count
-        if steps[step_id].kind in RESIDENT_KINDS:
-            count += 1
-    total = count
+    weight = {step.id: _weight(step, called, depth) for step in flow.steps}
+    order = _forward_order(flow.steps[0].id, edges, steps)
+    before: dict[str, int] = {order[0]: 0} if order else {}
+    for step_id in order:  # longest way in: every normal way to a step is counted
+        if step_id not in before:
+            continue
+        for edge in edges[step_id]:
+            if edge.kind not in ABNORMAL and edge.target in steps and edge.target in order:
+                if order.index(edge.target) > order.index(step_id):  # not back along a loop
+                    # a step skipped (its `when` does not hold) is not counted on that way
+                    after = before[step_id] + (0 if edge.kind == "skip" else weight[step_id])
+                    before[edge.target] = max(before.get(edge.target, 0), after)
+    total = max((before[s] + weight[s] for s in before), default=0)
+    _stand_ins(flow, edges, before)
     numbers: Progress = {}
     for step in flow.steps:
-        if step.kind == "finish" or total == 0:
+        if step.kind == "finish" or total <= 1:  # "step 1 of 1" says nothing
             continue
-        if step.id in before:
-            number = before[step.id] + (1 if step.kind in RESIDENT_KINDS else 0)
-        else:
-            number = _stand_in(step.id, before, edges)
+        number = before.get(step.id, 0) + (1 if weight[step.id] else 0)
         numbers[step.id] = (min(max(number, 1), total), total)
-    return numbers
+    return numbers, total
 
 
-def _stand_in(step_id: str, before: dict[str, int], edges: dict[str, list[Edge]]) -> int:
-    """An off-path step's number: the main-path step it leads to, less one."""
-    seen = {step_id}
-    here = _onward(edges[step_id])
-    while here is not None and here not in seen and here in edges:
-        if here in before:
-            return before[here]
-        seen.add(here)
-        here = _onward(edges[here])
-    return 1
+def _forward_order(first: str, edges: dict[str, list[Edge]], steps: dict[str, Any]) -> list[str]:
+    """The steps reached from `first` by normal ways on, each before those it leads to
+    (a way back along a loop is not followed)."""
+    done: list[str] = []
+    seen: set[str] = set()
+    stack: list[tuple[str, int]] = [(first, 0)]
+    seen.add(first)
+    while stack:
+        here, index = stack.pop()
+        ways = [e.target for e in edges[here] if e.kind not in ABNORMAL and e.target in steps]
+        if index < len(ways):
+            stack.append((here, index + 1))
+            target = ways[index]
+            if target not in seen:
+                seen.add(target)
+                stack.append((target, 0))
+        else:
+            done.append(here)
+    return done[::-1]
+
+
+def _stand_ins(flow: Flow, edges: dict[str, list[Edge]], before: dict[str, int]) -> None:
+    """Steps reached only when another failed, declined or timed out take that one's place."""
+    changed = True
+    while changed:
+        changed = False
+        for step in flow.steps:
+            for edge in edges[step.id]:
+                if step.id in before and edge.target not in before and edge.target in edges:
+                    before[edge.target] = before[step.id]
+                    changed = True

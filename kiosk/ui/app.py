@@ -10,8 +10,10 @@ from kivy.app import App
 
 from kiosk.flow.languages import LANGUAGES
 from kiosk.ui.fonts import register_cjk_font
+from kiosk.ui.frame_hold import install as install_frame_hold
 from kiosk.ui.lockdown import WindowOptions, configure, lock_window
 from kiosk.ui.shell import KioskShell
+from kiosk.ui.software_gl import finish_frames_if_software
 
 log = logging.getLogger(__name__)
 
@@ -52,5 +54,7 @@ class KioskApp(App):  # type: ignore[misc]
         from kivy.core.window import Window
 
         lock_window(Window, self.window_options)
+        finish_frames_if_software(Window)
+        install_frame_hold()
         self.shell = KioskShell(language=self.language)
         return self.shell

@@ -2,9 +2,10 @@
 
 For residents who cannot use pinyin. Debian's `libzinnia0` (BSD) with
 `tegaki-zinnia-simplified-chinese` (LGPL model, 12 MB) recognises one character from its
-strokes in ~12 ms on one core; the model opens in ~20 ms (mapped, not read). The library is
-called through ctypes (no Python binding is packaged); without it the screen offers pinyin,
-common phrases and voice only.
+strokes in ~12 ms on one core; the model opens in ~20 ms when the first character is written
+(31 MB resident once read: a kiosk nobody writes on never reads it). The library is called
+through ctypes (no Python binding is packaged); without it the screen offers pinyin, common
+phrases and voice only.
 """
 
 from __future__ import annotations
@@ -57,10 +58,22 @@ class Recogniser:
         lib.zinnia_result_size.argtypes = [ctypes.c_void_p]
         lib.zinnia_result_size.restype = ctypes.c_size_t
         lib.zinnia_result_destroy.argtypes = [ctypes.c_void_p]
-        self._recogniser = lib.zinnia_recognizer_new()
-        if not lib.zinnia_recognizer_open(self._recogniser, str(model).encode()):
-            raise OSError(f"zinnia could not open the model {model}")
+        self._model = model
+        self._recogniser: int | None = None
         self._lock = threading.Lock()
+
+    def _opened(self) -> int | None:
+        """The zinnia recogniser, its model opened on the first character written (the model's
+        pages, 31 MB resident once read, are not taken by a kiosk nobody writes on); None if
+        the model cannot be opened. Call with the lock held."""
+        if self._recogniser is None:
+            lib = self._lib
+            recogniser = lib.zinnia_recognizer_new()
+            if not lib.zinnia_recognizer_open(recogniser, str(self._model).encode()):
+                log.warning("zinnia could not open the model %s", self._model)
+                return None
+            self._recogniser = recogniser
+        return self._recogniser
 
     def classify(self, strokes: Sequence[Stroke], width: float, height: float, n: int) -> list[str]:
         """The `n` likeliest characters for `strokes` drawn in a `width`×`height` box."""
@@ -68,6 +81,9 @@ class Recogniser:
         if not any(strokes):
             return []
         with self._lock:
+            recogniser = self._opened()
+            if recogniser is None:
+                return []
             character = lib.zinnia_character_new()
             try:
                 lib.zinnia_character_set_width(character, max(int(width), 1))
@@ -75,7 +91,7 @@ class Recogniser:
                 for number, stroke in enumerate(s for s in strokes if s):
                     for x, y in stroke:
                         lib.zinnia_character_add(character, number, int(x), int(y))
-                result = lib.zinnia_recognizer_classify(self._recogniser, character, n)
+                result = lib.zinnia_recognizer_classify(recogniser, character, n)
                 if not result:
                     return []
                 try:

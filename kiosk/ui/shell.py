@@ -28,6 +28,7 @@ from kiosk.flow.prompt import Event
 from kiosk.i18n import t
 from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import AttractInfo, AttractView, Change, PromptView, SessionState
+from kiosk.ui.frame_hold import FRAME_HOLD
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import PromptScreen, ScreenContext, ScreenMemory
@@ -117,6 +118,10 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
     def draw(self, state: SessionState, what: Change) -> None:
         """Show `state`; `what` says what changed since the last draw."""
         old, self.state = self.state, state
+        if what & (Change.VIEW | Change.DRAFT):
+            FRAME_HOLD.end()  # the next screen, or the answer refused: draw it
+        elif Change.WAITING in what and _answered(old, state):
+            FRAME_HOLD.begin()  # the next screen follows: no frame of this one meanwhile
         if isinstance(state.view, AttractView):
             self.terminal = state.view.info.terminal_name
         if Change.VIEW in what and not _same_question(old, state):
@@ -319,6 +324,18 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
             stop = getattr(widget, "stop_ticking", None)
             if callable(stop):
                 stop()
+
+
+def _answered(old: SessionState, new: SessionState) -> bool:
+    """Whether the question on screen stopped waiting (answered, or given up)."""
+    before, after = old.view, new.view
+    return (
+        isinstance(before, PromptView)
+        and isinstance(after, PromptView)
+        and before.waiting
+        and not after.waiting
+        and before.prompt is after.prompt
+    )
 
 
 def _same_question(old: SessionState, new: SessionState) -> bool:

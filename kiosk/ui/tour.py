@@ -45,13 +45,16 @@ from kiosk.session.core import SessionCore
 from kiosk.session.state import AttractInfo, Change, PromptView
 from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
-from kiosk.ui.widgets.fit import clipped_labels, small_targets
+from kiosk.ui.widgets.fit import clipped_labels, outside_window, small_targets
 
 log = logging.getLogger(__name__)
 
 _MARKUP = re.compile(r"\[/?(?:b|i|u|s|sub|sup|color|size|font|ref|anchor)(?:=[^\]]*)?\]")
 LANDING_FRAMES = 5
 """Frames a tap may take to reach the session and end its question (else it was refused)."""
+LANDING_TURNS = 50
+"""Turns of the event loop a tap is given to land before frames are asked for: a resident's
+tap does not make the kiosk draw the old screen again (benchmarks time tap to next screen)."""
 _ACTIONS = {
     PromptKind.INFO: "action.continue",
     PromptKind.ERROR: "action.continue",
@@ -86,7 +89,8 @@ class TourScreen:
     answer: Any = None
     how: str = ""
     clipped: list[str] = field(default_factory=list)
-    """Labels cut off on this screen (wrapped out of their box, shortened, off screen)."""
+    """Labels cut off on this screen (wrapped out of their box, shortened, off screen) and
+    widgets sticking out of the window."""
     small_targets: list[str] = field(default_factory=list)
     """Touch controls below the look's minimum (90 px in elder mode, 44 px otherwise)."""
 
@@ -98,6 +102,11 @@ class FrameCamera:
         self.window = window
         self.flipped_at = 0.0
         """`time.perf_counter()` of the last frame drawn (before its buffers were swapped)."""
+        self.flipped_cpu = 0.0
+        """`time.process_time()` at the last frame drawn: the CPU time of every thread of the
+        process, the GL rasteriser's too (Mesa's llvmpipe draws in threads of its own)."""
+        self.drawn_cpu = 0.0
+        """`flipped_cpu` of the first frame drawn by the last `photograph`."""
         self._waiting: list[tuple[asyncio.Future[float], Path | None]] = []
         window.bind(on_flip=self._on_flip)
 
@@ -118,12 +127,14 @@ class FrameCamera:
         The picture is of the frame after, so that layout and label textures have settled.
         """
         drawn = await self.frame()
+        self.drawn_cpu = self.flipped_cpu
         if path is not None:
             await self.frame(path)
         return drawn
 
     def _on_flip(self, *_: Any) -> None:
         self.flipped_at = time.perf_counter()
+        self.flipped_cpu = time.process_time()
         waiting, self._waiting = self._waiting, []
         for future, path in waiting:
             if path is not None:
@@ -188,6 +199,10 @@ class TourRenderer:
         """When each screen's first frame was drawn (`perf_counter`), by screen index."""
         self.tapped_at: list[float | None] = []
         """When each screen was last touched, if it was (tap-to-next-screen benchmarks)."""
+        self.drawn_cpu: list[float] = []
+        self.tapped_cpu: list[float | None] = []
+        """The process's CPU time (`time.process_time()`) at the same moments: what the kiosk
+        itself spent, whatever else the machine was running."""
         self.main_flow: str | None = None
         oracle.session = LanguageTaps(self)
 
@@ -217,6 +232,10 @@ class TourRenderer:
             reply = oracle.result()
             self._note_answers(screen, before)
             await self._give(prompt, reply)
+            for _ in range(LANDING_TURNS):
+                if touch.done():
+                    break
+                await asyncio.sleep(0)
             for _ in range(LANDING_FRAMES):  # let the tap land and the session take it
                 if touch.done():
                     break
@@ -307,6 +326,7 @@ class TourRenderer:
         x, y = widget.to_window(*widget.center)
         if self.tapped_at:
             self.tapped_at[-1] = time.perf_counter()
+            self.tapped_cpu[-1] = time.process_time()
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
@@ -346,6 +366,8 @@ class TourRenderer:
         self.screens.append(screen)
         self.drawn_at.append(0.0)
         self.tapped_at.append(None)
+        self.drawn_cpu.append(0.0)
+        self.tapped_cpu.append(None)
         return screen
 
     def _screen_texts(self) -> list[str]:
@@ -379,8 +401,10 @@ class TourRenderer:
             # the engine moved on (a device answered): still keep the picture of this screen
             with contextlib.suppress(Exception):
                 self.drawn_at[screen.number - 1] = await asyncio.wait_for(shot, 5)
+                self.drawn_cpu[screen.number - 1] = self.camera.drawn_cpu
             raise
         self.drawn_at[screen.number - 1] = drawn
+        self.drawn_cpu[screen.number - 1] = self.camera.drawn_cpu
         self._inspect(screen)
 
     def _inspect(self, screen: TourScreen) -> None:
@@ -389,7 +413,11 @@ class TourRenderer:
 
         look = self.shell.look
         minimum = 90.0 if look.elder else 44.0
-        screen.clipped = [scrub(t) for t in clipped_labels(self.shell, Window.height)]
+        clipped = [
+            *clipped_labels(self.shell, Window.height),
+            *outside_window(self.shell, Window.width, Window.height),
+        ]
+        screen.clipped = [scrub(t) for t in clipped]
         screen.small_targets = list(small_targets(self.shell, minimum))
 
 

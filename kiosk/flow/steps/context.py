@@ -122,10 +122,28 @@ class StepContext:
     can_go_back: bool
     subflows: SubflowRunner
     depth: int = 0
+    progress_frame: tuple[int, int] | None = None
+    """In a sub-flow: the caller's steps before the `call` and the whole journey's count, so
+    the header counts the sub-flow's steps inside its caller's."""
     locals: dict[str, Any] = field(default_factory=dict)
     """Names the step itself provides to its own templates (its kind's `LOCALS`)."""
     _masked: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     """Personal texts rendered for the prompt being built: in full → masked."""
+
+    def progress(self) -> tuple[int, int] | None:
+        """This step's (number, total) over the whole journey, sub-flows counted inside."""
+        own = step_progress(self.flow, self._called).get(self.step.id)
+        if own is None or self.progress_frame is None:
+            return own
+        before, total = self.progress_frame
+        return min(before + own[0], total), total
+
+    def _called(self, flow_id: str) -> Flow | None:
+        try:
+            flow = self.services.library.flow(flow_id)
+        except KeyError:
+            return None
+        return flow if isinstance(flow, Flow) else None
 
     @property
     def lang(self) -> str:
@@ -234,7 +252,7 @@ class StepContext:
             language=self.lang,
             error=error,
             error_text=error_text(self.services.texts, error, self.lang) if error else "",
-            progress=step_progress(self.flow).get(step.id),
+            progress=self.progress(),
             **extra,
         )
         self._masked.clear()

@@ -13,10 +13,12 @@ from kiosk.flow.prompt import Prompt
 from kiosk.i18n import t
 from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import Draft, PromptView
+from kiosk.ui.frame_hold import FRAME_HOLD
 from kiosk.ui.theme import Look
-from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.button import KioskButton, content_height
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.label import KioskLabel
+from kiosk.ui.widgets.service_bar import bar_height
 
 LONG_TEXT = 60
 """Characters beyond which a prompt's text is read, not glanced at: body size, options in a row."""
@@ -145,6 +147,33 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
     def build(self) -> None:
         """Add the kind's own widgets (override)."""
 
+    def column_width(self) -> float:
+        """The content column's width (px) on this window, known before layout."""
+        from kivy.core.window import Window
+
+        scale = self.ctx.look.scale
+        return float(max(min(Window.width - 2 * dp(scale.padding), dp(scale.content_width)), 1))
+
+    def room_left(self) -> float:
+        """Height (px) the content column has left for more widgets, reckoned before layout:
+        the window less the header band, the service bar, the column's padding and what it
+        holds so far (a text as tall as it wraps), one spacing after each widget held."""
+        from kivy.core.window import Window
+
+        scale = self.ctx.look.scale
+        column = self._column
+        room = Window.height - self.band.height - dp(bar_height(scale)) - 2 * dp(scale.padding)
+        if column is None:
+            return float(room)
+        width = self.column_width()
+        for child in column.children:
+            room -= column.spacing
+            if isinstance(child, KioskLabel):
+                room -= content_height(child, width) if child.text else 0
+            elif child.size_hint_y is None:
+                room -= child.height
+        return float(room)
+
     def focus_index(self) -> int | None:
         """Index into `focusables` of the control the keypad's ENTER activates, if shown."""
         focus = self.ctx.draft.focus
@@ -207,4 +236,5 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
     def answer(self, value: Any) -> None:
         """Answer the prompt by touch (ignored once it no longer waits)."""
         if self.ctx.view.waiting:
+            FRAME_HOLD.begin()  # the next screen follows: no frame of this one meanwhile
             self.ctx.inputs.answer(value, "touch")

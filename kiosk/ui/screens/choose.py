@@ -8,7 +8,7 @@ from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.screens.base import LONG_TEXT, PromptScreen
-from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.button import MARKER, KioskButton, content_height
 
 LONG_LABEL = 12
 """Characters of the longest label that still fits half the screen's width on one line."""
@@ -30,10 +30,12 @@ class ChooseScreen(PromptScreen):
             cols = len(options)  # a page to read: its few choices side by side below it
         else:
             cols = 1 if look.elder or len(options) <= 3 or long_labels else 2
-        grid = GridLayout(cols=cols, spacing=dp(look.scale.spacing * 1.5), size_hint_y=None)
-        rows = -(-len(options) // cols)
+        gap = dp(look.scale.spacing * 1.5)
+        grid = GridLayout(cols=cols, spacing=gap, size_hint_y=None)
         height = dp(look.scale.action_height)
-        grid.height = rows * height + (rows - 1) * dp(look.scale.spacing * 1.5)
+        # room for the text beside a focused button's ▶ marker, on both sides
+        text_width = (self.column_width() - (cols - 1) * gap) / cols - 2 * dp(8 + MARKER + 8)
+        buttons = []
         for option in options:
             button = KioskButton(
                 look,
@@ -43,8 +45,17 @@ class ChooseScreen(PromptScreen):
                 kiosk_id=f"option.{option.value}",
                 size_hint_y=None,
                 height=height,
+                fit=True,  # a title without spaces wider than the button: smaller, not split
             )
             self.focusables.append(button)  # keypad focus index = option index
+            buttons.append(button)
             grid.add_widget(button)
+        # a label too long for one line makes its row taller rather than wrap out of sight
+        rows = [buttons[i : i + cols] for i in range(0, len(buttons), cols)]
+        for row in rows:
+            tallest = max(content_height(b, text_width) + dp(16) for b in row)
+            for button in row:
+                button.height = max(height, tallest)
+        grid.height = sum(row[0].height for row in rows) + (len(rows) - 1) * gap
         self.add_widget(grid)
         self.add_widget(self.filler())

@@ -22,14 +22,17 @@ DEVICE_PICTURES: dict[str, str] = {
 class DeviceWaitScreen(PromptScreen):
     """No answer buttons: the device answers; the resident can still go back, cancel, get help."""
 
+    def header(self) -> None:
+        """Nothing above the pictogram: the instruction is said once, below it."""
+
     def build(self) -> None:
-        """Add the pictogram, the instruction and the progress arc."""
+        """Add the pictogram, the instruction (the step's own, else the device's) and the
+        progress arc."""
         look = self.ctx.look
         picture = DEVICE_PICTURES.get(self.ctx.prompt.device or "", "generic")
         self.add_widget(Illustration(look, picture))
-        self.add_widget(
-            KioskLabel(look, self.ctx.tr(f"ui.device.{picture}"), size="action", halign="center")
-        )
+        said = self.ctx.prompt.text or self.ctx.tr(f"ui.device.{picture}")
+        self.add_widget(KioskLabel(look, said, size="action", halign="center"))
         self.add_widget(ProgressArc(look))
         # a code typed on the tactile keypad stands in for the device: show what was typed
         self.typed = KioskLabel(look, "", size="keypad", halign="center")

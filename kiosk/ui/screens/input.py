@@ -25,7 +25,15 @@ from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.candidate_bar import CandidateBar
 from kiosk.ui.widgets.handwriting_pad import HandwritingPad
-from kiosk.ui.widgets.keypad import CLEAR, DELETE, SPACE, Keypad, digit_rows, letter_rows
+from kiosk.ui.widgets.keypad import (
+    CLEAR,
+    DELETE,
+    SPACE,
+    Keypad,
+    digit_rows,
+    letter_rows,
+    shared_keypad,
+)
 from kiosk.ui.widgets.label import KioskLabel
 
 PINYIN_MAX = 24
@@ -91,15 +99,18 @@ class InputScreen(PromptScreen):
             (field if beside else self).add_widget(widget)
 
         self.candidates: CandidateBar | None = None
-        # Elder mode has no room for both: the common phrases first, the keyboard on request.
-        phrases_only = bool(self.ctx.prompt.options) and look.elder and not self.ctx.memory.keyboard
-        if self.ctx.prompt.options and (not look.elder or phrases_only):
-            self.add_widget(self._phrases())
         self.keypad: Keypad | None = None
         self.pad: HandwritingPad | None = None
         self._ways: list[KioskButton] = []
         self._written: list[Candidate] = []
         hand = recogniser() is not None
+        # Both at once where they fit; else (and always in elder mode, one decision per
+        # screen) the common phrases first and the keyboard on request.
+        options = bool(self.ctx.prompt.options)
+        both = options and not look.elder and self._phrases_and_keyboard_fit(hand)
+        phrases_only = options and not both and not self.ctx.memory.keyboard
+        if both or phrases_only:
+            self.add_widget(self._phrases(one_column=phrases_only and self._phrases_long()))
         if phrases_only:
             ways = [self.action("ui.input.keyboard", self._show_keyboard, role="secondary")]
             if hand:
@@ -115,12 +126,12 @@ class InputScreen(PromptScreen):
                 self.add_widget(self._pad_row())
             else:
                 rows = letter_rows(compact=look.elder)
-                self.keypad = Keypad(look, self.ctx.lang, rows, self._key)
+                self.keypad = shared_keypad(look, self.ctx.lang, rows, self._key)
                 pinyin_index()  # build the index now rather than on the first letter
         else:
             rows = digit_rows(self.kind)
             columns = max(len(row) for row in rows)
-            self.keypad = Keypad(
+            self.keypad = shared_keypad(
                 look,
                 self.ctx.lang,
                 rows,
@@ -151,11 +162,47 @@ class InputScreen(PromptScreen):
             self.add_widget(row)
         self.refresh()
 
-    def _phrases(self) -> GridLayout:
+    def _phrases_and_keyboard_fit(self, hand: bool) -> bool:
+        """Whether the phrases, the pinyin keyboard and its rows fit under the field."""
+        look = self.ctx.look
+        scale = look.scale
+        gap = dp(scale.spacing * 1.5)  # the column's spacing
+        lines = -(-len(self.ctx.prompt.options) // 2)
+        key = dp(max(scale.target, 64))
+        rows = len(letter_rows(compact=look.elder))
+        parts = [
+            lines * dp(scale.target) + (lines - 1) * dp(scale.spacing),  # the phrases
+            dp(scale.target) if hand else 0.0,  # pinyin | handwriting
+            key,  # the candidates
+            rows * key + (rows - 1) * dp(scale.spacing),  # the keyboard
+            0.0,  # the filler
+            dp(scale.action_height) if self.ctx.prompt.waits else 0.0,
+        ]
+        return bool(sum(parts) + gap * (len(parts) - 1) <= self.room_left())
+
+    def _phrases_long(self) -> bool:
+        """Whether a phrase is too long for half the column at its size and one column of
+        phrases still fits (phrases shown alone: the keyboard is not below them)."""
+        from kivy.core.text import Label as CoreLabel
+
+        look = self.ctx.look
+        scale = look.scale
+        options = self.ctx.prompt.options
+        half = (self.column_width() - dp(scale.spacing)) / 2 - dp(16)
+        probe = CoreLabel(font_size=dp(scale.action), font_name=self.display.font_name)
+        if all(probe.get_extents(f"{o.key}   {o.label}")[0] <= half for o in options):
+            return False
+        gap = dp(scale.spacing * 1.5)
+        needed = len(options) * (dp(scale.target) + dp(scale.spacing)) + gap
+        return bool(needed + dp(scale.action_height) + gap <= self.room_left())
+
+    def _phrases(self, *, one_column: bool = False) -> GridLayout:
         """The step's common phrases as buttons: a tap puts one in the field, to edit or send."""
         look = self.ctx.look
-        # two columns even in elder mode: one would push the field off a 4:3 screen
-        grid = GridLayout(cols=2, spacing=dp(look.scale.spacing), size_hint_y=None)
+        # two columns, unless the phrases are long and have the room: one column would push
+        # the field off a 4:3 screen in elder mode
+        cols = 1 if one_column else 2
+        grid = GridLayout(cols=cols, spacing=dp(look.scale.spacing), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for option in self.ctx.prompt.options:
             grid.add_widget(

@@ -1,5 +1,6 @@
-"""The service menu: category tabs, and the open category's services as large icon tiles,
-the most used first (any service is two taps away: its tab, then its tile)."""
+"""The service menu: every service as a large icon tile on one page, each naming its category
+(one tap away), or, when they do not all fit, category tabs and the open category's tiles (two
+taps away: its tab, then its tile); the most used first."""
 
 from __future__ import annotations
 
@@ -30,11 +31,44 @@ class MenuScreen(PromptScreen):
         self.add_widget(KioskLabel(self.ctx.look, f"[b]{self.ctx.prompt.text}[/b]", size="title"))
 
     def build(self) -> None:
-        """Add the category tabs and the open category's services."""
+        """Add every service, or the category tabs and the open category's services."""
         gap = dp(self.ctx.look.scale.spacing * 1.5)
+        self.one_page, self.cols, self.compact = self._layout(gap)
         self.body = BoxLayout(orientation="vertical", spacing=gap)
         self.add_widget(self.body)
+        if self.one_page:  # as tall as its tiles, the room left below them
+            self.body.size_hint_y = None
+            self.body.bind(minimum_height=self.body.setter("height"))
+            self.add_widget(self.filler())
         self._fill()
+
+    def _tile_height(self, compact: bool) -> float:
+        """A tile: its icon, two lines of title and (unless `compact`) its category's name."""
+        scale = self.ctx.look.scale
+        lines = scale.action * 2.6  # two lines of title at the buttons' line height
+        if compact:
+            return float(dp(scale.sign * 0.45 + lines + 24))
+        return float(dp(scale.sign * 0.6 + lines + scale.small * 1.5 + 40))
+
+    def _layout(self, gap: float) -> tuple[bool, int, bool]:
+        """(every service on one page, columns, compact tiles): the first that fits of two
+        columns on a portrait panel or in elder mode, else three; elder mode on a landscape
+        panel may take three columns of compact tiles; else tabs."""
+        from kivy.core.window import Window  # not at import: the app sizes the window first
+
+        portrait = Window.height > Window.width * 1.2
+        cols = 2 if self.ctx.look.elder or portrait else 3
+        tries = [(cols, False)]
+        if self.ctx.look.elder and not portrait:
+            tries.append((3, True))
+        groups = {o.group for o in self.ctx.prompt.options}
+        if len(groups) >= 2:  # one category: its tiles, as before, without a tab
+            room = self.room_left()
+            for columns, compact in tries:
+                rows = -(-len(self.ctx.prompt.options) // columns)
+                if rows * self._tile_height(compact) + rows * gap <= room:
+                    return True, columns, compact
+        return False, cols, False
 
     def _fill(self) -> None:
         look, prompt, memory = self.ctx.look, self.ctx.prompt, self.ctx.memory
@@ -68,28 +102,31 @@ class MenuScreen(PromptScreen):
                     height=dp(scale.target),
                 )
             )
-        if len(groups) > 1:
+        if len(groups) > 1 and not self.one_page:
             self.body.add_widget(tabs)
-        portrait = self.height > self.width > 0
-        cols = 2 if look.elder or portrait else 3
+        cols = self.cols
         grid = GridLayout(cols=cols, spacing=dp(scale.spacing * 1.5), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         self.focusables = []
+        titles = {g.id: g.title for g in groups}
         for option in prompt.options:
-            if option.group != memory.category:
+            if option.group != memory.category and not self.one_page:
                 self.focusables.append(None)
                 continue
+            text = f"[b]{option.key}[/b]  {option.label}"
+            if self.one_page and not self.compact and option.group in titles:  # its tab's name
+                text += f"\n[size={int(dp(scale.small))}]{titles[option.group]}[/size]"
             button = KioskButton(
                 look,
-                f"[b]{option.key}[/b]  {option.label}",
+                text,
                 partial(self.answer, option.value),
                 role="secondary",
                 kiosk_id=f"service.{option.value}",
                 icon=option.icon or "service",
-                icon_size=scale.sign * 0.6,
+                icon_size=scale.sign * (0.45 if self.compact else 0.6),
                 icon_above=True,
                 size_hint_y=None,
-                height=dp(scale.sign * 0.6 + scale.action * 2 + scale.small * 1.5 + 40),
+                height=self._tile_height(self.compact),
             )
             self.focusables.append(button)  # keypad focus index = option index
             grid.add_widget(button)
@@ -97,7 +134,8 @@ class MenuScreen(PromptScreen):
         for _ in range(-shown % cols):
             grid.add_widget(Widget())  # a short last row keeps the tiles' width
         self.body.add_widget(grid)
-        self.body.add_widget(BoxLayout())
+        if not self.one_page:
+            self.body.add_widget(BoxLayout())
 
     def _focused(self) -> PromptOption | None:
         focus = self.ctx.draft.focus

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
 from kiosk.ui.theme.icons import icon_texture
+from kiosk.ui.widgets.text_cache import CachedText
 
 ROLES = {
     "primary": ("primary", "primary_text"),
@@ -48,22 +50,35 @@ def overflows(label: Label, font_size: float | None = None) -> bool:
     """
     width, height = label.text_size
     left, top, right, bottom = _padding(label)
-    width, height = width - left - right, height - top - bottom  # padding is inside text_size
-    size = font_size or label.font_size
-    probe = (MarkupLabel if label.markup else CoreLabel)(
-        text=label.text,
+    return _overflows(
+        label.text,
+        bool(label.markup),
+        float(font_size or label.font_size),
+        str(label.font_name),
+        float(label.line_height),
+        float(width - left - right),  # padding is inside text_size
+        float(height - top - bottom),
+    )
+
+
+@functools.lru_cache(maxsize=4096)  # screens are rebuilt with the same captions: measure once
+def _overflows(
+    text: str, markup: bool, size: float, font: str, line_height: float, width: float, height: float
+) -> bool:
+    probe = (MarkupLabel if markup else CoreLabel)(
+        text=text,
         font_size=size,
-        font_name=label.font_name,
-        line_height=label.line_height,
+        font_name=font,
+        line_height=line_height,
         text_size=(width, None),
         halign="center",
     )
     probe.refresh()
     if probe.content_height > height:
         return True
-    plain = _TAGS.sub("", label.text) if label.markup else label.text
+    plain = _TAGS.sub("", text) if markup else text
     words = plain.split()  # Kivy wraps only at spaces: a longer word sticks out
-    measure = CoreLabel(font_size=size, font_name=label.font_name)
+    measure = CoreLabel(font_size=size, font_name=font)
     return any(measure.get_extents(word)[0] > width for word in words)
 
 
@@ -90,7 +105,7 @@ def content_height(label: Label, width: float) -> float:
     return float(probe.content_height)
 
 
-class KioskButton(ButtonBehavior, Label):  # type: ignore[misc]
+class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
     """A button sized for fingers: at least the scale's touch target, text wrapped inside.
 
     `kiosk_id` names the control for tests and for the keypad focus order. `focused` draws the

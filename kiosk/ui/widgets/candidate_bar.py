@@ -44,6 +44,7 @@ class CandidateBar(BoxLayout):  # type: ignore[misc]
             lambda: on_page(-1),
             kiosk_id="cand.previous",
             font_size=scale.body,
+            fit=True,  # "Previous" in English on a key as narrow as a character's
         )
         self.next = KioskButton(
             look,
@@ -51,6 +52,7 @@ class CandidateBar(BoxLayout):  # type: ignore[misc]
             lambda: on_page(1),
             kiosk_id="cand.next",
             font_size=scale.body,
+            fit=True,  # "Previous" in English on a key as narrow as a character's
         )
         self.add_widget(self.previous)
         self._shown: list[Candidate] = []

@@ -69,6 +69,23 @@ def clipped_labels(root: Any, window_height: float) -> Iterator[str]:
             yield f"cut: {text}"
 
 
+def outside_window(root: Any, width: float, height: float) -> Iterator[str]:
+    """Every widget on screen under `root` that sticks out of a `width` × `height` window (a
+    control or picture the resident could not see or reach whole)."""
+    for widget in root.walk(restrict=True):
+        if widget is root or widget.width <= 0 or widget.height <= 0 or not _shown(widget):
+            continue
+        x, y = widget.to_window(widget.x, widget.y)
+        if (
+            x < -SLACK
+            or y < -SLACK
+            or x + widget.width > width + SLACK
+            or y + widget.height > height + SLACK
+        ):
+            name = getattr(widget, "kiosk_id", "") or _plain(getattr(widget, "text", ""))
+            yield f"outside the window: {name or type(widget).__name__}"
+
+
 def small_targets(root: Any, minimum: float) -> Iterator[str]:
     """Enabled touch controls on screen under `root` lower or narrower than `minimum` px."""
     for widget in root.walk(restrict=True):

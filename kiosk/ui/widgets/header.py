@@ -15,6 +15,7 @@ from kivy.uix.label import Label
 from kiosk.i18n import t
 from kiosk.ui.clock_text import format_now
 from kiosk.ui.theme import Look
+from kiosk.ui.widgets.text_cache import CachedLabel
 
 
 def progress_text(progress: tuple[int, int] | None, lang: str) -> str:
@@ -59,7 +60,7 @@ class Header(BoxLayout):  # type: ignore[misc]
         ink = theme.rgba("header_text")
 
         def label(text: str, size: float, halign: str, weight: float) -> Label:
-            widget = Label(
+            widget = CachedLabel(
                 text=text,
                 markup=True,
                 color=ink,

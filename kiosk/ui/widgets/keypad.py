@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
@@ -61,6 +62,7 @@ class Keypad(GridLayout):  # type: ignore[misc]
         scale = look.scale
         columns = max(len(r) for r in rows)
         super().__init__(cols=columns, spacing=dp(scale.spacing), size_hint_y=None, **kwargs)
+        self.on_key = on_key
         self.keys: dict[str, KioskButton] = {}
         key_height = dp(max(scale.target, 64))
         for row in rows:
@@ -73,7 +75,7 @@ class Keypad(GridLayout):  # type: ignore[misc]
                 button = KioskButton(
                     look,
                     label.get(key, key),
-                    partial(on_key, key),
+                    partial(self._press, key),
                     kiosk_id=f"key.{key}",
                     font_size=scale.keypad if key not in label else scale.body,
                     fit=key in label,  # "Delete" in elder mode on a 90 px key
@@ -86,6 +88,47 @@ class Keypad(GridLayout):  # type: ignore[misc]
                 self.add_widget(_Spacer(height=key_height))
         row_count = len(rows)
         self.height = row_count * key_height + (row_count - 1) * dp(scale.spacing)
+
+    def _press(self, key: str) -> None:
+        self.on_key(key)
+
+
+_SHARED: OrderedDict[tuple[Any, ...], Keypad] = OrderedDict()
+SHARED_KEYPADS = 8
+"""Keypads kept for reuse: the layouts × looks × languages a kiosk shows in turn."""
+
+
+def shared_keypad(
+    look: Look,
+    lang: str,
+    rows: Sequence[Sequence[str]],
+    on_key: Callable[[str], None],
+    **kwargs: Any,
+) -> Keypad:
+    """A `Keypad` built once per layout, look and language, and reused by every screen that
+    shows it (the pinyin keyboard is 45 buttons): taken from the screen that had it, its keys
+    enabled, its taps sent to `on_key`."""
+    options = tuple(
+        (name, tuple(sorted(value.items())) if isinstance(value, dict) else value)
+        for name, value in sorted(kwargs.items())
+    )
+    key = (look, lang, tuple(tuple(row) for row in rows), options)
+    keypad = _SHARED.get(key)
+    if keypad is None:
+        keypad = Keypad(look, lang, rows, on_key, **kwargs)
+        _SHARED[key] = keypad
+        while len(_SHARED) > SHARED_KEYPADS:
+            _SHARED.popitem(last=False)
+    else:
+        _SHARED.move_to_end(key)
+        if keypad.parent is not None:
+            keypad.parent.remove_widget(keypad)
+        keypad.on_key = on_key
+        for button in keypad.keys.values():
+            button.disabled = False
+            button.focused = False
+            button.state = "normal"
+    return keypad
 
 
 class _Spacer(GridLayout):  # type: ignore[misc]

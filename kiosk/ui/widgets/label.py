@@ -8,11 +8,16 @@ from kivy.metrics import dp
 from kivy.uix.label import Label
 
 from kiosk.ui.theme import Look
+from kiosk.ui.widgets.text_cache import CachedText
 
 SIZES = ("caption", "body", "small", "title", "action", "keypad", "display")
+CLOSING = frozenset("，。、；：？！）》」』”’…")
+"""Punctuation that Chinese typesetting never starts a line with (避头点)."""
+NARROWER_AT_MOST = 3
+"""Times a label narrows its wrapping width by a character to keep such a mark off a line start."""
 
 
-class KioskLabel(Label):  # type: ignore[misc]
+class KioskLabel(CachedText, Label):  # type: ignore[misc]
     """Text in the theme's colour at one of the scale's sizes, wrapped, as tall as its text."""
 
     def __init__(
@@ -39,16 +44,35 @@ class KioskLabel(Label):  # type: ignore[misc]
             valign="middle",
             **kwargs,
         )
+        self._narrowed = 0
         if not fixed_height:
             self.size_hint_y = None
             self.bind(texture_size=self._fit, text=self._fit)
             self._fit()  # an empty label sends no texture event: not Kivy's default 100 px
-        self.bind(width=self._wrap)
+        self.bind(width=self._wrap, text=self._wrap)
+        self.bind(texture_size=self._punctuation)
         self._wrap()
 
     def _wrap(self, *_: Any) -> None:
+        if self._narrowed:
+            self._narrowed = 0
+            self.padding: Any = (0, 0, 0, 0)
         self.text_size = (max(self.width, 1), None)
 
     def _fit(self, *_: Any) -> None:
         # an empty label (a message line with nothing to say yet) takes no room on the screen
         self.height = self.texture_size[1] if self.text else 0
+
+    def _punctuation(self, *_: Any) -> None:
+        """Kivy wraps Chinese at any character, so a line may start with "。" left alone:
+        wrap a character narrower, which takes the character before it along."""
+        lines = getattr(self._label, "_cached_lines", None) or []
+        if self._narrowed >= NARROWER_AT_MOST or len(lines) < 2:
+            return
+        if not self._narrowed and any(self.padding):
+            return  # a padded label (a field) keeps its own padding
+        starts = (line.words[0].text[:1] for line in lines[1:] if line.words)
+        if any(start in CLOSING for start in starts):
+            # room kept on the right, inside the box: the text does not move sideways
+            self._narrowed += 1
+            self.padding = (0, 0, self._narrowed * self.font_size, 0)

@@ -12,7 +12,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import t
-from kiosk.ui.theme import Look
+from kiosk.ui.theme import Look, Scale
 from kiosk.ui.widgets.button import KioskButton
 
 BAR_CONTROLS: tuple[str, ...] = (
@@ -38,6 +38,12 @@ def bar_controls(*, elder: bool, attract: bool) -> tuple[str, ...]:
     return tuple(name for name in BAR_CONTROLS if name not in hidden)
 
 
+def bar_height(scale: Scale) -> float:
+    """The bar's height in dp: an icon above one line of label text, never below a target."""
+    inner = max(scale.target, scale.icon * 0.9 + scale.caption * 1.3 + 24)
+    return float(inner + scale.spacing + 4)
+
+
 class ServiceBar(BoxLayout):  # type: ignore[misc]
     """Back, cancel, language, 适老模式, high contrast, voice, help and call staff (人工服务),
     each an icon above a short label."""
@@ -54,13 +60,10 @@ class ServiceBar(BoxLayout):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         scale = look.scale
-        # room for the icon above one line of label text, and never below a touch target
-        inner = max(scale.target, scale.icon * 0.9 + scale.caption * 1.3 + 24)
-        height = inner + scale.spacing + 4
         super().__init__(
             orientation="horizontal",
             size_hint_y=None,
-            height=dp(height),
+            height=dp(bar_height(scale)),
             padding=dp(scale.spacing / 2 + 2),
             spacing=dp(scale.spacing),
             **kwargs,

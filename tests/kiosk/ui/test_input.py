@@ -190,3 +190,29 @@ async def test_elder_mode_offers_the_phrases_first_and_the_keyboard_on_request(
     tap(shell, "action.confirm")
     answer = await asyncio.wait_for(task, 2)
     assert answer.value and answer.value[0] in "早造噪"
+
+
+async def test_phrases_come_first_when_the_keyboard_would_not_fit_beside_them(
+    shell: Any,
+) -> None:
+    """Standard look at 1280×1024: four phrases, the keyboard and its rows are taller than the
+    screen, so the phrases come first and the keyboard on request, each screen whole."""
+    from kivy.core.window import Window
+
+    from kiosk.ui.widgets.fit import clipped_labels
+
+    phrases = ("路灯坏了，请尽快维修。", "楼道卫生需要清理。", "夜间噪音扰民。", "请增设休息座椅。")
+    task = ask_task(shell, phrase_prompt(*phrases))
+    await asyncio.sleep(0)
+    frames()
+    assert find(shell, "phrase.4") and "key.a" not in ids_on_screen(shell)
+    assert list(clipped_labels(shell, Window.height)) == []
+    tap(shell, "action.keyboard")
+    frames()
+    assert "key.a" in ids_on_screen(shell) and "phrase.1" not in ids_on_screen(shell)
+    assert list(clipped_labels(shell, Window.height)) == []
+    type_keys(shell, "lu")
+    first = find(shell, "cand.0").text
+    tap(shell, "cand.0")
+    assert first and typed(shell) == first  # the keyboard types as with phrases beside it
+    task.cancel()

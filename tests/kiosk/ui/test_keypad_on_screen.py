@@ -274,16 +274,22 @@ def _close(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
 async def test_the_menu_shows_keypad_numbers_and_focus_opens_the_category(rig: Rig) -> None:
     from test_shell import MENU
 
+    more = [
+        Service(f"civil-{n}", {"zh_CN": f"民政{n}", "en": f"Civil {n}"}, "civil") for n in range(7)
+    ]
     menu = dataclasses.replace(
         MENU,
         services=[
             *MENU.services[:1],
             Service("si-payments", {"zh_CN": "缴费查询", "en": "Payments"}, "social_security"),
             *MENU.services[1:],
+            *more,  # too many for one page in large print: category tabs
         ],
     )
+    rig.core.toggle_elder()
     menu_prompt = menu.prompt("zh_CN")
     asking = await started(rig, menu_prompt)
+    assert find(rig.shell, "category.civil")
     for option in menu_prompt.options:  # the number on screen is the digit that picks it
         if find_or_none(rig.shell, f"service.{option.value}") is not None:
             assert find(rig.shell, f"service.{option.value}").text.startswith(
@@ -295,7 +301,7 @@ async def test_the_menu_shows_keypad_numbers_and_focus_opens_the_category(rig: R
     assert rig.shell.memory.category == "civil"
     assert _focused(rig.shell) == ["service.elder-allowance"]
     assert find(rig.shell, "service.elder-allowance").text.startswith("[b]3[/b]")
-    await rig.press(Key.HASH)
+    await rig.press(*[Key.HASH] * 8)  # past the seven more civil services
     assert _focused(rig.shell) == ["service.si-certificate"]  # wrapped, category back
     tap(rig.shell, "category.civil")  # a tapped tab wins over the keypad focus
     assert _focused(rig.shell) == [] and rig.shell.memory.category == "civil"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kiosk.ui.pinyin_index import pinyin_index, toneless
@@ -69,3 +71,41 @@ def test_a_background_build_is_handed_over_once(monkeypatch: pytest.MonkeyPatch)
     assert len(built) == 1 and got == built
     assert module.pinyin_index() is built[0]
     assert module.build_in_background() is None  # already built: nothing more to do
+
+
+def test_the_mapped_table_gives_what_pypinyin_gives(tmp_path: Path) -> None:
+    """An unwritable cache: the table is built in this process, as the file was written."""
+    from kiosk.ui.pinyin_index import PinyinIndex, _MappedTable, _MemoryTable
+
+    index = pinyin_index()
+    assert isinstance(index.table, _MappedTable)
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    in_memory = PinyinIndex(blocked / "kiosk" / "pinyin.tsv")
+    assert isinstance(in_memory.table, _MemoryTable)
+    assert in_memory.candidates("shequ")[0].text == "社区"
+    memory = in_memory.table
+    assert index.table.syllables == memory.syllables
+    for syllable in memory.syllables[::7]:
+        assert index.table.chars(syllable) == memory.chars(syllable), syllable
+    for key in ("shequ", "xingming", "zhangsan", "lvse", "ludeng", "a", "zzz"):
+        assert index.table.words(key) == memory.words(key), key
+
+
+def test_the_kiosk_never_holds_pypinyins_phrase_dictionary(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "import sys; from kiosk.ui.pinyin_index import pinyin_index; "
+        "assert pinyin_index().candidates('shequ')[0].text == '社区'; "
+        "print('pypinyin.phrases_dict' in sys.modules)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}  # no table yet: it is written first
+    done = subprocess.run(
+        [sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"
+    assert list((tmp_path / "kiosk").glob("pinyin-*.tsv"))
