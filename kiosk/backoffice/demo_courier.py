@@ -85,7 +85,7 @@ class Notified(BaseModel):
 
 
 class ParcelRecord(Request):
-    """A parcel's event (deposited, picked up, retrieved) for the courier's records."""
+    """A parcel's event (picked up, refused, retrieved, ...) for the courier's records."""
 
     parcel: str = Field(max_length=60)
     event: str = Field(max_length=40)

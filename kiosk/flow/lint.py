@@ -107,7 +107,8 @@ _SAVES = frozenset(
         schema.PickCompartmentStep,
         schema.DepositParcelStep,
         schema.FindParcelsStep,
-        schema.OverdueParcelsStep,
+        schema.RefuseParcelsStep,
+        schema.RetrievableParcelsStep,
         schema.ReleaseParcelsStep,
     }
 )

@@ -40,6 +40,8 @@ class Found:
     """Still to pay, in fen."""
     storage_hours: float = 24.0
     """Its free storage period (longer for an elderly resident's parcel, if configured)."""
+    refused: bool = False
+    """Refused by its recipient (拒收): waiting for its courier, no fee, no code."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,13 @@ class Locker(Protocol):
         """Every parcel of the recipient a pickup code belongs to; wrong codes are limited."""
         ...
 
-    def overdue(self) -> list[Found]:
-        """Parcels overdue for the courier to take back."""
+    async def refuse(self, parcel: str) -> Found:
+        """The recipient refused a parcel (拒收): its door stays shut, its code works no more,
+        no fee is due; the courier back office is told (outbox)."""
+        ...
+
+    def to_retrieve(self, company: str) -> list[Found]:
+        """`company`'s parcels for its courier to take back: overdue and refused."""
         ...
 
     async def deposit(self, compartment: str, parcel: NewParcel) -> Opening:

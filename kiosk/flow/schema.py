@@ -463,10 +463,25 @@ class FindParcelsStep(DeviceStepBase):
     DEVICE = DeviceKind.SCANNER
 
 
-class OverdueParcelsStep(StepBase):
-    """The parcels overdue for the courier to take back. Saves `{count, ids, places}`."""
+class RefuseParcelsStep(StepBase):
+    """After a pickup code: the resident collects every parcel `found` (the variable a
+    `find_parcels` step saved) or refuses some (拒收), one at a time. A refused parcel's door
+    stays shut, its code dies and it owes no fee; the courier back office is told. Saves
+    `found` again without the refused parcels, with `refused` (their compartments) added."""
 
-    kind: Literal["overdue_parcels"]
+    kind: Literal["refuse_parcels"]
+    found: VarName = "found"
+    WAITS = True
+    SPEAKS_ITSELF = True
+
+
+class RetrievableParcelsStep(StepBase):
+    """The parcels of `company` for its courier to take back: overdue ones and refused ones.
+    Saves `{count, ids, places, compartments, overdue, refused}` (the last two:
+    `{count, compartments}`)."""
+
+    kind: Literal["retrievable_parcels"]
+    company: Template = Field(description="The courier's company, e.g. '{{ courier.company }}'")
     save_as: VarName | None = None
 
 
@@ -506,7 +521,8 @@ Step = Annotated[
     | PickCompartmentStep
     | DepositParcelStep
     | FindParcelsStep
-    | OverdueParcelsStep
+    | RefuseParcelsStep
+    | RetrievableParcelsStep
     | ReleaseParcelsStep,
     Field(discriminator="kind"),
 ]

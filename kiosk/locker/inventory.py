@@ -25,7 +25,7 @@ from kiosk.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-ACTIVE = ("reserved", "stored", "releasing", "retrieving", "unconfirmed")
+ACTIVE = ("reserved", "stored", "releasing", "retrieving", "unconfirmed", "refused")
 """Parcel states in which a parcel is (or may be) in the locker."""
 
 
@@ -363,27 +363,51 @@ class Inventory:
             ).fetchall()
         return [_parcel(r) for r in rows]
 
-    def overdue(self, days: float) -> list[Parcel]:
-        """Stored parcels uncollected for `days` or more, for the courier to take back."""
+    def to_retrieve(self, days: float, company: str) -> list[Parcel]:
+        """`company`'s parcels for its courier to take back: stored ones uncollected for `days`
+        or more, and every refused one."""
         limit = self.clock.now() - days * 86400
         with self.db.reading() as conn:
             rows = conn.execute(
-                "SELECT * FROM locker_parcels WHERE status = 'stored' AND deposited_at <= ?"
-                " ORDER BY compartment",
-                (limit,),
+                "SELECT * FROM locker_parcels WHERE company = ? AND (status = 'refused'"
+                " OR (status = 'stored' AND deposited_at <= ?)) ORDER BY compartment",
+                (company, limit),
             ).fetchall()
         return [_parcel(r) for r in rows]
 
+    def refuse(self, parcel: str, reason: str = "") -> Parcel:
+        """The recipient refused a stored parcel (拒收): one committed change, no door. Its code
+        dies, it owes no fee, and it waits in its compartment for the courier."""
+        now = self.clock.now()
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "SELECT status, compartment, waybill, phone_masked FROM locker_parcels"
+                " WHERE id = ?",
+                (parcel,),
+            ).fetchone()
+            if row is None or row["status"] != "stored":
+                raise InventoryError("locker.not_stored", parcel)
+            conn.execute(
+                "UPDATE locker_parcels SET status = 'refused', code_hash = NULL, updated_at = ?"
+                " WHERE id = ?",
+                (now, parcel),
+            )
+            self._history(conn, parcel, "refused", row["compartment"], reason)
+        masked = {"waybill": "…" + row["waybill"][-4:], "phone": row["phone_masked"]}
+        self._journal(row["compartment"], "refused", {"parcel": parcel, **masked})
+        return self.parcel(parcel)
+
     def begin_release(self, parcel: str, kind: str) -> Action:
-        """Write the intent to open a stored parcel's compartment (pickup or retrieve); from
-        here on its code works no more."""
+        """Write the intent to open a stored parcel's compartment (pickup or retrieve; a refused
+        one is only retrieved); from here on its code works no more."""
         status = "releasing" if kind == "pickup" else "retrieving"
         now = self.clock.now()
         with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT status, compartment FROM locker_parcels WHERE id = ?", (parcel,)
             ).fetchone()
-            if row is None or row["status"] != "stored":
+            takeable = ("stored", "refused") if kind == "retrieve" else ("stored",)
+            if row is None or row["status"] not in takeable:
                 raise InventoryError("locker.not_stored", parcel)
             conn.execute(
                 "UPDATE locker_parcels SET status = ?, code_hash = NULL, updated_at = ?"
@@ -419,22 +443,30 @@ class Inventory:
         )
         self._history(conn, action.parcel, status, action.compartment)
 
-    def release_failed(self, action: Action, reason: str) -> None:
+    def release_failed(self, action: Action, reason: str) -> str:
         """A door that would not open for a release: the parcel stays stored, with a new code
-        (the old one worked once), and the compartment goes out of service."""
+        (the old one worked once), or refused (no code) if it was; the compartment goes out of
+        service. Returns the parcel's status now."""
         now = self.clock.now()
         with self.db.transaction() as conn:
             self._phase(conn, action.id, "failed")
+            refused = conn.execute(
+                "SELECT 1 FROM locker_history WHERE parcel = ? AND status = 'refused'",
+                (action.parcel,),
+            ).fetchone()
+            status = "stored" if refused is None else "refused"
             conn.execute(
-                "UPDATE locker_parcels SET status = 'stored', updated_at = ? WHERE id = ?",
-                (now, action.parcel),
+                "UPDATE locker_parcels SET status = ?, updated_at = ? WHERE id = ?",
+                (status, now, action.parcel),
             )
-            nonce = conn.execute(
-                "SELECT nonce FROM locker_parcels WHERE id = ?", (action.parcel,)
-            ).fetchone()[0]
-            self._assign_code(conn, action.parcel, max(int(nonce), 0) + 1)
-            self._history(conn, action.parcel, "stored", action.compartment, reason)
+            if status == "stored":
+                nonce = conn.execute(
+                    "SELECT nonce FROM locker_parcels WHERE id = ?", (action.parcel,)
+                ).fetchone()[0]
+                self._assign_code(conn, action.parcel, max(int(nonce), 0) + 1)
+            self._history(conn, action.parcel, status, action.compartment, reason)
         self.set_out_of_service(action.compartment, reason)
+        return status
 
     def unconfirm(self, action: Action, door: str) -> None:
         """An interrupted action whose outcome the doors cannot tell: the parcel is kept as

@@ -4,6 +4,26 @@ from __future__ import annotations
 
 COMPONENT = "locker"
 
+_PARCELS_V2 = """CREATE TABLE locker_parcels (
+            id TEXT PRIMARY KEY,
+            waybill TEXT NOT NULL,
+            company TEXT NOT NULL,
+            phone_hash TEXT NOT NULL,
+            phone_masked TEXT NOT NULL,
+            code_hash TEXT,
+            nonce INTEGER NOT NULL DEFAULT 0,
+            compartment TEXT REFERENCES locker_compartments (id),
+            status TEXT NOT NULL CHECK (status IN ('reserved', 'stored', 'releasing',
+                'picked_up', 'retrieving', 'retrieved', 'unconfirmed', 'cancelled', 'refused')),
+            courier TEXT,
+            storage_hours REAL NOT NULL,
+            deposited_at REAL,
+            fee_paid INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )"""
+"""Version 2: a parcel may be `refused` by its recipient (拒收), kept for its courier."""
+
 MIGRATIONS: list[tuple[str, ...]] = [
     (
         """CREATE TABLE locker_compartments (
@@ -73,5 +93,18 @@ MIGRATIONS: list[tuple[str, ...]] = [
             until REAL NOT NULL,
             count INTEGER NOT NULL
         )""",
+    ),
+    (
+        # SQLite cannot change a CHECK: the table is built again. Its children (history,
+        # actions) reference it by name; their checks wait for the commit, by which time every
+        # parcel is back under the same id.
+        "PRAGMA defer_foreign_keys = ON",
+        "CREATE TABLE locker_parcels_v1 AS SELECT * FROM locker_parcels",
+        "DROP TABLE locker_parcels",
+        _PARCELS_V2,
+        "INSERT INTO locker_parcels SELECT * FROM locker_parcels_v1",
+        "DROP TABLE locker_parcels_v1",
+        "CREATE INDEX locker_parcels_code ON locker_parcels (code_hash)",
+        "CREATE INDEX locker_parcels_phone ON locker_parcels (phone_hash, status)",
     ),
 ]

@@ -15,7 +15,8 @@ class ScriptedLockerError(ValueError):
 
 def seed_parcels(inventory: Inventory | None, locker: Mapping[str, Any], clock: Clock) -> int:
     """Put `locker: parcels: [{compartment, waybill, company, phone, code, days,
-    storage_hours}]` in the inventory; returns how many."""
+    storage_hours, refused}]` in the inventory (`refused: true`: its recipient refused it);
+    returns how many."""
     parcels = locker.get("parcels") or []
     if not parcels:
         return 0
@@ -25,7 +26,7 @@ def seed_parcels(inventory: Inventory | None, locker: Mapping[str, Any], clock: 
         )
     for entry in parcels:
         try:
-            inventory.seed(
+            parcel = inventory.seed(
                 str(entry["compartment"]),
                 waybill=str(entry["waybill"]),
                 company=str(entry.get("company", "")),
@@ -34,6 +35,8 @@ def seed_parcels(inventory: Inventory | None, locker: Mapping[str, Any], clock: 
                 deposited_at=clock.now() - float(entry.get("days", 0)) * 86400,
                 storage_hours=float(entry.get("storage_hours", 24)),
             )
+            if entry.get("refused"):
+                inventory.refuse(parcel, "seeded")
         except (KeyError, TypeError, ValueError, InventoryError) as exc:
             raise ScriptedLockerError(f"locker parcel {entry!r}: {exc}") from exc
     return len(parcels)

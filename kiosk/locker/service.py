@@ -243,9 +243,21 @@ class LockerService:
             raise LockerError("locker.wrong_code")
         return [self._found(p) for p in found]
 
-    def overdue(self) -> list[Found]:
-        """Parcels overdue for the courier to take back."""
-        return [self._found(p) for p in self.inventory.overdue(self.config.retrieve_after_days)]
+    async def refuse(self, parcel: str) -> Found:
+        """The recipient refused a parcel found by their code (拒收): recorded in one committed
+        change (no door opens, its code dies, no fee), then the courier back office is told
+        through the outbox."""
+        try:
+            refused = self.inventory.refuse(parcel, "by the recipient at the locker")
+        except InventoryError as exc:
+            raise LockerError(exc.key, exc.detail) from exc
+        await self._record(refused, "refused")
+        return self._found(refused)
+
+    def to_retrieve(self, company: str) -> list[Found]:
+        """`company`'s parcels for its courier to take back: overdue and refused."""
+        days = self.config.retrieve_after_days
+        return [self._found(p) for p in self.inventory.to_retrieve(days, company)]
 
     def pay(self, parcels: list[str], amount: int) -> None:
         """Record fees paid before the doors open: each parcel's fee, in order, from `amount`."""
@@ -270,8 +282,8 @@ class LockerService:
         try:
             await self._open(action)
         except DeviceError as exc:
-            self.inventory.release_failed(action, exc.key)
-            await self._notify(self.inventory.parcel(parcel), reissued=True)
+            if self.inventory.release_failed(action, exc.key) == "stored":
+                await self._notify(self.inventory.parcel(parcel), reissued=True)
             raise LockerError("locker.jammed", action.compartment) from exc
         taken = self.inventory.finish_release(action, "open")
         await self._record(taken, "picked_up" if kind == "pickup" else "retrieved")
@@ -356,8 +368,9 @@ class LockerService:
             place=self._place(parcel.compartment or ""),
             company=parcel.company,
             waybill_tail=parcel.waybill[-4:],
-            fee=self._fee(parcel),
+            fee=0 if parcel.status == "refused" else self._fee(parcel),
             storage_hours=parcel.storage_hours,
+            refused=parcel.status == "refused",
         )
 
     def _compartment(self, compartment: str) -> Compartment:

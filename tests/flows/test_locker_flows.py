@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +95,27 @@ def inventory(config: Path) -> Inventory:
     return Inventory(db, layout, key, clock, SqliteJournal(db, "test", clock=clock))
 
 
+@contextmanager
+def stock_of(config: Path) -> Iterator[Inventory]:
+    """The locker's inventory after a run, closed afterwards."""
+    stock = inventory(config)
+    try:
+        yield stock
+    finally:
+        stock.db.close()
+
+
+def written(path: Path, **data: Any) -> Path:
+    """An answers file of `data`."""
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def said_at(lines: list[dict[str, Any]], step: str) -> list[str]:
+    """What was said at each visit of `step`."""
+    return [line["say"] for line in lines if line.get("step") == step]
+
+
 @pytest.mark.parametrize("family", list(FAMILIES))
 @pytest.mark.parametrize(("flow", "answers"), RUNS)
 def test_each_locker_flow_runs_on_every_board_family(
@@ -128,8 +151,7 @@ def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
     assert "免费保管 24 小时" in said and "免费保管 72 小时" in said  # the courier is told
     # the second parcel's phone came from the courier system: typed once, one recipient
     assert [line["step"] for line in lines].count("phone") == 1
-    stock = inventory(config)
-    try:
+    with stock_of(config) as stock:
         parcels = stock.parcels(["stored"])
         assert len(parcels) == 2
         # the second is an elderly resident's: a low compartment, the longer free period
@@ -137,13 +159,11 @@ def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
         assert (elder.storage_hours, min(p.storage_hours for p in parcels)) == (72, 24)
         assert stock.layout.get(elder.compartment or "").band == "low"  # type: ignore[union-attr]
         pickup = stock.pickup_code(parcels[0].id)
-    finally:
-        stock.db.close()
     answers = tmp_path / "pickup.yaml"
     answers.write_text(
         yaml.safe_dump(
             {
-                "answers": {"code": pickup},
+                "answers": {"code": pickup, "refuse": "collect"},
                 "devices": {"scanner": "x", "lock_board": {"close_after_reads": 2}},
             }
         ),
@@ -152,12 +172,9 @@ def test_a_deposited_parcel_is_collected_with_its_notified_code_once(
     code, lines = run(capsys, "parcel-pickup", answers, config)
     assert code == 0, lines[-1]
     assert lines[-1]["result"]["count"] == 2  # one code, both parcels of the recipient
-    stock = inventory(config)
-    try:
+    with stock_of(config) as stock:
         assert stock.parcels_for_code(pickup) == []
         assert {p.status for p in stock.parcels(["picked_up"])} == {"picked_up"}
-    finally:
-        stock.db.close()
     code, lines = run(capsys, "parcel-pickup", answers, config)
     assert code == 2  # the same code again is refused and asked for anew
 
@@ -170,13 +187,10 @@ def test_a_wheelchair_user_is_offered_only_compartments_reachable_from_one(
     code, lines = run(capsys, "parcel-deposit", answers, config)
     assert code == 0, lines[-1]
     (offer,) = [line for line in lines if line.get("step") == "compartment"]
-    stock = inventory(config)
-    try:
+    with stock_of(config) as stock:
         offered = [stock.layout.get(c) for c in re.findall(r"([A-Z]-\d{2}) 号格口", offer["say"])]
         assert offered and all(c is not None and c.wheelchair for c in offered)
         assert offered[0].size == "M"  # type: ignore[union-attr]  # the smallest reachable
-    finally:
-        stock.db.close()
 
 
 def test_an_elderly_residents_parcel_is_free_for_longer_and_the_fee_tells_the_period(
@@ -199,7 +213,9 @@ def test_wrong_codes_lock_the_terminal_out_and_are_journaled_without_the_code(
 ) -> None:
     config = locker_config(tmp_path, "8a")
     wrong = [f"{n:06d}" for n in range(100001, 100007)]
-    answers = answers_for(tmp_path, "parcel-pickup.answers.yaml", "8a", answers={"code": wrong})
+    answers = answers_for(
+        tmp_path, "parcel-pickup.answers.yaml", "8a", answers={"code": wrong, "refuse": "collect"}
+    )
     code, lines = run(capsys, "parcel-pickup", answers, config)
     assert code == 1
     assert lines[-1]["error"] == "locker.locked_out"
@@ -237,15 +253,110 @@ def test_a_door_left_open_is_reminded_of_then_raises_an_alarm(
         tmp_path,
         "parcel-pickup.answers.yaml",
         "kerong",
-        answers={"code": "246810", "release": [{"event": "timeout"}, {"event": "timeout"}]},
+        answers={
+            "code": "246810",
+            "refuse": "collect",
+            "release": [{"event": "timeout"}, {"event": "timeout"}],
+        },
         devices={"scanner": "x"},
     )
     code, lines = run(capsys, "parcel-pickup", answers, config)
     assert code == 0, lines[-1]
     said = [line["say"] for line in lines if line.get("step") == "release"]
     assert any("柜门还开着" in s for s in said)  # the spoken reminder
-    stock = inventory(config)
-    try:
+    with stock_of(config) as stock:
         assert {p.kind for p in stock.problems()} == {"door_open"}
-    finally:
-        stock.db.close()
+
+
+def test_a_refused_parcel_stays_shut_owes_no_fee_and_goes_back_with_its_courier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    refusal = DEFAULT_FLOWS_DIR / "scenarios/parcel-pickup.refused.answers.yaml"
+    code, lines = run(capsys, "parcel-pickup", refusal, config)
+    assert code == 0, lines[-1]
+    assert lines[-1]["result"] == {"count": 1, "compartments": "B-02", "refused": 1}
+    said = " ".join(line.get("say", "") for line in lines)
+    assert "已拒收 A-05 号格口的快递" in said
+    assert "A-05 号格口的门已打开" not in said  # the refused parcel's door stays shut
+    assert "fee" not in {line.get("step") for line in lines}  # its three days' fee is gone
+    with stock_of(config) as stock:
+        (refused,) = stock.parcels(["refused"])
+        assert (refused.compartment, stock.history(refused.id)[-1]) == ("A-05", "refused")
+        assert stock.states()["A-05"] == "occupied"
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    assert f"record:kiosk-dev:{refused.id}:refused".encode() in data  # the courier is told
+    assert b"13700137100" not in data and b"137****7100" in data  # journalled masked only
+    assert "13700137100" not in json.dumps(lines)
+    # its code opens nothing now: asked again, then given up on
+    again = written(tmp_path / "again.yaml", answers={"code": "271828"}, devices={"scanner": "x"})
+    code, lines = run(capsys, "parcel-pickup", again, config)
+    assert code == 2 and "refuse" not in {line.get("step") for line in lines}
+    # the 顺丰速运 courier takes it back, told it is a refused one
+    retrieval = written(
+        tmp_path / "retrieval.yaml",
+        answers={"sign_in": "880001", "review": True},
+        devices={"lock_board": {"close_after_reads": 2}},
+    )
+    code, lines = run(capsys, "parcel-retrieval", retrieval, config)
+    assert code == 0, lines[-1]
+    (review,) = said_at(lines, "review")
+    assert "拒收件 1 件（A-05）" in review and "滞留件" not in review.split("。")[0]
+    assert lines[-1]["result"] == {"count": 1, "compartments": "A-05"}
+    with stock_of(config) as stock:
+        assert stock.parcel(refused.id).status == "retrieved"
+        assert stock.states()["A-05"] == "free"
+
+
+def test_a_courier_takes_back_their_companys_overdue_and_refused_parcels_told_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "8a")
+    answers = DEFAULT_FLOWS_DIR / "scenarios/parcel-retrieval.refused.answers.yaml"
+    code, lines = run(capsys, "parcel-retrieval", answers, config)
+    assert code == 0, lines[-1]
+    (review,) = said_at(lines, "review")
+    assert "滞留件 1 件（A-02）" in review and "拒收件 1 件（B-04）" in review
+    assert lines[-1]["result"] == {"count": 2, "compartments": "A-02, B-04"}
+    with stock_of(config) as stock:  # another company's refused parcel and a fresh one stay
+        assert {p.compartment: p.status for p in stock.parcels()} == {
+            "A-06": "refused",
+            "B-01": "stored",
+        }
+
+
+def test_a_refusal_declined_at_its_question_keeps_the_parcel_and_its_fee(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "kerong")
+    answers = answers_for(
+        tmp_path,
+        "scenarios/parcel-pickup.refused.answers.yaml",
+        "kerong",
+        answers={"code": "271828", "refuse": ["A-05", "no", "B-02", "yes", "collect"], "fee": True},
+    )
+    code, lines = run(capsys, "parcel-pickup", answers, config)
+    assert code == 0, lines[-1]
+    assert lines[-1]["result"] == {"count": 1, "compartments": "A-05", "refused": 1}
+    (fee,) = said_at(lines, "fee")
+    assert "您有 1 件快递" in fee  # the kept parcel's fee, not the refused one's
+
+
+def test_a_refused_parcel_whose_door_jams_at_retrieval_stays_refused_without_a_new_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    parcel = {"waybill": "SF1000000041", "company": "顺丰速运", "phone": "13600136041"}
+    answers = written(
+        tmp_path / "jammed.yaml",
+        locker={"parcels": [{**parcel, "compartment": "A-03", "code": "141421", "refused": True}]},
+        answers={"sign_in": "880001", "review": True},
+        devices={"lock_board": {"close_after_reads": 2, "jammed": ["0:3"]}},
+    )
+    code, lines = run(capsys, "parcel-retrieval", answers, config)
+    assert (code, lines[-1]["step"]) == (1, "jammed"), lines[-1]
+    with stock_of(config) as stock:
+        (kept,) = stock.parcels()
+        assert (kept.status, stock.states()["A-03"]) == ("refused", "out_of_service")
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
+    assert b"notify:" not in data  # no new pickup code goes to the recipient who refused it

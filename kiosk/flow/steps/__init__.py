@@ -19,12 +19,13 @@ from kiosk.flow.steps import (
     finish,
     http,
     info,
-    overdue_parcels,
     pay,
     pick_compartment,
     read_id_card,
     read_smart_card,
+    refuse_parcels,
     release_parcels,
+    retrievable_parcels,
     scan_code,
     submit,
 )
@@ -61,7 +62,8 @@ EXECUTORS: Mapping[str, Executor] = MappingProxyType(
             pick_compartment,
             deposit_parcel,
             find_parcels,
-            overdue_parcels,
+            refuse_parcels,
+            retrievable_parcels,
             release_parcels,
         )
     }

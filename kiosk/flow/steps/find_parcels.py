@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from kiosk.flow.locker import LockerError
 from kiosk.flow.prompt import Answer, Event
@@ -48,23 +49,27 @@ async def execute(ctx: StepContext, step: FindParcelsStep) -> StepResult:
                 **place_data(ctx, f.place),
                 "parcel": f.parcel,
                 "company": f.company,
+                "waybill_tail": f.waybill_tail,
                 "fee": f.fee,
                 "free_hours": hours(f.storage_hours),
             }
             for f in found
         ]
-        # the free period told with a fee: that of the parcels the fee is for
-        charged = [f for f in found if f.fee > 0] or found
-        ctx.save(
-            step.save_as or step.id,
-            {
-                "count": len(found),
-                "ids": [f.parcel for f in found],
-                "fee": sum(f.fee for f in found),
-                "free_hours": hours(min(f.storage_hours for f in charged)),
-                "places": places,
-                "compartments": ", ".join(p["compartment"] for p in places),
-            },
-        )
+        ctx.save(step.save_as or step.id, found_data(places))
         ctx.journal("found", {"count": len(found)})
         return Next()
+
+
+def found_data(places: list[dict[str, Any]], refused: list[str] | None = None) -> dict[str, Any]:
+    """The saved `{count, ids, fee, free_hours, places, compartments, refused}` of these
+    parcels' places (`free_hours`: of the parcels a fee is due for, else of all)."""
+    charged = [p for p in places if p["fee"] > 0] or places
+    return {
+        "count": len(places),
+        "ids": [p["parcel"] for p in places],
+        "fee": sum(p["fee"] for p in places),
+        "free_hours": min((p["free_hours"] for p in charged), default=0),
+        "places": places,
+        "compartments": ", ".join(p["compartment"] for p in places),
+        "refused": refused or [],
+    }

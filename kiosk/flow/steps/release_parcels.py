@@ -49,7 +49,8 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
             )
             for o in opened
         ]
-        parts += [ctx.translate("locker.release_jammed", compartment=c) for c in jammed]
+        stuck = f"locker.release_jammed_{step.action}"
+        parts += [ctx.translate(stuck, compartment=c) for c in jammed]
         parts.append(ctx.translate(f"locker.take_and_close_{step.action}"))
         text = " ".join(parts)
         return ctx.prompt(

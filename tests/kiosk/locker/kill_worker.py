@@ -1,10 +1,12 @@
 """A locker process for the power-loss tests (run as a script; the test SIGKILLs it).
 
-`deposit DATA PORT FAMILY STOP` / `pickup DATA PORT FAMILY STOP PARCEL`: the locker's inventory
-in DATA and the family's real driver on the simulated bus at PORT; runs one deposit (into
-A-03) or one pickup, printing `AT <point>` at each point and, at the point named STOP, waiting
-there for the kill. Points: `intent` (written, door not yet opened), `open` (seen open),
-`closed` (seen closed, record not yet updated). Ends with `DONE` when STOP is never reached.
+`deposit DATA PORT FAMILY STOP` / `pickup DATA PORT FAMILY STOP PARCEL` / `refuse DATA PORT
+FAMILY STOP PARCEL`: the locker's inventory in DATA and the family's real driver on the simulated
+bus at PORT; runs one deposit (into A-03), one pickup or one refusal, printing `AT <point>` at
+each point and, at the point named STOP, waiting there for the kill. Points: `intent` (written,
+door not yet opened), `open` (seen open), `closed` (seen closed, record not yet updated),
+`refused` (the refusal committed, its record not yet handed to the outbox). Ends with `DONE`
+when STOP is never reached.
 """
 
 from __future__ import annotations
@@ -126,7 +128,20 @@ def run(mode: str, data: Path, port: str, family: str, stop: str, parcel: str = 
         await service.closed(opening)
         at("closed", stop)
 
-    asyncio.run(deposit() if mode == "deposit" else pickup())
+    real_refuse = service.inventory.refuse
+
+    def refuse_then_report(parcel: str, reason: str = "") -> Any:
+        refused = real_refuse(parcel, reason)
+        at("refused", stop)
+        return refused
+
+    service.inventory.refuse = refuse_then_report  # type: ignore[method-assign]
+
+    async def refuse() -> None:
+        await service.refuse(parcel)
+
+    runs = {"deposit": deposit, "pickup": pickup, "refuse": refuse}
+    asyncio.run(runs[mode]())
     sys.stdout.write("DONE\n")
     sys.stdout.flush()
 

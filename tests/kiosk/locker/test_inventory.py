@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import ManualClock
+from kiosk.locker import schema
 from kiosk.locker.attempts import Attempts, Limit, LockedOut
 from kiosk.locker.config import BoardSpec, LockerConfig
 from kiosk.locker.demo_layout import grid
@@ -220,3 +221,49 @@ def test_wrong_attempts_lock_out_for_longer_each_time(
     assert second.value.seconds == pytest.approx(120)
     attempts.check("courier")  # another scope is not locked out
     assert sum(1 for e in journal.recent(20) if e.event == "attempt") == 6
+
+
+def test_a_refused_parcel_keeps_its_place_owes_nothing_and_its_code_is_dead(
+    db: Database, clock: ManualClock, tmp_path: Path
+) -> None:
+    inventory = make(db, clock, tmp_path)
+    parcel = deposit(inventory, "A-02")
+    code = inventory.pickup_code(parcel)
+    clock.advance(4 * 86400)
+    refused = inventory.refuse(parcel, "by the recipient")
+    assert refused.status == "refused"
+    assert inventory.parcels_for_code(code) == []
+    assert inventory.states()["A-02"] == "occupied"  # it waits there for its courier
+    assert inventory.history(parcel)[-1] == "refused"
+    assert inventory.unfinished() == []  # no door was to open
+    with pytest.raises(InventoryError):
+        inventory.refuse(parcel)
+    with pytest.raises(InventoryError):
+        inventory.begin_release(parcel, "pickup")  # never handed to the resident after all
+    # its courier's company takes it back with the overdue ones; another company does not
+    assert [p.id for p in inventory.to_retrieve(3, "SF")] == [parcel]
+    assert inventory.to_retrieve(3, "ZTO") == []
+    action = inventory.begin_release(parcel, "retrieve")
+    assert inventory.release_failed(action, "lock.jammed") == "refused"  # no new code either
+    assert inventory.parcel(parcel).status == "refused"
+    journal = SqliteJournal(db, "lk-1", clock=clock).between(0, 4e9)
+    (entry,) = [e for e in journal if e.event == "refused"]
+    assert PHONE not in str(entry.detail) and "139****5678" in str(entry.detail)
+
+
+def test_the_refused_status_migrates_a_first_version_locker_keeping_every_parcel(
+    db: Database, clock: ManualClock, tmp_path: Path
+) -> None:
+    db.migrate(schema.COMPONENT, schema.MIGRATIONS[:1])
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO locker_compartments (id, updated_at) VALUES ('A-01', 0)")
+        conn.execute(
+            "INSERT INTO locker_parcels (id, waybill, company, phone_hash, phone_masked,"
+            " compartment, status, storage_hours, created_at, updated_at)"
+            " VALUES ('P000001', 'SF1', 'SF', 'h', '139****5678', 'A-01', 'stored', 24, 0, 0)"
+        )
+        conn.execute("INSERT INTO locker_history (parcel, at, status) VALUES ('P000001', 0, 'x')")
+    inventory = make(db, clock, tmp_path)  # migrates to the latest version
+    assert db.version(schema.COMPONENT) == len(schema.MIGRATIONS)
+    assert inventory.refuse("P000001").status == "refused"
+    assert inventory.history("P000001") == ["x", "refused"]

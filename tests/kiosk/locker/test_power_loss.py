@@ -5,6 +5,7 @@ inventory and the doors agree, no parcel is lost and no code works twice.
 
 Kill points: 3 per action (intent, open, closed), the open one with the door shut meanwhile and
 left open: 4 scenarios for a deposit and 4 for a pickup, on each of the three board families.
+A refusal (拒收) opens no door: one committed change, killed right after it (one family).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.flow.locker import LockerError
 from peripherals.lock_board.simulator import LockBusSimulator
 from tests.kiosk.locker import kill_worker
 
@@ -146,5 +148,27 @@ def test_a_pickup_killed_at_each_point_never_lets_its_code_work_twice(
         else:
             assert status == "unconfirmed"  # still inside: kept, flagged, its code dead
             assert service.inventory.compartment_state("A-03")[0] == "occupied"
+    finally:
+        service.inventory.db.close()
+
+
+@pytest.mark.parametrize("bus", ["wkly"], indirect=True)
+def test_a_refusal_killed_once_committed_leaves_a_code_that_never_opens_a_door(
+    bus: LockBusSimulator, tmp_path: Path
+) -> None:
+    parcel, code = deposited(bus, tmp_path)
+    opened_before = list(bus.opened)
+    points = run_until(worker(bus, tmp_path, "refuse", "refused", parcel), "refused")
+    assert points == ["AT refused"]  # no door on the way
+    service = restart_and_check(bus, tmp_path)
+    try:
+        assert service.inventory.parcel(parcel).status == "refused"
+        assert service.inventory.compartment_state("A-03")[0] == "occupied"
+        with pytest.raises(LockerError) as refused:
+            service.find(code)
+        assert refused.value.key == "locker.wrong_code"
+        with pytest.raises(LockerError):
+            asyncio.run(service.release(parcel, "pickup"))
+        assert bus.opened == opened_before  # no door opened for it since the deposit
     finally:
         service.inventory.db.close()
