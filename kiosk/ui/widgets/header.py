@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
@@ -84,9 +85,21 @@ class Header(BoxLayout):  # type: ignore[misc]
             self.add_widget(widget)
         if elder:
             self.title.size_hint_x, self.step.size_hint_x = 0.45, 0.55
+        self._title, self._title_size = title, dp(scale.action)
+        self.title.bind(width=self._fit_title)
         self._progress = self.step.text
         self._tick()
         self._event = Clock.schedule_interval(self._tick, 20.0)
+
+    def _fit_title(self, *_: Any) -> None:
+        """A title too long for its room is set smaller (down to 70%) rather than cut short."""
+        room = self.title.width - sum(self.title.padding[::2]) if self.title.width > 1 else 0
+        probe = CoreLabel(font_size=self._title_size, font_name=self.title.font_name, bold=True)
+        needed = probe.get_extents(self._title)[0]
+        size = self._title_size
+        if room > 0 and needed > room:
+            size = max(self._title_size * 0.7, self._title_size * room / needed * 0.98)
+        self.title.font_size = size
 
     def stop_ticking(self) -> None:
         """Stop the clock callback (the shell calls this when the screen is replaced)."""
