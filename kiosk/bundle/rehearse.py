@@ -14,7 +14,7 @@ import msgspec
 
 from kiosk.app import KioskServices
 from kiosk.clock import ManualClock
-from kiosk.config import load_config
+from kiosk.config import Config, load_config
 from kiosk.flow.loader import FlowSet
 from kiosk.flow.scripted import ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
@@ -60,20 +60,31 @@ def rehearse(flows_dir: Path, flowset: FlowSet) -> list[Rehearsal]:
     if not scripts:
         return results
     with tempfile.TemporaryDirectory(prefix="kiosk-bundle-") as data_dir:
-        services = KioskServices(
-            config,
-            simulate=True,
-            data_dir=Path(data_dir),
-            engine_clock=clock,
-            presenter=presenter,
-            outbox_worker=False,
-            submit_timeout=3.0,
-            device_kinds=kinds,
-        )
+        services = _services(config, Path(data_dir), clock, presenter, kinds)
         with services:
             for flow_id, path in scripts.items():
                 results.append(asyncio.run(_one(services, presenter, clock, flow_id, path)))
     return results
+
+
+def _services(
+    config: Config,
+    data_dir: Path,
+    clock: ManualClock,
+    presenter: ScriptedPresenter,
+    kinds: set[str],
+) -> KioskServices:
+    """The kiosk's services as a rehearsal runs them: simulated devices, no outbox worker."""
+    return KioskServices(
+        config,
+        simulate=True,
+        data_dir=data_dir,
+        engine_clock=clock,
+        presenter=presenter,
+        outbox_worker=False,
+        submit_timeout=3.0,
+        device_kinds=kinds,
+    )
 
 
 def _locker_one(flows_dir: Path, flow_id: str, path: Path, kinds: set[str]) -> Rehearsal:
@@ -87,16 +98,7 @@ def _locker_one(flows_dir: Path, flow_id: str, path: Path, kinds: set[str]) -> R
     base = load_config(None, environ={"KIOSK__TERMINAL__MODE": "locker"})
     config = msgspec.structs.replace(base, flows_dir=flows_dir)
     with tempfile.TemporaryDirectory(prefix="kiosk-bundle-") as data_dir:
-        services = KioskServices(
-            config,
-            simulate=True,
-            data_dir=Path(data_dir),
-            engine_clock=clock,
-            presenter=presenter,
-            outbox_worker=False,
-            submit_timeout=3.0,
-            device_kinds=kinds,
-        )
+        services = _services(config, Path(data_dir), clock, presenter, kinds)
         with services:
             locker = services.locker
             try:

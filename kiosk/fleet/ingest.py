@@ -61,6 +61,8 @@ class Recorder:
         )
         self._connection: PoolProxiedConnection | None = None
         self._lock = threading.Lock()
+        self._db_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        """The driver's own error class: raw connections raise it, not SQLAlchemy's."""
 
     def record(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
         """Record a heartbeat from the kiosk holding `token`; `NotThisKiosk` if it is not the
@@ -88,9 +90,7 @@ class Recorder:
             for attempt in (1, 2):
                 try:
                     return self._write(self._connect(), values, body)
-                except NotThisKiosk:
-                    raise
-                except Exception:
+                except self._db_error:
                     if not self._drop() or attempt == 2:
                         raise
                     # the database went away (restarted, or dropped us): once more on a new
@@ -156,7 +156,7 @@ class Recorder:
         try:
             self._connection.rollback()
             return False
-        except Exception:
+        except self._db_error:
             self._connection.invalidate()
             self._connection = None
             return True
