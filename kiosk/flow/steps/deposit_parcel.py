@@ -15,6 +15,7 @@ from kiosk.flow.steps.compartment_place import (
 )
 from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
 from kiosk.flow.steps.door_wait import until_closed
+from kiosk.languages import join_sentences
 
 KIND = "deposit_parcel"
 
@@ -81,6 +82,5 @@ def door_text(ctx: StepContext, opening: Opening) -> str:
         moved = ctx.translate(
             "locker.moved", old=opening.moved_from, compartment=opening.place.compartment
         )
-        gap = "" if moved.endswith(("。", "，", "！")) else " "  # no space after Chinese text
-        text = f"{moved}{gap}{text}"
+        text = join_sentences((moved, text))
     return text

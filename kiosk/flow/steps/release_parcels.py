@@ -11,6 +11,7 @@ from kiosk.flow.schema import ReleaseParcelsStep
 from kiosk.flow.steps.compartment_place import failed, locker_of, where
 from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
 from kiosk.flow.steps.door_wait import until_closed
+from kiosk.languages import join_sentences
 
 KIND = "release_parcels"
 
@@ -52,7 +53,7 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
         stuck = f"locker.release_jammed_{step.action}"
         parts += [ctx.translate(stuck, compartment=c) for c in jammed]
         parts.append(ctx.translate(f"locker.take_and_close_{step.action}"))
-        text = " ".join(parts)
+        text = join_sentences(parts)
         return ctx.prompt(
             PromptKind.DEVICE_WAIT, text=text, say=text, device="lock_board", error=error
         )
