@@ -87,7 +87,6 @@ def _submit(driver: object, by: str, value: str) -> None:
     import time
 
     from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     deadline = time.monotonic() + 10
@@ -99,7 +98,16 @@ def _submit(driver: object, by: str, value: str) -> None:
         except WebDriverException:  # a node of a document being replaced: find it again
             if time.monotonic() > deadline:
                 raise
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))  # type: ignore[arg-type]
+
+    def replaced(_driver: object) -> bool:
+        # stale, or (Chromium, mid-replacement) "node does not belong to the document"
+        try:
+            old.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(driver, 10).until(replaced)  # type: ignore[arg-type]
     WebDriverWait(driver, 10).until(  # type: ignore[arg-type]
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
