@@ -74,7 +74,8 @@ class Tours:
             command = [sys.executable, "-m", "kiosk", "flows", "tour", flow, "--answers",
                        answers, "--out", str(out), *look]  # fmt: skip
             env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-            env["KIVY_HOME"] = str(self._root / "kivy-home")
+            # a home of its own: two Kivy starts racing to create one home fail (FileExistsError)
+            env["KIVY_HOME"] = str(out.with_name(out.name + "-kivy-home"))
             running.append((key, out, subprocess.Popen(command, env=env, text=True, **_PIPES)))
             if len(running) == 2:
                 self._finish(*running.pop(0))
