@@ -21,6 +21,11 @@ Migration = Sequence[str]
 
 T = TypeVar("T")
 
+ERASE_DELAY = 0.25
+"""Seconds an erased value may stay in the WAL's old frames before a checkpoint ends them."""
+ERASES_PER_CHECKPOINT = 64
+"""Erasures that are checkpointed at once rather than after `ERASE_DELAY`."""
+
 
 @dataclass
 class _Work:
@@ -28,6 +33,7 @@ class _Work:
 
     run: Callable[[sqlite3.Connection], Any]
     forget: bool
+    durable: bool
     done: bool = False
     result: Any = None
     error: BaseException | None = field(default=None)
@@ -46,19 +52,24 @@ class Database:
     migrations, so adding a component never touches this file.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, erase_delay: float = ERASE_DELAY) -> None:
         self.path = path
+        self._erase_delay = erase_delay
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._closed = False
         self._before_close: list[Callable[[], object]] = []
         self._queued: list[_Work] = []
         self._queue_lock = threading.Lock()
+        self._erase_lock = threading.Lock()
+        self._erasures = 0
+        """Committed erasures whose old WAL frames no checkpoint has ended yet."""
+        self._eraser: threading.Timer | None = None
 
     @classmethod
-    def in_dir(cls, data_dir: Path) -> Database:
+    def in_dir(cls, data_dir: Path, *, erase_delay: float = ERASE_DELAY) -> Database:
         """The database in a data directory (created on first use)."""
-        return cls(data_dir / FILE_NAME)
+        return cls(data_dir / FILE_NAME, erase_delay=erase_delay)
 
     def _connection(self) -> sqlite3.Connection:
         if self._closed:
@@ -113,16 +124,24 @@ class Database:
                 if not durable:
                     conn.execute("PRAGMA synchronous=FULL")
 
-    def committed(self, work: Callable[[sqlite3.Connection], T], *, forget: bool = False) -> T:
-        """Run `work` in a write transaction and return once it is committed (durably, as
-        every commit here), then checkpointed if `forget`; raise what `work` raised.
+    def committed(
+        self,
+        work: Callable[[sqlite3.Connection], T],
+        *,
+        forget: bool = False,
+        durable: bool = True,
+    ) -> T:
+        """Run `work` in a write transaction and return once it is committed; raise what
+        `work` raised. `forget`: it erases data, whose old WAL frames a checkpoint ends within
+        a moment (`forget_soon`). `durable=False`: committed without waiting for
+        the disk, as `transaction(durable=False)`, unless it shares a durable commit.
 
         Callers from several threads share one commit (group commit): whoever holds the
         database commits, together, everything queued while it waited, so ten submissions
         arriving together cost one fsync rather than ten. Each work runs in a savepoint of its
         own, so one that fails is undone alone.
         """
-        mine = _Work(work, forget)
+        mine = _Work(work, forget, durable)
         with self._queue_lock:
             self._queued.append(mine)
         with self._lock:
@@ -136,10 +155,14 @@ class Database:
         return result
 
     def _commit(self, batch: list[_Work]) -> None:
+        durable = any(work.durable for work in batch)
         try:
             conn = self._connection()
+            if not durable:
+                conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
         except BaseException as exc:
+            self._synchronous(durable)
             for work in batch:
                 work.error, work.done = exc, True
             return
@@ -158,16 +181,50 @@ class Database:
                 conn.execute("ROLLBACK")
             for work in batch:
                 work.error = work.error or exc
+        finally:
+            self._synchronous(durable)
         for work in batch:
             work.done = True
-        if any(work.forget and work.error is None for work in batch):
+        erased = sum(work.forget and work.error is None for work in batch)
+        if erased:
+            self.forget_soon(erased)
+
+    def _synchronous(self, durable: bool) -> None:
+        """Back to full sync after a commit that did not wait for the disk."""
+        if not durable and self._conn is not None:
+            try:
+                self._conn.execute("PRAGMA synchronous=FULL")
+            except sqlite3.Error:
+                log.exception("%s: cannot set full sync again", self.path)
+
+    def forget_soon(self, erasures: int = 1) -> None:
+        """`forget` within `erase_delay` seconds (at once every `ERASES_PER_CHECKPOINT`
+        erasures): a checkpoint for each erasure would cost more than the commit that erased."""
+        with self._erase_lock:
+            if self._closed:
+                return
+            self._erasures += erasures
+            due = self._erasures >= ERASES_PER_CHECKPOINT
+            if not due and self._eraser is None:
+                self._eraser = threading.Timer(self._erase_delay, self.forget)
+                self._eraser.name = "database-eraser"
+                self._eraser.daemon = True
+                self._eraser.start()
+        if due:
             self.forget()
 
     def forget(self) -> None:
         """Make erased data unrecoverable from the files: the WAL still holds the pages as they
         were before an erase; checkpoint it into the database (secure_delete zeroes what was
         freed there) and truncate it."""
+        with self._erase_lock:
+            self._erasures = 0
+            eraser, self._eraser = self._eraser, None
+        if eraser is not None and eraser is not threading.current_thread():
+            eraser.cancel()  # this checkpoint ends what it would have
         with self._lock:
+            if self._closed:
+                return
             try:
                 busy = self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             except sqlite3.Error as exc:
@@ -227,6 +284,14 @@ class Database:
                 callback()
             except Exception:
                 log.exception("%s: a callback before closing failed", self.path)
+        with self._erase_lock:
+            eraser, self._eraser = self._eraser, None
+            erased = self._erasures > 0
+        if eraser is not None:
+            eraser.cancel()
+            eraser.join()
+        if erased:
+            self.forget()
         with self._lock:
             self._closed = True
             if self._conn is not None:
