@@ -2,15 +2,19 @@
 
 `requests` bounds each socket operation, not a whole request: a server trickling a byte at a
 time, or sending an endless body, would hold a resident at the screen for ever. `exchange` gives
-the whole request (connecting, sending, headers, body) one deadline, enforced by a timer that
-shuts the connection's socket when it passes, and stops reading a body past `MAX_REPLY` bytes.
+the whole request (connecting, sending, headers, body) one deadline: each socket operation may
+wait only for the time left until it (no thread watches the exchange), and stops reading a body
+past `MAX_REPLY` bytes.
 """
 
 from __future__ import annotations
 
+import http.client
+import io
 import logging
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,65 +44,114 @@ class Reply:
     fault: BackendError | None = None
 
 
-class _Watch:
-    """The deadline of one exchange: when it passes, the connection's socket is shut."""
+class _Deadline:
+    """The deadline of one exchange (monotonic seconds), and whether a socket operation ran
+    into it."""
 
-    def __init__(self) -> None:
+    __slots__ = ("at", "expired")
+
+    def __init__(self, timeout: float) -> None:
+        self.at = time.monotonic() + timeout
         self.expired = False
-        self._lock = threading.Lock()
-        self._sock: socket.socket | None = None
 
-    def attach(self, sock: socket.socket | None) -> None:
-        with self._lock:
-            self._sock = sock
-            if self.expired:
-                _shut(sock)
-
-    def expire(self) -> None:
-        with self._lock:
+    def left(self) -> float:
+        """Seconds left for the next socket operation; `TimeoutError` once none are."""
+        left = self.at - time.monotonic()
+        if left <= 0:
             self.expired = True
-            _shut(self._sock)
+            raise TimeoutError("the exchange's deadline passed")
+        return left
 
-
-def _shut(sock: socket.socket | None) -> None:
-    if sock is None:
-        return
-    try:
-        # the plain socket's shutdown, also under TLS: a blocked read returns at once
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass
+    def bound(self, sock: socket.socket | None) -> None:
+        """Let the socket's next operation wait no longer than the time left."""
+        if sock is not None:
+            sock.settimeout(self.left())
 
 
 _current = threading.local()
 
 
-def _attach(sock: socket.socket | None) -> None:
-    watch: _Watch | None = getattr(_current, "watch", None)
-    if watch is not None:
-        watch.attach(sock)
+def _deadline() -> _Deadline | None:
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    return deadline
 
 
-class _WatchedHTTP(HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach(self.sock)
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reply stream whose every read waits only for the time left (a reply trickling
+    in a byte at a time ends at the deadline, however quick each read)."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock = sock
+        self._raw = sock.makefile("rb", buffering=0)
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self._deadline.bound(self._sock)
+        try:
+            count: int | None = self._raw.readinto(buffer)
+        except TimeoutError:
+            self._deadline.expired = True  # only the time left bounds a read
+            raise
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _Files:
+    """What `http.client.HTTPResponse` asks its socket for: the reply stream, bounded."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        deadline = _deadline()
+        files: Any = sock if deadline is None else _Files(sock, deadline)
+        super().__init__(files, *args, **kwargs)
+
+
+class _Bounded:
+    """The parts of a connection an exchange's deadline bounds: connecting and sending (each
+    socket operation gets the time left), and reading the reply (`_DeadlineResponse`)."""
+
+    response_class: type[http.client.HTTPResponse] = _DeadlineResponse
+    timeout: Any
+    sock: socket.socket | None
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        if self.sock is not None:  # a kept-alive connection
-            _attach(self.sock)
-        super().request(*args, **kwargs)
+        deadline = _deadline()
+        if deadline is not None:
+            self.timeout = deadline.left()  # connecting, and a kept-alive socket's sending
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def send(self, data: Any) -> None:
+        deadline = _deadline()
+        if deadline is not None:
+            deadline.bound(self.sock)
+        try:
+            super().send(data)  # type: ignore[misc]
+        except TimeoutError:
+            if deadline is not None:
+                deadline.expired = True
+            raise
 
 
-class _WatchedHTTPS(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach(self.sock)
+class _WatchedHTTP(_Bounded, HTTPConnection):
+    pass
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        if self.sock is not None:
-            _attach(self.sock)
-        super().request(*args, **kwargs)
+
+class _WatchedHTTPS(_Bounded, HTTPSConnection):
+    pass
 
 
 class _Pool(HTTPConnectionPool):
@@ -150,11 +203,8 @@ def exchange(
     """Send one request and read its reply within `timeout` seconds in all (redirects never
     followed). Raises `BackendError` when no status arrived; a body cut short (too slow, too
     long, broken) is a `Reply` with a `fault`."""
-    watch = _Watch()
-    timer = threading.Timer(timeout, watch.expire)
-    timer.daemon = True
-    _current.watch = watch
-    timer.start()
+    deadline = _Deadline(timeout)
+    _current.deadline = deadline
     try:
         try:
             response = session.request(
@@ -166,20 +216,18 @@ def exchange(
                 **kwargs,
             )
         except requests.RequestException as exc:
-            if watch.expired:
+            if deadline.expired or time.monotonic() >= deadline.at:
                 raise BackendError("backend.timeout", f"{where}: no reply in time") from None
             raise error_for_exception(exc, where) from None
         with response:
-            body, fault = _read(response, limit, watch, where)
+            body, fault = _read(response, limit, deadline, where)
             return Reply(response.status_code, response.headers, body, fault)
     finally:
-        timer.cancel()
-        timer.join()
-        _current.watch = None
+        _current.deadline = None
 
 
 def _read(
-    response: requests.Response, limit: int, watch: _Watch, where: str
+    response: requests.Response, limit: int, deadline: _Deadline, where: str
 ) -> tuple[bytes, BackendError | None]:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -193,9 +241,9 @@ def _read(
                 return b"", BackendError("backend.bad_reply", f"{where}: reply over {limit} bytes")
             chunks.append(chunk)
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError):
-        if watch.expired:
+        if deadline.expired:
             return b"", BackendError("backend.timeout", f"{where}: reply not complete in time")
         return b"", BackendError("backend.bad_reply", f"{where}: reply cut short")
-    if watch.expired:
+    if deadline.expired:
         return b"", BackendError("backend.timeout", f"{where}: reply not complete in time")
     return b"".join(chunks), None
