@@ -143,10 +143,13 @@ class SqliteJournal:
     ) -> None:
         """Append one entry, masking any ID or phone number pattern in it; written to disk by
         the journal's writer thread (`flush` waits for it)."""
-        detail = detail or {}
         # the live values are tested once against all the entry's texts: most hold none of them
-        hide = concealer(_texts(detail, [self._terminal, session, flow, step, event]))
-        text = json.dumps(scrub_value(detail, hide), ensure_ascii=False, sort_keys=True)
+        fields = [self._terminal, session, flow, step, event]
+        hide = concealer(_texts(detail, fields) if detail else fields)
+        if detail:
+            text = json.dumps(scrub_value(detail, hide), ensure_ascii=False, sort_keys=True)
+        else:
+            text = "{}"  # most entries: a step entered or answered
         row = (
             self._clock.now(),
             hide(self._terminal),
