@@ -8,32 +8,39 @@ format. A review row keeps its full `value` for private speech on the headset on
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, TypeVar
 
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.session import Session
 from kiosk.privacy.personal import PersonalValues
 from peripherals.printer.receipt import Line, Receipt
 
+T = TypeVar("T")
+
 
 def mask_prompt(prompt: Prompt, personal: PersonalValues) -> Prompt:
     """The prompt with every shown and spoken text masked (rows keep `value` and the prompt its
     `say_private` for the headset)."""
     mask = personal.mask
-    return dataclasses.replace(
+    return _with(
         prompt,
         text=mask(prompt.text),
         say=mask(prompt.say),
         title=mask(prompt.title),
         help=mask(prompt.help),
         error_text=mask(prompt.error_text),
-        options=tuple(
-            dataclasses.replace(o, label=mask(o.label), say=mask(o.say)) for o in prompt.options
-        ),
-        groups=tuple(dataclasses.replace(g, title=mask(g.title)) for g in prompt.groups),
-        rows=tuple(
-            dataclasses.replace(r, label=mask(r.label), shown=mask(r.shown)) for r in prompt.rows
-        ),
+        options=tuple(_with(o, label=mask(o.label), say=mask(o.say)) for o in prompt.options),
+        groups=tuple(_with(g, title=mask(g.title)) for g in prompt.groups),
+        rows=tuple(_with(r, label=mask(r.label), shown=mask(r.shown)) for r in prompt.rows),
     )
+
+
+def _with(item: T, **fields: Any) -> T:
+    """The frozen `item` with `fields` replaced, or `item` itself when it holds them already
+    (most prompts hold no personal value: nothing to copy)."""
+    if all(getattr(item, name) == value for name, value in fields.items()):
+        return item
+    return dataclasses.replace(item, **fields)  # type: ignore[type-var]
 
 
 def mask_receipt(receipt: Receipt, personal: PersonalValues) -> Receipt:

@@ -38,6 +38,12 @@ name); single characters (sex, nation) identify nobody."""
 _RUN = re.compile(r"\d(?:[\s\-.·_/]*\d)*(?:[Xx](?![A-Za-z]))?")
 _GROUP = re.compile(r"\d+(?:[Xx](?![A-Za-z]))?")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
+_NO_DIGITS = re.compile(
+    "[\x00-/:-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uff00-\uff0f\uff1a-\uffef]+"
+)
+"""Characters that stand for no digit even once folded: ASCII but 0-9, general and CJK
+punctuation, CJK ideographs, full-width forms but digits (a probe skips them at C speed)."""
 _ASCII_ALNUMS = re.compile(r"[0-9a-z]+")
 
 
@@ -458,9 +464,11 @@ class _Probe:
         """The text's digits, as `_digits` finds them."""
         if self._digits is None:
             text = self.text
-            self._digits = (
-                "".join(_ASCII_DIGITS.findall(text)) if text.isascii() else _digits(text)[0]
-            )
+            if text.isascii():
+                self._digits = "".join(_ASCII_DIGITS.findall(text))
+            else:
+                rest = _NO_DIGITS.sub("", text)
+                self._digits = rest if rest.isascii() else _digits(rest)[0]
         return self._digits
 
     @property

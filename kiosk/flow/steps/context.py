@@ -90,6 +90,22 @@ class Services:
     """The parcel locker (locker mode only)."""
 
 
+_CHOICES: dict[int, tuple[Flow, tuple[ChooseStep, ...]]] = {}
+"""Each flow object's `choose` steps, by the flow's id (the flow kept: an id is never reused
+while it is here)."""
+
+
+def _choices(flow: Flow) -> tuple[ChooseStep, ...]:
+    """The flow's `choose` steps (whose labels templates read), found once per flow object."""
+    found = _CHOICES.get(id(flow))
+    if found is None or found[0] is not flow:
+        if len(_CHOICES) >= 256:  # flows reloaded many times: start again
+            _CHOICES.clear()
+        steps = tuple(step for step in flow.steps if isinstance(step, ChooseStep))
+        found = _CHOICES[id(flow)] = (flow, steps)
+    return found[1]
+
+
 def holds(condition: str, variables: Mapping[str, Any]) -> bool:
     """Whether a `when` condition holds; an undefined result is an `ExpressionError` too."""
     value = evaluate(condition, variables)
@@ -158,14 +174,13 @@ class StepContext:
 
     def _labels(self) -> dict[str, str]:
         chosen: dict[str, str] = {}
-        for step in self.flow.steps:
-            if not isinstance(step, ChooseStep):
-                continue
+        lang = self.lang
+        for step in _choices(self.flow):
             name = step.save_as or step.id
             value = self.scope.get(name)
             for option in step.options:
                 if option.value == value:
-                    chosen[name] = option.label.get(self.lang)
+                    chosen[name] = option.label.get(lang)
         return chosen
 
     # Rendering ------------------------------------------------------------------------------
