@@ -167,15 +167,25 @@ class Database:
                 work.error, work.done = exc, True
             return
         try:
-            for work in batch:
-                conn.execute("SAVEPOINT work")
+            if len(batch) == 1:  # alone: the transaction is its savepoint
+                (work,) = batch
                 try:
                     work.result = work.run(conn)
                 except BaseException as exc:
-                    conn.execute("ROLLBACK TO work")
                     work.error = exc
-                conn.execute("RELEASE work")
-            conn.execute("COMMIT")
+                    conn.execute("ROLLBACK")
+                else:
+                    conn.execute("COMMIT")
+            else:
+                for work in batch:
+                    conn.execute("SAVEPOINT work")
+                    try:
+                        work.result = work.run(conn)
+                    except BaseException as exc:
+                        conn.execute("ROLLBACK TO work")
+                        work.error = exc
+                    conn.execute("RELEASE work")
+                conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -180,38 +180,43 @@ class SqliteOutbox:
         now = self._clock.now()
 
         def store(conn: sqlite3.Connection) -> tuple[sqlite3.Row, bool]:
-            row = conn.execute(
-                "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
-            ).fetchone()
-            if row is not None:
-                legacy = hashlib.sha256(text.encode()).hexdigest()  # rows kept before base32
-                if row["digest"] not in (digest, legacy):
-                    # never answer a new submission with an old one's reference
-                    log.error("outbox: key of %s reused with another payload", row["reference"])
-                    raise BackendError(
-                        "backend.duplicate_key",
-                        f"idempotency key of {row['reference']} reused with another payload",
-                    )
-                return row, False
-            reference = self._new_reference(conn, now)
-            stored = conn.execute(
-                "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
-                " digest, attempts, created_at, next_attempt_at, reference_field)"
-                " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING *",
-                (
-                    reference,
-                    idempotency_key,
-                    backend,
-                    path,
-                    text,
-                    digest,
-                    now,
-                    now + self._lease,
-                    reference_field,
-                ),
-            ).fetchone()
-            log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
-            return stored, True
+            # inserted at once; a key already kept (or, one time in a million, a reference
+            # number already given) inserts nothing and is looked at then
+            for _ in range(20):
+                reference = self._new_reference(now)
+                stored = conn.execute(
+                    "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
+                    " digest, attempts, created_at, next_attempt_at, reference_field)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
+                    (
+                        reference,
+                        idempotency_key,
+                        backend,
+                        path,
+                        text,
+                        digest,
+                        now,
+                        now + self._lease,
+                        reference_field,
+                    ),
+                ).fetchone()
+                if stored is not None:
+                    log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
+                    return stored, True
+                row = conn.execute(
+                    "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
+                ).fetchone()
+                if row is not None:
+                    legacy = hashlib.sha256(text.encode()).hexdigest()  # kept before base32
+                    if row["digest"] not in (digest, legacy):
+                        # never answer a new submission with an old one's reference
+                        log.error("outbox: key of %s reused with another payload", row["reference"])
+                        raise BackendError(
+                            "backend.duplicate_key",
+                            f"idempotency key of {row['reference']} reused with another payload",
+                        )
+                    return row, False
+            raise RuntimeError("could not find a free reference number")  # 20 in 10^6 taken
 
         # committed (with any other submission arriving meanwhile) before anything is sent
         row, claimed = self._db.committed(store)
@@ -489,21 +494,14 @@ class SqliteOutbox:
             raise BackendError("backend.unknown", f"no backend named {backend!r} is configured")
         return config
 
-    def _new_reference(self, conn: sqlite3.Connection, now: float) -> str:
+    def _new_reference(self, now: float) -> str:
         """A 受理编号 like 261129-048213: short, digits only, easy to read out and key in.
 
         Never an unbroken run of 11 digits, so the privacy scrub never mistakes it for a phone
         number.
         """
         day = time.strftime("%y%m%d", time.localtime(now))
-        for _ in range(20):
-            reference = f"{self._prefix}{day}-{secrets.randbelow(1_000_000):06d}"
-            exists = conn.execute(
-                "SELECT 1 FROM outbox WHERE reference = ?", (reference,)
-            ).fetchone()
-            if not exists:
-                return reference
-        raise RuntimeError("could not find a free reference number")  # 20 collisions in 10^6
+        return f"{self._prefix}{day}-{secrets.randbelow(1_000_000):06d}"
 
     def _notify(self) -> None:
         for callback in list(self._listeners):
