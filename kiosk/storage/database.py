@@ -34,6 +34,8 @@ class _Work:
     run: Callable[[sqlite3.Connection], Any]
     forget: bool
     durable: bool
+    later: bool = False
+    """Nobody waits for it (`Database.later`): a failure is logged."""
     done: bool = False
     result: Any = None
     error: BaseException | None = field(default=None)
@@ -60,11 +62,14 @@ class Database:
         self._closed = False
         self._before_close: list[Callable[[], object]] = []
         self._queued: list[_Work] = []
+        self._deferred: list[_Work] = []
+        """Works committed with the next commit, or by the tidying timer (`later`)."""
         self._queue_lock = threading.Lock()
         self._erase_lock = threading.Lock()
         self._erasures = 0
         """Committed erasures whose old WAL frames no checkpoint has ended yet."""
         self._eraser: threading.Timer | None = None
+        self._closing = False
 
     @classmethod
     def in_dir(cls, data_dir: Path, *, erase_delay: float = ERASE_DELAY) -> Database:
@@ -109,6 +114,8 @@ class Database:
         WAL keeps commits in order). Only for a write whose loss a restart can tell from the
         last durable one (a confirmation of something already recorded)."""
         with self._lock:
+            if self._deferred:
+                self._commit_deferred()
             conn = self._connection()
             if not durable:
                 conn.execute("PRAGMA synchronous=NORMAL")
@@ -147,7 +154,8 @@ class Database:
         with self._lock:
             if not mine.done:  # nobody took it while this thread waited for the database
                 with self._queue_lock:
-                    batch, self._queued = self._queued, []
+                    batch, self._queued = self._deferred + self._queued, []
+                    self._deferred = []
                 self._commit(batch)
         if mine.error is not None:
             raise mine.error
@@ -195,6 +203,8 @@ class Database:
             self._synchronous(durable)
         for work in batch:
             work.done = True
+            if work.later and work.error is not None:
+                log.error("%s: a write committed later failed: %s", self.path, work.error)
         erased = sum(work.forget and work.error is None for work in batch)
         if erased:
             self.forget_soon(erased)
@@ -207,21 +217,58 @@ class Database:
             except sqlite3.Error:
                 log.exception("%s: cannot set full sync again", self.path)
 
+    def later(self, work: Callable[[sqlite3.Connection], object], *, forget: bool = False) -> None:
+        """Commit `work` with the next commit, or within a moment (`erase_delay`) by itself,
+        without waiting for it or for the disk: for a write nobody waits for, whose loss to a
+        power cut a restart can tell (a delivery's mark). Reads and transactions of this
+        database see it: they commit it first."""
+        with self._queue_lock:
+            self._deferred.append(_Work(work, forget, durable=False, later=True))
+        self._tidy_soon()
+
     def forget_soon(self, erasures: int = 1) -> None:
         """`forget` within `erase_delay` seconds (at once every `ERASES_PER_CHECKPOINT`
         erasures): a checkpoint for each erasure would cost more than the commit that erased."""
         with self._erase_lock:
-            if self._closed:
-                return
             self._erasures += erasures
             due = self._erasures >= ERASES_PER_CHECKPOINT
-            if not due and self._eraser is None:
-                self._eraser = threading.Timer(self._erase_delay, self.forget)
-                self._eraser.name = "database-eraser"
-                self._eraser.daemon = True
-                self._eraser.start()
         if due:
             self.forget()
+        else:
+            self._tidy_soon()
+
+    def _tidy_soon(self) -> None:
+        """Start the timer that commits what waits and ends erased data's old WAL frames."""
+        with self._erase_lock:
+            if self._eraser is not None or self._closing:
+                return
+            self._eraser = threading.Timer(self._erase_delay, self._tidy)
+            self._eraser.name = "database-tidy"
+            self._eraser.daemon = True
+            self._eraser.start()
+
+    def _tidy(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._commit_deferred()
+        with self._erase_lock:
+            erased = self._erasures > 0
+        if erased:
+            self.forget()
+        with self._erase_lock:
+            if self._eraser is threading.current_thread():
+                self._eraser = None
+            again = bool(self._deferred) or self._erasures > 0
+        if again:  # arrived while this timer was ending
+            self._tidy_soon()
+
+    def _commit_deferred(self) -> None:
+        """Commit the works waiting (`later`); the caller holds the database."""
+        with self._queue_lock:
+            batch, self._deferred = self._deferred, []
+        if batch:
+            self._commit(batch)
 
     def forget(self) -> None:
         """Make erased data unrecoverable from the files: the WAL still holds the pages as they
@@ -229,9 +276,6 @@ class Database:
         freed there) and truncate it."""
         with self._erase_lock:
             self._erasures = 0
-            eraser, self._eraser = self._eraser, None
-        if eraser is not None and eraser is not threading.current_thread():
-            eraser.cancel()  # this checkpoint ends what it would have
         with self._lock:
             if self._closed:
                 return
@@ -247,6 +291,8 @@ class Database:
     def reading(self) -> Iterator[sqlite3.Connection]:
         """The connection for reads, held by this thread for the duration."""
         with self._lock:
+            if self._deferred:
+                self._commit_deferred()
             yield self._connection()
 
     def migrate(self, component: str, migrations: Sequence[Migration]) -> None:
@@ -295,11 +341,16 @@ class Database:
             except Exception:
                 log.exception("%s: a callback before closing failed", self.path)
         with self._erase_lock:
+            self._closing = True
             eraser, self._eraser = self._eraser, None
-            erased = self._erasures > 0
         if eraser is not None:
             eraser.cancel()
             eraser.join()
+        with self._lock:
+            if not self._closed:
+                self._commit_deferred()
+        with self._erase_lock:
+            erased = self._erasures > 0
         if erased:
             self.forget()
         with self._lock:

@@ -382,11 +382,12 @@ class SqliteOutbox:
                 (scrub(kept), delivered_at, remote_reference, reference),
             )
 
-        # Not waiting for the disk: a power cut that loses the mark leaves the submission
-        # pending, sent again with its key and recorded once by the back office. The payload
-        # must not live on in the WAL: its old frames are checkpointed within a moment
-        # (`Database.forget_soon`), one checkpoint for all the deliveries marked meanwhile.
-        self._db.committed(mark, forget=True, durable=False)
+        # Committed with the next commit or within a moment (`Database.later`), not waiting
+        # for the disk: a power cut that loses the mark leaves the submission pending, sent
+        # again with its key and recorded once by the back office. The payload must not live
+        # on in the WAL: its old frames are checkpointed within that moment too, one checkpoint
+        # for all the deliveries marked meanwhile.
+        self._db.later(mark, forget=True)
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after `attempts` failed tries: doubling, capped, with jitter."""
