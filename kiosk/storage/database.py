@@ -145,8 +145,9 @@ class Database:
 
         Callers from several threads share one commit (group commit): whoever holds the
         database commits, together, everything queued while it waited, so ten submissions
-        arriving together cost one fsync rather than ten. Each work runs in a savepoint of its
-        own, so one that fails is undone alone.
+        arriving together cost one fsync rather than ten. One that fails is undone alone: the
+        batch is then run again with each work in a savepoint of its own (so a work may run
+        twice: it must only write through the connection).
         """
         mine = _Work(work, forget, durable)
         with self._queue_lock:
@@ -185,14 +186,20 @@ class Database:
                 else:
                     conn.execute("COMMIT")
             else:
-                for work in batch:
-                    conn.execute("SAVEPOINT work")
-                    try:
+                try:  # as one: no work fails, nearly always
+                    for work in batch:
                         work.result = work.run(conn)
-                    except BaseException as exc:
-                        conn.execute("ROLLBACK TO work")
-                        work.error = exc
-                    conn.execute("RELEASE work")
+                except BaseException:  # again, each in a savepoint, undone alone if it fails
+                    conn.execute("ROLLBACK")
+                    conn.execute("BEGIN IMMEDIATE")
+                    for work in batch:
+                        conn.execute("SAVEPOINT work")
+                        try:
+                            work.result = work.run(conn)
+                        except BaseException as exc:
+                            conn.execute("ROLLBACK TO work")
+                            work.error = exc
+                        conn.execute("RELEASE work")
                 conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:

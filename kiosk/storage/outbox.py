@@ -201,7 +201,6 @@ class SqliteOutbox:
                     ),
                 ).fetchone()
                 if stored is not None:
-                    log.info("outbox: stored %s for %s", reference, describe(backend, "POST", path))
                     return stored, True
                 row = conn.execute(
                     "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
@@ -222,6 +221,7 @@ class SqliteOutbox:
         row, claimed = self._db.committed(store)
         if not claimed:
             return self._resubmitted(row)
+        log.info("outbox: stored %s for %s", row["reference"], describe(backend, "POST", path))
         outcome = self._send(row, config, min(self._submit_timeout, config.timeout))
         return self._settle(row, outcome)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,26 @@ def test_a_commit_without_fsync_lands_and_leaves_the_next_ones_durable(tmp_path:
             assert [r[0] for r in conn.execute("SELECT name FROM things")] == ["a"]
     finally:
         again.close()
+
+
+def test_works_committed_together_land_but_the_one_that_fails(tmp_path: Path) -> None:
+    """Group commit: writes waiting for the next commit (`later`) go with it; one that fails is
+    undone alone, and whoever waits for the commit gets its own result."""
+    with Database.in_dir(tmp_path) as db:
+        db.migrate("things", STEPS[:1])
+
+        def insert(name: str | None) -> Callable[[sqlite3.Connection], int]:
+            def work(conn: sqlite3.Connection) -> int:
+                return int(conn.execute("INSERT INTO things (name) VALUES (?)", (name,)).lastrowid)
+
+            return work
+
+        db.later(insert("early"))
+        db.later(insert(None))  # NOT NULL: fails, and only it is undone
+        assert db.committed(insert("waited")) > 0
+        with db.reading() as conn:
+            names = [row[0] for row in conn.execute("SELECT name FROM things ORDER BY id")]
+        assert names == ["early", "waited"]
 
 
 def test_writes_from_many_threads_all_land(tmp_path: Path) -> None:
