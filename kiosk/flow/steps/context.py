@@ -187,6 +187,8 @@ class StepContext:
 
     def render(self, source: str) -> str:
         """Render a template with the scope's variables."""
+        if "{" not in source:
+            return source  # plain text (most): no variables to gather
         return render(source, self.variables)
 
     def text(self, text: Text | None, default: str = "") -> str:
@@ -199,7 +201,7 @@ class StepContext:
             return default
         source = text.get(self.lang)
         full = self.render(source)
-        if self.reads_personal(source):
+        if "{" in source and self.reads_personal(source):  # plain text reads nothing
             masked = {**self.variables, **self.scope.masked_vault()}
             self._masked[full] = render(source, masked)
         return full
