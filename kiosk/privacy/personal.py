@@ -39,8 +39,7 @@ _RUN = re.compile(r"\d(?:[\s\-.·_/]*\d)*(?:[Xx](?![A-Za-z]))?")
 _GROUP = re.compile(r"\d+(?:[Xx](?![A-Za-z]))?")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _NO_DIGITS = re.compile(
-    "[\x00-/:-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uff00-\uff0f\uff1a-\uffef]+"
+    "[\x00-/:-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uff0f\uff1a-\uffef]+"
 )
 """Characters that stand for no digit even once folded: ASCII but 0-9, general and CJK
 punctuation, CJK ideographs, full-width forms but digits (a probe skips them at C speed)."""
@@ -125,6 +124,12 @@ class PersonalValues:
             if masked == text:
                 return text
             text = masked
+
+    def leaves_as_is(self, text: str) -> bool:
+        """Whether `mask` surely returns `text` unchanged (the quick test alone: False says it
+        may not). For several texts at once, join them with line breaks: no value or pattern
+        is found across one where it is not found in a part."""
+        return scrub(text) == text and not (self and text and self.may_occur(_Probe(text)))
 
     def mask_value(self, value: Any) -> Any:
         """A JSON-like value with every string (and number) masked; other values unchanged."""
