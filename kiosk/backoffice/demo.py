@@ -256,7 +256,7 @@ class DemoBackOffice:
         """The configuration of a back office reaching this one (URL and token)."""
         return BackendConfig(base_url=self.url, token=Secret(self.token), **options)
 
-    # What the routes work on (`demo_app.DemoWorld`) ---------------------------------------
+    # What the operations work on (`demo_operations.DemoWorld`) -----------------------------
 
     @property
     def data(self) -> DemoData:
