@@ -44,16 +44,9 @@ from kiosk.backoffice.demo_models import (
     UtilityKind,
 )
 from kiosk.backoffice.demo_openapi import document, errors
-from kiosk.backoffice.demo_operations import DemoWorld, Refusal
+from kiosk.backoffice.demo_operations import DemoWorld, Refusal, field_refusal
 
 VERSION = "1.0.0"
-
-_CODES = {
-    "text": "missing_text",
-    "terminal": "missing_terminal",
-    "bank_card_last4": "invalid_bank_card",
-}
-"""Fields whose refusal has its own code; any other is `invalid_<field>`."""
 
 IdempotencyKey = Annotated[
     str | None,
@@ -76,8 +69,7 @@ def refusal_of(exc: RequestValidationError) -> tuple[int, str]:
         return 400, "body_not_json"
     if loc == ("body",):
         return 400, "expected_object"
-    field = str(loc[1] if len(loc) > 1 else loc[0]).lower().replace("-", "_")
-    return 422, _CODES.get(field, f"invalid_{field}")
+    return 422, field_refusal(str(loc[1] if len(loc) > 1 else loc[0]))
 
 
 def build_app(world: DemoWorld) -> FastAPI:

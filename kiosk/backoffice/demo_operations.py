@@ -18,6 +18,13 @@ from kiosk.backoffice.demo_payments import Payments
 
 Json = dict[str, Any]
 
+_CODES = {
+    "text": "missing_text",
+    "terminal": "missing_terminal",
+    "bank_card_last4": "invalid_bank_card",
+}
+"""Fields whose refusal has its own code; any other is `invalid_<field>`."""
+
 _QUEUE = {"social_security": "A", "medical": "B", "civil": "C", "other": "D"}
 
 
@@ -46,6 +53,12 @@ class Refusal(Exception):
         super().__init__(code)
         self.status = status
         self.code = code
+
+
+def field_refusal(field: str) -> str:
+    """The stable code of a request refused for one field (a parameter or a body's field)."""
+    name = field.lower().replace("-", "_")
+    return _CODES.get(name, f"invalid_{name}")
 
 
 def _check_id(id_number: str) -> str:

@@ -400,7 +400,7 @@ def test_an_app_that_cannot_start_refuses_connections(monkeypatch: pytest.Monkey
         raise ImportError("no FastAPI here")
 
     monkeypatch.setattr(kiosk.backoffice.demo_app, "build_app", broken)
-    office = DemoBackOffice().start(wait=False)
+    office = DemoBackOffice(server="fastapi").start(wait=False)
     try:
         with pytest.raises(RuntimeError, match="did not start"):
             office.ready()
