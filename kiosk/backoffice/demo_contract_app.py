@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +34,10 @@ OPERATIONS = (demo_operations, demo_courier_operations)
 
 @functools.cache
 def contract(path: Path = CONTRACT) -> dict[str, Any]:
-    """The contract document, read once."""
-    import yaml
+    """The contract document, read once (and remembered parsed between runs)."""
+    from kiosk.parsed_cache import parsed_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    document: dict[str, Any] = parsed_yaml(path, "openapi.json")
     return document
 
 
@@ -48,7 +46,8 @@ class _Operation:
     """One operation of the document, ready to serve."""
 
     method: str
-    path: re.Pattern[str]
+    path: tuple[str, ...]
+    """The path's segments; `{name}` is a parameter (any segment but an empty one)."""
     run: Callable[..., Any]
     parameters: tuple[Mapping[str, Any], ...]
     body: Mapping[str, Any] | None
@@ -59,9 +58,7 @@ class _Operation:
 def _operations(document: Mapping[str, Any]) -> list[_Operation]:
     found = []
     for template, item in document["paths"].items():
-        pattern = re.compile(
-            "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
-        )
+        segments = tuple(template.split("/"))
         for method, operation in item.items():
             name = operation["operationId"]
             run = next(getattr(m, name) for m in OPERATIONS if hasattr(m, name))
@@ -71,7 +68,7 @@ def _operations(document: Mapping[str, Any]) -> list[_Operation]:
             found.append(
                 _Operation(
                     method=method.upper(),
-                    path=pattern,
+                    path=segments,
                     run=run,
                     parameters=tuple(operation.get("parameters", ())),
                     body=body["schema"] if body else None,
@@ -111,7 +108,7 @@ class ContractApp:
             return 200, self._document, []
         allowed = []
         for operation in self._operations:
-            match = operation.path.match(path)
+            match = _matched(operation.path, path)
             if match is None:
                 continue
             if operation.method != method:
@@ -125,13 +122,13 @@ class ContractApp:
             return 405, {"error": "method_not_allowed"}, [(b"allow", ", ".join(allowed).encode())]
         if path.endswith("/") and path != "/":
             without = path.rstrip("/")
-            if any(operation.path.match(without) for operation in self._operations):
+            if any(_matched(operation.path, without) is not None for operation in self._operations):
                 query = scope.get("query_string", b"")
                 where = without.encode() + (b"?" + query if query else b"")
                 return 307, None, [(b"location", where)]  # as FastAPI: never followed by kiosks
         return 404, {"error": "not_found"}, []
 
-    def _run(self, operation: _Operation, match: re.Match[str], scope: Scope, body: bytes) -> Any:
+    def _run(self, operation: _Operation, match: dict[str, str], scope: Scope, body: bytes) -> Any:
         """The operation's reply; `Refusal` for a request the contract refuses (in FastAPI's
         order: a body that is not JSON, then the parameters, then the body's fields)."""
         values = _given(match, scope)
@@ -169,7 +166,23 @@ def _parsed(body: bytes) -> Any:
         raise Refusal(400, "body_not_json") from None
 
 
-def _given(match: re.Match[str], scope: Scope) -> dict[str, dict[str, str]]:
+def _matched(template: tuple[str, ...], path: str) -> dict[str, str] | None:
+    """The path parameters when `path` is one of the template's, else None."""
+    segments = path.split("/")
+    if len(segments) != len(template):
+        return None
+    found = {}
+    for pattern, segment in zip(template, segments, strict=True):
+        if pattern.startswith("{") and pattern.endswith("}"):
+            if not segment:
+                return None
+            found[pattern[1:-1]] = segment
+        elif pattern != segment:
+            return None
+    return found
+
+
+def _given(match: dict[str, str], scope: Scope) -> dict[str, dict[str, str]]:
     """The request's parameters by where they are: path, query, header."""
     query = dict(
         parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
@@ -177,7 +190,7 @@ def _given(match: re.Match[str], scope: Scope) -> dict[str, dict[str, str]]:
     headers = {
         name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
     }
-    return {"path": match.groupdict(), "query": query, "header": _Headers(headers)}
+    return {"path": match, "query": query, "header": _Headers(headers)}
 
 
 def _is_json(content_type: str | None) -> bool:

@@ -27,6 +27,7 @@ def seed_parcels(inventory: Inventory | None, locker: Mapping[str, Any], clock: 
             "the answers file puts parcels in a locker, but this kiosk is none"
         )
     from kiosk.locker.inventory import InventoryError
+
     for entry in parcels:
         try:
             parcel = inventory.seed(
