@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from kiosk.backoffice.demo_guard import App, Message
+from kiosk.privacy.masking import scrub
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +135,11 @@ class Serving:
                 remaining = None
             return {"type": "http.request", "body": chunk, "more_body": more}
 
-        await self._app(scope, receive, sent.send)
-        await sent.done()
+        try:
+            await self._app(scope, receive, sent.send)
+        except Exception:
+            log.exception("demo back office: %s %s failed", scope["method"], scrub(scope["path"]))
+        await sent.done()  # a 500 when the app sent nothing
 
 
 def _scope(head: bytes, writer: asyncio.StreamWriter) -> tuple[dict[str, Any], int]:
