@@ -255,6 +255,16 @@ class Database:
             self._eraser.start()
 
     def _tidy(self) -> None:
+        self._settle()
+        with self._erase_lock:
+            if self._eraser is threading.current_thread():
+                self._eraser = None
+            again = bool(self._deferred) or self._erasures > 0
+        if again:  # arrived while this timer was ending
+            self._tidy_soon()
+
+    def _settle(self) -> None:
+        """Commit what waits (`later`), then end erased data's old WAL frames."""
         with self._lock:
             if self._closed:
                 return
@@ -263,12 +273,6 @@ class Database:
             erased = self._erasures > 0
         if erased:
             self.forget()
-        with self._erase_lock:
-            if self._eraser is threading.current_thread():
-                self._eraser = None
-            again = bool(self._deferred) or self._erasures > 0
-        if again:  # arrived while this timer was ending
-            self._tidy_soon()
 
     def _commit_deferred(self) -> None:
         """Commit the works waiting (`later`); the caller holds the database."""
@@ -353,13 +357,7 @@ class Database:
         if eraser is not None:
             eraser.cancel()
             eraser.join()
-        with self._lock:
-            if not self._closed:
-                self._commit_deferred()
-        with self._erase_lock:
-            erased = self._erasures > 0
-        if erased:
-            self.forget()
+        self._settle()
         with self._lock:
             self._closed = True
             if self._conn is not None:
