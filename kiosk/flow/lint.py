@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
-
 from kiosk.flow import schema
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.icons import known_icon
@@ -35,7 +33,7 @@ from kiosk.flow.loader import (
     template_info,
 )
 from kiosk.flow.receipt_schema import ReceiptTemplate
-from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, StepBase, Text
+from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, SchemaError, StepBase, Text, convert
 from kiosk.flow.template_facts import facts
 
 log = logging.getLogger(__name__)
@@ -370,18 +368,18 @@ class _Analysis:
         for index, step in enumerate(flow.steps):
             here = ("steps", index)
             location = self.loaded.step_location(step.id)
-            kind = step.__dict__.get("kind", "")
+            kind = step.kind
             # a flow on no menu is only called: its finish may hand its result back silently
             speaks = step.WAITS and not step.SPEAKS_ITSELF
             if speaks or (isinstance(step, FinishStep) and flow.modes):
-                silent = _silent_languages(step.text, step.voice, step.__dict__.get("purpose"))
+                silent = _silent_languages(step.text, step.voice, getattr(step, "purpose", None))
                 if silent:
                     yield self.finding(
                         location,
                         "nothing-speakable",
                         f"step '{step.id}' ({kind}) has no text or voice in {', '.join(silent)}",
                     )
-            for number, option in enumerate(step.__dict__.get("options") or ()):
+            for number, option in enumerate(getattr(step, "options", None) or ()):
                 silent = _silent_languages(option.label, option.voice)
                 if silent:
                     yield self.finding(
@@ -542,7 +540,7 @@ class _Analysis:
         """Personal values cut up or reformatted in what residents see or hear: masked by
         origin all the same, but a sign the text shows more than it should."""
         personal = {
-            step.__dict__.get("save_as") or step.id
+            getattr(step, "save_as", None) or step.id
             for step in self.flow.steps
             if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal())
         }
@@ -599,7 +597,7 @@ def lint_backends(flowset: FlowSet, configured: Collection[str]) -> list[Finding
     found: list[Finding] = []
     for loaded in flowset.lintable().values():
         for index, step in enumerate(loaded.flow.steps):
-            backend = step.__dict__.get("backend")
+            backend = getattr(step, "backend", None)
             if isinstance(backend, str) and backend not in configured:
                 found.append(
                     Finding(
@@ -628,15 +626,15 @@ def _receipt_problem(directory: Path, receipt: str) -> str:
 def _template_problem(path: Path, receipt: str, mtime_ns: int, size: int) -> str:
     directory = path.parent
     try:
-        template = ReceiptTemplate.model_validate(read_yaml(path))
+        template = convert(read_yaml(path), ReceiptTemplate)
     except FlowLoadError as exc:
         if exc.message == "no such file":
             return f"no template {path.name} in {directory}"
         return f"{path.name}:{exc.location.line}: {exc.message}"
     except RecursionError:
         return f"{path.name} is nested too deeply"
-    except ValidationError as exc:
-        first = exc.errors()[0]
+    except SchemaError as exc:
+        first = exc.errors[0]
         where = ".".join(str(part) for part in first["loc"])
         return f"{path.name}: {where}: {first['msg']}"
     if template.id != receipt:
@@ -709,7 +707,7 @@ def _defines(step: StepBase) -> frozenset[str]:
     if isinstance(step, schema.SetStep):
         return frozenset(step.values)
     if type(step) in _SAVES:
-        save_as = step.__dict__.get("save_as")
+        save_as = getattr(step, "save_as", None)
         return frozenset({save_as or step.id})
     return frozenset()
 
