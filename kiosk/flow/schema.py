@@ -8,7 +8,7 @@ messages; those models also give the JSON Schema (`json_schema`).
 
 from __future__ import annotations
 
-import functools
+import ctypes
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast
 
 import msgspec
@@ -25,34 +25,51 @@ END_TARGETS: frozenset[str] = frozenset({"$cancel", "$end"})
 """Reserved transition targets: `$cancel` cancels the session, `$end` finishes it."""
 
 
+def _for_life(cls: type) -> None:
+    """Keep a struct class alive until the process ends.
+
+    msgspec (0.22, issue #717) can crash the interpreter when the cyclic garbage collector frees
+    a struct class together with its type information, which at exit it does in an order of its
+    choosing: one reference nobody gives back keeps flow structs out of that collection.
+    """
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(cls))
+
+
 class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, repr_omit_defaults=True):
     """Base for flow models: unknown keys are errors, so typos are caught at load time."""
 
+    def __init_subclass__(cls, **options: Any) -> None:
+        super().__init_subclass__(**options)
+        _for_life(cls)
 
-class Text(
-    msgspec.Struct, frozen=True, forbid_unknown_fields=True, dict=True, repr_omit_defaults=True
-):
+
+class Text(msgspec.Struct, frozen=True, forbid_unknown_fields=True, repr_omit_defaults=True):
     """A multilingual text: language code to a template string."""
 
     zh_CN: str | UnsetType = UNSET
     en: str | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        if not self.root:
+        if self.zh_CN is UNSET and self.en is UNSET:
             raise ValueError("a text needs at least one language")
 
-    @functools.cached_property
+    @property
     def root(self) -> dict[str, str]:
         """The text by language, for the languages it has."""
-        return {lang: value for lang in LANGUAGES if (value := getattr(self, lang)) is not UNSET}
+        zh_cn, en = self.zh_CN, self.en
+        if zh_cn is UNSET:
+            return {} if en is UNSET else {"en": en}
+        return {"zh_CN": zh_cn} if en is UNSET else {"zh_CN": zh_cn, "en": en}
 
     def get(self, lang: str) -> str:
         """Return the text in `lang`, falling back to the default language, then any."""
-        return self.root.get(lang) or self.root.get(LANGUAGES[0]) or next(iter(self.root.values()))
+        root = self.root
+        return root.get(lang) or root.get(LANGUAGES[0]) or next(iter(root.values()))
 
     def missing(self) -> list[str]:
         """Languages this text lacks."""
-        return [lang for lang in LANGUAGES if not self.root.get(lang)]
+        root = self.root
+        return [lang for lang in LANGUAGES if not root.get(lang)]
 
     @classmethod
     def of(cls, texts: dict[str, str]) -> Text:
@@ -60,8 +77,9 @@ class Text(
         return convert(texts, cls)
 
 
+_for_life(Text)
 if Text.__struct_fields__ != LANGUAGES:  # pragma: no cover - a language added in one place only
-    raise ImportError("kiosk.flow.schema.Text needs a field for each of LANGUAGES")
+    raise ImportError("kiosk.flow.schema.Text needs a field (and a place in `root`) per language")
 
 
 Expression = Annotated[str, Meta(min_length=1, description="A sandboxed condition expression")]
