@@ -200,6 +200,11 @@ class _Analysis:
         self.reachable = self._reach(self.start)
         self.entry: frozenset[str] = frozenset()
         self.facts_in: dict[str, frozenset[str]] = {}
+        self.callees = sorted(
+            {step.flow for step in self.flow.steps if isinstance(step, schema.CallStep)}
+        )
+        self._ran_with: tuple[frozenset[str], ...] | None = None
+        """The entry facts and callees' exit facts of the last `run_facts`."""
 
     # Graph ----------------------------------------------------------------------------------
 
@@ -252,6 +257,10 @@ class _Analysis:
 
     def run_facts(self, exits: Mapping[str, frozenset[str]]) -> bool:
         """Compute the facts holding on entry to each step; True if anything changed."""
+        inputs = (self.entry, *(exits.get(callee, frozenset()) for callee in self.callees))
+        if inputs == self._ran_with:
+            return False  # the same entry and callees: the same facts
+        self._ran_with = inputs
         facts: dict[str, frozenset[str]] = {step_id: _ALL_FACTS for step_id in self.reachable}
         facts[self.start] = self.entry
         queue = deque([self.start])
@@ -367,7 +376,7 @@ class _Analysis:
         needs = set(flow.needs)
         for index, step in enumerate(flow.steps):
             here = ("steps", index)
-            location = self.loaded.step_location(step.id)
+            location = self.loaded.where(*here)
             kind = step.kind
             # a flow on no menu is only called: its finish may hand its result back silently
             speaks = step.WAITS and not step.SPEAKS_ITSELF
@@ -457,13 +466,16 @@ class _Analysis:
                 continue
             before = defined[step.id] | step.LOCALS
             own = _defines(step)
+            after = before | own
             for ref in parts.step_refs[index]:
-                available = before | own if ref.after else before
+                available = after if ref.after else before
                 if isinstance(step, schema.SetStep) and len(ref.loc) > 3:
                     # values are set in order: each may read the ones above it
                     keys = list(step.values)
                     name = ref.loc[3]
                     available = before | set(keys[: keys.index(name)] if name in keys else keys)
+                if _names(ref.source, ref.expression) <= available:
+                    continue  # the common case, without a generator
                 yield from self._undefined(ref, available, f"step '{step.id}'")
             if isinstance(step, schema.PrintStep):
                 yield from self._receipt_undefined(index, step, before)
@@ -548,7 +560,7 @@ class _Analysis:
             return
         for index, refs in enumerate(self.loaded.parts.step_refs):
             for ref in refs:
-                if not _SHOWN & {part for part in ref.loc if isinstance(part, str)}:
+                if _SHOWN.isdisjoint(ref.loc):
                     continue
                 for name in sorted(facts(ref.source, ref.expression).reshaped & personal):
                     yield self.finding(

@@ -32,6 +32,15 @@ TRICKY = [
     ("a, b", True),
     ("true == 1", True),
     ("x.y == 12", True),
+    ("{{ 3 + 17 }}", False),
+    ("n = {{ a.b + 2 - c }} of {{ d }}", False),
+    ("{{ a + -1 }}", False),
+    ("{{ a+b.c-007 }}", False),
+    ("{{ a + 'x' }}", False),
+    ("{{ 1 + 2 | int }}", False),
+    ("{{ a + none }}", False),
+    ("{{ a.if + 1 }}", False),
+    ("{{ 99999999999 + a }}", False),
 ]
 
 
