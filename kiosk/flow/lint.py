@@ -562,7 +562,10 @@ class _Analysis:
             for ref in refs:
                 if _SHOWN.isdisjoint(ref.loc):
                     continue
-                for name in sorted(facts(ref.source, ref.expression).reshaped & personal):
+                reshaped = facts(ref.source, ref.expression).reshaped
+                if not reshaped:
+                    continue
+                for name in sorted(reshaped & personal):
                     yield self.finding(
                         self.loaded.value_where(*ref.loc),
                         "personal-formatted",
@@ -660,11 +663,12 @@ def _card_paths(
     readers: Mapping[str, schema.ReadIdCardStep | schema.ReadSmartCardStep],
 ) -> list[tuple[str, str]]:
     """The `card.field` paths in a template whose field the card's read step does not keep."""
-    found = set()
-    for path in facts(source, expression).paths:
-        if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields:
-            found.add((path[0], path[1]))
-    return sorted(found)
+    found = {
+        (path[0], path[1])
+        for path in facts(source, expression).paths
+        if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields
+    }
+    return sorted(found) if found else []
 
 
 def _receipt_templates(path: Path) -> list[str]:

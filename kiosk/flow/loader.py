@@ -14,6 +14,7 @@ import functools
 import gc
 import logging
 import re
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,8 +187,21 @@ def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
 
 @functools.cache
 def _walked(model: type[msgspec.Struct]) -> tuple[tuple[str, str, bool], ...]:
-    """(attribute, YAML key, is-template) of the fields `_walk` looks into."""
-    return tuple((name, key, is_template) for name, (key, is_template) in _fields(model).items())
+    """(attribute, YAML key, is-template) of the fields `_walk` looks into: templates, `when`,
+    and fields that may hold a text or another struct (not ids, targets, numbers...)."""
+    types = {info.name: info.type for info in msgspec.structs.fields(model)}
+    return tuple(
+        (name, key, is_template)
+        for name, (key, is_template) in _fields(model).items()
+        if is_template or key == "when" or _holds_struct(types[name])
+    )
+
+
+def _holds_struct(kind: Any) -> bool:
+    """Whether a field of this type may hold a struct (a text, a step, a transition...)."""
+    if isinstance(kind, type):
+        return issubclass(kind, msgspec.Struct)
+    return any(_holds_struct(arg) for arg in typing.get_args(kind))
 
 
 def _walk(

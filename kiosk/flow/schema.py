@@ -71,11 +71,6 @@ class Text(msgspec.Struct, frozen=True, forbid_unknown_fields=True, repr_omit_de
         root = self.root
         return [lang for lang in LANGUAGES if not root.get(lang)]
 
-    @classmethod
-    def of(cls, texts: dict[str, str]) -> Text:
-        """A text from a map of languages (known ones only)."""
-        return convert(texts, cls)
-
 
 _for_life(Text)
 if Text.__struct_fields__ != LANGUAGES:  # pragma: no cover - a language added in one place only
