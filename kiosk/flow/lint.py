@@ -30,7 +30,6 @@ from kiosk.flow.loader import (
     TemplateRef,
     paused_gc,
     read_yaml,
-    template_info,
 )
 from kiosk.flow.receipt_schema import ReceiptTemplate
 from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, SchemaError, StepBase, Text, convert
@@ -729,7 +728,7 @@ def _defines(step: StepBase) -> frozenset[str]:
 
 
 def _names(source: str, expression: bool) -> frozenset[str]:
-    return template_info(source, expression)[1]
+    return facts(source, expression).names
 
 
 def _silent_languages(*texts: Text | None) -> list[str]:

@@ -553,7 +553,7 @@ def _reference_errors(loaded: LoadedFlow) -> list[FlowLoadError]:
 def _template_error(
     loaded: LoadedFlow, ref: TemplateRef, subject: str, errors: list[FlowLoadError]
 ) -> None:
-    problem = template_info(ref.source, ref.expression)[0]
+    problem = template_facts.facts(ref.source, ref.expression).error
     if problem:
         field_name = _field_name(ref.loc)
         errors.append(
