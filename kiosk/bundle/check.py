@@ -7,11 +7,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from kiosk.flow.lint import lint
 from kiosk.flow.loader import FlowLoadError, FlowSet, load_flows, read_yaml
 from kiosk.flow.receipt_schema import ReceiptTemplate
+from kiosk.flow.schema import SchemaError, convert
 from kiosk.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -52,11 +51,11 @@ def check_content(root: Path) -> ContentCheck:
 
 def _receipt_problem(path: Path) -> str:
     try:
-        template = ReceiptTemplate.model_validate(read_yaml(path))
+        template = convert(read_yaml(path), ReceiptTemplate)
     except FlowLoadError as exc:
         return exc.message
-    except ValidationError as exc:
-        first = exc.errors()[0]
+    except SchemaError as exc:
+        first = exc.errors[0]
         return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
     if template.id != path.stem:
         return f"has id '{template.id}', not '{path.stem}'"

@@ -8,11 +8,13 @@ never a kind/action string pair. Doors raise `DeviceError` with the peripheral's
 from __future__ import annotations
 
 import enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.flow.errors import KeyedError
-from peripherals.lock_board.base import DoorState
-from peripherals.printer.receipt import Receipt
+
+if TYPE_CHECKING:
+    from peripherals.lock_board.base import DoorState
+    from peripherals.printer.receipt import Receipt
 
 __all__ = [
     "DeviceError",
@@ -25,6 +27,16 @@ __all__ = [
     "ScannerDoor",
     "SmartCardDoor",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`DoorState`, imported when first asked for: the flow schema (which `kiosk flows check`
+    imports) needs `DeviceKind` only, not the peripherals' modules."""
+    if name == "DoorState":
+        from peripherals.lock_board.base import DoorState
+
+        return DoorState
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class DeviceKind(enum.StrEnum):

@@ -22,10 +22,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kiosk.flow import dates
 from kiosk.flow import template_budget as budgets
+from kiosk.flow.sandbox_names import MAX_SOURCE as MAX_SOURCE
 from kiosk.privacy.masking import mask_id, mask_name, mask_phone, mask_text
 
-MAX_SOURCE = 4000
-"""Longest template or expression accepted, in characters."""
 MAX_OUTPUT = 20000
 """Longest rendered text accepted, in characters."""
 MAX_SEQUENCE = budgets.MAX_SEQUENCE

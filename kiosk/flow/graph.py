@@ -54,7 +54,7 @@ def step_edges(flow: Flow) -> dict[str, list[Edge]]:
                 ("on_timeout", "timeout"),
                 ("on_decline", "decline"),
             ):
-                target = step.__dict__.get(name)
+                target = getattr(step, name, None)
                 if isinstance(target, str):
                     out.append(Edge(step.id, target, kind, None, (*here, name)))  # type: ignore[arg-type]
         edges[step.id] = out
@@ -83,7 +83,7 @@ def _short(step: StepBase, lang: str, limit: int = 28) -> str:
     if isinstance(step, FinishStep) and step.text is not None:
         text = step.text
     if text is None:
-        purpose = step.__dict__.get("purpose")
+        purpose = getattr(step, "purpose", None)
         text = purpose
     if text is None:
         return ""
@@ -92,7 +92,7 @@ def _short(step: StepBase, lang: str, limit: int = 28) -> str:
 
 
 def _kind(step: StepBase) -> str:
-    return str(step.__dict__.get("kind", type(step).__name__))
+    return step.kind
 
 
 def _terminals(edges: dict[str, list[Edge]]) -> list[str]:

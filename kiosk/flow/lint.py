@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
-
 from kiosk.flow import schema
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.icons import known_icon
@@ -32,10 +30,9 @@ from kiosk.flow.loader import (
     TemplateRef,
     paused_gc,
     read_yaml,
-    template_info,
 )
 from kiosk.flow.receipt_schema import ReceiptTemplate
-from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, StepBase, Text
+from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, SchemaError, StepBase, Text, convert
 from kiosk.flow.template_facts import facts
 
 log = logging.getLogger(__name__)
@@ -202,6 +199,11 @@ class _Analysis:
         self.reachable = self._reach(self.start)
         self.entry: frozenset[str] = frozenset()
         self.facts_in: dict[str, frozenset[str]] = {}
+        self.callees = sorted(
+            {step.flow for step in self.flow.steps if isinstance(step, schema.CallStep)}
+        )
+        self._ran_with: tuple[frozenset[str], ...] | None = None
+        """The entry facts and callees' exit facts of the last `run_facts`."""
 
     # Graph ----------------------------------------------------------------------------------
 
@@ -254,6 +256,10 @@ class _Analysis:
 
     def run_facts(self, exits: Mapping[str, frozenset[str]]) -> bool:
         """Compute the facts holding on entry to each step; True if anything changed."""
+        inputs = (self.entry, *(exits.get(callee, frozenset()) for callee in self.callees))
+        if inputs == self._ran_with:
+            return False  # the same entry and callees: the same facts
+        self._ran_with = inputs
         facts: dict[str, frozenset[str]] = {step_id: _ALL_FACTS for step_id in self.reachable}
         facts[self.start] = self.entry
         queue = deque([self.start])
@@ -369,19 +375,19 @@ class _Analysis:
         needs = set(flow.needs)
         for index, step in enumerate(flow.steps):
             here = ("steps", index)
-            location = self.loaded.step_location(step.id)
-            kind = step.__dict__.get("kind", "")
+            location = self.loaded.where(*here)
+            kind = step.kind
             # a flow on no menu is only called: its finish may hand its result back silently
             speaks = step.WAITS and not step.SPEAKS_ITSELF
             if speaks or (isinstance(step, FinishStep) and flow.modes):
-                silent = _silent_languages(step.text, step.voice, step.__dict__.get("purpose"))
+                silent = _silent_languages(step.text, step.voice, getattr(step, "purpose", None))
                 if silent:
                     yield self.finding(
                         location,
                         "nothing-speakable",
                         f"step '{step.id}' ({kind}) has no text or voice in {', '.join(silent)}",
                     )
-            for number, option in enumerate(step.__dict__.get("options") or ()):
+            for number, option in enumerate(getattr(step, "options", None) or ()):
                 silent = _silent_languages(option.label, option.voice)
                 if silent:
                     yield self.finding(
@@ -459,13 +465,16 @@ class _Analysis:
                 continue
             before = defined[step.id] | step.LOCALS
             own = _defines(step)
+            after = before | own
             for ref in parts.step_refs[index]:
-                available = before | own if ref.after else before
+                available = after if ref.after else before
                 if isinstance(step, schema.SetStep) and len(ref.loc) > 3:
                     # values are set in order: each may read the ones above it
                     keys = list(step.values)
                     name = ref.loc[3]
                     available = before | set(keys[: keys.index(name)] if name in keys else keys)
+                if _names(ref.source, ref.expression) <= available:
+                    continue  # the common case, without a generator
                 yield from self._undefined(ref, available, f"step '{step.id}'")
             if isinstance(step, schema.PrintStep):
                 yield from self._receipt_undefined(index, step, before)
@@ -542,7 +551,7 @@ class _Analysis:
         """Personal values cut up or reformatted in what residents see or hear: masked by
         origin all the same, but a sign the text shows more than it should."""
         personal = {
-            step.__dict__.get("save_as") or step.id
+            getattr(step, "save_as", None) or step.id
             for step in self.flow.steps
             if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal())
         }
@@ -550,9 +559,12 @@ class _Analysis:
             return
         for index, refs in enumerate(self.loaded.parts.step_refs):
             for ref in refs:
-                if not _SHOWN & {part for part in ref.loc if isinstance(part, str)}:
+                if _SHOWN.isdisjoint(ref.loc):
                     continue
-                for name in sorted(facts(ref.source, ref.expression).reshaped & personal):
+                reshaped = facts(ref.source, ref.expression).reshaped
+                if not reshaped:
+                    continue
+                for name in sorted(reshaped & personal):
                     yield self.finding(
                         self.loaded.value_where(*ref.loc),
                         "personal-formatted",
@@ -599,7 +611,7 @@ def lint_backends(flowset: FlowSet, configured: Collection[str]) -> list[Finding
     found: list[Finding] = []
     for loaded in flowset.lintable().values():
         for index, step in enumerate(loaded.flow.steps):
-            backend = step.__dict__.get("backend")
+            backend = getattr(step, "backend", None)
             if isinstance(backend, str) and backend not in configured:
                 found.append(
                     Finding(
@@ -628,15 +640,15 @@ def _receipt_problem(directory: Path, receipt: str) -> str:
 def _template_problem(path: Path, receipt: str, mtime_ns: int, size: int) -> str:
     directory = path.parent
     try:
-        template = ReceiptTemplate.model_validate(read_yaml(path))
+        template = convert(read_yaml(path), ReceiptTemplate)
     except FlowLoadError as exc:
         if exc.message == "no such file":
             return f"no template {path.name} in {directory}"
         return f"{path.name}:{exc.location.line}: {exc.message}"
     except RecursionError:
         return f"{path.name} is nested too deeply"
-    except ValidationError as exc:
-        first = exc.errors()[0]
+    except SchemaError as exc:
+        first = exc.errors[0]
         where = ".".join(str(part) for part in first["loc"])
         return f"{path.name}: {where}: {first['msg']}"
     if template.id != receipt:
@@ -650,11 +662,12 @@ def _card_paths(
     readers: Mapping[str, schema.ReadIdCardStep | schema.ReadSmartCardStep],
 ) -> list[tuple[str, str]]:
     """The `card.field` paths in a template whose field the card's read step does not keep."""
-    found = set()
-    for path in facts(source, expression).paths:
-        if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields:
-            found.add((path[0], path[1]))
-    return sorted(found)
+    found = {
+        (path[0], path[1])
+        for path in facts(source, expression).paths
+        if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields
+    }
+    return sorted(found) if found else []
 
 
 def _receipt_templates(path: Path) -> list[str]:
@@ -709,13 +722,13 @@ def _defines(step: StepBase) -> frozenset[str]:
     if isinstance(step, schema.SetStep):
         return frozenset(step.values)
     if type(step) in _SAVES:
-        save_as = step.__dict__.get("save_as")
+        save_as = getattr(step, "save_as", None)
         return frozenset({save_as or step.id})
     return frozenset()
 
 
 def _names(source: str, expression: bool) -> frozenset[str]:
-    return template_info(source, expression)[1]
+    return facts(source, expression).names
 
 
 def _silent_languages(*texts: Text | None) -> list[str]:

@@ -14,16 +14,17 @@ import functools
 import gc
 import logging
 import re
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 
 from kiosk.flow import schema, template_facts
 from kiosk.flow.locations import MAX_BYTES, DocumentError, Loc, SourceLocation, read_document
-from kiosk.flow.schema import END_TARGETS, Flow, StepBase, Text
+from kiosk.flow.schema import END_TARGETS, Flow, SchemaError, StepBase, Text, convert
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class LoadedFlow:
     flow: Flow
     path: Path
     locations: Mapping[Loc, SourceLocation]
-    """Where each key (or sequence item) starts, by pydantic-style loc path (YAML key names)."""
+    """Where each key (or sequence item) starts, by loc path (YAML key names and item indexes)."""
     value_locations: Mapping[Loc, SourceLocation] = field(default_factory=dict)
     """Where each value starts; for references and templates, which sit after their key."""
 
@@ -162,7 +163,7 @@ class FlowParts(NamedTuple):
 
 
 # Fields whose strings are rendered as templates (`render_value` for JSON-like values).
-_TEMPLATE_FIELDS: dict[type[BaseModel], frozenset[str]] = {
+_TEMPLATE_FIELDS: dict[type[msgspec.Struct], frozenset[str]] = {
     schema.ReviewRow: frozenset({"value"}),
     schema.HttpRequest: frozenset({"path", "query", "json"}),
     schema.SetStep: frozenset({"values"}),
@@ -173,37 +174,53 @@ _TEMPLATE_FIELDS: dict[type[BaseModel], frozenset[str]] = {
 
 
 @functools.cache
-def _fields(model: type[BaseModel]) -> dict[str, tuple[str, bool]]:
+def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
     """Attribute name to (YAML key, is-template) for each field of a model."""
     templates = frozenset[str]().union(
         *(keys for cls, keys in _TEMPLATE_FIELDS.items() if issubclass(model, cls))
     )
     return {
-        name: (info.alias or name, (info.alias or name) in templates)
-        for name, info in model.model_fields.items()
+        info.name: (info.encode_name, info.encode_name in templates)
+        for info in msgspec.structs.fields(model)
     }
 
 
+@functools.cache
+def _walked(model: type[msgspec.Struct]) -> tuple[tuple[str, str, bool], ...]:
+    """(attribute, YAML key, is-template) of the fields `_walk` looks into: templates, `when`,
+    and fields that may hold a text or another struct (not ids, targets, numbers...)."""
+    types = {info.name: info.type for info in msgspec.structs.fields(model)}
+    return tuple(
+        (name, key, is_template)
+        for name, (key, is_template) in _fields(model).items()
+        if is_template or key == "when" or _holds_struct(types[name])
+    )
+
+
+def _holds_struct(kind: Any) -> bool:
+    """Whether a field of this type may hold a struct (a text, a step, a transition...)."""
+    if isinstance(kind, type):
+        return issubclass(kind, msgspec.Struct)
+    return any(_holds_struct(arg) for arg in typing.get_args(kind))
+
+
 def _walk(
-    model: BaseModel,
+    model: msgspec.Struct,
     loc: Loc,
     after: bool,
     refs: list[TemplateRef],
     texts: list[tuple[Loc, Text]],
 ) -> None:
-    # pydantic keeps field values in the instance dict; reading it directly skips the slow
-    # attribute fallback and walks only what is there.
-    table = _fields(type(model))
-    for name, value in model.__dict__.items():
-        if value is None or name not in table:
+    for name, key, is_template in _walked(type(model)):
+        value = getattr(model, name)
+        if value is None:
             continue
-        key, is_template = table[name]
         here = (*loc, key)
         if type(value) is Text:
             texts.append((here, value))
             for lang, source in value.root.items():
                 refs.append(TemplateRef((*here, lang), source, False, after))
-        elif isinstance(value, BaseModel):
+        elif isinstance(value, msgspec.Struct):
             _walk(value, here, after, refs, texts)
         elif key == "when" and type(value) is str:
             refs.append(TemplateRef(here, value, True, after))
@@ -212,7 +229,7 @@ def _walk(
         elif type(value) is list and key != "steps":
             later = after or key == "next"
             for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
+                if isinstance(item, msgspec.Struct):
                     _walk(item, (*here, index), later, refs, texts)
 
 
@@ -229,7 +246,7 @@ def flow_parts(flow: Flow) -> FlowParts:
     return FlowParts(flow_refs, step_refs, texts)
 
 
-def step_templates(step: BaseModel, loc: Loc, *, after: bool = False) -> Iterator[TemplateRef]:
+def step_templates(step: msgspec.Struct, loc: Loc, *, after: bool = False) -> Iterator[TemplateRef]:
     """Every template and expression inside a model (a step, or the flow's own texts)."""
     refs: list[TemplateRef] = []
     _walk(step, loc, after, refs, [])
@@ -333,8 +350,8 @@ def _load(path: Path) -> tuple[LoadedFlow | None, list[FlowLoadError]]:
         ]
     errors = _duplicate_step_ids(data, document.values, path)
     try:
-        flow = Flow.model_validate(data)
-    except ValidationError as exc:
+        flow = convert(data, Flow)
+    except SchemaError as exc:
         errors.extend(_validation_errors(exc, data, document.keys, path, bool(errors)))
         return None, _sorted(errors)
     loaded = LoadedFlow(flow, path, document.keys, document.values)
@@ -373,15 +390,17 @@ def _duplicate_step_ids(
 @functools.cache
 def _known_keys() -> frozenset[str]:
     keys: set[str] = set()
-    models: list[type[BaseModel]] = [Flow]
-    seen: set[type[BaseModel]] = set()
+    models: list[type[msgspec.Struct]] = [Flow]
+    seen: set[type[msgspec.Struct]] = set()
     step_classes = [c for c in vars(schema).values() if isinstance(c, type)]
-    models.extend(c for c in step_classes if issubclass(c, BaseModel))
+    models.extend(c for c in step_classes if issubclass(c, msgspec.Struct))
     for model in models:
         if model in seen:
             continue
         seen.add(model)
         keys.update(key for key, _ in _fields(model).values())
+        if model.__struct_config__.tag_field is not None:
+            keys.add(model.__struct_config__.tag_field)
     return frozenset(keys)
 
 
@@ -391,7 +410,7 @@ def _suggest(word: object, choices: Iterable[str]) -> str:
 
 
 def _validation_errors(
-    exc: ValidationError,
+    exc: SchemaError,
     data: dict[str, Any],
     keys: Mapping[Loc, SourceLocation],
     path: Path,
@@ -399,7 +418,7 @@ def _validation_errors(
 ) -> list[FlowLoadError]:
     errors: list[FlowLoadError] = []
     seen: set[Loc] = set()
-    for error in exc.errors(include_url=False):
+    for error in exc.errors:
         kept, missing_name = _data_loc(error["loc"], data)
         kind = error["type"]
         message = str(error["msg"])
@@ -512,12 +531,12 @@ def _reference_errors(loaded: LoadedFlow) -> list[FlowLoadError]:
             for number, transition in enumerate(step.next):
                 target(step, (*here, "next", number, "to"), transition.to)
         for name in _TARGET_FIELDS:
-            value = step.__dict__.get(name)
+            value = getattr(step, name, None)
             if isinstance(value, str):
                 target(step, (*here, name), value)
         for ref in parts.step_refs[index]:
             _template_error(loaded, ref, f"step '{step.id}'", errors)
-        pattern = step.__dict__.get("pattern")
+        pattern = getattr(step, "pattern", None)
         if isinstance(pattern, str):
             problem = _regex_error(pattern)
             if problem:
@@ -534,7 +553,7 @@ def _reference_errors(loaded: LoadedFlow) -> list[FlowLoadError]:
 def _template_error(
     loaded: LoadedFlow, ref: TemplateRef, subject: str, errors: list[FlowLoadError]
 ) -> None:
-    problem = template_info(ref.source, ref.expression)[0]
+    problem = template_facts.facts(ref.source, ref.expression).error
     if problem:
         field_name = _field_name(ref.loc)
         errors.append(

@@ -93,6 +93,9 @@ class Document:
 
 
 _NO_KEY: Any = object()
+_PLAIN_VALUES: dict[str, Any] = {}
+"""Plain scalars that look like a boolean, null, number or date, as resolved (by spelling)."""
+_PLAIN_CACHE_SIZE = 4096
 # A position packs line << 24 | column (files are under 16 MB), and a location entry packs the
 # key's position << 48 | the value's: plain ints are invisible to the cyclic garbage collector,
 # whereas keeping the parser's Mark objects alive made collections dominate the load time.
@@ -129,6 +132,7 @@ def read_document(text: str, path: str) -> Document:
     nodes = 0
     root: Any = _NO_KEY
     documents = 0
+    plain_values = _PLAIN_VALUES
     parser = _Parser(text)
     get_event = parser.get_event
     try:
@@ -139,8 +143,18 @@ def read_document(text: str, path: str) -> Document:
             cls = event.__class__
             if cls is _ScalarEvent:
                 value: Any = event.value
-                if event.tag is not None or (event.implicit[0] and value[:1] in _FIRST_CHARS):
+                if event.tag is not None:
                     value = _scalar(event, where)
+                elif event.implicit[0] and value[:1] in _FIRST_CHARS:
+                    # keys such as `text` and `next` start like `true` and `null`: each spelling
+                    # is resolved once (the values are immutable: str, int, float, bool, None,
+                    # dates)
+                    resolved = plain_values.get(value, _NO_KEY)
+                    if resolved is _NO_KEY:
+                        resolved = _scalar(event, where)
+                        if len(plain_values) < _PLAIN_CACHE_SIZE:
+                            plain_values[value] = resolved
+                    value = resolved
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 nodes += 1

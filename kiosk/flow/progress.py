@@ -64,7 +64,7 @@ def step_progress(flow: Flow, called: FlowLookup | None = None) -> Progress:
 
 def _weight(step: StepBase, called: FlowLookup | None, depth: int) -> int:
     """How many numbered steps a step is: one the resident acts on, a called flow's count."""
-    kind = str(step.__dict__.get("kind", ""))
+    kind = step.kind
     if kind in RESIDENT_KINDS:
         return 1
     target = getattr(step, "flow", None)

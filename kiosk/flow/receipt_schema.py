@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from msgspec import Meta, field
 
 from kiosk.flow.schema import Strict, Template, Text
 
 MaskKind = Literal["auto", "id", "phone", "name", "text", "none"]
 
 
-class ReceiptLine(Strict):
+class ReceiptLine(Strict, frozen=True, kw_only=True):
     """A line of text; `text` templates per language."""
 
     text: Text
     align: Literal["left", "center", "right"] = "left"
     bold: bool = False
-    size: int = Field(1, ge=1, le=8)
+    size: Annotated[int, Meta(ge=1, le=8)] = 1
 
 
-class ReceiptRow(Strict):
+class ReceiptRow(Strict, frozen=True, kw_only=True):
     """A label and a value; a personal value is always masked on paper."""
 
     label: Text
@@ -29,21 +29,21 @@ class ReceiptRow(Strict):
     mask: MaskKind = "auto"
 
 
-class ReceiptQr(Strict):
+class ReceiptQr(Strict, frozen=True, kw_only=True):
     """A QR code and what a voice user is told it holds."""
 
     data: Template
     description: Text | None = None
-    size: int = Field(6, ge=1, le=16)
+    size: Annotated[int, Meta(ge=1, le=16)] = 6
 
 
-class ReceiptTemplate(Strict):
+class ReceiptTemplate(Strict, frozen=True, kw_only=True):
     """One receipt: title, lines, rows, optional QR code, footer."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    id: Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_-]*$")]
     title: Text
-    lines: list[ReceiptLine] = Field(default_factory=list)
-    rows: list[ReceiptRow] = Field(default_factory=list)
+    lines: list[ReceiptLine] = field(default_factory=list)
+    rows: list[ReceiptRow] = field(default_factory=list)
     qr: ReceiptQr | None = None
-    footer: list[ReceiptLine] = Field(default_factory=list)
+    footer: list[ReceiptLine] = field(default_factory=list)
     cut: bool = True

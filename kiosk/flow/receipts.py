@@ -14,13 +14,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError, render
 from kiosk.flow.loader import FlowLoadError, read_yaml
 from kiosk.flow.receipt_schema import MaskKind, ReceiptLine, ReceiptTemplate
-from kiosk.flow.schema import Text
+from kiosk.flow.schema import SchemaError, Text, convert
 from kiosk.privacy.masking import ID_NUMBER, mask_id, mask_name, mask_phone, mask_text, scrub
 from peripherals.printer.receipt import Line, Qr, Receipt, Row
 
@@ -65,13 +63,13 @@ class ReceiptLibrary:
             return self._cache[receipt_id]
         path = self.directory / f"{receipt_id}.yaml"
         try:
-            template = ReceiptTemplate.model_validate(read_yaml(path))
+            template = convert(read_yaml(path), ReceiptTemplate)
         except FlowLoadError as exc:
             missing = exc.code == "unreadable" and exc.message == "no such file"
             raise ReceiptError(
                 "receipt.missing" if missing else "receipt.invalid", str(exc)
             ) from exc
-        except (ValidationError, RecursionError) as exc:
+        except (SchemaError, RecursionError) as exc:
             first = str(exc).splitlines()[0]
             raise ReceiptError("receipt.invalid", f"{path}: {first}") from exc
         if template.id != receipt_id:

@@ -12,15 +12,11 @@ import functools
 import re
 from typing import NamedTuple
 
-import jinja2
-from jinja2 import TemplateSyntaxError, nodes
-from jinja2.parser import Parser
+from kiosk.flow.sandbox_names import FILTERS, MAX_SOURCE
 
-from kiosk.flow import expressions, template_budget
+__all__ = ["KEEPS_SHAPE", "TemplateFacts", "facts"]
 
-__all__ = ["TemplateFacts", "facts", "preorder"]
-
-_KEEPS_SHAPE = frozenset({"default", "d", "string", "trim", "e", "escape"})
+KEEPS_SHAPE = frozenset({"default", "d", "string", "trim", "e", "escape"})
 """Filters that leave a value as it is shown (so masking it by its shape still works)."""
 
 CACHE_SIZE = 1 << 18
@@ -46,12 +42,18 @@ class TemplateFacts(NamedTuple):
 _NOTHING = TemplateFacts(None, frozenset(), frozenset(), frozenset())
 
 # The shapes most templates and conditions have, read without Jinja's lexer and parser (which
-# would give the same facts, about ten times slower): `text {{ a.b | filter }} text` and
-# `a.b == 'literal'`. Anything else (another construct, a keyword, `%` in a literal that the
-# budget checks, escapes) goes through Jinja.
+# would give the same facts, about ten times slower): `text {{ a.b | filter }} text`,
+# `{{ a.b + 3 - c }}` and `a.b == 'literal'`. Anything else (another construct, a keyword, `%`
+# in a literal that the budget checks, escapes) goes through Jinja.
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _PATH = rf"({_IDENT})((?:\.{_IDENT})*)"
 _OUTPUT = re.compile(rf"\{{\{{ *{_PATH} *(?:\| *({_IDENT}) *)?\}}\}}")
+_INTEGER = r"0|[1-9][0-9]{0,8}"
+_OPERAND = rf"{_IDENT}(?:\.{_IDENT})*|{_INTEGER}"
+_SUM = re.compile(rf"\{{\{{ *(?:{_OPERAND})(?: *[-+] *(?:{_OPERAND}))+ *\}}\}}")
+"""Sums and differences of names and small whole numbers: no filter, nothing the budget
+limits (a `+` of two numbers or of two values read cannot be refused before it runs)."""
+_SUM_PATH = re.compile(rf"(?<![A-Za-z0-9_.]){_PATH}")
 _PLAIN_TEXT = re.compile(r"[^{}]*")
 _CONDITION = re.compile(
     rf" *{_PATH} *(?:==|!=) *(?:'[^'\\%{{}}]*'|\"[^\"\\%{{}}]*\"|0|[1-9][0-9]{{0,8}}) *"
@@ -62,30 +64,38 @@ _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else"})
 
 def _quick(source: str, expression: bool) -> TemplateFacts | None:
     """The facts of a source of one of the common shapes, or None for Jinja to read."""
+    # (name, ".attr.attr", filter or None) of each path read
+    read: list[tuple[str, str, str | None]] = []
     if expression:
         match = _CONDITION.fullmatch(source)
-        outputs = [match] if match else None
+        if match is None:
+            return None
+        read.append((match.group(1), match.group(2), None))
     else:
-        outputs = []
-        position = 0
+        position = outputs = 0
         plain = _PLAIN_TEXT.match
         while True:
             position = plain(source, position).end()  # type: ignore[union-attr]
             if position == len(source):
                 break
+            outputs += 1
             found = _OUTPUT.match(source, position)
-            if found is None:
+            if found is not None:
+                read.append((found.group(1), found.group(2), found.group(3)))
+                position = found.end()
+                continue
+            total = _SUM.match(source, position)
+            if total is None:
                 return None
-            outputs.append(found)
-            position = found.end()
-    if not outputs:
-        return None
-    filters = expressions.environment().filters
+            for operand in _SUM_PATH.finditer(source, position + 2, total.end() - 2):
+                read.append((operand.group(1), operand.group(2), None))
+            position = total.end()
+        if not outputs:
+            return None  # plain text
     names: set[str] = set()
     paths: set[tuple[str, ...]] = set()
     reshaped: set[str] = set()
-    for found in outputs:
-        name, rest = found.group(1), found.group(2)
+    for name, rest, filter_name in read:
         if name in _NOT_NAMES or name in _KEYWORDS:
             return None
         attrs = rest.split(".")[1:]
@@ -95,36 +105,15 @@ def _quick(source: str, expression: bool) -> TemplateFacts | None:
         paths.add((name,))
         for end in range(1, len(attrs) + 1):
             paths.add((name, *attrs[:end]))
-        filter_name = None if expression else found.group(3)
         if filter_name is None:
             continue
         if filter_name in _KEYWORDS or filter_name in _NOT_NAMES:
             return None
-        if filter_name not in filters:
+        if filter_name not in FILTERS:
             return None  # Jinja's reading gives the error
-        if not (filter_name.startswith("mask_") or filter_name in _KEEPS_SHAPE):
+        if not (filter_name.startswith("mask_") or filter_name in KEEPS_SHAPE):
             reshaped.add(name)
     return TemplateFacts(None, frozenset(names), frozenset(paths), frozenset(reshaped))
-
-
-def preorder(tree: nodes.Node) -> list[nodes.Node]:
-    """Every node below `tree`, in the order `tree.find_all` yields them (one walk for all)."""
-    found: list[nodes.Node] = []
-
-    def walk(node: nodes.Node) -> None:
-        for name in node.fields:
-            value = getattr(node, name, None)
-            if isinstance(value, nodes.Node):
-                found.append(value)
-                walk(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, nodes.Node):
-                        found.append(item)
-                        walk(item)
-
-    walk(tree)
-    return found
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -137,8 +126,8 @@ def facts(source: str, expression: bool) -> TemplateFacts:
     """
     if not expression and "{" not in source:
         return _NOTHING  # every Jinja construct starts with `{`
-    if len(source) > expressions.MAX_SOURCE:
-        return _shape_only(f"longer than {expressions.MAX_SOURCE} characters", source, expression)
+    if len(source) > MAX_SOURCE:
+        return _shape_only(f"longer than {MAX_SOURCE} characters", source, expression)
     quick = _quick(source, expression)
     if quick is not None:
         return quick
@@ -146,90 +135,13 @@ def facts(source: str, expression: bool) -> TemplateFacts:
 
 
 def _parsed(source: str, expression: bool) -> TemplateFacts:
-    """The facts as Jinja's parser reads the source."""
-    what = "expression" if expression else "template"
-    env = expressions.environment()
-    try:
-        tree: nodes.Node
-        if expression:
-            parser = Parser(env, source, state="variable")
-            tree = parser.parse_expression()
-            if not parser.stream.eos:
-                problem = f"{what} syntax: unexpected text after the expression"
-                return _shape_only(problem, source, expression)
-        else:
-            tree = env.parse(source)
-        found = preorder(tree)
-    except TemplateSyntaxError as exc:
-        return TemplateFacts(f"{what} syntax: {exc.message}", frozenset(), frozenset(), frozenset())
-    except RecursionError:
-        return TemplateFacts(
-            f"{what} syntax: nested too deeply", frozenset(), frozenset(), frozenset()
-        )
-    paths, reshaped = _shape(found)
-    error = _error(what, tree, found, env)
-    if error:
-        return TemplateFacts(error, frozenset(), paths, reshaped)
-    names = [node for node in found if isinstance(node, nodes.Name)]
-    stored = {name.name for name in names if name.ctx != "load"}
-    loaded = frozenset(name.name for name in names if name.ctx == "load") - stored
-    return TemplateFacts(None, loaded, paths, reshaped)
+    """The facts as Jinja's parser reads the source (Jinja imported only then)."""
+    from kiosk.flow.template_reading import parsed
 
-
-def _error(what: str, tree: nodes.Node, found: list[nodes.Node], env: jinja2.Environment) -> str:
-    for node in found:
-        if isinstance(node, nodes.Filter) and node.name not in env.filters:
-            return f"{what} syntax: no filter named '{node.name}'"
-    costly = template_budget.static_cost(tree, found)
-    if costly:
-        return f"{what} too costly: {costly}"
-    for node in found:
-        if isinstance(node, nodes.Test) and node.name not in env.tests:
-            return f"{what} syntax: no test named '{node.name}'"
-    return ""
+    return parsed(source, expression)
 
 
 def _shape_only(error: str, source: str, expression: bool) -> TemplateFacts:
-    """An unusable source's paths and reshaped names, read as the linter reads it: wrapped in
-    `{{ }}` when it is an expression (what is left after the error may still parse)."""
-    text = "{{ " + source + " }}" if expression else source
-    try:
-        paths, reshaped = _shape(preorder(expressions.environment().parse(text)))
-    except (TemplateSyntaxError, RecursionError):
-        paths, reshaped = frozenset(), frozenset()
-    return TemplateFacts(error, frozenset(), paths, reshaped)
+    from kiosk.flow.template_reading import shape_only
 
-
-def _root(node: nodes.Node) -> nodes.Node:
-    inner = node
-    while isinstance(inner, nodes.Getattr | nodes.Getitem):
-        inner = inner.node
-    return inner
-
-
-def _shape(found: list[nodes.Node]) -> tuple[frozenset[tuple[str, ...]], frozenset[str]]:
-    paths: set[tuple[str, ...]] = set()
-    reshaped: set[str] = set()
-    for node in found:
-        if isinstance(node, nodes.Getattr):
-            parts: list[str] = [node.attr]
-            inner: nodes.Node = node.node
-            while isinstance(inner, nodes.Getattr):
-                parts.append(inner.attr)
-                inner = inner.node
-            if isinstance(inner, nodes.Name):
-                paths.add((inner.name, *reversed(parts)))
-        elif isinstance(node, nodes.Name):
-            if node.ctx == "load":
-                paths.add((node.name,))
-        if isinstance(node, nodes.Filter):
-            if node.name.startswith("mask_") or node.name in _KEEPS_SHAPE:
-                continue
-            root = _root(node.node) if node.node is not None else None
-        elif isinstance(node, nodes.Getitem):
-            root = _root(node.node)
-        else:
-            continue
-        if isinstance(root, nodes.Name):
-            reshaped.add(root.name)
-    return frozenset(paths), frozenset(reshaped)
+    return shape_only(error, source, expression)

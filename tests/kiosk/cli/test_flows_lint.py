@@ -149,7 +149,7 @@ def test_a_receipt_reading_a_name_no_step_set_is_an_error(
 
 def test_check_imports_only_what_checking_needs() -> None:
     """`kiosk flows check` is a whole process each time: it must not import running or touring
-    (the app, the engine, asyncio, HTTP)."""
+    (the app, the engine, asyncio, HTTP), nor pydantic for flows that are valid."""
     import subprocess
     import sys
 
@@ -158,7 +158,7 @@ def test_check_imports_only_what_checking_needs() -> None:
         "from kiosk.cli import main\n"
         f"code = main(['flows', 'check', {str(DEFAULT_FLOWS_DIR)!r}])\n"
         "heavy = ['kiosk.cli.flows_run', 'kiosk.cli.flows_tour', 'kiosk.app', 'kiosk.flow.engine',"
-        " 'asyncio', 'requests']\n"
+        " 'asyncio', 'requests', 'pydantic']\n"
         "print(code, [name for name in heavy if name in sys.modules])\n"
     )
     done = subprocess.run(

@@ -12,7 +12,7 @@ from kiosk.clock import ManualClock
 from kiosk.flow.engine import Engine
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.receipts import ReceiptLibrary
-from kiosk.flow.schema import Flow
+from kiosk.flow.schema import Flow, convert
 from kiosk.flow.scripted import ScriptedDevices, ScriptedRenderer
 from kiosk.flow.services import BackendError, Submission
 from kiosk.flow.session import Session
@@ -99,7 +99,7 @@ class Library:
         self.flows: dict[str, Flow] = {}
         for source in flows:
             data = yaml.safe_load(source) if isinstance(source, str) else source
-            flow = Flow.model_validate(data)
+            flow = convert(data, Flow)
             self.flows[flow.id] = flow
 
     def flow(self, flow_id: str) -> Flow:

@@ -285,3 +285,22 @@ def test_flows_check_flags_templates_certain_to_exceed_their_budget(
 def test_an_infinite_timeout_is_refused(tmp_path: Path) -> None:
     error = _error(tmp_path, GOOD.replace("id: pick\n", "id: pick\n    timeout: .inf\n", 1))
     assert error.code == "schema" and "timeout" in error.message
+
+
+def test_several_schema_errors_are_all_reported_in_the_loaders_words(tmp_path: Path) -> None:
+    """msgspec stops at the first problem; the pydantic models read the flow again for all."""
+    text = GOOD.replace("id: pick\n", "id: pick\n    tmeout: 3\n", 1).replace(
+        "kind: info\n", "kind: info\n    page_chars: 5\n", 1
+    )
+    with pytest.raises(FlowLoadErrors) as caught:
+        load_flow(_write(tmp_path, text))
+    messages = [error.message for error in caught.value.errors]
+    assert messages[0] == "step 'pick': unknown key 'tmeout' (did you mean 'timeout'?)"
+    assert messages[1].startswith("step 'pay': page_chars: Input should be greater than or equal")
+
+
+def test_a_value_only_pydantic_would_coerce_is_still_an_error(tmp_path: Path) -> None:
+    """`version: true` was read as 1 by pydantic; msgspec refuses it, and says so."""
+    error = _error(tmp_path, "version: true\n" + GOOD)
+    assert error.code == "schema" and error.location.line == 1
+    assert error.message == "flow: version: Expected `int`, got `bool`"

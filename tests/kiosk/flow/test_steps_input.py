@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kiosk.flow.inputs import InputRules, validate
-from kiosk.flow.schema import InputStep
+from kiosk.flow.schema import InputStep, convert
 from kiosk.flow.steps.input import rules
 from tests.kiosk.flow.test_engine_fakes import invented_id, wrong_check
 
@@ -16,7 +16,7 @@ CODE = r"[A-Z]{2}\d+"
 
 def step(**fields: Any) -> InputRules:
     """The input rules of a step written in a flow file with `fields`."""
-    return rules(InputStep.model_validate({"id": "x", "kind": "input", **fields}))
+    return rules(convert({"id": "x", "kind": "input", **fields}, InputStep))
 
 
 def test_id_numbers_need_the_gb_11643_check_character() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.flow import template_facts
+from kiosk.flow import expressions, sandbox_names, template_facts
 from kiosk.flow.expressions import referenced_paths, reformatted, syntax_error
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
 from kiosk.flow.template_facts import facts
@@ -32,6 +32,15 @@ TRICKY = [
     ("a, b", True),
     ("true == 1", True),
     ("x.y == 12", True),
+    ("{{ 3 + 17 }}", False),
+    ("n = {{ a.b + 2 - c }} of {{ d }}", False),
+    ("{{ a + -1 }}", False),
+    ("{{ a+b.c-007 }}", False),
+    ("{{ a + 'x' }}", False),
+    ("{{ 1 + 2 | int }}", False),
+    ("{{ a + none }}", False),
+    ("{{ a.if + 1 }}", False),
+    ("{{ 99999999999 + a }}", False),
 ]
 
 
@@ -75,3 +84,7 @@ def test_facts_say_what_the_separate_readings_say(source: str, expression: bool)
     assert found.paths == referenced_paths(source, expression=expression)
     names = {path[0] for path in found.paths}
     assert found.reshaped == reformatted(source, expression, names)
+
+
+def test_the_filters_named_without_jinja_are_the_sandboxs() -> None:
+    assert sandbox_names.FILTERS == frozenset(expressions.environment().filters)
