@@ -29,6 +29,7 @@ from kiosk.session.state import AttractInfo
 from kiosk.ui import idle_gc
 from kiosk.ui.app import KioskApp
 from kiosk.ui.lockdown import WindowOptions
+from kiosk.ui.shell import preload_screens
 
 # The services and the peripherals are imported after the first frame.
 if TYPE_CHECKING:
@@ -158,6 +159,7 @@ class TouchKiosk:
             if not await _before(ui, drawn):
                 return
             log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
+            preload_screens()  # what the attract screen did not need, before a resident taps
             if not self.stop_after_first_frame:
                 idle_gc.enable()  # full collections at the attract screen, not in sessions
                 from kiosk.ui.pinyin_index import build_in_background
