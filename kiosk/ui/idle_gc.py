@@ -10,10 +10,11 @@ first, so garbage of earlier sessions is still found, at the cost of one full co
 Only a running kiosk turns this on (`enable`, after its first frame is on screen, `disable` when
 it stops); tours and tests keep Python's own collections.
 
-Each idle collection then hands the C heap's free pages back to the system (glibc's
-`malloc_trim`, a few milliseconds): a session's label textures, Mesa's buffers and the objects it
-freed leave ~20 MB of free but resident holes in the heap, which the next session would
-otherwise keep paying for in resident memory (`benchmarks/ui.py`).
+Each idle collection then deletes the GL objects (textures, buffers) of what it collected at
+once, rather than at Kivy's next frame, and hands the C heap's free pages back to the system
+(glibc's `malloc_trim`, a few milliseconds): a session's label textures, Mesa's buffers and the
+objects it freed leave ~20 MB of free but resident holes in the heap, which the next session
+would otherwise keep paying for in resident memory (`benchmarks/ui.py`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def collect_now() -> float:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    from kivy.graphics.context import get_context
+
+    get_context().gl_dealloc()  # GL objects of what was collected: deleted now, not next frame
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
