@@ -62,5 +62,6 @@ if [ ! -f "$stamp" ]; then
 fi
 # The Simplified Chinese face of Noto Sans CJK, extracted once into assets/fonts/.
 python scripts/extract-cjk-font.py
-# Translations parsed and the font checked once at install, so a first start need not (build/).
+# Translations parsed, the font checked and the kiosk's bytecode compiled once at install, so a
+# first start need not (build/, __pycache__/).
 python -m kiosk.ui.install_cache

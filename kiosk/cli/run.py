@@ -8,9 +8,10 @@ opens a normal window with a cursor instead of the locked-down fullscreen kiosk 
 For start-up checks and benchmarks, the hidden option `--exit-after-first-frame` (or the
 environment variable `KIOSK_EXIT_AFTER_FIRST_FRAME=1`) stops the kiosk as soon as it is ready
 (the attract screen drawn, then the services opened behind it), printing
-`attract screen drawn in N.NN s (wall clock T)`: N.NN counts from the start of the process
-(from the kiosk's creation where /proc is missing), T is the `time.time()` of that first frame,
-for a benchmark to subtract its own spawn time from. It exits 0.
+`attract screen drawn in N.NN s (wall clock T, CPU C s)`: N.NN counts from the start of the
+process (from the kiosk's creation where /proc is missing), T is the `time.time()` of that first
+frame, for a benchmark to subtract its own spawn time from, C the CPU time the process (all its
+threads) had spent by then. It exits 0.
 
 Exit status: 0 after a clean stop, 1 when the kiosk cannot start or stops on an error, 2 for a
 bad configuration (one line naming the file, key and problem).
@@ -111,7 +112,10 @@ def run_command(args: argparse.Namespace) -> int:
         seconds = _since_process_start(drawn_at)
         if seconds is None:
             seconds = kiosk.first_frame_seconds or 0.0
-        print(f"attract screen drawn in {seconds:.2f} s (wall clock {drawn_at:.6f})")
+        cpu = kiosk.first_frame_cpu or 0.0
+        print(
+            f"attract screen drawn in {seconds:.2f} s (wall clock {drawn_at:.6f}, CPU {cpu:.3f} s)"
+        )
     return 0
 
 

@@ -30,7 +30,6 @@ from kiosk.session.renderers import SessionInputs
 from kiosk.session.state import AttractInfo, AttractView, Change, PromptView, SessionState
 from kiosk.ui.frame_hold import FRAME_HOLD
 from kiosk.ui.idle_gc import collect_after_next_frame
-from kiosk.ui.screens import SCREENS
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import PromptScreen, ScreenContext, ScreenMemory
 from kiosk.ui.theme import Look, look
@@ -80,7 +79,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
             self._bg_colour = Color(1, 1, 1, 1)
             self._bg = Rectangle()
         self.bind(pos=self._paint, size=self._paint)
-        self.render()
+        # nothing is built before the first `draw`: the kiosk's first is its attract screen,
+        # whose service bar differs from a blank screen's (built twice, the first frame waited)
 
     # -- connecting ------------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
                 collect_after_next_frame()  # no one waits for a screen meanwhile
         if Change.VIEW in what and not _same_question(old, state):
             self.memory = ScreenMemory()
-        if what & _REBUILD:
+        if what & _REBUILD or self._frame is None:
             self.render()
             return
         screen = self.screen
@@ -192,6 +192,8 @@ class KioskShell(FloatLayout):  # type: ignore[misc]
                 rerender=self.render,
                 terminal=self.terminal.get(lang) or next(iter(self.terminal.values()), ""),
             )
+            from kiosk.ui.screens.kinds import SCREENS
+
             return SCREENS[view.prompt.kind](ctx)
         if isinstance(view, AttractView):
             return AttractScreen(lk, lang, view.info, self.inputs)
@@ -348,3 +350,9 @@ def _same_question(old: SessionState, new: SessionState) -> bool:
         and isinstance(after, PromptView)
         and before.same_question(after.prompt)
     )
+
+
+def preload_screens() -> None:
+    """Import every prompt kind's screen now: the first frame needed only the attract screen,
+    and the first question should not wait for its screen's import (~30 ms)."""
+    import kiosk.ui.screens.kinds  # noqa: F401

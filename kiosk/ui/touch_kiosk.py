@@ -29,6 +29,7 @@ from kiosk.session.state import AttractInfo
 from kiosk.ui import idle_gc
 from kiosk.ui.app import KioskApp
 from kiosk.ui.lockdown import WindowOptions
+from kiosk.ui.shell import preload_screens
 
 # The services and the peripherals are imported after the first frame.
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ class TouchKiosk:
     devices when simulating.
 
     `first_frame_seconds` (since this object was made) and `first_frame_at` (wall clock) tell
-    when the attract screen was first drawn; `ready` is set once the services are open and the
+    when the attract screen was first drawn, `first_frame_cpu` the process's CPU seconds (every
+    thread) by then; `ready` is set once the services are open and the
     session loop shows the attract screen, i.e. when the kiosk serves residents.
     `stop_after_first_frame` stops the app right then (start-up checks and benchmarks).
     `result_hold` defaults to `kiosk.session.loop.RESULT_HOLD`. `renderers` build the session's
@@ -119,6 +121,7 @@ class TouchKiosk:
         self.started_at = time.perf_counter()
         self.first_frame_seconds: float | None = None
         self.first_frame_at: float | None = None
+        self.first_frame_cpu: float | None = None
         self.services: KioskServices | None = None
         self.app: KioskApp | None = None
         self.runtime: KioskRuntime | None = None
@@ -158,6 +161,7 @@ class TouchKiosk:
             if not await _before(ui, drawn):
                 return
             log.info("attract screen drawn %.2f s after start", self.first_frame_seconds)
+            preload_screens()  # what the attract screen did not need, before a resident taps
             if not self.stop_after_first_frame:
                 idle_gc.enable()  # full collections at the attract screen, not in sessions
                 from kiosk.ui.pinyin_index import build_in_background
@@ -217,6 +221,7 @@ class TouchKiosk:
             Window.unbind(on_flip=flipped)
             # stamped here, not when the waiting task resumes: the frame is on screen now
             self.first_frame_at = time.time()
+            self.first_frame_cpu = time.process_time()
             self.first_frame_seconds = time.perf_counter() - self.started_at
             if not drawn.done():
                 drawn.set_result(None)

@@ -310,7 +310,7 @@ class TourRenderer:
 
     def tap(self, kiosk_id: str) -> bool:
         """Touch down and up in the middle of the enabled widget `kiosk_id`; False if absent."""
-        from kivy.tests.common import UnitTestTouch
+        from kiosk.ui.simulated_touch import tap_at
 
         widget = next(
             (
@@ -327,9 +327,7 @@ class TourRenderer:
         if self.tapped_at:
             self.tapped_at[-1] = time.perf_counter()
             self.tapped_cpu[-1] = time.process_time()
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
+        tap_at(x, y)
         return True
 
     def note_how(self, how: str) -> None:
@@ -493,7 +491,9 @@ async def running_app(options: TourOptions, clock: Clock) -> AsyncIterator[Runni
         camera = FrameCamera(Window)
         await camera.frame()  # the window is up and drawing
         from kiosk.ui.pinyin_index import build_in_background
+        from kiosk.ui.shell import preload_screens
 
+        preload_screens()  # as the kiosk does after its first frame
         build_in_background()  # as the kiosk does: the first free-text screen need not wait
         yield RunningApp(app, shell, core, camera)
         core.close()

@@ -43,21 +43,26 @@ MIN_FIT_DP = 18
 """A fitted label never shrinks below the body-text minimum (ACCESSIBILITY 14)."""
 
 
-def overflows(label: Label, font_size: float | None = None) -> bool:
+def overflows(label: Label, font_size: float | None = None, measured_at: float = 0.0) -> bool:
     """Whether a label's text, wrapped at spaces, would not fit in its `text_size` box.
 
     Kivy clips what does not fit, so the texture never shows it: measure the whole layout.
+    With `measured_at`, the text is measured at that size in a box scaled to match (text scales
+    with its size, give or take a pixel of hinting): Kivy opens a font face for every size it
+    measures or draws at and keeps up to 64, each ~0.7-2.5 MB for the CJK font.
     """
     width, height = label.text_size
     left, top, right, bottom = _padding(label)
+    size = float(font_size or label.font_size)
+    scale = measured_at / size if measured_at else 1.0
     return _overflows(
         label.text,
         bool(label.markup),
-        float(font_size or label.font_size),
+        measured_at or size,
         str(label.font_name),
         float(label.line_height),
-        float(width - left - right),  # padding is inside text_size
-        float(height - top - bottom),
+        float(width - left - right) * scale,  # padding is inside text_size
+        float(height - top - bottom) * scale,
     )
 
 
@@ -233,6 +238,10 @@ class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
         assert self._fit_font is not None
         size = self._fit_font
         floor = dp(MIN_FIT_DP)
+        # sizes tried are measured at the asked size (no font face opened for each), and the
+        # one chosen is then checked as it will be drawn
+        while size > floor and overflows(self, size, measured_at=self._fit_font):
+            size -= dp(1)
         while size > floor and overflows(self, size):
             size -= dp(1)
         self.font_size = max(size, floor)

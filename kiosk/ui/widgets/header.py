@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -99,6 +100,8 @@ class Header(BoxLayout):  # type: ignore[misc]
         size = self._title_size
         if room > 0 and needed > room:
             size = max(self._title_size * 0.7, self._title_size * room / needed * 0.98)
+            # whole even pixels: Kivy opens a font face (0.7-2.5 MB) for every size it draws
+            size = float(math.floor(size / 2) * 2) or size
         self.title.font_size = size
 
     def stop_ticking(self) -> None:
