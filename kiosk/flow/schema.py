@@ -572,6 +572,12 @@ class Flow(Strict):
     inputs: list[VarName] = Field(
         default_factory=list, description="Variables a calling flow passes in"
     )
+    round: Text | None = Field(
+        None,
+        description="What the resident does once each time the flow loops back (件 / "
+        "Parcel): each time round is named in the header (第 2 件 / Parcel 2) and its steps "
+        "are counted from the step the loop returns to",
+    )
     defaults: FlowDefaults = Field(default_factory=FlowDefaults)
     steps: list[Step] = Field(min_length=1)
 

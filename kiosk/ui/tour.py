@@ -45,7 +45,8 @@ from kiosk.session.core import SessionCore
 from kiosk.session.state import AttractInfo, Change, PromptView
 from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
-from kiosk.ui.widgets.fit import clipped_labels, outside_window, small_targets
+from kiosk.ui.theme import ELDER_MIN_BODY
+from kiosk.ui.widgets.fit import clipped_labels, outside_window, shrunk_text, small_targets
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ class TourScreen:
     widgets sticking out of the window."""
     small_targets: list[str] = field(default_factory=list)
     """Touch controls below the look's minimum (90 px in elder mode, 44 px otherwise)."""
+    small_text: list[str] = field(default_factory=list)
+    """In elder mode, controls whose text was set below the elder body size to fit."""
 
 
 class FrameCamera:
@@ -419,6 +422,8 @@ class TourRenderer:
         ]
         screen.clipped = [scrub(t) for t in clipped]
         screen.small_targets = list(small_targets(self.shell, minimum))
+        if look.elder:
+            screen.small_text = [scrub(t) for t in shrunk_text(self.shell, ELDER_MIN_BODY)]
 
 
 @dataclass(frozen=True)
@@ -596,6 +601,7 @@ def write_transcript(
             ("Spoken", s.spoken),
             ("CUT OFF", " | ".join(s.clipped)),
             ("TARGETS TOO SMALL", " | ".join(s.small_targets)),
+            ("TEXT SET TOO SMALL", " | ".join(s.small_text)),
         )
         for label, value in fields:
             if value:

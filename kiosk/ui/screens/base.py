@@ -101,7 +101,7 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
             ctx.look,
             ctx.lang,
             terminal=ctx.terminal,
-            title=prompt.title,
+            title=f"{prompt.title} · {prompt.round}" if prompt.round else prompt.title,
             progress=prompt.progress,
         )
         super().add_widget(self.band)

@@ -8,7 +8,8 @@ from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.screens.base import LONG_TEXT, PromptScreen
-from kiosk.ui.widgets.button import MARKER, KioskButton, content_height
+from kiosk.ui.widgets.button import MARKER, MIN_FIT_DP, KioskButton
+from kiosk.ui.widgets.option_rows import option_text, size_rows
 
 LONG_LABEL = 12
 """Characters of the longest label that still fits half the screen's width on one line."""
@@ -36,26 +37,26 @@ class ChooseScreen(PromptScreen):
         # room for the text beside a focused button's ▶ marker, on both sides
         text_width = (self.column_width() - (cols - 1) * gap) / cols - 2 * dp(8 + MARKER + 8)
         buttons = []
+        font = dp(look.scale.action)
         for option in options:
             button = KioskButton(
                 look,
-                f"[b]{option.key}[/b]   {option.label}",
+                option_text(option.key, option.label, font, text_width),
                 partial(self.answer, option.value),
                 role="primary",
                 kiosk_id=f"option.{option.value}",
                 size_hint_y=None,
                 height=height,
-                fit=True,  # a title without spaces wider than the button: smaller, not split
+                # an English word wider than the button: smaller, not split (in elder mode not
+                # below the body size); Chinese wraps between characters, its row grows instead
+                fit=True,
+                fit_floor=look.scale.body if look.elder else MIN_FIT_DP,
+                wraps_cjk=True,
             )
             self.focusables.append(button)  # keypad focus index = option index
             buttons.append(button)
             grid.add_widget(button)
-        # a label too long for one line makes its row taller rather than wrap out of sight
-        rows = [buttons[i : i + cols] for i in range(0, len(buttons), cols)]
-        for row in rows:
-            tallest = max(content_height(b, text_width) + dp(16) for b in row)
-            for button in row:
-                button.height = max(height, tallest)
-        grid.height = sum(row[0].height for row in rows) + (len(rows) - 1) * gap
+        # a label too long for one line makes its row taller rather than its text smaller
+        grid.height = size_rows(buttons, cols, text_width, height, gap)
         self.add_widget(grid)
         self.add_widget(self.filler())
