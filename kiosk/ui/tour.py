@@ -412,18 +412,23 @@ class TourRenderer:
 
     def _inspect(self, screen: TourScreen) -> None:
         """Note what a resident would not see whole on the screen just photographed."""
-        from kivy.core.window import Window
+        screen.clipped, screen.small_targets, screen.small_text = inspect(self.shell)
 
-        look = self.shell.look
-        minimum = 90.0 if look.elder else 44.0
-        clipped = [
-            *clipped_labels(self.shell, Window.height),
-            *outside_window(self.shell, Window.width, Window.height),
-        ]
-        screen.clipped = [scrub(t) for t in clipped]
-        screen.small_targets = list(small_targets(self.shell, minimum))
-        if look.elder:
-            screen.small_text = [scrub(t) for t in shrunk_text(self.shell, ELDER_MIN_BODY)]
+
+def inspect(shell: KioskShell) -> tuple[list[str], list[str], list[str]]:
+    """What a resident would not see whole on the screen drawn: text cut off and widgets
+    outside the window, controls below the look's minimum (90 px in elder mode, 44 px
+    otherwise), and in elder mode text set below the elder body size."""
+    from kivy.core.window import Window
+
+    look = shell.look
+    minimum = 90.0 if look.elder else 44.0
+    clipped = [
+        *clipped_labels(shell, Window.height),
+        *outside_window(shell, Window.width, Window.height),
+    ]
+    small = [scrub(t) for t in shrunk_text(shell, ELDER_MIN_BODY)] if look.elder else []
+    return [scrub(t) for t in clipped], list(small_targets(shell, minimum)), small
 
 
 @dataclass(frozen=True)
@@ -447,6 +452,8 @@ class TourResult:
     screens: list[TourScreen]
     outcome: Any = None
     error: BaseException | None = None
+    way_in: dict[str, list[str]] = field(default_factory=dict)
+    """What is not seen whole on the attract screen and the menu, by picture name."""
 
 
 @dataclass
@@ -532,7 +539,7 @@ async def run_tour(
     """
     result = TourResult([])
     async with running_app(options, session.clock) as running:
-        await _picture_the_way_in(running, options, attract, menu)
+        result.way_in = await _picture_the_way_in(running, options, attract, menu)
         running.core.open(session)
         tour = TourRenderer(
             running.shell, running.core, oracle, running.camera, options.out, spoken
@@ -549,16 +556,21 @@ async def run_tour(
 
 async def _picture_the_way_in(
     running: RunningApp, options: TourOptions, attract: AttractInfo | None, menu: Prompt | None
-) -> None:
-    """The attract screen and the menu, each drawn and photographed once."""
+) -> dict[str, list[str]]:
+    """The attract screen and the menu, each drawn and photographed once; what on each is
+    not seen whole (text cut off or set too small, controls too small), by picture."""
     shell, out = running.shell, options.out
+    found: dict[str, list[str]] = {}
     if attract is not None:
         shell.show_attract(attract, options.language)
         await running.camera.photograph(out / "attract.png" if out else None)
+        found["attract.png"] = [p for part in inspect(shell) for p in part]
     if menu is not None:
         state = dataclasses.replace(shell.state, view=PromptView(menu))
         shell.draw(state, Change.VIEW)
         await running.camera.photograph(out / "menu.png" if out else None)
+        found["menu.png"] = [p for part in inspect(shell) for p in part]
+    return found
 
 
 def write_transcript(
@@ -583,6 +595,9 @@ def write_transcript(
         + (f" ({outcome['error']})" if outcome.get("error") else ""),
         "",
     ]
+    for picture, problems in header.get("way_in", {}).items():
+        if problems:
+            lines += [f"- **{picture} NOT SEEN WHOLE:** {' | '.join(problems)}", ""]
     for s in screens:
         lines += [
             f"## {s.number:02d} `{s.flow}/{s.step}` — {s.kind}",

@@ -23,7 +23,7 @@ from kiosk.flow.expressions import (
 from kiosk.flow.locker import Locker
 from kiosk.flow.progress import in_round, step_progress
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
-from kiosk.flow.schema import ChooseStep, Flow, StepBase, Text
+from kiosk.flow.schema import ChooseStep, FinishStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
 from kiosk.privacy.masking import scrub
@@ -148,7 +148,7 @@ class StepContext:
     def round_name(self) -> str:
         """Which time round the flow's loop this is, named ("第 2 件" / "Parcel 2"; "" the
         first time, or in a flow that names no round)."""
-        if self.round is None or self.flow.round is None or self.step.kind == "finish":
+        if self.round is None or self.flow.round is None or isinstance(self.step, FinishStep):
             return ""  # the result closes the whole visit
         unit = self.text(self.flow.round)
         return self.translate("ui.header.round", number=self.round[1], unit=unit)
