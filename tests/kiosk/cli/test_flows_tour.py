@@ -208,6 +208,7 @@ def test_every_service_is_toured_in_both_languages(tours: Tours, lang: str) -> N
             assert ImageStat.Stat(image).stddev[0] > 8, f"{flow}: {screen['screenshot']} blank"
             assert screen["clipped"] == [], (flow, screen["step"], screen["clipped"])
             assert screen["small_targets"] == [], (flow, screen["step"], screen["small_targets"])
+        assert data["way_in"]["menu.png"] == [], (flow, data["way_in"])
         text = (done.out / "transcript.md").read_text(encoding="utf-8")
         assert not PERSONAL.search(text), f"{flow}: a full ID or phone number in the transcript"
 
@@ -231,9 +232,10 @@ ELDER_TOURS = [
 def test_elder_mode_cuts_off_no_text_and_keeps_targets_large_on_every_screen(
     tours: Tours, flow: str, lang: str
 ) -> None:
-    """适老模式 on every screen of every shipped flow at 1280×1024: no label's text is cut off
-    (wrapped out of its box, shortened or pushed off the screen) and every control is at least
-    90 px either way (the tour measures each screen it photographs)."""
+    """适老模式 on every screen of every shipped flow at 1280×1024, the menu included: no
+    label's text is cut off (wrapped out of its box, shortened or pushed off the screen) or set
+    below the elder body size to fit (an option's label), and every control is at least 90 px
+    either way (the tour measures each screen it photographs)."""
     every = [
         (f, FLOWS / f"{f}.answers.yaml", ("--elder", "--lang", each)) for f, each in ELDER_TOURS
     ]
@@ -243,6 +245,8 @@ def test_elder_mode_cuts_off_no_text_and_keeps_targets_large_on_every_screen(
     for screen in data["screens"]:
         assert screen["clipped"] == [], (screen["step"], screen["clipped"])
         assert screen["small_targets"] == [], (screen["step"], screen["small_targets"])
+        assert screen["small_text"] == [], (screen["step"], screen["small_text"])
+    assert data["way_in"]["menu.png"] == [] and data["way_in"]["attract.png"] == []
 
 
 def test_a_portrait_panel_shows_every_screen_whole(tmp_path: Path) -> None:
@@ -265,3 +269,5 @@ def test_a_portrait_panel_shows_every_screen_whole(tmp_path: Path) -> None:
     for screen in data["screens"]:
         assert Image.open(out / screen["screenshot"]).size == (1080, 1920)
         assert screen["clipped"] == [] and screen["small_targets"] == [], screen["step"]
+        assert screen["small_text"] == [], (screen["step"], screen["small_text"])
+    assert data["way_in"]["menu.png"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -128,7 +129,14 @@ async def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(
 
 
 async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell: Any) -> None:
+    from kivy.core.window import Window
+
+    from kiosk.ui.theme import ELDER_MIN_BODY
+    from kiosk.ui.widgets.fit import clipped_labels, shrunk_text
+
+    long = "本区其他社区户籍以及外区户籍的常住居民（需提供居住证和近半年的居住证明材料）"
     choose = every_prompt()[1]
+    choose = dataclasses.replace(choose, options=(*choose.options, PromptOption("c", long, "", 3)))
     sizes: dict[bool, dict[str, float]] = {}
     task = await shown(shell, choose)
     for elder in (False, True):
@@ -146,6 +154,10 @@ async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell:
     for what, standard in sizes[False].items():
         assert sizes[True][what] >= 1.4 * standard, what
     assert sizes[True]["text"] >= dp(30) and sizes[True]["option"] >= dp(30)
+    # a label needing two lines keeps the elder size: its button grows, its text whole
+    assert list(shrunk_text(shell, dp(ELDER_MIN_BODY))) == []
+    assert find(shell, "option.c").height > find(shell, "option.a").height
+    assert list(clipped_labels(shell, Window.height)) == []
     task.cancel()
 
 
