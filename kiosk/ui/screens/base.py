@@ -34,7 +34,7 @@ class ScreenMemory:
     page: int = 0
     """Page of pinyin candidates shown."""
     category: str | None = None
-    """The menu's category tab opened."""
+    """The menu's category opened (its tab; in elder mode its page, None: the categories)."""
     message: str = ""
     """A text key the screen itself shows (pinyin left unfinished)."""
     keyboard: bool = False
