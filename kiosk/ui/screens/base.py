@@ -33,6 +33,8 @@ class ScreenMemory:
     """Letters of the pinyin being composed, not yet a character."""
     page: int = 0
     """Page of pinyin candidates shown."""
+    options_page: int = 0
+    """Page of a choice's options shown, in elder mode when they do not all fit one screen."""
     category: str | None = None
     """The menu's category opened (its tab; in elder mode its page, None: the categories)."""
     message: str = ""
