@@ -74,7 +74,9 @@ class KioskServices:
     """The database, journal, outbox, back offices, devices, flows and engine of one kiosk.
 
     `device_kinds` limits the devices opened (a headless run opens only what its flow needs);
-    `library` replaces the configured flows directory as the engine's source of flows.
+    `library` replaces the configured flows directory as the engine's source of flows, and
+    `flows` stands for the flows directory's when they are loaded already (a headless run reads
+    only the flow it runs and those it calls).
     Used as a context manager: entering starts the demo back office (when simulating or when no
     back office is configured), opens the database and the devices, loads the flows, and starts
     the outbox worker; leaving stops and closes all of it, in reverse order.
@@ -107,6 +109,7 @@ class KioskServices:
         device_kinds: set[str] | None = None,
         library: FlowLibrary | None = None,
         flows_dir: Path | None = None,
+        flows: FlowSet | None = None,
     ) -> None:
         self.config = config
         self.flows_dir = flows_dir or config.flows_dir
@@ -120,6 +123,7 @@ class KioskServices:
         self._submit_timeout = submit_timeout
         self._device_kinds = device_kinds
         self._library = library
+        self._loaded = flows
         self._stack = ExitStack()
         self.demo: DemoBackOffice | None = None
 
@@ -184,10 +188,11 @@ class KioskServices:
             self._device_kinds is None or "lock_board" in self._device_kinds
         ):
             self.locker = self._start_locker()
-        self.use_flows(self.flows_dir)
+        self.use_flows(self.flows_dir, self._loaded)
 
-    def use_flows(self, flows_dir: Path) -> FlowSet:
-        """Serve the flows and receipt templates of `flows_dir` from the next session on.
+    def use_flows(self, flows_dir: Path, loaded: FlowSet | None = None) -> FlowSet:
+        """Serve the flows and receipt templates of `flows_dir` from the next session on
+        (`loaded`: its flows, read already).
 
         Call it between sessions: the engine of a session in progress is not changed under it.
         """
@@ -199,7 +204,7 @@ class KioskServices:
         from kiosk.flow.receipts import ReceiptLibrary
         from kiosk.i18n import catalog, use_overrides
 
-        flows = load_flows([flows_dir])
+        flows = loaded if loaded is not None else load_flows([flows_dir])
         bundle = flows_dir.parent
         # a bundle's locale overrides come and go with its flows; a plain flows folder has none
         use_overrides(bundle / "locales" if (bundle / MANIFEST_NAME).is_file() else None)

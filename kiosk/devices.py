@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kiosk.flow.devices import (
     DeviceError,
@@ -30,12 +30,14 @@ from kiosk.flow.services import DurableJournal, Journal
 from peripherals.device import Device
 from peripherals.errors import DeviceTimeout, MediaError, PeripheralError
 from peripherals.hub import Hub
-from peripherals.id_card.base import IdCardReader
 from peripherals.lock_board.base import EnergiseHook, Energising, LockBoard
-from peripherals.printer.base import Printer
-from peripherals.printer.receipt import Receipt
-from peripherals.scanner.base import CodeScanner
-from peripherals.smart_card.base import SmartCardReader
+
+if TYPE_CHECKING:  # each kind's driver base is imported when a door to it is asked for
+    from peripherals.id_card.base import IdCardReader
+    from peripherals.printer.base import Printer
+    from peripherals.printer.receipt import Receipt
+    from peripherals.scanner.base import CodeScanner
+    from peripherals.smart_card.base import SmartCardReader
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +270,8 @@ class HubDevices:
 
     def id_card(self) -> IdCardDoor:
         """The ID card reader; `device.unavailable` if none is open."""
+        from peripherals.id_card.base import IdCardReader
+
         device = self._open(DeviceKind.ID_CARD)
         if not isinstance(device, IdCardReader):
             raise _not_a(device, "an ID card reader")
@@ -275,6 +279,8 @@ class HubDevices:
 
     def smart_card(self) -> SmartCardDoor:
         """The social security card reader; `device.unavailable` if none is open."""
+        from peripherals.smart_card.base import SmartCardReader
+
         device = self._open(DeviceKind.SMART_CARD)
         if not isinstance(device, SmartCardReader):
             raise _not_a(device, "a smart-card reader")
@@ -282,6 +288,8 @@ class HubDevices:
 
     def scanner(self) -> ScannerDoor:
         """The code scanner; `device.unavailable` if none is open."""
+        from peripherals.scanner.base import CodeScanner
+
         device = self._open(DeviceKind.SCANNER)
         if not isinstance(device, CodeScanner):
             raise _not_a(device, "a code scanner")
@@ -289,6 +297,8 @@ class HubDevices:
 
     def printer(self) -> PrinterDoor:
         """The receipt printer; `device.unavailable` if none is open."""
+        from peripherals.printer.base import Printer
+
         device = self._open(DeviceKind.PRINTER)
         if not isinstance(device, Printer):
             raise _not_a(device, "a printer")

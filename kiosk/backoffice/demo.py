@@ -1,12 +1,16 @@
-"""The built-in demo back office: the back-office contract (`backoffice/openapi.yaml`) served by
-FastAPI on uvicorn in a thread, with invented data, for `--simulate`, the tests and
-`kiosk backoffice`.
+"""The built-in demo back office: the back-office contract (`backoffice/openapi.yaml`) served in a
+thread with invented data, for `--simulate`, `kiosk flows run`, the tests and `kiosk backoffice`.
+
+Two servers serve the same operations (`demo_operations`): by default the light one, the
+contract document's own schemas checking each request on a small asyncio server
+(`demo_contract_app`, `demo_http`: started in milliseconds); with `server="fastapi"` the FastAPI
+app on uvicorn whose OpenAPI document the contract is (`kiosk backoffice`).
 
 Every request must carry `Authorization: Bearer <token>` (`DemoBackOffice.token`, random per
 start unless given): other local processes can neither submit nor read replies. A body over
 1 MiB is refused unread (413); connections are capped and time out when silent. Every POST
-honours `Idempotency-Key` (`demo_guard`). FastAPI and uvicorn are imported when a demo back
-office starts, not with this module (the kiosk's start-up stays small).
+honours `Idempotency-Key` (`demo_guard`). FastAPI and uvicorn are imported only when a FastAPI
+demo back office starts, not with this module (the kiosk's start-up stays small).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import secrets
 import socket
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from kiosk.backoffice.demo_ledger import Ledger, Received
 from kiosk.clock import SystemClock
@@ -27,7 +31,6 @@ if TYPE_CHECKING:
     from kiosk.backoffice.demo_data import DemoData
     from kiosk.backoffice.demo_guard import Guard, Switches
     from kiosk.backoffice.demo_payments import Payments
-    from kiosk.backoffice.demo_server import Serving
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,21 @@ LEDGER_FILE = "ledger.sqlite3"
 """The ledger's file in a `data` folder."""
 START_TIMEOUT = 30.0
 """Seconds a start may take (importing FastAPI on a busy machine included)."""
+Server = Literal["light", "fastapi"]
+"""Which server serves the operations: the contract document's own checks on asyncio, or the
+FastAPI app on uvicorn."""
+
+
+class Serving(Protocol):
+    """A server run in the calling thread (`demo_http.Serving`, `demo_server.Serving`)."""
+
+    def run(self, sock: socket.socket) -> None:
+        """Serve until `exit()`."""
+        ...
+
+    def exit(self) -> None:
+        """Ask the server to stop (from any thread)."""
+        ...
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -55,7 +73,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 class _Run:
     """One run of the server in its thread: the app is built there (FastAPI imported on the
-    first run), then uvicorn serves the socket bound before."""
+    first run of a FastAPI server), then it serves the socket bound before."""
 
     def __init__(self, office: DemoBackOffice, sock: socket.socket) -> None:
         self._office = office
@@ -83,10 +101,7 @@ class _Run:
 
     def _run(self) -> None:
         try:
-            from kiosk.backoffice.demo_server import Serving
-
-            app = self._office._application()
-            serving = Serving(app, self._office.idle_timeout, ready=self.ready)
+            serving = self._office._serving(self.ready)
         except BaseException as exc:
             log.exception("the demo back office cannot start")
             self.error = exc
@@ -119,7 +134,8 @@ class DemoBackOffice:
     `data`: a folder for the invented records and (unless `ledger` is given) the ledger;
     `clock`: the time orders expire by; `auto_pay_after`: a payment order is paid at that poll
     (None: only when told through `/_demo/payments/{order}` or `settle_payment`);
-    `reply_delay`: seconds between keeping a submission's reply and sending it.
+    `reply_delay`: seconds between keeping a submission's reply and sending it;
+    `server`: `light` (the default, started in milliseconds) or `fastapi`.
     """
 
     def __init__(
@@ -134,6 +150,7 @@ class DemoBackOffice:
         clock: Clock | None = None,
         auto_pay_after: int | None = 3,
         reply_delay: float = 0.0,
+        server: Server = "light",
     ) -> None:
         self._host = host
         self.idle_timeout = idle_timeout
@@ -150,6 +167,7 @@ class DemoBackOffice:
         self._reply_delay = reply_delay
         self._lock = threading.RLock()
         self._run: _Run | None = None
+        self.server: Server = server
         self._switches: Switches | None = None
         self._app: Guard | None = None
         self._data: DemoData | None = None
@@ -188,20 +206,39 @@ class DemoBackOffice:
             self._switches = Switches(self.token, self._ledger, reply_delay=self._reply_delay)
         self._switches.ledger = self._ledger
 
+    def _serving(self, ready: threading.Event) -> Serving:
+        """A server of the app (built on the server's thread on first use)."""
+        if self.server == "light":
+            from kiosk.backoffice.demo_http import Serving as Light
+
+            return Light(self._application(), self.idle_timeout, ready=ready)
+        from kiosk.backoffice.demo_server import Serving as Uvicorn
+
+        return Uvicorn(self._application(), self.idle_timeout, ready=ready)
+
     def _application(self) -> Guard:
-        """The ASGI app (built on the server's thread on first use: FastAPI is imported here)."""
+        """The ASGI app (built on the server's thread on first use: FastAPI is imported here
+        for a FastAPI server)."""
         if self._app is None:
-            try:
-                from kiosk.backoffice.demo_app import build_app
-            except ModuleNotFoundError as exc:
-                raise RuntimeError(
-                    f"the demo back office needs {exc.name}: pip install -e '.[backoffice]'"
-                ) from exc
             from kiosk.backoffice.demo_guard import Guard
 
             assert self._switches is not None
-            self._app = Guard(build_app(self), self._switches)
+            self._app = Guard(self._operations(), self._switches)
         return self._app
+
+    def _operations(self) -> Any:
+        """The app serving the contract's operations over this back office."""
+        if self.server == "light":
+            from kiosk.backoffice.demo_contract_app import ContractApp
+
+            return ContractApp(self)
+        try:
+            from kiosk.backoffice.demo_app import build_app
+        except ModuleNotFoundError as exc:
+            raise RuntimeError(
+                f"the demo back office needs {exc.name}: pip install -e '.[backoffice]'"
+            ) from exc
+        return build_app(self)
 
     def _listen(self, wait: bool = True) -> None:
         run = _Run(self, _bind(self._host, self._port))
@@ -256,7 +293,7 @@ class DemoBackOffice:
         """The configuration of a back office reaching this one (URL and token)."""
         return BackendConfig(base_url=self.url, token=Secret(self.token), **options)
 
-    # What the routes work on (`demo_app.DemoWorld`) ---------------------------------------
+    # What the operations work on (`demo_operations.DemoWorld`) -----------------------------
 
     @property
     def data(self) -> DemoData:

@@ -3,21 +3,14 @@ back office starts). `backoffice/openapi.yaml` is this app's document, kept equa
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from kiosk.backoffice.demo_data import (
-    REQUEST_PREFIX,
-    RESIDENT_CONTRIBUTION,
-    DemoData,
-    resident_key,
-    seed,
-    valid_id,
-)
+from kiosk.backoffice import demo_operations as run
 from kiosk.backoffice.demo_models import (
     Acceptance,
     AllowanceApplication,
@@ -51,46 +44,9 @@ from kiosk.backoffice.demo_models import (
     UtilityKind,
 )
 from kiosk.backoffice.demo_openapi import document, errors
-from kiosk.backoffice.demo_payments import Payments
+from kiosk.backoffice.demo_operations import DemoWorld, Refusal, field_refusal
 
 VERSION = "1.0.0"
-
-_CODES = {
-    "text": "missing_text",
-    "terminal": "missing_terminal",
-    "bank_card_last4": "invalid_bank_card",
-}
-"""Fields whose refusal has its own code; any other is `invalid_<field>`."""
-
-_QUEUE = {"social_security": "A", "medical": "B", "civil": "C", "other": "D"}
-
-
-class DemoWorld(Protocol):
-    """What the routes work on (the running `DemoBackOffice`)."""
-
-    @property
-    def data(self) -> DemoData:
-        """The invented records."""
-        ...
-
-    @property
-    def payments(self) -> Payments:
-        """The payment orders."""
-        ...
-
-    def next_number(self, name: str) -> int:
-        """The next number of a counter kept across restarts."""
-        ...
-
-
-class Refusal(Exception):
-    """A request refused with a status and a stable code."""
-
-    def __init__(self, status: int, code: str) -> None:
-        super().__init__(code)
-        self.status = status
-        self.code = code
-
 
 IdempotencyKey = Annotated[
     str | None,
@@ -113,8 +69,7 @@ def refusal_of(exc: RequestValidationError) -> tuple[int, str]:
         return 400, "body_not_json"
     if loc == ("body",):
         return 400, "expected_object"
-    field = str(loc[1] if len(loc) > 1 else loc[0]).lower().replace("-", "_")
-    return 422, _CODES.get(field, f"invalid_{field}")
+    return 422, field_refusal(str(loc[1] if len(loc) > 1 else loc[0]))
 
 
 def build_app(world: DemoWorld) -> FastAPI:
@@ -153,7 +108,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     @app.get("/health", response_model=Health, tags=["common"], responses=errors())
     async def health() -> dict[str, Any]:
         """The back office is up."""
-        return {"ok": True}
+        return run.health(world)
 
     @app.post(
         "/feedback",
@@ -164,7 +119,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def feedback(body: FeedbackRequest, key: IdempotencyKey = None) -> dict[str, Any]:
         """Take a resident's feedback (422 `missing_text` without any text)."""
-        return {"ticket": f"FB{world.next_number('tickets'):05d}"}
+        return run.feedback(world, body.model_dump())
 
     @app.post(
         "/staff-calls",
@@ -175,7 +130,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def staff_call(body: StaffCallRequest, key: IdempotencyKey = None) -> dict[str, Any]:
         """A resident called staff at a terminal (422 `missing_terminal`)."""
-        return {"call": f"SC{world.next_number('staff_calls'):05d}"}
+        return run.staff_call(world, body.model_dump())
 
     # Social and medical insurance --------------------------------------------------------
 
@@ -187,8 +142,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def certificate(body: CertificateRequest) -> dict[str, Any]:
         """A social insurance certificate (422 `invalid_id_number`, `invalid_type`)."""
-        _check_id(body.id_number)
-        return world.data.certificate(body.id_number.upper(), body.type)
+        return run.certificate(world, body.model_dump())
 
     @app.post(
         "/medical/status",
@@ -198,8 +152,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def medical_status(body: MedicalStatusRequest) -> dict[str, Any]:
         """Contribution status and payment records (422 `invalid_id_number`)."""
-        _check_id(body.id_number)
-        return world.data.medical_status(body.id_number.upper())
+        return run.medical_status(world, body.model_dump())
 
     @app.post(
         "/medical/orders",
@@ -211,14 +164,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     async def medical_order(body: MedicalOrderRequest, key: IdempotencyKey = None) -> Any:
         """An order for the year's resident contribution (422 `invalid_id_number`,
         `invalid_year` (not the collection year), `nothing_due`)."""
-        _check_id(body.id_number)
-        status = world.data.medical_status(body.id_number.upper())
-        if body.year != status["year"]:
-            raise Refusal(422, "invalid_year")
-        if status["paid"] or status["category"] != "urban_resident":
-            raise Refusal(422, "nothing_due")
-        purpose = {"kind": "medical", "resident": resident_key(body.id_number), "year": body.year}
-        return world.payments.create(purpose, RESIDENT_CONTRIBUTION)
+        return run.medical_order(world, body.model_dump())
 
     # Payments --------------------------------------------------------------------------
 
@@ -231,10 +177,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def payment(order: Annotated[str, Path(max_length=40)]) -> Any:
         """Where a payment order stands (404 `unknown_order`); poll until it is not pending."""
-        found = world.payments.poll(order)
-        if found is None:
-            raise Refusal(404, "unknown_order")
-        return found
+        return run.payment(world, order)
 
     @app.post(
         "/_demo/payments/{order}",
@@ -248,10 +191,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     ) -> Any:
         """Demo only: the resident paid, cancelled, or let the order expire (404
         `unknown_order`); an order no longer pending stays as it is."""
-        found = world.payments.settle(order, body.status)
-        if found is None:
-            raise Refusal(404, "unknown_order")
-        return found
+        return run.settle_payment(world, order, body.model_dump())
 
     # Utility bills ---------------------------------------------------------------------
 
@@ -266,12 +206,7 @@ def build_app(world: DemoWorld) -> FastAPI:
         kind: Annotated[UtilityKind, Query()] = "water",
     ) -> Any:
         """What an account owes (400 `missing_account`, 404 `unknown_account`)."""
-        if account is None or not account.strip():
-            raise Refusal(400, "missing_account")
-        found = world.data.bill(account.strip(), kind)
-        if found is None:
-            raise Refusal(404, "unknown_account")
-        return found
+        return run.bill(world, account, kind)
 
     @app.post(
         "/bills/orders",
@@ -283,16 +218,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     async def bill_order(body: BillOrderRequest, key: IdempotencyKey = None) -> Any:
         """An order to pay a bill (422 `unknown_account`, `nothing_due`, `invalid_amount`
         (more than is due)); paying it changes no record."""
-        found = world.data.bill(body.account, body.kind)
-        if found is None:
-            raise Refusal(422, "unknown_account")
-        if found["amount_due"] <= 0:
-            raise Refusal(422, "nothing_due")
-        amount = round(body.amount, 2)
-        if amount <= 0 or amount > found["amount_due"]:
-            raise Refusal(422, "invalid_amount")
-        purpose = {"kind": "bill", "account": body.account, "utility": body.kind}
-        return world.payments.create(purpose, amount)
+        return run.bill_order(world, body.model_dump())
 
     # Elderly allowance -----------------------------------------------------------------
 
@@ -305,8 +231,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def eligibility(body: EligibilityRequest) -> Any:
         """Whether the elderly allowance can be applied for, from 80 (422 `invalid_id_number`)."""
-        _check_id(body.id_number)
-        return world.data.eligibility(body.id_number.upper())
+        return run.eligibility(world, body.model_dump())
 
     @app.post(
         "/allowance/applications",
@@ -318,13 +243,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     async def apply_allowance(body: AllowanceApplication, key: IdempotencyKey = None) -> Any:
         """Apply for the elderly allowance (422 `invalid_id_number`, `not_eligible`,
         `invalid_bank_card`)."""
-        _check_id(body.id_number)
-        id_number = body.id_number.upper()
-        if not world.data.eligibility(id_number)["eligible"]:
-            raise Refusal(422, "not_eligible")
-        reference = f"GL{world.next_number('allowance'):06d}"
-        world.data.apply_allowance(id_number, body.household, reference)
-        return {"reference": reference, "expected_days": 15}
+        return run.apply_allowance(world, body.model_dump())
 
     # Resident requests -----------------------------------------------------------------
 
@@ -337,12 +256,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def add_request(body: ResidentRequest, key: IdempotencyKey = None) -> Any:
         """Register a resident's request; its reference looks it up later."""
-        while True:  # past the requests there from the start
-            reference = f"{REQUEST_PREFIX}{world.next_number('requests'):06d}"
-            if world.data.request(reference) is None:
-                break
-        world.data.add_request(reference, body.model_dump())
-        return {"reference": reference}
+        return run.add_request(world, body.model_dump())
 
     @app.get(
         "/requests/{reference}",
@@ -353,10 +267,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def request_status(reference: Annotated[str, Path(max_length=40)]) -> Any:
         """Where a request stands (404 `unknown_request`)."""
-        found = world.data.request(reference)
-        if found is None:
-            raise Refusal(404, "unknown_request")
-        return found
+        return run.request_status(world, reference)
 
     @app.post(
         "/_demo/requests/{reference}/reply",
@@ -369,9 +280,7 @@ def build_app(world: DemoWorld) -> FastAPI:
         reference: Annotated[str, Path(max_length=40)], body: RequestReply
     ) -> Any:
         """Demo only: a department replies to a request (404 `unknown_request`)."""
-        if not world.data.reply_request(reference, body.department, body.reply):
-            raise Refusal(404, "unknown_request")
-        return world.data.request(reference)
+        return run.reply_request(world, reference, body.model_dump())
 
     # Community notices -----------------------------------------------------------------
 
@@ -387,7 +296,7 @@ def build_app(world: DemoWorld) -> FastAPI:
         per_page: Annotated[int, Query(ge=1, le=50)] = 5,
     ) -> Any:
         """Notices of a kind, newest first, a page at a time."""
-        return world.data.notices(kind, page, per_page)
+        return run.notices(world, kind, page, per_page)
 
     @app.get(
         "/notices/{notice_id}",
@@ -397,10 +306,7 @@ def build_app(world: DemoWorld) -> FastAPI:
     )
     async def notice(notice_id: Annotated[int, Path(ge=1, le=1_000_000_000)]) -> Any:
         """One whole notice (404 `unknown_notice`)."""
-        found = world.data.notice(notice_id)
-        if found is None:
-            raise Refusal(404, "unknown_notice")
-        return found
+        return run.notice(world, notice_id)
 
     # Queue tickets ---------------------------------------------------------------------
 
@@ -414,26 +320,12 @@ def build_app(world: DemoWorld) -> FastAPI:
     async def queue_ticket(body: QueueTicketRequest, key: IdempotencyKey = None) -> Any:
         """A numbered ticket for a staff window (social_security, medical, civil, other),
         with the people ahead."""
-        letter = _QUEUE.get(body.matter, _QUEUE["other"])
-        day = world.data.today().isoformat()
-        number = world.next_number(f"queue:{letter}:{day}")
-        waiting = seed(f"{body.matter}{number}") % 6
-        return {
-            "ticket": f"{letter}{number:03d}",
-            "window": f"{ord(letter) - 64}号窗口",
-            "waiting": waiting,
-            "expected_minutes": waiting * 4 + 2,
-        }
+        return run.queue_ticket(world, body.model_dump())
 
     from kiosk.backoffice.demo_courier import add_routes  # it builds on this module
 
     add_routes(app, world)
     return app
-
-
-def _check_id(id_number: str) -> None:
-    if not valid_id(id_number):
-        raise Refusal(422, "invalid_id_number")
 
 
 __all__ = ["VERSION", "DemoWorld", "Error", "Refusal", "build_app"]

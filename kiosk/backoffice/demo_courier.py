@@ -9,28 +9,10 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from kiosk.backoffice.demo_app import IdempotencyKey, Refusal
+from kiosk.backoffice import demo_courier_operations as run
+from kiosk.backoffice.demo_app import IdempotencyKey
 from kiosk.backoffice.demo_models import Order, Request
 from kiosk.backoffice.demo_openapi import errors
-
-COURIERS: dict[str, tuple[str, str]] = {
-    "880001": ("C0001", "顺丰速运"),
-    "880002": ("C0002", "中通快递"),
-}
-"""Demo courier codes: code → (courier id, company)."""
-
-COURIER_CARDS: dict[str, tuple[str, str]] = {
-    "K88000002": ("C0002", "中通快递"),
-}
-"""Demo courier cards the back office knows: card number → (courier id, company)."""
-
-RECIPIENTS: dict[str, str] = {
-    "SF1000000002": "13800138000",
-}
-"""Demo waybills whose recipient's phone the courier system has (invented): waybill → phone."""
-
-NO_CONSENT_SUFFIX = "0000"
-"""Recipients whose phone ends in this have not agreed to locker delivery."""
 
 
 class SignIn(Request):
@@ -114,13 +96,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
     )
     async def sign_in(body: SignIn) -> Any:
         """A courier's code or card number (403 `unknown_courier`)."""
-        if body.card is not None:
-            known = COURIER_CARDS.get(body.card)
-        else:
-            known = COURIERS.get(body.code or "")
-        if known is None:
-            raise Refusal(403, "unknown_courier")
-        return {"courier": known[0], "company": known[1]}
+        return run.sign_in(world, body.model_dump())
 
     @app.post(
         "/couriers/waybill",
@@ -131,7 +107,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
     async def waybill(body: WaybillQuestion) -> Any:
         """The recipient's phone for a waybill, if the courier system has it (the courier types
         it otherwise)."""
-        return {"phone": RECIPIENTS.get(body.waybill)}
+        return run.waybill(world, body.model_dump())
 
     @app.post(
         "/couriers/consent",
@@ -141,7 +117,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
     )
     async def consent(body: ConsentQuestion) -> Any:
         """Whether the recipient agreed to locker delivery (the phone is not kept)."""
-        return {"consent": not body.phone.endswith(NO_CONSENT_SUFFIX)}
+        return run.consent(world, body.model_dump())
 
     @app.post(
         "/locker/notifications",
@@ -152,7 +128,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
     )
     async def notify(body: PickupNotice, key: IdempotencyKey = None) -> Any:
         """A pickup notice to send to the recipient (the demo sends nothing)."""
-        return {"notice": f"N{world.next_number('locker_notices'):05d}"}
+        return run.notify(world, body.model_dump())
 
     @app.post(
         "/locker/records",
@@ -163,7 +139,7 @@ def add_routes(app: FastAPI, world: Any) -> None:
     )
     async def record(body: ParcelRecord, key: IdempotencyKey = None) -> Any:
         """A parcel's event for the courier's records."""
-        return {"record": f"R{world.next_number('locker_records'):05d}"}
+        return run.record(world, body.model_dump())
 
     @app.post(
         "/locker/orders",
@@ -174,4 +150,4 @@ def add_routes(app: FastAPI, world: Any) -> None:
     )
     async def fee_order(body: LockerFee, key: IdempotencyKey = None) -> Any:
         """An order to pay a locker's storage fee by QR code."""
-        return world.payments.create({"kind": "locker_fee"}, round(body.amount, 2))
+        return run.fee_order(world, body.model_dump())

@@ -1,4 +1,5 @@
-"""uvicorn for the demo back office: run in a thread of the caller's, stopped from any thread.
+"""uvicorn for the demo back office's FastAPI app (`kiosk backoffice`): run in a thread of the
+caller's, stopped from any thread.
 
 It serves a socket the caller has bound (a port in use is an `OSError` there, and `port=0` is
 known at once). Signals are left to the program that runs it. Connections are capped (more are

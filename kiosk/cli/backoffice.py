@@ -63,6 +63,7 @@ def _backoffice(args: argparse.Namespace) -> int:
         data=args.data,
         auto_pay_after=args.auto_pay_after or None,
         reply_delay=max(args.reply_delay, 0.0),
+        server="fastapi",  # the app the contract document is generated from, /openapi.json too
     )
     try:
         office.start()

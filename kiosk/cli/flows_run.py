@@ -84,6 +84,8 @@ class _Library:
     """The flows a run may use: the one asked for and its neighbours (for `call`)."""
 
     flows: dict[str, Flow]
+    loaded: FlowSet
+    """The files they were read from (the run's flows folder, as far as it was read)."""
 
     def flow(self, flow_id: str) -> Flow:
         """The flow with this id, or KeyError."""
@@ -103,7 +105,7 @@ def _library(flow: str, flows_dir: Path) -> tuple[Flow, _Library]:
         if flowset is None:
             flowset = load_flows([path.parent]) if path.parent.is_dir() else load_flows([path])
         _lint_first(flowset, main.id)
-        return main, _Library({**flowset.flows, main.id: main})
+        return main, _Library({**flowset.flows, main.id: main}, flowset)
     named = _flow_file(flows_dir, flow)
     flowset = _called(named, flow) if named is not None else None
     if flowset is None or flow not in flowset.flows:
@@ -115,7 +117,7 @@ def _library(flow: str, flows_dir: Path) -> tuple[Flow, _Library]:
             if Path(error.location.path).stem == flow:
                 raise UsageError(str(error))
         raise UsageError(f"no flow {flow!r} in {flows_dir} (give a flow file or a flow id)")
-    return flowset.flow(flow), _Library(flowset.flows)
+    return flowset.flow(flow), _Library(flowset.flows, flowset)
 
 
 def _flow_file(folder: Path, flow_id: str) -> Path | None:
@@ -193,6 +195,7 @@ def _services(
             submit_timeout=3.0,
             device_kinds=_device_kinds(library),
             library=library,
+            flows=library.loaded,
         )
         entered = stack.enter_context(services)
         _prepare_locker(entered, script, clock)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.flow.services import Clock
-from kiosk.locker.inventory import Inventory, InventoryError
+
+if TYPE_CHECKING:  # the inventory is imported when there are parcels to put in it
+    from kiosk.locker.inventory import Inventory
 
 
 class ScriptedLockerError(ValueError):
@@ -24,6 +26,8 @@ def seed_parcels(inventory: Inventory | None, locker: Mapping[str, Any], clock: 
         raise ScriptedLockerError(
             "the answers file puts parcels in a locker, but this kiosk is none"
         )
+    from kiosk.locker.inventory import InventoryError
+
     for entry in parcels:
         try:
             parcel = inventory.seed(

@@ -400,7 +400,7 @@ def test_an_app_that_cannot_start_refuses_connections(monkeypatch: pytest.Monkey
         raise ImportError("no FastAPI here")
 
     monkeypatch.setattr(kiosk.backoffice.demo_app, "build_app", broken)
-    office = DemoBackOffice().start(wait=False)
+    office = DemoBackOffice(server="fastapi").start(wait=False)
     try:
         with pytest.raises(RuntimeError, match="did not start"):
             office.ready()
@@ -425,14 +425,19 @@ def test_in_memory_its_tables_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> N
         assert api.get(f"/payments/{orders[-1]['order']}")[1]["status"] == "pending"
 
 
-def test_fastapi_is_imported_only_when_a_demo_back_office_starts() -> None:
+def test_fastapi_is_imported_only_when_a_fastapi_demo_back_office_starts() -> None:
     import subprocess
     import sys
 
     check = (
-        "import sys, kiosk.app, kiosk.backoffice.demo, kiosk.backoffice.client\n"
-        "heavy = sorted({'fastapi', 'uvicorn', 'starlette'} & set(sys.modules))\n"
-        "assert not heavy, heavy\n"
+        "import sys, urllib.request, kiosk.app, kiosk.backoffice.demo, kiosk.backoffice.client\n"
+        "from kiosk.backoffice.demo import DemoBackOffice\n"
+        "with DemoBackOffice() as office:  # the light server answers\n"
+        "    asked = urllib.request.Request(office.url + '/health',\n"
+        "        headers={'Authorization': 'Bearer ' + office.token})\n"
+        "    assert urllib.request.urlopen(asked, timeout=10).read() == b'{\"ok\":true}'\n"
+        "heavy = {'fastapi', 'uvicorn', 'starlette', 'pydantic'} & set(sys.modules)\n"
+        "assert not heavy, sorted(heavy)\n"
     )
     root = Path(__file__).resolve().parents[3]
     done = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)

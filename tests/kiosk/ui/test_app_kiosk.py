@@ -48,7 +48,7 @@ async def next_frame() -> None:
     await asyncio.wait_for(done, 5)
 
 
-async def until(condition: Callable[[], Any], what: str, timeout: float = 8.0) -> None:
+async def until(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> None:
     """Let the app run frame by frame until `condition()` holds (fails after `timeout` s)."""
     limit = time.monotonic() + timeout
     while not condition():

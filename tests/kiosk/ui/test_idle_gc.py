@@ -34,6 +34,7 @@ def _garbage() -> weakref.ref[_Cycle]:
     return weakref.ref(cycle)
 
 
+@pytest.mark.idle_gc
 @pytest.mark.usefixtures("no_automatic_gc")
 def test_the_idle_collection_runs_after_the_next_frame_once_enabled(window: Any) -> None:
     left = _garbage()
