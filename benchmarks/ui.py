@@ -30,7 +30,9 @@ tap-to-next-screen latency.
    the time from the touch to the first frame drawn with its result, in wall-clock time (what a
    resident waits) and in the CPU time of the whole kiosk process (all its threads, Mesa's
    rasteriser threads too: what the kiosk spent, whatever else the machine runs). Targets
-   (wall clock): median < 50 ms, p95 < 100 ms.
+   (wall clock): median < 50 ms, p95 < 100 ms. A third run (normal mode, `--runs` / 5 times)
+   walks every shipped service whose main answers file waits for no ID card (`walked_flows`:
+   the parcel locker's flows in locker mode), each with its own services, in one app.
 3. Resident memory: the RSS of the latency process after its `2 × runs` flows (20 by default),
    and after the first two (growth per flow), against the RSS of the bare app showing its first
    frame in a window of the same size (1280×1024). Target: ≤ 1.5× the bare app.
@@ -144,9 +146,27 @@ def _report(**values: Any) -> None:
 # -- children ---------------------------------------------------------------------------------
 
 
-def child_latency(runs: int, elder: bool = False) -> None:
-    """Both example flows, `runs` times each, answered by touch; report every latency."""
-    from kiosk.cli.flows_run import _library, _services
+def walked_flows(every: bool) -> list[str]:
+    """The flows the tap walk runs: both example flows, or (`every`) each shipped service whose
+    main answers file (`<flow>.answers.yaml`) waits for no ID card to be read."""
+    from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+
+    if not every:
+        return ["si-certificate", "resident-feedback"]
+    found = []
+    for path in sorted(DEFAULT_FLOWS_DIR.glob("*.answers.yaml")):
+        if path.name.count(".") == 2 and "id_card:" not in path.read_text(encoding="utf-8"):
+            found.append(path.name.removesuffix(".answers.yaml"))
+    return found
+
+
+def child_latency(runs: int, elder: bool = False, every: bool = False) -> None:
+    """The walked flows (`walked_flows`), `runs` times each, answered by touch; report every
+    latency. Both example flows share one set of services; `every` service gets its own (its
+    terminal mode, its answers file's devices and stock), the app staying up between them."""
+    import contextlib
+
+    from kiosk.cli.flows_run import _library, _services, mode_of
     from kiosk.clock import ManualClock
     from kiosk.flow.inputs import InputType
     from kiosk.flow.loader import DEFAULT_FLOWS_DIR
@@ -158,12 +178,11 @@ def child_latency(runs: int, elder: bool = False) -> None:
     from kiosk.ui.tour import TourOptions, TourRenderer, running_app
     from kiosk.voice.script import spoken
 
-    flows = {
-        "si-certificate": load_script(DEFAULT_FLOWS_DIR / "si-certificate.answers.yaml"),
-        "resident-feedback": load_script(DEFAULT_FLOWS_DIR / "resident-feedback.answers.yaml"),
-    }
-    _flow, library = _library("si-certificate", DEFAULT_FLOWS_DIR)
-    library.flows.update(_library("resident-feedback", DEFAULT_FLOWS_DIR)[1].flows)  # both run
+    names = walked_flows(every)
+    flows = {name: load_script(DEFAULT_FLOWS_DIR / f"{name}.answers.yaml") for name in names}
+    _flow, library = _library(names[0], DEFAULT_FLOWS_DIR)
+    for name in names[1:]:
+        library.flows.update(_library(name, DEFAULT_FLOWS_DIR)[1].flows)  # all of them run
     clock = ManualClock(start=time.time())
     latencies: list[tuple[str, float, float]] = []  # (what, wall s, process CPU s)
     outcomes: list[str] = []
@@ -196,7 +215,8 @@ def child_latency(runs: int, elder: bool = False) -> None:
 
     async def main() -> None:
         options = TourOptions(out=None, language="zh_CN", elder=elder, size=TOUR_SIZE)
-        with _services(None, library, flows["si-certificate"], clock) as services:
+        shared = None if every else _services(None, library, flows[names[0]], clock)
+        with shared or contextlib.nullcontext() as common:
             async with running_app(options, clock) as ui:
                 # as the kiosk's session loop: the attract screen before and between sessions
                 attract = AttractInfo({"zh_CN": "社区服务站", "en": "Service point"})
@@ -205,6 +225,14 @@ def child_latency(runs: int, elder: bool = False) -> None:
                 idle_gc.enable()  # as `kiosk run` after its first frame
                 for _ in range(runs):
                     for flow_id, script in flows.items():
+                        own = contextlib.ExitStack()  # closed once the flow is done
+                        services = common
+                        if every:  # the service's own terminal mode, devices and stock
+                            mode = mode_of(library.flow(flow_id))
+                            services = own.enter_context(
+                                _services(None, library, script, clock, mode)
+                            )
+                        assert services is not None
                         session = Session(clock, language="zh_CN")
                         ui.core.open(session)
                         oracle = ScriptedRenderer(script, clock=clock)
@@ -224,6 +252,7 @@ def child_latency(runs: int, elder: bool = False) -> None:
                                     )
                                 )
                         ui.core.end()
+                        own.close()
                         ui.core.show_attract(attract)
                         await ui.camera.frame()  # the attract screen is back
                         rss.append(_rss_mb())
@@ -357,6 +386,8 @@ def _latency(goals: Goals, runs: int, modes: tuple[str, ...]) -> list[float]:
         env = _env(f"{home}/kivy", f"{home}/cache")
         for mode in modes:
             extra = ("--runs", str(runs), *(("--elder",) if mode == "elder" else ()))
+            if mode == "every service":  # each shipped service once a run, fewer runs
+                extra = ("--runs", str(max(1, runs // 5)), "--every")
             report = _spawn("latency", env, *extra)
             if mode == "normal":
                 rss = report["rss_mb"]
@@ -449,10 +480,11 @@ def main() -> int | None:
     parser.add_argument("--profile", choices=["startup", "latency"])
     parser.add_argument("--child", choices=["latency"], help=argparse.SUPPRESS)
     parser.add_argument("--elder", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--every", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="a short run: shows that it works")
     args = parser.parse_args()
     if args.child == "latency":
-        return child_latency(args.runs, args.elder)
+        return child_latency(args.runs, args.elder, args.every)
     if args.quick:
         args.repeat, args.runs = 1, 1
     goals = Goals(quick=args.quick)
@@ -462,7 +494,8 @@ def main() -> int | None:
             return _profile(args.profile, args.runs)
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared with other work)")
     _cold_starts(goals, args.repeat)
-    rss = _latency(goals, args.runs, ("normal",) if args.quick else ("normal", "elder"))
+    modes = ("normal",) if args.quick else ("normal", "elder", "every service")
+    rss = _latency(goals, args.runs, modes)
     _memory(goals, rss, args.repeat)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return goals.exit_code()

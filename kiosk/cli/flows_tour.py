@@ -182,6 +182,7 @@ def tour_command(args: argparse.Namespace) -> int:
         receipts = _receipt_pictures(services, out)
 
     header = {"flow": flow.id, "language": lang, "elder": args.elder, "contrast": args.contrast}
+    header["way_in"] = result.way_in  # what the attract screen and the menu do not show whole
     error = result.error
     if result.outcome is not None:
         outcome = {

@@ -18,6 +18,7 @@ from kiosk.flow.expressions import ExpressionError
 from kiosk.flow.locker import Locker
 from kiosk.flow.masked import MaskedRenderer
 from kiosk.flow.outcome import Outcome, Status
+from kiosk.flow.progress import loops_back
 from kiosk.flow.prompt import Event, Prompt, PromptKind, Renderer
 from kiosk.flow.schema import Flow, StepBase
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
@@ -168,6 +169,7 @@ class Engine:
         """Run one flow's steps in `scope` until it ends."""
         index = {step.id: i for i, step in enumerate(flow.steps)}
         position = 0
+        times: tuple[str, int] | None = None  # a named round's loop: (its first step, how many)
         history: list[int] = []
         unattended = 0
         journal = self.services.journal
@@ -204,6 +206,7 @@ class Engine:
                 subflows=self,
                 depth=depth,
                 progress_frame=progress_frame,
+                round=times,
             )
             target: str | None = None
             try:
@@ -267,6 +270,8 @@ class Engine:
             if target is None:
                 position += 1
                 continue
+            if flow.round is not None and loops_back(flow, step.id, target):
+                times = (target, (times[1] if times else 1) + 1)  # another parcel: round 2
             jump = goto(target, step)
             if isinstance(jump, _End):
                 return jump

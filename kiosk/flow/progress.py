@@ -9,6 +9,10 @@ the card cannot be read) stands in for that one and takes its number. A step the
 does not act on (a lookup, a submission) shows the number of the last one before it. Finish
 steps have none: the result is shown instead.
 
+A flow that names its `round` (件 / Parcel) repeats a piece of work each time it loops back
+(another parcel): the engine counts the times round, and the steps of the second and later
+times are counted from the step the loop returned to (`in_round`), as a journey of their own.
+
 Given a way to find the flows `call` steps call, a sub-flow counts inside its caller: a `call`
 counts as the called flow's own steps, so the identification the resident goes through before
 paying is "step 1 to 3 of 6", not a journey of its own.
@@ -50,6 +54,7 @@ MAX_NESTING = 5
 """Sub-flows counted inside sub-flows at most this deep (the engine refuses deeper calls)."""
 
 _cache: dict[tuple[str, int, int, bool], Progress] = {}
+_orders: dict[tuple[str, int, int], dict[str, int]] = {}
 
 
 def step_progress(flow: Flow, called: FlowLookup | None = None) -> Progress:
@@ -99,6 +104,26 @@ def _compute(flow: Flow, called: FlowLookup | None, depth: int) -> tuple[Progres
         number = before.get(step.id, 0) + (1 if weight[step.id] else 0)
         numbers[step.id] = (min(max(number, 1), total), total)
     return numbers, total
+
+
+def loops_back(flow: Flow, source: str, target: str) -> bool:
+    """Whether going from step `source` on to `target` goes back along a loop (`target`
+    comes before `source` on the normal ways through the flow)."""
+    order = _orders.get((flow.id, flow.version, id(flow)))
+    if order is None:
+        steps = {step.id: step for step in flow.steps}
+        found = _forward_order(flow.steps[0].id, step_edges(flow), steps)
+        order = _orders[(flow.id, flow.version, id(flow))] = {s: i for i, s in enumerate(found)}
+    return target in order and source in order and order[target] <= order[source]
+
+
+def in_round(progress: Progress, step: str, entry: str) -> tuple[int, int] | None:
+    """`step`'s (number, total) counted from `entry` on, the step a loop returned to."""
+    own, first = progress.get(step), progress.get(entry)
+    if own is None or first is None:
+        return own
+    skipped = first[0] - 1
+    return max(own[0] - skipped, 1), own[1] - skipped
 
 
 def _forward_order(first: str, edges: dict[str, list[Edge]], steps: dict[str, Any]) -> list[str]:

@@ -117,6 +117,8 @@ class Prompt:
     language: str = "zh_CN"
     progress: tuple[int, int] | None = None
     """(this step's number, the number of steps) in the flow, for "step 2 of 5"."""
+    round: str = ""
+    """Which time round a repeating flow is in ("第 2 件" / "Parcel 2"), shown with the title."""
     sign: Sign | None = None
     """A result's outcome: success, pending or refused."""
     reference: str = ""

@@ -608,6 +608,14 @@ class Flow(Strict, frozen=True, kw_only=True):
     inputs: Annotated[list[VarName], Meta(description="Variables a calling flow passes in")] = (
         field(default_factory=list)
     )
+    round: Annotated[
+        Text | None,
+        Meta(
+            description="What the resident does once each time the flow loops back (件 / "
+            "Parcel): each time round is named in the header (第 2 件 / Parcel 2) and its steps "
+            "are counted from the step the loop returns to"
+        ),
+    ] = None
     defaults: FlowDefaults = field(default_factory=FlowDefaults)
     steps: Annotated[list[Step], Meta(min_length=1)]
 

@@ -45,7 +45,8 @@ from kiosk.session.core import SessionCore
 from kiosk.session.state import AttractInfo, Change, PromptView
 from kiosk.ui.renderer import TouchRenderer
 from kiosk.ui.shell import KioskShell
-from kiosk.ui.widgets.fit import clipped_labels, outside_window, small_targets
+from kiosk.ui.theme import ELDER_MIN_BODY
+from kiosk.ui.widgets.fit import clipped_labels, outside_window, shrunk_text, small_targets
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ class TourScreen:
     widgets sticking out of the window."""
     small_targets: list[str] = field(default_factory=list)
     """Touch controls below the look's minimum (90 px in elder mode, 44 px otherwise)."""
+    small_text: list[str] = field(default_factory=list)
+    """In elder mode, controls whose text was set below the elder body size to fit."""
 
 
 class FrameCamera:
@@ -407,16 +410,23 @@ class TourRenderer:
 
     def _inspect(self, screen: TourScreen) -> None:
         """Note what a resident would not see whole on the screen just photographed."""
-        from kivy.core.window import Window
+        screen.clipped, screen.small_targets, screen.small_text = inspect(self.shell)
 
-        look = self.shell.look
-        minimum = 90.0 if look.elder else 44.0
-        clipped = [
-            *clipped_labels(self.shell, Window.height),
-            *outside_window(self.shell, Window.width, Window.height),
-        ]
-        screen.clipped = [scrub(t) for t in clipped]
-        screen.small_targets = list(small_targets(self.shell, minimum))
+
+def inspect(shell: KioskShell) -> tuple[list[str], list[str], list[str]]:
+    """What a resident would not see whole on the screen drawn: text cut off and widgets
+    outside the window, controls below the look's minimum (90 px in elder mode, 44 px
+    otherwise), and in elder mode text set below the elder body size."""
+    from kivy.core.window import Window
+
+    look = shell.look
+    minimum = 90.0 if look.elder else 44.0
+    clipped = [
+        *clipped_labels(shell, Window.height),
+        *outside_window(shell, Window.width, Window.height),
+    ]
+    small = [scrub(t) for t in shrunk_text(shell, ELDER_MIN_BODY)] if look.elder else []
+    return [scrub(t) for t in clipped], list(small_targets(shell, minimum)), small
 
 
 @dataclass(frozen=True)
@@ -440,6 +450,8 @@ class TourResult:
     screens: list[TourScreen]
     outcome: Any = None
     error: BaseException | None = None
+    way_in: dict[str, list[str]] = field(default_factory=dict)
+    """What is not seen whole on the attract screen and the menu, by picture name."""
 
 
 @dataclass
@@ -527,7 +539,7 @@ async def run_tour(
     """
     result = TourResult([])
     async with running_app(options, session.clock) as running:
-        await _picture_the_way_in(running, options, attract, menu)
+        result.way_in = await _picture_the_way_in(running, options, attract, menu)
         running.core.open(session)
         tour = TourRenderer(
             running.shell, running.core, oracle, running.camera, options.out, spoken
@@ -544,16 +556,21 @@ async def run_tour(
 
 async def _picture_the_way_in(
     running: RunningApp, options: TourOptions, attract: AttractInfo | None, menu: Prompt | None
-) -> None:
-    """The attract screen and the menu, each drawn and photographed once."""
+) -> dict[str, list[str]]:
+    """The attract screen and the menu, each drawn and photographed once; what on each is
+    not seen whole (text cut off or set too small, controls too small), by picture."""
     shell, out = running.shell, options.out
+    found: dict[str, list[str]] = {}
     if attract is not None:
         shell.show_attract(attract, options.language)
         await running.camera.photograph(out / "attract.png" if out else None)
+        found["attract.png"] = [p for part in inspect(shell) for p in part]
     if menu is not None:
         state = dataclasses.replace(shell.state, view=PromptView(menu))
         shell.draw(state, Change.VIEW)
         await running.camera.photograph(out / "menu.png" if out else None)
+        found["menu.png"] = [p for part in inspect(shell) for p in part]
+    return found
 
 
 def write_transcript(
@@ -578,6 +595,9 @@ def write_transcript(
         + (f" ({outcome['error']})" if outcome.get("error") else ""),
         "",
     ]
+    for picture, problems in header.get("way_in", {}).items():
+        if problems:
+            lines += [f"- **{picture} NOT SEEN WHOLE:** {' | '.join(problems)}", ""]
     for s in screens:
         lines += [
             f"## {s.number:02d} `{s.flow}/{s.step}` — {s.kind}",
@@ -596,6 +616,7 @@ def write_transcript(
             ("Spoken", s.spoken),
             ("CUT OFF", " | ".join(s.clipped)),
             ("TARGETS TOO SMALL", " | ".join(s.small_targets)),
+            ("TEXT SET TOO SMALL", " | ".join(s.small_text)),
         )
         for label, value in fields:
             if value:

@@ -21,9 +21,9 @@ from kiosk.flow.expressions import (
     render_value,
 )
 from kiosk.flow.locker import Locker
-from kiosk.flow.progress import step_progress
+from kiosk.flow.progress import in_round, step_progress
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
-from kiosk.flow.schema import ChooseStep, Flow, StepBase, Text
+from kiosk.flow.schema import ChooseStep, FinishStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
 from kiosk.privacy.masking import scrub
@@ -141,6 +141,9 @@ class StepContext:
     progress_frame: tuple[int, int] | None = None
     """In a sub-flow: the caller's steps before the `call` and the whole journey's count, so
     the header counts the sub-flow's steps inside its caller's."""
+    round: tuple[str, int] | None = None
+    """In a flow that names its `round`, from its second time round: the step the loop
+    returned to, and which time round this is (2, 3, ...)."""
     locals: dict[str, Any] = field(default_factory=dict)
     """Names the step itself provides to its own templates (its kind's `LOCALS`)."""
     _masked: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -148,11 +151,23 @@ class StepContext:
 
     def progress(self) -> tuple[int, int] | None:
         """This step's (number, total) over the whole journey, sub-flows counted inside."""
-        own = step_progress(self.flow, self._called).get(self.step.id)
+        numbers = step_progress(self.flow, self._called)
+        if self.round is None:
+            own = numbers.get(self.step.id)
+        else:  # another time round: counted from the step the loop returned to
+            own = in_round(numbers, self.step.id, self.round[0])
         if own is None or self.progress_frame is None:
             return own
         before, total = self.progress_frame
         return min(before + own[0], total), total
+
+    def round_name(self) -> str:
+        """Which time round the flow's loop this is, named ("第 2 件" / "Parcel 2"; "" the
+        first time, or in a flow that names no round)."""
+        if self.round is None or self.flow.round is None or isinstance(self.step, FinishStep):
+            return ""  # the result closes the whole visit
+        unit = self.text(self.flow.round)
+        return self.translate("ui.header.round", number=self.round[1], unit=unit)
 
     def _called(self, flow_id: str) -> Flow | None:
         try:
@@ -270,6 +285,7 @@ class StepContext:
             error=error,
             error_text=error_text(self.services.texts, error, self.lang) if error else "",
             progress=self.progress(),
+            round=self.round_name(),
             **extra,
         )
         self._masked.clear()

@@ -35,9 +35,11 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         scale = look.scale
+        # elder mode's larger text leaves less room: the emblem kept whole on a 4:3 panel
+        roomy = 1.0 if look.elder else 2.0
         super().__init__(
             orientation="vertical",
-            padding=dp(scale.padding * 2),
+            padding=dp(scale.padding * roomy),
             spacing=dp(scale.spacing * 2),
             **kwargs,
         )
@@ -61,7 +63,7 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
             icon="start",
             icon_size=scale.title * 1.3,
             size_hint=(0.7, None),
-            height=dp(scale.action_height * 2),
+            height=dp(scale.action_height * (1.5 if look.elder else 2)),
             pos_hint={"center_x": 0.5},
         )
         self.add_widget(start)

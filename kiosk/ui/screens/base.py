@@ -33,8 +33,10 @@ class ScreenMemory:
     """Letters of the pinyin being composed, not yet a character."""
     page: int = 0
     """Page of pinyin candidates shown."""
+    options_page: int = 0
+    """Page of a choice's options shown, in elder mode when they do not all fit one screen."""
     category: str | None = None
-    """The menu's category tab opened."""
+    """The menu's category opened (its tab; in elder mode its page, None: the categories)."""
     message: str = ""
     """A text key the screen itself shows (pinyin left unfinished)."""
     keyboard: bool = False
@@ -101,7 +103,7 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
             ctx.look,
             ctx.lang,
             terminal=ctx.terminal,
-            title=prompt.title,
+            title=f"{prompt.title} · {prompt.round}" if prompt.round else prompt.title,
             progress=prompt.progress,
         )
         super().add_widget(self.band)

@@ -22,7 +22,7 @@ from kiosk.session.state import PromptView
 from kiosk.ui.handwriting import recogniser
 from kiosk.ui.pinyin_index import Candidate, pinyin_index
 from kiosk.ui.screens.base import PromptScreen
-from kiosk.ui.widgets.button import KioskButton
+from kiosk.ui.widgets.button import MARKER, MIN_FIT_DP, KioskButton
 from kiosk.ui.widgets.candidate_bar import CandidateBar
 from kiosk.ui.widgets.handwriting_pad import HandwritingPad
 from kiosk.ui.widgets.keypad import (
@@ -35,6 +35,7 @@ from kiosk.ui.widgets.keypad import (
     shared_keypad,
 )
 from kiosk.ui.widgets.label import KioskLabel
+from kiosk.ui.widgets.option_rows import option_text, size_rows
 
 PINYIN_MAX = 24
 SECRET_DOT = "●"
@@ -110,7 +111,9 @@ class InputScreen(PromptScreen):
         both = options and not look.elder and self._phrases_and_keyboard_fit(hand)
         phrases_only = options and not both and not self.ctx.memory.keyboard
         if both or phrases_only:
-            self.add_widget(self._phrases(one_column=phrases_only and self._phrases_long()))
+            self.add_widget(
+                self._phrases(alone=phrases_only, one_column=phrases_only and self._phrases_long())
+            )
         if phrases_only:
             ways = [self.action("ui.input.keyboard", self._show_keyboard, role="secondary")]
             if hand:
@@ -196,27 +199,39 @@ class InputScreen(PromptScreen):
         needed = len(options) * (dp(scale.target) + dp(scale.spacing)) + gap
         return bool(needed + dp(scale.action_height) + gap <= self.room_left())
 
-    def _phrases(self, *, one_column: bool = False) -> GridLayout:
-        """The step's common phrases as buttons: a tap puts one in the field, to edit or send."""
+    def _phrases(self, *, alone: bool = False, one_column: bool = False) -> GridLayout:
+        """The step's common phrases as buttons: a tap puts one in the field, to edit or send.
+        Shown `alone` (the keyboard on request), a phrase too long for one line makes its row
+        taller rather than its text smaller (in elder mode never below the body size)."""
         look = self.ctx.look
+        scale = look.scale
         # two columns, unless the phrases are long and have the room: one column would push
         # the field off a 4:3 screen in elder mode
         cols = 1 if one_column else 2
-        grid = GridLayout(cols=cols, spacing=dp(look.scale.spacing), size_hint_y=None)
-        grid.bind(minimum_height=grid.setter("height"))
+        gap = dp(scale.spacing)
+        grid = GridLayout(cols=cols, spacing=gap, size_hint_y=None)
+        # room for the text beside a focused button's ▶ marker, on both sides
+        text_width = (self.column_width() - (cols - 1) * gap) / cols - 2 * dp(8 + MARKER + 8)
+        buttons = []
         for option in self.ctx.prompt.options:
-            grid.add_widget(
-                KioskButton(
-                    look,
-                    f"[b]{option.key}[/b]   {option.label}",
-                    partial(self._phrase, option.value),
-                    role="secondary",
-                    kiosk_id=f"phrase.{option.key}",
-                    size_hint_y=None,
-                    height=dp(look.scale.target),
-                    fit=True,
-                )
+            button = KioskButton(
+                look,
+                option_text(option.key, option.label, dp(scale.action), text_width),
+                partial(self._phrase, option.value),
+                role="secondary",
+                kiosk_id=f"phrase.{option.key}",
+                size_hint_y=None,
+                height=dp(scale.target),
+                fit=True,
+                fit_floor=scale.body if look.elder and alone else MIN_FIT_DP,
+                wraps_cjk=alone,
             )
+            buttons.append(button)
+            grid.add_widget(button)
+        if alone:
+            grid.height = size_rows(buttons, cols, text_width, dp(scale.target), gap)
+        else:
+            grid.bind(minimum_height=grid.setter("height"))
         return grid
 
     def _show_keyboard(self) -> None:

@@ -41,6 +41,8 @@ _TAGS = re.compile(r"\[/?[a-z_]+(=[^\]]*)?\]")
 
 MIN_FIT_DP = 18
 """A fitted label never shrinks below the body-text minimum (ACCESSIBILITY 14)."""
+CJK_START = "\u2e80"
+"""The first CJK character: a run of them may wrap between any two (no spaces in Chinese)."""
 
 
 def overflows(label: Label, font_size: float | None = None, measured_at: float = 0.0) -> bool:
@@ -63,12 +65,24 @@ def overflows(label: Label, font_size: float | None = None, measured_at: float =
         float(label.line_height),
         float(width - left - right) * scale,  # padding is inside text_size
         float(height - top - bottom) * scale,
+        bool(getattr(label, "wraps_cjk", False)),
     )
+
+
+def _cjk(word: str) -> bool:
+    return any(char >= CJK_START for char in word)
 
 
 @functools.lru_cache(maxsize=4096)  # screens are rebuilt with the same captions: measure once
 def _overflows(
-    text: str, markup: bool, size: float, font: str, line_height: float, width: float, height: float
+    text: str,
+    markup: bool,
+    size: float,
+    font: str,
+    line_height: float,
+    width: float,
+    height: float,
+    wraps_cjk: bool = False,
 ) -> bool:
     probe = (MarkupLabel if markup else CoreLabel)(
         text=text,
@@ -82,7 +96,9 @@ def _overflows(
     if probe.content_height > height:
         return True
     plain = _TAGS.sub("", text) if markup else text
-    words = plain.split()  # Kivy wraps only at spaces: a longer word sticks out
+    # Kivy wraps at spaces, and splits a word wider than the line anywhere: a split English
+    # word is cut, a Chinese run (no spaces) wraps as Chinese does where `wraps_cjk` allows
+    words = [w for w in plain.split() if not (wraps_cjk and _cjk(w))]
     measure = CoreLabel(font_size=size, font_name=font)
     return any(measure.get_extents(word)[0] > width for word in words)
 
@@ -96,11 +112,11 @@ def _padding(label: Label) -> tuple[float, float, float, float]:
     return float(pad[0]), float(pad[1]), float(pad[2]), float(pad[3])
 
 
-def content_height(label: Label, width: float) -> float:
-    """The height of a label's text wrapped at `width`."""
+def content_height(label: Label, width: float, font_size: float | None = None) -> float:
+    """The height of a label's text wrapped at `width` (at `font_size`, else its own)."""
     probe = (MarkupLabel if label.markup else CoreLabel)(
         text=label.text,
-        font_size=label.font_size,
+        font_size=font_size or label.font_size,
         font_name=label.font_name,
         line_height=label.line_height,
         text_size=(max(width, 1), None),
@@ -132,6 +148,8 @@ class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
         kiosk_id: str = "",
         font_size: float | None = None,
         fit: bool = False,
+        fit_floor: float = MIN_FIT_DP,
+        wraps_cjk: bool = False,
         icon: str = "",
         icon_size: float | None = None,
         icon_above: bool = False,
@@ -153,10 +171,15 @@ class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
             **kwargs,
         )
         self.look = look
+        self.asked_font = asked_font  # px; a fitted button may set its text smaller
         self._on_tap = on_tap
         # `fit`: shrink the text (never below the body-text minimum) until it fits the button,
         # for narrow buttons whose label would otherwise wrap out of sight.
         self._fit_font: float | None = asked_font if fit else None
+        self._fit_floor = float(dp(min(fit_floor, font_size or scale.action)))
+        # `wraps_cjk`: Chinese may wrap between any two characters (an option's label) rather
+        # than be set smaller to keep a run of it on one line (a bar key's caption)
+        self.wraps_cjk = wraps_cjk
         self._fitted_for: tuple[float, float, str] | None = None
         self.bind(size=self._resize, pos=self._resize, state=self._restyle)
         with self.canvas.before:
@@ -229,7 +252,8 @@ class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
             rect.pos = (self.center_x - (text_w + iw + gap) / 2, self.center_y - ih / 2)
 
     def _fit_text(self) -> None:
-        """The largest font size (from the asked one down to 18 dp) at which the text fits."""
+        """The largest font size (from the asked one down to the floor, 18 dp unless the
+        button asked for more) at which the text fits."""
         width, height = self.text_size
         key = (width, height, self.text)
         if key == self._fitted_for or width <= 1:
@@ -237,7 +261,7 @@ class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
         self._fitted_for = key
         assert self._fit_font is not None
         size = self._fit_font
-        floor = dp(MIN_FIT_DP)
+        floor = self._fit_floor
         # sizes tried are measured at the asked size (no font face opened for each), and the
         # one chosen is then checked as it will be drawn
         while size > floor and overflows(self, size, measured_at=self._fit_font):

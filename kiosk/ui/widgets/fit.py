@@ -86,6 +86,18 @@ def outside_window(root: Any, width: float, height: float) -> Iterator[str]:
             yield f"outside the window: {name or type(widget).__name__}"
 
 
+def shrunk_text(root: Any, minimum: float) -> Iterator[str]:
+    """Fitted controls on screen under `root` whose text was asked at `minimum` px or more and
+    set smaller than that to fit (in elder mode: an option below the elder body size)."""
+    for widget in root.walk(restrict=True):
+        asked = getattr(widget, "_fit_font", None)
+        if asked is None or asked < minimum - SLACK or not _shown(widget):
+            continue
+        if widget.font_size < minimum - SLACK:
+            name = getattr(widget, "kiosk_id", "") or _plain(widget.text)
+            yield f"{name}: {widget.font_size:.0f} px"
+
+
 def small_targets(root: Any, minimum: float) -> Iterator[str]:
     """Enabled touch controls on screen under `root` lower or narrower than `minimum` px."""
     for widget in root.walk(restrict=True):

@@ -76,6 +76,57 @@ async def test_a_sub_flow_is_counted_inside_the_journey_that_calls_it() -> None:
     assert shown == [("agree", (1, 4)), ("name", (2, 4)), ("amount", (3, 4)), ("review", (4, 4))]
 
 
+DEPOSITS = """
+id: deposits
+title: {zh_CN: 投递, en: Deposit}
+round: {zh_CN: 件, en: Parcel}
+defaults: {timeout: 30}
+steps:
+  - {id: sign_in, kind: input, input_type: digits, text: {zh_CN: 工号, en: Code}}
+  - {id: size, kind: choose, text: {zh_CN: 尺寸, en: Size}, options: [OPTIONS]}
+  - {id: review, kind: confirm, text: {zh_CN: 确认, en: Confirm}}
+  - id: another
+    kind: choose
+    text: {zh_CN: 继续吗, en: Another one}
+    options: [OPTIONS]
+    next: [{to: size, when: "another == 'a'"}, {to: done}]
+  - {id: done, kind: finish, text: {zh_CN: 完成, en: Done}}
+""".replace(
+    "OPTIONS",
+    "{value: a, label: {zh_CN: 甲, en: A}}, {value: b, label: {zh_CN: 乙, en: B}}",
+)
+
+
+async def test_a_flow_that_loops_names_each_time_round_and_counts_its_own_steps() -> None:
+    """The courier's second parcel does not start again at "step 1 of 4" of the whole visit:
+    it is "第 2 件", counted over the steps it repeats (signing in is not one of them)."""
+    harness = Harness(DEPOSITS)
+    answers = {"sign_in": "1234", "size": "a", "review": "yes", "another": ["a", "a", "b"]}
+    for lang, second in (("zh_CN", "第 2 件"), ("en", "Parcel 2")):
+        outcome, renderer, _ = await harness.run(answers, language=lang)
+        assert outcome.status == "finished"
+        shown = [(e.prompt.step, e.prompt.progress, e.prompt.round) for e in renderer.transcript]
+        assert shown[:4] == [
+            ("sign_in", (1, 4), ""),
+            ("size", (2, 4), ""),
+            ("review", (3, 4), ""),
+            ("another", (4, 4), ""),
+        ]
+        assert shown[4:7] == [("size", (1, 3), second), ("review", (2, 3), second),
+                              ("another", (3, 3), second)]  # fmt: skip
+        assert shown[7][2] == shown[4][2].replace("2", "3")
+        assert shown[-1][0] == "done" and shown[-1][2] == ""  # the result closes the visit
+
+
+async def test_a_loop_back_to_a_choice_in_a_flow_naming_no_round_shows_its_number() -> None:
+    """Back to a summary after reading records is that question again, not a new round."""
+    harness = Harness(DEPOSITS.replace("round: {zh_CN: 件, en: Parcel}\n", ""))
+    answers = {"sign_in": "1234", "size": "a", "review": "yes", "another": ["a", "b"]}
+    _outcome, renderer, _ = await harness.run(answers)
+    shown = [(e.prompt.step, e.prompt.progress, e.prompt.round) for e in renderer.transcript]
+    assert shown[4] == ("size", (2, 4), "")
+
+
 def test_the_medical_insurance_payment_counts_the_identification_before_it() -> None:
     flows = {name: _flow(name) for name in ("medical-insurance", "identify", "queue-ticket")}
     progress = step_progress(flows["medical-insurance"], flows.get)

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 from typing import Any
 
+from kivy.metrics import dp
 from ui_harness import (
     ask_task,
     find,
@@ -176,13 +177,24 @@ async def test_a_common_phrase_is_tapped_into_the_field_and_sent(shell: Any) -> 
 async def test_elder_mode_offers_the_phrases_first_and_the_keyboard_on_request(
     shell: Any,
 ) -> None:
+    from kivy.core.window import Window
+
+    from kiosk.ui.theme import ELDER_MIN_BODY
+    from kiosk.ui.widgets.fit import clipped_labels, shrunk_text
+
     shell.inputs.toggle_elder()
-    task = ask_task(shell, phrase_prompt("楼道卫生需要清理。", "夜间噪音扰民。"))
+    long_zh = "楼道里的垃圾已经堆放好几天了，气味很大，夏天还招来很多苍蝇蚊子，请物业尽快安排清理。"
+    long_en = "The lift keeps breaking down; please have it repaired."
+    task = ask_task(shell, phrase_prompt(long_zh, "夜间噪音扰民。", long_en))
     await asyncio.sleep(0)
     frames()
     # large print has no room for both: the phrases, and a way to the keyboard
     assert find(shell, "phrase.2").text.endswith("夜间噪音扰民。")
     assert "key.a" not in ids_on_screen(shell)
+    # a phrase too long for one line takes two at the elder size, not smaller text
+    assert list(shrunk_text(shell, dp(ELDER_MIN_BODY))) == []
+    assert list(clipped_labels(shell, Window.height)) == []
+    assert find(shell, "phrase.1").height > find(shell, "phrase.2").height
     tap(shell, "action.keyboard")
     assert "key.a" in ids_on_screen(shell)
     type_keys(shell, "zao")  # the keyboard types like any other text field

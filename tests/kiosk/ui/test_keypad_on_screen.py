@@ -283,13 +283,14 @@ async def test_the_menu_shows_keypad_numbers_and_focus_opens_the_category(rig: R
             *MENU.services[:1],
             Service("si-payments", {"zh_CN": "缴费查询", "en": "Payments"}, "social_security"),
             *MENU.services[1:],
-            *more,  # too many for one page in large print: category tabs
+            *more,  # too many for one page in large print: a tile per category first
         ],
     )
     rig.core.toggle_elder()
     menu_prompt = menu.prompt("zh_CN")
     asking = await started(rig, menu_prompt)
-    assert find(rig.shell, "category.civil")
+    assert find(rig.shell, "category.civil") and find(rig.shell, "category.social_security")
+    assert find_or_none(rig.shell, "service.si-certificate") is None  # one decision a screen
     for option in menu_prompt.options:  # the number on screen is the digit that picks it
         if find_or_none(rig.shell, f"service.{option.value}") is not None:
             assert find(rig.shell, f"service.{option.value}").text.startswith(
@@ -303,7 +304,9 @@ async def test_the_menu_shows_keypad_numbers_and_focus_opens_the_category(rig: R
     assert find(rig.shell, "service.elder-allowance").text.startswith("[b]3[/b]")
     await rig.press(*[Key.HASH] * 8)  # past the seven more civil services
     assert _focused(rig.shell) == ["service.si-certificate"]  # wrapped, category back
-    tap(rig.shell, "category.civil")  # a tapped tab wins over the keypad focus
+    tap(rig.shell, "category.all")  # back to the categories: no tabs in elder mode
+    assert find_or_none(rig.shell, "service.si-certificate") is None
+    tap(rig.shell, "category.civil")  # a tapped category wins over the keypad focus
     assert _focused(rig.shell) == [] and rig.shell.memory.category == "civil"
     await rig.press(Key.DIGIT_3)
     assert await asyncio.wait_for(asking, 2) == Answer("elder-allowance", source="keypad")

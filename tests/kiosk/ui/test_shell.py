@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -128,7 +129,14 @@ async def test_touch_targets_text_sizes_and_contrast_in_the_widget_tree(
 
 
 async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell: Any) -> None:
+    from kivy.core.window import Window
+
+    from kiosk.ui.theme import ELDER_MIN_BODY
+    from kiosk.ui.widgets.fit import clipped_labels, shrunk_text
+
+    long = "本区其他社区户籍以及外区户籍的常住居民（需提供居住证和近半年的居住证明材料）"
     choose = every_prompt()[1]
+    choose = dataclasses.replace(choose, options=(*choose.options, PromptOption("c", long, "", 3)))
     sizes: dict[bool, dict[str, float]] = {}
     task = await shown(shell, choose)
     for elder in (False, True):
@@ -146,7 +154,42 @@ async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell:
     for what, standard in sizes[False].items():
         assert sizes[True][what] >= 1.4 * standard, what
     assert sizes[True]["text"] >= dp(30) and sizes[True]["option"] >= dp(30)
+    # a label needing two lines keeps the elder size: its button grows, its text whole
+    assert list(shrunk_text(shell, dp(ELDER_MIN_BODY))) == []
+    assert find(shell, "option.c").height > find(shell, "option.a").height
+    assert list(clipped_labels(shell, Window.height)) == []
     task.cancel()
+
+
+async def test_elder_options_too_many_for_one_screen_come_a_page_at_a_time(shell: Any) -> None:
+    """Seven options of two lines each do not fit a 4:3 panel at the elder size: a page of
+    them at a time with previous/next (the text stays large); keypad focus turns the page."""
+    from kivy.core.window import Window
+
+    from kiosk.ui.theme import ELDER_MIN_BODY
+    from kiosk.ui.widgets.fit import clipped_labels, shrunk_text
+
+    label = "高龄津贴、困难群众救助、低保、残疾人补贴等民政业务的申请、变更和查询"
+    options = tuple(PromptOption(f"o{n}", f"{n}：{label}", "", n) for n in range(1, 8))
+    choose = dataclasses.replace(every_prompt()[1], options=options)
+    shell.inputs.toggle_elder()
+    task = await shown(shell, choose)
+
+    def ids() -> set[str]:
+        return {getattr(w, "kiosk_id", "") for w in shell.walk(restrict=True)}
+
+    assert "option.o1" in ids() and "option.o7" not in ids()
+    assert find(shell, "options.previous").disabled and not find(shell, "options.next").disabled
+    assert list(shrunk_text(shell, dp(ELDER_MIN_BODY))) == []
+    assert list(clipped_labels(shell, Window.height)) == []
+    tap(shell, "options.next")
+    frames()
+    assert "option.o1" not in ids() and "option.o7" in ids()
+    shell.inputs.focus(0)  # the keypad's focus on the first option: its page again
+    frames()
+    assert "option.o1" in ids() and find(shell, "option.o1").focused
+    tap(shell, "option.o2")
+    assert (await asyncio.wait_for(task, 2)).value == "o2"
 
 
 async def test_call_staff_calls_back_and_confirms_on_screen(shell: Any) -> None:
