@@ -40,12 +40,12 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
         super().__init__(
             orientation="vertical",
             padding=dp(scale.padding * roomy),
-            spacing=dp(scale.spacing * 2),
+            spacing=dp(scale.spacing * roomy),
             **kwargs,
         )
         self.lang, self._now = lang, now
         self.add_widget(BoxLayout())
-        emblem = icon_markup("bank", scale.sign * 0.8)
+        emblem = icon_markup("bank", scale.sign * (0.6 if look.elder else 0.8))
         if emblem:
             self.add_widget(KioskLabel(look, emblem, halign="center", role="icon"))
         self.add_widget(
