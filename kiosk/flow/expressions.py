@@ -273,19 +273,25 @@ def referenced_paths(source: str, *, expression: bool = False) -> set[tuple[str,
         return set()
 
 
+def attribute_path(node: nodes.Getattr) -> tuple[str, ...] | None:
+    """`a.b.c` as ("a", "b", "c"); None when the chain does not start at a plain name."""
+    parts: list[str] = [node.attr]
+    inner: nodes.Node = node.node
+    while isinstance(inner, nodes.Getattr):
+        parts.append(inner.attr)
+        inner = inner.node
+    return (inner.name, *reversed(parts)) if isinstance(inner, nodes.Name) else None
+
+
 def _paths(source: str, expression: bool) -> set[tuple[str, ...]]:
     env = environment()
     text = "{{ " + source + " }}" if expression else source
     ast = env.parse(text)
     paths: set[tuple[str, ...]] = set()
     for node in ast.find_all(nodes.Getattr):
-        parts: list[str] = [node.attr]
-        inner: nodes.Node = node.node
-        while isinstance(inner, nodes.Getattr):
-            parts.append(inner.attr)
-            inner = inner.node
-        if isinstance(inner, nodes.Name):
-            paths.add((inner.name, *reversed(parts)))
+        path = attribute_path(node)
+        if path is not None:
+            paths.add(path)
     for name_node in ast.find_all(nodes.Name):
         if name_node.ctx == "load":
             paths.add((name_node.name,))

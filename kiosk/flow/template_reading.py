@@ -100,13 +100,9 @@ def _shape(found: list[nodes.Node]) -> tuple[frozenset[tuple[str, ...]], frozens
     reshaped: set[str] = set()
     for node in found:
         if isinstance(node, nodes.Getattr):
-            parts: list[str] = [node.attr]
-            inner: nodes.Node = node.node
-            while isinstance(inner, nodes.Getattr):
-                parts.append(inner.attr)
-                inner = inner.node
-            if isinstance(inner, nodes.Name):
-                paths.add((inner.name, *reversed(parts)))
+            path = expressions.attribute_path(node)
+            if path is not None:
+                paths.add(path)
         elif isinstance(node, nodes.Name):
             if node.ctx == "load":
                 paths.add((node.name,))
