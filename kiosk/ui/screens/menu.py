@@ -56,7 +56,7 @@ class MenuScreen(PromptScreen):
     def _tile_height(self, compact: bool) -> float:
         """A tile: its icon, two lines of title and (unless `compact`) its category's name."""
         scale = self.ctx.look.scale
-        lines = scale.action * 2.6  # two lines of title at the buttons' line height
+        lines = scale.action * 3.0  # two lines of title at the CJK face's line height (1.45 em)
         if compact:
             return float(dp(scale.sign * 0.45 + lines + 24))
         return float(dp(scale.sign * 0.6 + lines + scale.small * 1.5 + 40))

@@ -116,6 +116,7 @@ def test_the_example_flows_are_toured_screen_by_screen(
     lang = "en" if look == "en" else "zh_CN"
     assert data["elder"] is (look == "elder") and {s["language"] for s in screens} == {lang}
     assert [s["step"] for s in screens] == visited_steps(capsys, flow, "--lang", lang)
+    assert data["way_in"] == {"attract.png": [], "menu.png": []}, data["way_in"]
     for number, screen in enumerate(screens, start=1):
         picture = out / screen["screenshot"]
         assert picture.name.startswith(f"{number:02d}-{screen['step']}")
