@@ -1,5 +1,5 @@
 """`python -m kiosk` runs the CLI."""
 
-from kiosk.cli import run
+from kiosk.cli import console
 
-run()
+console()

@@ -95,8 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def run() -> NoReturn:
-    """The `kiosk` command: `main`, then exit with its code.
+def console() -> NoReturn:
+    """The `kiosk` command: `main`, then exit with its code (not `run`: that is the submodule).
 
     Once a command has returned, what it opened is closed (its `with` blocks); what is left is
     only freed as the process exits. Python would first walk all of it once more looking for

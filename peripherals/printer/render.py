@@ -112,6 +112,35 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+_PIECES = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+"
+)
+"""What a line may break after: each CJK character, or a word with the spaces after it."""
+
+
+def fit_lines(text: str, cells: int) -> list[str]:
+    """`text` broken into lines of at most `cells` half-width cells: between words or after any
+    CJK character, a word longer than a line cut where the line ends (a printer given a longer
+    line would break it anywhere, or cut it off)."""
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(text):
+        while display_width(line + piece.rstrip()) > cells:
+            if line.strip():
+                lines.append(line.rstrip())
+                line, piece = "", piece.lstrip()
+                continue
+            cut = 0  # a word wider than a whole line
+            while cut < len(piece) and display_width(piece[: cut + 1]) <= cells:
+                cut += 1
+            lines.append(piece[: max(cut, 1)])
+            piece = piece[max(cut, 1) :]
+        line += piece
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
 @functools.cache
 def _recorder_class() -> type[Any]:
     """`_Recorder`, defined on first use: python-escpos is imported only when printing."""
@@ -243,7 +272,11 @@ class ReceiptRenderer:
 
     def _line(self, p: _Recorder, line: Line) -> None:
         p.set(align=line.align, bold=line.bold, custom_size=True, width=line.size, height=line.size)
-        if not self._try_text(p, line.text):
+        parts = fit_lines(line.text, max(1, self.columns // line.size))
+        mark, encoding = len(p.buffer), p.magic.encoding
+        if not all(self._try_text(p, part) for part in parts):
+            del p.buffer[mark:]  # as one picture, wrapped by the picture's own measure
+            p.magic.encoding = encoding
             p.set(align="left")
             self._image(p, self.text_image(line.text, line.align, line.bold, line.size))
 

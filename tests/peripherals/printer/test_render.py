@@ -122,6 +122,20 @@ def test_long_rows_put_the_value_under_the_key_flush_right() -> None:
     assert lines[1] == " " * (32 - 26) + value
 
 
+def test_lines_longer_than_the_paper_wrap_between_words_whole() -> None:
+    title = "Elderly allowance - acknowledgement"  # 35 cells: a double-width line holds 24
+    footer = "You will be told the outcome by text message; please keep this acknowledgement."
+    receipt = Receipt(title=title, footer=(Line(footer),))
+    paper = decode(ReceiptRenderer().render(receipt))
+    lines = [line.strip() for line in paper.lines if line.strip()]
+    assert lines == [
+        "Elderly allowance -",
+        "acknowledgement",
+        "You will be told the outcome by text message;",
+        "please keep this acknowledgement.",
+    ]
+
+
 def test_image_qr_has_a_quiet_zone_and_reads_back_from_the_raster() -> None:
     data = ReceiptRenderer(qr="image").render(Receipt(qr=Qr("https://example.cn/v?n=堃", size=5)))
     paper = decode(data)
