@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
 import httpx
 from sqlalchemy import func, select
 
@@ -115,4 +121,36 @@ def test_heartbeats_go_on_after_the_database_dropped_the_connection(postgres: st
         assert server.heartbeat("gx-0030", flows=flows).status_code == 200
         with fleet.db() as db:
             assert db.scalar(select(func.sum(Heartbeat.sessions))) == 2
+    fleet.engine.dispose()
+
+
+def test_a_heartbeat_waiting_for_a_locked_database_holds_up_nothing_else(tmp_path: Path) -> None:
+    from .conftest import start_server
+
+    database = tmp_path / "fleet.sqlite3"
+    fleet, clock, app = start_server(f"sqlite:///{database}")
+    with serving(app) as base:
+        server = Server(base, fleet, clock)
+        server.provision("gx-0040")
+        recording = threading.Event()
+        record = fleet.recorder.record
+
+        def noted(*args: Any) -> dict[str, Any]:
+            recording.set()
+            return record(*args)
+
+        fleet.recorder.record = noted  # type: ignore[method-assign]
+        other_writer = sqlite3.connect(database, isolation_level=None)
+        other_writer.execute("BEGIN IMMEDIATE")  # e.g. `kiosk fleet add-kiosk` mid-write
+        with ThreadPoolExecutor(1) as pool:
+            try:
+                waiting = pool.submit(server.heartbeat, "gx-0040")
+                assert recording.wait(10)
+                # the server answers others while the heartbeat waits for the database
+                assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+                assert not waiting.done()
+            finally:
+                other_writer.rollback()
+                other_writer.close()
+            assert waiting.result(timeout=10).status_code == 200
     fleet.engine.dispose()
