@@ -219,3 +219,22 @@ def test_a_bundle_whose_manifest_is_for_another_kind_of_terminal_is_refused(
     locker_only = Manifest(2, "0.1.0", ("locker",), entries)
     sign_targets(served, {"bundles/2.tar.gz": write_archive(locker_only, shipped_files)})
     assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "is for locker terminals, not government")
+
+
+def test_an_older_bundle_signed_as_a_newer_one_is_refused(
+    served: Served, on_v1: tuple[UpdateAgent, FakeHost], shipped_files: dict[str, bytes]
+) -> None:
+    # a rolled-back bundle: old content (its manifest says version 1) listed as bundle 3
+    entries = {p: entry_of(d) for p, d in shipped_files.items()}
+    older = Manifest(1, "0.1.0", ("government", "locker"), entries)
+    sign_targets(served, {"bundles/3.tar.gz": write_archive(older, shipped_files)})
+    assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "bundle 3 holds version 1")
+
+
+def test_a_bundle_for_a_newer_kiosk_is_refused(
+    served: Served, on_v1: tuple[UpdateAgent, FakeHost], shipped_files: dict[str, bytes]
+) -> None:
+    entries = {p: entry_of(d) for p, d in shipped_files.items()}
+    newer = Manifest(2, "99.0", ("government", "locker"), entries)  # manifest: minimum kiosk
+    sign_targets(served, {"bundles/2.tar.gz": write_archive(newer, shipped_files)})
+    assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "needs kiosk 99.0 or newer")
