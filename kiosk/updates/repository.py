@@ -132,6 +132,18 @@ class Repository:
             )
         return Metadata.from_file(str(self.metadata_dir / f"{versions[-1]}.{role}.json"))
 
+    def published_before(self, version: int) -> Path | None:
+        """The file of the newest bundle the signed targets list below `version` (what a new
+        bundle's tour is compared with), or None."""
+        targets: Metadata[Targets] = self.latest("targets")
+        older = [p for p in published(targets.signed) if p.version < version]
+        if not older:
+            return None
+        newest = older[-1]
+        digest = targets.signed.targets[newest.path].hashes["sha256"]
+        folder, _, name = newest.path.rpartition("/")
+        return self.targets_dir / folder / f"{digest}.{name}"
+
     def root_md(self) -> Metadata[Root]:
         """The newest root metadata."""
         return self.latest("root")
