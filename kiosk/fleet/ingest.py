@@ -142,29 +142,30 @@ class Recorder:
             self._async_slots = asyncio.Semaphore(self.connections)
         values["flows"] = self._flows_json(body)
         async with self._async_slots:
-            connection = self._async_idle.pop() if self._async_idle else None
+            cursor = self._async_idle.pop() if self._async_idle else None  # one per connection
             try:
                 for attempt in (1, 2):
-                    if connection is None:
+                    if cursor is None:
                         connection = await psycopg.AsyncConnection.connect(
                             self._conninfo, autocommit=True
                         )
+                        cursor = connection.cursor()
                     try:
-                        cursor = await connection.execute(self._record_postgres, values)
+                        await cursor.execute(self._record_postgres, values)
                         if await cursor.fetchone() is not None:
                             return {"terminal": body.terminal, "sequence": body.sequence}
-                        cursor = await connection.execute(self._find, values)
+                        await cursor.execute(self._find, values)
                         return self._answer_retry(await cursor.fetchone(), body)
                     except psycopg.Error:
-                        if not connection.broken or attempt == 2:
+                        if not cursor.connection.broken or attempt == 2:
                             raise
-                        await connection.close()
-                        connection = None
+                        await cursor.connection.close()
+                        cursor = None
                         log.warning("heartbeat connection lost; trying a new one")
                 raise AssertionError("unreachable")
             finally:
-                if connection is not None and not connection.closed:
-                    self._async_idle.append(connection)
+                if cursor is not None and not cursor.connection.closed:
+                    self._async_idle.append(cursor)
 
     def _values(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
         """The statements' parameters for one heartbeat."""
@@ -284,4 +285,4 @@ class Recorder:
             self._on_loop.close()
             self._on_loop = None
         while self._async_idle:
-            await self._async_idle.pop().close()
+            await self._async_idle.pop().connection.close()
