@@ -14,6 +14,7 @@ from tuf.ngclient._internal import trusted_metadata_set
 
 from kiosk.bundle.archive import write_archive
 from kiosk.bundle.manifest import Manifest, entry_of
+from kiosk.updates import client
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
 from kiosk.updates.status import UpdateState
@@ -111,7 +112,21 @@ def test_a_frozen_repository_is_noticed_once_its_timestamp_expires(
         "datetime",
         SimpleNamespace(datetime=fake_datetime, timezone=real_datetime.timezone),
     )
+    monkeypatch.setattr(client, "utc_now", lambda: later)  # the kiosk's own check of its copy
     assert_still_on_v1(on_v1[0], UpdateState.EXPIRED, "timestamp.json is expired")
+
+
+def test_a_poll_with_nothing_new_is_one_conditional_request(
+    served: Served, on_v1: tuple[UpdateAgent, FakeHost]
+) -> None:
+    agent = on_v1[0]
+    traffic = agent.client.fetcher.traffic
+    asked, unchanged = traffic.requests, traffic.not_modified
+    assert not poll_and_activate(agent, FakeHost(), ListJournal()).needs_attention
+    assert agent.store.current() == 1 and agent.ready is None
+    assert (traffic.requests - asked, traffic.not_modified - unchanged) == (1, 1)
+    log = (served.prefix / "access.log").read_text().splitlines()
+    assert "GET /metadata/timestamp.json" in log[-1] and " 304 " in log[-1]
 
 
 def test_mix_and_match_of_metadata_versions_is_refused(
