@@ -58,6 +58,8 @@ class UpdateClient:
         self.download_dir = state_dir / "downloads"
         self.fetcher = fetcher
         self._updater: Updater | None = None
+        self._clean = False
+        """The last refresh verified everything (not refused, not expired, not unreachable)."""
 
     def _new_updater(self) -> Updater:
         self.metadata_dir.mkdir(parents=True, exist_ok=True)
@@ -85,7 +87,9 @@ class UpdateClient:
         if self._nothing_new(*wanted):
             return None
         updater = self._updater = self._new_updater()
+        self._clean = False
         updater.refresh()
+        self._clean = True  # everything the repository serves now was verified
         # the targets metadata ngclient has just verified and persisted
         candidates = self._candidates(self._trusted("targets"), *wanted)
         if not candidates:
@@ -132,17 +136,19 @@ class UpdateClient:
     def _nothing_new(
         self, newer_than: int, group: str, mode: str, kiosk: str, refused: Any
     ) -> bool:
-        """A poll in one small request: the timestamp is the one verified at the last refresh
-        (a conditional request answered 304), every piece of trusted metadata is still within
-        its expiry, and the verified targets offer this kiosk nothing. Then nothing was
-        published since (every publication, refresh and key rotation signs a new timestamp),
-        so the refresh, with its probe for a new root, is skipped. Otherwise: False."""
-        if self._updater is None or not self.fetcher.not_modified(
-            self.base + "metadata/timestamp.json"
-        ):
+        """A poll in one small request: the server's timestamp is unchanged (a conditional
+        request answered 304) and is the very copy the last refresh verified whole, every piece
+        of trusted metadata is still within its expiry, and the verified targets offer this
+        kiosk nothing. Then nothing was published since (every publication, refresh and key
+        rotation signs a new timestamp), so the refresh, with its probe for a new root, is
+        skipped. Otherwise False: the full refresh runs and says what is wrong."""
+        url = self.base + "metadata/timestamp.json"
+        if not self._clean or not self.fetcher.not_modified(url):
             return False
         now = utc_now()
         try:
+            if self.fetcher.cached(url) != (self.metadata_dir / "timestamp.json").read_bytes():
+                return False  # the copy served is not the one verified
             if any(self._trusted(role).signed.is_expired(now) for role in ROLES):
                 return False  # the refresh says so (a freeze attack, or a lapsed cron job)
             targets = self._trusted("targets")

@@ -105,6 +105,11 @@ class ConditionalFetcher(FetcherInterface):
             return False
         return self._last_not_modified
 
+    def cached(self, url: str) -> bytes | None:
+        """The copy of metadata `url` last received, if kept."""
+        kept = self._cache.get(url)
+        return kept.body if kept else None
+
     def _chunks(self, url: str, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
         received = 0
         try:

@@ -149,6 +149,9 @@ def test_targets_signed_by_one_administrator_are_refused(
     # one administrator's key and the online keys: still not enough to reach kiosks
     sign_targets(served, {"bundles/2.tar.gz": make_bundle(2).read_bytes()}, keys=(1,))
     assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "UnsignedMetadataError")
+    # and at the next poll too (its timestamp and snapshot were valid, and are unchanged)
+    again = poll_and_activate(on_v1[0], FakeHost(), ListJournal())
+    assert again.state is UpdateState.REFUSED and "UnsignedMetadataError" in again.detail
 
 
 def crafted_bundle(version: int, files: dict[str, bytes], links: bool = False) -> bytes:
