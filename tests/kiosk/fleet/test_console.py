@@ -270,6 +270,11 @@ def test_forms_without_the_csrf_token_or_the_role_are_refused(
             "/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "all"}
         )
         assert refused.status_code == 403
+        assert client.get("/console/audit").status_code == 403  # administrators read it
+        with server.fleet.db() as db:
+            add_user(db, "viewer", PASSWORD, "operator")  # advances and halts; never starts
+        again = client.post("/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "all"})
+        assert again.status_code == 403
         with server.fleet.db() as db:
             add_user(db, "viewer", PASSWORD, "administrator")
         forged = client.post(
