@@ -267,3 +267,26 @@ def test_checks_add_up_each_heartbeat_once_and_a_halt_keeps_the_numbers(tmp_path
             rollout = db.get(Rollout, rollout_id)
             assert rollout is not None
             assert stats(db, rollout, clock()).sessions == 60  # as it was when it halted
+
+
+def test_a_stage_due_while_signatures_are_awaited_waits_for_them(tmp_path: Path) -> None:
+    class Awaiting(RecordingPublisher):
+        """The repository still holds the first stage's targets, unsigned."""
+
+        def publish(self, bundle: int, groups: list[str]) -> str:
+            if self.published:
+                raise RolloutError("awaiting_signatures")
+            return super().publish(bundle, groups)
+
+    publisher = Awaiting()
+    fleet, clock, _app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher)
+    specs = [StageSpec(("canary",), advance_after=60), StageSpec(percent=100)]
+    with fleet.db() as db:
+        rollout_id = start(db, 2, specs, publisher, clock(), "admin").id
+    clock.now += 61
+    fleet.tick()  # the stage is due: refused for now, tried again at the next check
+    with fleet.db() as db:
+        rollout = db.get(Rollout, rollout_id)
+        assert rollout is not None and (rollout.state, rollout.stage) == ("running", 0)
+    assert publisher.published == [(2, ["canary"])]
+    fleet.engine.dispose()
