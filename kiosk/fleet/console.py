@@ -56,8 +56,10 @@ def _page(request: Request, name: str, login: accounts.Login | None, **values: A
         return t(f"fleet.{key}", lang, **params)
 
     def named(key: str, code: str) -> str:
-        """A stored code (mode, state, action) in words when there are words for it."""
-        return t(f"fleet.{key}.{code}", lang) if catalog().has(f"fleet.{key}.{code}") else code
+        """A stored code (mode, state, action) in words when there are words for it; `key`
+        under `fleet.`, or a whole key (`service.kind`: the maintainers' words)."""
+        full = f"{key}.{code}" if key.startswith("service.") else f"fleet.{key}.{code}"
+        return t(full, lang) if catalog().has(full) else code
 
     def fault(code: str) -> str:
         """A device fault code in words, the code beside it for technicians."""
