@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as real_datetime
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -96,8 +97,14 @@ def test_metadata_rolled_back_to_an_older_version_is_refused(
         newer_than=99, group="all", mode="government", kiosk="9", refused=lambda v: ""
     )
     assert offer is None
-    # the server (or a man in the middle) replays the older, validly signed timestamp
-    shutil.copy(old, repo.metadata_dir / "timestamp.json")
+    # the server (or a man in the middle) replays the older, validly signed timestamp; an
+    # hour older on disk, so that nginx's ETag (time and size) cannot match the newer one's
+    # and answer 304 (within one second it did: the kiosk then kept its copy, unharmed, and
+    # this test failed now and then)
+    replayed = repo.metadata_dir / "timestamp.json"
+    shutil.copy(old, replayed)
+    an_hour_ago = replayed.stat().st_mtime - 3600
+    os.utime(replayed, (an_hour_ago, an_hour_ago))
     assert_still_on_v1(agent, UpdateState.REFUSED, "BadVersionNumberError")
 
 
