@@ -4,9 +4,7 @@ storage-fee orders, and (demo control) parcels refused in the courier's app."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Path
 from pydantic import BaseModel, Field
