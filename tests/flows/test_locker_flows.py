@@ -113,7 +113,7 @@ def written(path: Path, **data: Any) -> Path:
 
 def said_at(lines: list[dict[str, Any]], step: str) -> list[str]:
     """What was said at each visit of `step`."""
-    return [line["say"] for line in lines if line.get("step") == step]
+    return [line["say"] for line in lines if line.get("step") == step and "say" in line]
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))
@@ -413,3 +413,40 @@ def test_retrieval_doors_in_english_say_which_parcels_were_refused_and_which_ove
     opened = said_at(lines, "retrieve")[1]  # after "opening the doors"
     assert "compartment A-02 (overdue) is open" in opened
     assert "compartment B-04 (refused by the recipient) is open" in opened
+
+
+def test_no_door_opens_without_the_recipients_consent_nor_for_an_item_the_locker_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "8a")
+    courier = {"sign_in": "880001", "waybill": "SF1000000071", "consent": True}
+    devices = {"scanner": "SF1000000071", "lock_board": {"close_after_reads": 2}}
+    # the demo courier system's recipients whose phone ends in 0000 did not agree
+    no_consent = written(
+        tmp_path / "no-consent.yaml",
+        answers={**courier, "item": "ordinary", "phone": "13800130000"},
+        devices=devices,
+    )
+    code, lines = run(capsys, "parcel-deposit", no_consent, config)
+    assert (code, lines[-1]["step"]) == (1, "no_consent"), lines[-1]
+    assert "收件人未同意快递柜投递" in said_at(lines, "no_consent")[0]
+    for item in ("fresh", "valuable", "damaged"):
+        refused = written(
+            tmp_path / f"{item}.yaml",
+            answers={
+                **courier,
+                "item": item,
+                "phone": "13800138000",
+                "size": "M",
+                "needs": "none",
+                "compartment": 1,
+                "review": True,
+            },
+            devices=devices,
+        )
+        code, lines = run(capsys, "parcel-deposit", refused, config)
+        assert (code, lines[-1]["step"]) == (1, "refused"), (item, lines[-1])
+    with stock_of(config) as stock:
+        assert stock.parcels() == [] and set(stock.states().values()) == {"free"}
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
+    assert b"intent.deposit" not in data  # not even the intent to open a door
