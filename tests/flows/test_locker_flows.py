@@ -446,6 +446,8 @@ def test_no_door_opens_without_the_recipients_consent_nor_for_an_item_the_locker
         )
         code, lines = run(capsys, "parcel-deposit", refused, config)
         assert (code, lines[-1]["step"]) == (1, "refused"), (item, lines[-1])
+        asked = {line.get("step") for line in lines}
+        assert "item" in asked and "waybill" not in asked  # refused as soon as it is told
     with stock_of(config) as stock:
         assert stock.parcels() == [] and set(stock.states().values()) == {"free"}
     data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
