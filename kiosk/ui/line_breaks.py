@@ -99,20 +99,24 @@ def broken(text: str, width: float, measure: Callable[[str], float]) -> str:
     return "\n".join(_paragraph(p, width, measure) for p in text.split("\n"))
 
 
+def _width(drawn: str, measure: Callable[[str], float]) -> float:
+    return measure(drawn) if drawn else 0.0
+
+
 def _paragraph(text: str, width: float, measure: Callable[[str], float]) -> str:
     drawn, written = _atoms(text)
     cuts = [0, *_breaks(drawn), len(drawn)]
     lines: list[tuple[int, int]] = []
     start = 0
-    for end in cuts[2:]:
-        # the line so far, with the run up to `end`: does it fit (trailing spaces hang)?
-        if measure("".join(drawn[start:end]).rstrip(" ")) <= width:
-            continue
-        cut = max((c for c in cuts if start < c < end), default=None)
-        if cut is None:
-            continue  # one run wider than the line: the caller splits it
-        lines.append((start, cut))
-        start = cut
+    used = 0.0  # the line so far, its trailing spaces included
+    # each run is measured once and the line is their sum: Chinese has no kerning across
+    # runs, and a long text costs one short measure per run, not one per run of the line
+    for begin, end in zip(cuts, cuts[1:], strict=False):
+        run = "".join(drawn[begin:end])
+        if used and used + _width(run.rstrip(" "), measure) > width:  # trailing spaces hang
+            lines.append((start, begin))
+            start, used = begin, 0.0
+        used += _width(run, measure)
     lines.append((start, len(drawn)))
     out = []
     for begin, end in lines:

@@ -37,7 +37,8 @@ def chinese_lines(text: str, width: float, font_name: str, font_size: float) -> 
         probe = _measures[(font_name, font_size)] = CoreLabel(
             font_name=font_name, font_size=font_size
         )
-    found = broken(text, width, lambda drawn: float(probe.get_extents(drawn)[0]))
+    extents = probe.get_cached_extents()  # Kivy's own, kept by text
+    found = broken(text, width, lambda drawn: float(extents(drawn)[0]))
     _laid_out[key] = found
     if len(_laid_out) > LAID_OUT_KEPT:
         _laid_out.popitem(last=False)
