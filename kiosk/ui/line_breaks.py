@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 
 CLOSING = frozenset("，。、；：？！）》」』”’…】〕")
 """Punctuation that Chinese typesetting never starts a line with (避头点)."""
@@ -111,7 +112,7 @@ def _paragraph(text: str, width: float, measure: Callable[[str], float]) -> str:
     used = 0.0  # the line so far, its trailing spaces included
     # each run is measured once and the line is their sum: Chinese has no kerning across
     # runs, and a long text costs one short measure per run, not one per run of the line
-    for begin, end in zip(cuts, cuts[1:], strict=False):
+    for begin, end in pairwise(cuts):
         run = "".join(drawn[begin:end])
         if used and used + _width(run.rstrip(" "), measure) > width:  # trailing spaces hang
             lines.append((start, begin))
