@@ -45,6 +45,26 @@ def chinese_lines(text: str, width: float, font_name: str, font_size: float) -> 
     return found
 
 
+def wrapped(label: Label, text: str) -> str:
+    """A wrapping label's Chinese text with its line breaks put in as Chinese is typeset
+    (Kivy would break only at spaces: "A-03" alone above "号格口的门已打开"); other text as
+    Kivy wraps it."""
+    width = label.text_size[0]
+    if width is None or width <= 1 or not has_cjk(text):
+        return text
+    pad = list(label.padding) if isinstance(label.padding, list | tuple) else [label.padding]
+    left, right = (pad[0], pad[2]) if len(pad) == 4 else (pad[0], pad[0])
+    return chinese_lines(
+        text, room(float(width - left - right)), str(label.font_name), float(label.font_size)
+    )
+
+
+def room(width: float) -> float:
+    """The width Chinese lines are broken to in a text box this wide (a pixel kept: Kivy
+    measures a line as a whole, the breaker run by run)."""
+    return width - 1.0
+
+
 class KioskLabel(CachedText, Label):  # type: ignore[misc]
     """Text in the theme's colour at one of the scale's sizes, wrapped, as tall as its text."""
 
@@ -88,15 +108,8 @@ class KioskLabel(CachedText, Label):  # type: ignore[misc]
         self.text_size = (max(self.width, 1), None)
 
     def laid_out(self, text: str) -> str:
-        """Chinese text broken into lines here, as Chinese is typeset (Kivy would break only
-        at spaces: "A-03" alone above "号格口的门已打开"); other text as Kivy wraps it."""
-        width = self.text_size[0]
-        if width is None or width <= 1 or not has_cjk(text):
-            return text
-        pad = list(self.padding) if isinstance(self.padding, list | tuple) else [self.padding]
-        left, right = (pad[0], pad[2]) if len(pad) == 4 else (pad[0], pad[0])
-        room = float(width - left - right) - 1.0  # a pixel kept: Kivy measures by words
-        return chinese_lines(text, room, str(self.font_name), float(self.font_size))
+        """Chinese text broken into lines here, as Chinese is typeset (`wrapped`)."""
+        return wrapped(self, text)
 
     def _fit(self, *_: Any) -> None:
         # an empty label (a message line with nothing to say yet) takes no room on the screen

@@ -67,3 +67,25 @@ def test_elder_text_keeps_a_compartment_with_its_words_and_a_number_with_its_uni
         assert not any(line.startswith("小时") for line in stored), stored
     finally:
         window.remove_widget(box)
+
+
+def test_an_option_keeps_its_compartment_id_with_the_words_after_it(window: Any) -> None:
+    """An option's Chinese label wraps as a label does, and its row is as tall as it draws."""
+    from kiosk.ui.theme import look
+    from kiosk.ui.widgets.button import KioskButton, content_height
+
+    text = "1   推荐 A-03 号格口（M，A柜，第一列，从下往上第三格）"
+    button = KioskButton(look(elder=True), text, wraps_cjk=True, size_hint=(None, None))
+    button.size = (420, 400)
+    window.add_widget(button)
+    try:
+        for _ in range(6):
+            frames()
+        lines = _lines(button)
+        assert len(lines) >= 2 and not any(line.rstrip().endswith("A-03") for line in lines)
+        assert any("A-03 号" in line for line in lines), lines
+        width = button.text_size[0]
+        drawn = KioskButton(look(elder=True), "\n".join(lines))  # the lines as drawn
+        assert content_height(button, width) == content_height(drawn, width)  # sized as drawn
+    finally:
+        window.remove_widget(button)
