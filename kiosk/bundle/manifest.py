@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MANIFEST_NAME = "manifest.json"
-"""The manifest's name inside a bundle, at its root."""
+from kiosk.bundle import MANIFEST_NAME as MANIFEST_NAME
 
 FORMAT = 1
 """The manifest format this kiosk reads."""
