@@ -15,6 +15,7 @@ STATE_COLOURS: dict[str, str] = {
     "free": "#d8f0d8",
     "reserved": "#fff2b3",
     "occupied": "#b9d3f0",
+    "refused": "#f7c99a",
     "out_of_service": "#9a9a9a",
     "door_open": "#f5b3b3",
     "door_unknown": "#e0c0f0",
