@@ -1,4 +1,5 @@
-"""The self-tests page: one test per device kind, each ending in a clear pass or fail in words."""
+"""The self-tests page: one test per device kind, each ending in a clear pass or fail in words
+(a lock board's opens the door of a compartment picked, on a locker)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from kiosk.flow import asking
 from kiosk.flow.prompt import Prompt, PromptKind
+from kiosk.locker.layout import Compartment
 from kiosk.maintenance.audit import FLOW
+from kiosk.maintenance.page_locker import pick_compartment
 from kiosk.maintenance.selftest import KINDS, WAITS_FOR_SOMEONE, SelfTestResult, run_self_test
 from kiosk.maintenance.visit import BACK, Action, Visit
 from peripherals.device import Device
@@ -18,6 +21,8 @@ AGAIN = "again"
 def _devices(visit: Visit) -> dict[str, Device]:
     hub = visit.services.hub
     found = {kind: hub.by_kind(kind) for kind in KINDS}
+    if visit.services.locker is None:  # doors are picked by compartment, on a locker
+        found.pop("lock_board", None)
     return {kind: device for kind, device in found.items() if device is not None}
 
 
@@ -48,7 +53,10 @@ def result_rows(visit: Visit, result: SelfTestResult) -> list[tuple[str, str]]:
         (visit.tr("selftest.verdict"), verdict),
     ]
     for key, value in result.details.items():
-        rows.append((visit.tr_or(f"detail.{key}", key), _plain(visit, value)))
+        shown = _plain(visit, value)
+        if result.kind == "lock_board" and key in ("state", "feedback"):
+            shown = _door_words(visit, key, str(value))
+        rows.append((visit.tr_or(f"detail.{key}", key), shown))
     rows.append((visit.tr("selftest.took"), f"{result.seconds:.1f} s"))
     return rows[:12]
 
@@ -67,13 +75,25 @@ def _plain(visit: Visit, value: Any) -> str:
     return visit.tr_or(f"state.{value}", str(value)) if isinstance(value, str) else str(value)
 
 
-async def test_one(visit: Visit, kind: str, device: Device) -> SelfTestResult | None:
-    """Run one self-test; None when the maintainer went back before it finished."""
+def _door_words(visit: Visit, key: str, value: str) -> str:
+    """A lock board check's door state, or whether its feedback setting fits, in words."""
+    if key == "state":
+        return visit.tr_or(f"door.{value}", value)
+    setting, _, rest = value.partition(" ")
+    return visit.tr("door.fits" if rest.startswith("fits") else "door.unconfirmed", setting=setting)
+
+
+async def test_one(
+    visit: Visit, kind: str, device: Device, compartment: Compartment | None = None
+) -> SelfTestResult | None:
+    """Run one self-test (a lock board's on `compartment`); None when the maintainer went back
+    before it finished."""
     folder = visit.services.data_dir / "service"
     terminal = visit.config.terminal.id
+    params = {"lock": f"{compartment.address}:{compartment.lock}"} if compartment else None
 
     def call() -> SelfTestResult:
-        return run_self_test(device, terminal=terminal, picture_dir=folder)
+        return run_self_test(device, terminal=terminal, picture_dir=folder, params=params)
 
     if kind in WAITS_FOR_SOMEONE:
         work = asyncio.ensure_future(asyncio.to_thread(call))
@@ -83,12 +103,17 @@ async def test_one(visit: Visit, kind: str, device: Device) -> SelfTestResult | 
         result: SelfTestResult = reply.value
     else:
         result = await visit.working(visit.tr("selftest.running"), call)
+    where = {"compartment": compartment.id} if compartment else {}
+    locker = visit.services.locker
+    if compartment and locker is not None and result.passed:
+        locker.inventory.set_door(compartment.id, str(result.details.get("state", "unknown")))
     visit.audit.record(
         "selftest",
         f"selftest.{kind}",
         "passed" if result.passed else "failed",
         device=result.device,
         code=result.code,
+        **where,
     )
     return result
 
@@ -106,7 +131,14 @@ async def run(visit: Visit) -> None:
         if chosen == BACK:
             return
         while chosen in devices:
-            result = await test_one(visit, chosen, devices[chosen])
+            compartment = None
+            if chosen == "lock_board":
+                locker = visit.services.locker
+                assert locker is not None  # offered only on a locker
+                compartment = await pick_compartment(visit, locker.inventory, "selftest")
+                if compartment is None:
+                    break
+            result = await test_one(visit, chosen, devices[chosen], compartment)
             if result is None:
                 break
             shown = result_rows(visit, result)
