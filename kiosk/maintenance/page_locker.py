@@ -124,7 +124,7 @@ def summary_rows(
         for state in ("refused", "out_of_service", "door_open", "door_unknown")
     ]
     rows.append((visit.tr("locker.problems"), str(len(inventory.problems()))))
-    return rows
+    return [(label[:1].upper() + label[1:], value) for label, value in rows]  # "free": "Free"
 
 
 # -- picking a compartment ---------------------------------------------------------------------

@@ -43,7 +43,9 @@ def _waiting(visit: Visit, kind: str) -> Prompt:
     )
 
 
-def result_rows(visit: Visit, result: SelfTestResult) -> list[tuple[str, str]]:
+def result_rows(
+    visit: Visit, result: SelfTestResult, compartment: str = ""
+) -> list[tuple[str, str]]:
     """A result as rows: the verdict in words first, then what the check saw (masked)."""
     verdict = visit.tr("selftest.passed") if result.passed else visit.tr("selftest.failed")
     if result.code:
@@ -52,10 +54,20 @@ def result_rows(visit: Visit, result: SelfTestResult) -> list[tuple[str, str]]:
         (visit.tr("selftest.device"), f"{visit.tr(f'kind.{result.kind}')} ({result.device})"),
         (visit.tr("selftest.verdict"), verdict),
     ]
+    if compartment:
+        rows.append((visit.tr("locker.compartment"), compartment))
     for key, value in result.details.items():
+        if result.kind == "keypad" and key == "name":
+            continue  # the key's name in the code (DIGIT_5): the key itself says it
         shown = _plain(visit, value)
         if result.kind == "lock_board" and key in ("state", "feedback"):
             shown = _door_words(visit, key, str(value))
+        elif key == "features":
+            shown = ", ".join(
+                visit.tr_or(f"detail.feature.{name.lower()}", name)
+                for name in str(value).split("|")
+                if name
+            )
         rows.append((visit.tr_or(f"detail.{key}", key), shown))
     rows.append((visit.tr("selftest.took"), f"{result.seconds:.1f} s"))
     return rows[:12]
@@ -65,8 +77,8 @@ def _plain(visit: Visit, value: Any) -> str:
     """A detail's value in words: yes/no, a device state, lists joined."""
     if isinstance(value, bool):
         return visit.tr("detail.yes" if value else "detail.no")
-    if isinstance(value, dict):
-        true = [k for k, v in value.items() if v is True]
+    if isinstance(value, dict):  # flags (a printer's status): those set, in words
+        true = [visit.tr_or(f"detail.flag.{k}", k) for k, v in value.items() if v is True]
         return ", ".join(true) if true else "—"
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "—"
@@ -141,7 +153,7 @@ async def run(visit: Visit) -> None:
             result = await test_one(visit, chosen, devices[chosen], compartment)
             if result is None:
                 break
-            shown = result_rows(visit, result)
+            shown = result_rows(visit, result, compartment.id if compartment else "")
             picture = str(result.picture) if result.picture else ""
             again = await visit.ask(
                 lambda shown=shown, picture=picture, kind=chosen: visit.page(  # type: ignore[misc]

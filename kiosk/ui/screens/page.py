@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from kivy.metrics import dp
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.scrollview import ScrollView
@@ -13,6 +14,28 @@ from kivy.uix.scrollview import ScrollView
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.label import KioskLabel
+
+
+def _top_aligned(label: KioskLabel, value: KioskLabel) -> tuple[AnchorLayout, AnchorLayout]:
+    """A row's label and value in cells as tall as the taller of them, each at the top of its
+    cell (a grid puts a shorter widget at the bottom: a label beside a value of five lines
+    would stand by its last line)."""
+    cells = (
+        AnchorLayout(anchor_x="left", anchor_y="top", size_hint=(0.38, None)),
+        AnchorLayout(anchor_x="left", anchor_y="top", size_hint=(1, None)),
+    )
+    for cell, text in zip(cells, (label, value), strict=True):
+        cell.add_widget(text)
+
+    def fit(*_: object) -> None:
+        tallest = max(label.height, value.height)
+        for cell in cells:
+            cell.height = tallest
+
+    label.bind(height=fit)
+    value.bind(height=fit)
+    fit()
+    return cells
 
 
 class PageScreen(PromptScreen):
@@ -28,10 +51,10 @@ class PageScreen(PromptScreen):
         rows.size_hint_y = None
         rows.bind(minimum_height=rows.setter("height"))
         for row in prompt.rows:
-            rows.add_widget(
-                KioskLabel(look, row.label, size="small", role="muted", size_hint_x=0.38)
-            )
-            rows.add_widget(KioskLabel(look, f"[b]{row.shown}[/b]", size="small"))
+            label = KioskLabel(look, row.label, size="small", role="muted")
+            value = KioskLabel(look, f"[b]{row.shown}[/b]", size="small")
+            for cell in _top_aligned(label, value):
+                rows.add_widget(cell)
         # rows that do not fit (large text) scroll rather than run under the actions
         column = ScrollView(do_scroll_x=False, bar_width=dp(10), scroll_type=["bars", "content"])
         column.kiosk_id = "page.rows"
@@ -43,7 +66,7 @@ class PageScreen(PromptScreen):
             width, height = picture.texture_size
             if width > 1.2 * height:  # a wide picture (the locker's cabinets) gets most room,
                 # unless large text needs half the width for its words
-                text_share = 0.36 if scale.name == "standard" else 0.5
+                text_share = 0.42 if scale.name == "standard" else 0.5
                 column.size_hint_x, picture.size_hint_x = text_share, 1 - text_share
             body.add_widget(picture)
         self.add_widget(body)

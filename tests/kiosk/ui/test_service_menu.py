@@ -189,6 +189,7 @@ async def test_a_technicians_visit_by_keypad_is_audited_row_by_row(kiosk: TouchK
     assert shown["凭条纸"] == "纸量充足"
     assert shown["业务系统 demo"] == "可连接"
     assert "MiB" in shown["磁盘剩余空间"] and "si-certificate v" in shown["业务流程（版本）"]
+    assert shown["在用业务包"] == "随软件安装的流程"
     press(kiosk, Key.CLEAR)  # back
     await until(lambda: on_page(kiosk, "home"), "home again")
     press(kiosk, Key(str(len(actions(kiosk)))))  # the last action: leave
@@ -525,6 +526,10 @@ async def test_an_administrator_rolls_the_bundle_back_and_restarts_the_kiosk(
     assert kiosk.services.flows_dir == tmp_path / "data" / "bundles" / "bundles" / "2" / "flows"
     await open_menu(kiosk, TECH_PIN)
     assert "restart" not in actions(kiosk) and "bundle" not in actions(kiosk)  # not a technician
+    await pick(kiosk, "status", "status")
+    assert rows(kiosk)["在用业务包"] == "2"  # but the status page names the bundle
+    press(kiosk, Key.CLEAR)
+    await until(lambda: on_page(kiosk, "home"), "home")
     press(kiosk, Key(str(len(actions(kiosk)))))
     await until(at_attract(kiosk), "the attract screen")
     await open_menu(kiosk, ADMIN_PIN)
