@@ -62,6 +62,8 @@ def result_rows(
         shown = _plain(visit, value)
         if result.kind == "lock_board" and key in ("state", "feedback"):
             shown = _door_words(visit, key, str(value))
+        elif key == "card_type":
+            shown = visit.tr_or(f"detail.card_types.{value}", str(value))
         elif key == "features":
             shown = ", ".join(
                 visit.tr_or(f"detail.feature.{name.lower()}", name)
