@@ -16,13 +16,15 @@ from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.label import KioskLabel
 
 
-def _top_aligned(label: KioskLabel, value: KioskLabel) -> tuple[AnchorLayout, AnchorLayout]:
+def _top_aligned(
+    label: KioskLabel, value: KioskLabel, value_share: float
+) -> tuple[AnchorLayout, AnchorLayout]:
     """A row's label and value in cells as tall as the taller of them, each at the top of its
     cell (a grid puts a shorter widget at the bottom: a label beside a value of five lines
-    would stand by its last line)."""
+    would stand by its last line); the label's column is 0.38 to the value's `value_share`."""
     cells = (
         AnchorLayout(anchor_x="left", anchor_y="top", size_hint=(0.38, None)),
-        AnchorLayout(anchor_x="left", anchor_y="top", size_hint=(1, None)),
+        AnchorLayout(anchor_x="left", anchor_y="top", size_hint=(value_share, None)),
     )
     for cell, text in zip(cells, (label, value), strict=True):
         cell.add_widget(text)
@@ -50,10 +52,13 @@ class PageScreen(PromptScreen):
         rows = GridLayout(cols=2, spacing=(dp(scale.spacing * 2), dp(scale.spacing / 2)))
         rows.size_hint_y = None
         rows.bind(minimum_height=rows.setter("height"))
+        # beside a picture the rows are narrow and their values short (counts, compartments):
+        # the labels get more of the width, so they do not wrap
+        value_share = 0.62 if prompt.image else 1.0
         for row in prompt.rows:
             label = KioskLabel(look, row.label, size="small", role="muted")
             value = KioskLabel(look, f"[b]{row.shown}[/b]", size="small")
-            for cell in _top_aligned(label, value):
+            for cell in _top_aligned(label, value, value_share):
                 rows.add_widget(cell)
         # rows that do not fit (large text) scroll rather than run under the actions
         column = ScrollView(do_scroll_x=False, bar_width=dp(10), scroll_type=["bars", "content"])

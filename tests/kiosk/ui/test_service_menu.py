@@ -157,9 +157,9 @@ async def enter_pin(k: TouchKiosk, pin: str) -> None:
     await until(lambda: view(k) is not None and view(k).prompt.step != step, "the PIN taken")
 
 
-async def open_menu(k: TouchKiosk, pin: str) -> None:
+async def open_menu(k: TouchKiosk, pin: str, key: Key = Key.SERVICE) -> None:
     await until(at_attract(k), "the attract screen")
-    press(k, Key.SERVICE)
+    press(k, key)
     await enter_pin(k, pin)
     await until(lambda: on_page(k, "home"), "the service menu's home page")
 
@@ -198,6 +198,8 @@ async def test_a_technicians_visit_by_keypad_is_audited_row_by_row(kiosk: TouchK
     trail = audit(kiosk)
     visit = {e.session for e in kiosk.services.journal.recent(50) if e.flow == "$service"}
     assert len(visit) == 1  # one visit, one id
+    times = [e.time for e in reversed(kiosk.services.journal.recent(50)) if e.flow == "$service"]
+    assert times == sorted(times) and times[0] > 1_700_000_000  # each row stamped when done
     expected = [
         ("entry", "service.opened", {"role": "", "who": "", "outcome": "ok", "how": "key"}),
         ("login", "service.login", {"role": "technician", "who": "pin:tech", "outcome": "ok",
@@ -365,8 +367,16 @@ def audit_all(k: TouchKiosk) -> list[tuple[str, str, dict[str, Any]]]:
     return [(e.step, e.event, e.detail) for e in reversed(k.services.journal.recent(500))]
 
 
-async def test_the_menu_closes_by_itself_after_inactivity(kiosk: TouchKiosk) -> None:
-    await open_menu(kiosk, TECH_PIN)
+@pytest.fixture
+async def hash_kiosk(window: Any, tmp_path: Path) -> AsyncIterator[TouchKiosk]:
+    """A kiosk whose cabinet has no service key: `#` opens the menu between sessions."""
+    async for k in running(window, tmp_path, "government", 'key = "#"\n'):
+        yield k
+
+
+async def test_the_menu_closes_by_itself_after_inactivity(hash_kiosk: TouchKiosk) -> None:
+    kiosk = hash_kiosk
+    await open_menu(kiosk, TECH_PIN, Key.HASH)  # the key configured
     advance(kiosk, 61)
     await until(lambda: shell(kiosk).timeout_overlay is not None, "the warning")
     advance(kiosk, 30)
