@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from kivy.core.window import Window
 from kivy.metrics import dp
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.gridlayout import GridLayout
@@ -79,6 +80,8 @@ class PageScreen(PromptScreen):
         if not options:
             return
         cols = 1 if len(options) == 1 else 2  # two columns leave the rows room in large text
+        if len(options) > 6 and prompt.image and Window.width > Window.height:
+            cols = 3  # a row of buttons fewer: the picture beside the rows stays readable
         grid = GridLayout(cols=cols, spacing=dp(scale.spacing), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for option in options:
