@@ -1,5 +1,6 @@
 """The self-tests page: one test per device kind, each ending in a clear pass or fail in words
-(a lock board's opens the door of a compartment picked, on a locker)."""
+(a lock board's opens the door of a compartment picked, on a locker), and a connection to each
+back office; more than eight tests take two pages."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.locker.layout import Compartment
 from kiosk.maintenance.audit import FLOW
 from kiosk.maintenance.page_locker import pick_compartment
+from kiosk.maintenance.page_status import back_offices
 from kiosk.maintenance.selftest import KINDS, WAITS_FOR_SOMEONE, SelfTestResult, run_self_test
-from kiosk.maintenance.visit import BACK, Action, Visit
+from kiosk.maintenance.status import reach
+from kiosk.maintenance.visit import BACK, MAX_ACTIONS, Action, Visit
 from peripherals.device import Device
 
-AGAIN = "again"
+AGAIN, MORE = "again", "more"
+BACK_OFFICE = "back_office"
+"""The back offices' test: a connection to each (a dead one fails it)."""
 
 
 def _devices(visit: Visit) -> dict[str, Device]:
@@ -132,11 +137,73 @@ async def test_one(
     return result
 
 
+async def test_back_offices(visit: Visit) -> list[tuple[str, str]]:
+    """Try a connection to each back office (as the status page does); the verdict and each
+    office reachable or not, audited."""
+    offices = back_offices(visit)
+    found = await visit.working(
+        visit.tr("selftest.running"),
+        lambda: [reach(name, backend) for name, backend in sorted(offices.items())],
+    )
+    down = [office.name for office in found if not office.reachable]
+    visit.audit.record(
+        "selftest", f"selftest.{BACK_OFFICE}", "failed" if down else "passed", unreachable=down
+    )
+    verdict = visit.tr("selftest.failed" if down else "selftest.passed")
+    rows = [(visit.tr("selftest.verdict"), verdict)]
+    for office in found:
+        shown = visit.tr("status.reachable" if office.reachable else "status.unreachable")
+        if office.detail:
+            shown = f"{shown} ({office.detail})"
+        rows.append((visit.tr("status.back_office", name=office.name), shown))
+    return rows
+
+
+async def _result(visit: Visit, kind: str, shown: list[tuple[str, str]], picture: str) -> bool:
+    """Show a test's result; whether the maintainer asked for it again."""
+    again = await visit.ask(
+        lambda: visit.page(
+            f"selftest.{kind}.result",
+            visit.tr(f"selftest.{kind}"),
+            shown,
+            [Action(AGAIN, visit.tr("action.again"))],
+            image=picture,
+        )
+    )
+    return bool(again == AGAIN)
+
+
+async def _device_test(visit: Visit, kind: str, device: Device) -> None:
+    """Run a device's test until the maintainer stops asking for it again."""
+    while True:
+        compartment = None
+        if kind == "lock_board":
+            locker = visit.services.locker
+            assert locker is not None  # offered only on a locker
+            compartment = await pick_compartment(visit, locker.inventory, "selftest")
+            if compartment is None:
+                return
+        result = await test_one(visit, kind, device, compartment)
+        if result is None:
+            return
+        shown = result_rows(visit, result, compartment.id if compartment else "")
+        picture = str(result.picture) if result.picture else ""
+        if not await _result(visit, kind, shown, picture):
+            return
+
+
 async def run(visit: Visit) -> None:
-    """List the self-tests; run the one chosen and show its verdict."""
+    """List the self-tests (eight to a page); run the one chosen and show its verdict."""
+    first = 0
     while True:
         devices = _devices(visit)
-        actions = [Action(kind, visit.tr(f"selftest.{kind}")) for kind in devices]
+        kinds = [*devices, *([BACK_OFFICE] if back_offices(visit) else [])]
+        per_page = len(kinds) if len(kinds) <= MAX_ACTIONS - 1 else MAX_ACTIONS - 2
+        first = first if first < len(kinds) else 0
+        listed = kinds[first : first + per_page]
+        actions = [Action(kind, visit.tr(f"selftest.{kind}")) for kind in listed]
+        if len(kinds) > per_page:
+            actions.append(Action(MORE, visit.tr("selftest.more")))
         chosen = await visit.ask(
             lambda actions=actions: visit.page(  # type: ignore[misc]
                 "selftest", visit.tr("page.selftest"), (), actions, text=visit.tr("selftest.text")
@@ -144,27 +211,10 @@ async def run(visit: Visit) -> None:
         )
         if chosen == BACK:
             return
-        while chosen in devices:
-            compartment = None
-            if chosen == "lock_board":
-                locker = visit.services.locker
-                assert locker is not None  # offered only on a locker
-                compartment = await pick_compartment(visit, locker.inventory, "selftest")
-                if compartment is None:
-                    break
-            result = await test_one(visit, chosen, devices[chosen], compartment)
-            if result is None:
-                break
-            shown = result_rows(visit, result, compartment.id if compartment else "")
-            picture = str(result.picture) if result.picture else ""
-            again = await visit.ask(
-                lambda shown=shown, picture=picture, kind=chosen: visit.page(  # type: ignore[misc]
-                    f"selftest.{kind}.result",
-                    visit.tr(f"selftest.{kind}"),
-                    shown,
-                    [Action(AGAIN, visit.tr("action.again"))],
-                    image=picture,
-                )
-            )
-            if again != AGAIN:
-                break
+        if chosen == MORE:
+            first += per_page
+        elif chosen == BACK_OFFICE:
+            while await _result(visit, BACK_OFFICE, await test_back_offices(visit), ""):
+                pass
+        elif chosen in devices:
+            await _device_test(visit, str(chosen), devices[str(chosen)])

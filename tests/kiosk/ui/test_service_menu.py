@@ -189,7 +189,7 @@ async def test_a_technicians_visit_by_keypad_is_audited_row_by_row(kiosk: TouchK
     assert shown["凭条纸"] == "纸量充足"
     assert shown["业务系统 demo"] == "可连接"
     assert "MiB" in shown["磁盘剩余空间"] and "si-certificate v" in shown["业务流程（版本）"]
-    assert shown["在用业务包"] == "随软件安装的流程"
+    assert shown["在用业务包"] == "随软件安装的流程" and shown["已运行"].endswith("秒")
     press(kiosk, Key.CLEAR)  # back
     await until(lambda: on_page(kiosk, "home"), "home again")
     press(kiosk, Key(str(len(actions(kiosk)))))  # the last action: leave
@@ -224,9 +224,11 @@ async def test_faults_are_shown_in_words_and_the_self_tests_report_them(
     reader.fail("silent")
     assert kiosk.services is not None and kiosk.services.demo is not None
     kiosk.services.demo.set_down(True, "refuse")
+    kiosk.services.outbox.submit_sync("demo", "/feedback", {"topic": "x"}, "test-key-1")
     await open_menu(kiosk, TECH_PIN)
     await pick(kiosk, "status", "status")
     shown = rows(kiosk)
+    assert shown["待发送"].startswith("1 条，最早一条已等待 ")  # the backlog and its oldest
     assert shown["凭条打印机"] == "需要处理: 缺纸 (printer.paper_out)"
     assert shown["凭条纸"] == "缺纸"
     assert shown["身份证阅读器"] == "无响应: 阅读器无应答 (id_card.no_response)"
@@ -241,6 +243,10 @@ async def test_faults_are_shown_in_words_and_the_self_tests_report_them(
     await until(lambda: on_page(kiosk, "selftest"), "the self-tests")
     await pick(kiosk, "id_card", "selftest.id_card.result")
     assert rows(kiosk)["结果"].startswith("未通过: 阅读器无应答")
+    press(kiosk, Key.CLEAR)
+    await until(lambda: on_page(kiosk, "selftest"), "the self-tests")
+    await pick(kiosk, "back_office", "selftest.back_office.result")  # the dead back office
+    assert rows(kiosk)["结果"] == "未通过" and rows(kiosk)["业务系统 demo"].startswith("无法连接")
     # the faults cleared, the same tests pass: the test print shows what was sent
     printer.fail(None)
     reader.fail(None)
@@ -254,6 +260,7 @@ async def test_faults_are_shown_in_words_and_the_self_tests_report_them(
     assert outcomes == [
         ("service.selftest.printer", "failed", "printer.paper_out"),
         ("service.selftest.id_card", "failed", "id_card.no_response"),
+        ("service.selftest.back_office", "failed", None),
         ("service.selftest.printer", "passed", ""),
     ]
     # a device power-cycled from the status page: its port closed and opened again
