@@ -233,6 +233,8 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
     await walker.back("selftest")
     await walker.pick("printer", "selftest.printer.result", shot="selftest-printer-passed")
     await walker.back("selftest")
+    await walker.pick("back_office", "selftest.back_office.result", shot="selftest-back-office")
+    await walker.back("selftest")
     if services.hub.by_kind("id_card") is not None:
         await walker.pick("id_card", "selftest.id_card.wait", shot="selftest-id-card-waiting")
         walker.device("id_card").simulator.present_card()

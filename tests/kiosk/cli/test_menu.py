@@ -102,7 +102,8 @@ def test_menu_tour_photographs_every_page(tmp_path: Path) -> None:
     pages = {"home", "status", "status.power", "selftest.printer.result", "locker",
              "locker.open.reason", "locker.reconciled", "locker.retrieve.parcel", "outbox",
              "journal.day", "settings", "bundle", "restart", "selftest.lock_board.result",
-             "locker.retrieve.waive", "locker.resolve", "locker.resolve.reason"}  # fmt: skip
+             "selftest.back_office.result", "locker.retrieve.waive", "locker.resolve",
+             "locker.resolve.reason"}  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     index = (out / "pages.md").read_text(encoding="utf-8")
     shots = sorted(out.glob("*.png"))
