@@ -357,20 +357,24 @@ async def _why_waive(visit: Visit, cid: str, fee: int) -> str:
 
 
 async def _resolve(visit: Visit, locker: LockerService) -> str:
-    """Pick an open problem and why it is resolved; resolve it (audited)."""
+    """Pick an open problem (when more than one is open) and why it is resolved; resolve it
+    (audited)."""
     inventory = locker.inventory
     problems = inventory.problems()
     if not problems:
         return visit.tr("locker.no_problems")
     listed = {str(p.id): p for p in problems[:8]}
-    actions = [
-        Action(key, f"{p.compartment or '—'} · {_kind(visit, p.kind)}") for key, p in listed.items()
-    ]
-    chosen = await visit.ask(
-        lambda: visit.page("locker.resolve", visit.tr("locker.which_problem"), (), actions)
-    )
-    if chosen == BACK:
-        return ""
+    chosen: object = next(iter(listed))  # one problem open: its reason is asked at once
+    if len(listed) > 1:
+        actions = [
+            Action(key, f"{p.compartment or '—'} · {_kind(visit, p.kind)}")
+            for key, p in listed.items()
+        ]
+        chosen = await visit.ask(
+            lambda: visit.page("locker.resolve", visit.tr("locker.which_problem"), (), actions)
+        )
+        if chosen == BACK:
+            return ""
     problem = listed[str(chosen)]
     where = problem.compartment or "—"
     title = visit.tr("locker.why_resolve", compartment=where, kind=_kind(visit, problem.kind))

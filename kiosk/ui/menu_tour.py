@@ -313,16 +313,16 @@ async def _locker(walker: MenuWalker, kiosk: TouchKiosk) -> None:
     await walker.pick("jammed", "locker", shot="locker-out-of-service")
     await walker.pick("reconcile", "locker.reconciled", shot="locker-reconciled")
     await walker.back("locker")
+    await walker.pick("resolve", "locker.resolve", shot="locker-resolve-which")  # two open
+    door_open = next(o.value for o in walker.view().prompt.options if "B-07" in o.label)
+    await walker.pick(door_open, "locker.resolve.reason", shot="locker-resolve-why")
+    await walker.pick("checked_ok", "locker", shot="locker-problem-resolved")
     await walker.compartment("retrieve", "A", 5, then="locker.retrieve.parcel")
     await walker.shot("locker-retrieve-parcel")
     await walker.pick("lost_code", "locker.retrieve.waive", shot="locker-waive-fee")
     await walker.pick("kiosk_fault", "locker", shot="locker-retrieved")
     await walker.pick("in", "locker.in")
     await walker.pick("A-03", "locker", shot="locker-back-in-service")
-    await walker.pick("resolve", "locker.resolve", shot="locker-resolve-which")
-    first = walker.view().prompt.options[0].value
-    await walker.pick(first, "locker.resolve.reason", shot="locker-resolve-why")
-    await walker.pick("checked_ok", "locker", shot="locker-problem-resolved")
     await walker.back("home")
 
 

@@ -128,11 +128,9 @@ async def test_the_locker_page_from_a_jammed_door_to_a_parcel_handed_over(
     assert rows(locker)["停用"] == "—" and rows(locker)["待处理问题"] == "1"
     assert inventory.compartment_state("A-03")[0] == "free"
 
-    # the open door's problem resolved with a reason, the door still as it is
-    await pick(locker, "resolve", "locker.resolve")
-    [(problem, label)] = [(o.value, o.label) for o in view(locker).prompt.options[:-1]]
-    assert label == "B-07 · 门开着"
-    await pick(locker, problem, "locker.resolve.reason")
+    # the open door's problem (the only one open) resolved with a reason
+    await pick(locker, "resolve", "locker.resolve.reason")
+    assert view(locker).prompt.title == "B-07：门开着，如何处理的？"
     await pick(locker, "checked_ok", "locker")
     assert (
         rows(locker)["待处理问题"] == "0"
