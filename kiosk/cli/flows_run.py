@@ -21,7 +21,8 @@ Answers file format (YAML)::
     locker:                        # what a simulated parcel locker holds at the start
       parcels:
         - {compartment: A-03, waybill: SF1000000001, phone: "13800138000", code: "246810",
-           days: 3}
+           days: 3}                # refused: true (at the locker), refused_in_app: true (the
+                                   # courier back office lists it refused at the sign-in)
     devices:                       # what simulated devices present
       id_card: {name: 张三, id_number: "110105198503122317"}
       printer: true
@@ -60,7 +61,7 @@ from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES, CallStep, Flow
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
 from kiosk.flow.session import Session
-from kiosk.locker.scripted import ScriptedLockerError, seed_parcels
+from kiosk.locker.scripted import ScriptedLockerError, refused_in_app, seed_parcels
 from kiosk.privacy.masking import mask_personal, scrub
 from kiosk.simulation import ScriptedPresenter
 from kiosk.voice.script import Narrator
@@ -211,6 +212,9 @@ def _prepare_locker(services: KioskServices, script: Script, clock: Any) -> None
         seed_parcels(inventory, script.locker, clock)
     except ScriptedLockerError as exc:
         raise UsageError(str(exc)) from exc
+    if services.demo is not None:
+        for waybill, company in refused_in_app(script.locker):
+            services.demo.refuse_waybill(waybill, company)
 
 
 async def _run(

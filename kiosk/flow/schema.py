@@ -457,6 +457,14 @@ class CourierSignInStep(StepBase, frozen=True, kw_only=True, tag="courier_sign_i
     SPEAKS_ITSELF = True
 
 
+class AcceptItemStep(StepBase, frozen=True, kw_only=True, tag="accept_item"):
+    """Go on only with an item kind the locker takes: one its configuration refuses
+    (`refused_items`: fresh, valuable, damaged...) fails with `locker.refused_item` at once,
+    before the courier scans and sizes the parcel (locker mode)."""
+
+    item: Annotated[Template, Meta(description="The item kind, e.g. '{{ item }}'")]
+
+
 class PickCompartmentStep(StepBase, frozen=True, kw_only=True, tag="pick_compartment"):
     """Offer the smallest free compartment that fits `size` first, then one of each larger size;
     saves the compartment id (locker mode)."""
@@ -555,6 +563,7 @@ Step = (
     | ScanCodeStep
     | PrintStep
     | CourierSignInStep
+    | AcceptItemStep
     | PickCompartmentStep
     | DepositParcelStep
     | FindParcelsStep

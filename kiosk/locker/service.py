@@ -152,7 +152,26 @@ class LockerService:
             raise LockerError(refused) from exc
         self.attempts.record("courier", True, limit)
         data = reply if isinstance(reply, dict) else {}
-        return {"courier": str(data.get("courier", "")), "company": str(data.get("company", ""))}
+        company = str(data.get("company", ""))
+        await self._refused_in_app(company, data.get("refused"))
+        return {"courier": str(data.get("courier", "")), "company": company}
+
+    async def _refused_in_app(self, company: str, waybills: object) -> None:
+        """The courier back office's sign-in reply lists the company's waybills whose
+        recipients refused them in its app: such a parcel stored here is refused as at the
+        locker (its code dies, no fee, its courier takes it back)."""
+        if not company or not isinstance(waybills, list):
+            return
+        wanted = {w for w in waybills if isinstance(w, str)}
+        for parcel in self.inventory.parcels(("stored",)):
+            if parcel.company != company or parcel.waybill not in wanted:
+                continue
+            try:
+                refused = self.inventory.refuse(parcel.id, "by the recipient in the courier's app")
+            except InventoryError as exc:  # taken meanwhile: nothing to refuse
+                log.info("parcel %s not refused: %s", parcel.id, exc.key)
+                continue
+            await self._record(refused, "refused")
 
     def _courier_limit(self) -> Limit:
         return Limit(self.config.courier_failures, self.config.lockout_seconds)
@@ -292,7 +311,8 @@ class LockerService:
         if waived:
             waive_fee(self.inventory, parcel, waived, waive)
         await self._record(taken, "picked_up" if kind == "pickup" else "retrieved", waived)
-        return Opening(action.id, parcel, self._place(action.compartment))
+        refused = stored.status == "refused"
+        return Opening(action.id, parcel, self._place(action.compartment), refused=refused)
 
     def alarm(self, opening: Opening, reason: str) -> None:
         """A door left open: listed and journaled as an alarm."""
