@@ -55,12 +55,26 @@ FLOW = "resident-feedback"
 
 
 class _Reply:
-    """A back office's 201 with a ticket number."""
+    """A back office's 201 with a ticket number, as http.client's response gives it (the
+    back-office exchange reads it so since it left requests)."""
 
-    status_code = 201
+    status = status_code = 201
     content = b'{"ticket": "FB1"}'
     text = '{"ticket": "FB1"}'
     headers: ClassVar[dict[str, str]] = {"Content-Type": "application/json", "Content-Length": "17"}
+
+    def __init__(self) -> None:
+        self._unread = self.content
+
+    def getheader(self, name: str, default: str = "") -> str:
+        return self.headers.get(name, default)
+
+    def read(self, size: int = -1) -> bytes:
+        chunk, self._unread = self._unread, b""
+        return chunk
+
+    def close(self) -> None:
+        return None
 
     def iter_content(self, size: int) -> Any:
         return iter([self.content])
