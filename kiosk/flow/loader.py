@@ -8,7 +8,6 @@ expressions, and (across the set) duplicate flow ids and calls to unknown flows.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import re
@@ -404,6 +403,8 @@ def _known_keys() -> frozenset[str]:
 
 
 def _suggest(word: object, choices: Iterable[str]) -> str:
+    import difflib  # only for a mistake: a run of valid flows never needs it
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.7)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
