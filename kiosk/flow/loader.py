@@ -308,9 +308,16 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def load_flow(path: Path) -> LoadedFlow:
-    """Read, validate and reference-check one flow file; raise `FlowLoadError(s)`."""
-    loaded, errors = _load(Path(path))
+FileResults = dict[Path, tuple[LoadedFlow | None, list[FlowLoadError]]]
+"""What reading each flow file gave (the flow, if it validates, and the file's errors), by path:
+passed to several `load_flow`/`load_flows` calls of one process, no file is read twice."""
+
+
+def load_flow(path: Path, read: FileResults | None = None) -> LoadedFlow:
+    """Read, validate and reference-check one flow file; raise `FlowLoadError(s)`.
+
+    `read`: files read already (taken from it, not read again); this one is added to it."""
+    loaded, errors = _load_once(Path(path), read)
     if errors:
         raise errors[0] if len(errors) == 1 else FlowLoadErrors(errors)
     assert loaded is not None
@@ -615,19 +622,33 @@ def flow_files(paths: Iterable[Path]) -> Iterator[Path]:
         yield from sorted(found)
 
 
-def load_flows(paths: Iterable[Path]) -> FlowSet:
-    """Load every flow file under `paths`, collecting errors rather than stopping at the first."""
+def load_flows(paths: Iterable[Path], read: FileResults | None = None) -> FlowSet:
+    """Load every flow file under `paths`, collecting errors rather than stopping at the first.
+
+    `read`: files read already (taken from it, not read again); the others are added to it."""
     with paused_gc():
-        return _load_flows(paths)
+        return _load_flows(paths, read)
 
 
-def _load_flows(paths: Iterable[Path]) -> FlowSet:
+def _load_once(
+    path: Path, read: FileResults | None
+) -> tuple[LoadedFlow | None, list[FlowLoadError]]:
+    """`_load(path)`, or what it gave before if `read` holds it (kept there)."""
+    if read is not None and path in read:
+        return read[path]
+    result = _load(path)
+    if read is not None:
+        read[path] = result
+    return result
+
+
+def _load_flows(paths: Iterable[Path], read: FileResults | None = None) -> FlowSet:
     flowset = FlowSet()
     first_seen: dict[str, Path] = {}
     for path in flow_files(paths):
         flowset.files.append(path)
         try:
-            loaded, errors = _load(path)
+            loaded, errors = _load_once(path, read)
         except FlowLoadError as exc:
             loaded, errors = None, _all_errors(exc)
         except Exception as exc:  # one broken file must never stop the kiosk or the linter
