@@ -9,6 +9,7 @@ expressions, and (across the set) duplicate flow ids and calls to unknown flows.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import re
 import typing
@@ -171,6 +172,27 @@ _TEMPLATE_FIELDS: dict[type[msgspec.Struct], frozenset[str]] = {
 }
 
 
+def field_types(model: type[msgspec.Struct]) -> dict[str, Any]:
+    """Each field's annotation by attribute name, as written in the class (or a base).
+
+    `msgspec.structs.fields` evaluates every annotation again on each call (`typing._eval_type`
+    over every nested type: about a millisecond for a step kind, and tens of milliseconds for a
+    run's flows). The schema's annotations are objects already (its modules do not postpone
+    them), so they are read as they are; a model with one written as a string, or a generic
+    base, is read by msgspec.
+    """
+    written: dict[str, Any] = {}
+    for cls in reversed(model.__mro__):
+        if "__orig_bases__" in cls.__dict__:
+            written = {}
+            break
+        written.update(inspect.get_annotations(cls))
+    names = model.__struct_fields__
+    if not all(name in written and not isinstance(written[name], str) for name in names):
+        return {info.name: info.type for info in msgspec.structs.fields(model)}
+    return {name: written[name] for name in names}
+
+
 @functools.cache
 def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
     """Attribute name to (YAML key, is-template) for each field of a model."""
@@ -178,8 +200,8 @@ def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
         *(keys for cls, keys in _TEMPLATE_FIELDS.items() if issubclass(model, cls))
     )
     return {
-        info.name: (info.encode_name, info.encode_name in templates)
-        for info in msgspec.structs.fields(model)
+        name: (key, key in templates)
+        for name, key in zip(model.__struct_fields__, model.__struct_encode_fields__, strict=True)
     }
 
 
@@ -187,7 +209,7 @@ def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
 def _walked(model: type[msgspec.Struct]) -> tuple[tuple[str, str, bool], ...]:
     """(attribute, YAML key, is-template) of the fields `_walk` looks into: templates, `when`,
     and fields that may hold a text or another struct (not ids, targets, numbers...)."""
-    types = {info.name: info.type for info in msgspec.structs.fields(model)}
+    types = field_types(model)
     return tuple(
         (name, key, is_template)
         for name, (key, is_template) in _fields(model).items()
