@@ -174,6 +174,13 @@ def _device_kinds(library: _Library) -> set[str]:
     return kinds
 
 
+def _on_demand(library: _Library, kinds: set[str]) -> set[str]:
+    """Device kinds opened only when a step first asks for one: those no flow of the run needs
+    (an optional reader, such as the social security card's, that the run may never come to)."""
+    needed = {kind for flow in library.flows.values() for kind in flow.needs}
+    return kinds - needed
+
+
 def mode_of(flow: Flow) -> str:
     """The terminal mode an embedded run of `flow` takes: `locker` for a locker's own flow."""
     return "locker" if "government" not in flow.modes else ""
@@ -193,6 +200,7 @@ def _services(
             config = load_config(config_path, environ)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
+    kinds = _device_kinds(library)
     with ExitStack() as stack:
         data_dir = None
         if config_path is None:
@@ -205,7 +213,8 @@ def _services(
             presenter=ScriptedPresenter(script.devices),
             outbox_worker=False,
             submit_timeout=3.0,
-            device_kinds=_device_kinds(library),
+            device_kinds=kinds,
+            on_demand=_on_demand(library, kinds),
             library=library,
             flows=library.loaded,
         )
