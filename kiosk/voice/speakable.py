@@ -18,6 +18,7 @@ and a quantity where a code was meant. Before anything is spoken:
 
 from __future__ import annotations
 
+import functools
 import re
 
 _MONTHS = (
@@ -25,7 +26,9 @@ _MONTHS = (
 ).split()
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _MASKED_NUMBER = re.compile(r"(?<![\d*])(\d*)(\*+)([\dXx]*)(?![\d*])")
-_MASKED_CJK_NAME = re.compile(rf"([{_CJK}])(\*+)")
+_MASKED_WORD = re.compile(r"(\S)(\*+)")
+"""A character with stars after it: a masked Chinese name or text when it is Chinese (tested in
+Python: a class of the Chinese ranges takes a millisecond or two to compile)."""
 _NAME_STARS = 3
 """A masked name hides at most 3 characters (a 4-character name); more is masked text."""
 _MASKED_LATIN_NAME = re.compile(r"\b([A-Za-z])\*+")
@@ -50,7 +53,7 @@ def speakable(text: str, lang: str) -> str:
     if _ALONE.match(text):
         return "无" if zh else "none"
     text = _MASKED_NUMBER.sub(lambda m: _masked_number(m, zh), text)
-    text = _MASKED_CJK_NAME.sub(lambda m: _masked_words(m, zh), text)
+    text = _MASKED_WORD.sub(lambda m: _masked_words(m, zh), text)
     if not zh:
         text = _MASKED_LATIN_NAME.sub(lambda m: f"{m.group(1)} (hidden)", text)
     text = _DATE.sub(lambda m: _date(m, zh), text)
@@ -104,6 +107,8 @@ def _masked_words(match: re.Match[str], zh: bool) -> str:
     """A masked name says 某 for each hidden character ("林某某"); longer masked text (an
     address) says that the rest is hidden."""
     shown, hidden = match.group(1), len(match.group(2))
+    if not ("\u3400" <= shown <= "\u4dbf" or "\u4e00" <= shown <= "\u9fff"):  # as `_CJK`
+        return match.group(0)
     if hidden <= _NAME_STARS:
         return shown + "某" * hidden
     return shown + ("，后面已隐藏" if zh else ", the rest hidden")
@@ -129,7 +134,11 @@ def _plural(match: re.Match[str]) -> str:
     return f"{count} {noun}" if count == "1" else f"{count} {noun}s"
 
 
-_CJK_RUN = re.compile(rf"[{_CJK}][{_CJK}\u3000-\u303f\uff00-\uffef\d\s]*")
+@functools.cache
+def _cjk_run() -> re.Pattern[str]:
+    """A run of Chinese, compiled on first use: only speech in another language cuts it out
+    (its character classes take a millisecond or two to compile)."""
+    return re.compile(rf"[{_CJK}][{_CJK}\u3000-\u303f\uff00-\uffef\d\s]*")
 
 
 def by_language(text: str, lang: str) -> list[tuple[str, str]]:
@@ -139,7 +148,7 @@ def by_language(text: str, lang: str) -> list[tuple[str, str]]:
         return [(text, lang)]
     pieces: list[tuple[str, str]] = []
     at = 0
-    for run in _CJK_RUN.finditer(text):
+    for run in _cjk_run().finditer(text):
         if run.start() > at and text[at : run.start()].strip():
             pieces.append((text[at : run.start()], lang))
         pieces.append((run.group(0), "zh_CN"))
