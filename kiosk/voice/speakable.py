@@ -9,7 +9,8 @@ and a quantity where a code was meant. Before anything is spoken:
   characters become 某 ("林某某"), masked text says the rest is hidden ("北京市东城区，后面已
   隐藏"), a masked Latin name says it is hidden;
 - codes (runs of five or more digits, also split by dashes or spaces, with a reference's capital
-  letters before them: "PR000001") are read character by character, a dash as a pause; years too ("2 0 2 0年3月", "March 2020");
+  letters before them: "PR000001") are read character by character, a dash as a pause; years
+  too ("2 0 2 0年3月", "March 2020");
 - money is said as people say it ("380.00元" → "380元", "12.50元" → "12元5角", "0.05元" →
   "0元零5分"); other amounts keep their decimal point in Chinese ("12点5"), where the engine
   would skip it;

@@ -101,6 +101,24 @@ async def test_a_service_whose_back_office_is_down_offers_a_queue_ticket(
     assert "D001" in printer.simulator.paper().text
 
 
+@pytest.mark.parametrize(
+    "flow_id",
+    ["si-certificate", "medical-insurance", "utility-bills", "community-notices", "request-status"],
+)
+async def test_every_service_asking_a_back_office_offers_a_ticket_when_it_is_down(
+    kiosk: dict[str, Any], flow_id: str
+) -> None:
+    """The offline channel: the service's back office fails, the centre's queue system works.
+    (Services that submit through the outbox accept the application locally instead.)"""
+    kiosk["demo"].fail_next(1)
+    outcome, renderer, _ = await run(kiosk, flow_id, offline="ticket")
+    assert (outcome.status, outcome.step) == ("finished", "queue")
+    offered = [e.prompt for e in renderer.transcript if e.prompt.step == "offline"]
+    assert offered and "暂时无法" in offered[0].text
+    assert "您的排队号是" in renderer.transcript[-1].prompt.text
+    assert kiosk["demo"].received("/queue/tickets")
+
+
 async def test_feedback_is_queued_when_the_back_office_is_down_and_still_has_a_reference(
     kiosk: dict[str, Any],
 ) -> None:
