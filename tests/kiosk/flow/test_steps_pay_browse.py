@@ -163,6 +163,7 @@ async def test_records_are_paged_from_the_back_office_and_the_one_picked_is_read
         expected[1],
         expected[2],
     ][: len(pages)]
+    assert all(p.reading for p in pages) and not any(p.reading for p in lists)  # large type
     assert renderer.transcript[-1].prompt.text == "看完了通知丙"
 
 

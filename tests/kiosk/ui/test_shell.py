@@ -161,6 +161,21 @@ async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell:
     task.cancel()
 
 
+async def test_a_page_of_a_notice_is_read_in_large_type_in_every_look(shell: Any) -> None:
+    page = "根据村（居）务公开有关规定，现将本社区2026年第三季度财务收支情况公布如下。" * 2
+    choose = every_prompt()[1]
+    read = dataclasses.replace(choose, text=f"{page}\n第1页，共3页", reading=True)
+    plain = dataclasses.replace(read, reading=False)  # another long text: body size
+    sizes = {}
+    for prompt in (read, plain):
+        task = await shown(shell, prompt)
+        frames()
+        labels = [w for w in shell.walk(restrict=True) if isinstance(w, KioskLabel)]
+        sizes[prompt.reading] = next(w for w in labels if w.text == prompt.text).font_size
+        task.cancel()
+    assert sizes[True] >= dp(32) > sizes[False]
+
+
 async def test_elder_options_too_many_for_one_screen_come_a_page_at_a_time(shell: Any) -> None:
     """Seven options of two lines each do not fit a 4:3 panel at the elder size: a page of
     them at a time with previous/next (the text stays large); keypad focus turns the page."""
