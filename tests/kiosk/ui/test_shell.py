@@ -253,6 +253,44 @@ async def test_the_menu_offers_its_services_by_category_and_hides_the_rest(shell
     assert reply.value == "elder-allowance" and reply.source == "touch"
 
 
+async def test_in_elder_mode_every_shipped_service_is_two_taps_from_the_menu(shell: Any) -> None:
+    """A tile per category, then that category's services (a category of one: the service)."""
+    from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
+    from kiosk.session.menu import category_title
+
+    flows = [f for f in load_flows([DEFAULT_FLOWS_DIR]).flows.values() if "government" in f.modes]
+    menu = Menu()
+    for flow in sorted(flows, key=lambda f: f.id):
+        menu.services.append(Service(flow.id, dict(flow.title.root), flow.category))
+        if flow.category not in [c.id for c in menu.categories]:
+            menu.categories.append(Category(flow.category, category_title(flow.category)))
+    assert len(menu.services) >= 9
+    shell.inputs.toggle_elder()
+    try:
+        reached: dict[str, int] = {}  # service -> taps from the menu
+        for category in [None, *menu.categories]:
+            (await shown(shell, every_prompt()[0])).cancel()  # a new visit: the menu afresh
+            task = await shown(shell, menu.prompt("zh_CN"))
+            first = {getattr(w, "kiosk_id", "") for w in shell.walk()}
+            if category is not None:
+                if f"category.{category.id}" not in first:
+                    task.cancel()
+                    continue
+                tap(shell, f"category.{category.id}")
+                frames()
+            ids = {getattr(w, "kiosk_id", "") for w in shell.walk()}
+            for service in menu.services:
+                if f"service.{service.id}" in ids:
+                    reached.setdefault(service.id, 1 if category is None else 2)
+            tile = next(i for i in sorted(ids) if i.startswith("service."))
+            tap(shell, tile)  # a tile answers the menu with its service
+            assert (await asyncio.wait_for(task, 2)).value == tile.removeprefix("service.")
+        assert set(reached) == {service.id for service in menu.services}  # every one reached
+        assert max(reached.values()) <= 2
+    finally:
+        shell.inputs.toggle_elder()
+
+
 async def test_attract_screen_starts_and_switches_language(shell: Any) -> None:
     started: list[str] = []
     shell.inputs.on_start = started.append
