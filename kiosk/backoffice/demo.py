@@ -371,6 +371,12 @@ class DemoBackOffice:
         self._started()
         self.payments.settle(order, outcome)
 
+    def refuse_waybill(self, waybill: str, company: str) -> None:
+        """The recipient refused a parcel in the courier company's app (as
+        `/_demo/waybills/{waybill}/refused`)."""
+        self._started()
+        self.data.refuse_waybill(waybill, company)
+
     def _started(self) -> Switches:
         if self._ledger is None:
             self.start()

@@ -1,12 +1,12 @@
 """The demo courier back office's routes on the demo app: courier sign-in, recipients' phones by
-waybill and their consent to locker delivery, pickup notices, parcel records and a locker's
-storage-fee orders."""
+waybill and their consent to locker delivery, pickup notices, parcel records, a locker's
+storage-fee orders, and (demo control) parcels refused in the courier's app."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Path
 from pydantic import BaseModel, Field
 
 from kiosk.backoffice import demo_courier_operations as run
@@ -27,6 +27,11 @@ class Courier(BaseModel):
 
     courier: str
     company: str
+    refused: list[str] = Field(
+        default_factory=list,
+        description="Waybills of the company's parcels that their recipients refused in the "
+        "courier's app (newest first): the locker treats such a parcel as refused (拒收)",
+    )
 
 
 class WaybillQuestion(Request):
@@ -77,6 +82,19 @@ class Recorded(BaseModel):
     """The record taken."""
 
     record: str
+
+
+class WaybillRefusal(Request):
+    """Demo control: the recipient refused a parcel of this courier company in its app."""
+
+    company: str = Field(min_length=1, max_length=40)
+
+
+class WaybillRefused(BaseModel):
+    """The refusal taken."""
+
+    waybill: str
+    company: str
 
 
 class LockerFee(Request):
@@ -140,6 +158,19 @@ def add_routes(app: FastAPI, world: Any) -> None:
     async def record(body: ParcelRecord, key: IdempotencyKey = None) -> Any:
         """A parcel's event for the courier's records."""
         return run.record(world, body.model_dump())
+
+    @app.post(
+        "/_demo/waybills/{waybill}/refused",
+        response_model=WaybillRefused,
+        tags=["demo control"],
+        responses=errors(400, 422, body=True),
+    )
+    async def refuse_waybill(
+        waybill: Annotated[str, Path(max_length=60)], body: WaybillRefusal
+    ) -> Any:
+        """Demo only: the recipient refused a parcel in the courier company's app (its
+        couriers' sign-ins list the waybill from now on)."""
+        return run.refuse_waybill(world, waybill, body.model_dump())
 
     @app.post(
         "/locker/orders",

@@ -1,5 +1,6 @@
 """What the demo courier back office's operations do (courier sign-in, recipients' phones and
-consent, pickup notices, parcel records, storage-fee orders): plain functions on a request's
+consent, pickup notices, parcel records, storage-fee orders, parcels refused in the courier's
+app): plain functions on a request's
 validated JSON, served by FastAPI (`demo_courier`) and by the light contract server."""
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def sign_in(world: DemoWorld, body: Json) -> Json:
         known = COURIERS.get(body["code"] or "")
     if known is None:
         raise Refusal(403, "unknown_courier")
-    return {"courier": known[0], "company": known[1]}
+    refused = world.data.refused_waybills(known[1])
+    return {"courier": known[0], "company": known[1], "refused": refused}
 
 
 def waybill(world: DemoWorld, body: Json) -> Json:
@@ -55,6 +57,13 @@ def notify(world: DemoWorld, body: Json) -> Json:
 def record(world: DemoWorld, body: Json) -> Json:
     """Take a parcel's event for the courier's records."""
     return {"record": f"R{world.next_number('locker_records'):05d}"}
+
+
+def refuse_waybill(world: DemoWorld, waybill: str, body: Json) -> Json:
+    """Demo only: the recipient refused a parcel in the courier company's app; the company's
+    couriers' sign-ins list it from now on."""
+    world.data.refuse_waybill(waybill, body["company"])
+    return {"waybill": waybill, "company": body["company"]}
 
 
 def fee_order(world: DemoWorld, body: Json) -> Json:

@@ -28,6 +28,8 @@ FILE_NAME = "backoffice.sqlite3"
 KEPT_IN_MEMORY = 10_000
 """Rows of each growing table (bills seen, orders, requests, applications) kept in memory."""
 
+REFUSED_LISTED = 200
+"""Refused waybills a courier's sign-in lists at most (the newest)."""
 ELIGIBLE_AGE = 80
 RESIDENT_CONTRIBUTION = 380.0
 """Yuan a year of urban and rural resident medical insurance (invented, about the real one)."""
@@ -43,6 +45,8 @@ _SCHEMA = (
     " reply TEXT, updated_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS notices (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
     " title TEXT NOT NULL, published TEXT NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS refused_waybills (waybill TEXT PRIMARY KEY,"
+    " company TEXT NOT NULL, refused_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, purpose TEXT NOT NULL,"
     " amount REAL NOT NULL, created_at REAL NOT NULL, expires_in INTEGER NOT NULL,"
     " status TEXT NOT NULL, polls INTEGER NOT NULL DEFAULT 0, paid_at TEXT, receipt_no TEXT)",
@@ -286,6 +290,28 @@ class DemoData:
                     (department, reply, self._now_text(), reference),
                 ).rowcount
             )
+
+    # Parcels refused in the courier company's app ---------------------------------------
+
+    def refuse_waybill(self, waybill: str, company: str) -> None:
+        """The recipient refused a parcel in the courier company's app (a repeat changes
+        nothing)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO refused_waybills VALUES (?, ?, ?)",
+                (waybill, company, self._now_text()),
+            )
+            self.added("refused_waybills")
+
+    def refused_waybills(self, company: str, limit: int = REFUSED_LISTED) -> list[str]:
+        """A company's waybills refused by their recipients, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT waybill FROM refused_waybills WHERE company = ?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (company, limit),
+            ).fetchall()
+        return [row["waybill"] for row in rows]
 
     # Notices -------------------------------------------------------------------------------
 

@@ -31,7 +31,8 @@ the record does not exist.
 **Demo data.** The demo back office (`kiosk backoffice`) invents everything: any ID number with a
 valid check character is a resident; an account is digits, and one beginning with 000 is
 unknown; requests `SQ000001` (replied) and `SQ000002` (assigned) exist. Its `/_demo/...` routes
-let a test or a staff member pay an order or reply to a request.
+let a test or a staff member pay an order, reply to a request, or mark a parcel refused by its
+recipient in the courier company's app (listed at its couriers' sign-ins from then on).
 """
 
 _MEANINGS = {

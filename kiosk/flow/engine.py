@@ -170,7 +170,9 @@ class Engine:
         index = {step.id: i for i, step in enumerate(flow.steps)}
         position = 0
         times: tuple[str, int] | None = None  # a named round's loop: (its first step, how many)
-        history: list[int] = []
+        # steps answered, to go back to: each with the time round it was answered in (back
+        # from a second parcel's first step is the first parcel's last question, in its round)
+        history: list[tuple[int, tuple[str, int] | None]] = []
         unattended = 0
         journal = self.services.journal
 
@@ -251,7 +253,7 @@ class Engine:
                 record(step, "back")
                 unattended = 0
                 if history:
-                    position = history.pop()
+                    position, times = history.pop()
                 elif depth > 0 and parent_can_go_back:
                     return _End("back", step.id)
                 continue
@@ -262,7 +264,7 @@ class Engine:
             if step.WAITS:
                 record(step, "answered")
                 unattended = 0
-                history.append(position)
+                history.append((position, times))
             if step.IRREVERSIBLE:
                 # Nothing before a submission can be changed any more.
                 history.clear()

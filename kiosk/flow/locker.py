@@ -55,6 +55,8 @@ class Opening:
     """The compartment first chosen, when its door did not open (jammed)."""
     storage_hours: float = 0.0
     """A deposit's free storage period."""
+    refused: bool = False
+    """A release of a parcel its recipient refused (拒收), for its courier to take back."""
 
 
 @dataclass(frozen=True)

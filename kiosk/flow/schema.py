@@ -6,7 +6,9 @@ data into them. Data that does not fit is read again by the same models in pydan
 messages; those models also give the JSON Schema (`json_schema`).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: msgspec reads a struct's annotations when it first
+# converts to it, and each one written as a string costs a compile (~20 ms a process for the
+# flow schema and the configuration).
 
 import ctypes
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast
@@ -461,6 +463,14 @@ class CourierSignInStep(StepBase, frozen=True, kw_only=True, tag="courier_sign_i
     SPEAKS_ITSELF = True
 
 
+class AcceptItemStep(StepBase, frozen=True, kw_only=True, tag="accept_item"):
+    """Go on only with an item kind the locker takes: one its configuration refuses
+    (`refused_items`: fresh, valuable, damaged...) fails with `locker.refused_item` at once,
+    before the courier scans and sizes the parcel (locker mode)."""
+
+    item: Annotated[Template, Meta(description="The item kind, e.g. '{{ item }}'")]
+
+
 class PickCompartmentStep(StepBase, frozen=True, kw_only=True, tag="pick_compartment"):
     """Offer the smallest free compartment that fits `size` first, then one of each larger size;
     saves the compartment id (locker mode)."""
@@ -559,6 +569,7 @@ Step = (
     | ScanCodeStep
     | PrintStep
     | CourierSignInStep
+    | AcceptItemStep
     | PickCompartmentStep
     | DepositParcelStep
     | FindParcelsStep

@@ -15,10 +15,20 @@ class ScriptedLockerError(ValueError):
     """The answers file's `locker:` section cannot be put in this locker (one line)."""
 
 
+def refused_in_app(locker: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(waybill, company) of the parcels whose recipients refused them in the courier company's
+    app (`refused_in_app: true`): the demo courier back office is told before the run."""
+    return [
+        (str(entry["waybill"]), str(entry.get("company", "")))
+        for entry in locker.get("parcels") or []
+        if isinstance(entry, Mapping) and entry.get("refused_in_app") and "waybill" in entry
+    ]
+
+
 def seed_parcels(inventory: Inventory | None, locker: Mapping[str, Any], clock: Clock) -> int:
     """Put `locker: parcels: [{compartment, waybill, company, phone, code, days,
-    storage_hours, refused}]` in the inventory (`refused: true`: its recipient refused it);
-    returns how many."""
+    storage_hours, refused, refused_in_app}]` in the inventory (`refused: true`: its recipient
+    refused it at the locker; `refused_in_app`: see `refused_in_app`); returns how many."""
     parcels = locker.get("parcels") or []
     if not parcels:
         return 0

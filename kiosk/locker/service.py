@@ -17,6 +17,7 @@ from kiosk.locker.config import LockerConfig
 from kiosk.locker.inventory import Action, Inventory, InventoryError, Parcel
 from kiosk.locker.layout import Compartment
 from kiosk.locker.reconcile import Reconciled, compare_doors, recover
+from kiosk.locker.servicing import waive_fee
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,26 @@ class LockerService:
             raise LockerError(refused) from exc
         self.attempts.record("courier", True, limit)
         data = reply if isinstance(reply, dict) else {}
-        return {"courier": str(data.get("courier", "")), "company": str(data.get("company", ""))}
+        company = str(data.get("company", ""))
+        await self._refused_in_app(company, data.get("refused"))
+        return {"courier": str(data.get("courier", "")), "company": company}
+
+    async def _refused_in_app(self, company: str, waybills: object) -> None:
+        """The courier back office's sign-in reply lists the company's waybills whose
+        recipients refused them in its app: such a parcel stored here is refused as at the
+        locker (its code dies, no fee, its courier takes it back)."""
+        if not company or not isinstance(waybills, list):
+            return
+        wanted = {w for w in waybills if isinstance(w, str)}
+        for parcel in self.inventory.parcels(("stored",)):
+            if parcel.company != company or parcel.waybill not in wanted:
+                continue
+            try:
+                refused = self.inventory.refuse(parcel.id, "by the recipient in the courier's app")
+            except InventoryError as exc:  # taken meanwhile: nothing to refuse
+                log.info("parcel %s not refused: %s", parcel.id, exc.key)
+                continue
+            await self._record(refused, "refused")
 
     def _courier_limit(self) -> Limit:
         return Limit(self.config.courier_failures, self.config.lockout_seconds)
@@ -269,11 +289,13 @@ class LockerService:
                 self.inventory.pay(parcel, share)
                 left -= share
 
-    async def release(self, parcel: str, kind: str) -> Opening:
-        """Open a stored parcel's door and record it taken (its code dies at the intent)."""
+    async def release(self, parcel: str, kind: str, *, waive: str = "") -> Opening:
+        """Open a stored parcel's door and record it taken (its code dies at the intent).
+        `waive`: why a maintainer waives an unpaid fee (recorded once the parcel is out)."""
         stored = self.inventory.parcel(parcel)
         quoted = self.clock.now() - FEE_GRACE
-        if kind == "pickup" and self._fee(stored, at=quoted) > 0:
+        waived = self._fee(stored) if kind == "pickup" and waive else 0
+        if kind == "pickup" and not waive and self._fee(stored, at=quoted) > 0:
             raise LockerError("locker.fee_unpaid", parcel)
         try:
             action = self.inventory.begin_release(parcel, kind)
@@ -286,8 +308,11 @@ class LockerService:
                 await self._notify(self.inventory.parcel(parcel), reissued=True)
             raise LockerError("locker.jammed", action.compartment) from exc
         taken = self.inventory.finish_release(action, "open")
-        await self._record(taken, "picked_up" if kind == "pickup" else "retrieved")
-        return Opening(action.id, parcel, self._place(action.compartment))
+        if waived:
+            waive_fee(self.inventory, parcel, waived, waive)
+        await self._record(taken, "picked_up" if kind == "pickup" else "retrieved", waived)
+        refused = stored.status == "refused"
+        return Opening(action.id, parcel, self._place(action.compartment), refused=refused)
 
     def alarm(self, opening: Opening, reason: str) -> None:
         """A door left open: listed and journaled as an alarm."""
@@ -341,9 +366,9 @@ class LockerService:
         except BackendError as exc:
             log.warning("pickup notice for %s not queued: %s", parcel.id, exc.key)
 
-    async def _record(self, parcel: Parcel, event: str) -> None:
+    async def _record(self, parcel: Parcel, event: str, waived: int = 0) -> None:
         """A parcel's record for the courier back office, through the outbox."""
-        payload = {
+        payload: dict[str, Any] = {
             "terminal": self.terminal,
             "parcel": parcel.id,
             "waybill": parcel.waybill,
@@ -351,6 +376,8 @@ class LockerService:
             "at": self.clock.now(),
             "fee_paid": parcel.fee_paid,
         }
+        if waived:
+            payload["fee_waived"] = waived
         key = f"record:{self.terminal}:{parcel.id}:{event}"
         try:
             await self.outbox.submit(

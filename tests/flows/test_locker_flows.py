@@ -113,7 +113,7 @@ def written(path: Path, **data: Any) -> Path:
 
 def said_at(lines: list[dict[str, Any]], step: str) -> list[str]:
     """What was said at each visit of `step`."""
-    return [line["say"] for line in lines if line.get("step") == step]
+    return [line["say"] for line in lines if line.get("step") == step and "say" in line]
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))
@@ -360,3 +360,95 @@ def test_a_refused_parcel_whose_door_jams_at_retrieval_stays_refused_without_a_n
         assert (kept.status, stock.states()["A-03"]) == ("refused", "out_of_service")
     data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
     assert b"notify:" not in data  # no new pickup code goes to the recipient who refused it
+
+
+def test_a_parcel_refused_in_the_courier_app_is_refused_at_the_sign_in_and_taken_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "kerong")
+    app_refused = {"waybill": "SF1000000052", "company": "顺丰速运", "phone": "13600136052"}
+    answers = written(
+        tmp_path / "app.yaml",
+        locker={
+            "parcels": [
+                {
+                    "compartment": "A-02",
+                    "waybill": "SF1000000051",
+                    "company": "顺丰速运",
+                    "phone": "13600136051",
+                    "code": "161803",
+                    "days": 5,
+                },
+                {**app_refused, "compartment": "B-03", "code": "299792", "refused_in_app": True},
+            ]
+        },
+        answers={"sign_in": "880001", "review": True},
+        devices={"lock_board": {"close_after_reads": 2}},
+    )
+    code, lines = run(capsys, "parcel-retrieval", answers, config)
+    assert code == 0, lines[-1]
+    (review,) = said_at(lines, "review")
+    assert "滞留件 1 件（A-02）" in review and "拒收件 1 件（B-03）" in review
+    # the doors opened say which parcel is which
+    opened = said_at(lines, "retrieve")[1]  # after "opening the doors"
+    assert "A-02 号格口（滞留件）的门已打开" in opened
+    assert "B-03 号格口（拒收件）的门已打开" in opened
+    with stock_of(config) as stock:
+        (taken,) = [p for p in stock.parcels(["retrieved"]) if p.compartment == "B-03"]
+        assert stock.history(taken.id)[-3:] == ["refused", "retrieving", "retrieved"]
+        assert stock.parcels_for_code("299792") == []  # its code died with the refusal
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    assert b"13600136052" not in data and b"136****6052" in data  # journaled masked only
+
+
+def test_retrieval_doors_in_english_say_which_parcels_were_refused_and_which_overdue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "wkly")
+    answers = answers_for(
+        tmp_path, "scenarios/parcel-retrieval.refused.answers.yaml", "wkly", language="en"
+    )
+    code, lines = run(capsys, "parcel-retrieval", answers, config)
+    assert code == 0, lines[-1]
+    opened = said_at(lines, "retrieve")[1]  # after "opening the doors"
+    assert "compartment A-02 (overdue) is open" in opened
+    assert "compartment B-04 (refused by the recipient) is open" in opened
+
+
+def test_no_door_opens_without_the_recipients_consent_nor_for_an_item_the_locker_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = locker_config(tmp_path, "8a")
+    courier = {"sign_in": "880001", "waybill": "SF1000000071", "consent": True}
+    devices = {"scanner": "SF1000000071", "lock_board": {"close_after_reads": 2}}
+    # the demo courier system's recipients whose phone ends in 0000 did not agree
+    no_consent = written(
+        tmp_path / "no-consent.yaml",
+        answers={**courier, "item": "ordinary", "phone": "13800130000"},
+        devices=devices,
+    )
+    code, lines = run(capsys, "parcel-deposit", no_consent, config)
+    assert (code, lines[-1]["step"]) == (1, "no_consent"), lines[-1]
+    assert "收件人未同意快递柜投递" in said_at(lines, "no_consent")[0]
+    for item in ("fresh", "valuable", "damaged"):
+        refused = written(
+            tmp_path / f"{item}.yaml",
+            answers={
+                **courier,
+                "item": item,
+                "phone": "13800138000",
+                "size": "M",
+                "needs": "none",
+                "compartment": 1,
+                "review": True,
+            },
+            devices=devices,
+        )
+        code, lines = run(capsys, "parcel-deposit", refused, config)
+        assert (code, lines[-1]["step"]) == (1, "refused"), (item, lines[-1])
+        asked = {line.get("step") for line in lines}
+        assert "item" in asked and "waybill" not in asked  # refused as soon as it is told
+    with stock_of(config) as stock:
+        assert stock.parcels() == [] and set(stock.states().values()) == {"free"}
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
+    assert b"intent.deposit" not in data  # not even the intent to open a door

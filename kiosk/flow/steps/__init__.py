@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kiosk.flow.steps import (
+    accept_item,
     branch,
     browse,
     call,
@@ -59,6 +60,7 @@ EXECUTORS: Mapping[str, Executor] = MappingProxyType(
             print_step,
             branch,
             courier_sign_in,
+            accept_item,
             pick_compartment,
             deposit_parcel,
             find_parcels,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.flow.locker import LockerError, NewParcel, Opening
 from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.flow.schema import DepositParcelStep
+from kiosk.flow.steps.accept_item import refuse_item
 from kiosk.flow.steps.compartment_place import (
     failed,
     flag,
@@ -13,7 +14,7 @@ from kiosk.flow.steps.compartment_place import (
     place_data,
     where,
 )
-from kiosk.flow.steps.context import Next, StepContext, StepFailed, StepResult
+from kiosk.flow.steps.context import Next, StepContext, StepResult
 from kiosk.flow.steps.door_wait import until_closed
 from kiosk.languages import join_sentences
 
@@ -24,10 +25,7 @@ async def execute(ctx: StepContext, step: DepositParcelStep) -> StepResult:
     """Refuse what the locker refuses; open (moving on from a jammed door), wait for the door
     to close, record the parcel and queue the recipient's notice."""
     locker = locker_of(ctx)
-    item = ctx.render(step.item).strip()
-    if item in locker.rules.refused_items:
-        ctx.journal("refused_item", {"item": item})
-        raise StepFailed("locker.refused_item", item)
+    refuse_item(ctx, ctx.render(step.item).strip())  # again: a flow may not ask first
     parcel = NewParcel(
         waybill=ctx.render(step.waybill).strip(),
         company=ctx.render(step.company).strip(),

@@ -44,7 +44,7 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
     def build(error: str | None) -> Prompt:
         parts = [
             ctx.translate(
-                "locker.release_open",
+                _opened_key(step.action, o),
                 compartment=o.place.compartment,
                 where=where(ctx, o.place),
             )
@@ -76,3 +76,11 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
     )
     ctx.journal("released", {"count": len(opened), "jammed": len(jammed)})
     return Next()
+
+
+def _opened_key(action: str, opening: Opening) -> str:
+    """What an opened door is said as: a courier taking parcels back hears which were refused
+    by their recipients and which were overdue (the only two kinds taken back)."""
+    if action != "retrieve":
+        return "locker.release_open"
+    return "locker.release_open_refused" if opening.refused else "locker.release_open_overdue"

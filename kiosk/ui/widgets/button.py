@@ -15,8 +15,10 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
+from kiosk.ui.line_breaks import has_cjk
 from kiosk.ui.theme import Look
 from kiosk.ui.theme.icons import icon_texture
+from kiosk.ui.widgets.label import chinese_lines, room, wrapped
 from kiosk.ui.widgets.text_cache import CachedText
 
 ROLES = {
@@ -84,8 +86,11 @@ def _overflows(
     height: float,
     wraps_cjk: bool = False,
 ) -> bool:
+    drawn = text
+    if wraps_cjk and has_cjk(text):
+        drawn = chinese_lines(text, room(width), font, size)  # broken as it is drawn
     probe = (MarkupLabel if markup else CoreLabel)(
-        text=text,
+        text=drawn,
         font_size=size,
         font_name=font,
         line_height=line_height,
@@ -114,9 +119,13 @@ def _padding(label: Label) -> tuple[float, float, float, float]:
 
 def content_height(label: Label, width: float, font_size: float | None = None) -> float:
     """The height of a label's text wrapped at `width` (at `font_size`, else its own)."""
+    text = label.text
+    size = float(font_size or label.font_size)
+    if getattr(label, "wraps_cjk", False) and has_cjk(text):
+        text = chinese_lines(text, room(width), str(label.font_name), size)  # as it is drawn
     probe = (MarkupLabel if label.markup else CoreLabel)(
-        text=label.text,
-        font_size=font_size or label.font_size,
+        text=text,
+        font_size=size,
         font_name=label.font_name,
         line_height=label.line_height,
         text_size=(max(width, 1), None),
@@ -250,6 +259,10 @@ class KioskButton(ButtonBehavior, CachedText, Label):  # type: ignore[misc]
                 width - iw - gap,
             )
             rect.pos = (self.center_x - (text_w + iw + gap) / 2, self.center_y - ih / 2)
+
+    def laid_out(self, text: str) -> str:
+        """An option's Chinese label broken into lines as Chinese is typeset (`wraps_cjk`)."""
+        return wrapped(self, text) if self.wraps_cjk else text
 
     def _fit_text(self) -> None:
         """The largest font size (from the asked one down to the floor, 18 dp unless the

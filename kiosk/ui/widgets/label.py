@@ -2,19 +2,67 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
+from kivy.core.text import Label as CoreLabel
 from kivy.metrics import dp
 from kivy.uix.label import Label
 
+from kiosk.ui.line_breaks import CLOSING, broken, has_cjk
 from kiosk.ui.theme import Look
 from kiosk.ui.widgets.text_cache import CachedText
 
 SIZES = ("caption", "body", "small", "title", "action", "keypad", "display")
-CLOSING = frozenset("，。、；：？！）》」』”’…")
-"""Punctuation that Chinese typesetting never starts a line with (避头点)."""
 NARROWER_AT_MOST = 3
 """Times a label narrows its wrapping width by a character to keep such a mark off a line start."""
+
+
+LAID_OUT_KEPT = 512
+"""Chinese texts broken into lines kept (screens are rebuilt with the same texts)."""
+_laid_out: OrderedDict[tuple[str, float, str, float], str] = OrderedDict()
+_measures: dict[tuple[str, float], CoreLabel] = {}
+
+
+def chinese_lines(text: str, width: float, font_name: str, font_size: float) -> str:
+    """`text` with its line breaks put in where Chinese typesetting breaks (`line_breaks`),
+    measured at this font and size; remembered."""
+    key = (text, width, font_name, font_size)
+    found = _laid_out.get(key)
+    if found is not None:
+        _laid_out.move_to_end(key)
+        return found
+    probe = _measures.get((font_name, font_size))
+    if probe is None:
+        probe = _measures[(font_name, font_size)] = CoreLabel(
+            font_name=font_name, font_size=font_size
+        )
+    extents = probe.get_cached_extents()  # Kivy's own, kept by text
+    found = broken(text, width, lambda drawn: float(extents(drawn)[0]))
+    _laid_out[key] = found
+    if len(_laid_out) > LAID_OUT_KEPT:
+        _laid_out.popitem(last=False)
+    return found
+
+
+def wrapped(label: Label, text: str) -> str:
+    """A wrapping label's Chinese text with its line breaks put in as Chinese is typeset
+    (Kivy would break only at spaces: "A-03" alone above "号格口的门已打开"); other text as
+    Kivy wraps it."""
+    width = label.text_size[0]
+    if width is None or width <= 1 or not has_cjk(text):
+        return text
+    pad = list(label.padding) if isinstance(label.padding, list | tuple) else [label.padding]
+    left, right = (pad[0], pad[2]) if len(pad) == 4 else (pad[0], pad[0])
+    return chinese_lines(
+        text, room(float(width - left - right)), str(label.font_name), float(label.font_size)
+    )
+
+
+def room(width: float) -> float:
+    """The width Chinese lines are broken to in a text box this wide (a pixel kept: Kivy
+    measures a line as a whole, the breaker run by run)."""
+    return width - 1.0
 
 
 class KioskLabel(CachedText, Label):  # type: ignore[misc]
@@ -58,6 +106,10 @@ class KioskLabel(CachedText, Label):  # type: ignore[misc]
             self._narrowed = 0
             self.padding: Any = (0, 0, 0, 0)
         self.text_size = (max(self.width, 1), None)
+
+    def laid_out(self, text: str) -> str:
+        """Chinese text broken into lines here, as Chinese is typeset (`wrapped`)."""
+        return wrapped(self, text)
 
     def _fit(self, *_: Any) -> None:
         # an empty label (a message line with nothing to say yet) takes no room on the screen

@@ -91,6 +91,10 @@ class CachedText:
     """Mixin for a Kivy `Label`: a text already rendered with the same options is not rendered
     again (see the module's docstring); put it before `Label` in the bases."""
 
+    def laid_out(self, text: str) -> str:
+        """The markup text as it is rendered (a label may put its own line breaks in)."""
+        return text
+
     def texture_update(self, *_largs: Any) -> None:
         """Kivy's `Label.texture_update`, with rendered textures looked up and kept."""
         label: Any = self
@@ -99,7 +103,7 @@ class CachedText:
         label.texture = None
         text = core.text
         if markup:
-            text = label.text
+            text = self.laid_out(label.text)
             if label.halign == "justify" or label.strip:
                 text = text.strip()
             colour = label.disabled_color if label.disabled else label.color

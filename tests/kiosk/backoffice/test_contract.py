@@ -58,6 +58,7 @@ def test_every_endpoint_of_the_contract_is_there() -> None:
         "POST /locker/notifications",
         "POST /locker/records",
         "POST /locker/orders",
+        "POST /_demo/waybills/{waybill}/refused",
     }
     for path, item in paths.items():
         for method, operation in item.items():

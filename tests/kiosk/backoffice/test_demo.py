@@ -340,6 +340,17 @@ def test_a_resident_request_is_answered_by_a_department(api: Api) -> None:
     assert api.get("/requests/SQ999999") == (404, {"error": "unknown_request"})
 
 
+def test_a_parcel_refused_in_the_couriers_app_is_listed_at_its_companys_sign_ins(
+    api: Api,
+) -> None:
+    assert api.post("/couriers/sign-in", {"code": "880001"})[1]["refused"] == []
+    marked = api.post("/_demo/waybills/SF1000000061/refused", {"company": "顺丰速运"})
+    assert marked == (200, {"waybill": "SF1000000061", "company": "顺丰速运"})
+    assert api.post("/_demo/waybills/SF1000000061/refused", {"company": "顺丰速运"})[0] == 200
+    assert api.post("/couriers/sign-in", {"code": "880001"})[1]["refused"] == ["SF1000000061"]
+    assert api.post("/couriers/sign-in", {"code": "880002"})[1]["refused"] == []  # not theirs
+
+
 def test_notices_page_through_long_texts(api: Api) -> None:
     code, first = api.get("/notices", kind="affairs", page=1, per_page=3)
     assert code == 200 and len(first["items"]) == 3 and first["pages"] >= 2

@@ -84,6 +84,9 @@ CASES: list[Case] = [
     ("POST", "/_demo/payments/PO000001", {"status": "paid"}, {}),
     ("GET", "/payments/PO000001", None, {}),
     ("POST", "/_demo/requests/SQ000002/reply", {"department": "物业", "reply": "已修"}, {}),
+    ("POST", "/_demo/waybills/ZT2000000009/refused", {"company": "中通快递"}, {}),
+    ("POST", "/_demo/waybills/ZT2000000009/refused", {"company": ""}, {}),
+    ("POST", "/couriers/sign-in", {"code": "880002"}, {}),  # lists the refused waybill
     ("POST", "/medical/status", b"\x80", {}),  # not even text
     ("POST", "/medical/status", b"not json", {"Idempotency-Key": ""}),
     (

@@ -118,6 +118,28 @@ async def test_a_flow_that_loops_names_each_time_round_and_counts_its_own_steps(
         assert shown[-1][0] == "done" and shown[-1][2] == ""  # the result closes the visit
 
 
+async def test_back_from_a_second_rounds_first_step_is_the_first_rounds_question_again() -> None:
+    """返回 from the second parcel's first step shows "another parcel?" as it was answered, in
+    the first parcel's round (no "第 2 件" over it); answered again, the second round begins."""
+    harness = Harness(DEPOSITS)
+    answers = {
+        "sign_in": "1234",
+        "size": ["a", {"event": "back"}, "a"],
+        "review": "yes",
+        "another": ["a", "a", "b"],
+    }
+    outcome, renderer, _ = await harness.run(answers)
+    assert outcome.status == "finished"
+    shown = [(e.prompt.step, e.prompt.progress, e.prompt.round) for e in renderer.transcript]
+    assert shown[3:8] == [
+        ("another", (4, 4), ""),
+        ("size", (1, 3), "第 2 件"),
+        ("another", (4, 4), ""),  # back: the first parcel's question, in its round
+        ("size", (1, 3), "第 2 件"),
+        ("review", (2, 3), "第 2 件"),
+    ]
+
+
 async def test_a_loop_back_to_a_choice_in_a_flow_naming_no_round_shows_its_number() -> None:
     """Back to a summary after reading records is that question again, not a new round."""
     harness = Harness(DEPOSITS.replace("round: {zh_CN: 件, en: Parcel}\n", ""))

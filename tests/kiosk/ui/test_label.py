@@ -34,3 +34,58 @@ def test_a_full_stop_is_not_left_alone_at_the_start_of_a_line(window: Any) -> No
         assert label.x == box.x and label.width == width  # the text stays where it was
     finally:
         window.remove_widget(box)
+
+
+def test_elder_text_keeps_a_compartment_with_its_words_and_a_number_with_its_unit(
+    window: Any,
+) -> None:
+    """The elder door screen put "A-03" alone above "号格口的门已打开" and broke "24" from
+    "小时": Kivy wraps only at spaces."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kiosk.ui.theme import look
+    from kiosk.ui.widgets.label import KioskLabel
+
+    elder = look(elder=True)
+    texts = (
+        "A-03 号格口的门已打开，在A柜，第一列，从下往上第三格。请放入快递并关好柜门。",
+        "已存入 A-03 号格口，免费保管 24 小时，已通知收件人。继续投递下一件吗？",
+    )
+    labels = [KioskLabel(elder, text, size="title") for text in texts]
+    box = BoxLayout(orientation="vertical", size_hint=(None, None), size=(640, 900), pos=(0, 0))
+    for label in labels:
+        box.add_widget(label)
+    window.add_widget(box)
+    try:
+        for _ in range(6):
+            frames()
+        door, stored = (_lines(label) for label in labels)
+        assert door[0].startswith("A-03 号格口的门"), door
+        assert len(door) >= 3 and all(len(line) > 4 for line in door[:-1]), door
+        assert not any(line.rstrip().endswith(("24", "A-03")) for line in stored), stored
+        assert "24 小时" in "".join(stored) or any(line.startswith("小时") for line in stored)
+        assert not any(line.startswith("小时") for line in stored), stored
+    finally:
+        window.remove_widget(box)
+
+
+def test_an_option_keeps_its_compartment_id_with_the_words_after_it(window: Any) -> None:
+    """An option's Chinese label wraps as a label does, and its row is as tall as it draws."""
+    from kiosk.ui.theme import look
+    from kiosk.ui.widgets.button import KioskButton, content_height
+
+    text = "1   推荐 A-03 号格口（M，A柜，第一列，从下往上第三格）"
+    button = KioskButton(look(elder=True), text, wraps_cjk=True, size_hint=(None, None))
+    button.size = (420, 400)
+    window.add_widget(button)
+    try:
+        for _ in range(6):
+            frames()
+        lines = _lines(button)
+        assert len(lines) >= 2 and not any(line.rstrip().endswith("A-03") for line in lines)
+        assert any("A-03 号" in line for line in lines), lines
+        width = button.text_size[0]
+        drawn = KioskButton(look(elder=True), "\n".join(lines))  # the lines as drawn
+        assert content_height(button, width) == content_height(drawn, width)  # sized as drawn
+    finally:
+        window.remove_widget(button)
