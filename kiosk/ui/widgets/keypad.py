@@ -1,4 +1,5 @@
-"""On-screen keypads: the 12-key layouts for digits, amounts, phones and ID numbers, and letters."""
+"""On-screen keypads: the 12-key layouts for digits, amounts, phones and ID numbers, letters for
+pinyin, and a code's keyboard (a waybill typed instead of scanned)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.flow.code_typing import CodeTyping
 from kiosk.flow.inputs import TYPING, InputType
 from kiosk.i18n import t
 from kiosk.ui.theme import Look
@@ -45,6 +47,18 @@ def letter_rows(compact: bool = False) -> list[list[str]]:
     rows[-2].append(DELETE)
     rows[-1].extend([CLEAR, "，", "。"])
     rows.append([*PUNCTUATION[2:], SPACE])
+    return rows
+
+
+def code_rows(typing: CodeTyping) -> list[list[str]]:
+    """A code's keyboard: the 12-key digits when it holds no letters, else a row of digits and
+    the QWERTY letters (capitals, unless the code allows only small ones), delete and clear."""
+    if not typing.letters:
+        return digit_rows(InputType.DIGITS)
+    rows = [list(LETTER_ROWS[0])]
+    rows += [list(row.upper() if typing.upper else row) for row in LETTER_ROWS[1:]]
+    rows[-2].append(DELETE)
+    rows[-1].append(CLEAR)
     return rows
 
 
@@ -129,6 +143,22 @@ def shared_keypad(
             button.focused = False
             button.state = "normal"
     return keypad
+
+
+def shared_digit_keypad(
+    look: Look, lang: str, rows: Sequence[Sequence[str]], on_key: Callable[[str], None]
+) -> Keypad:
+    """A shared numeric keypad (`digit_rows`), centred and as wide as its keys need."""
+    columns = max(len(row) for row in rows)
+    return shared_keypad(
+        look,
+        lang,
+        rows,
+        on_key,
+        size_hint_x=None,
+        width=dp(max(look.scale.target, 110) * columns + 40),
+        pos_hint={"center_x": 0.5},
+    )
 
 
 class _Spacer(GridLayout):  # type: ignore[misc]
