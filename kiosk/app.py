@@ -198,7 +198,7 @@ class KioskServices:
         """
         import msgspec
 
-        from kiosk.bundle.manifest import MANIFEST_NAME
+        from kiosk.bundle import MANIFEST_NAME
         from kiosk.flow.engine import Engine
         from kiosk.flow.loader import load_flows
         from kiosk.flow.receipts import ReceiptLibrary

@@ -21,7 +21,9 @@ The models are `msgspec` structs: importing this module and validating a file ta
 milliseconds, so `kiosk run` validates the whole configuration before its window opens.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: msgspec reads a struct's annotations when it first
+# converts to it, and each one written as a string costs a compile (~20 ms a process for the
+# flow schema and the configuration).
 
 import inspect
 import logging
@@ -359,7 +361,7 @@ class Config(_Section, frozen=True):
     source: Path | None = None
     """The file this configuration was read from, if any (set by `load_config`, not a key)."""
 
-    def device_configs(self) -> dict[str, DeviceConfig]:
+    def device_configs(self) -> dict[str, "DeviceConfig"]:
         """The devices as the peripheral hub wants them."""
         from peripherals.hub import DeviceConfig  # the hub's machinery: not for the first frame
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from kiosk.flow.devices import (
     DeviceError,
     DeviceKind,
-    DoorState,
     IdCardDoor,
     LockBoardDoor,
     PrinterDoor,
@@ -30,10 +29,10 @@ from kiosk.flow.services import DurableJournal, Journal
 from peripherals.device import Device
 from peripherals.errors import DeviceTimeout, MediaError, PeripheralError
 from peripherals.hub import Hub
-from peripherals.lock_board.base import EnergiseHook, Energising, LockBoard
 
 if TYPE_CHECKING:  # each kind's driver base is imported when a door to it is asked for
     from peripherals.id_card.base import IdCardReader
+    from peripherals.lock_board.base import DoorState, EnergiseHook, Energising, LockBoard
     from peripherals.printer.base import Printer
     from peripherals.printer.receipt import Receipt
     from peripherals.scanner.base import CodeScanner
@@ -306,6 +305,8 @@ class HubDevices:
 
     def lock_board(self) -> LockBoardDoor:
         """The lock boards; `device.unavailable` if none is open."""
+        from peripherals.lock_board.base import LockBoard
+
         device = self._open(DeviceKind.LOCK_BOARD)
         if not isinstance(device, LockBoard):
             raise _not_a(device, "a lock board")

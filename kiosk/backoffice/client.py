@@ -1,4 +1,4 @@
-"""`HttpBackends`: the named back offices of the configuration, reached with `requests`, each
+"""`HttpBackends`: the named back offices of the configuration, reached over `http.client`, each
 exchange bounded in time and size (`transfer.exchange`)."""
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-import requests
-
-from kiosk.backoffice.transfer import bounded_session, error_for_exception, exchange
+from kiosk.backoffice.transfer import Transport, error_for_exception, exchange
 from kiosk.config import BackendConfig
 from kiosk.flow.services import BackendError
 from kiosk.privacy.masking import scrub
@@ -50,7 +48,8 @@ def endpoint(config: BackendConfig, path: str) -> str:
 
 
 def tls_for(config: BackendConfig) -> dict[str, Any]:
-    """The `requests` arguments of a back office's TLS: the CA bundle and client certificate."""
+    """The `Transport.request` arguments of a back office's TLS: the CA bundle and client
+    certificate."""
     found: dict[str, Any] = {}
     if config.ca_bundle is not None:
         found["verify"] = str(config.ca_bundle)
@@ -95,7 +94,7 @@ def describe(backend: str, method: str, path: str) -> str:
 
 
 class HttpBackends:
-    """The `Backends` the engine uses: one `requests.Session`, calls run in worker threads.
+    """The `Backends` the engine uses: one `Transport`, calls run in worker threads.
 
     `fallback` answers for every backend name not in the configuration (the demo back office
     under `--simulate`); without it an unknown name is `backend.unknown`.
@@ -106,11 +105,11 @@ class HttpBackends:
         backends: Mapping[str, BackendConfig],
         *,
         fallback: BackendConfig | None = None,
-        session: requests.Session | None = None,
+        session: Transport | None = None,
     ) -> None:
         self._backends = dict(backends)
         self._fallback = fallback
-        self._session = session or bounded_session()
+        self._session = session or Transport()
 
     def config(self, backend: str) -> BackendConfig:
         """The configuration of a backend name, or `BackendError("backend.unknown")`."""
@@ -176,7 +175,7 @@ class HttpBackends:
         return data
 
     def close(self) -> None:
-        """Close the HTTP session's connections."""
+        """Release the transport (no connection outlives its exchange)."""
         self._session.close()
 
     def __enter__(self) -> HttpBackends:

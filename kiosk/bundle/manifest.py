@@ -7,11 +7,9 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any
 
-MANIFEST_NAME = "manifest.json"
-"""The manifest's name inside a bundle, at its root."""
+from kiosk.bundle import MANIFEST_NAME as MANIFEST_NAME
 
 FORMAT = 1
 """The manifest format this kiosk reads."""
@@ -24,6 +22,8 @@ _VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
 
 def kiosk_version() -> str:
     """This kiosk's software version (the installed package's, "0" when not installed)."""
+    from importlib import metadata  # ~5 ms: not for every reader of MANIFEST_NAME
+
     try:
         return metadata.version("community-kiosk")
     except metadata.PackageNotFoundError:

@@ -71,7 +71,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
-    parser = build_parser(argv)
+    from kiosk.flow.collector import paused_gc
+
+    with paused_gc():  # the chosen command's modules, imported here, live as long as the process
+        parser = build_parser(argv)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

@@ -56,6 +56,7 @@ from kiosk.app import KioskServices
 from kiosk.cli import UsageError
 from kiosk.clock import ManualClock
 from kiosk.config import ConfigError, load_config
+from kiosk.flow.collector import paused_gc
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, FlowSet, load_flow, load_flows
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES, CallStep, Flow
@@ -258,10 +259,16 @@ def run_command(args: argparse.Namespace) -> int:
         script = load_script(args.answers)
     except ScriptError as exc:
         raise UsageError(str(exc)) from exc
-    flow, library = _library(args.flow, DEFAULT_FLOWS_DIR)
+    # What is read and started before the session lives as long as the run: the collector
+    # need not walk it over and over meanwhile (imports, flows, drivers: ~5% of a run).
+    with paused_gc():
+        flow, library = _library(args.flow, DEFAULT_FLOWS_DIR)
     # A manual clock: scripted timeouts move it instead of waiting.
     clock = ManualClock(start=time.time())
-    with _services(args.config, library, script, clock, mode_of(flow)) as services:
+    with ExitStack() as stack:
+        with paused_gc():
+            started = _services(args.config, library, script, clock, mode_of(flow))
+            services = stack.enter_context(started)
         lang = args.lang or script.language or services.config.terminal.language
         renderer, ended = asyncio.run(_run(flow, script, lang, services, clock))
         queued = _network_back(services) if script.network == "down" else None

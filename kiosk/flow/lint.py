@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from kiosk.flow import schema
+from kiosk.flow.collector import paused_gc
 from kiosk.flow.graph import FALL_OFF, Edge, step_edges
 from kiosk.flow.icons import known_icon
 from kiosk.flow.loader import (
@@ -28,7 +29,6 @@ from kiosk.flow.loader import (
     LoadedFlow,
     SourceLocation,
     TemplateRef,
-    paused_gc,
     read_yaml,
 )
 from kiosk.flow.receipt_schema import ReceiptTemplate

@@ -8,10 +8,8 @@ expressions, and (across the set) duplicate flow ids and calls to unknown flows.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
-import gc
 import logging
 import re
 import typing
@@ -23,6 +21,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from kiosk.flow import schema, template_facts
+from kiosk.flow.collector import paused_gc
 from kiosk.flow.locations import MAX_BYTES, DocumentError, Loc, SourceLocation, read_document
 from kiosk.flow.schema import END_TARGETS, Flow, SchemaError, StepBase, Text, convert
 
@@ -613,29 +612,6 @@ def flow_files(paths: Iterable[Path]) -> Iterator[Path]:
             and candidate.is_file()
         ]
         yield from sorted(found)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a bulk load (restored after, even on error).
-
-    Loading builds hundreds of thousands of small acyclic objects that all stay alive; the
-    collector would rescan them again and again for nothing (about a third of the load time
-    of a full bundle). Reference counting still frees everything as usual meanwhile.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What was built survives, so it goes straight to the oldest generation: turning the
-        # collector back on would otherwise scan all of it at the next allocation (about a
-        # tenth of `kiosk flows check`). Freezing empties the young generations; unfreezing
-        # puts everything in the oldest, scanned only at its own (rare) full collections.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def load_flows(paths: Iterable[Path]) -> FlowSet:

@@ -6,7 +6,9 @@ data into them. Data that does not fit is read again by the same models in pydan
 messages; those models also give the JSON Schema (`json_schema`).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: msgspec reads a struct's annotations when it first
+# converts to it, and each one written as a string costs a compile (~20 ms a process for the
+# flow schema and the configuration).
 
 import ctypes
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast

@@ -1,6 +1,8 @@
 """The `[locker]` table: the layout (cabinets, boards, compartments) and the locker's rules."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: msgspec reads a struct's annotations when it first
+# converts to it, and each one written as a string costs a compile (~20 ms a process for the
+# flow schema and the configuration).
 
 from pathlib import Path
 from typing import Annotated, Literal

@@ -9,12 +9,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.locker.layout import Layout
 
-CELL_W, CELL_H, GAP, MARGIN, LEGEND_H = 120, 70, 24, 20, 22
+CELL_W, CELL_H, GAP, MARGIN, LEGEND_H = 120, 80, 24, 20, 22
 
 STATE_COLOURS: dict[str, str] = {
     "free": "#d8f0d8",
     "reserved": "#fff2b3",
     "occupied": "#b9d3f0",
+    "refused": "#f7c99a",
     "out_of_service": "#9a9a9a",
     "door_open": "#f5b3b3",
     "door_unknown": "#e0c0f0",
@@ -65,9 +66,10 @@ def draw_layout(
             pen.text((x + 8, y + 3), compartment.id, fill="black", font=font)
             access = f" {named['wheelchair']}" if compartment.wheelchair else ""
             band = named.get(compartment.band, compartment.band)
-            pen.text((x + 8, y + 30), f"{compartment.size} {band}{access}",
+            pen.text((x + 8, y + 32), f"{compartment.size} {band}{access}",
                      fill="black", font=small)  # fmt: skip
-            pen.text((x + 8, y + 46), named.get(state, state), fill="black", font=word)
+            # a CJK face's line is tall: the state's word sits clear of the cell's bottom edge
+            pen.text((x + 8, y + 51), named.get(state, state), fill="black", font=word)
         left += columns * CELL_W + GAP
     legend_y = height - MARGIN - 2 * LEGEND_H
     x = MARGIN

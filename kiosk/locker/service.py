@@ -17,6 +17,7 @@ from kiosk.locker.config import LockerConfig
 from kiosk.locker.inventory import Action, Inventory, InventoryError, Parcel
 from kiosk.locker.layout import Compartment
 from kiosk.locker.reconcile import Reconciled, compare_doors, recover
+from kiosk.locker.servicing import waive_fee
 
 log = logging.getLogger(__name__)
 
@@ -288,11 +289,13 @@ class LockerService:
                 self.inventory.pay(parcel, share)
                 left -= share
 
-    async def release(self, parcel: str, kind: str) -> Opening:
-        """Open a stored parcel's door and record it taken (its code dies at the intent)."""
+    async def release(self, parcel: str, kind: str, *, waive: str = "") -> Opening:
+        """Open a stored parcel's door and record it taken (its code dies at the intent).
+        `waive`: why a maintainer waives an unpaid fee (recorded once the parcel is out)."""
         stored = self.inventory.parcel(parcel)
         quoted = self.clock.now() - FEE_GRACE
-        if kind == "pickup" and self._fee(stored, at=quoted) > 0:
+        waived = self._fee(stored) if kind == "pickup" and waive else 0
+        if kind == "pickup" and not waive and self._fee(stored, at=quoted) > 0:
             raise LockerError("locker.fee_unpaid", parcel)
         try:
             action = self.inventory.begin_release(parcel, kind)
@@ -305,7 +308,9 @@ class LockerService:
                 await self._notify(self.inventory.parcel(parcel), reissued=True)
             raise LockerError("locker.jammed", action.compartment) from exc
         taken = self.inventory.finish_release(action, "open")
-        await self._record(taken, "picked_up" if kind == "pickup" else "retrieved")
+        if waived:
+            waive_fee(self.inventory, parcel, waived, waive)
+        await self._record(taken, "picked_up" if kind == "pickup" else "retrieved", waived)
         refused = stored.status == "refused"
         return Opening(action.id, parcel, self._place(action.compartment), refused=refused)
 
@@ -361,9 +366,9 @@ class LockerService:
         except BackendError as exc:
             log.warning("pickup notice for %s not queued: %s", parcel.id, exc.key)
 
-    async def _record(self, parcel: Parcel, event: str) -> None:
+    async def _record(self, parcel: Parcel, event: str, waived: int = 0) -> None:
         """A parcel's record for the courier back office, through the outbox."""
-        payload = {
+        payload: dict[str, Any] = {
             "terminal": self.terminal,
             "parcel": parcel.id,
             "waybill": parcel.waybill,
@@ -371,6 +376,8 @@ class LockerService:
             "at": self.clock.now(),
             "fee_paid": parcel.fee_paid,
         }
+        if waived:
+            payload["fee_waived"] = waived
         key = f"record:{self.terminal}:{parcel.id}:{event}"
         try:
             await self.outbox.submit(

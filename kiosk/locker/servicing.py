@@ -1,5 +1,6 @@
 """What a maintainer does to the inventory beyond the flows: put a compartment back in service,
-and find the parcel stored in a compartment (to hand it to its resident)."""
+find the parcel stored in a compartment (to hand it to its resident) and the compartments
+holding refused parcels, waive an overdue fee, resolve a problem with a reason."""
 
 from __future__ import annotations
 
@@ -44,3 +45,48 @@ def stored_in(inventory: Inventory, compartment: str) -> Parcel | None:
     """The parcel stored in `compartment` (ready to be picked up), if any."""
     found = [p for p in inventory.parcels(("stored",)) if p.compartment == compartment]
     return found[0] if found else None
+
+
+def refused_in(inventory: Inventory) -> set[str]:
+    """Compartments holding a parcel its recipient refused (拒收), waiting for its courier."""
+    return {p.compartment for p in inventory.parcels(("refused",)) if p.compartment}
+
+
+def waive_fee(inventory: Inventory, parcel: str, amount: int, reason: str) -> None:
+    """Record an overdue fee of `amount` fen waived for `parcel` (never counted as paid)."""
+    with inventory.db.transaction() as conn:
+        row = conn.execute(
+            "SELECT compartment FROM locker_parcels WHERE id = ?", (parcel,)
+        ).fetchone()
+        compartment = row["compartment"] if row else None
+        conn.execute(
+            "INSERT INTO locker_history (parcel, at, status, compartment, detail)"
+            " VALUES (?, ?, 'fee_waived', ?, ?)",
+            (parcel, inventory.clock.now(), compartment, f"{amount} {reason}"),
+        )
+    inventory.journal.record(
+        "locker", "locker", compartment or "", "fee_waived",
+        {"parcel": parcel, "amount": amount, "reason": reason},
+    )  # fmt: skip
+    log.info("fee of %d fen waived for parcel %s (%s)", amount, parcel, reason)
+
+
+def resolve_problem(inventory: Inventory, problem: int, reason: str) -> bool:
+    """Mark an open problem resolved by a maintainer, with why; False if it was not open."""
+    with inventory.db.transaction() as conn:
+        row = conn.execute(
+            "SELECT compartment, kind FROM locker_problems WHERE id = ? AND resolved_at IS NULL",
+            (problem,),
+        ).fetchone()
+        if row is None:
+            return False
+        conn.execute(
+            "UPDATE locker_problems SET resolved_at = ? WHERE id = ?",
+            (inventory.clock.now(), problem),
+        )
+    inventory.journal.record(
+        "locker", "locker", row["compartment"], "problem_resolved",
+        {"problem": problem, "kind": row["kind"], "reason": reason},
+    )  # fmt: skip
+    log.info("problem %d (%s) resolved: %s", problem, row["kind"], reason)
+    return True

@@ -31,10 +31,11 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (device, board, lock)
         )""",
     ),
+    # a compartment's service state lives in the locker's inventory: the old table goes
+    ("DROP TABLE IF EXISTS maintenance_out_of_service",),
 ]
-"""The service menu's own tables: the lock-out, and compartments taken out of service (no
-longer used: a compartment's service state lives in the locker's inventory; a migration applied
-is never changed)."""
+"""The service menu's own tables: the lock-out. Version 1 also made a table of compartments
+out of service that version 2 drops (a migration applied is never changed)."""
 
 
 @dataclass(frozen=True)

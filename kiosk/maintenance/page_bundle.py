@@ -15,6 +15,12 @@ def _version(visit: Visit, version: int | None) -> str:
     return visit.tr("bundle.shipped") if version is None else str(version)
 
 
+def current_bundle(visit: Visit) -> str:
+    """The flow bundle in use: its version, or the flows shipped with the software."""
+    updates = visit.updates
+    return _version(visit, None if updates is None else updates.store.current())
+
+
 def bundle_rows(visit: Visit) -> list[tuple[str, str]]:
     """The bundle in use, the previous one, and what the last update check found."""
     updates = visit.updates

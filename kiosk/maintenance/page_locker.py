@@ -1,7 +1,8 @@
 """The locker page (locker mode): the cabinets drawn with each compartment's state from the
 locker's inventory and its doors as read now; open a door (with a reason), take a compartment
 out of service or put it back, reconcile the doors with the inventory and list what disagrees,
-and hand a stored parcel to its resident (with a reason). Every action is audited."""
+resolve an open problem (with a reason), and hand a stored parcel to its resident (with a
+reason; an administrator may waive its unpaid fee, with a reason). Every action is audited."""
 
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ from kiosk.locker.inventory import Inventory, shown_state
 from kiosk.locker.layout import Compartment
 from kiosk.locker.picture import STATE_COLOURS, draw_layout
 from kiosk.locker.service import LockerService
-from kiosk.locker.servicing import back_in_service, stored_in
+from kiosk.locker.servicing import back_in_service, refused_in, resolve_problem, stored_in
 from kiosk.maintenance.visit import BACK, Action, Visit
 from peripherals.errors import PeripheralError
 from peripherals.printer.render import find_font
 
-OPEN, OUT, IN, RECONCILE, RETRIEVE, REFRESH = (
-    "open", "out", "in", "reconcile", "retrieve", "refresh"
+OPEN, OUT, IN, RECONCILE, RESOLVE, RETRIEVE, REFRESH = (
+    "open", "out", "in", "reconcile", "resolve", "retrieve", "refresh"
 )  # fmt: skip
 OPEN_REASONS = ("stuck_item", "inspection", "cleaning", "courier_error", "repair")
 """Why a maintainer opens a door (picked, not typed: free text could hold a resident's name)."""
@@ -32,6 +33,10 @@ OUT_REASONS = ("repair", "jammed", "damaged", "inspection", "cleaning")
 """Why a compartment goes out of service."""
 RETRIEVE_REASONS = ("lost_code", "no_notice", "phone_changed", "needs_help", "fee_dispute")
 """Why a maintainer hands a parcel to its resident instead of the resident's code."""
+WAIVE_REASONS = ("kiosk_fault", "notice_late", "hardship", "goodwill")
+"""Why an administrator waives a parcel's unpaid overdue fee."""
+RESOLVE_REASONS = ("fixed", "checked_ok", "parcel_found", "false_alarm")
+"""Why a maintainer marks an open problem resolved."""
 MAX_PROBLEMS = 10
 """Problems listed on the reconciliation page (the oldest first; the rest are counted)."""
 
@@ -93,9 +98,12 @@ async def _read(visit: Visit, locker: LockerService) -> tuple[dict[str, str], st
     except DeviceError as exc:
         doors = {}
         note = visit.tr("locker.unreadable", why=visit.fault(exc.key))
+    refused = refused_in(inventory)
     shown = {}
     for compartment in inventory.layout:
         state, known = inventory.compartment_state(compartment.id)
+        if state == "occupied" and compartment.id in refused:
+            state = "refused"  # its recipient refused it: it waits for its courier
         shown[compartment.id] = shown_state(state, doors.get(compartment.id, known))
     return shown, note
 
@@ -103,8 +111,8 @@ async def _read(visit: Visit, locker: LockerService) -> tuple[dict[str, str], st
 def summary_rows(
     visit: Visit, inventory: Inventory, shown: dict[str, str]
 ) -> list[tuple[str, str]]:
-    """How many compartments are in each state, which are out of service or have a door open
-    or unread, and how many problems are open."""
+    """How many compartments are in each state, which hold a refused parcel, are out of service
+    or have a door open or unread, and how many problems are open."""
     counts = Counter(shown.values())
     by_state = {s: sorted(c for c, v in shown.items() if v == s) for s in counts}
     rows = [
@@ -113,10 +121,10 @@ def summary_rows(
     ]
     rows += [
         (visit.tr(f"locker.state.{state}"), _ids(by_state.get(state, [])))
-        for state in ("out_of_service", "door_open", "door_unknown")
+        for state in ("refused", "out_of_service", "door_open", "door_unknown")
     ]
     rows.append((visit.tr("locker.problems"), str(len(inventory.problems()))))
-    return rows
+    return [(label[:1].upper() + label[1:], value) for label, value in rows]  # "free": "Free"
 
 
 # -- picking a compartment ---------------------------------------------------------------------
@@ -308,9 +316,20 @@ async def _retrieve(visit: Visit, locker: LockerService) -> str:
     if reason == BACK:
         return ""
     where = {"compartment": cid, "parcel": parcel.id, "reason": str(reason)}
+    waive = ""
+    if fee > 0:
+        maintainer = visit.audit.maintainer
+        if maintainer is None or not maintainer.may_waive_fees:
+            visit.audit.record(
+                "locker", "retrieve_for_resident", "refused", code="locker.fee_unpaid", **where
+            )
+            return visit.tr("locker.fee_unpaid_ask_admin", fee=f"{fee / 100:.2f}")
+        waive = await _why_waive(visit, cid, fee)
+        if not waive:
+            return ""
     await visit.core.show(visit.busy(visit.tr("locker.opening", compartment=cid)))
     try:
-        await locker.release(parcel.id, "pickup")
+        await locker.release(parcel.id, "pickup", waive=waive)
     except LockerError as exc:
         # a door that would not open: the device's fault (lock.jammed) says more than the locker's
         cause = exc.__cause__
@@ -319,8 +338,61 @@ async def _retrieve(visit: Visit, locker: LockerService) -> str:
         if exc.key == "locker.fee_unpaid":
             return visit.tr("locker.fee_unpaid", fee=f"{fee / 100:.2f}")
         return visit.tr("locker.retrieve_failed", compartment=cid, why=visit.fault(code))
+    if waive:
+        visit.audit.record("locker", "waive_fee", "ok", amount=fee, waive_reason=waive, **where)
     visit.audit.record("locker", "retrieve_for_resident", "ok", **where)
     return visit.tr("locker.retrieved", compartment=cid)
+
+
+async def _why_waive(visit: Visit, cid: str, fee: int) -> str:
+    """Why an administrator waives a parcel's unpaid fee ("": not waived, went back)."""
+    title = visit.tr("locker.why_waive", compartment=cid, fee=f"{fee / 100:.2f}")
+    actions = [Action(r, visit.tr(f"locker.waive_reason.{r}")) for r in WAIVE_REASONS]
+    chosen = await visit.ask(
+        lambda: visit.page(
+            "locker.retrieve.waive", title, (), actions, text=visit.tr("locker.waive_text")
+        )
+    )
+    return "" if chosen == BACK else str(chosen)
+
+
+async def _resolve(visit: Visit, locker: LockerService) -> str:
+    """Pick an open problem (when more than one is open) and why it is resolved; resolve it
+    (audited)."""
+    inventory = locker.inventory
+    problems = inventory.problems()
+    if not problems:
+        return visit.tr("locker.no_problems")
+    listed = {str(p.id): p for p in problems[:8]}
+    chosen: object = next(iter(listed))  # one problem open: its reason is asked at once
+    if len(listed) > 1:
+        actions = [
+            Action(key, f"{p.compartment or '—'} · {_kind(visit, p.kind)}")
+            for key, p in listed.items()
+        ]
+        chosen = await visit.ask(
+            lambda: visit.page("locker.resolve", visit.tr("locker.which_problem"), (), actions)
+        )
+        if chosen == BACK:
+            return ""
+    problem = listed[str(chosen)]
+    where = problem.compartment or "—"
+    title = visit.tr("locker.why_resolve", compartment=where, kind=_kind(visit, problem.kind))
+    reasons = [Action(r, visit.tr(f"locker.resolve_reason.{r}")) for r in RESOLVE_REASONS]
+    reason = await visit.ask(lambda: visit.page("locker.resolve.reason", title, (), reasons))
+    if reason == BACK:
+        return ""
+    done = resolve_problem(inventory, problem.id, str(reason))
+    visit.audit.record(
+        "locker",
+        "resolve_problem",
+        "ok" if done else "unchanged",
+        problem=problem.id,
+        compartment=problem.compartment,
+        kind=problem.kind,
+        reason=str(reason),
+    )
+    return visit.tr("locker.resolved", compartment=where)
 
 
 _ACTIONS: dict[str, Callable[[Visit, LockerService], Awaitable[str]]] = {
@@ -328,6 +400,7 @@ _ACTIONS: dict[str, Callable[[Visit, LockerService], Awaitable[str]]] = {
     OUT: _take_out,
     IN: _put_back,
     RECONCILE: _reconcile,
+    RESOLVE: _resolve,
     RETRIEVE: _retrieve,
 }
 

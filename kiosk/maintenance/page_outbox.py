@@ -15,9 +15,22 @@ REQUEUE_REASONS = ("config_fixed", "back_office_fixed", "data_fixed")
 """Why a refused submission is sent again or discarded (picked: free text could hold a name)."""
 
 
+def error_words(visit: Visit, error: str) -> str:
+    """A submission's last error: its key in words with the key (`无法连接 (backend.unreachable)`),
+    else the error scrubbed and shortened between words."""
+    key = error.split(":", 1)[0].strip()
+    if key and visit.tr_or(f"outbox.error.{key}", ""):
+        return f"{visit.tr(f'outbox.error.{key}')} ({key})"
+    text = scrub(error)
+    if len(text) <= 60:
+        return text
+    cut = text[:60].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
 def entry_row(visit: Visit, entry: OutboxEntry) -> tuple[str, str]:
     """One submission as a row: reference → where, status, attempts, age, last error."""
-    error = scrub(entry.last_error or "")[:60]
+    error = error_words(visit, entry.last_error or "") if entry.last_error else ""
     age = visit.duration(visit.clock.now() - entry.created_at)
     text = visit.tr(
         "outbox.entry",

@@ -1,11 +1,12 @@
 """The status page: every device's health and fault in words, paper, the outbox's backlog,
-back offices, disk space, flow versions and uptime."""
+back offices, disk space, the flow bundle and flow versions, and uptime."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from kiosk.config import BackendConfig
+from kiosk.maintenance.page_bundle import current_bundle
 from kiosk.maintenance.status import StatusReport, gather
 from kiosk.maintenance.visit import BACK, Action, Visit
 
@@ -47,6 +48,7 @@ def rows(visit: Visit, report: StatusReport) -> list[tuple[str, str]]:
             shown = f"{shown} ({office.detail})"
         out.append((visit.tr("status.back_office", name=office.name), shown))
     out.append((visit.tr("status.disk"), f"{report.free_bytes // 2**20} MiB"))
+    out.append((visit.tr("bundle.current"), current_bundle(visit)))
     out.append((visit.tr("status.flows"), f"{report.flows} [{report.flows_digest}]"))
     out.append((visit.tr("status.uptime"), visit.duration(report.uptime)))
     return out

@@ -15,7 +15,7 @@ class Role(enum.StrEnum):
     """Devices, consumables, doors: status, self-tests (and power-cycling), the locker."""
     ADMINISTRATOR = "administrator"
     """Everything a technician does, and the outbox, the journal, settings, the flow bundle
-    (rollback) and restart."""
+    (rollback), restart, and waiving a parcel's unpaid fee when handing it over."""
 
 
 class Page(enum.StrEnum):
@@ -49,6 +49,12 @@ class Maintainer:
     def may(self, page: Page) -> bool:
         """Whether this maintainer may open `page`."""
         return page in ALLOWED[self.role]
+
+    @property
+    def may_waive_fees(self) -> bool:
+        """Whether this maintainer may waive a parcel's unpaid fee: money, not devices or
+        doors, so administrators only (a technician at the door cannot forgive fees alone)."""
+        return self.role is Role.ADMINISTRATOR
 
 
 def card_identity(card_number: str) -> str:

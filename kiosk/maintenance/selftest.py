@@ -30,6 +30,7 @@ KINDS: tuple[str, ...] = (
     "headset",
     "recognizer",
     "keypad",
+    "lock_board",
 )
 """The kinds that have a self-test, in the order the page lists them."""
 
@@ -63,12 +64,17 @@ class SelfTestResult:
 
 
 def run_self_test(
-    device: Device, *, terminal: str = "", picture_dir: Path | None = None
+    device: Device,
+    *,
+    terminal: str = "",
+    picture_dir: Path | None = None,
+    params: dict[str, str] | None = None,
 ) -> SelfTestResult:
-    """Run the kind's check on an open device (blocking) and say how it went, masked."""
+    """Run the kind's check on an open device (blocking) and say how it went, masked; `params`
+    add to the check's own (a lock board's `lock`, `BOARD:LOCK`)."""
     kind = device.kind
     check = importlib.import_module(f"peripherals.{kind}.check")
-    params = dict(_PARAMS.get(kind, {}))
+    params = {**_PARAMS.get(kind, {}), **(params or {})}
     if kind == "printer":
         params["terminal"] = terminal
     started = time.monotonic()

@@ -29,10 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import requests
-
 from kiosk.backoffice.client import describe, endpoint, error_for_status, headers_for, tls_for
-from kiosk.backoffice.transfer import bounded_session, exchange
+from kiosk.backoffice.transfer import Transport, exchange
 from kiosk.clock import SystemClock
 from kiosk.config import BackendConfig
 from kiosk.flow.services import BackendError, Clock, Submission
@@ -103,7 +101,7 @@ class _Outcome:
 
 
 class SqliteOutbox:
-    """The `Outbox` over SQLite and `requests`.
+    """The `Outbox` over SQLite and `http.client` (`transfer.Transport`).
 
     `fallback` delivers for backend names missing from `backends` (the demo back office under
     `--simulate`). `clock` gives stored times (wall clock in production); `rand` returns floats
@@ -118,7 +116,7 @@ class SqliteOutbox:
         fallback: BackendConfig | None = None,
         clock: Clock | None = None,
         rand: Callable[[], float] = random.random,
-        session: requests.Session | None = None,
+        session: Transport | None = None,
         submit_timeout: float = 5.0,
         base_delay: float = 15.0,
         max_delay: float = 3600.0,
@@ -131,7 +129,7 @@ class SqliteOutbox:
         self._fallback = fallback
         self._clock = clock or SystemClock()
         self._rand = rand
-        self._session = session or bounded_session()
+        self._session = session or Transport()
         self._submit_timeout = submit_timeout
         self._base_delay = base_delay
         self._max_delay = max_delay
@@ -484,7 +482,7 @@ class SqliteOutbox:
         self._listeners.append(callback)
 
     def close(self) -> None:
-        """Close the HTTP session (the database is the caller's)."""
+        """Release the HTTP transport (the database is the caller's)."""
         self._session.close()
 
     # Helpers -----------------------------------------------------------------------------

@@ -5,9 +5,9 @@ configuration of its own in a scratch folder, with an administrator's PIN made u
 (hashed like `kiosk menu pin`; never written in clear or shown), and visits the menu as a
 maintainer would on the tactile keypad: the maintenance key, wrong PINs until the lock-out (its
 countdown), then the right one, and every page in turn, with the simulated faults the pages
-exist for (paper out, a queued submission, in locker mode a jammed door, a door left open and a
-parcel to hand over). Each page is saved as `NN-step.png` when first drawn, and `pages.md`
-lists what each showed (rows, actions), scrubbed.
+exist for (paper out, a queued submission, in locker mode a jammed door, a door left open, a
+refused parcel, and an overdue parcel to hand over with its fee waived). Each page is saved as
+`NN-step.png` when first drawn, and `pages.md` lists what each showed (rows, actions), scrubbed.
 """
 
 from __future__ import annotations
@@ -233,11 +233,20 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
     await walker.back("selftest")
     await walker.pick("printer", "selftest.printer.result", shot="selftest-printer-passed")
     await walker.back("selftest")
+    await walker.pick("back_office", "selftest.back_office.result", shot="selftest-back-office")
+    await walker.back("selftest")
     if services.hub.by_kind("id_card") is not None:
         await walker.pick("id_card", "selftest.id_card.wait", shot="selftest-id-card-waiting")
         walker.device("id_card").simulator.present_card()
         await walker.until(lambda: walker.on("selftest.id_card.result"), "the card read")
         await walker.shot("selftest-id-card-read")
+        await walker.back("selftest")
+    if options.mode == "locker":  # the door test of a jammed door
+        walker.device("lock_board").simulator.jam(1, 3)
+        await walker.pick("lock_board", "locker.selftest.cabinet")
+        await walker.pick("A", "locker.selftest.number")
+        await walker.type_in("3", "selftest.lock_board.result")
+        await walker.shot("selftest-door-jammed")
         await walker.back("selftest")
     await walker.back("home")
 
@@ -270,17 +279,29 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
 
 
 async def _locker(walker: MenuWalker, kiosk: TouchKiosk) -> None:
-    """The locker page: a parcel waiting, a jammed door, a door left open; each action."""
+    """The locker page: an overdue parcel waiting, a refused one, a jammed door, a door left
+    open; each action."""
     assert kiosk.services is not None and kiosk.services.locker is not None
-    kiosk.services.locker.inventory.seed(
+    inventory = kiosk.services.locker.inventory
+    inventory.seed(
         "A-05",
         waybill="YT9876543210",
         company="圆通速递",
         phone="13912345678",  # invented
         code="20481357",
+        deposited_at=kiosk.clock.now() - 3 * 86400,  # two days overdue: a fee to waive
+        storage_hours=24,
+    )
+    refused = inventory.seed(
+        "A-06",
+        waybill="ZT1122334455",
+        company="中通快递",
+        phone="13712345678",  # invented
+        code="31415926",
         deposited_at=kiosk.clock.now(),
         storage_hours=24,
     )
+    inventory.refuse(refused, "by the recipient")
     board = walker.device("lock_board").simulator
     board.jam(1, 3)
     board.open_door(2, 7)
@@ -292,9 +313,14 @@ async def _locker(walker: MenuWalker, kiosk: TouchKiosk) -> None:
     await walker.pick("jammed", "locker", shot="locker-out-of-service")
     await walker.pick("reconcile", "locker.reconciled", shot="locker-reconciled")
     await walker.back("locker")
+    await walker.pick("resolve", "locker.resolve", shot="locker-resolve-which")  # two open
+    door_open = next(o.value for o in walker.view().prompt.options if "B-07" in o.label)
+    await walker.pick(door_open, "locker.resolve.reason", shot="locker-resolve-why")
+    await walker.pick("checked_ok", "locker", shot="locker-problem-resolved")
     await walker.compartment("retrieve", "A", 5, then="locker.retrieve.parcel")
     await walker.shot("locker-retrieve-parcel")
-    await walker.pick("lost_code", "locker", shot="locker-retrieved")
+    await walker.pick("lost_code", "locker.retrieve.waive", shot="locker-waive-fee")
+    await walker.pick("kiosk_fault", "locker", shot="locker-retrieved")
     await walker.pick("in", "locker.in")
     await walker.pick("A-03", "locker", shot="locker-back-in-service")
     await walker.back("home")

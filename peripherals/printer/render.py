@@ -154,10 +154,113 @@ def _recorder_class() -> type[Any]:
             super().__init__(profile=profile)
             self.buffer = bytearray()
 
+        pictures = True
+        """Whether `image` may be called (see `_TextRecorder`)."""
+
         def _raw(self, msg: bytes) -> None:
             self.buffer += msg
 
     return _Recorder
+
+
+class _NeedsPictures(Exception):
+    """A receipt rendered with `_TextRecorder` needs a picture: `Escpos` must render it."""
+
+
+class _TextRecorder:
+    """What a receipt of text and a native QR code asks of python-escpos' `Escpos`, done with the
+    library's own parts that do not need Pillow: its commands (`escpos.constants`) and its text
+    encoder (`escpos.magicencode`, code pages and GB18030). `escpos.escpos` imports
+    python-barcode, qrcode and Pillow at its top (~40 ms of CPU, most of printing a receipt) for
+    pictures and barcodes only. Each method sends the bytes `Escpos`' method of that name does
+    (tests compare every shipped receipt); a picture raises `_NeedsPictures`."""
+
+    pictures = False
+
+    def __init__(self, profile: Any) -> None:
+        from escpos.magicencode import MagicEncode
+
+        self.profile = profile
+        self.buffer = bytearray()
+        self.magic = MagicEncode(self)
+
+    def _raw(self, msg: bytes) -> None:
+        self.buffer += msg
+
+    def text(self, txt: str) -> None:
+        """`Escpos.text`: the text in the code page (or GB18030) the encoder picks."""
+        self.magic.write(str(txt))
+
+    def set(
+        self,
+        align: str | None = None,
+        bold: bool | None = None,
+        custom_size: bool | None = None,
+        width: int | None = None,
+        height: int | None = None,
+    ) -> None:
+        """`Escpos.set` for the settings a receipt uses, in `Escpos.set`'s order."""
+        from escpos.constants import TXT_SIZE, TXT_STYLE
+        from escpos.exceptions import SetVariableError
+
+        if custom_size:
+            if not (isinstance(width, int) and isinstance(height, int)):
+                raise SetVariableError()
+            if not (1 <= width <= 8 and 1 <= height <= 8):
+                raise SetVariableError()
+            self._raw(TXT_SIZE + bytes([TXT_STYLE["width"][width] + TXT_STYLE["height"][height]]))
+        if bold is not None:
+            self._raw(TXT_STYLE["bold"][bold])
+        if align is not None:
+            self._raw(TXT_STYLE["align"][align])
+
+    def qr(self, content: str, ec: int, size: int, native: bool) -> None:
+        """`Escpos.qr(native=True)`: model 2, drawn by the printer (`GS ( k`)."""
+        from escpos.constants import QR_MODEL_2
+
+        if not native:
+            raise _NeedsPictures
+        if not 1 <= size <= 16:
+            raise ValueError("Invalid block size (must be 1-16)")
+        if content == "":
+            return
+        self._code_data(65, bytes([48 + QR_MODEL_2, 0]))
+        self._code_data(67, bytes([size]))
+        self._code_data(69, bytes([48 + ec]))
+        self._code_data(80, content.encode("utf-8"), b"0")
+        self._code_data(81, b"", b"0")
+
+    def _code_data(self, fn: int, data: bytes, m: bytes = b"") -> None:
+        from escpos.constants import GS
+
+        size = len(data) + len(m) + 2
+        self._raw(GS + b"(k" + size.to_bytes(2, "little") + b"1" + bytes([fn]) + m + data)
+
+    def print_and_feed(self, n: int = 1) -> None:
+        """`Escpos.print_and_feed`: print what is buffered and feed `n` lines."""
+        from escpos.constants import ESC
+
+        if not 0 <= n <= 255:
+            raise ValueError("n must be betwen 0 and 255")
+        self._raw(ESC + b"d" + bytes([n]))
+
+    def cut(self, mode: str = "FULL") -> None:
+        """`Escpos.cut`: feed, then cut as asked, or as the model can."""
+        from escpos.constants import PAPER_FULL_CUT, PAPER_PART_CUT
+
+        self.print_and_feed(6)
+        mode = mode.upper()
+        if mode not in ("FULL", "PART"):
+            raise ValueError("Mode must be one of ('FULL', 'PART')")
+        cuts = [("paperFullCut", PAPER_FULL_CUT), ("paperPartCut", PAPER_PART_CUT)]
+        for feature, command in cuts[::-1] if mode == "PART" else cuts:
+            if self.profile.supports(feature):
+                self._raw(command)
+                return
+
+    def image(self, *args: Any, **kwargs: Any) -> None:
+        """A picture: not without Pillow."""
+        raise _NeedsPictures
 
 
 class ReceiptRenderer:
@@ -225,10 +328,21 @@ class ReceiptRenderer:
         return self._font_path
 
     def render(self, receipt: Receipt) -> bytes:
-        """The whole receipt as ESC/POS bytes, starting with `ESC @` and ending with the cut."""
+        """The whole receipt as ESC/POS bytes, starting with `ESC @` and ending with the cut.
+
+        A receipt of text (and a QR code the printer draws) is rendered without Pillow and
+        python-escpos' picture and barcode stack (`_TextRecorder`); one needing a picture, by
+        python-escpos' `Escpos` (a `Dummy` printer)."""
+        if receipt.barcode is None:
+            try:
+                return self._render(_TextRecorder(self._profile), receipt)
+            except _NeedsPictures:
+                log.debug("the receipt needs pictures: rendered with python-escpos' Escpos")
+        return self._render(_recorder_class()(self._profile), receipt)
+
+    def _render(self, p: _Recorder, receipt: Receipt) -> bytes:
         from escpos.constants import HW_INIT
 
-        p = _recorder_class()(self._profile)
         p._raw(HW_INIT)
         if receipt.title:
             self._line(p, Line(receipt.title, align="center", bold=True, size=2))
@@ -278,6 +392,7 @@ class ReceiptRenderer:
             del p.buffer[mark:]  # as one picture, wrapped by the picture's own measure
             p.magic.encoding = encoding
             p.set(align="left")
+            self._picture(p)
             self._image(p, self.text_image(line.text, line.align, line.bold, line.size))
 
     def _rule(self, p: _Recorder) -> None:
@@ -295,11 +410,19 @@ class ReceiptRenderer:
         if all(prints_natively(t, four_byte=self._four_byte) for t in texts):
             for text in texts:
                 if not self._try_text(p, text):
+                    self._picture(p)
                     self._image(p, self.text_image(text, "left", False, 1))
             return
+        self._picture(p)
         self._image(p, self.row_image(row))
 
     # -- images -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _picture(p: _Recorder) -> None:
+        """Before drawing a picture: `_NeedsPictures` if `p` cannot send one."""
+        if not p.pictures:
+            raise _NeedsPictures
 
     def _image(self, p: _Recorder, image: Image.Image, center: bool = False) -> None:
         p.image(image, impl="bitImageRaster", center=center)
@@ -368,6 +491,7 @@ class ReceiptRenderer:
             p.qr(qr.data, ec=QR_ECLEVEL_M, size=qr.size, native=True)
             p.text("\n")
         else:
+            self._picture(p)
             self._image(p, self.qr_image(qr), center=True)
         if qr.description:
             self._line(p, Line(qr.description, align="center"))

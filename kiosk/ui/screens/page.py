@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from kivy.core.window import Window
 from kivy.metrics import dp
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.scrollview import ScrollView
@@ -13,6 +15,30 @@ from kivy.uix.scrollview import ScrollView
 from kiosk.ui.screens.base import PromptScreen
 from kiosk.ui.widgets.button import KioskButton
 from kiosk.ui.widgets.label import KioskLabel
+
+
+def _top_aligned(
+    label: KioskLabel, value: KioskLabel, value_share: float
+) -> tuple[AnchorLayout, AnchorLayout]:
+    """A row's label and value in cells as tall as the taller of them, each at the top of its
+    cell (a grid puts a shorter widget at the bottom: a label beside a value of five lines
+    would stand by its last line); the label's column is 0.38 to the value's `value_share`."""
+    cells = (
+        AnchorLayout(anchor_x="left", anchor_y="top", size_hint=(0.38, None)),
+        AnchorLayout(anchor_x="left", anchor_y="top", size_hint=(value_share, None)),
+    )
+    for cell, text in zip(cells, (label, value), strict=True):
+        cell.add_widget(text)
+
+    def fit(*_: object) -> None:
+        tallest = max(label.height, value.height)
+        for cell in cells:
+            cell.height = tallest
+
+    label.bind(height=fit)
+    value.bind(height=fit)
+    fit()
+    return cells
 
 
 class PageScreen(PromptScreen):
@@ -27,11 +53,14 @@ class PageScreen(PromptScreen):
         rows = GridLayout(cols=2, spacing=(dp(scale.spacing * 2), dp(scale.spacing / 2)))
         rows.size_hint_y = None
         rows.bind(minimum_height=rows.setter("height"))
+        # beside a picture the rows are narrow and their values short (counts, compartments):
+        # the labels get more of the width, so they do not wrap
+        value_share = 0.62 if prompt.image else 1.0
         for row in prompt.rows:
-            rows.add_widget(
-                KioskLabel(look, row.label, size="small", role="muted", size_hint_x=0.38)
-            )
-            rows.add_widget(KioskLabel(look, f"[b]{row.shown}[/b]", size="small"))
+            label = KioskLabel(look, row.label, size="small", role="muted")
+            value = KioskLabel(look, f"[b]{row.shown}[/b]", size="small")
+            for cell in _top_aligned(label, value, value_share):
+                rows.add_widget(cell)
         # rows that do not fit (large text) scroll rather than run under the actions
         column = ScrollView(do_scroll_x=False, bar_width=dp(10), scroll_type=["bars", "content"])
         column.kiosk_id = "page.rows"
@@ -43,7 +72,7 @@ class PageScreen(PromptScreen):
             width, height = picture.texture_size
             if width > 1.2 * height:  # a wide picture (the locker's cabinets) gets most room,
                 # unless large text needs half the width for its words
-                text_share = 0.36 if scale.name == "standard" else 0.5
+                text_share = 0.42 if scale.name == "standard" else 0.5
                 column.size_hint_x, picture.size_hint_x = text_share, 1 - text_share
             body.add_widget(picture)
         self.add_widget(body)
@@ -51,6 +80,8 @@ class PageScreen(PromptScreen):
         if not options:
             return
         cols = 1 if len(options) == 1 else 2  # two columns leave the rows room in large text
+        if len(options) > 6 and prompt.image and Window.width > Window.height:
+            cols = 3  # a row of buttons fewer: the picture beside the rows stays readable
         grid = GridLayout(cols=cols, spacing=dp(scale.spacing), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for option in options:

@@ -101,7 +101,9 @@ def test_menu_tour_photographs_every_page(tmp_path: Path) -> None:
     done = tour(tmp_path, "--out", str(out), "--mode", "locker", "--elder")
     pages = {"home", "status", "status.power", "selftest.printer.result", "locker",
              "locker.open.reason", "locker.reconciled", "locker.retrieve.parcel", "outbox",
-             "journal.day", "settings", "bundle", "restart"}  # fmt: skip
+             "journal.day", "settings", "bundle", "restart", "selftest.lock_board.result",
+             "selftest.back_office.result", "locker.retrieve.waive", "locker.resolve",
+             "locker.resolve.reason"}  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     index = (out / "pages.md").read_text(encoding="utf-8")
     shots = sorted(out.glob("*.png"))
@@ -110,5 +112,7 @@ def test_menu_tour_photographs_every_page(tmp_path: Path) -> None:
         with Image.open(shot) as picture:
             assert picture.size == (1280, 1024)
             assert max(ImageStat.Stat(picture.convert("L")).stddev) > 20, f"{shot.name} is blank"
-    words = ("运行状态", "缺纸", "柜门卡住", "已导出", "锁定 18 秒", "已重新打开", "139****5678")
+    words = ("运行状态", "缺纸", "柜门卡住", "已导出", "锁定 18 秒", "已重新打开", "139****5678",
+             "已拒收: A-06", "免除 A-05 的 2.00 元超期费用", "未通过: 柜门卡住",
+             "问题已标记为已处理")  # fmt: skip
     assert all(word in index for word in (*words, "屏幕亮度"))

@@ -157,9 +157,9 @@ async def enter_pin(k: TouchKiosk, pin: str) -> None:
     await until(lambda: view(k) is not None and view(k).prompt.step != step, "the PIN taken")
 
 
-async def open_menu(k: TouchKiosk, pin: str) -> None:
+async def open_menu(k: TouchKiosk, pin: str, key: Key = Key.SERVICE) -> None:
     await until(at_attract(k), "the attract screen")
-    press(k, Key.SERVICE)
+    press(k, key)
     await enter_pin(k, pin)
     await until(lambda: on_page(k, "home"), "the service menu's home page")
 
@@ -189,6 +189,7 @@ async def test_a_technicians_visit_by_keypad_is_audited_row_by_row(kiosk: TouchK
     assert shown["凭条纸"] == "纸量充足"
     assert shown["业务系统 demo"] == "可连接"
     assert "MiB" in shown["磁盘剩余空间"] and "si-certificate v" in shown["业务流程（版本）"]
+    assert shown["在用业务包"] == "随软件安装的流程" and shown["已运行"].endswith("秒")
     press(kiosk, Key.CLEAR)  # back
     await until(lambda: on_page(kiosk, "home"), "home again")
     press(kiosk, Key(str(len(actions(kiosk)))))  # the last action: leave
@@ -197,6 +198,8 @@ async def test_a_technicians_visit_by_keypad_is_audited_row_by_row(kiosk: TouchK
     trail = audit(kiosk)
     visit = {e.session for e in kiosk.services.journal.recent(50) if e.flow == "$service"}
     assert len(visit) == 1  # one visit, one id
+    times = [e.time for e in reversed(kiosk.services.journal.recent(50)) if e.flow == "$service"]
+    assert times == sorted(times) and times[0] > 1_700_000_000  # each row stamped when done
     expected = [
         ("entry", "service.opened", {"role": "", "who": "", "outcome": "ok", "how": "key"}),
         ("login", "service.login", {"role": "technician", "who": "pin:tech", "outcome": "ok",
@@ -221,9 +224,11 @@ async def test_faults_are_shown_in_words_and_the_self_tests_report_them(
     reader.fail("silent")
     assert kiosk.services is not None and kiosk.services.demo is not None
     kiosk.services.demo.set_down(True, "refuse")
+    kiosk.services.outbox.submit_sync("demo", "/feedback", {"topic": "x"}, "test-key-1")
     await open_menu(kiosk, TECH_PIN)
     await pick(kiosk, "status", "status")
     shown = rows(kiosk)
+    assert shown["待发送"].startswith("1 条，最早一条已等待 ")  # the backlog and its oldest
     assert shown["凭条打印机"] == "需要处理: 缺纸 (printer.paper_out)"
     assert shown["凭条纸"] == "缺纸"
     assert shown["身份证阅读器"] == "无响应: 阅读器无应答 (id_card.no_response)"
@@ -238,6 +243,10 @@ async def test_faults_are_shown_in_words_and_the_self_tests_report_them(
     await until(lambda: on_page(kiosk, "selftest"), "the self-tests")
     await pick(kiosk, "id_card", "selftest.id_card.result")
     assert rows(kiosk)["结果"].startswith("未通过: 阅读器无应答")
+    press(kiosk, Key.CLEAR)
+    await until(lambda: on_page(kiosk, "selftest"), "the self-tests")
+    await pick(kiosk, "back_office", "selftest.back_office.result")  # the dead back office
+    assert rows(kiosk)["结果"] == "未通过" and rows(kiosk)["业务系统 demo"].startswith("无法连接")
     # the faults cleared, the same tests pass: the test print shows what was sent
     printer.fail(None)
     reader.fail(None)
@@ -251,6 +260,7 @@ async def test_faults_are_shown_in_words_and_the_self_tests_report_them(
     assert outcomes == [
         ("service.selftest.printer", "failed", "printer.paper_out"),
         ("service.selftest.id_card", "failed", "id_card.no_response"),
+        ("service.selftest.back_office", "failed", None),
         ("service.selftest.printer", "passed", ""),
     ]
     # a device power-cycled from the status page: its port closed and opened again
@@ -364,8 +374,16 @@ def audit_all(k: TouchKiosk) -> list[tuple[str, str, dict[str, Any]]]:
     return [(e.step, e.event, e.detail) for e in reversed(k.services.journal.recent(500))]
 
 
-async def test_the_menu_closes_by_itself_after_inactivity(kiosk: TouchKiosk) -> None:
-    await open_menu(kiosk, TECH_PIN)
+@pytest.fixture
+async def hash_kiosk(window: Any, tmp_path: Path) -> AsyncIterator[TouchKiosk]:
+    """A kiosk whose cabinet has no service key: `#` opens the menu between sessions."""
+    async for k in running(window, tmp_path, "government", 'key = "#"\n'):
+        yield k
+
+
+async def test_the_menu_closes_by_itself_after_inactivity(hash_kiosk: TouchKiosk) -> None:
+    kiosk = hash_kiosk
+    await open_menu(kiosk, TECH_PIN, Key.HASH)  # the key configured
     advance(kiosk, 61)
     await until(lambda: shell(kiosk).timeout_overlay is not None, "the warning")
     advance(kiosk, 30)
@@ -525,6 +543,10 @@ async def test_an_administrator_rolls_the_bundle_back_and_restarts_the_kiosk(
     assert kiosk.services.flows_dir == tmp_path / "data" / "bundles" / "bundles" / "2" / "flows"
     await open_menu(kiosk, TECH_PIN)
     assert "restart" not in actions(kiosk) and "bundle" not in actions(kiosk)  # not a technician
+    await pick(kiosk, "status", "status")
+    assert rows(kiosk)["在用业务包"] == "2"  # but the status page names the bundle
+    press(kiosk, Key.CLEAR)
+    await until(lambda: on_page(kiosk, "home"), "home")
     press(kiosk, Key(str(len(actions(kiosk)))))
     await until(at_attract(kiosk), "the attract screen")
     await open_menu(kiosk, ADMIN_PIN)

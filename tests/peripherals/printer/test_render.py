@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import zxingcpp
 from escpos.printer import Dummy
 
 from peripherals.errors import DeviceUnavailable
+from peripherals.printer import render
 from peripherals.printer.decode import QrCode, RasterImage, TextLine, decode
 from peripherals.printer.receipt import Barcode, Line, Qr, Receipt, Row
 from peripherals.printer.render import SYSTEM_FONT, ReceiptRenderer, find_font, prints_natively
@@ -55,6 +59,52 @@ def test_cut_follows_the_option_and_the_profile() -> None:
     no_cutter = ReceiptRenderer(profile="simple")
     assert not no_cutter.can_cut
     assert b"\x1dV" not in no_cutter.render(receipt)
+
+
+TEXT_RECEIPTS = {
+    "pickup": Receipt(title="取件凭证", lines=(Line("Hi"),), rows=(Row("柜号", "A-07"),)),
+    "certificate": Receipt(
+        title="Social insurance certificate",
+        lines=(
+            Line("个人参保证明", align="center", bold=True),
+            Line("Printed at the kiosk", align="right", size=3),
+        ),
+        rows=(Row("参保人", "张*"), Row("办理地点", "朝阳区某某街道某某社区中心某某服务站")),
+        qr=Qr("https://si.example/verify?code=ABC123 中文", size=5, description="扫码核验证明真伪"),
+        footer=(Line("本证明由社区自助服务终端打印", align="center"),),
+    ),
+    "no cut": Receipt(lines=(Line("OK", bold=True),), qr=Qr("AB", size=16), cut=False),
+}
+
+
+@pytest.mark.parametrize("profile", ["default", "simple", "TM-T88V"])
+@pytest.mark.parametrize("cut", ["full", "partial"])
+@pytest.mark.parametrize("name", list(TEXT_RECEIPTS))
+def test_a_text_receipt_is_sent_as_escpos_itself_sends_it(
+    name: str, cut: Literal["full", "partial"], profile: str
+) -> None:
+    """Receipts of text are rendered without escpos' picture stack, to the same bytes."""
+    renderer = ReceiptRenderer(profile=profile, cut=cut)
+    receipt = TEXT_RECEIPTS[name]
+    full = renderer._render(render._recorder_class()(renderer._profile), receipt)
+    assert renderer.render(receipt) == full
+    if receipt.qr is None or renderer.native_qr:  # else the QR code is a picture ("simple")
+        assert renderer._render(render._TextRecorder(renderer._profile), receipt) == full
+
+
+def test_a_text_receipt_imports_no_picture_library() -> None:
+    code = (
+        "import sys\n"
+        "from peripherals.printer.receipt import Line, Qr, Receipt\n"
+        "from peripherals.printer.render import ReceiptRenderer\n"
+        "ReceiptRenderer().render(Receipt(title='证明', lines=(Line('Hi'),), qr=Qr('AB')))\n"
+        "print(sorted({'PIL', 'qrcode', 'barcode'} & set(sys.modules)))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_bad_options_are_refused() -> None:
