@@ -156,16 +156,16 @@ async def test_the_keyboard_stays_up_with_the_code_through_a_switch_and_fits(
 ) -> None:
     shell = deposit.shell
     tap(shell, "action.type_code")
-    type_keys(shell, "SF1234567890")
+    type_keys(shell, "SF12")
     tap(shell, "bar.elder" if look == "elder" else "bar.language")
     await deposit.until(lambda: shell.screen.field is not None)
-    assert shell.screen.field.text == "SF1234567890"
+    assert shell.screen.field.text == "SF12"
     assert ("Type it" if look == "en" else "手动输入") not in texts_on_screen(shell)
     frames(2)
     clipped, small, shrunk = inspect(shell)
     assert (clipped, small, shrunk) == ([], [], [])
     tap(shell, "action.scan")  # back to the scanner's picture: the code is still there
-    assert "SF1234567890" in texts_on_screen(shell)
+    assert "SF12" in texts_on_screen(shell)
     assert find(shell, "action.type_code")
 
 
@@ -187,9 +187,9 @@ async def test_a_code_of_digits_gets_the_twelve_digit_keys_and_a_named_one_only_
     task = await shown(shell, scan_prompt("bill", "^[0-9]{6,12}$"))  # a utility bill's barcode
     tap(shell, "action.type_code")
     assert find(shell, "key.0") and "Q" not in texts_on_screen(shell)
-    type_keys(shell, "3301889012")
+    type_keys(shell, "330188")
     tap(shell, "action.confirm")
-    assert await asyncio.wait_for(task, 2) == Answer("3301889012", source="touch")
+    assert await asyncio.wait_for(task, 2) == Answer("330188", source="touch")
     task = await shown(shell, scan_prompt("waybill", r"SF\d{12}"))
     tap(shell, "action.type_code")  # the keyboard, built once, comes back with its own keys
     assert find(shell, "key.Q").disabled and not find(shell, "key.S").disabled
