@@ -90,7 +90,9 @@ class DeviceWaitScreen(PromptScreen):
         self.message = KioskLabel(look, "", size="action", halign="center")
         self.add_widget(self.message)
         # read back at a glance; elder mode's keys leave room for its keypad size (44 dp)
-        self.field = TypedField(look, size="keypad" if look.elder else "display", halign="center")
+        size = "keypad" if look.elder else "display"
+        height = TypedField.line_height_px(look, size)
+        self.field = TypedField(look, size=size, halign="center", height=height)
         self.typed = self.field
         self.add_widget(self.field)
         rows = code_rows(typing)

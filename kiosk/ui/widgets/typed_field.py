@@ -17,9 +17,7 @@ class TypedField(KioskLabel):
 
     def __init__(self, look: Look, *, size: str = "keypad", **kwargs: Any) -> None:
         scale = look.scale
-        # a line of the font is ~1.45 of its size, times the look's line height: room for it
-        line = float(getattr(scale, size)) * scale.line_height * 1.5
-        kwargs.setdefault("height", dp(max(line, scale.target * 0.9)))
+        kwargs.setdefault("height", dp(max(float(getattr(scale, size)) * 1.9, scale.target * 0.9)))
         super().__init__(look, "", size=size, fixed_height=True, size_hint_y=None, **kwargs)
         self.look = look
         with self.canvas.before:
@@ -29,6 +27,12 @@ class TypedField(KioskLabel):
             self._border = Line(width=dp(1.5))
         self.bind(pos=self._paint, size=self._paint)
         self.padding = (dp(12), 0)
+
+    @staticmethod
+    def line_height_px(look: Look, size: str) -> float:
+        """The height a line of text at `size` takes in `look` (the font's line is ~1.45 of its
+        size, times the look's line spacing): a field this tall never cuts its text."""
+        return float(dp(float(getattr(look.scale, size)) * look.scale.line_height * 1.5))
 
     def outline(self, focused: bool) -> None:
         """Thick and in the focus colour when the keypad types here, else a thin border."""
