@@ -133,6 +133,8 @@ class Prompt:
     """What a QR_WAIT prompt's QR code encodes."""
     typing: CodeTyping | None = None
     """A DEVICE_WAIT whose code may be typed instead (a scan): what can be typed."""
+    reading: bool = False
+    """The text is a page of a long text to read (a notice's): shown in large type."""
 
 
 @dataclass(frozen=True)

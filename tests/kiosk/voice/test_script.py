@@ -118,3 +118,17 @@ def test_a_scan_whose_code_has_digits_says_it_can_be_typed_on_the_keypad() -> No
     assert "请扫描运单条码。" + hint in spoken(scan("[A-Z]{0,4}[0-9]{8,20}"))
     assert hint not in spoken(scan("[A-Z]{4}"))  # no digit to type
     assert hint not in spoken(scan(None, device="id_card"))
+
+
+def test_each_line_shown_is_said_as_a_sentence() -> None:
+    """A list's question and "Page 1 of 3", a notice's table rows: not run together."""
+    for lang, shown, said in (
+        ("en", "Choose a notice\nPage 1 of 3", "Choose a notice. Page 1 of 3."),
+        (
+            "zh_CN",
+            "上年结余 60.00\n合计收入，\n第1页，共3页",
+            "上年结余 60点0 0。合计收入，第1页，共3页。",
+        ),
+    ):
+        prompt = Prompt("f", "s", PromptKind.INFO, shown, shown, language=lang)
+        assert spoken(prompt, title=False, hints=False) == said
