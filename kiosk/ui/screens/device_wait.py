@@ -96,8 +96,10 @@ class DeviceWaitScreen(PromptScreen):
         self.typed = self.field
         self.add_widget(self.field)
         rows = code_rows(typing)
-        shared = shared_keypad if typing.letters else shared_digit_keypad  # built once, reused
-        keyboard = shared(look, self.ctx.lang, rows, self._key)
+        if typing.letters:  # built once, reused (ten keys a row: ⌫ for delete)
+            keyboard = shared_keypad(look, self.ctx.lang, rows, self._key, delete_icon=True)
+        else:
+            keyboard = shared_digit_keypad(look, self.ctx.lang, rows, self._key)
         for key, button in keyboard.keys.items():
             # keys of characters the code can never hold (a code of S, F and digits)
             button.disabled = len(key) == 1 and key not in typing.characters

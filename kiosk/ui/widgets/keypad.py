@@ -63,7 +63,8 @@ def code_rows(typing: CodeTyping) -> list[list[str]]:
 
 
 class Keypad(GridLayout):  # type: ignore[misc]
-    """A grid of keys; each tap calls `on_key(key)`; `keys[key]` is the key's button."""
+    """A grid of keys; each tap calls `on_key(key)`; `keys[key]` is the key's button
+    (`delete_icon`: the delete key shows ⌫, not its word)."""
 
     def __init__(
         self,
@@ -71,6 +72,8 @@ class Keypad(GridLayout):  # type: ignore[misc]
         lang: str,
         rows: Sequence[Sequence[str]],
         on_key: Callable[[str], None],
+        *,
+        delete_icon: bool = False,
         **kwargs: Any,
     ) -> None:
         scale = look.scale
@@ -86,11 +89,15 @@ class Keypad(GridLayout):  # type: ignore[misc]
                     CLEAR: t("ui.keypad.clear", lang),
                     SPACE: t("ui.keypad.space", lang),
                 }
+                # ⌫ rather than "Delete" where ten keys share a row (elder mode, English)
+                icon = "backspace" if key == DELETE and delete_icon else ""
                 button = KioskButton(
                     look,
-                    label.get(key, key),
+                    "" if icon else label.get(key, key),
                     partial(self._press, key),
                     kiosk_id=f"key.{key}",
+                    icon=icon,
+                    icon_size=scale.keypad,
                     font_size=scale.keypad if key not in label else scale.body,
                     fit=key in label,  # "Delete" in elder mode on a 90 px key
                     size_hint_y=None,
