@@ -18,6 +18,7 @@ from typing import Any
 from kiosk.i18n import catalog
 from kiosk.languages import LANGUAGES
 from kiosk.maintenance.audit import FLOW as SERVICE_FLOW
+from kiosk.maintenance.os_errors import os_error_words
 from kiosk.privacy.masking import scrub
 from kiosk.storage.journal import JournalEntry
 
@@ -123,7 +124,7 @@ def value_words(field: str, value: Any, lang: str) -> str:
     said = _first(VALUES.get(field, ()), text, lang) if text else None
     if said is not None:
         return said
-    text = scrub(text)
+    text = scrub(os_error_words(text, lang) if field == "error" else text)
     return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
 
 
