@@ -111,7 +111,7 @@ def event_words(event: str, lang: str) -> str:
     if not part:
         return title
     said = _first(SUBJECTS.get(name, ()), part, lang) or scrub(part)
-    return f"{title}：{said}" if lang == "zh_CN" else f"{title}: {said}"
+    return catalog().get("journal.pair", lang, name=title, value=said)
 
 
 def value_words(field: str, value: Any, lang: str) -> str:

@@ -25,12 +25,12 @@ def day_range(now: float, days_ago: int) -> tuple[float, float, str]:
     return start.timestamp(), end.timestamp(), day.isoformat()
 
 
-def entry_row(visit: Visit, entry: JournalEntry) -> tuple[str, str]:
-    """One entry as a row: its time, then its event, where and how it went in words over a few
-    of its details (scrubbed)."""
+def entry_rows(visit: Visit, entries: list[JournalEntry]) -> list[tuple[str, str]]:
+    """Each entry as a row: its time, then its event, where and how it went in words in the
+    language on screen, over a few of its details (scrubbed)."""
     lang = visit.lang
     flows = {f.id: f.title.get(lang) for f in visit.services.flows.flows.values()}
-    return entry_words(entry, lang, flows).row()
+    return [entry_words(entry, lang, flows).row() for entry in entries]
 
 
 def export_folder(visit: Visit) -> Path:
@@ -85,7 +85,7 @@ async def _day(visit: Visit, days_ago: int) -> None:
             lambda shown=shown, actions=actions, text=text: visit.page(  # type: ignore[misc]
                 "journal.day",
                 visit.tr("page.journal"),
-                [entry_row(visit, e) for e in shown],
+                entry_rows(visit, shown),
                 actions,
                 text=text,
             )
