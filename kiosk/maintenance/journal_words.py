@@ -27,6 +27,8 @@ STATUS_FIELDS = ("status", "outcome")
 """Detail fields said in the entry's title (the first present), not among its pairs."""
 BY_WHOM = ("role", "who")
 """Detail fields said last, as their values only (`管理员 pin:NAME`, on every menu entry)."""
+SAID_IN_TITLE = ("device", "kind")
+"""Detail fields left out when their words are in the title already."""
 DETAIL_CELLS = 72
 """The detail line's width in cells (a Chinese character takes two) before it is cut."""
 VALUE_CHARS = 24
@@ -138,7 +140,7 @@ class EntryWords:
 
     time: str
     title: str
-    """The event, where it happened and how it went: `办理结束 · 居民诉求 · 已完成`."""
+    """The event, where it happened and how it went: `办理结束 · 诉求反映 › done · 已完成`."""
     detail: str
     """A few "name: value" pairs of its detail, cut to the page's width."""
 
@@ -177,7 +179,7 @@ def entry_words(entry: JournalEntry, lang: str, flows: Mapping[str, str]) -> Ent
         if field in BY_WHOM or value in (None, "", [], {}):
             continue
         said = value_words(field, value, lang)
-        if said in title:  # the self-tested device, said in the title already
+        if field in SAID_IN_TITLE and said in title:  # a self-test's device
             continue
         name = _words(f"journal.field.{field}", lang) or scrub(field)
         pairs.append(catalog().get("journal.pair", lang, name=name, value=said))

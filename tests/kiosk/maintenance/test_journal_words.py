@@ -70,3 +70,15 @@ def test_events_the_code_writes_without_words_are_found(
         audit.record("selftest", "selftest.printer", "passed")
         audit.record("home", "teleported", "ok")  # the code writes an event without words
     assert written.unknown() == {"service.teleported": "kiosk.maintenance.audit"}
+
+
+def test_the_lockers_own_entries_name_the_compartment() -> None:
+    words = entry_words(entry("recorded.pickup", {"parcel": "P000001"}, "locker", "A-01"),
+                        "zh_CN", {})  # fmt: skip
+    assert words.row()[1] == "取件已记录 · 快递柜 A-01\n包裹：P000001"
+    counted = entry_words(entry("attempt", {"ok": False, "tag": "1"}, "locker", "pickup"),
+                          "en", {})  # fmt: skip
+    assert (counted.title, counted.detail) == (
+        "Code checked · Locker Pickup",
+        "Accepted: No · Tag: 1",
+    )
