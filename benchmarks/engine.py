@@ -55,28 +55,28 @@ FLOW = "resident-feedback"
 
 
 class _Reply:
-    """A back office's 201 with a ticket number."""
+    """A back office's 201 with a ticket number, as `http.client` hands the transport a reply."""
 
-    status_code = 201
+    status = 201
     content = b'{"ticket": "FB1"}'
-    text = '{"ticket": "FB1"}'
     headers: ClassVar[dict[str, str]] = {"Content-Type": "application/json", "Content-Length": "17"}
 
-    def iter_content(self, size: int) -> Any:
-        return iter([self.content])
+    def __init__(self) -> None:
+        self._unread = self.content
 
-    def json(self) -> Any:
-        return {"ticket": "FB1"}
+    def getheader(self, name: str, default: str = "") -> str:
+        return self.headers.get(name, default)
 
-    def __enter__(self) -> _Reply:
-        return self
+    def read(self, size: int = -1) -> bytes:
+        chunk, self._unread = self._unread, b""
+        return chunk
 
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
         return None
 
 
 class _Transport:
-    """Stands in for `requests.Session` under the outbox: every POST answered at once."""
+    """Stands in for the HTTP transport under the outbox: every request answered at once."""
 
     def post(self, *args: Any, **kwargs: Any) -> _Reply:
         return _Reply()

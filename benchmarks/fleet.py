@@ -4,7 +4,8 @@
 
 Two phases per set-up: *nominal* — every kiosk sends a heartbeat each 5 minutes (10,000 kiosks:
 33/s) and polls the repository's timestamp.json (served by nginx) each 15 minutes; *saturated* —
-as many heartbeats as the servers take, with 32 clients in flight. Set-ups: SQLite with one
+as many heartbeats as the servers take, with 32 clients in flight, while `/healthz` is asked every
+50 ms (how long the heartbeats keep the console and `/metrics` waiting). Set-ups: SQLite with one
 server process, and a real PostgreSQL with two server processes (clients alternate between
 them, as nginx would).
 
@@ -318,6 +319,8 @@ class Load:
         self.failures: Counter[str] = Counter()
         self.polls = 0
         self.rng = random.Random(7)
+        self.probes: list[float] = []
+        """Latencies of the console's side meanwhile: `/healthz` every 50 ms on each server."""
 
     async def one(self, pools: list[Pool], n: int) -> None:
         terminal, token = self.pairs[n % len(self.pairs)]
@@ -376,7 +379,18 @@ class Load:
             while time.perf_counter() < deadline:
                 await self.one(pools, next(counter))
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        async def probe(url: str) -> None:
+            connection = Connection(url)
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                if await connection.request("GET", "/healthz") == 200:
+                    self.probes.append(time.perf_counter() - started)
+                await asyncio.sleep(0.05)
+            connection.close()
+
+        await asyncio.gather(
+            *(worker() for _ in range(concurrency)), *(probe(url) for url in self.urls)
+        )
         for pool in pools:
             pool.close()
 
@@ -481,7 +495,8 @@ def run(
             f"measured {saturated.rate:,.0f}/s ({saturated.rate / NOMINAL:.0f}x) while they had "
             f"{(saturated.server_cpu + saturated.database_cpu) / saturated.seconds:.0%} of a "
             f"core on this shared machine, p99 {saturated.p99_ms:.1f} ms, "
-            f"errors {saturated.errors}",
+            f"errors {saturated.errors}; meanwhile /healthz p99 {p99(load.probes):.1f} ms "
+            f"({len(load.probes)} asked)",
             flush=True,
         )
     return max(nominal, key=lambda phase: phase.cpu_per_1000), saturated

@@ -74,6 +74,7 @@ class KioskServices:
     """The database, journal, outbox, back offices, devices, flows and engine of one kiosk.
 
     `device_kinds` limits the devices opened (a headless run opens only what its flow needs);
+    those of the `on_demand` kinds are opened when a step first asks for one (see `Hub`);
     `library` replaces the configured flows directory as the engine's source of flows, and
     `flows` stands for the flows directory's when they are loaded already (a headless run reads
     only the flow it runs and those it calls).
@@ -107,6 +108,7 @@ class KioskServices:
         outbox_worker: bool = True,
         submit_timeout: float = 5.0,
         device_kinds: set[str] | None = None,
+        on_demand: set[str] | None = None,
         library: FlowLibrary | None = None,
         flows_dir: Path | None = None,
         flows: FlowSet | None = None,
@@ -122,6 +124,7 @@ class KioskServices:
         self._outbox_worker = outbox_worker
         self._submit_timeout = submit_timeout
         self._device_kinds = device_kinds
+        self._on_demand = on_demand or set()
         self._library = library
         self._loaded = flows
         self._stack = ExitStack()
@@ -180,7 +183,9 @@ class KioskServices:
             for name, device in config.device_configs().items()
             if self._device_kinds is None or device.kind in self._device_kinds
         }
-        self.hub = Hub(devices, simulate=self.simulate, dispatcher=self._dispatcher)
+        self.hub = Hub(
+            devices, simulate=self.simulate, dispatcher=self._dispatcher, on_demand=self._on_demand
+        )
         stack.callback(self.hub.close)
         self.hub.open()
         self.devices = HubDevices(self.hub, present=self._presenter, journal=self.journal)
@@ -216,9 +221,11 @@ class KioskServices:
             terminal=msgspec.structs.asdict(self.config.terminal.name),
             now=self.engine_clock.now,
         )
+        from kiosk.backoffice.replies import ContractReplies
+
         self.engine = Engine(
             self._library or self.flows,
-            backends=self.backends,
+            backends=ContractReplies(self.backends),  # a reply that does not fit: bad_reply
             outbox=self.outbox,
             journal=self.journal,
             devices=self.devices,

@@ -13,7 +13,6 @@ import datetime
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kiosk.flow.devices import (
@@ -90,13 +89,19 @@ def _sliced(call: Callable[[float], T], timeout: float | None, cancelled: thread
                 raise
 
 
-@dataclass(frozen=True)
 class _Worker(Generic[D]):
-    """One open device: runs its blocking calls in a worker thread with its errors keyed."""
+    """One open device: runs its blocking calls in a worker thread with its errors keyed.
 
-    device: D
-    kind: DeviceKind
-    present: Presenter | None
+    This and the doors below are plain classes: every process that starts devices imports them,
+    and a dataclass costs about half a millisecond to create (its methods compiled from source).
+    """
+
+    __slots__ = ("device", "kind", "present")
+
+    def __init__(self, device: D, kind: DeviceKind, present: Presenter | None) -> None:
+        self.device = device
+        self.kind = kind
+        self.present = present
 
     def presenting(self) -> None:
         """Let a simulation present something (a card, a code, a fault) before the wait."""
@@ -116,9 +121,11 @@ class _Worker(Generic[D]):
             raise DeviceError(exc.code, str(exc)) from exc
 
 
-@dataclass(frozen=True)
 class _IdCardDoor:
-    worker: _Worker[IdCardReader]
+    __slots__ = ("worker",)
+
+    def __init__(self, worker: _Worker[IdCardReader]) -> None:
+        self.worker = worker
 
     async def read(self, timeout: float | None = None) -> dict[str, Any]:
         reader = self.worker.device
@@ -130,9 +137,11 @@ class _IdCardDoor:
         return await self.worker.run(read)
 
 
-@dataclass(frozen=True)
 class _SmartCardDoor:
-    worker: _Worker[SmartCardReader]
+    __slots__ = ("worker",)
+
+    def __init__(self, worker: _Worker[SmartCardReader]) -> None:
+        self.worker = worker
 
     async def read(self, timeout: float | None = None) -> dict[str, Any]:
         reader = self.worker.device
@@ -168,9 +177,11 @@ def _waiting(call: Callable[[float], T]) -> Callable[[float], T]:
     return wait
 
 
-@dataclass(frozen=True)
 class _ScannerDoor:
-    worker: _Worker[CodeScanner]
+    __slots__ = ("worker",)
+
+    def __init__(self, worker: _Worker[CodeScanner]) -> None:
+        self.worker = worker
 
     async def scan(self, timeout: float | None = None) -> str:
         scanner = self.worker.device
@@ -186,9 +197,11 @@ class _ScannerDoor:
         return await self.worker.run(scan)
 
 
-@dataclass(frozen=True)
 class _PrinterDoor:
-    worker: _Worker[Printer]
+    __slots__ = ("worker",)
+
+    def __init__(self, worker: _Worker[Printer]) -> None:
+        self.worker = worker
 
     async def print_receipt(self, receipt: Receipt) -> None:
         printer = self.worker.device
@@ -214,12 +227,14 @@ def _journalling(journal: Journal, device: str, *, wait: bool = True) -> Energis
     return record
 
 
-@dataclass(frozen=True)
 class _LockBoardDoor:
     # Lock commands are not sliced: a cancelled step lets an open finish rather than leave the
     # board mid-command and the door's state unknown.
-    worker: _Worker[LockBoard]
-    journal: Journal | None = None
+    __slots__ = ("journal", "worker")
+
+    def __init__(self, worker: _Worker[LockBoard], journal: Journal | None = None) -> None:
+        self.worker = worker
+        self.journal = journal
 
     @property
     def boards(self) -> tuple[int, ...]:

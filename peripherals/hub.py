@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,12 @@ def simulated_options(config: DeviceConfig) -> dict[str, Any]:
 
 
 class Hub:
-    """Owns every configured device; `simulate` swaps each driver for its simulator."""
+    """Owns every configured device; `simulate` swaps each driver for its simulator.
+
+    `on_demand`: kinds whose devices `open` leaves closed; each is opened the first time it is
+    asked for (`by_kind`), and reported `starting` until then. A headless run opens so what its
+    flows may use but do not need: its path may never come to them.
+    """
 
     def __init__(
         self,
@@ -50,19 +56,26 @@ class Hub:
         *,
         simulate: bool = False,
         dispatcher: Dispatcher | None = None,
+        on_demand: Collection[str] = (),
     ) -> None:
         self._configs = dict(devices)
         self._simulate = simulate
         self._dispatcher = dispatcher
         self._devices: dict[str, Device] = {}
         self._failures: dict[str, Health] = {}
+        self._waiting = {name for name, c in self._configs.items() if c.kind in on_demand}
+        """Devices of an on-demand kind not asked for yet."""
+        self._lock = threading.Lock()
 
     def open(self) -> None:
-        """Open every configured device; a device that fails is reported, not fatal."""
+        """Open every configured device (but those opened on demand); a device that fails is
+        reported, not fatal."""
         for name in self._configs:
-            self._open_one(name)
+            if name not in self._waiting:
+                self._open_one(name)
 
     def _open_one(self, name: str) -> Device | None:
+        self._waiting.discard(name)  # tried once: a failure is reported as one at `open` is
         config = self._configs[name]
         driver = registry.SIMULATED if self._simulate else config.driver
         options = simulated_options(config) if self._simulate else config.options
@@ -115,10 +128,17 @@ class Hub:
         return self._devices.get(name)
 
     def by_kind(self, kind: str) -> Device | None:
-        """The first open device of a kind, if any."""
-        for device in self._devices.values():
+        """The first open device of a kind, if any (one opened on demand is opened now)."""
+        for device in list(self._devices.values()):  # another thread may open one meanwhile
             if device.kind == kind:
                 return device
+        if not self._waiting:
+            return None
+        with self._lock:
+            for name in [n for n in self._waiting if self._configs[n].kind == kind]:
+                opened = self._open_one(name)
+                if opened is not None:
+                    return opened
         return None
 
     def configured_kind(self, name: str) -> str:
@@ -129,6 +149,8 @@ class Hub:
     def health(self) -> dict[str, Health]:
         """Health of every configured device, opened or not."""
         report = dict(self._failures)
+        for name in self._waiting:
+            report[name] = Health(State.STARTING, "device.on_demand", "opened when first used")
         for name, device in self._devices.items():
             report[name] = device.health()
         return report

@@ -6,7 +6,8 @@ finish its canonical run headless; then it writes the archive, the same bytes fo
 content. Exit status: 0 built, 1 refused (every reason printed), 2 usage errors.
 
 `tour` writes, for sign-off, the tour (screenshots and transcript) of every flow of the bundle
-that changed since the bundle given with `--since` (every flow without it), one folder each.
+that changed since the bundle given with `--since` (every flow without it), one folder each;
+`--since` may name the update repository's folder: the newest bundle it publishes below this one.
 """
 
 from __future__ import annotations
@@ -40,7 +41,12 @@ def register(sub: Any, words: Sequence[str] = ()) -> None:
     tour = bundle_sub.add_parser("tour", help="tour the flows a bundle changed, for sign-off")
     tour.add_argument("bundle", type=Path, metavar="FILE")
     tour.add_argument("--out", type=Path, required=True, metavar="DIR")
-    tour.add_argument("--since", type=Path, metavar="FILE", help="the last published bundle")
+    tour.add_argument(
+        "--since",
+        type=Path,
+        metavar="FILE|REPO",
+        help="the last published bundle, or the repository folder to find it in",
+    )
     tour.add_argument("--lang", choices=("zh_CN", "en"), help="starting language")
     tour.set_defaults(func=tour_command)
 
@@ -82,8 +88,11 @@ def tour_command(args: argparse.Namespace) -> int:
     """Tour every changed flow of the bundle into its own folder under `--out`."""
     from kiosk.bundle.tour import TourError, tour_changed
 
+    since = args.since
+    if since is not None and since.is_dir():
+        since = _published_before(args.bundle, since)
     try:
-        toured = tour_changed(args.bundle, args.out, since=args.since, language=args.lang)
+        toured = tour_changed(args.bundle, args.out, since=since, language=args.lang)
     except TourError as exc:
         raise UsageError(str(exc)) from None
     for flow_id, code in toured.items():
@@ -92,3 +101,17 @@ def tour_command(args: argparse.Namespace) -> int:
     if not toured:
         print("no flow changed: nothing to tour")
     return 0 if all(code == 0 for code in toured.values()) else 1
+
+
+def _published_before(bundle: Path, repository: Path) -> Path | None:
+    """The newest bundle `repository` publishes below `bundle`'s version (None: the first)."""
+    from kiosk.bundle.archive import ArchiveError, read_archive
+    from kiosk.updates.repository import Repository, RepositoryError
+
+    try:
+        version = read_archive(bundle.read_bytes()).manifest.version
+        found = Repository(repository).published_before(version)
+    except (OSError, ArchiveError, RepositoryError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"since {found}" if found else "since: no bundle published before this one")
+    return found

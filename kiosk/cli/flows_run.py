@@ -57,7 +57,14 @@ from kiosk.cli import UsageError
 from kiosk.clock import ManualClock
 from kiosk.config import ConfigError, load_config
 from kiosk.flow.collector import paused_gc
-from kiosk.flow.loader import DEFAULT_FLOWS_DIR, FlowLoadError, FlowSet, load_flow, load_flows
+from kiosk.flow.loader import (
+    DEFAULT_FLOWS_DIR,
+    FileResults,
+    FlowLoadError,
+    FlowSet,
+    load_flow,
+    load_flows,
+)
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.schema import LANGUAGES, CallStep, Flow
 from kiosk.flow.scripted import Script, ScriptedRenderer, ScriptError, load_script
@@ -98,20 +105,22 @@ def _library(flow: str, flows_dir: Path) -> tuple[Flow, _Library]:
     """The flow to run and the flows it calls, lint-checked: only those files are read when each
     called flow is in a file named after its id beside it, else the whole folder."""
     path = Path(flow)
+    read: FileResults = {}  # each file is read once, however often it is asked for
     if path.suffix in (".yaml", ".yml") or path.exists():
         try:
-            main = load_flow(path).flow
+            main = load_flow(path, read).flow
         except FlowLoadError as exc:
             raise UsageError(str(exc)) from exc
-        flowset = _called(path, main.id)
+        flowset = _called(path, main.id, read)
         if flowset is None:
-            flowset = load_flows([path.parent]) if path.parent.is_dir() else load_flows([path])
+            folder = [path.parent] if path.parent.is_dir() else [path]
+            flowset = load_flows(folder, read)
         _lint_first(flowset, main.id)
         return main, _Library({**flowset.flows, main.id: main}, flowset)
     named = _flow_file(flows_dir, flow)
-    flowset = _called(named, flow) if named is not None else None
+    flowset = _called(named, flow, read) if named is not None else None
     if flowset is None or flow not in flowset.flows:
-        flowset = load_flows([flows_dir])
+        flowset = load_flows([flows_dir], read)
     if flow in flowset.flows:
         _lint_first(flowset, flow)
     if flow not in flowset.flows:
@@ -131,12 +140,13 @@ def _flow_file(folder: Path, flow_id: str) -> Path | None:
     return None
 
 
-def _called(path: Path, flow_id: str) -> FlowSet | None:
+def _called(path: Path, flow_id: str, read: FileResults) -> FlowSet | None:
     """The flow in `path` and every flow it calls, directly or not, each read from the file
-    named after it beside `path`; None when one is not found so (the caller reads the folder)."""
+    named after it beside `path`; None when one is not found so (the caller reads the folder).
+    `read`: the files read so far (each is read once)."""
     paths = [path]
     while True:
-        flowset = load_flows(paths)
+        flowset = load_flows(paths, read)
         known = flowset.lintable()
         if flow_id not in known:
             return None
@@ -164,6 +174,13 @@ def _device_kinds(library: _Library) -> set[str]:
     return kinds
 
 
+def _on_demand(library: _Library, kinds: set[str]) -> set[str]:
+    """Device kinds opened only when a step first asks for one: those no flow of the run needs
+    (an optional reader, such as the social security card's, that the run may never come to)."""
+    needed = {kind for flow in library.flows.values() for kind in flow.needs}
+    return kinds - needed
+
+
 def mode_of(flow: Flow) -> str:
     """The terminal mode an embedded run of `flow` takes: `locker` for a locker's own flow."""
     return "locker" if "government" not in flow.modes else ""
@@ -183,6 +200,7 @@ def _services(
             config = load_config(config_path, environ)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
+    kinds = _device_kinds(library)
     with ExitStack() as stack:
         data_dir = None
         if config_path is None:
@@ -195,7 +213,8 @@ def _services(
             presenter=ScriptedPresenter(script.devices),
             outbox_worker=False,
             submit_timeout=3.0,
-            device_kinds=_device_kinds(library),
+            device_kinds=kinds,
+            on_demand=_on_demand(library, kinds),
             library=library,
             flows=library.loaded,
         )

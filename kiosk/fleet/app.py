@@ -79,7 +79,7 @@ def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> F
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            fleet.recorder.close()
+            await fleet.recorder.aclose()
 
     app = FastAPI(
         title="Kiosk fleet",

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.fleet import accounts, alerts, places, rollouts
 from kiosk.fleet.models import Audit, Heartbeat, Kiosk, Rollout
 from kiosk.fleet.reasons import describe, why
-from kiosk.i18n import t
+from kiosk.i18n import catalog, t
 from kiosk.updates.repository import RepositoryError
 
 if TYPE_CHECKING:
@@ -55,12 +55,27 @@ def _page(request: Request, name: str, login: accounts.Login | None, **values: A
     def text(key: str, **params: object) -> str:
         return t(f"fleet.{key}", lang, **params)
 
+    def named(key: str, code: str) -> str:
+        """A stored code (mode, state, action) in words when there are words for it; `key`
+        under `fleet.`, or a whole key (`service.kind`: the maintainers' words)."""
+        full = f"{key}.{code}" if key.startswith("service.") else f"fleet.{key}.{code}"
+        return t(full, lang) if catalog().has(full) else code
+
+    def fault(code: str) -> str:
+        """A device fault code in words, the code beside it for technicians."""
+        key = f"faults.{code}"
+        return f"{t(key, lang)} ({code})" if catalog().has(key) else code
+
+    other = "en" if lang == "zh_CN" else "zh_CN"
+    switch = request.url.include_query_params(lang=other)
     html = _TEMPLATES.get_template(name).render(
         t=text,
+        named=named,
+        fault=fault,
         reason=lambda stored: describe(stored, lang),
         lang=lang,
         login=login,
-        path=request.url.path,
+        switch=f"{switch.path}?{switch.query}",
         **values,
     )
     response = HTMLResponse(html)
@@ -134,22 +149,30 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
             login = who(request, db)
             view = alerts.overview(db, settings, fleet.now())
             found = alerts.all_alerts(db, settings, fleet.now())
-        return _page(request, "overview.html", login, view=view, alerts=found[:200])
+        return _page(
+            request, "overview.html", login, view=view, alerts=found[:200], alert_count=len(found)
+        )
 
     @app.get("/console/kiosks")
-    def kiosk_list(request: Request, district: str = "", community: str = "") -> Response:
+    def kiosk_list(
+        request: Request, district: str = "", community: str = "", page: int = 1
+    ) -> Response:
         with fleet.db() as db:
             login = who(request, db)
-            query = select(Kiosk).order_by(Kiosk.district, Kiosk.community, Kiosk.terminal)
+            query = select(Kiosk)
             if district:
                 query = query.where(Kiosk.district == district)
             if community:
                 query = query.where(Kiosk.community == community)
+            total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+            size = settings.list_page
+            page = max(1, min(page, (total + size - 1) // size or 1))
+            shown = query.order_by(Kiosk.district, Kiosk.community, Kiosk.terminal)
             now = fleet.now()
             tree: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
                 lambda: defaultdict(list)
             )
-            for kiosk in db.scalars(query.limit(2000)):
+            for kiosk in db.scalars(shown.offset((page - 1) * size).limit(size)):
                 tree[kiosk.district or "-"][kiosk.community or "-"].append(
                     {
                         "kiosk": kiosk,
@@ -157,14 +180,40 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                         "alerts": [a.kind for a in alerts.alerts_of(kiosk, settings, now)],
                     }
                 )
-        return _page(request, "kiosks.html", login, tree=tree, district=district)
+        first = (page - 1) * size + 1 if total else 0
+        paging = {
+            "first": first,
+            "last": min(page * size, total),
+            "total": total,
+            "previous": _with(request, page=page - 1) if page > 1 else None,
+            "next": _with(request, page=page + 1) if page * size < total else None,
+        }
+        return _page(
+            request,
+            "kiosks.html",
+            login,
+            tree=tree,
+            district=district,
+            community=community,
+            paging=paging,
+        )
 
     @app.get("/console/map")
-    def kiosk_map(request: Request) -> Response:
+    def kiosk_map(request: Request, district: str = "") -> Response:
         with fleet.db() as db:
             login = who(request, db)
             found = places.by_place(db, settings, fleet.now())
-        return _page(request, "map.html", login, grid=places.grid(found))
+        every = places.grid(found).districts  # the districts' totals, for choosing one
+        if district:
+            found = {key: place for key, place in found.items() if key[0] == district}
+        return _page(
+            request,
+            "map.html",
+            login,
+            grid=places.grid(found),
+            districts=every,
+            district=district,
+        )
 
     @app.get("/console/kiosks/{terminal}")
     def kiosk_detail(request: Request, terminal: str) -> Response:
@@ -202,7 +251,15 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                         "limit": stages[rollout.stage].max_failure_excess,
                     }
                 )
-        return _page(request, "rollouts.html", login, rollouts=shown, error=error)
+        offered = fleet.publisher.bundles()
+        return _page(
+            request,
+            "rollouts.html",
+            login,
+            rollouts=shown,
+            error=error,
+            offered=sorted(offered.items(), reverse=True) if offered is not None else None,
+        )
 
     @app.post("/console/rollouts")
     def rollout_start(
@@ -308,6 +365,12 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
 def _reason_of(exc: Exception) -> str:
     """What the console says about a refused action (in its language when it has a key)."""
     return exc.reason if isinstance(exc, rollouts.RolloutError) else str(exc)
+
+
+def _with(request: Request, **params: object) -> str:
+    """This page's address with `params` replaced in its query."""
+    url = request.url.include_query_params(**params)
+    return f"{url.path}?{url.query}"
 
 
 def _back(error: str = "") -> Response:

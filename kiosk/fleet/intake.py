@@ -2,8 +2,9 @@
 
 Heartbeats are nearly all of the server's traffic, so their path skips FastAPI's routing,
 dependency injection and pydantic: msgspec decodes and checks the body, `ingest.Recorder` writes
-it with hand-written SQL, and the reply is encoded by msgspec. Every other path goes on to the
-FastAPI application.
+it with hand-written SQL on threads of its own (never on the event loop, which keeps serving the
+console while the database is slow or locked), and the reply is encoded by msgspec. Every other
+path goes on to the FastAPI application.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class HeartbeatIntake:
             return
         token = authorization[7:].strip().decode("latin-1")
         try:
-            reply = self.fleet.recorder.record(token, body, self.fleet.now())
+            reply = await self.fleet.recorder.record_soon(token, body, self.fleet.now())
         except NotThisKiosk:
             log.warning("heartbeat refused: token is not %s's", body.terminal)
             await _answer(send, 403, "this token is not that kiosk's")

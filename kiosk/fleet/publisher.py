@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 
 from kiosk.fleet.reasons import why
-from kiosk.updates.repository import Repository, RepositoryError
+from kiosk.fleet.rollouts import RolloutError
+from kiosk.updates.repository import STAGED, Repository, RepositoryError, published
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +19,19 @@ class RepositoryPublisher:
     def __init__(self, root: Path, keys: Path | None = None) -> None:
         self.repository = Repository(root, keys)
 
+    def bundles(self) -> dict[int, tuple[str, ...]] | None:
+        """The bundles the signed targets metadata lists, with the groups given them."""
+        try:
+            targets = self.repository.latest("targets")
+        except (RepositoryError, OSError, ValueError) as exc:
+            log.error("cannot read the repository's targets: %s", exc)
+            return {}
+        return {p.version: p.groups for p in published(targets.signed)}
+
     def publish(self, bundle: int, groups: list[str]) -> str:
         """Stage `bundle` for `groups`; what administrators must do next."""
+        if (self.repository.staging_dir / STAGED).exists():
+            raise RolloutError("awaiting_signatures")
         try:
             staged = self.repository.regroup(bundle, groups)
         except RepositoryError as exc:

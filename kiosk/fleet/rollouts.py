@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.fleet.models import FlowCount, Heartbeat, Kiosk, Rollout, Stage
 from kiosk.fleet.reasons import describe, why
-from kiosk.updates.repository import ALL_GROUPS
+from kiosk.updates.repository import ALL_GROUPS, RepositoryError
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,21 @@ class Publisher(Protocol):
         """Make `bundle` available to `groups`; what happened (`reasons.why`)."""
         ...
 
+    def bundles(self) -> dict[int, tuple[str, ...]] | None:
+        """The bundles a rollout may name (published, with their groups); None: not known."""
+        ...
+
 
 class RecordingPublisher:
     """A publisher that only remembers (for a fleet without a repository, and tests)."""
 
-    def __init__(self) -> None:
+    def __init__(self, bundles: dict[int, tuple[str, ...]] | None = None) -> None:
         self.published: list[tuple[int, list[str]]] = []
+        self._bundles = bundles
+
+    def bundles(self) -> dict[int, tuple[str, ...]] | None:
+        """The bundles it was told of, if any."""
+        return self._bundles
 
     def publish(self, bundle: int, groups: list[str]) -> str:
         """Remember the groups."""
@@ -185,9 +194,13 @@ def start(
     now: float,
     user: str,
 ) -> Rollout:
-    """Start a rollout at its first stage and publish that stage's groups."""
+    """Start a rollout at its first stage and publish that stage's groups (refused for a bundle
+    the repository does not list: administrators publish and sign it first)."""
     if db.scalar(select(Rollout).where(Rollout.state == "running")) is not None:
         raise RolloutError("another_running")
+    offered = publisher.bundles()
+    if offered is not None and bundle not in offered:
+        raise RolloutError("not_published", bundle=bundle)
     in_use = Counter(
         b for b in db.scalars(select(Kiosk.bundle)) if b is not None and b != bundle
     ).most_common(1)
@@ -417,10 +430,12 @@ def advance(db: Session, rollout: Rollout, publisher: Publisher, now: float) -> 
     if rollout.stage + 1 >= len(stages):
         _stop(db, rollout, "complete", why("complete"), now)
         return
+    # published first: a publication refused (signatures awaited) leaves the stage as it was
+    published = publisher.publish(rollout.bundle, groups_for(db, stages, rollout.stage + 1))
     rollout.stage += 1
     rollout.stage_started_at = now
     rollout.tally, rollout.counted_until = None, None  # a new stage counts afresh
-    rollout.reason = publisher.publish(rollout.bundle, groups_for(db, stages, rollout.stage))
+    rollout.reason = published
     log.info("rollout %d at stage %d", rollout.id, rollout.stage + 1)
 
 
@@ -439,6 +454,10 @@ def tick(db: Session, publisher: Publisher, now: float) -> list[Rollout]:
             stage.advance_after is not None
             and now - rollout.stage_started_at >= stage.advance_after
         ):
-            advance(db, rollout, publisher, now)
+            try:
+                advance(db, rollout, publisher, now)
+            except (RolloutError, RepositoryError) as exc:  # tried again at the next check
+                log.warning("rollout %d not advanced on schedule: %s", rollout.id, exc)
+                continue
             changed.append(rollout)
     return changed

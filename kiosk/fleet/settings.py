@@ -27,6 +27,8 @@ class FleetSettings:
     session_hours: float = 8.0
     tick_interval: float = 30.0
     """Seconds between checks of running rollouts (halt, or advance on schedule)."""
+    list_page: int = 500
+    """Kiosks a page of the console's kiosk list shows."""
     secure_cookies: bool = False
     """Mark the console's cookies Secure (behind TLS)."""
     clock: Callable[[], float] = field(default=time.time)

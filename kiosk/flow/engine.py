@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.flow.devices import Devices
 from kiosk.flow.errors import KeyedError
 from kiosk.flow.expressions import ExpressionError
-from kiosk.flow.locker import Locker
 from kiosk.flow.masked import MaskedRenderer
 from kiosk.flow.outcome import Outcome, Status
 from kiosk.flow.progress import loops_back
@@ -35,6 +34,9 @@ from kiosk.flow.steps.context import (
     holds,
 )
 from kiosk.privacy.masking import scrub
+
+if TYPE_CHECKING:  # a government flow never loads the locker's protocol
+    from kiosk.flow.locker import Locker
 
 log = logging.getLogger(__name__)
 

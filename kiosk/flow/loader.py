@@ -8,8 +8,8 @@ expressions, and (across the set) duplicate flow ids and calls to unknown flows.
 
 from __future__ import annotations
 
-import difflib
 import functools
+import inspect
 import logging
 import re
 import typing
@@ -172,6 +172,27 @@ _TEMPLATE_FIELDS: dict[type[msgspec.Struct], frozenset[str]] = {
 }
 
 
+def field_types(model: type[msgspec.Struct]) -> dict[str, Any]:
+    """Each field's annotation by attribute name, as written in the class (or a base).
+
+    `msgspec.structs.fields` evaluates every annotation again on each call (`typing._eval_type`
+    over every nested type: about a millisecond for a step kind, and tens of milliseconds for a
+    run's flows). The schema's annotations are objects already (its modules do not postpone
+    them), so they are read as they are; a model with one written as a string, or a generic
+    base, is read by msgspec.
+    """
+    written: dict[str, Any] = {}
+    for cls in reversed(model.__mro__):
+        if "__orig_bases__" in cls.__dict__:
+            written = {}
+            break
+        written.update(inspect.get_annotations(cls))
+    names = model.__struct_fields__
+    if not all(name in written and not isinstance(written[name], str) for name in names):
+        return {info.name: info.type for info in msgspec.structs.fields(model)}
+    return {name: written[name] for name in names}
+
+
 @functools.cache
 def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
     """Attribute name to (YAML key, is-template) for each field of a model."""
@@ -179,8 +200,8 @@ def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
         *(keys for cls, keys in _TEMPLATE_FIELDS.items() if issubclass(model, cls))
     )
     return {
-        info.name: (info.encode_name, info.encode_name in templates)
-        for info in msgspec.structs.fields(model)
+        name: (key, key in templates)
+        for name, key in zip(model.__struct_fields__, model.__struct_encode_fields__, strict=True)
     }
 
 
@@ -188,7 +209,7 @@ def _fields(model: type[msgspec.Struct]) -> dict[str, tuple[str, bool]]:
 def _walked(model: type[msgspec.Struct]) -> tuple[tuple[str, str, bool], ...]:
     """(attribute, YAML key, is-template) of the fields `_walk` looks into: templates, `when`,
     and fields that may hold a text or another struct (not ids, targets, numbers...)."""
-    types = {info.name: info.type for info in msgspec.structs.fields(model)}
+    types = field_types(model)
     return tuple(
         (name, key, is_template)
         for name, (key, is_template) in _fields(model).items()
@@ -309,9 +330,16 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def load_flow(path: Path) -> LoadedFlow:
-    """Read, validate and reference-check one flow file; raise `FlowLoadError(s)`."""
-    loaded, errors = _load(Path(path))
+FileResults = dict[Path, tuple[LoadedFlow | None, list[FlowLoadError]]]
+"""What reading each flow file gave (the flow, if it validates, and the file's errors), by path:
+passed to several `load_flow`/`load_flows` calls of one process, no file is read twice."""
+
+
+def load_flow(path: Path, read: FileResults | None = None) -> LoadedFlow:
+    """Read, validate and reference-check one flow file; raise `FlowLoadError(s)`.
+
+    `read`: files read already (taken from it, not read again); this one is added to it."""
+    loaded, errors = _load_once(Path(path), read)
     if errors:
         raise errors[0] if len(errors) == 1 else FlowLoadErrors(errors)
     assert loaded is not None
@@ -404,6 +432,8 @@ def _known_keys() -> frozenset[str]:
 
 
 def _suggest(word: object, choices: Iterable[str]) -> str:
+    import difflib  # only for a mistake: a run of valid flows never needs it
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.7)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -614,19 +644,33 @@ def flow_files(paths: Iterable[Path]) -> Iterator[Path]:
         yield from sorted(found)
 
 
-def load_flows(paths: Iterable[Path]) -> FlowSet:
-    """Load every flow file under `paths`, collecting errors rather than stopping at the first."""
+def load_flows(paths: Iterable[Path], read: FileResults | None = None) -> FlowSet:
+    """Load every flow file under `paths`, collecting errors rather than stopping at the first.
+
+    `read`: files read already (taken from it, not read again); the others are added to it."""
     with paused_gc():
-        return _load_flows(paths)
+        return _load_flows(paths, read)
 
 
-def _load_flows(paths: Iterable[Path]) -> FlowSet:
+def _load_once(
+    path: Path, read: FileResults | None
+) -> tuple[LoadedFlow | None, list[FlowLoadError]]:
+    """`_load(path)`, or what it gave before if `read` holds it (kept there)."""
+    if read is not None and path in read:
+        return read[path]
+    result = _load(path)
+    if read is not None:
+        read[path] = result
+    return result
+
+
+def _load_flows(paths: Iterable[Path], read: FileResults | None = None) -> FlowSet:
     flowset = FlowSet()
     first_seen: dict[str, Path] = {}
     for path in flow_files(paths):
         flowset.files.append(path)
         try:
-            loaded, errors = _load(path)
+            loaded, errors = _load_once(path, read)
         except FlowLoadError as exc:
             loaded, errors = None, _all_errors(exc)
         except Exception as exc:  # one broken file must never stop the kiosk or the linter

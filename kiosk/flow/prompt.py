@@ -129,6 +129,8 @@ class Prompt:
     """A picture to show with the rows (a file path; `page` prompts: a test print's paper)."""
     code: str = ""
     """What a QR_WAIT prompt's QR code encodes."""
+    reading: bool = False
+    """The text is a page of a long text to read (a notice's): shown in large type."""
 
 
 @dataclass(frozen=True)

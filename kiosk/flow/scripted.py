@@ -358,12 +358,18 @@ class ScriptedDevices:
         return _Scripted(self, kind)
 
 
-@dataclass(frozen=True)
 class _Scripted:
-    """One scripted device: what it presents, and the record of what was asked of it."""
+    """One scripted device: what it presents, and the record of what was asked of it.
 
-    devices: ScriptedDevices
-    kind: DeviceKind
+    This and the doors below are plain classes: every `kiosk flows run` imports this module,
+    and a dataclass costs about half a millisecond to create (its methods compiled from source).
+    """
+
+    __slots__ = ("devices", "kind")
+
+    def __init__(self, devices: ScriptedDevices, kind: DeviceKind) -> None:
+        self.devices = devices
+        self.kind = kind
 
     async def present(self, action: str) -> Any:
         await asyncio.sleep(0)
@@ -374,9 +380,11 @@ class _Scripted:
         return value
 
 
-@dataclass(frozen=True)
 class _ScriptedCard:
-    scripted: _Scripted
+    __slots__ = ("scripted",)
+
+    def __init__(self, scripted: _Scripted) -> None:
+        self.scripted = scripted
 
     async def read(self, timeout: float | None = None) -> dict[str, Any]:
         value = await self.scripted.present("read")
@@ -387,9 +395,11 @@ class _ScriptedCard:
         return str(value.get("card_number", "")) if isinstance(value, Mapping) else str(value)
 
 
-@dataclass(frozen=True)
 class _ScriptedScanner:
-    scripted: _Scripted
+    __slots__ = ("scripted",)
+
+    def __init__(self, scripted: _Scripted) -> None:
+        self.scripted = scripted
 
     async def scan(self, timeout: float | None = None) -> str:
         value = await self.scripted.present("scan")
@@ -400,10 +410,12 @@ class _ScriptedScanner:
         return str(value)
 
 
-@dataclass(frozen=True)
 class _ScriptedPrinter:
-    scripted: _Scripted
-    printed: list[Receipt]
+    __slots__ = ("printed", "scripted")
+
+    def __init__(self, scripted: _Scripted, printed: list[Receipt]) -> None:
+        self.scripted = scripted
+        self.printed = printed
 
     async def print_receipt(self, receipt: Receipt) -> None:
         await self.scripted.present("print")

@@ -58,6 +58,7 @@ class ConditionalFetcher(FetcherInterface):
         )
         self._cache: dict[str, _Cached] = {}
         self._chunk_seen = chunk_seen
+        self._last_not_modified = False
         self.traffic = Traffic()
 
     def _fetch(self, url: str) -> Iterator[bytes]:
@@ -72,7 +73,8 @@ class ConditionalFetcher(FetcherInterface):
             raise exceptions.DownloadError(f"cannot reach {url}: {exc}") from exc
         self.traffic.requests += 1
         self.traffic.header_bytes += sum(len(k) + len(v) + 4 for k, v in response.headers.items())
-        if response.status == 304 and cached is not None:
+        self._last_not_modified = response.status == 304 and cached is not None
+        if self._last_not_modified and cached is not None:
             response.release_conn()
             self.traffic.not_modified += 1
             return iter([cached.body])
@@ -90,6 +92,23 @@ class ConditionalFetcher(FetcherInterface):
         if validators:
             self._cache[url] = _Cached(validators, body)
         return iter([body])
+
+    def not_modified(self, url: str) -> bool:
+        """Ask for metadata `url` conditionally: True when the server says it is the copy last
+        fetched (304). A new copy is kept for the next fetch; any failure is False (the full
+        refresh that follows asks again and reports it)."""
+        if url not in self._cache:
+            return False
+        try:
+            next(self._fetch(url))
+        except exceptions.DownloadError:
+            return False
+        return self._last_not_modified
+
+    def cached(self, url: str) -> bytes | None:
+        """The copy of metadata `url` last received, if kept."""
+        kept = self._cache.get(url)
+        return kept.body if kept else None
 
     def _chunks(self, url: str, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
         received = 0

@@ -132,6 +132,18 @@ class Repository:
             )
         return Metadata.from_file(str(self.metadata_dir / f"{versions[-1]}.{role}.json"))
 
+    def published_before(self, version: int) -> Path | None:
+        """The file of the newest bundle the signed targets list below `version` (what a new
+        bundle's tour is compared with), or None."""
+        targets: Metadata[Targets] = self.latest("targets")
+        older = [p for p in published(targets.signed) if p.version < version]
+        if not older:
+            return None
+        newest = older[-1]
+        digest = targets.signed.targets[newest.path].hashes["sha256"]
+        folder, _, name = newest.path.rpartition("/")
+        return self.targets_dir / folder / f"{digest}.{name}"
+
     def root_md(self) -> Metadata[Root]:
         """The newest root metadata."""
         return self.latest("root")
@@ -406,7 +418,7 @@ class Repository:
             current.signatures.clear()
             self._write(current, new, f"{current.signed.version}.targets.json")
             self._release_snapshot(current.signed.version)
-        elif role in ("snapshot", "timestamp"):
+        else:  # a new timestamp too: kiosks that find theirs unchanged skip the root probe
             self.refresh()
         return root.version
 

@@ -19,6 +19,8 @@ _END = {"zh_CN": "。", "en": "."}
 _JOIN = {"zh_CN": "", "en": " "}
 _CJK_GAP = re.compile(r"(?<=[。！？；：，、])\s+")
 _STOPS = ("。", "！", "？", ".", "!", "?", "；", ";", "：", ":")
+_PAUSES = (*_STOPS, "，", ",", "、", "…")
+"""What a spoken line may end with already; any other end gets a full stop."""
 
 
 def _sentence(text: str, lang: str) -> str:
@@ -28,7 +30,7 @@ def _sentence(text: str, lang: str) -> str:
         text = _CJK_GAP.sub("", text)
     if not text:
         return ""
-    return text if text.endswith(_STOPS) else text + _END.get(lang, ".")
+    return text if text.endswith(_PAUSES) else text + _END.get(lang, ".")
 
 
 def options(prompt: Prompt) -> str:
@@ -84,7 +86,7 @@ def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: 
     if prompt.error_text and prompt.error_text != prompt.say:
         parts.append(prompt.error_text)
     if say:
-        parts.append(say)
+        parts.extend(say.splitlines())  # each line shown is said as a sentence of its own
     if prompt.rows:
         parts.append(rows(prompt, private=private))
     if prompt.options:

@@ -8,8 +8,9 @@ and a quantity where a code was meant. Before anything is spoken:
   ("1 3 8，中间4位已隐藏，8 0 0 0" / "1 3 8, 4 digits hidden, 8 0 0 0"); a masked name's hidden
   characters become 某 ("林某某"), masked text says the rest is hidden ("北京市东城区，后面已
   隐藏"), a masked Latin name says it is hidden;
-- codes (runs of five or more digits, also split by dashes or spaces) are read digit by digit,
-  a dash as a pause; years too ("2 0 2 0年3月", "March 2020");
+- codes (runs of five or more digits, also split by dashes or spaces, with a reference's capital
+  letters before them: "PR000001") are read character by character, a dash as a pause; years
+  too ("2 0 2 0年3月", "March 2020");
 - money is said as people say it ("380.00元" → "380元", "12.50元" → "12元5角", "0.05元" →
   "0元零5分"); other amounts keep their decimal point in Chinese ("12点5"), where the engine
   would skip it;
@@ -18,6 +19,7 @@ and a quantity where a code was meant. Before anything is spoken:
 
 from __future__ import annotations
 
+import functools
 import re
 
 _MONTHS = (
@@ -25,7 +27,9 @@ _MONTHS = (
 ).split()
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _MASKED_NUMBER = re.compile(r"(?<![\d*])(\d*)(\*+)([\dXx]*)(?![\d*])")
-_MASKED_CJK_NAME = re.compile(rf"([{_CJK}])(\*+)")
+_MASKED_WORD = re.compile(r"(\S)(\*+)")
+"""A character with stars after it: a masked Chinese name or text when it is Chinese (tested in
+Python: a class of the Chinese ranges takes a millisecond or two to compile)."""
 _NAME_STARS = 3
 """A masked name hides at most 3 characters (a 4-character name); more is masked text."""
 _MASKED_LATIN_NAME = re.compile(r"\b([A-Za-z])\*+")
@@ -34,9 +38,12 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _YUAN = re.compile(r"(?<![\d.])(\d+)\.(\d)(\d)\s*元")
 _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
 _CODE = re.compile(
-    r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])(?!\s*[元角分点])"
+    r"(?:(?<![\d.A-Za-z])[A-Z]{1,3}(?=\d)|(?<![\d.]))\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?"
+    r"(?!\d|\.\d)(?!\s*[元角分点])"
 )
-"""Five or more digits: a code read digit by digit (not money in yuan, nor a decimal number)."""
+"""Five or more digits, with the capital letters of a reference before them (`SQ000001`): a
+code read character by character (not money in yuan, nor a decimal number; a full stop after it
+ends the sentence)."""
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
 _PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
 _ALONE = re.compile(r"^[—–*\s-]+$")
@@ -50,7 +57,7 @@ def speakable(text: str, lang: str) -> str:
     if _ALONE.match(text):
         return "无" if zh else "none"
     text = _MASKED_NUMBER.sub(lambda m: _masked_number(m, zh), text)
-    text = _MASKED_CJK_NAME.sub(lambda m: _masked_words(m, zh), text)
+    text = _MASKED_WORD.sub(lambda m: _masked_words(m, zh), text)
     if not zh:
         text = _MASKED_LATIN_NAME.sub(lambda m: f"{m.group(1)} (hidden)", text)
     text = _DATE.sub(lambda m: _date(m, zh), text)
@@ -104,6 +111,8 @@ def _masked_words(match: re.Match[str], zh: bool) -> str:
     """A masked name says 某 for each hidden character ("林某某"); longer masked text (an
     address) says that the rest is hidden."""
     shown, hidden = match.group(1), len(match.group(2))
+    if not ("\u3400" <= shown <= "\u4dbf" or "\u4e00" <= shown <= "\u9fff"):  # as `_CJK`
+        return match.group(0)
     if hidden <= _NAME_STARS:
         return shown + "某" * hidden
     return shown + ("，后面已隐藏" if zh else ", the rest hidden")
@@ -129,7 +138,11 @@ def _plural(match: re.Match[str]) -> str:
     return f"{count} {noun}" if count == "1" else f"{count} {noun}s"
 
 
-_CJK_RUN = re.compile(rf"[{_CJK}][{_CJK}\u3000-\u303f\uff00-\uffef\d\s]*")
+@functools.cache
+def _cjk_run() -> re.Pattern[str]:
+    """A run of Chinese, compiled on first use: only speech in another language cuts it out
+    (its character classes take a millisecond or two to compile)."""
+    return re.compile(rf"[{_CJK}][{_CJK}\u3000-\u303f\uff00-\uffef\d\s]*")
 
 
 def by_language(text: str, lang: str) -> list[tuple[str, str]]:
@@ -139,7 +152,7 @@ def by_language(text: str, lang: str) -> list[tuple[str, str]]:
         return [(text, lang)]
     pieces: list[tuple[str, str]] = []
     at = 0
-    for run in _CJK_RUN.finditer(text):
+    for run in _cjk_run().finditer(text):
         if run.start() > at and text[at : run.start()].strip():
             pieces.append((text[at : run.start()], lang))
         pieces.append((run.group(0), "zh_CN"))

@@ -37,3 +37,23 @@ def test_reopen_closes_and_opens_a_device_or_tries_a_missing_one_again(tmp_path:
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_a_device_opened_on_demand_opens_when_first_asked_for(tmp_path: Path) -> None:
+    missing = tmp_path / "ttyUSB9"
+    hub = Hub(
+        {
+            "printer": DeviceConfig("printer", "simulated"),
+            "scanner": DeviceConfig("scanner", "scanner-serial", {"port": str(missing)}),
+        },
+        on_demand={"printer", "scanner"},
+    )
+    with hub:
+        assert hub.get("printer") is None  # not opened by `open`
+        assert hub.health()["printer"].state is State.STARTING
+        printer = hub.by_kind("printer")
+        assert printer is not None and printer.is_open and hub.get("printer") is printer
+        assert hub.health()["printer"].state is State.ONLINE
+        assert hub.by_kind("scanner") is None  # tried once, reported as at `open`
+        assert hub.health()["scanner"].state is State.NO_DEVICE
+    assert not printer.is_open

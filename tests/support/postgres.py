@@ -75,7 +75,7 @@ def _running(folder: Path, deadline: float) -> Iterator[str]:
             "max_connections=200",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=open(folder / "postgres.log", "wb"),
+        stderr=log,
         user=user,
     )
     url = f"postgresql+psycopg://fleet@127.0.0.1:{port}/postgres"

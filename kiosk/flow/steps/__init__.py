@@ -1,78 +1,59 @@
-"""Step executors, one module per kind, looked up in one table built at import."""
+"""Step executors, one module per kind, each imported the first time a step of its kind runs.
+
+A run imports only the executors of the kinds it meets: a government flow never loads the
+locker's step modules (nor `kiosk.flow.locker`). The table names modules, not executors, so
+the schema and the linter never need it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from types import MappingProxyType
-from typing import Any
+import functools
+import importlib
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
-from kiosk.flow.steps import (
-    accept_item,
-    branch,
-    browse,
-    call,
-    choose,
-    confirm,
-    consent,
-    courier_sign_in,
-    deposit_parcel,
-    find_parcels,
-    finish,
-    http,
-    info,
-    pay,
-    pick_compartment,
-    read_id_card,
-    read_smart_card,
-    refuse_parcels,
-    release_parcels,
-    retrievable_parcels,
-    scan_code,
-    submit,
-)
-from kiosk.flow.steps import input as input_step
-from kiosk.flow.steps import print as print_step
-from kiosk.flow.steps import set as set_step
-from kiosk.flow.steps.context import StepContext, StepResult
+if TYPE_CHECKING:
+    from kiosk.flow.steps.context import StepContext, StepResult
 
-Executor = Callable[[StepContext, Any], Awaitable[StepResult]]
+Executor = Callable[["StepContext", Any], Awaitable["StepResult"]]
 """Runs one step of its kind and says where to go."""
 
-EXECUTORS: Mapping[str, Executor] = MappingProxyType(
-    {
-        module.KIND: module.execute
-        for module in (
-            info,
-            choose,
-            input_step,
-            confirm,
-            consent,
-            set_step,
-            http,
-            pay,
-            browse,
-            submit,
-            call,
-            finish,
-            read_id_card,
-            read_smart_card,
-            scan_code,
-            print_step,
-            branch,
-            courier_sign_in,
-            accept_item,
-            pick_compartment,
-            deposit_parcel,
-            find_parcels,
-            refuse_parcels,
-            retrievable_parcels,
-            release_parcels,
-        )
-    }
-)
-"""Executors by step kind."""
+MODULES: dict[str, str] = {
+    kind: f"{__name__}.{module}"
+    for kind, module in {
+        "info": "info",
+        "choose": "choose",
+        "input": "input",
+        "confirm": "confirm",
+        "consent": "consent",
+        "set": "set",
+        "http": "http",
+        "pay": "pay",
+        "browse": "browse",
+        "submit": "submit",
+        "call": "call",
+        "finish": "finish",
+        "read_id_card": "read_id_card",
+        "read_smart_card": "read_smart_card",
+        "scan_code": "scan_code",
+        "print": "print",
+        "branch": "branch",
+        "courier_sign_in": "courier_sign_in",
+        "accept_item": "accept_item",
+        "pick_compartment": "pick_compartment",
+        "deposit_parcel": "deposit_parcel",
+        "find_parcels": "find_parcels",
+        "refuse_parcels": "refuse_parcels",
+        "retrievable_parcels": "retrievable_parcels",
+        "release_parcels": "release_parcels",
+    }.items()
+}
+"""The module of each step kind's executor (its `KIND` and `execute`), by step kind."""
 
 
+@functools.cache
 def executor(kind: str) -> Executor:
-    """The executor of a step kind, or KeyError."""
-    return EXECUTORS[kind]
+    """The executor of a step kind (its module imported on first use), or KeyError."""
+    module = importlib.import_module(MODULES[kind])
+    run: Executor = module.execute
+    return run

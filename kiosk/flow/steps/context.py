@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import jinja2
 
@@ -20,13 +20,15 @@ from kiosk.flow.expressions import (
     render,
     render_value,
 )
-from kiosk.flow.locker import Locker
 from kiosk.flow.progress import in_round, step_progress
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, Renderer
 from kiosk.flow.schema import ChooseStep, FinishStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
 from kiosk.privacy.masking import scrub
+
+if TYPE_CHECKING:  # the locker's protocol: imported by the locker step kinds that use it
+    from kiosk.flow.locker import Locker
 
 log = logging.getLogger(__name__)
 

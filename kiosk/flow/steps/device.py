@@ -9,6 +9,7 @@ from kiosk.flow.devices import DeviceError, Devices
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import DeviceStepBase
 from kiosk.flow.steps.context import Done, StepContext, StepFailed
+from kiosk.languages import end_sentence, join_sentences
 
 T = TypeVar("T")
 
@@ -47,7 +48,8 @@ async def run_device(
 
     def build() -> Prompt:
         text = ctx.text(step.text) or ctx.translate(f"voice.device.{kind.value}")
-        say = " ".join(part for part in (ctx.text(step.voice) or text, also_say) if part)
+        said = ctx.text(step.voice) or text
+        say = join_sentences((end_sentence(said, ctx.lang), also_say)) if also_say else said
         return ctx.prompt(
             PromptKind.DEVICE_WAIT,
             text=text,

@@ -5,6 +5,7 @@ its map by district and community, start, advance and halt a rollout; a screensh
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.fleet.accounts import add_user
+from kiosk.fleet.ingest import provision
 from kiosk.fleet.models import Audit
 from kiosk.fleet.rollouts import RecordingPublisher
 from tests.support.asgi import serving
@@ -114,11 +116,18 @@ def _submit(driver: object, by: str, value: str) -> None:
 
 
 def _shot(driver: object, tmp_path: Path, name: str, record: Callable[[str, object], None]) -> Path:
-    """Save a screenshot of the page; listed at the end of the test run."""
+    """Save a screenshot of the whole page (below the window's edge too); listed at the end of
+    the test run."""
+    import base64
+
     folder = Path(os.environ.get("KIOSK_KEEP_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"fleet-{name}.png"
-    driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+    cdp = driver.execute_cdp_cmd  # type: ignore[attr-defined]
+    size = cdp("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+    picture = cdp("Page.captureScreenshot", {"captureBeyondViewport": True, "clip": clip})
+    path.write_bytes(base64.b64decode(picture["data"]))
     assert path.stat().st_size > 10_000
     record("screenshot", path)
     return path
@@ -217,14 +226,38 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     assert not d.find_elements(By.CSS_SELECTOR, "#rollout-1 button.advance")  # type: ignore[attr-defined]
     shot("10-rollout-halted")
 
-    _submit(d, By.LINK_TEXT, "English")
-    assert "halted" in d.find_element(By.ID, "rollout-1").text  # type: ignore[attr-defined]
-    _submit(d, By.LINK_TEXT, "Audit log")
+    _submit(d, By.LINK_TEXT, "操作记录")
+    assert "暂停发布" in d.find_element(By.ID, "audit").text  # type: ignore[attr-defined]
     shot("11-audit")
+
+    # in English (the language stays chosen from page to page); every page again when the
+    # screenshots are kept to be looked at (KIOSK_KEEP_SCREENSHOTS), not on every test run
+    _submit(d, By.LINK_TEXT, "English")
+    assert "halted a rollout" in d.find_element(By.ID, "audit").text  # type: ignore[attr-defined]
+    shot("en-11-audit")
+    english = (
+        {}
+        if "KIOSK_KEEP_SCREENSHOTS" not in os.environ
+        else {
+            "02-overview": ("/console/", "Offline too long"),
+            "03-map": ("/console/map", "All districts"),
+            "04-kiosks": ("/console/kiosks", "1–9 of 9"),
+            "05-kiosk": ("/console/kiosks/gx-0003", "Out of paper (printer.paper_out)"),
+            "06-tours": ("/console/tours?bundle=2", "Bundle tours for sign-off"),
+            "10-rollout-halted": ("/console/rollouts", "Reason: halted by hand by admin"),
+        }
+    )
+    for name, (page, seen) in english.items():
+        d.get(f"{server.url}{page}")  # type: ignore[attr-defined]
+        assert seen in d.find_element(By.TAG_NAME, "main").text, name  # type: ignore[attr-defined]
+        shot(f"en-{name}")
+    _submit(d, By.ID, "logout")
+    assert d.find_element(By.ID, "login").text == "Log in"  # type: ignore[attr-defined]
+    shot("en-01-login")
     with server.fleet.db() as db:
         actions = [a.action for a in db.scalars(select(Audit).order_by(Audit.id))]
     assert actions == [
-        "login_failed", "login", "rollout_start", "rollout_advance", "rollout_halt",
+        "login_failed", "login", "rollout_start", "rollout_advance", "rollout_halt", "logout",
     ]  # fmt: skip
 
 
@@ -242,6 +275,11 @@ def test_forms_without_the_csrf_token_or_the_role_are_refused(
             "/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "all"}
         )
         assert refused.status_code == 403
+        assert client.get("/console/audit").status_code == 403  # administrators read it
+        with server.fleet.db() as db:
+            add_user(db, "viewer", PASSWORD, "operator")  # advances and halts; never starts
+        again = client.post("/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "all"})
+        assert again.status_code == 403
         with server.fleet.db() as db:
             add_user(db, "viewer", PASSWORD, "administrator")
         forged = client.post(
@@ -290,3 +328,76 @@ def test_a_refused_rollout_says_why_in_the_console_language(
         english = client.get(f"{refused.url}&lang=en").text
         assert "group names are lower case letters, digits and _: Wave-A" in english
     assert publisher.published == []
+
+
+def test_only_a_published_bundle_can_be_rolled_out_and_the_console_says_how(
+    tmp_path: Path,
+) -> None:
+    publisher = RecordingPublisher(bundles={7: ("all",), 8: ("nobody",)})
+    fleet, _clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher)
+    with fleet.db() as db:
+        add_user(db, "admin", PASSWORD, "administrator")
+    with serving(app) as url, httpx.Client(base_url=url, follow_redirects=True) as client:
+        client.post("/console/login", data={"name": "admin", "password": PASSWORD})
+        page = client.get("/console/rollouts").text
+        # the published bundles are offered, newest first, with the groups they have now
+        assert '<option value="8">业务包 8（当前分组：nobody）</option>' in page
+        assert page.index('value="8"') < page.index('value="7"')
+        assert "先发布给不存在的分组 nobody" in page and "--group nobody" in page
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        refused = client.post(
+            "/console/rollouts", data={"csrf": csrf, "bundle": 9, "stages": "all"}
+        )
+        assert "业务包 9 尚未发布到仓库，无法分批发布" in refused.text
+        english = client.get(f"{refused.url}&lang=en").text
+        assert "bundle 9 is not published in the repository" in english
+        assert publisher.published == []
+        started = client.post(
+            "/console/rollouts", data={"csrf": csrf, "bundle": 8, "stages": "all"}
+        )
+        assert publisher.published == [(8, ["all"])] and 'id="rollout-1"' in started.text
+    fleet.engine.dispose()
+
+
+def test_with_nothing_published_the_rollout_form_says_so(tmp_path: Path) -> None:
+    fleet, _clock, app = start_server(
+        f"sqlite:///{tmp_path / 'f.sqlite3'}", RecordingPublisher(bundles={})
+    )
+    with fleet.db() as db:
+        add_user(db, "admin", PASSWORD, "administrator")
+    with serving(app) as url, httpx.Client(base_url=url) as client:
+        client.post("/console/login", data={"name": "admin", "password": PASSWORD})
+        page = client.get("/console/rollouts", params={"lang": "en"}).text
+        assert "The repository lists no published bundle yet." in page
+        assert '<button id="start-rollout" disabled>' in page
+    fleet.engine.dispose()
+
+
+def test_a_large_fleet_is_listed_a_page_at_a_time_and_the_map_a_district_at_a_time(
+    tmp_path: Path,
+) -> None:
+    fleet, _clock, app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", list_page=4)
+    with fleet.db() as db:
+        add_user(db, "viewer", PASSWORD, "viewer")
+        for n in range(10):
+            district = "青秀区" if n < 6 else "西乡塘区"
+            provision(db, f"gx-{n:04d}", district=district, community=f"社区{n % 2}")
+    with serving(app) as url, httpx.Client(base_url=url, follow_redirects=True) as client:
+        client.post("/console/login", data={"name": "viewer", "password": PASSWORD})
+        seen: list[str] = []
+        page = client.get("/console/kiosks")
+        while True:
+            seen += re.findall(r'<a href="/console/kiosks/([^"]+)">', page.text)
+            more = re.search(r'<a href="([^"]+)" id="next-page">', page.text)
+            if more is None:
+                break
+            page = client.get(more.group(1).replace("&amp;", "&"))
+        assert "第 9–10 台，共 10 台" in page.text
+        assert sorted(seen) == [f"gx-{n:04d}" for n in range(10)]  # each once, none left out
+        page = client.get("/console/kiosks", params={"district": "西乡塘区", "page": 2})
+        assert "第 1–4 台，共 4 台" in page.text  # a page past the end: the last one
+        assert "next-page" not in page.text and "previous-page" not in page.text
+        one = client.get("/console/map", params={"district": "西乡塘区"}).text
+        assert 'data-district="西乡塘区"' in one and 'data-district="青秀区"' not in one
+        assert ">青秀区 (0/6)</a>" in one  # every district stays a click away
+    fleet.engine.dispose()

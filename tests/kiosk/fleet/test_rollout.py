@@ -16,7 +16,16 @@ import pytest
 from kiosk.fleet.models import Rollout
 from kiosk.fleet.publisher import RepositoryPublisher
 from kiosk.fleet.reasons import describe
-from kiosk.fleet.rollouts import RecordingPublisher, StageSpec, parse_stages, start, stats, tick
+from kiosk.fleet.rollouts import (
+    RecordingPublisher,
+    RolloutError,
+    StageSpec,
+    advance,
+    parse_stages,
+    start,
+    stats,
+    tick,
+)
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
 from kiosk.updates.repository import Repository, published
@@ -77,6 +86,8 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
     repo = served.repo
     release(repo, make_bundle(1))  # bundle 1 for everyone
     release(repo, make_bundle(2), groups=("nobody",))  # published, given to no kiosk yet
+    publisher = fleet_server.fleet.publisher
+    assert publisher.bundles() == {1: ("all",), 2: ("nobody",)}  # what the console offers
     agents: dict[str, UpdateAgent] = {}
     for terminal in CANARY + OTHERS:
         group = "canary" if terminal in CANARY else "district_a"
@@ -98,6 +109,9 @@ def test_the_canary_fails_so_the_rollout_halts_and_the_others_keep_the_old_bundl
         assert rollout.previous_bundle == 1
         assert "awaits 2" in describe(rollout.reason)  # the server signs nothing kiosks trust
         rollout_id = rollout.id
+        with pytest.raises(RolloutError) as refused:  # one staged version at a time
+            advance(db, rollout, publisher, fleet_server.clock())
+        assert "awaits signatures" in str(refused.value) and rollout.stage == 0
     sign_as_administrators(repo)
     for agent in agents.values():
         poll_and_activate(agent, FakeHost(), ListJournal())
@@ -253,3 +267,26 @@ def test_checks_add_up_each_heartbeat_once_and_a_halt_keeps_the_numbers(tmp_path
             rollout = db.get(Rollout, rollout_id)
             assert rollout is not None
             assert stats(db, rollout, clock()).sessions == 60  # as it was when it halted
+
+
+def test_a_stage_due_while_signatures_are_awaited_waits_for_them(tmp_path: Path) -> None:
+    class Awaiting(RecordingPublisher):
+        """The repository still holds the first stage's targets, unsigned."""
+
+        def publish(self, bundle: int, groups: list[str]) -> str:
+            if self.published:
+                raise RolloutError("awaiting_signatures")
+            return super().publish(bundle, groups)
+
+    publisher = Awaiting()
+    fleet, clock, _app = start_server(f"sqlite:///{tmp_path / 'f.sqlite3'}", publisher)
+    specs = [StageSpec(("canary",), advance_after=60), StageSpec(percent=100)]
+    with fleet.db() as db:
+        rollout_id = start(db, 2, specs, publisher, clock(), "admin").id
+    clock.now += 61
+    fleet.tick()  # the stage is due: refused for now, tried again at the next check
+    with fleet.db() as db:
+        rollout = db.get(Rollout, rollout_id)
+        assert rollout is not None and (rollout.state, rollout.stage) == ("running", 0)
+    assert publisher.published == [(2, ["canary"])]
+    fleet.engine.dispose()

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
 import httpx
 from sqlalchemy import func, select
 
@@ -116,3 +122,70 @@ def test_heartbeats_go_on_after_the_database_dropped_the_connection(postgres: st
         with fleet.db() as db:
             assert db.scalar(select(func.sum(Heartbeat.sessions))) == 2
     fleet.engine.dispose()
+
+
+def test_a_heartbeat_waiting_for_a_locked_database_holds_up_nothing_else(tmp_path: Path) -> None:
+    from .conftest import start_server
+
+    database = tmp_path / "fleet.sqlite3"
+    fleet, clock, app = start_server(f"sqlite:///{database}")
+    with serving(app) as base:
+        server = Server(base, fleet, clock)
+        server.provision("gx-0040")
+        recording = threading.Event()
+        record = fleet.recorder.record
+
+        def noted(*args: Any) -> dict[str, Any]:
+            recording.set()
+            return record(*args)
+
+        fleet.recorder.record = noted  # type: ignore[method-assign]
+        other_writer = sqlite3.connect(database, isolation_level=None)
+        other_writer.execute("BEGIN IMMEDIATE")  # e.g. `kiosk fleet add-kiosk` mid-write
+        with ThreadPoolExecutor(1) as pool:
+            try:
+                waiting = pool.submit(server.heartbeat, "gx-0040")
+                assert recording.wait(10)
+                # the server answers others while the heartbeat waits for the database
+                assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+                assert not waiting.done()
+            finally:
+                other_writer.rollback()
+                other_writer.close()
+            assert waiting.result(timeout=10).status_code == 200
+    fleet.engine.dispose()
+
+
+def test_two_server_processes_share_one_postgresql_database(postgres: str) -> None:
+    from kiosk.fleet.accounts import add_user
+
+    from .conftest import fresh_postgres_database, start_server
+
+    url = fresh_postgres_database(postgres)
+    first, clock, app_a = start_server(url)
+    second, _clock, app_b = start_server(url)  # migrated already: starts on the same schema
+    second.settings = first.settings  # one clock for both
+    with first.db() as db:
+        add_user(db, "admin", "correct horse battery", "administrator")
+    with serving(app_a) as a, serving(app_b) as b:
+        server = Server(a, first, clock)
+        server.provision("gx-0050")
+        flows = {"si-certificate": {"sessions": 2, "failures": 0}}
+        assert server.heartbeat("gx-0050", flows=flows).status_code == 200
+        server.url = b  # the next heartbeat goes to the other process, as nginx would send it
+        assert server.heartbeat("gx-0050", flows=flows).status_code == 200
+        with httpx.Client(base_url=a) as on_a, httpx.Client(base_url=b) as on_b:
+            on_a.post("/console/login", data={"name": "admin", "password": "correct horse battery"})
+            on_b.cookies = on_a.cookies  # a login made on one process holds on the other
+            page = on_b.get("/console/rollouts")
+            assert page.status_code == 200 and 'id="start"' in page.text
+            csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+            started = on_a.post(
+                "/console/rollouts", data={"csrf": csrf, "bundle": 2, "stages": "all"}
+            )
+            assert started.status_code == 303 and "error" not in started.headers["location"]
+            assert 'id="rollout-1"' in on_b.get("/console/rollouts").text
+    with first.db() as db:
+        assert db.scalar(select(func.sum(Heartbeat.sessions))) == 4
+    first.engine.dispose()
+    second.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as real_datetime
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from tuf.ngclient._internal import trusted_metadata_set
 
 from kiosk.bundle.archive import write_archive
 from kiosk.bundle.manifest import Manifest, entry_of
+from kiosk.updates import client
 from kiosk.updates.agent import UpdateAgent
 from kiosk.updates.keys import load_signer
 from kiosk.updates.status import UpdateState
@@ -95,8 +97,14 @@ def test_metadata_rolled_back_to_an_older_version_is_refused(
         newer_than=99, group="all", mode="government", kiosk="9", refused=lambda v: ""
     )
     assert offer is None
-    # the server (or a man in the middle) replays the older, validly signed timestamp
-    shutil.copy(old, repo.metadata_dir / "timestamp.json")
+    # the server (or a man in the middle) replays the older, validly signed timestamp; an
+    # hour older on disk, so that nginx's ETag (time and size) cannot match the newer one's
+    # and answer 304 (within one second it did: the kiosk then kept its copy, unharmed, and
+    # this test failed now and then)
+    replayed = repo.metadata_dir / "timestamp.json"
+    shutil.copy(old, replayed)
+    an_hour_ago = replayed.stat().st_mtime - 3600
+    os.utime(replayed, (an_hour_ago, an_hour_ago))
     assert_still_on_v1(agent, UpdateState.REFUSED, "BadVersionNumberError")
 
 
@@ -111,7 +119,21 @@ def test_a_frozen_repository_is_noticed_once_its_timestamp_expires(
         "datetime",
         SimpleNamespace(datetime=fake_datetime, timezone=real_datetime.timezone),
     )
+    monkeypatch.setattr(client, "utc_now", lambda: later)  # the kiosk's own check of its copy
     assert_still_on_v1(on_v1[0], UpdateState.EXPIRED, "timestamp.json is expired")
+
+
+def test_a_poll_with_nothing_new_is_one_conditional_request(
+    served: Served, on_v1: tuple[UpdateAgent, FakeHost]
+) -> None:
+    agent = on_v1[0]
+    traffic = agent.client.fetcher.traffic
+    asked, unchanged = traffic.requests, traffic.not_modified
+    assert not poll_and_activate(agent, FakeHost(), ListJournal()).needs_attention
+    assert agent.store.current() == 1 and agent.ready is None
+    assert (traffic.requests - asked, traffic.not_modified - unchanged) == (1, 1)
+    log = (served.prefix / "access.log").read_text().splitlines()
+    assert "GET /metadata/timestamp.json" in log[-1] and " 304 " in log[-1]
 
 
 def test_mix_and_match_of_metadata_versions_is_refused(
@@ -134,6 +156,9 @@ def test_targets_signed_by_one_administrator_are_refused(
     # one administrator's key and the online keys: still not enough to reach kiosks
     sign_targets(served, {"bundles/2.tar.gz": make_bundle(2).read_bytes()}, keys=(1,))
     assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "UnsignedMetadataError")
+    # and at the next poll too (its timestamp and snapshot were valid, and are unchanged)
+    again = poll_and_activate(on_v1[0], FakeHost(), ListJournal())
+    assert again.state is UpdateState.REFUSED and "UnsignedMetadataError" in again.detail
 
 
 def crafted_bundle(version: int, files: dict[str, bytes], links: bool = False) -> bytes:
@@ -219,3 +244,22 @@ def test_a_bundle_whose_manifest_is_for_another_kind_of_terminal_is_refused(
     locker_only = Manifest(2, "0.1.0", ("locker",), entries)
     sign_targets(served, {"bundles/2.tar.gz": write_archive(locker_only, shipped_files)})
     assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "is for locker terminals, not government")
+
+
+def test_an_older_bundle_signed_as_a_newer_one_is_refused(
+    served: Served, on_v1: tuple[UpdateAgent, FakeHost], shipped_files: dict[str, bytes]
+) -> None:
+    # a rolled-back bundle: old content (its manifest says version 1) listed as bundle 3
+    entries = {p: entry_of(d) for p, d in shipped_files.items()}
+    older = Manifest(1, "0.1.0", ("government", "locker"), entries)
+    sign_targets(served, {"bundles/3.tar.gz": write_archive(older, shipped_files)})
+    assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "bundle 3 holds version 1")
+
+
+def test_a_bundle_for_a_newer_kiosk_is_refused(
+    served: Served, on_v1: tuple[UpdateAgent, FakeHost], shipped_files: dict[str, bytes]
+) -> None:
+    entries = {p: entry_of(d) for p, d in shipped_files.items()}
+    newer = Manifest(2, "99.0", ("government", "locker"), entries)  # manifest: minimum kiosk
+    sign_targets(served, {"bundles/2.tar.gz": write_archive(newer, shipped_files)})
+    assert_still_on_v1(on_v1[0], UpdateState.REFUSED, "needs kiosk 99.0 or newer")

@@ -9,6 +9,7 @@ from pathlib import Path
 from kiosk.app import KioskServices
 from kiosk.clock import ManualClock
 from kiosk.config import load_config
+from kiosk.flow.loader import FlowSet
 from kiosk.flow.outcome import Outcome
 from kiosk.flow.prompt import Event
 from kiosk.i18n import t, use_overrides
@@ -182,3 +183,46 @@ def test_the_watch_of_a_new_bundle_survives_a_restart(
     again.session_ended(failed(), host, journal)
     assert again.store.current() == 1
     assert journal.names()[-1] == "bundle_rolled_back"
+
+
+class _Unloadable(FakeHost):
+    """A kiosk on which one bundle's flows do not load (whatever the reason)."""
+
+    def __init__(self, broken: Path) -> None:
+        super().__init__()
+        self.broken = broken
+
+    def use_flows(self, flows_dir: Path) -> FlowSet:
+        if flows_dir.is_relative_to(self.broken):
+            self.flows_dir = flows_dir
+            return FlowSet()  # nothing loaded
+        return super().use_flows(flows_dir)
+
+
+def test_a_bundle_that_does_not_load_is_rolled_back_at_once(
+    served: Served, make_bundle: BundleMaker, kiosk: Callable[..., UpdateAgent]
+) -> None:
+    release(served.repo, make_bundle(1))
+    agent, journal = kiosk(), ListJournal()
+    poll_and_activate(agent, FakeHost(), journal)
+    release(served.repo, make_bundle(2))
+    host = _Unloadable(agent.store.folder(2))
+    poll_and_activate(agent, host, journal)
+    assert agent.store.current() == 1
+    assert host.flows_dir == agent.store.folder(1) / "flows"
+    assert agent.status.state is UpdateState.ROLLED_BACK
+    assert agent.status.detail == "bundle 2 did not load"
+    assert journal.names()[-2:] == ["bundle_activated", "bundle_rolled_back"]
+
+
+def test_a_kiosk_restarted_on_a_bundle_that_does_not_load_returns_to_the_previous(
+    served: Served, make_bundle: BundleMaker, kiosk: Callable[..., UpdateAgent]
+) -> None:
+    agent, host, journal = on_v2(served, make_bundle, kiosk)
+    agent.started(host, FlowSet(), journal)  # what the kiosk loaded at start: nothing
+    assert agent.store.current() == 1
+    assert host.flows_dir == agent.store.folder(1) / "flows"
+    assert journal.events[-1] == (
+        "bundle_rolled_back",
+        {"bundle": 2, "to": 1, "reason": "bundle 2 did not load"},
+    )

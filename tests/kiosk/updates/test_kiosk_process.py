@@ -115,5 +115,10 @@ def test_sigkill_at_any_step_leaves_a_complete_bundle(
             assert restarted.store.current() == 2
         finally:
             restarted.close()
-    print(f"{len(steps)} kill points {steps}: restarted on bundles {sorted(seen.items())}")
+    points = kill_points(steps)
+    print(
+        f"killed at {len(points)} of the {len(steps)} steps (each kind of step; of a run of"
+        f" chunks or files the first two, middle and last) {steps}: restarted on bundles"
+        f" {sorted(seen.items())}"
+    )
     assert seen.get(1) and seen.get(2)

@@ -12,7 +12,7 @@ from kiosk.cli import main
 from kiosk.updates.keys import load_signer
 from kiosk.updates.repository import Repository, RepositoryError, published
 
-from .conftest import BundleMaker
+from .conftest import BundleMaker, release
 
 
 def keys(repo: Repository, *numbers: int) -> list[Path]:
@@ -129,3 +129,15 @@ def test_a_bundle_whose_flows_fail_lint_is_not_published(
     with pytest.raises(RepositoryError, match=r"fails the checks: flows/si-certificate\.yaml"):
         repo.publish(make_bundle(1, files), [], load_signer(keys(repo, 1)[0]))
     assert not (repo.staging_dir / "targets.json").exists()
+
+
+def test_a_tour_compares_with_the_newest_bundle_published_below_it(
+    repo: Repository, make_bundle: BundleMaker
+) -> None:
+    assert repo.published_before(3) is None
+    for version in (1, 2):
+        release(repo, make_bundle(version))
+    second = repo.published_before(3)
+    assert second is not None and second.read_bytes() == make_bundle(2).read_bytes()
+    first = repo.published_before(2)
+    assert first is not None and first.name.endswith(".1.tar.gz")
