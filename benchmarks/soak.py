@@ -7,7 +7,8 @@ devices, the demo back office, SQLite outbox and journal in a temporary folder),
 `KioskRuntime` (session loop, core), and a `ScriptedResident` who uses every shipped service in
 turn from its answers file, through the same inputs as taps and keys. At each checkpoint it
 records the resident set size (VmRSS), live threads (not counting the event loop's executor,
-a pool bounded by Python that starts its threads as blocking calls first overlap; the journal's
+a pool bounded by Python that starts its threads as blocking calls first overlap, nor the
+database's tidy timer, one at a time and gone within a second of an erasure; the journal's
 writer is drained first, as it comes and goes with the entries), open file descriptors and the
 temporary folders present, and prints them with the growth from the first checkpoint after
 warm-up.
@@ -96,12 +97,17 @@ def _open_files(settle: float = 1.0) -> int:
     return count
 
 
+_TRANSIENT = ("asyncio_", "database-tidy")
+"""Threads not counted: the event loop's executor pool (bounded by Python) and the database's
+tidy timer (one at a time, started after an erasure and gone within `erase_delay`)."""
+
+
 def _checkpoint(sessions: int, started: float) -> Checkpoint:
     gc.collect()
     return Checkpoint(
         sessions=sessions,
         rss_mb=round(_rss_mb(), 1),
-        threads=sum(not t.name.startswith("asyncio_") for t in threading.enumerate()),
+        threads=sum(not t.name.startswith(_TRANSIENT) for t in threading.enumerate()),
         open_files=_open_files(),
         temp_entries=len(os.listdir(tempfile.gettempdir())),
         seconds=round(time.perf_counter() - started, 1),

@@ -2,8 +2,8 @@
 
 The spoken script is built from the prompt alone, in the prompt's language: where the resident
 is, any error, the prompt's voice text, the options with their keypad numbers, the review rows,
-how to type an input, and how to go back, repeat or get help. Review rows are spoken masked
-unless the speech is private (headset); secrets are never spoken.
+how to type an input (or a scan's code instead), and how to go back, repeat or get help. Review
+rows are spoken masked unless the speech is private (headset); secrets are never spoken.
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: 
         if prompt.options:  # a text input's common phrases, picked by number
             how = f"{how}_phrases"
         parts.append(t(f"voice.input.{how}", lang))
+    elif prompt.typing is not None and any(char.isdigit() for char in prompt.typing.characters):
+        parts.append(t("voice.input.code", lang))  # a scan's code typed at the keypad instead
     if hints or prompt.hints:
         parts.extend(navigation(prompt, always=prompt.hints))
     script = _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)

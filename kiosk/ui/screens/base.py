@@ -40,7 +40,8 @@ class ScreenMemory:
     message: str = ""
     """A text key the screen itself shows (pinyin left unfinished)."""
     keyboard: bool = False
-    """In elder mode, the pinyin keyboard was asked for instead of the common phrases."""
+    """A keyboard was asked for: the pinyin keyboard instead of the common phrases (in elder
+    mode), a code's keyboard instead of scanning it ("Type it")."""
     handwriting: bool = False
     """Text is written by hand on the pad rather than spelled in pinyin."""
 

@@ -104,6 +104,22 @@ def test_the_loudspeaker_script_masks_a_live_sessions_number_however_its_parts_s
     session.end(None)
 
 
+def test_a_scan_whose_code_has_digits_says_it_can_be_typed_on_the_keypad() -> None:
+    from kiosk.flow.code_typing import code_typing
+
+    def scan(pattern: str | None, device: str = "scanner") -> Prompt:
+        typing = code_typing(pattern) if device == "scanner" else None
+        return Prompt(
+            flow="f", step="s", kind=PromptKind.DEVICE_WAIT, text="请扫描运单条码",
+            say="请扫描运单条码", device=device, typing=typing,
+        )  # fmt: skip
+
+    hint = "也可以用数字键输入号码，输完按确认键。"
+    assert "请扫描运单条码。" + hint in spoken(scan("[A-Z]{0,4}[0-9]{8,20}"))
+    assert hint not in spoken(scan("[A-Z]{4}"))  # no digit to type
+    assert hint not in spoken(scan(None, device="id_card"))
+
+
 def test_each_line_shown_is_said_as_a_sentence() -> None:
     """A list's question and "Page 1 of 3", a notice's table rows: not run together."""
     for lang, shown, said in (
