@@ -37,23 +37,31 @@ def folder() -> Path:
     return Path(base) / "kiosk" / "templates"
 
 
-@functools.cache
-def _fingerprint() -> str:
+def _fingerprint() -> str | None:
+    """A digest of the modules that make the code; None when they cannot be read."""
     digest = hashlib.sha1(usedforsecurity=False)
     here = Path(__file__).parent
-    for name in _MAKERS:
-        digest.update((here / name).read_bytes())
+    try:
+        for name in _MAKERS:
+            digest.update((here / name).read_bytes())
+    except OSError as exc:
+        log.debug("compiled templates not kept: %s", exc)
+        return None
     return digest.hexdigest()[:16]
 
 
 @functools.cache
-def _cache(where: Path) -> jinja2.FileSystemBytecodeCache | None:
+def _cache(base: str | None) -> jinja2.FileSystemBytecodeCache | None:
+    """The cache in `folder()` (kept by `$XDG_CACHE_HOME`, which names it)."""
+    where, fingerprint = str(folder()), _fingerprint()
+    if fingerprint is None:
+        return None
     try:
-        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(where, mode=0o700, exist_ok=True)
     except OSError as exc:
         log.debug("compiled templates not kept: %s", exc)
         return None
-    return jinja2.FileSystemBytecodeCache(str(where), f"{_fingerprint()}-%s.code")
+    return jinja2.FileSystemBytecodeCache(where, f"{fingerprint}-%s.code")
 
 
 def code(
@@ -61,7 +69,7 @@ def code(
 ) -> CodeType:
     """The code of `source` (a `kind` of source: its compiler differs), compiled by `compile_`
     the first time any process asks for it."""
-    cache = _cache(folder())
+    cache = _cache(os.environ.get("XDG_CACHE_HOME"))
     if cache is None:
         return compile_()
     try:

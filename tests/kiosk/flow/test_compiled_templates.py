@@ -97,3 +97,16 @@ def test_templates_render_when_the_cache_cannot_be_written(
         assert evaluate("cert.months > 60", VARIABLES) is True
     finally:
         _new_process()
+
+
+def test_code_made_by_other_modules_is_not_used(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert render(TEMPLATES[0], VARIABLES) == "共2页，累计缴费70个月"
+    kept = {path.name for path in (cache_home / "kiosk" / "templates").iterdir()}
+    _new_process()
+    monkeypatch.setattr(compiled_templates, "_fingerprint", lambda: "changed")
+    assert render(TEMPLATES[0], VARIABLES) == "共2页，累计缴费70个月"
+    now = {path.name for path in (cache_home / "kiosk" / "templates").iterdir()}
+    assert len(now - kept) == 1
+    assert all(name.startswith("changed-") for name in now - kept)
