@@ -55,12 +55,10 @@ FLOW = "resident-feedback"
 
 
 class _Reply:
-    """A back office's 201 with a ticket number, as http.client's response gives it (the
-    back-office exchange reads it so since it left requests)."""
+    """A back office's 201 with a ticket number, as `http.client` hands the transport a reply."""
 
-    status = status_code = 201
+    status = 201
     content = b'{"ticket": "FB1"}'
-    text = '{"ticket": "FB1"}'
     headers: ClassVar[dict[str, str]] = {"Content-Type": "application/json", "Content-Length": "17"}
 
     def __init__(self) -> None:
@@ -76,21 +74,9 @@ class _Reply:
     def close(self) -> None:
         return None
 
-    def iter_content(self, size: int) -> Any:
-        return iter([self.content])
-
-    def json(self) -> Any:
-        return {"ticket": "FB1"}
-
-    def __enter__(self) -> _Reply:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
 
 class _Transport:
-    """Stands in for `requests.Session` under the outbox: every POST answered at once."""
+    """Stands in for the HTTP transport under the outbox: every request answered at once."""
 
     def post(self, *args: Any, **kwargs: Any) -> _Reply:
         return _Reply()

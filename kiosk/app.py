@@ -221,9 +221,11 @@ class KioskServices:
             terminal=msgspec.structs.asdict(self.config.terminal.name),
             now=self.engine_clock.now,
         )
+        from kiosk.backoffice.replies import ContractReplies
+
         self.engine = Engine(
             self._library or self.flows,
-            backends=self.backends,
+            backends=ContractReplies(self.backends),  # a reply that does not fit: bad_reply
             outbox=self.outbox,
             journal=self.journal,
             devices=self.devices,

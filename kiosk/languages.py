@@ -9,6 +9,15 @@ LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
 
 
 _FULL_WIDTH_ENDS = ("。", "，", "！", "？", "；", "：")
+_STOPS = ("。", "！", "？", ".", "!", "?", "；", ";", "：", ":")
+
+
+def end_sentence(text: str, lang: str) -> str:
+    """`text` ending in a stop (。 in Chinese, . otherwise), so another sentence may follow it."""
+    text = text.rstrip()
+    if not text or text.endswith(_STOPS):
+        return text
+    return text + ("。" if lang == "zh_CN" else ".")
 
 
 def join_sentences(parts: Iterable[str]) -> str:

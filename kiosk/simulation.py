@@ -5,6 +5,8 @@
       smart_card: {card_number: S10000001, name: 王测试}         # fields of the card inserted
       scanner: "E10000001"                                      # the code scanned
       scanner: ["SF1000000001", "SF1000000002"]                 # one per wait, the last kept
+      scanner: [null, "SF1000000002"]                           # nothing scanned at the first
+                                                                # wait (the code is typed)
       printer: true                                             # just print
       id_card: {fault: unreadable}                              # any simulator fault instead
       lock_board: {close_after_reads: 2, jammed: ["1:3"]}       # doors shut by "the courier"
@@ -40,6 +42,13 @@ class ScriptedPresenter:
         if kind == "lock_board":
             _lock_board(simulator, entry)
             return
+        if kind == "scanner" and isinstance(entry, list):
+            # one code per wait, in order, the last one repeating; null: nothing is scanned
+            index = self._waits[kind] = self._waits.get(kind, -1) + 1
+            entry = entry[min(index, len(entry) - 1)] if entry else None
+            if entry is None and simulator is not None:
+                simulator.fail(None)
+                return  # the resident types the code instead
         if entry in (None, False) or simulator is None:
             if kind == "printer" and entry is None and simulator is not None:
                 return
@@ -60,9 +69,6 @@ class ScriptedPresenter:
                 fields["birth_date"] = datetime.date.fromisoformat(fields["birth_date"])
             simulator.present_card(dataclasses.replace(CardHolder(), **fields))
         elif kind == "scanner":
-            if isinstance(entry, list):  # one code per wait, in order; the last one repeats
-                index = self._waits[kind] = self._waits.get(kind, -1) + 1
-                entry = entry[min(index, len(entry) - 1)]
             simulator.scan(str(entry["code"] if isinstance(entry, Mapping) else entry))
 
 

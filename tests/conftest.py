@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: fail any test that leaves a device, thread or server running."""
+"""Suite-wide fixtures: fail any test that leaves a device, thread or server running, or whose
+run journals an event the service menu's Journal page cannot name."""
 
 from __future__ import annotations
 
@@ -47,3 +48,15 @@ def no_leaks() -> Iterator[None]:
     still = [t.name for t in new_threads if t.is_alive()]
     assert not leaked_devices, f"test left devices open: {[d.name for d in leaked_devices]}"
     assert not still, f"test left threads running: {still}"
+
+
+@pytest.fixture(autouse=True)
+def journal_events_in_words(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail the test if the kiosk's code journaled an event without a title in both languages
+    (`locales/*/journal.yaml`): the whole suite's runs are the code's representative runs."""
+    from tests.support.journal_events import WrittenEvents
+
+    written = WrittenEvents(monkeypatch)
+    yield
+    unknown = written.unknown()
+    assert not unknown, f"journal events without words in locales/*/journal.yaml: {unknown}"

@@ -68,6 +68,10 @@ def checked(schema: Schema, value: Any, resolve: Any = None) -> Any:
         raise Invalid
     if kind == "object":
         return _object(schema, value, resolve)
+    if kind == "array":
+        if not isinstance(value, list):
+            raise Invalid
+        return [checked(schema.get("items", {}), item, resolve) for item in value]
     return value
 
 

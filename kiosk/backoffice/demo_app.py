@@ -46,7 +46,7 @@ from kiosk.backoffice.demo_models import (
 from kiosk.backoffice.demo_openapi import document, errors
 from kiosk.backoffice.demo_operations import DemoWorld, Refusal, field_refusal
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 IdempotencyKey = Annotated[
     str | None,

@@ -8,37 +8,25 @@ simulated kiosk and the tests use it, `kiosk backoffice` serves the FastAPI app.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from kiosk.backoffice import demo_courier_operations, demo_operations
+from kiosk.backoffice.contract import contract, matched, resolver
 from kiosk.backoffice.contract_checks import MISSING, Invalid, checked, first_refused, shaped
 from kiosk.backoffice.demo_guard import Receive, Scope, Send
 from kiosk.backoffice.demo_operations import DemoWorld, Refusal, field_refusal
 
 log = logging.getLogger(__name__)
 
-CONTRACT = Path(__file__).resolve().parents[2] / "backoffice" / "openapi.yaml"
-"""The back-office contract (kept equal to the FastAPI app's document by a test)."""
 NOT_OBJECT = "expected_object"
 """The code of a body that is missing, not sent as JSON, or not a JSON object."""
 OPERATIONS = (demo_operations, demo_courier_operations)
 """Where each operation's function is, named as its `operationId`."""
-
-
-@functools.cache
-def contract(path: Path = CONTRACT) -> dict[str, Any]:
-    """The contract document, read once (and remembered parsed between runs)."""
-    from kiosk.parsed_cache import parsed_yaml
-
-    document: dict[str, Any] = parsed_yaml(path, "openapi.json")
-    return document
 
 
 @dataclass(frozen=True)
@@ -86,8 +74,7 @@ class ContractApp:
         self._world = world
         self._document = document if document is not None else contract()
         self._operations = _operations(self._document)
-        schemas = self._document.get("components", {}).get("schemas", {})
-        self._resolve: Callable[[str], Any] = lambda ref: schemas[ref.rsplit("/", 1)[-1]]
+        self._resolve: Callable[[str], Any] = resolver(self._document)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -108,7 +95,7 @@ class ContractApp:
             return 200, self._document, []
         allowed = []
         for operation in self._operations:
-            match = _matched(operation.path, path)
+            match = matched(operation.path, path)
             if match is None:
                 continue
             if operation.method != method:
@@ -122,7 +109,7 @@ class ContractApp:
             return 405, {"error": "method_not_allowed"}, [(b"allow", ", ".join(allowed).encode())]
         if path.endswith("/") and path != "/":
             without = path.rstrip("/")
-            if any(_matched(operation.path, without) is not None for operation in self._operations):
+            if any(matched(operation.path, without) is not None for operation in self._operations):
                 query = scope.get("query_string", b"")
                 where = without.encode() + (b"?" + query if query else b"")
                 return 307, None, [(b"location", where)]  # as FastAPI: never followed by kiosks
@@ -164,22 +151,6 @@ def _parsed(body: bytes) -> Any:
         raise Refusal(400, "refused") from None  # as FastAPI: not even text
     except ValueError:
         raise Refusal(400, "body_not_json") from None
-
-
-def _matched(template: tuple[str, ...], path: str) -> dict[str, str] | None:
-    """The path parameters when `path` is one of the template's, else None."""
-    segments = path.split("/")
-    if len(segments) != len(template):
-        return None
-    found = {}
-    for pattern, segment in zip(template, segments, strict=True):
-        if pattern.startswith("{") and pattern.endswith("}"):
-            if not segment:
-                return None
-            found[pattern[1:-1]] = segment
-        elif pattern != segment:
-            return None
-    return found
 
 
 def _given(match: dict[str, str], scope: Scope) -> dict[str, dict[str, str]]:

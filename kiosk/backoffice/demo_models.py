@@ -293,6 +293,9 @@ class QueueTicket(BaseModel):
     """The ticket to print."""
 
     ticket: str = Field(examples=["A023"])
-    window: str = Field(examples=["2号窗口"])
+    window: str = Field(examples=["2号窗口"], description="The window as its sign names it")
+    window_number: int | None = Field(
+        default=None, ge=1, description="The window's number, for a text in another language"
+    )
     waiting: int = Field(ge=0, description="People ahead")
     expected_minutes: int = Field(ge=0)

@@ -231,6 +231,7 @@ def queue_ticket(world: DemoWorld, body: Json) -> Json:
     return {
         "ticket": f"{letter}{number:03d}",
         "window": f"{ord(letter) - 64}号窗口",
+        "window_number": ord(letter) - 64,
         "waiting": waiting,
         "expected_minutes": waiting * 4 + 2,
     }

@@ -445,7 +445,10 @@ class _Analysis:
                         f"step '{step.id}' prints '{step.receipt}': {problem}",
                     )
             if isinstance(step, schema.CallStep) and step.flow in analyses:
-                lacking = sorted(set(_needs(step.flow, analyses)) - needs)
+                # a device the caller can do without (`uses`) is fine where the call has an
+                # `on_error` to go on without it
+                spared = set(flow.uses) if step.on_error is not None else set()
+                lacking = sorted(set(_needs(step.flow, analyses)) - needs - spared)
                 if lacking:
                     yield self.finding(
                         self.loaded.value_where(*here, "flow"),

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kiosk.flow.code_typing import CodeTyping
+
 # Re-exported: renderers have always imported the input rules with the prompt.
 from kiosk.flow.inputs import InputRules as InputRules
 
@@ -129,6 +131,10 @@ class Prompt:
     """A picture to show with the rows (a file path; `page` prompts: a test print's paper)."""
     code: str = ""
     """What a QR_WAIT prompt's QR code encodes."""
+    typing: CodeTyping | None = None
+    """A DEVICE_WAIT whose code may be typed instead (a scan): what can be typed."""
+    reading: bool = False
+    """The text is a page of a long text to read (a notice's): shown in large type."""
 
 
 @dataclass(frozen=True)

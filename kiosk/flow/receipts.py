@@ -98,6 +98,8 @@ class ReceiptLibrary:
             for row in template.rows:
                 source = row.value.get(language) if isinstance(row.value, Text) else row.value
                 value = render(source, variables)
+                if not value.strip():
+                    continue  # nothing to print (a name no card gave): no bare label
                 shown = _mask(value, row.mask) if row.personal else value
                 rows.append(Row(text(row.label), scrub(shown)))
             qr = None

@@ -416,6 +416,7 @@ class ReadIdCardStep(DeviceStepBase, frozen=True, kw_only=True, tag="read_id_car
     WAITS = True
     PERSONAL_READ = True
     DEVICE = DeviceKind.ID_CARD
+    SPEAKS_ITSELF = True  # without a text: the kiosk's own words for the device
 
 
 class ReadSmartCardStep(DeviceStepBase, frozen=True, kw_only=True, tag="read_smart_card"):
@@ -425,6 +426,7 @@ class ReadSmartCardStep(DeviceStepBase, frozen=True, kw_only=True, tag="read_sma
     WAITS = True
     PERSONAL_READ = True
     DEVICE = DeviceKind.SMART_CARD
+    SPEAKS_ITSELF = True  # without a text: the kiosk's own words for the device
 
 
 class ScanCodeStep(DeviceStepBase, frozen=True, kw_only=True, tag="scan_code"):
@@ -433,6 +435,7 @@ class ScanCodeStep(DeviceStepBase, frozen=True, kw_only=True, tag="scan_code"):
     pattern: str | None = None
     WAITS = True
     DEVICE = DeviceKind.SCANNER
+    SPEAKS_ITSELF = True  # without a text: the kiosk's own words for the device
 
 
 class PrintStep(DeviceStepBase, frozen=True, kw_only=True, tag="print"):
@@ -446,6 +449,7 @@ class PrintStep(DeviceStepBase, frozen=True, kw_only=True, tag="print"):
         ),
     ]
     DEVICE = DeviceKind.PRINTER
+    SPEAKS_ITSELF = True  # without a text: the kiosk's own words for the device
 
 
 class CourierSignInStep(StepBase, frozen=True, kw_only=True, tag="courier_sign_in"):

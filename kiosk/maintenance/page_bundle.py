@@ -4,6 +4,7 @@ given up refused from now on), with a reason, audited."""
 
 from __future__ import annotations
 
+from kiosk.maintenance.os_errors import os_error_words
 from kiosk.maintenance.visit import BACK, Action, Visit
 
 ROLLBACK = "rollback"
@@ -61,7 +62,8 @@ async def _roll_back(visit: Visit) -> str:
     except OSError as exc:
         visit.audit.record("bundle", "rollback", "failed", bundle=bad, reason=reason,
                            error=type(exc).__name__)  # fmt: skip
-        return visit.tr("bundle.failed", why=exc.strerror or type(exc).__name__)
+        why = os_error_words(exc.strerror or type(exc).__name__, visit.lang)
+        return visit.tr("bundle.failed", why=why)
     visit.audit.record("bundle", "rollback", "ok", bundle=bad, to=now, reason=reason)
     return visit.tr("bundle.rolled_back", bad=_version(visit, bad), now=_version(visit, now))
 

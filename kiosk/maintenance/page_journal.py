@@ -4,13 +4,12 @@ chained, scrubbed) to a file or a USB stick's mount point."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from pathlib import Path
 
 from kiosk.maintenance.export import write_export
+from kiosk.maintenance.journal_words import entry_words
 from kiosk.maintenance.visit import BACK, Action, Visit
-from kiosk.privacy.masking import scrub
 from kiosk.storage.journal import JournalEntry
 
 PER_PAGE = 8
@@ -26,13 +25,12 @@ def day_range(now: float, days_ago: int) -> tuple[float, float, str]:
     return start.timestamp(), end.timestamp(), day.isoformat()
 
 
-def entry_row(entry: JournalEntry) -> tuple[str, str]:
-    """One entry as a row: its time, then event, where, and detail (scrubbed, shortened)."""
-    when = dt.datetime.fromtimestamp(entry.time).strftime("%H:%M:%S")
-    where = "/".join(part for part in (entry.flow, entry.step) if part)
-    detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
-    text = scrub(f"{entry.event} {where} {detail}")
-    return when, text if len(text) <= 90 else text[:89] + "…"
+def entry_rows(visit: Visit, entries: list[JournalEntry]) -> list[tuple[str, str]]:
+    """Each entry as a row: its time, then its event, where and how it went in words in the
+    language on screen, over a few of its details (scrubbed)."""
+    lang = visit.lang
+    flows = {f.id: f.title.get(lang) for f in visit.services.flows.flows.values()}
+    return [entry_words(entry, lang, flows).row() for entry in entries]
 
 
 def export_folder(visit: Visit) -> Path:
@@ -74,7 +72,7 @@ async def _day(visit: Visit, days_ago: int) -> None:
     message = ""
     visit.audit.record("journal", "browse", "ok", day=label, entries=len(entries))
     while True:
-        shown = [entry_row(e) for e in entries[first : first + PER_PAGE]]
+        shown = entries[first : first + PER_PAGE]
         actions = []
         if first > 0:
             actions.append(Action(EARLIER, visit.tr("journal.earlier")))
@@ -83,8 +81,13 @@ async def _day(visit: Visit, days_ago: int) -> None:
         actions.append(Action(EXPORT, visit.tr("journal.export")))
         text = message or visit.tr("journal.count", day=label, count=len(entries))
         chosen = await visit.ask(
+            # rows built with the page: a language picked on it says them again in that language
             lambda shown=shown, actions=actions, text=text: visit.page(  # type: ignore[misc]
-                "journal.day", visit.tr("page.journal"), shown, actions, text=text
+                "journal.day",
+                visit.tr("page.journal"),
+                entry_rows(visit, shown),
+                actions,
+                text=text,
             )
         )
         message = ""

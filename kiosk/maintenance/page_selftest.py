@@ -11,6 +11,7 @@ from kiosk.flow import asking
 from kiosk.flow.prompt import Prompt, PromptKind
 from kiosk.locker.layout import Compartment
 from kiosk.maintenance.audit import FLOW
+from kiosk.maintenance.os_errors import os_error_words
 from kiosk.maintenance.page_locker import pick_compartment
 from kiosk.maintenance.page_status import back_offices
 from kiosk.maintenance.selftest import KINDS, WAITS_FOR_SOMEONE, SelfTestResult, run_self_test
@@ -154,7 +155,7 @@ async def test_back_offices(visit: Visit) -> list[tuple[str, str]]:
     for office in found:
         shown = visit.tr("status.reachable" if office.reachable else "status.unreachable")
         if office.detail:
-            shown = f"{shown} ({office.detail})"
+            shown = f"{shown} ({os_error_words(office.detail, visit.lang)})"
         rows.append((visit.tr("status.back_office", name=office.name), shown))
     return rows
 

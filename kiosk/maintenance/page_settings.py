@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.config import ConfigError, load_config
 from kiosk.maintenance.brightness import MINIMUM, Backlight, find_backlight
+from kiosk.maintenance.os_errors import os_error_words
 from kiosk.maintenance.settings import PLACES, Setting, current, write_setting, write_values
 from kiosk.maintenance.visit import BACK, Action, Leave, Visit
 
@@ -67,7 +68,7 @@ async def _brightness(visit: Visit, backlight: Backlight) -> str:
         now = backlight.set_percent(value)
     except (OSError, ValueError) as exc:
         visit.audit.record("settings", "change", "refused", setting=BRIGHTNESS, new=value)
-        return visit.tr("settings.refused", why=str(exc))
+        return visit.tr("settings.refused", why=os_error_words(str(exc), visit.lang))
     source = visit.config.source
     if source is not None:
         try:
@@ -76,7 +77,9 @@ async def _brightness(visit: Visit, backlight: Backlight) -> str:
             visit.audit.record(
                 "settings", "change", "not_kept", setting=BRIGHTNESS, old=old, new=now
             )
-            return visit.tr("settings.brightness_not_kept", why=str(exc))
+            return visit.tr(
+                "settings.brightness_not_kept", why=os_error_words(str(exc), visit.lang)
+            )
     visit.audit.record("settings", "change", "ok", setting=BRIGHTNESS, old=old, new=now)
     return visit.tr("settings.brightness_set", percent=now)
 
@@ -94,7 +97,7 @@ async def run(visit: Visit) -> None:
             try:
                 values = current(load_config(source, environ={}))
             except ConfigError as exc:
-                values, message = {}, str(exc)
+                values, message = {}, os_error_words(str(exc), visit.lang)
             rows = [(visit.tr("settings.file"), str(source))]
             rows += [
                 (visit.tr(f"settings.{s.value}"), _shown(visit, s, v)) for s, v in values.items()
@@ -128,7 +131,7 @@ async def run(visit: Visit) -> None:
             visit.audit.record(
                 "settings", "change", "refused", setting=setting.value, old=old, new=value
             )
-            message = visit.tr("settings.refused", why=str(exc))
+            message = visit.tr("settings.refused", why=os_error_words(str(exc), visit.lang))
             continue
         visit.audit.record("settings", "change", "ok", setting=setting.value, old=old, new=value)
         message = visit.tr("settings.saved")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kiosk.config import BackendConfig
+from kiosk.maintenance.os_errors import os_error_words
 from kiosk.maintenance.page_bundle import current_bundle
 from kiosk.maintenance.status import StatusReport, gather
 from kiosk.maintenance.visit import BACK, Action, Visit
@@ -45,7 +46,7 @@ def rows(visit: Visit, report: StatusReport) -> list[tuple[str, str]]:
     for office in report.back_offices:
         shown = visit.tr("status.reachable" if office.reachable else "status.unreachable")
         if office.detail:
-            shown = f"{shown} ({office.detail})"
+            shown = f"{shown} ({os_error_words(office.detail, visit.lang)})"
         out.append((visit.tr("status.back_office", name=office.name), shown))
     out.append((visit.tr("status.disk"), f"{report.free_bytes // 2**20} MiB"))
     out.append((visit.tr("bundle.current"), current_bundle(visit)))

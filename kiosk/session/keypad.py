@@ -6,6 +6,7 @@
 | confirm             | 1 yes, 2 no    | focused, else yes | back                   | focus -1/+1  |
 | consent             | 1 yes, 2 no    | focused only      | back                   | focus -1/+1  |
 | input, device_wait  | type the digit | submit typed text | delete last, else back | STAR: X, `.` |
+| scan (a code typed) | type the digit | submit typed text | delete last, else back | —            |
 | text input, phrases | type phrase N  | submit typed text | clear, else back       | —            |
 | info, result, error | continue       | continue          | back                   | focus it     |
 
@@ -13,7 +14,9 @@ Focus wraps at both ends, so it is never trapped; on confirm it starts on "yes" 
 answers), so the first HASH moves it to "no". Consent is never given by a reflexive ENTER: the
 resident presses 1, or moves focus to "agree" first. What a typed key does (X only as the 18th
 character of an ID number, one point and two decimals in an amount, the length limit) is
-`kiosk.flow.inputs.type_key`, the rule the screen's keypad follows too.
+`kiosk.flow.inputs.type_key`, the rule the screen's keypad follows too; on a scan, the digits
+the code's pattern allows, up to its length (`kiosk.flow.code_typing.type_code`, the rule of the
+screen's code keyboard).
 
 Everywhere: REPEAT repeats the prompt (twice quickly: slower speech), PLUS/MINUS change the
 volume (right after REPEAT: the speed, faster or slower), VOICE pauses speech (pressed again:
@@ -32,6 +35,7 @@ import enum
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kiosk.flow.code_typing import type_code
 from kiosk.flow.inputs import InputRules, InputType, is_full, type_key
 from kiosk.flow.prompt import Event, Prompt, PromptKind, PromptOption
 from peripherals.keypad.keys import Key
@@ -211,14 +215,17 @@ def _typing(prompt: Prompt, state: KeyState, key: Key) -> KeyResult:
         phrase = _phrase(prompt, state, key)
         if phrase is not None:
             return phrase
-    rules = prompt.input or _DEVICE_CODE
     typed = state.typed
+    rules = prompt.input or _DEVICE_CODE
+    code = prompt.typing if prompt.kind is PromptKind.DEVICE_WAIT else None
     # STAR is the numeric keypad's extra key: X for ID numbers, the point for amounts
-    char = rules.typing.extra_key if key is Key.STAR else DIGITS.get(key)
+    extra = rules.typing.extra_key if code is None else None
+    char = extra if key is Key.STAR else DIGITS.get(key)
     if char is not None:
-        if is_full(rules, typed):
+        full = is_full(rules, typed) if code is None else len(typed) >= code.max_length
+        if full:
             return KeyResult(Action.INVALID, state, reason="voice.keys.full")
-        after = type_key(rules, typed, char)
+        after = type_key(rules, typed, char) if code is None else type_code(code, typed, char)
         if after is None:
             return KeyResult(Action.INVALID, state, reason="voice.keys.invalid")
         return KeyResult(Action.TYPED, replace(state, typed=after), char=char)

@@ -193,6 +193,24 @@ class MenuWalker:
         await self.until(lambda: self.on(then) and self.view().prompt is not before, then)
 
 
+def _resident_session(journal: Any) -> None:
+    """A resident's session earlier today, as the engine journals it: a request queued while
+    the back office was down (the journal page says it in words)."""
+    session = f"tour-{secrets.token_hex(4)}"
+    flow = "resident-request"
+    journal.record(session, flow, "", "started", {"language": "zh_CN"})
+    for step, events in (
+        ("consent", ("entered", "consented", "answered")),
+        ("phone", ("entered", "invalid:input.invalid_phone", "answered")),
+        ("send", ("entered",)),
+    ):
+        for event in events:
+            journal.record(session, flow, step, event)
+    journal.record(session, flow, "send", "submitted", {"status": "pending"})
+    journal.record(session, flow, "done", "finished", {"status": "success"})
+    journal.record(session, flow, "done", "ended", {"status": "finished"})
+
+
 async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None:
     kiosk = walker.kiosk
     assert kiosk.services is not None and kiosk.runtime is not None
@@ -200,6 +218,7 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
     if services.demo is not None:  # a submission waiting for a back office that is down
         services.demo.set_down(True, "refuse")
         services.outbox.submit_sync("demo", "/feedback", {"topic": "tour"}, "tour-1")
+    _resident_session(services.journal)
     walker.press(Key.SERVICE)
     await walker.until(lambda: walker.on("login.1"), "the PIN")
     core = kiosk.runtime.core
@@ -257,6 +276,9 @@ async def _visit(walker: MenuWalker, options: MenuTourOptions, pin: str) -> None
     await walker.back("home")
     await walker.pick("journal", "journal", shot="journal-days")
     await walker.pick("0", "journal.day", shot="journal-today")
+    while any(o.value == "earlier" for o in walker.view().prompt.options):
+        await walker.pick("earlier", "journal.day")
+    await walker.shot("journal-first")  # the day's first entries: a resident's session
     export = next(o for o in walker.view().prompt.options if o.value == "export")
     before = walker.view().prompt
     walker.press(Key(str(export.key)))

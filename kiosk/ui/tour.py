@@ -12,6 +12,9 @@ file) what the resident does and does it on the real widgets:
 - `state+touch`: free text (pinyin needs candidate picking) is put into the answer in
   progress and shown, then confirm is touched;
 - `device`: a simulated device answered the waiting prompt (card read, code scanned);
+- `keyboard`: an answer to a scan (a code the scanner did not read) is typed on the screen's
+  code keyboard: "Type it" touched, the keyboard pictured as a screen of its own
+  (`04-waybill.keyboard.png`), the code typed key by key and confirm touched;
 - `clock`: a scripted timeout moved the run's manual clock past the deadline;
 - `resolved`: the UI could not give the answer (no such button, or the screen refused the input
   as invalid), so the pending answer was resolved directly and the engine judged it.
@@ -235,6 +238,7 @@ class TourRenderer:
             reply = oracle.result()
             self._note_answers(screen, before)
             await self._give(prompt, reply)
+            screen = self.screens[-1]  # a code typed: its keyboard's picture, answered last
             for _ in range(LANDING_TURNS):
                 if touch.done():
                     break
@@ -288,6 +292,8 @@ class TourRenderer:
             self._tap_or_note("" if yes is None else names[0 if yes else 1])
         elif kind is PromptKind.INPUT:
             await self._type(prompt, str(value))
+        elif kind is PromptKind.DEVICE_WAIT and prompt.typing is not None:
+            await self._type_code(prompt, str(value))
         else:
             self._tap_or_note(_ACTIONS.get(kind, ""))
 
@@ -304,6 +310,22 @@ class TourRenderer:
         self.core.edit(value)
         await self.camera.frame()
         self._tap_or_note("action.confirm", how="state+touch")
+
+    async def _type_code(self, prompt: Prompt, value: str) -> None:
+        """A code typed instead of scanned: "Type it", the keyboard pictured, keys, confirm."""
+        if not self.tap("action.type_code"):
+            self.note_how("resolved")
+            return
+        self.note_how("touch: action.type_code")
+        await self.camera.frame()  # the keyboard laid out, its keys where they are drawn
+        missing = next((key for key in value if not self.tap(f"key.{key}")), None)
+        keyboard = self._record(prompt, waits=True, part="keyboard")  # the code typed
+        keyboard.answer = scrub(value)
+        await self._photograph(keyboard)
+        if missing is not None:
+            self.note_how(f"resolved (no key {missing})")
+            return
+        self._tap_or_note("action.confirm", how="keyboard+touch")
 
     def _tap_or_note(self, kiosk_id: str, how: str = "") -> None:
         if kiosk_id and self.tap(kiosk_id):
@@ -341,11 +363,13 @@ class TourRenderer:
 
     # -- recording ----------------------------------------------------------------------------
 
-    def _record(self, prompt: Prompt, *, waits: bool) -> TourScreen:
+    def _record(self, prompt: Prompt, *, waits: bool, part: str = "") -> TourScreen:
+        """A new screen of the tour; `part` names a second picture of one prompt (its keyboard)."""
         if self.main_flow is None:
             self.main_flow = prompt.flow
         number = len(self.screens) + 1
         name = prompt.step if prompt.flow == self.main_flow else f"{prompt.flow}.{prompt.step}"
+        name = f"{name}.{part}" if part else name
         filename = f"{number:02d}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.png"
         screen = TourScreen(
             number=number,

@@ -2,8 +2,8 @@
 
 The spoken script is built from the prompt alone, in the prompt's language: where the resident
 is, any error, the prompt's voice text, the options with their keypad numbers, the review rows,
-how to type an input, and how to go back, repeat or get help. Review rows are spoken masked
-unless the speech is private (headset); secrets are never spoken.
+how to type an input (or a scan's code instead), and how to go back, repeat or get help. Review
+rows are spoken masked unless the speech is private (headset); secrets are never spoken.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ _END = {"zh_CN": "。", "en": "."}
 _JOIN = {"zh_CN": "", "en": " "}
 _CJK_GAP = re.compile(r"(?<=[。！？；：，、])\s+")
 _STOPS = ("。", "！", "？", ".", "!", "?", "；", ";", "：", ":")
+_PAUSES = (*_STOPS, "，", ",", "、", "…")
+"""What a spoken line may end with already; any other end gets a full stop."""
 
 
 def _sentence(text: str, lang: str) -> str:
@@ -28,7 +30,7 @@ def _sentence(text: str, lang: str) -> str:
         text = _CJK_GAP.sub("", text)
     if not text:
         return ""
-    return text if text.endswith(_STOPS) else text + _END.get(lang, ".")
+    return text if text.endswith(_PAUSES) else text + _END.get(lang, ".")
 
 
 def options(prompt: Prompt) -> str:
@@ -84,7 +86,7 @@ def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: 
     if prompt.error_text and prompt.error_text != prompt.say:
         parts.append(prompt.error_text)
     if say:
-        parts.append(say)
+        parts.extend(say.splitlines())  # each line shown is said as a sentence of its own
     if prompt.rows:
         parts.append(rows(prompt, private=private))
     if prompt.options:
@@ -94,6 +96,8 @@ def spoken(prompt: Prompt, *, private: bool = False, title: bool = True, hints: 
         if prompt.options:  # a text input's common phrases, picked by number
             how = f"{how}_phrases"
         parts.append(t(f"voice.input.{how}", lang))
+    elif prompt.typing is not None and any(char.isdigit() for char in prompt.typing.characters):
+        parts.append(t("voice.input.code", lang))  # a scan's code typed at the keypad instead
     if hints or prompt.hints:
         parts.extend(navigation(prompt, always=prompt.hints))
     script = _JOIN.get(lang, " ").join(s for s in (_sentence(p, lang) for p in parts) if s)

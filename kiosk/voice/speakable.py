@@ -8,8 +8,9 @@ and a quantity where a code was meant. Before anything is spoken:
   ("1 3 8，中间4位已隐藏，8 0 0 0" / "1 3 8, 4 digits hidden, 8 0 0 0"); a masked name's hidden
   characters become 某 ("林某某"), masked text says the rest is hidden ("北京市东城区，后面已
   隐藏"), a masked Latin name says it is hidden;
-- codes (runs of five or more digits, also split by dashes or spaces) are read digit by digit,
-  a dash as a pause; years too ("2 0 2 0年3月", "March 2020");
+- codes (runs of five or more digits, also split by dashes or spaces, with a reference's capital
+  letters before them: "PR000001") are read character by character, a dash as a pause; years
+  too ("2 0 2 0年3月", "March 2020");
 - money is said as people say it ("380.00元" → "380元", "12.50元" → "12元5角", "0.05元" →
   "0元零5分"); other amounts keep their decimal point in Chinese ("12点5"), where the engine
   would skip it;
@@ -37,9 +38,12 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _YUAN = re.compile(r"(?<![\d.])(\d+)\.(\d)(\d)\s*元")
 _AMOUNT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
 _CODE = re.compile(
-    r"(?<![\d.])\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?(?![\d.])(?!\s*[元角分点])"
+    r"(?:(?<![\d.A-Za-z])[A-Z]{1,3}(?=\d)|(?<![\d.]))\d(?:\d|\s*-\s*(?=\d)|\s(?=\d)){4,}(?:(?<=\d{17})[Xx])?"
+    r"(?!\d|\.\d)(?!\s*[元角分点])"
 )
-"""Five or more digits: a code read digit by digit (not money in yuan, nor a decimal number)."""
+"""Five or more digits, with the capital letters of a reference before them (`SQ000001`): a
+code read character by character (not money in yuan, nor a decimal number; a full stop after it
+ends the sentence)."""
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
 _PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
 _ALONE = re.compile(r"^[—–*\s-]+$")

@@ -13,6 +13,7 @@ import functools
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -149,16 +150,22 @@ def fit_lines(text: str, cells: int) -> list[str]:
     """`text` broken into lines of at most `cells` half-width cells: between words or after any
     CJK character, a word longer than a line cut where the line ends (a printer given a longer
     line would break it anywhere, or cut it off)."""
+    return fit_measured(text, cells, display_width)
+
+
+def fit_measured(text: str, limit: float, measure: Callable[[str], float]) -> list[str]:
+    """`text` broken as `fit_lines` breaks it, each line at most `limit` by `measure` (cells of
+    the printer's font, or dots of a picture's)."""
     lines: list[str] = []
     line = ""
     for piece in _pieces(text):
-        while display_width(line + piece.rstrip()) > cells:
+        while measure(line + piece.rstrip()) > limit:
             if line.strip():
                 lines.append(line.rstrip())
                 line, piece = "", piece.lstrip()
                 continue
             cut = 0  # a word wider than a whole line
-            while cut < len(piece) and display_width(piece[: cut + 1]) <= cells:
+            while cut < len(piece) and measure(piece[: cut + 1]) <= limit:
                 cut += 1
             lines.append(piece[: max(cut, 1)])
             piece = piece[max(cut, 1) :]
@@ -454,14 +461,11 @@ class ReceiptRenderer:
     def _image(self, p: _Recorder, image: Image.Image, center: bool = False) -> None:
         p.image(image, impl="bitImageRaster", center=center)
 
-    def _wrap(self, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-        lines, current = [], ""
-        for ch in text:
-            if current and font.getlength(current + ch) > width:
-                lines.append(current)
-                current = ""
-            current += ch
-        return [*lines, current]
+    def image_lines(self, text: str, size: int = 1) -> list[str]:
+        """The lines a text drawn as a picture at `size` takes: broken between words (or after
+        any CJK character) to the paper's width, as text lines are."""
+        font = load_font(self.font_path(), LINE_DOTS * size)
+        return fit_measured(text, self.paper_width, font.getlength)
 
     def text_image(self, text: str, align: Align, bold: bool, size: int) -> Image.Image:
         """Text drawn with the CJK font across the paper width, wrapped, as a 1-bit image."""
@@ -469,7 +473,7 @@ class ReceiptRenderer:
 
         px = LINE_DOTS * size
         font = load_font(self.font_path(), px)
-        lines = self._wrap(text, font, self.paper_width)
+        lines = self.image_lines(text, size)
         line_height = px + px // 4
         image = Image.new("L", (self.paper_width, line_height * len(lines)), 255)
         draw = ImageDraw.Draw(image)

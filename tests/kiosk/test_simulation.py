@@ -27,3 +27,12 @@ def test_a_list_of_codes_is_scanned_one_per_wait_the_last_kept() -> None:
     for _ in range(3):
         presenter("scanner", scanner)  # type: ignore[arg-type]
     assert scanner.scanned == ["SF1000000001", "SF1000000002", "SF1000000002"]
+
+
+def test_null_in_the_list_scans_nothing_at_that_wait_the_code_is_typed() -> None:
+    presenter = ScriptedPresenter({"scanner": [None, "SF1000000002"]})
+    scanner = Scanner()
+    presenter("scanner", scanner)  # type: ignore[arg-type]
+    assert scanner.scanned == []  # no fault either: the scanner just waits
+    presenter("scanner", scanner)  # type: ignore[arg-type]
+    assert scanner.scanned == ["SF1000000002"]

@@ -84,7 +84,10 @@ def _prompt(ctx: StepContext, step: BrowseStep, page: Page) -> Prompt:
             options.append(PromptOption(f"item{index + 1}", line, line, index + 1))
     last = None if step.pick else (DONE, "common.continue")
     options += page_turns(ctx, page.number, page.pages, last, first_key=len(options) + 1)
-    where = ctx.translate("browse.page", page=page.number, pages=page.pages)
+    # "page 1 of 1" says nothing: only a list of several pages says where it is
+    where = (
+        ctx.translate("browse.page", page=page.number, pages=page.pages) if page.pages > 1 else ""
+    )
     stop, end = ("；", "。") if ctx.lang == "zh_CN" else (";", ".")
     shown = [] if step.pick else [f"{stop}\n".join(lines) + end]
     text = "\n".join(part for part in (ctx.text(step.text), *shown, where) if part)

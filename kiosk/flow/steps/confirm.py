@@ -12,10 +12,13 @@ KIND = "confirm"
 
 
 def rows(ctx: StepContext, step: ConfirmStep) -> tuple[PromptRow, ...]:
-    """The review rows rendered in the session language; a personal one masked whole."""
+    """The review rows rendered in the session language; a personal one masked whole, one whose
+    value is empty (a name no card gave) left out."""
     result = []
     for row in step.rows:
         value = ctx.text(row.value) if isinstance(row.value, Text) else ctx.render(row.value)
+        if not value.strip():
+            continue
         source = row.value.get(ctx.lang) if isinstance(row.value, Text) else row.value
         personal = row.personal if row.personal is not None else ctx.reads_personal(source)
         shown = mask_personal(value) if personal else scrub(value)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from kiosk.flow.code_typing import CodeTyping
 from kiosk.flow.devices import DeviceError, Devices
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
 from kiosk.flow.schema import DeviceStepBase
 from kiosk.flow.steps.context import Done, StepContext, StepFailed
+from kiosk.languages import end_sentence, join_sentences
 
 T = TypeVar("T")
 
@@ -31,12 +33,14 @@ async def run_device(
     *,
     error: str | None = None,
     also_say: str = "",
+    typing: CodeTyping | None = None,
 ) -> T | Answer | Event:
     """Show the DEVICE_WAIT prompt while `call` works the device; a waiting step races the resident.
 
     Returns what the device gave, or the resident's own answer standing in for it (a code typed at
     the keypad, a scripted card), or BACK/CANCEL/TIMEOUT. Device failures become `device.*` keys.
-    `also_say` is spoken after the prompt's own words (what a printed QR code is for).
+    `also_say` is spoken after the prompt's own words (what a printed QR code is for); `typing`
+    says what may be typed instead of the device's read (a scanned code's characters).
     """
     kind = step.DEVICE
     if kind is None:
@@ -47,7 +51,8 @@ async def run_device(
 
     def build() -> Prompt:
         text = ctx.text(step.text) or ctx.translate(f"voice.device.{kind.value}")
-        say = " ".join(part for part in (ctx.text(step.voice) or text, also_say) if part)
+        said = ctx.text(step.voice) or text
+        say = join_sentences((end_sentence(said, ctx.lang), also_say)) if also_say else said
         return ctx.prompt(
             PromptKind.DEVICE_WAIT,
             text=text,
@@ -55,6 +60,7 @@ async def run_device(
             device=kind.value,
             waits=step.WAITS,
             error=error,
+            typing=typing,
         )
 
     try:

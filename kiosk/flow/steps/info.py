@@ -53,4 +53,4 @@ def _page(ctx: StepContext, step: InfoStep, number: int) -> Prompt:
     options = tuple(page_turns(ctx, number + 1, len(pages), last))
     where = ctx.translate("browse.page", page=number + 1, pages=len(pages))
     text = f"{pages[number]}\n{where}" if len(pages) > 1 else pages[number]
-    return ctx.prompt(PromptKind.CHOOSE, text=text, options=options)
+    return ctx.prompt(PromptKind.CHOOSE, text=text, options=options, reading=True)

@@ -40,7 +40,8 @@ class ScreenMemory:
     message: str = ""
     """A text key the screen itself shows (pinyin left unfinished)."""
     keyboard: bool = False
-    """In elder mode, the pinyin keyboard was asked for instead of the common phrases."""
+    """A keyboard was asked for: the pinyin keyboard instead of the common phrases (in elder
+    mode), a code's keyboard instead of scanning it ("Type it")."""
     handwriting: bool = False
     """Text is written by hand on the pad rather than spelled in pinyin."""
 
@@ -142,8 +143,12 @@ class PromptScreen(BoxLayout):  # type: ignore[misc]
         """The prompt's text at the top of the column (the title is in the header band)."""
         prompt = self.ctx.prompt
         if prompt.text:
-            # a long text (a notice's page) reads at body size; a question at action size
-            size = "body" if len(prompt.text) > LONG_TEXT else "action"
+            # a page of a long text (a notice's) in large type, elder mode's body size in every
+            # look; another long text at body size; a question at action size
+            if prompt.reading:
+                size = "body" if self.ctx.look.elder else "title"
+            else:
+                size = "body" if len(prompt.text) > LONG_TEXT else "action"
             self.add_widget(KioskLabel(self.ctx.look, prompt.text, size=size))
 
     def build(self) -> None:

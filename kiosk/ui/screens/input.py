@@ -10,9 +10,7 @@ the flow's own input rules (`kiosk.flow.inputs`), checked by the session.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
-from kivy.graphics import Color, Line, Rectangle
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -32,10 +30,12 @@ from kiosk.ui.widgets.keypad import (
     Keypad,
     digit_rows,
     letter_rows,
+    shared_digit_keypad,
     shared_keypad,
 )
 from kiosk.ui.widgets.label import KioskLabel
 from kiosk.ui.widgets.option_rows import option_text, size_rows
+from kiosk.ui.widgets.typed_field import TypedField
 
 PINYIN_MAX = 24
 SECRET_DOT = "●"
@@ -74,21 +74,7 @@ class InputScreen(PromptScreen):
         self.rules = self.ctx.prompt.input or InputRules(InputType.TEXT)
         self.kind = self.rules.input_type
 
-        self.display = KioskLabel(
-            look,
-            "",
-            size="keypad",
-            fixed_height=True,
-            size_hint_y=None,
-            height=dp(max(look.scale.keypad * 1.9, look.scale.target * 0.9)),
-        )
-        with self.display.canvas.before:
-            Color(*look.theme.rgba("surface"))
-            self._display_bg = Rectangle()
-            self._display_border_colour = Color(*look.theme.rgba("border"))
-            self._display_border = Line(width=dp(1.5))
-        self.display.bind(pos=self._paint_display, size=self._paint_display)
-        self.display.padding = (dp(12), 0)
+        self.display = TypedField(look)
         self.message = KioskLabel(look, "")
         from kivy.core.window import Window  # not at import: the app sizes the window first
 
@@ -132,17 +118,7 @@ class InputScreen(PromptScreen):
                 self.keypad = shared_keypad(look, self.ctx.lang, rows, self._key)
                 pinyin_index()  # build the index now rather than on the first letter
         else:
-            rows = digit_rows(self.kind)
-            columns = max(len(row) for row in rows)
-            self.keypad = shared_keypad(
-                look,
-                self.ctx.lang,
-                rows,
-                self._key,
-                size_hint_x=None,
-                width=dp(max(look.scale.target, 110) * columns + 40),
-                pos_hint={"center_x": 0.5},
-            )
+            self.keypad = shared_digit_keypad(look, self.ctx.lang, digit_rows(self.kind), self._key)
         if self.keypad is not None and beside:
             field.add_widget(BoxLayout())
             pair = BoxLayout(
@@ -340,11 +316,6 @@ class InputScreen(PromptScreen):
         self.ctx.memory.pinyin = ""
         self._typed(text[: self.rules.limit])
 
-    def _paint_display(self, *_: Any) -> None:
-        d = self.display
-        self._display_bg.pos, self._display_bg.size = d.pos, d.size
-        self._display_border.rectangle = (d.x, d.y, d.width, d.height)
-
     def draft_changed(self, view: PromptView, *, keypad: bool) -> None:
         """The typed text changed (either keypad) or a submission was refused: show it."""
         self.ctx.view, self.ctx.keypad = view, keypad
@@ -416,9 +387,7 @@ class InputScreen(PromptScreen):
             text += f" [u]{pinyin}[/u]"
         self.display.text = text
         # the field the tactile keypad types into, outlined thick like a focused control
-        keypad = self.ctx.keypad
-        self._display_border.width = dp(4 if keypad else 1.5)
-        self._display_border_colour.rgba = self.ctx.look.theme.rgba("focus" if keypad else "border")
+        self.display.outline(self.ctx.keypad)
         message = self.ctx.tr(memory.message) if memory.message else ""
         # refused by the session, or by the engine when it asks again (an answer given by voice)
         problem = draft.problem or self.ctx.prompt.error

@@ -1,4 +1,5 @@
-"""On-screen keypads: the 12-key layouts for digits, amounts, phones and ID numbers, and letters."""
+"""On-screen keypads: the 12-key layouts for digits, amounts, phones and ID numbers, letters for
+pinyin, and a code's keyboard (a waybill typed instead of scanned)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.flow.code_typing import CodeTyping
 from kiosk.flow.inputs import TYPING, InputType
 from kiosk.i18n import t
 from kiosk.ui.theme import Look
@@ -48,8 +50,21 @@ def letter_rows(compact: bool = False) -> list[list[str]]:
     return rows
 
 
+def code_rows(typing: CodeTyping) -> list[list[str]]:
+    """A code's keyboard: the 12-key digits when it holds no letters, else a row of digits and
+    the QWERTY letters (capitals, unless the code allows only small ones), delete and clear."""
+    if not typing.letters:
+        return digit_rows(InputType.DIGITS)
+    rows = [list(LETTER_ROWS[0])]
+    rows += [list(row.upper() if typing.upper else row) for row in LETTER_ROWS[1:]]
+    rows[-2].append(DELETE)
+    rows[-1].append(CLEAR)
+    return rows
+
+
 class Keypad(GridLayout):  # type: ignore[misc]
-    """A grid of keys; each tap calls `on_key(key)`; `keys[key]` is the key's button."""
+    """A grid of keys; each tap calls `on_key(key)`; `keys[key]` is the key's button
+    (`delete_icon`: the delete key shows ⌫, not its word)."""
 
     def __init__(
         self,
@@ -57,6 +72,8 @@ class Keypad(GridLayout):  # type: ignore[misc]
         lang: str,
         rows: Sequence[Sequence[str]],
         on_key: Callable[[str], None],
+        *,
+        delete_icon: bool = False,
         **kwargs: Any,
     ) -> None:
         scale = look.scale
@@ -72,11 +89,15 @@ class Keypad(GridLayout):  # type: ignore[misc]
                     CLEAR: t("ui.keypad.clear", lang),
                     SPACE: t("ui.keypad.space", lang),
                 }
+                # ⌫ rather than "Delete" where ten keys share a row (elder mode, English)
+                icon = "backspace" if key == DELETE and delete_icon else ""
                 button = KioskButton(
                     look,
-                    label.get(key, key),
+                    "" if icon else label.get(key, key),
                     partial(self._press, key),
                     kiosk_id=f"key.{key}",
+                    icon=icon,
+                    icon_size=scale.keypad,
                     font_size=scale.keypad if key not in label else scale.body,
                     fit=key in label,  # "Delete" in elder mode on a 90 px key
                     size_hint_y=None,
@@ -129,6 +150,22 @@ def shared_keypad(
             button.focused = False
             button.state = "normal"
     return keypad
+
+
+def shared_digit_keypad(
+    look: Look, lang: str, rows: Sequence[Sequence[str]], on_key: Callable[[str], None]
+) -> Keypad:
+    """A shared numeric keypad (`digit_rows`), centred and as wide as its keys need."""
+    columns = max(len(row) for row in rows)
+    return shared_keypad(
+        look,
+        lang,
+        rows,
+        on_key,
+        size_hint_x=None,
+        width=dp(max(look.scale.target, 110) * columns + 40),
+        pos_hint={"center_x": 0.5},
+    )
 
 
 class _Spacer(GridLayout):  # type: ignore[misc]

@@ -26,7 +26,7 @@ def test_the_file_is_the_apps_document() -> None:
     kept = yaml.safe_load(CONTRACT.read_text(encoding="utf-8"))
     assert kept == contract(), "run: kiosk backoffice --openapi > backoffice/openapi.yaml"
     assert yaml.safe_load(as_yaml()) == kept
-    assert kept["openapi"] == "3.1.0" and kept["info"]["version"] == "1.0.0"
+    assert kept["openapi"] == "3.1.0" and kept["info"]["version"] == "1.1.0"
     assert set(kept["components"]["securitySchemes"]) == {"bearer", "mutualTLS"}
 
 

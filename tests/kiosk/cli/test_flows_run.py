@@ -157,7 +157,7 @@ def test_what_a_printed_qr_code_is_for_is_said_while_it_prints(
         str(FLOWS / "si-certificate.answers.yaml"),
     )
     printing = next(line for line in lines if line["step"] == "print")
-    assert "凭条上有二维码：扫码核验证明真伪" in printing["say"]
+    assert "正在打印，请稍候。凭条上有二维码：扫码核验证明真伪" in printing["say"]  # two sentences
 
 
 def test_a_personal_result_is_printed_masked(capsys: pytest.CaptureFixture[str]) -> None:
@@ -288,3 +288,22 @@ def test_a_flow_with_lint_errors_is_not_run(
     assert main(["flows", "run", str(broken), "--answers", str(answers)]) == 2
     err = capsys.readouterr().err
     assert "nothing was run" in err and "'submision'" in err
+
+
+def test_an_english_queue_ticket_names_the_window_by_its_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The window's sign is Chinese (3号窗口); in English the resident hears "window 3", and an
+    empty queue is "no one", not "0 people"."""
+    code, lines = run_json(
+        capsys,
+        str(FLOWS / "queue-ticket.yaml"),
+        "--answers",
+        str(FLOWS / "queue-ticket.answers.yaml"),
+        "--lang",
+        "en",
+    )
+    assert code == 0
+    said = next(line["say"] for line in lines if line.get("kind") == "result")
+    assert "called to window 3." in said and "号" not in said
+    assert "No one is ahead of you" in said

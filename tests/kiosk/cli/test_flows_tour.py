@@ -173,6 +173,21 @@ def test_usage_errors_are_one_line_with_exit_status_2(tmp_path: Path) -> None:
     assert done.returncode == 2 and "no flow 'no-such-flow'" in done.stderr
 
 
+def test_a_flow_with_lint_errors_is_not_toured(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Checked before the window opens: an error in the last step, not found after printing."""
+    broken = tmp_path / "broken.yaml"
+    text = (FLOWS / "resident-feedback.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("{{ submission.reference }}", "{{ submision.reference }}"))
+    answers = FLOWS / "resident-feedback.answers.yaml"
+    out = tmp_path / "tour"
+    args = ["flows", "tour", str(broken), "--answers", str(answers), "--out", str(out)]
+    assert main(args) == 2
+    assert "nothing was run" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
+
+
 CATALOGUE = sorted(
     p.name.removesuffix(".answers.yaml")
     for p in FLOWS.glob("*.answers.yaml")

@@ -636,6 +636,7 @@ steps:
       - {label: {zh_CN: 身份证, en: ID}, value: "{{ who }}"}
       - label: {zh_CN: 发放, en: Paid}
         value: {zh_CN: "每月{{ 300 }}元", en: "{{ 300 }} yuan a month"}
+      - {label: {zh_CN: 姓名, en: Name}, value: "{{ '' }}"}  # nothing to show: left out
   - {id: done, kind: finish, text: {zh_CN: 好, en: OK}}
 """
     for lang, kind_label, paid in (
@@ -654,3 +655,4 @@ steps:
         assert shown[1] == ("86", False)  # derived from the ID number, not identifying
         assert shown[2][1] and number not in shown[2][0]  # read from the ID: masked
         assert shown[3] == (paid, False)
+        assert len(shown) == 4  # the empty row is not shown as a bare label

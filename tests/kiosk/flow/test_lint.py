@@ -188,6 +188,16 @@ def test_call_needs_the_devices_of_the_sub_flow(tmp_path: Path) -> None:
     assert [(f.code, f.location.line, f.location.column) for f in findings] == [
         ("undeclared-device", 6, 11)
     ]
+    # a caller that can do without the printer (`uses`) and goes on without the call is fine
+    spare = (
+        caller.read_text(encoding="utf-8")
+        .replace("steps:\n", "uses: [printer]\nsteps:\n")
+        .replace("flow: printing\n", "flow: printing\n    on_error: done\n")
+    )
+    caller.write_text(spare, encoding="utf-8")
+    assert [f.code for f in lint(load_flows([caller, callee]))] == []
+    caller.write_text(spare.replace("    on_error: done\n", ""), encoding="utf-8")
+    assert [f.code for f in lint(load_flows([caller, callee]))] == ["undeclared-device"]
 
 
 def test_a_confirm_declined_does_not_count_as_confirmed(tmp_path: Path) -> None:

@@ -127,3 +127,17 @@ def test_every_receipt_says_where_and_when_it_was_printed(tmp_path: Path) -> Non
     assert receipt.footer[-1].text == "幸福里社区服务站  2026-12-05 09:30"
     english = library.render("si-certificate", VARIABLES, "en")
     assert english.footer[-1].text == "Xingfuli station  2026-12-05 09:30"
+
+
+def test_a_row_with_nothing_to_print_is_left_out_not_a_bare_label(tmp_path: Path) -> None:
+    template = (
+        b"id: si-certificate\ntitle: {zh_CN: \xe5\x9b\x9e\xe6\x89\xa7, en: Slip}\nrows:\n"
+        b"  - {label: {zh_CN: A, en: Applicant}, value: \"{{ resident.name if how == 'card' "
+        b"else '' }}\", personal: true, mask: name}\n"
+        b'  - {label: {zh_CN: B, en: Kind}, value: "{{ certificate_type }}"}\n'
+    )
+    library = _library(tmp_path, template)
+    typed = library.render("si-certificate", {**VARIABLES, "how": "typed"}, "en")
+    assert [(row.key, row.value) for row in typed.rows] == [("Kind", "personal")]
+    carded = library.render("si-certificate", VARIABLES, "en")
+    assert [row.key for row in carded.rows] == ["Applicant", "Kind"]

@@ -80,6 +80,14 @@ async def test_an_expired_order_goes_to_on_error_with_its_key() -> None:
     assert renderer.transcript[-1].prompt.text == "未支付：payment.expired"
 
 
+async def test_a_cancelled_order_goes_to_on_error_with_its_key() -> None:
+    office = PaymentOffice(["pending", "pending", "cancelled"])
+    harness = Harness(PAY, backends=office)
+    outcome, renderer, _ = await harness.run({"review": "yes"})
+    assert (outcome.status, outcome.step) == ("failed", "not_paid")
+    assert renderer.transcript[-1].prompt.text == "未支付：payment.cancelled"
+
+
 async def test_an_order_never_settled_is_given_up_after_its_expiry() -> None:
     office = PaymentOffice([])  # pending for ever
     harness = Harness(PAY, backends=office)
@@ -155,6 +163,7 @@ async def test_records_are_paged_from_the_back_office_and_the_one_picked_is_read
         expected[1],
         expected[2],
     ][: len(pages)]
+    assert all(p.reading for p in pages) and not any(p.reading for p in lists)  # large type
     assert renderer.transcript[-1].prompt.text == "看完了通知丙"
 
 

@@ -162,3 +162,14 @@ def test_star_types_x_only_as_the_18th_character_of_an_id_number() -> None:
     assert state.typed == "1"
     _, state, _ = run(p, *[Key.DIGIT_1] * 17, Key.STAR, Key.STAR)
     assert state.typed == "1" * 17 + "X"
+
+
+def test_a_scan_types_the_digits_its_pattern_allows_up_to_its_length() -> None:
+    from kiosk.flow.code_typing import code_typing
+
+    scan = prompt(PromptKind.DEVICE_WAIT, device="scanner", typing=code_typing(r"SF\d{2}|\d{4}"))
+    actions, state, value = run(scan, *[Key.DIGIT_7] * 6, Key.STAR, Key.ENTER)
+    assert state.typed == "7777" and value == "7777"  # the longest code the pattern allows
+    assert actions[4:7] == [Action.INVALID] * 3  # full, full, no extra key on a scan
+    letters_only = prompt(PromptKind.DEVICE_WAIT, typing=code_typing("[A-Z]{4}"))
+    assert press(letters_only, KeyState(), Key.DIGIT_1).action is Action.INVALID

@@ -41,5 +41,6 @@ async def test_many_scripted_sessions_in_one_kiosk_leak_nothing(
         "si-certificate:finished": SESSIONS // 2,
     }
     growth = report.growth()  # from the checkpoint after the first 30 sessions to the end
-    assert (growth.threads, growth.open_files, growth.temp_entries) == (0, 0, 0), report
+    # a leak grows; one fewer (a pool's idle thread ending on a busy machine) is none
+    assert max(growth.threads, growth.open_files, growth.temp_entries) <= 0, report
     assert growth.rss_mb < 4.0, report  # a few KB a session would show here

@@ -62,3 +62,8 @@ def shell(window: Any) -> Iterator[Any]:
     core.close()
     window.remove_widget(widget)
     EventLoop.idle()
+    from kivy.graphics.opengl import glFinish
+
+    # Mesa's software renderer draws queued frames behind the test's back: finish them here,
+    # or the next test's first read of the screen waits for them (seconds after many taps)
+    glFinish()

@@ -454,6 +454,7 @@ async def test_an_administrators_visit_outbox_journal_export_and_settings(
     await pick(kiosk, "journal", "journal")
     await pick(kiosk, "0", "journal.day")
     seen.append(screen_text(kiosk))
+    assert "打开页面 · 电子日志 · 成功" in seen[-1] and "管理员 pin:" in seen[-1]  # in words
     press(kiosk, Key(str(next(o.key for o in view(kiosk).prompt.options if o.value == "export"))))
     await until(lambda: on_page(kiosk, "journal.day") and "已导出" in view(kiosk).prompt.text,
                 "the export done")  # fmt: skip

@@ -161,6 +161,21 @@ async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell:
     task.cancel()
 
 
+async def test_a_page_of_a_notice_is_read_in_large_type_in_every_look(shell: Any) -> None:
+    page = "根据村（居）务公开有关规定，现将本社区2026年第三季度财务收支情况公布如下。" * 2
+    choose = every_prompt()[1]
+    read = dataclasses.replace(choose, text=f"{page}\n第1页，共3页", reading=True)
+    plain = dataclasses.replace(read, reading=False)  # another long text: body size
+    sizes = {}
+    for prompt in (read, plain):
+        task = await shown(shell, prompt)
+        frames()
+        labels = [w for w in shell.walk(restrict=True) if isinstance(w, KioskLabel)]
+        sizes[prompt.reading] = next(w for w in labels if w.text == prompt.text).font_size
+        task.cancel()
+    assert sizes[True] >= dp(32) > sizes[False]
+
+
 async def test_elder_options_too_many_for_one_screen_come_a_page_at_a_time(shell: Any) -> None:
     """Seven options of two lines each do not fit a 4:3 panel at the elder size: a page of
     them at a time with previous/next (the text stays large); keypad focus turns the page."""
@@ -236,6 +251,44 @@ async def test_the_menu_offers_its_services_by_category_and_hides_the_rest(shell
     tap(shell, "service.elder-allowance")
     reply = await asyncio.wait_for(task, 2)
     assert reply.value == "elder-allowance" and reply.source == "touch"
+
+
+async def test_in_elder_mode_every_shipped_service_is_two_taps_from_the_menu(shell: Any) -> None:
+    """A tile per category, then that category's services (a category of one: the service)."""
+    from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
+    from kiosk.session.menu import category_title
+
+    flows = [f for f in load_flows([DEFAULT_FLOWS_DIR]).flows.values() if "government" in f.modes]
+    menu = Menu()
+    for flow in sorted(flows, key=lambda f: f.id):
+        menu.services.append(Service(flow.id, dict(flow.title.root), flow.category))
+        if flow.category not in [c.id for c in menu.categories]:
+            menu.categories.append(Category(flow.category, category_title(flow.category)))
+    assert len(menu.services) >= 9
+    shell.inputs.toggle_elder()
+    try:
+        reached: dict[str, int] = {}  # service -> taps from the menu
+        for category in [None, *menu.categories]:
+            (await shown(shell, every_prompt()[0])).cancel()  # a new visit: the menu afresh
+            task = await shown(shell, menu.prompt("zh_CN"))
+            first = {getattr(w, "kiosk_id", "") for w in shell.walk()}
+            if category is not None:
+                if f"category.{category.id}" not in first:
+                    task.cancel()
+                    continue
+                tap(shell, f"category.{category.id}")
+                frames()
+            ids = {getattr(w, "kiosk_id", "") for w in shell.walk()}
+            for service in menu.services:
+                if f"service.{service.id}" in ids:
+                    reached.setdefault(service.id, 1 if category is None else 2)
+            tile = next(i for i in sorted(ids) if i.startswith("service."))
+            tap(shell, tile)  # a tile answers the menu with its service
+            assert (await asyncio.wait_for(task, 2)).value == tile.removeprefix("service.")
+        assert set(reached) == {service.id for service in menu.services}  # every one reached
+        assert max(reached.values()) <= 2
+    finally:
+        shell.inputs.toggle_elder()
 
 
 async def test_attract_screen_starts_and_switches_language(shell: Any) -> None:

@@ -152,3 +152,26 @@ async def test_shown_screens_are_pictured_and_transcribed(
     assert "办理成功" in text and "(02-done.png)" in text
     data = json.loads(js.read_text(encoding="utf-8"))
     assert [s["step"] for s in data["screens"]] == ["fetch", "done"]
+
+
+async def test_a_code_the_scanner_did_not_read_is_typed_on_its_keyboard_and_pictured(
+    pump: None, tour: Any
+) -> None:
+    from kiosk.flow.code_typing import code_typing
+
+    renderer = tour({"waybill": "SF1000000001"})
+    scan = prompt(
+        PromptKind.DEVICE_WAIT,
+        "waybill",
+        text="请扫描运单条码",
+        device="scanner",
+        typing=code_typing("[A-Z]{0,4}[0-9]{8,20}"),
+    )
+    reply = await asyncio.wait_for(renderer.ask(scan), 20)
+    assert reply == Answer("SF1000000001", source="touch")  # typed on the screen's keys
+    waiting, keyboard = renderer.screens
+    assert (waiting.screenshot, waiting.how) == ("01-waybill.png", "touch: action.type_code")
+    assert keyboard.screenshot == "02-waybill.keyboard.png"
+    assert keyboard.how == "keyboard+touch: action.confirm" and keyboard.answer == "SF1000000001"
+    assert "SF1000000001" in keyboard.on_screen and keyboard.clipped == []
+    assert_picture(renderer.out / keyboard.screenshot)

@@ -102,3 +102,33 @@ def test_the_loudspeaker_script_masks_a_live_sessions_number_however_its_parts_s
     assert phone not in re.sub(r"\D", "", spoken(prompt))
     assert phone in re.sub(r"\D", "", spoken(prompt, private=True))  # the headset: in full
     session.end(None)
+
+
+def test_a_scan_whose_code_has_digits_says_it_can_be_typed_on_the_keypad() -> None:
+    from kiosk.flow.code_typing import code_typing
+
+    def scan(pattern: str | None, device: str = "scanner") -> Prompt:
+        typing = code_typing(pattern) if device == "scanner" else None
+        return Prompt(
+            flow="f", step="s", kind=PromptKind.DEVICE_WAIT, text="请扫描运单条码",
+            say="请扫描运单条码", device=device, typing=typing,
+        )  # fmt: skip
+
+    hint = "也可以用数字键输入号码，输完按确认键。"
+    assert "请扫描运单条码。" + hint in spoken(scan("[A-Z]{0,4}[0-9]{8,20}"))
+    assert hint not in spoken(scan("[A-Z]{4}"))  # no digit to type
+    assert hint not in spoken(scan(None, device="id_card"))
+
+
+def test_each_line_shown_is_said_as_a_sentence() -> None:
+    """A list's question and "Page 1 of 3", a notice's table rows: not run together."""
+    for lang, shown, said in (
+        ("en", "Choose a notice\nPage 1 of 3", "Choose a notice. Page 1 of 3."),
+        (
+            "zh_CN",
+            "上年结余 60.00\n合计收入，\n第1页，共3页",
+            "上年结余 60点0 0。合计收入，第1页，共3页。",
+        ),
+    ):
+        prompt = Prompt("f", "s", PromptKind.INFO, shown, shown, language=lang)
+        assert spoken(prompt, title=False, hints=False) == said

@@ -26,6 +26,8 @@ from peripherals.speaker.tts_pyttsx3 import DEFAULT_VOICES
         ),
         ("受理编号：261205-335560。", "受理编号：2 6 1 2 0 5，3 3 5 5 6 0。", None),
         ("编号 2 0 2 4 0 0 0 7", "编号 2 0 2 4 0 0 0 7", "编号 2 0 2 4 0 0 0 7"),
+        ("凭证号PR000001。", "凭证号P R 0 0 0 0 0 1。", None),
+        ("receipt number PR000001. Please", None, "receipt number P R 0 0 0 0 0 1. Please"),
         ("自2020-03起参保", "自2 0 2 0年3月起参保", "自March 2020起参保"),
         ("2021-07-05", "2 0 2 1年7月5日", "July 5, 2021"),
         ("2019年起", "2 0 1 9年起", "2019年起"),
@@ -55,9 +57,10 @@ from peripherals.speaker.tts_pyttsx3 import DEFAULT_VOICES
     ],
 )
 def test_numbers_are_rewritten_as_a_listener_understands_them(
-    shown: str, zh: str, en: str | None
+    shown: str, zh: str | None, en: str | None
 ) -> None:
-    assert speakable(shown, "zh_CN") == zh
+    if zh is not None:
+        assert speakable(shown, "zh_CN") == zh
     if en is not None:
         assert speakable(shown, "en") == en
 

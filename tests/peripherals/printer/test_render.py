@@ -258,3 +258,14 @@ def test_missing_font_is_a_clear_error_only_when_an_image_is_needed(
     assert renderer.render(Receipt(lines=(Line("张三"),)))  # native text needs no font
     with pytest.raises(DeviceUnavailable, match="fonts-wqy-microhei"):
         renderer.render(Receipt(lines=(Line("안녕"),)))
+
+
+def test_a_footer_drawn_as_a_picture_wraps_between_words_as_text_does() -> None:
+    footer = "Look this request up under \u201cRequest status\u201d with its reference number."
+    renderer = ReceiptRenderer()
+    lines = renderer.image_lines(footer)
+    assert len(lines) > 1  # wider than the paper: it wraps
+    assert " ".join(lines) == footer  # ...only between words, none cut inside
+    paper = decode(renderer.render(Receipt(footer=(Line(footer),))))
+    (image,) = paper.images  # the curly quotes make it a picture, of exactly those lines
+    assert image.height == len(lines) * (24 + 24 // 4)
