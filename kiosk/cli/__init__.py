@@ -57,7 +57,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chosen, rest = _chosen_group(argv)
     for name in GROUPS:
         if chosen is not None and name.rsplit(".", 1)[-1] != chosen:
-            sub.add_parser(name.rsplit(".", 1)[-1])  # named in help and errors, loaded on use
+            # named in help and errors, loaded on use; never parses, so no -h (argparse looks up
+            # the translation of each help text: four failed file looks a text)
+            sub.add_parser(name.rsplit(".", 1)[-1], add_help=False)
             continue
         try:
             module = importlib.import_module(name)

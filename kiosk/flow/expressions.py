@@ -17,10 +17,12 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from kiosk.flow import dates
+from kiosk.flow import compiled_templates, dates
 from kiosk.flow import template_budget as budgets
 from kiosk.flow.sandbox_names import MAX_SOURCE as MAX_SOURCE
 from kiosk.privacy.masking import mask_id, mask_name, mask_phone, mask_text
@@ -143,8 +145,10 @@ def _check_source(source: str) -> None:
 @functools.lru_cache(maxsize=4096)
 def _template(source: str) -> jinja2.Template:
     _check_source(source)
+    env = environment()
     try:
-        return environment().from_string(source)
+        code = compiled_templates.code(env, "template", source, lambda: env.compile(source))
+        return env.template_class.from_code(env, code, env.make_globals(None))
     except jinja2.TemplateSyntaxError as exc:
         raise ExpressionError(f"template syntax: {exc.message}") from exc
     except RecursionError as exc:
@@ -154,12 +158,30 @@ def _template(source: str) -> jinja2.Template:
 @functools.lru_cache(maxsize=4096)
 def _expression(source: str) -> Any:
     _check_source(source)
+    env = environment()
     try:
-        return environment().compile_expression(source, undefined_to_none=False)
+        code = compiled_templates.code(env, "expression", source, lambda: _expression_code(source))
+        template = env.template_class.from_code(env, code, env.make_globals(None))
+        return TemplateExpression(template, undefined_to_none=False)
     except jinja2.TemplateSyntaxError as exc:
         raise ExpressionError(f"expression syntax: {exc.message}") from exc
     except RecursionError as exc:
         raise ExpressionError("expression too deeply nested") from exc
+
+
+def _expression_code(source: str) -> types.CodeType:
+    """What `Environment.compile_expression` compiles `source` to (its template's code)."""
+    env = environment()
+    parser = Parser(env, source, state="variable")
+    expr = parser.parse_expression()
+    if not parser.stream.eos:
+        raise jinja2.TemplateSyntaxError(
+            "chunk after expression", parser.stream.current.lineno, None, None
+        )
+    expr.set_environment(env)
+    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+    code: types.CodeType = env.compile(nodes.Template(body, lineno=1))
+    return code
 
 
 def _run(what: str, call: Any) -> Any:
