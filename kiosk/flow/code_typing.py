@@ -63,7 +63,7 @@ def code_typing(pattern: str | None) -> CodeTyping:
         found: set[str] = set()
         _collect(parsed, bool(parsed.state.flags & re.IGNORECASE), found)
         longest = min(int(parsed.getwidth()[1]), MAX_TYPED)
-    except Exception as exc:  # an unreadable pattern still has its own check at the step
+    except re.error as exc:  # an unreadable pattern still has its own check at the step
         log.warning("cannot read a scan pattern (%s): every letter and digit typeable", exc)
         return ANY_CODE
     characters = "".join(char for char in ALPHABET if char in found)
