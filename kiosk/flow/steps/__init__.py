@@ -18,36 +18,36 @@ if TYPE_CHECKING:
 Executor = Callable[["StepContext", Any], Awaitable["StepResult"]]
 """Runs one step of its kind and says where to go."""
 
-MODULES: dict[str, str] = {
-    kind: f"{__name__}.{module}"
-    for kind, module in {
-        "info": "info",
-        "choose": "choose",
-        "input": "input",
-        "confirm": "confirm",
-        "consent": "consent",
-        "set": "set",
-        "http": "http",
-        "pay": "pay",
-        "browse": "browse",
-        "submit": "submit",
-        "call": "call",
-        "finish": "finish",
-        "read_id_card": "read_id_card",
-        "read_smart_card": "read_smart_card",
-        "scan_code": "scan_code",
-        "print": "print",
-        "branch": "branch",
-        "courier_sign_in": "courier_sign_in",
-        "accept_item": "accept_item",
-        "pick_compartment": "pick_compartment",
-        "deposit_parcel": "deposit_parcel",
-        "find_parcels": "find_parcels",
-        "refuse_parcels": "refuse_parcels",
-        "retrievable_parcels": "retrievable_parcels",
-        "release_parcels": "release_parcels",
-    }.items()
-}
+KINDS = (
+    "info",
+    "choose",
+    "input",
+    "confirm",
+    "consent",
+    "set",
+    "http",
+    "pay",
+    "browse",
+    "submit",
+    "call",
+    "finish",
+    "read_id_card",
+    "read_smart_card",
+    "scan_code",
+    "print",
+    "branch",
+    "courier_sign_in",
+    "accept_item",
+    "pick_compartment",
+    "deposit_parcel",
+    "find_parcels",
+    "refuse_parcels",
+    "retrievable_parcels",
+    "release_parcels",
+)
+"""Every step kind: each has a module of its name here (its `KIND` and `execute`)."""
+
+MODULES: dict[str, str] = {kind: f"{__name__}.{kind}" for kind in KINDS}
 """The module of each step kind's executor (its `KIND` and `execute`), by step kind."""
 
 
