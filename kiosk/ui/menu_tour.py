@@ -131,12 +131,15 @@ class MenuWalker:
         return shown is not None and shown.prompt.step == step and shown.waiting
 
     async def until(self, condition: Callable[[], bool], what: str) -> None:
-        """Let frames pass until `condition()` holds; fails after `WAIT` real seconds."""
+        """Let Kivy's loop turn until `condition()` holds; fails after `WAIT` real seconds.
+
+        A turn draws a frame only if something changed: forcing one per look (as a photograph
+        does) cost ~20 ms of software rendering each, most of the tour's time."""
         limit = time.monotonic() + WAIT
         while not condition():
             if time.monotonic() > limit:
                 raise TimeoutError(f"waited in vain for {what}")
-            await self.camera.frame()
+            await self.camera.tick()
 
     def press(self, *keys: Key) -> None:
         """Press keys on the simulated tactile keypad."""
