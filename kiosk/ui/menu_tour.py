@@ -97,10 +97,29 @@ export_dir = "{options.work / "usb"}"
 [maintenance.pins.tour]
 role = "administrator"
 hash = "{hash_pin(pin)}"
-""",
+
+{_simulated_devices(options.mode)}""",
         encoding="utf-8",
     )
     return path
+
+
+JAMMED_AFTER = 0.5
+"""Seconds the tour's lock boards wait for a door before calling it jammed (a real door is given
+2 s; the simulated boards answer at once, and the tour pictures two jammed doors)."""
+
+
+def _simulated_devices(mode: str) -> str:
+    """The `[devices]` tables of the devices a simulated kiosk of `mode` gets by default."""
+    from kiosk.config import DEFAULT_DEVICES
+
+    tables = []
+    for kind in DEFAULT_DEVICES[mode]:
+        table = f'[devices.{kind}]\ndriver = "simulated"\n'
+        if kind == "lock_board":
+            table += f"open_timeout = {JAMMED_AFTER}\n"
+        tables.append(table)
+    return "\n".join(tables)
 
 
 class MenuWalker:
