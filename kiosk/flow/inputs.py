@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+import msgspec
+
 from peripherals.id_card import id_number
 
 MAX_INPUT = 500
@@ -56,8 +58,7 @@ class InputError(enum.StrEnum):
     INVALID_FORMAT = "input.invalid_format"
 
 
-@dataclass(frozen=True)
-class Typing:
+class Typing(msgspec.Struct, frozen=True):
     """How one input type is typed: its longest length, its characters, its extra key."""
 
     max_length: int

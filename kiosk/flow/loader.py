@@ -594,17 +594,16 @@ def _template_error(
         )
 
 
-@dataclass
-class FlowSet:
+class FlowSet(msgspec.Struct):
     """Flows loaded together, by id, with every error found while loading them."""
 
-    loaded: dict[str, LoadedFlow] = field(default_factory=dict)
+    loaded: dict[str, LoadedFlow] = msgspec.field(default_factory=dict)
     """Flows that loaded cleanly, by id."""
-    errors: list[FlowLoadError] = field(default_factory=list)
+    errors: list[FlowLoadError] = msgspec.field(default_factory=list)
     """Every load error, in the order the files were read."""
-    rejected: dict[str, LoadedFlow] = field(default_factory=dict)
+    rejected: dict[str, LoadedFlow] = msgspec.field(default_factory=dict)
     """Flows that pass the schema but have reference errors: not runnable, still lintable."""
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = msgspec.field(default_factory=list)
     """Every file read, in order."""
 
     @property

@@ -9,9 +9,9 @@ aliases counted at their expanded size so an alias bomb is refused before anythi
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import yaml
 from yaml import events
 
@@ -34,8 +34,7 @@ _SAFE_TAGS = frozenset(
 )
 
 
-@dataclass(frozen=True, order=True)
-class SourceLocation:
+class SourceLocation(msgspec.Struct, frozen=True, order=True):
     """A place in a file: 1-based line and column."""
 
     path: str
@@ -81,8 +80,7 @@ class Marks(Mapping[Loc, SourceLocation]):
         return len(self._marks)
 
 
-@dataclass
-class Document:
+class Document(msgspec.Struct):
     """Plain data read from YAML and where each part came from."""
 
     data: Any
