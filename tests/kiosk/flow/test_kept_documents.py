@@ -74,7 +74,7 @@ def test_what_another_reader_kept_is_not_used(
 ) -> None:
     read_document(FLOW, "kept.yaml")
     (first,) = cache_home.iterdir()
-    monkeypatch.setattr(kept_documents, "_fingerprint", lambda: "changed")
+    monkeypatch.setattr(kept_documents.KEPT, "fingerprint", lambda: "changed")
     parsed: list[str] = []
     parse = yaml_events.parse
 
