@@ -43,28 +43,15 @@ def kept(text: str) -> tuple[Any, dict[Loc, int]] | None:
 
 
 def keep(text: str, data: Any, marks: dict[Loc, int]) -> None:
-    """Keep what `text` was read as, when it comes back exactly so."""
+    """Keep what `text` was read as: plain data (`yaml_events.parse` says which), which msgpack
+    gives back exactly (mappings with any plain keys, lists, str, int, float, bool, None)."""
+    if not KEPT.room():
+        return
     try:
         # an entry is (key position << 48 | value position): over 64 bits, so kept as two
         entries = [[*loc, mark >> 48, mark & POSITION] for loc, mark in marks.items()]
         raw = msgspec.msgpack.encode([data, entries])
-    except (OverflowError, TypeError) as exc:  # an integer beyond 64 bits, a date: not kept
+    except (OverflowError, TypeError) as exc:  # an integer beyond 64 bits: not kept
         log.debug("document not kept: %s", exc)
         return
-    if _same(msgspec.msgpack.decode(raw)[0], data):
-        KEPT.write(text, raw)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Whether `a` and `b` are equal and of the same types all the way down (1, 1.0 and True
-    are equal, but not the same value read from YAML)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return len(a) == len(b) and all(
-            type(key) is type(other) and key == other and _same(a[key], b[other])
-            for key, other in zip(a, b, strict=True)
-        )
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+    KEPT.write(text, raw)

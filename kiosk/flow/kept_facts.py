@@ -58,5 +58,7 @@ def kept(source: str, expression: bool) -> TemplateFacts | None:
 
 def keep(source: str, expression: bool, facts: TemplateFacts) -> None:
     """Keep the facts of a source."""
+    if not KEPT.room():
+        return
     content = [facts.error, sorted(facts.names), sorted(facts.paths), sorted(facts.reshaped)]
     KEPT.write(_key(source, expression), msgspec.msgpack.encode(content))

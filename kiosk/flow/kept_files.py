@@ -4,6 +4,10 @@ the code that made them (some of `kiosk/flow/`'s modules and an installed packag
 `__init__.py`), so a changed input or changed code never finds what was kept before. A file is
 written whole and moved into place (two processes never read half of one); an unreadable or
 unwritable folder means nothing is kept and the result is made again.
+
+Writing a file costs about a quarter of what parsing a flow does: a process keeps at most
+`WRITES` new results of a kind, so the first check of a catalogue of hundreds of flows is not
+made slower by hundreds of writes (each later check keeps that many more).
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ __all__ = ["KeptFiles"]
 
 log = logging.getLogger(__name__)
 
+WRITES = 64
+"""New results of one kind a process keeps at most."""
+
 
 class KeptFiles:
     """The kept results of one kind, made by `modules` (file names in `kiosk/flow/`) and the
@@ -29,11 +36,12 @@ class KeptFiles:
         self._package = package
         self._fingerprint: str | None = None
         self._fingerprinted = False
+        self._written = 0
 
-    def folder(self) -> Path:
+    def folder(self) -> str:
         """Where the results are kept."""
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(base) / "kiosk" / self.kind
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return os.path.join(base, "kiosk", self.kind)
 
     def fingerprint(self) -> str | None:
         """A digest of the code that makes the results; None when some of it cannot be read
@@ -58,12 +66,12 @@ class KeptFiles:
         digest.update(installed.encode())
         return digest.hexdigest()[:16]
 
-    def _file(self, key: str) -> Path | None:
+    def _file(self, key: str) -> str | None:
         fingerprint = self.fingerprint()
         if fingerprint is None:
             return None
         name = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.folder() / f"{fingerprint}-{name}.msgpack"
+        return os.path.join(self.folder(), f"{fingerprint}-{name}.msgpack")
 
     def read(self, key: str) -> bytes | None:
         """What was kept for `key`, or None."""
@@ -71,19 +79,33 @@ class KeptFiles:
         if path is None:
             return None
         try:
-            return path.read_bytes()
+            with open(path, "rb") as file:
+                return file.read()
         except OSError:
             return None
 
+    def room(self) -> bool:
+        """Whether this process may still keep a new result (see `WRITES`)."""
+        return self._written < WRITES
+
     def write(self, key: str, content: bytes) -> None:
-        """Keep `content` for `key` (skipped when the folder cannot be written)."""
+        """Keep `content` for `key` (skipped when the folder cannot be written, and after this
+        process's `WRITES` new results)."""
+        if self._written >= WRITES:
+            return
         path = self._file(key)
         if path is None:
             return
+        self._written += 1
+        partial = f"{path}.{os.getpid()}"
         try:
-            os.makedirs(path.parent, mode=0o700, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}")
-            partial.write_bytes(content)
+            try:
+                file = open(partial, "wb")
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+                file = open(partial, "wb")
+            with file:
+                file.write(content)
             os.replace(partial, path)
         except OSError as exc:
             log.debug("%s not kept: %s", self.kind, exc)

@@ -98,7 +98,7 @@ def read_document(text: str, path: str) -> Document:
     else:
         from kiosk.flow.yaml_events import parse
 
-        root, marks, anchored = parse(text, path)
-        if not anchored:  # an alias is the same object twice: kept, it would be two copies
+        root, marks, plain = parse(text, path)
+        if plain:  # an alias is one object twice (kept, two copies); a date would be a string
             kept_documents.keep(text, root, marks)
     return Document(root, Marks(path, marks, 48), Marks(path, marks, 0))

@@ -10,6 +10,7 @@ their expanded size so an alias bomb is refused before anything walks it.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import yaml
@@ -28,6 +29,7 @@ _SAFE_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
 
+_DATES = frozenset({datetime.date, datetime.datetime})
 _NO_KEY: Any = object()
 _PLAIN_VALUES: dict[str, Any] = {}
 """Plain scalars that look like a boolean, null, number or date, as resolved (by spelling)."""
@@ -41,7 +43,8 @@ _ENDS = (events.MappingEndEvent, events.SequenceEndEvent)
 
 def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
     """The data of one YAML document, the packed positions of its parts (see `Marks`), and
-    whether it has anchors (aliased parts are shared objects); raise `DocumentError`."""
+    whether it is plain: no anchors (aliased parts are shared objects) and no dates (all the
+    rest is what JSON or msgpack hold as it is); raise `DocumentError`."""
 
     def where(mark: Any) -> SourceLocation:
         return SourceLocation(path, mark.line + 1, mark.column + 1)
@@ -49,6 +52,7 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
     # The hot loop keeps its state in locals: this runs once per YAML node of every flow.
     marks: dict[Loc, int] = {}
     anchors: dict[str, tuple[Any, int]] = {}
+    dated = False
     # (container, is_list, path, pending key, key mark, anchor, node count at start)
     stack: list[tuple[Any, bool, Loc, Any, Any, str | None, int]] = []
     top: Any = None
@@ -74,6 +78,7 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
                 value: Any = event.value
                 if event.tag is not None:
                     value = _scalar(event, where)
+                    dated = dated or value.__class__ in _DATES
                 elif event.implicit[0] and value[:1] in _FIRST_CHARS:
                     # keys such as `text` and `next` start like `true` and `null`: each spelling
                     # is resolved once (the values are immutable: str, int, float, bool, None,
@@ -84,6 +89,7 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
                         if len(plain_values) < _PLAIN_CACHE_SIZE:
                             plain_values[value] = resolved
                     value = resolved
+                    dated = dated or value.__class__ in _DATES
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 nodes += 1
@@ -186,7 +192,7 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
-    return None if root is _NO_KEY else root, marks, bool(anchors)
+    return None if root is _NO_KEY else root, marks, not anchors and not dated
 
 
 def _check_tag(event: Any, where: Any) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.flow import kept_documents, yaml_events
+from kiosk.flow import kept_documents, kept_files, yaml_events
 from kiosk.flow.locations import Document, DocumentError, SourceLocation, read_document
 
 FLOW = """\
@@ -30,6 +30,7 @@ steps:
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(kept_documents.KEPT, "_written", 0)  # as a new process
     yield tmp_path / "kiosk" / "documents"
 
 
@@ -60,6 +61,22 @@ def test_a_document_read_again_is_the_same_without_parsing(
     ]
     assert again.keys[("steps", 0, "timeout")] == SourceLocation("other/kept.yaml", 9, 5)
     assert again.values[("steps", 0, "timeout")] == SourceLocation("other/kept.yaml", 9, 14)
+
+
+def test_plain_values_and_keys_of_every_kind_come_back_as_they_were(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "1: one\nfalse: yes\n~: null\n2.5: [0x10, -.inf, '007', 1.0e+3]\n"
+    first = read_document(text, "plain.yaml").data
+    _no_parsing(monkeypatch)
+    again = read_document(text, "plain.yaml").data
+    assert (
+        again
+        == first
+        == {1: "one", False: True, None: None, 2.5: [16, -float("inf"), "007", 1000.0]}
+    )
+    assert [type(key) for key in again] == [int, bool, type(None), float]
+    assert [type(value) for value in again[2.5]] == [int, float, str, float]
 
 
 def test_a_changed_text_is_parsed_afresh(cache_home: Path) -> None:
@@ -130,3 +147,17 @@ def test_documents_read_when_the_cache_cannot_be_written(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert read_document(FLOW, "kept.yaml").data["id"] == "kept"
     assert read_document(FLOW, "kept.yaml").data["id"] == "kept"
+
+
+def test_a_process_keeps_at_most_its_share_of_new_documents(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kept_files, "WRITES", 2)
+    texts = [FLOW.replace("id: kept", f"id: kept-{n}") for n in range(4)]
+    assert [read_document(text, "many.yaml").data["id"] for text in texts] == [
+        "kept-0",
+        "kept-1",
+        "kept-2",
+        "kept-3",
+    ]
+    assert len(list(cache_home.iterdir())) == 2

@@ -21,6 +21,7 @@ SOURCES = [
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(kept_facts.KEPT, "_written", 0)  # as a new process
     facts.cache_clear()
     yield tmp_path / "kiosk" / "template-facts"
     facts.cache_clear()
