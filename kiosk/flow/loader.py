@@ -346,12 +346,14 @@ def load_flow(path: Path, read: FileResults | None = None) -> LoadedFlow:
     return loaded
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, *, keep: bool = True) -> Any:
     """The plain data of any YAML content file (receipts, answers), read as hardened as a flow
-    (size, depth, aliases, tags, UTF-8); `FlowLoadError` with the place of the problem."""
+    (size, depth, aliases, tags, UTF-8); `FlowLoadError` with the place of the problem.
+    `keep=False`: never kept between processes (`kept_documents`), for files that may hold
+    someone's details."""
     text = _read_text(Path(path))
     try:
-        return read_document(text, str(path)).data
+        return read_document(text, str(path), keep=keep).data
     except DocumentError as exc:
         raise FlowLoadError(exc.location, exc.message, exc.code, unreadable=True) from None
 

@@ -84,21 +84,24 @@ class Document(msgspec.Struct):
     """Where each value starts, by its path from the root."""
 
 
-def read_document(text: str, path: str) -> Document:
-    """Parse one YAML document into plain data with locations; raise `DocumentError`."""
+def read_document(text: str, path: str, *, keep: bool = True) -> Document:
+    """Parse one YAML document into plain data with locations; raise `DocumentError`.
+    `keep=False`: neither taken from nor kept in `kept_documents`."""
     if len(text) > MAX_BYTES:
         raise DocumentError(
             SourceLocation(path, 1, 1), f"file larger than {MAX_BYTES} bytes", "too-large"
         )
     from kiosk.flow import kept_documents
 
-    found = kept_documents.kept(text)
+    found = kept_documents.kept(text) if keep else None
     if found is not None:
         root, marks = found
     else:
         from kiosk.flow.yaml_events import parse
 
         root, marks, plain = parse(text, path)
-        if plain:  # an alias is one object twice (kept, two copies); a date would be a string
+        # not kept: an alias (one object twice, kept it would be two copies), a date (kept, a
+        # string)
+        if plain and keep:
             kept_documents.keep(text, root, marks)
     return Document(root, Marks(path, marks, 48), Marks(path, marks, 0))

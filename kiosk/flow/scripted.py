@@ -147,7 +147,8 @@ class Script(msgspec.Struct, frozen=True):
 def load_script(path: Path) -> Script:
     """Read an answers file; errors name the file."""
     try:
-        data = read_yaml(Path(path))
+        # never kept in the cache: staff may type a real person's details into one
+        data = read_yaml(Path(path), keep=False)
     except FlowLoadError as exc:
         raise ScriptError(str(exc)) from exc
     try:

@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.flow import kept_documents, kept_files, yaml_events
 from kiosk.flow.locations import Document, DocumentError, SourceLocation, read_document
+from kiosk.flow.scripted import load_script
 
 FLOW = """\
 id: kept
@@ -161,3 +162,11 @@ def test_a_process_keeps_at_most_its_share_of_new_documents(
         "kept-3",
     ]
     assert len(list(cache_home.iterdir())) == 2
+
+
+def test_an_answers_file_is_never_kept(cache_home: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "mine.answers.yaml"
+    answers.write_text('answers:\n  id_number: "110105198503122317"\n', encoding="utf-8")
+    for _ in range(2):
+        assert load_script(answers).answers == {"id_number": "110105198503122317"}
+    assert not cache_home.exists() or not list(cache_home.iterdir())
