@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
@@ -90,8 +89,7 @@ TYPING: dict[InputType, Typing] = {
 """How each input type is typed (see the table above)."""
 
 
-@dataclass(frozen=True)
-class InputRules:
+class InputRules(msgspec.Struct, frozen=True):
     """How typed input is entered and validated (strings and numbers are accepted and converted)."""
 
     input_type: InputType
@@ -105,11 +103,11 @@ class InputRules:
 
     def __post_init__(self) -> None:
         # Flows and tests give plain strings and YAML floats; compare and compute exactly.
-        object.__setattr__(self, "input_type", InputType(self.input_type))
+        msgspec.structs.force_setattr(self, "input_type", InputType(self.input_type))
         for name in ("minimum", "maximum"):
             bound = getattr(self, name)
             if bound is not None and not isinstance(bound, Decimal):
-                object.__setattr__(self, name, Decimal(str(bound)))
+                msgspec.structs.force_setattr(self, name, Decimal(str(bound)))
 
     @property
     def typing(self) -> Typing:

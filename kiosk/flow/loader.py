@@ -14,7 +14,6 @@ import logging
 import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -91,15 +90,14 @@ def _all_errors(error: FlowLoadError) -> list[FlowLoadError]:
     return list(error.errors) if isinstance(error, FlowLoadErrors) else [error]
 
 
-@dataclass(frozen=True)
-class LoadedFlow:
+class LoadedFlow(msgspec.Struct, frozen=True, dict=True):  # dict: for `parts`, cached
     """A validated flow and where each of its parts is in the source file."""
 
     flow: Flow
     path: Path
     locations: Mapping[Loc, SourceLocation]
     """Where each key (or sequence item) starts, by loc path (YAML key names and item indexes)."""
-    value_locations: Mapping[Loc, SourceLocation] = field(default_factory=dict)
+    value_locations: Mapping[Loc, SourceLocation] = msgspec.field(default_factory=dict)
     """Where each value starts; for references and templates, which sit after their key."""
 
     @functools.cached_property

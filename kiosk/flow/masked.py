@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+import msgspec
+
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.session import Session
 from kiosk.privacy.personal import PersonalValues
@@ -53,22 +55,22 @@ def mask_receipt(receipt: Receipt, personal: PersonalValues) -> Receipt:
     """The receipt with every printed text, QR code and barcode masked."""
     mask = personal.mask
 
+    replace = msgspec.structs.replace
+
     def line(item: Line) -> Line:
-        return dataclasses.replace(item, text=mask(item.text))
+        return replace(item, text=mask(item.text))
 
     qr = receipt.qr
     barcode = receipt.barcode
-    return dataclasses.replace(
+    return replace(
         receipt,
         title=mask(receipt.title),
         lines=tuple(line(item) for item in receipt.lines),
-        rows=tuple(
-            dataclasses.replace(r, key=mask(r.key), value=mask(r.value)) for r in receipt.rows
-        ),
+        rows=tuple(replace(r, key=mask(r.key), value=mask(r.value)) for r in receipt.rows),
         qr=None
         if qr is None
-        else dataclasses.replace(qr, data=mask(qr.data), description=mask(qr.description)),
-        barcode=None if barcode is None else dataclasses.replace(barcode, data=mask(barcode.data)),
+        else replace(qr, data=mask(qr.data), description=mask(qr.description)),
+        barcode=None if barcode is None else replace(barcode, data=mask(barcode.data)),
         footer=tuple(line(item) for item in receipt.footer),
     )
 
