@@ -7,7 +7,6 @@ format. A review row keeps its full `value` for private speech on the headset on
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, TypeVar
 
 import msgspec
@@ -48,7 +47,7 @@ def _with(item: T, **fields: Any) -> T:
     (most prompts hold no personal value: nothing to copy)."""
     if all(getattr(item, name) == value for name, value in fields.items()):
         return item
-    return dataclasses.replace(item, **fields)  # type: ignore[type-var]
+    return msgspec.structs.replace(item, **fields)  # type: ignore[type-var]
 
 
 def mask_receipt(receipt: Receipt, personal: PersonalValues) -> Receipt:
