@@ -76,9 +76,13 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from kiosk.fleet.app import create_app
+    from kiosk.fleet.quiet_server import QuietServer
 
     app = create_app(_settings(args))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level="warning", access_log=False
+    )
+    QuietServer(config).run()
     return 0
 
 
