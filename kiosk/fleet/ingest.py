@@ -49,7 +49,8 @@ class Recorder:
     """Records heartbeats without ever holding the event loop while the database waits, so a
     slow or locked database holds up heartbeats only, never the console or /metrics.
 
-    PostgreSQL: psycopg's asynchronous connections (a few per process), awaited on the loop.
+    PostgreSQL: psycopg's asynchronous connections (a few per process), awaited on the loop,
+    heartbeats written in groups of those arriving within `window` seconds (heartbeat_batches).
     SQLite: written on the loop when the database is free to write at once (a fraction of a
     millisecond, no thread hand-off); when another writer holds it, on a thread of the
     recorder's own that waits for it (a hand-off per heartbeat cost ~0.3 ms of CPU, half
@@ -81,7 +82,7 @@ class Recorder:
         )
         """PostgreSQL: heartbeats written in groups on asynchronous connections."""
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="heartbeats")
-        """For SQLite writes that must wait for a lock (and `record` callers)."""
+        """For SQLite writes that must wait for a lock."""
         self._on_loop: PoolProxiedConnection | None = None
         """SQLite: the loop's connection, which never waits for a lock."""
         self._local = threading.local()
@@ -101,9 +102,9 @@ class Recorder:
         return await loop.run_in_executor(self._executor, self.record, token, body, now)
 
     def record(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
-        """Record a heartbeat from the kiosk holding `token`; `NotThisKiosk` if it is not the
-        one the body names. A retried sequence number is answered, not counted again. Blocks
-        while the database is busy (called on a thread)."""
+        """SQLite: record a heartbeat from the kiosk holding `token`; `NotThisKiosk` if it is
+        not the one the body names. A retried sequence number is answered, not counted again.
+        Blocks while the database is busy (called on a thread)."""
         values = self._values(token, body, now)
         for attempt in (1, 2):
             try:
