@@ -37,7 +37,8 @@ class _Waiting:
 
 
 def batch_row(token_hash: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
-    """One heartbeat as a row of `RECORD_BATCH_POSTGRES`'s JSON list."""
+    """One heartbeat as a row of `RECORD_BATCH_POSTGRES`'s JSON list (and, its JSON as text,
+    the parameters of SQLite's statements)."""
     flows = body.flows
     return {
         "token_hash": token_hash,

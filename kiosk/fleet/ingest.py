@@ -138,26 +138,10 @@ class Recorder:
             raise
 
     def _values(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
-        """The statements' parameters for one heartbeat."""
-        flows = body.flows.values()
-        values: dict[str, Any] = {
-            "token_hash": token_hash(token),
-            "terminal": body.terminal,
-            "sequence": body.sequence,
-            "mode": body.mode,
-            "kiosk_group": body.group,
-            "kiosk_version": body.kiosk_version,
-            "bundle": body.bundle,
-            "update_state": body.update_state,
-            "now": now,
-            "paper": body.paper,
-            "faults": _JSON.encode(body.faults).decode(),
-            "devices": _JSON.encode(body.devices).decode(),
-            "outbox_backlog": body.outbox_backlog,
-            "sessions": sum(f.sessions for f in flows),
-            "failures": sum(f.failures for f in flows),
-            "rollbacks": body.rollbacks,
-        }
+        """The statements' parameters for one heartbeat (SQLite keeps JSON as text)."""
+        values = batch_row(token_hash(token), body, now)
+        values["faults"] = _JSON.encode(body.faults).decode()
+        values["devices"] = _JSON.encode(body.devices).decode()
         return values
 
     def _write(
