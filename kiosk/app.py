@@ -12,10 +12,11 @@ import logging
 import threading
 from collections.abc import Coroutine
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import msgspec
 
 from kiosk.clock import SystemClock
 
@@ -61,8 +62,7 @@ def run_blocking(work: Coroutine[Any, Any, T]) -> T:
     return result[0]
 
 
-@dataclass(frozen=True)
-class CatalogueEntry:
+class CatalogueEntry(msgspec.Struct, frozen=True):
     """A flow offered to residents, and whether its devices are usable now (reason for staff)."""
 
     flow: Flow

@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 if TYPE_CHECKING:  # only annotated: loading the registry's device base must not load asyncio
     import asyncio
@@ -29,13 +30,12 @@ class EventType(enum.StrEnum):
     STATUS_CHANGED = "status_changed"
 
 
-@dataclass(frozen=True)
-class DeviceEvent:
+class DeviceEvent(msgspec.Struct, frozen=True):
     """One event: its type, the device name, and a small payload."""
 
     type: EventType
     device: str
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 EventHandler = Callable[[DeviceEvent], None]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from peripherals import registry
 from peripherals.device import Device
@@ -17,13 +18,12 @@ from peripherals.status import Health, State
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class DeviceConfig:
+class DeviceConfig(msgspec.Struct, frozen=True):
     """One configured device: its kind, driver name and driver options."""
 
     kind: str
     driver: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 _LOCK_SHAPE = ("boards", "locks_per_board", "feedback")

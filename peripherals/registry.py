@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from peripherals.errors import DeviceUnavailable, MissingDependency
 
@@ -31,8 +32,7 @@ SIMULATED = "simulated"
 """The driver name every kind gives its simulator."""
 
 
-@dataclass(frozen=True)
-class DriverSpec:
+class DriverSpec(msgspec.Struct, frozen=True):
     """Where a driver lives and what it needs.
 
     `requires` lists `(python module, what to install)` pairs checked before import, so a

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+import msgspec
 
 
 class State(enum.StrEnum):
@@ -21,14 +22,13 @@ class State(enum.StrEnum):
 USABLE_STATES = frozenset({State.ONLINE, State.BUSY})
 
 
-@dataclass(frozen=True)
-class Health:
+class Health(msgspec.Struct, frozen=True):
     """A device's health: its state, a stable code for the problem, and details for staff."""
 
     state: State
     code: str = ""
     detail: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, object] = msgspec.field(default_factory=dict)
 
     @property
     def usable(self) -> bool:

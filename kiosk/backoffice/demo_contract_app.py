@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
+
+import msgspec
 
 from kiosk.backoffice import demo_courier_operations, demo_operations
 from kiosk.backoffice.contract import contract, matched, resolver
@@ -29,8 +30,7 @@ OPERATIONS = (demo_operations, demo_courier_operations)
 """Where each operation's function is, named as its `operationId`."""
 
 
-@dataclass(frozen=True)
-class _Operation:
+class _Operation(msgspec.Struct, frozen=True):
     """One operation of the document, ready to serve."""
 
     method: str

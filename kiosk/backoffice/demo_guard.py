@@ -17,8 +17,9 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import msgspec
 
 from kiosk.backoffice.demo_ledger import Ledger, Received
 from kiosk.privacy.masking import scrub
@@ -35,8 +36,7 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-@dataclass
-class Switches:
+class Switches(msgspec.Struct):
     """The state tests and staff change from other threads, and what they wait for."""
 
     token: str
@@ -46,10 +46,10 @@ class Switches:
     reply_delay: float = 0.0
     """Seconds between keeping a POST's reply and sending it (a slow network, for demos and
     for tests that kill the back office in between)."""
-    released: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = msgspec.field(default_factory=threading.Event)
     seen: int = 0
-    seen_keys: Counter[str] = field(default_factory=Counter)
-    changed: threading.Condition = field(default_factory=threading.Condition)
+    seen_keys: Counter[str] = msgspec.field(default_factory=Counter)
+    changed: threading.Condition = msgspec.field(default_factory=threading.Condition)
 
     def __post_init__(self) -> None:
         self.released.set()

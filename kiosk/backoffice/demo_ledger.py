@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from kiosk.privacy.masking import scrub
 
@@ -27,8 +28,7 @@ _SCHEMA = (
 )
 
 
-@dataclass(frozen=True)
-class Received:
+class Received(msgspec.Struct, frozen=True):
     """One submission the demo back office recorded (once per idempotency key)."""
 
     method: str

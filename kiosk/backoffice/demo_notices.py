@@ -3,11 +3,10 @@ through (a renovation plan of 2,000+ characters, a finance disclosure with a tab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class DemoNotice:
+class DemoNotice(msgspec.Struct, frozen=True):
     """One invented notice."""
 
     kind: str

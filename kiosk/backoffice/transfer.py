@@ -22,10 +22,11 @@ import socket
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
+
+import msgspec
 
 from kiosk.flow.services import BackendError
 
@@ -45,8 +46,7 @@ Certificate = str | tuple[str, str]
 """A client certificate file (key included), or a certificate file and its key file."""
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(msgspec.Struct, frozen=True):
     """A status received, and the body as far as it could be read (`fault` says why not)."""
 
     status: int

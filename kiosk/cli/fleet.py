@@ -34,6 +34,13 @@ def register(sub: Any, words: Sequence[str] = ()) -> None:
     serve.add_argument("--tours", type=Path, metavar="DIR", help="bundle tours for sign-off")
     serve.add_argument("--offline-after", type=float, default=900.0, metavar="SECONDS")
     serve.add_argument("--secure-cookies", action="store_true", help="behind TLS")
+    serve.add_argument(
+        "--heartbeat-window",
+        type=float,
+        default=0.25,
+        metavar="SECONDS",
+        help="PostgreSQL: how long a heartbeat may wait to be written with others (0: at once)",
+    )
     serve.set_defaults(func=_serve)
 
     kiosk = fleet_sub.add_parser("add-kiosk", help="provision a kiosk and print its token")
@@ -61,6 +68,7 @@ def _settings(args: argparse.Namespace) -> Any:
         tours=getattr(args, "tours", None),
         offline_after=getattr(args, "offline_after", 900.0),
         secure_cookies=getattr(args, "secure_cookies", False),
+        heartbeat_window=getattr(args, "heartbeat_window", 0.25),
     )
 
 
@@ -68,9 +76,13 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from kiosk.fleet.app import create_app
+    from kiosk.fleet.quiet_server import QuietServer
 
     app = create_app(_settings(args))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level="warning", access_log=False
+    )
+    QuietServer(config).run()
     return 0
 
 

@@ -48,9 +48,10 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from kiosk.app import KioskServices
 from kiosk.cli import UsageError
@@ -88,8 +89,7 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=run_command)
 
 
-@dataclass
-class _Library:
+class _Library(msgspec.Struct):
     """The flows a run may use: the one asked for and its neighbours (for `call`)."""
 
     flows: dict[str, Flow]

@@ -30,7 +30,7 @@ class Fleet:
         self.engine = engine_for(settings.database_url)
         migrate(self.engine)
         self._sessions = sessions_for(self.engine)
-        self.recorder = ingest.Recorder(self.engine)
+        self.recorder = ingest.Recorder(self.engine, window=settings.heartbeat_window)
         if publisher is None:
             publisher = (
                 RepositoryPublisher(settings.repository, settings.keys)
@@ -66,8 +66,9 @@ async def _ticking(fleet: Fleet) -> None:
             log.exception("rollout check failed")
 
 
-def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> FastAPI:
-    """The application for one server process (any number may share the database)."""
+def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> HeartbeatIntake:
+    """The application for one server process (any number may share the database): heartbeats
+    answered before anything else, the rest by FastAPI (`.app`); its state is `.fleet`."""
     fleet = Fleet(settings, publisher)
 
     @asynccontextmanager
@@ -90,8 +91,6 @@ def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> F
         # no OpenTelemetry (operators get /metrics): its per-request check is skipped
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    app.state.fleet = fleet
-    app.add_middleware(HeartbeatIntake, fleet=fleet)  # POST /api/v1/heartbeats, the hot path
 
     @app.get("/api/v1/alerts")
     def alert_feed() -> JSONResponse:
@@ -110,4 +109,4 @@ def create_app(settings: FleetSettings, publisher: Publisher | None = None) -> F
         return PlainTextResponse("ok\n")
 
     console.mount(app, fleet)
-    return app
+    return HeartbeatIntake(app, fleet)  # POST /api/v1/heartbeats, the hot path

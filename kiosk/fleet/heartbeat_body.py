@@ -49,6 +49,10 @@ class HeartbeatBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     flows: Annotated[dict[Code, FlowCounts], msgspec.Meta(max_length=200)] = {}
 
 
+class NotThisKiosk(Exception):
+    """The token is unknown, or belongs to another terminal than the body names."""
+
+
 class BadBody(ValueError):
     """The body is not a heartbeat; the message says what is wrong."""
 

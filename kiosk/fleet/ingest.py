@@ -13,7 +13,8 @@ from sqlalchemy import Engine, PoolProxiedConnection, select
 from sqlalchemy.orm import Session
 
 from kiosk.fleet import heartbeat_sql as sql
-from kiosk.fleet.heartbeat_body import HeartbeatBody
+from kiosk.fleet.heartbeat_batches import PostgresBatches, batch_row
+from kiosk.fleet.heartbeat_body import HeartbeatBody, NotThisKiosk
 from kiosk.fleet.models import Kiosk
 from kiosk.fleet.tokens import new_token, token_hash
 
@@ -22,11 +23,9 @@ log = logging.getLogger(__name__)
 _JSON = msgspec.json.Encoder()
 
 POSTGRES_CONNECTIONS = 4
-"""Heartbeat threads (and connections) per server process on PostgreSQL."""
-
-
-class NotThisKiosk(Exception):
-    """The token is unknown, or belongs to another terminal than the body names."""
+"""Connections for heartbeats per server process on PostgreSQL."""
+HEARTBEAT_GROUP = 16
+"""PostgreSQL: heartbeats written together at once, without waiting out the window."""
 
 
 def provision(
@@ -50,37 +49,42 @@ class Recorder:
     """Records heartbeats without ever holding the event loop while the database waits, so a
     slow or locked database holds up heartbeats only, never the console or /metrics.
 
-    PostgreSQL: psycopg's asynchronous connections (a few per process), awaited on the loop.
+    PostgreSQL: psycopg's asynchronous connections (a few per process), awaited on the loop,
+    heartbeats written in groups of those arriving within `window` seconds (heartbeat_batches).
     SQLite: written on the loop when the database is free to write at once (a fraction of a
     millisecond, no thread hand-off); when another writer holds it, on a thread of the
     recorder's own that waits for it (a hand-off per heartbeat cost ~0.3 ms of CPU, half
     again the heartbeat's cost, so it is kept for that case).
     """
 
-    def __init__(self, engine: Engine, connections: int | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        connections: int | None = None,
+        window: float = 0.0,
+        group: int = HEARTBEAT_GROUP,
+    ) -> None:
         self._engine = engine
-        self._postgres = engine.dialect.name == "postgresql"
         style = engine.dialect.paramstyle
-        self._update, self._insert, self._insert_flow, self._find, self._record_postgres = (
+        self._update, self._insert, self._insert_flow, self._find = (
             sql.for_driver(statement, style)
-            for statement in (
-                sql.UPDATE_KIOSK,
-                sql.INSERT_HEARTBEAT,
-                sql.INSERT_FLOW,
-                sql.FIND,
-                sql.RECORD_POSTGRES,
-            )
+            for statement in (sql.UPDATE_KIOSK, sql.INSERT_HEARTBEAT, sql.INSERT_FLOW, sql.FIND)
         )
-        self.connections = connections or POSTGRES_CONNECTIONS
+        self._batches = (
+            PostgresBatches(
+                engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
+                connections or POSTGRES_CONNECTIONS,
+                window,
+                group,
+            )
+            if engine.dialect.name == "postgresql"
+            else None
+        )
+        """PostgreSQL: heartbeats written in groups on asynchronous connections."""
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="heartbeats")
-        """For SQLite writes that must wait for a lock (and `record` callers)."""
+        """For SQLite writes that must wait for a lock."""
         self._on_loop: PoolProxiedConnection | None = None
         """SQLite: the loop's connection, which never waits for a lock."""
-        self._async_idle: list[Any] = []
-        self._async_slots: asyncio.Semaphore | None = None
-        self._conninfo = engine.url.set(drivername="postgresql").render_as_string(
-            hide_password=False
-        )
         self._local = threading.local()
         self._open: list[PoolProxiedConnection] = []
         self._lock = threading.Lock()
@@ -89,8 +93,8 @@ class Recorder:
 
     async def record_soon(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
         """`record`, awaited on the event loop without blocking it while the database waits."""
-        if self._postgres:
-            return await self._record_async(self._values(token, body, now), body)
+        if self._batches is not None:
+            return await self._batches.record(batch_row(token_hash(token), body, now), body)
         reply = self._record_if_free(self._values(token, body, now), body)
         if reply is not None:
             return reply
@@ -98,9 +102,9 @@ class Recorder:
         return await loop.run_in_executor(self._executor, self.record, token, body, now)
 
     def record(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
-        """Record a heartbeat from the kiosk holding `token`; `NotThisKiosk` if it is not the
-        one the body names. A retried sequence number is answered, not counted again. Blocks
-        while the database is busy (called on a thread)."""
+        """SQLite: record a heartbeat from the kiosk holding `token`; `NotThisKiosk` if it is
+        not the one the body names. A retried sequence number is answered, not counted again.
+        Blocks while the database is busy (called on a thread)."""
         values = self._values(token, body, now)
         for attempt in (1, 2):
             try:
@@ -133,85 +137,18 @@ class Recorder:
             self._on_loop.rollback()  # never leave the write lock held
             raise
 
-    async def _record_async(self, values: dict[str, Any], body: HeartbeatBody) -> dict[str, Any]:
-        """PostgreSQL: one statement on an asynchronous connection (tried once more on a new
-        connection when the database dropped the one taken)."""
-        import psycopg
-
-        if self._async_slots is None:
-            self._async_slots = asyncio.Semaphore(self.connections)
-        values["flows"] = self._flows_json(body)
-        async with self._async_slots:
-            cursor = self._async_idle.pop() if self._async_idle else None  # one per connection
-            try:
-                for attempt in (1, 2):
-                    if cursor is None:
-                        connection = await psycopg.AsyncConnection.connect(
-                            self._conninfo, autocommit=True
-                        )
-                        cursor = connection.cursor()
-                    try:
-                        await cursor.execute(self._record_postgres, values)
-                        if await cursor.fetchone() is not None:
-                            return {"terminal": body.terminal, "sequence": body.sequence}
-                        await cursor.execute(self._find, values)
-                        return self._answer_retry(await cursor.fetchone(), body)
-                    except psycopg.Error:
-                        if not cursor.connection.broken or attempt == 2:
-                            raise
-                        await cursor.connection.close()
-                        cursor = None
-                        log.warning("heartbeat connection lost; trying a new one")
-                raise AssertionError("unreachable")
-            finally:
-                if cursor is not None and not cursor.connection.closed:
-                    self._async_idle.append(cursor)
-
     def _values(self, token: str, body: HeartbeatBody, now: float) -> dict[str, Any]:
-        """The statements' parameters for one heartbeat."""
-        flows = body.flows.values()
-        values: dict[str, Any] = {
-            "token_hash": token_hash(token),
-            "terminal": body.terminal,
-            "sequence": body.sequence,
-            "mode": body.mode,
-            "kiosk_group": body.group,
-            "kiosk_version": body.kiosk_version,
-            "bundle": body.bundle,
-            "update_state": body.update_state,
-            "now": now,
-            "paper": body.paper,
-            "faults": _JSON.encode(body.faults).decode(),
-            "devices": _JSON.encode(body.devices).decode(),
-            "outbox_backlog": body.outbox_backlog,
-            "sessions": sum(f.sessions for f in flows),
-            "failures": sum(f.failures for f in flows),
-            "rollbacks": body.rollbacks,
-        }
+        """The statements' parameters for one heartbeat (SQLite keeps JSON as text)."""
+        values = batch_row(token_hash(token), body, now)
+        values["faults"] = _JSON.encode(body.faults).decode()
+        values["devices"] = _JSON.encode(body.devices).decode()
         return values
-
-    @staticmethod
-    def _flows_json(body: HeartbeatBody) -> str:
-        """The per-flow counts worth a row, as PostgreSQL's statement takes them."""
-        return _JSON.encode(
-            [
-                {"flow": f, "sessions": c.sessions, "failures": c.failures}
-                for f, c in body.flows.items()
-                if c.sessions or c.failures
-            ]
-        ).decode()
 
     def _write(
         self, connection: PoolProxiedConnection, values: dict[str, Any], body: HeartbeatBody
     ) -> dict[str, Any]:
         cursor = connection.cursor()
         counted = [(flow, c) for flow, c in body.flows.items() if c.sessions or c.failures]
-        if self._postgres:  # one statement, committed by itself
-            values["flows"] = self._flows_json(body)
-            cursor.execute(self._record_postgres, values)
-            if cursor.fetchone() is None:
-                return self._not_counted(cursor, values, body)
-            return {"terminal": body.terminal, "sequence": body.sequence}
         cursor.execute(self._update, values)
         row = cursor.fetchone()
         if row is None:
@@ -252,8 +189,6 @@ class Recorder:
         if connection is None:
             connection = self._engine.raw_connection()
             connection.detach()  # its own: closed, not pooled, when given up
-            if self._postgres:
-                connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
             self._local.connection = connection
             with self._lock:
                 self._open.append(connection)
@@ -284,5 +219,5 @@ class Recorder:
         if self._on_loop is not None:
             self._on_loop.close()
             self._on_loop = None
-        while self._async_idle:
-            await self._async_idle.pop().connection.close()
+        if self._batches is not None:
+            await self._batches.aclose()

@@ -1,10 +1,11 @@
 """`POST /api/v1/heartbeats` as a bare ASGI handler in front of FastAPI.
 
-Heartbeats are nearly all of the server's traffic, so their path skips FastAPI's routing,
-dependency injection and pydantic: msgspec decodes and checks the body, `ingest.Recorder` writes
-it with hand-written SQL on threads of its own (never on the event loop, which keeps serving the
-console while the database is slow or locked), and the reply is encoded by msgspec. Every other
-path goes on to the FastAPI application.
+Heartbeats are nearly all of the server's traffic, so their path skips FastAPI and Starlette
+altogether (their middleware, routing, dependency injection and pydantic): msgspec decodes and
+checks the body, `ingest.Recorder` writes it with hand-written SQL without ever holding the event
+loop while the database waits (the loop keeps serving the console while the database is slow or
+locked), and the reply is encoded by msgspec. Every other path goes on to the FastAPI
+application.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kiosk.fleet.heartbeat_body import BadBody, decode
-from kiosk.fleet.ingest import NotThisKiosk
+from kiosk.fleet.heartbeat_body import BadBody, NotThisKiosk, decode
 
 if TYPE_CHECKING:
     from kiosk.fleet.app import Fleet
@@ -31,7 +31,8 @@ _JSON = msgspec.json.Encoder()
 
 
 class HeartbeatIntake:
-    """ASGI middleware answering heartbeats itself; everything else goes to `app`."""
+    """The outermost ASGI application: answers heartbeats itself; everything else (and the
+    lifespan) goes to `app`."""
 
     def __init__(self, app: ASGIApp, fleet: Fleet) -> None:
         self.app = app

@@ -29,6 +29,9 @@ class FleetSettings:
     """Seconds between checks of running rollouts (halt, or advance on schedule)."""
     list_page: int = 500
     """Kiosks a page of the console's kiosk list shows."""
+    heartbeat_window: float = 0.25
+    """PostgreSQL: seconds a heartbeat may wait for others to be written in one statement with
+    it (group commit; each is answered once its group committed). 0 writes each at once."""
     secure_cookies: bool = False
     """Mark the console's cookies Secure (behind TLS)."""
     clock: Callable[[], float] = field(default=time.time)

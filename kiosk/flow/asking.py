@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.services import Clock
@@ -20,8 +21,7 @@ from kiosk.flow.session import Session
 from kiosk.flow.tasks import cancel_and_wait, first_of
 
 
-@dataclass(frozen=True)
-class Done:
+class Done(msgspec.Struct, frozen=True):
     """The device work a waiting prompt was racing completed first, with this value."""
 
     value: Any

@@ -14,8 +14,9 @@ import importlib
 import logging
 import re
 import string
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,7 @@ MAX_TYPED = 32
 """The longest code typed by hand (a longer one is scanned)."""
 
 
-@dataclass(frozen=True)
-class CodeTyping:
+class CodeTyping(msgspec.Struct, frozen=True):
     """How a code may be typed: the characters of `ALPHABET` it can hold, its longest length."""
 
     characters: str

@@ -9,8 +9,9 @@ journals every step without raw values, and ends (wipes) the session when the ru
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from kiosk.flow.devices import Devices
 from kiosk.flow.errors import KeyedError
@@ -48,13 +49,12 @@ MAX_UNATTENDED_STEPS = 200
 """Steps run without the resident answering anything before the flow is deemed looping."""
 
 
-@dataclass
-class _End:
+class _End(msgspec.Struct):
     """How one flow frame ended (`back`: the resident went back past its first step)."""
 
     status: str
     step: str
-    result: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = msgspec.field(default_factory=dict)
     error: str | None = None
     personal: frozenset[str] = frozenset()
     detail: str = ""

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
+
+import msgspec
 
 from peripherals.id_card import id_number
 
@@ -56,8 +57,7 @@ class InputError(enum.StrEnum):
     INVALID_FORMAT = "input.invalid_format"
 
 
-@dataclass(frozen=True)
-class Typing:
+class Typing(msgspec.Struct, frozen=True):
     """How one input type is typed: its longest length, its characters, its extra key."""
 
     max_length: int
@@ -89,8 +89,7 @@ TYPING: dict[InputType, Typing] = {
 """How each input type is typed (see the table above)."""
 
 
-@dataclass(frozen=True)
-class InputRules:
+class InputRules(msgspec.Struct, frozen=True):
     """How typed input is entered and validated (strings and numbers are accepted and converted)."""
 
     input_type: InputType
@@ -104,11 +103,11 @@ class InputRules:
 
     def __post_init__(self) -> None:
         # Flows and tests give plain strings and YAML floats; compare and compute exactly.
-        object.__setattr__(self, "input_type", InputType(self.input_type))
+        msgspec.structs.force_setattr(self, "input_type", InputType(self.input_type))
         for name in ("minimum", "maximum"):
             bound = getattr(self, name)
             if bound is not None and not isinstance(bound, Decimal):
-                object.__setattr__(self, name, Decimal(str(bound)))
+                msgspec.structs.force_setattr(self, name, Decimal(str(bound)))
 
     @property
     def typing(self) -> Typing:

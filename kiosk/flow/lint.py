@@ -15,9 +15,10 @@ import logging
 import re
 from collections import deque
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+import msgspec
 
 from kiosk.flow import schema
 from kiosk.flow.collector import paused_gc
@@ -111,8 +112,7 @@ _SAVES = frozenset(
 )
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True, order=True):
     """One problem at one place; `str()` is `path:line:col: code message`."""
 
     location: SourceLocation

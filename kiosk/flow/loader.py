@@ -14,7 +14,6 @@ import logging
 import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -91,15 +90,14 @@ def _all_errors(error: FlowLoadError) -> list[FlowLoadError]:
     return list(error.errors) if isinstance(error, FlowLoadErrors) else [error]
 
 
-@dataclass(frozen=True)
-class LoadedFlow:
+class LoadedFlow(msgspec.Struct, frozen=True, dict=True):  # dict: for `parts`, cached
     """A validated flow and where each of its parts is in the source file."""
 
     flow: Flow
     path: Path
     locations: Mapping[Loc, SourceLocation]
     """Where each key (or sequence item) starts, by loc path (YAML key names and item indexes)."""
-    value_locations: Mapping[Loc, SourceLocation] = field(default_factory=dict)
+    value_locations: Mapping[Loc, SourceLocation] = msgspec.field(default_factory=dict)
     """Where each value starts; for references and templates, which sit after their key."""
 
     @functools.cached_property
@@ -346,12 +344,14 @@ def load_flow(path: Path, read: FileResults | None = None) -> LoadedFlow:
     return loaded
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, *, keep: bool = True) -> Any:
     """The plain data of any YAML content file (receipts, answers), read as hardened as a flow
-    (size, depth, aliases, tags, UTF-8); `FlowLoadError` with the place of the problem."""
+    (size, depth, aliases, tags, UTF-8); `FlowLoadError` with the place of the problem.
+    `keep=False`: never kept between processes (`kept_documents`), for files that may hold
+    someone's details."""
     text = _read_text(Path(path))
     try:
-        return read_document(text, str(path)).data
+        return read_document(text, str(path), keep=keep).data
     except DocumentError as exc:
         raise FlowLoadError(exc.location, exc.message, exc.code, unreadable=True) from None
 
@@ -594,17 +594,16 @@ def _template_error(
         )
 
 
-@dataclass
-class FlowSet:
+class FlowSet(msgspec.Struct):
     """Flows loaded together, by id, with every error found while loading them."""
 
-    loaded: dict[str, LoadedFlow] = field(default_factory=dict)
+    loaded: dict[str, LoadedFlow] = msgspec.field(default_factory=dict)
     """Flows that loaded cleanly, by id."""
-    errors: list[FlowLoadError] = field(default_factory=list)
+    errors: list[FlowLoadError] = msgspec.field(default_factory=list)
     """Every load error, in the order the files were read."""
-    rejected: dict[str, LoadedFlow] = field(default_factory=dict)
+    rejected: dict[str, LoadedFlow] = msgspec.field(default_factory=dict)
     """Flows that pass the schema but have reference errors: not runnable, still lintable."""
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = msgspec.field(default_factory=list)
     """Every file read, in order."""
 
     @property

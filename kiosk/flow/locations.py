@@ -1,19 +1,17 @@
 """YAML to plain data with the line and column of every key, value and item kept aside.
 
 Flow files are untrusted, so the reader is defensive: safe tags only, a bounded size, a bounded
-nesting depth (libyaml's C composer recurses and crashes the process on deep nesting, so nodes
-are built here from the C parser's flat event stream instead), duplicate keys refused, and
-aliases counted at their expanded size so an alias bomb is refused before anything walks it.
+nesting depth, duplicate keys refused, aliases counted at their expanded size
+(`kiosk.flow.yaml_events`, where PyYAML is imported). A text read before is taken from what was
+kept of it (`kiosk.flow.kept_documents`): neither PyYAML nor its parse is needed then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-import yaml
-from yaml import events
+import msgspec
 
 MAX_BYTES = 1_000_000
 """Largest flow file accepted."""
@@ -24,18 +22,13 @@ MAX_NODES = 200_000
 
 Loc = tuple[str | int, ...]
 
-_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_RESOLVER: Any = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_FIRST_CHARS = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
-_STR = "tag:yaml.org,2002:str"
-_SAFE_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
-)
+POSITION = (1 << 48) - 1
+"""One packed position: line << 24 | column (files are under 16 MB). A location entry packs the
+key's position << 48 | the value's: plain ints are invisible to the cyclic garbage collector,
+whereas keeping the parser's Mark objects alive made collections dominate the load time."""
 
 
-@dataclass(frozen=True, order=True)
-class SourceLocation:
+class SourceLocation(msgspec.Struct, frozen=True, order=True):
     """A place in a file: 1-based line and column."""
 
     path: str
@@ -68,7 +61,7 @@ class Marks(Mapping[Loc, SourceLocation]):
         self._index = shift
 
     def __getitem__(self, loc: Loc) -> SourceLocation:
-        position = (self._marks[loc] >> self._index) & _POSITION
+        position = (self._marks[loc] >> self._index) & POSITION
         return SourceLocation(self._path, (position >> 24) + 1, (position & 0xFFFFFF) + 1)
 
     def __contains__(self, loc: object) -> bool:
@@ -81,8 +74,7 @@ class Marks(Mapping[Loc, SourceLocation]):
         return len(self._marks)
 
 
-@dataclass
-class Document:
+class Document(msgspec.Struct):
     """Plain data read from YAML and where each part came from."""
 
     data: Any
@@ -92,207 +84,24 @@ class Document:
     """Where each value starts, by its path from the root."""
 
 
-_NO_KEY: Any = object()
-_PLAIN_VALUES: dict[str, Any] = {}
-"""Plain scalars that look like a boolean, null, number or date, as resolved (by spelling)."""
-_PLAIN_CACHE_SIZE = 4096
-# A position packs line << 24 | column (files are under 16 MB), and a location entry packs the
-# key's position << 48 | the value's: plain ints are invisible to the cyclic garbage collector,
-# whereas keeping the parser's Mark objects alive made collections dominate the load time.
-_POSITION = (1 << 48) - 1
-_ScalarEvent = events.ScalarEvent
-_MappingStart = events.MappingStartEvent
-_SequenceStart = events.SequenceStartEvent
-_AliasEvent = events.AliasEvent
-_ENDS = (events.MappingEndEvent, events.SequenceEndEvent)
-
-
-def read_document(text: str, path: str) -> Document:
-    """Parse one YAML document into plain data with locations; raise `DocumentError`."""
+def read_document(text: str, path: str, *, keep: bool = True) -> Document:
+    """Parse one YAML document into plain data with locations; raise `DocumentError`.
+    `keep=False`: neither taken from nor kept in `kept_documents`."""
     if len(text) > MAX_BYTES:
         raise DocumentError(
             SourceLocation(path, 1, 1), f"file larger than {MAX_BYTES} bytes", "too-large"
         )
+    from kiosk.flow import kept_documents
 
-    def where(mark: Any) -> SourceLocation:
-        return SourceLocation(path, mark.line + 1, mark.column + 1)
+    found = kept_documents.kept(text) if keep else None
+    if found is not None:
+        root, marks = found
+    else:
+        from kiosk.flow.yaml_events import parse
 
-    # The hot loop keeps its state in locals: this runs once per YAML node of every flow.
-    marks: dict[Loc, int] = {}
-    anchors: dict[str, tuple[Any, int]] = {}
-    # (container, is_list, path, pending key, key mark, anchor, node count at start)
-    stack: list[tuple[Any, bool, Loc, Any, Any, str | None, int]] = []
-    top: Any = None
-    top_list = False
-    top_path: Loc = ()
-    key: Any = _NO_KEY
-    key_mark: Any = None
-    top_anchor: str | None = None
-    top_start = 0
-    nodes = 0
-    root: Any = _NO_KEY
-    documents = 0
-    plain_values = _PLAIN_VALUES
-    parser = _Parser(text)
-    get_event = parser.get_event
-    try:
-        while True:
-            event = get_event()
-            if event is None:
-                break
-            cls = event.__class__
-            if cls is _ScalarEvent:
-                value: Any = event.value
-                if event.tag is not None:
-                    value = _scalar(event, where)
-                elif event.implicit[0] and value[:1] in _FIRST_CHARS:
-                    # keys such as `text` and `next` start like `true` and `null`: each spelling
-                    # is resolved once (the values are immutable: str, int, float, bool, None,
-                    # dates)
-                    resolved = plain_values.get(value, _NO_KEY)
-                    if resolved is _NO_KEY:
-                        resolved = _scalar(event, where)
-                        if len(plain_values) < _PLAIN_CACHE_SIZE:
-                            plain_values[value] = resolved
-                    value = resolved
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
-                nodes += 1
-                mark = event.start_mark
-                pos = (mark.line << 24) | mark.column
-            elif cls is _AliasEvent:
-                if event.anchor not in anchors:
-                    raise DocumentError(
-                        where(event.start_mark), f"unknown alias {event.anchor!r}", "yaml-syntax"
-                    )
-                value, size = anchors[event.anchor]
-                nodes += size
-                mark = event.start_mark
-                pos = (mark.line << 24) | mark.column
-            elif cls is _MappingStart or cls is _SequenceStart:
-                _check_tag(event, where)
-                nodes += 1
-                mark = event.start_mark
-                pos = (mark.line << 24) | mark.column
-                if len(stack) >= MAX_DEPTH:
-                    raise DocumentError(
-                        where(mark), f"nested deeper than {MAX_DEPTH} levels", "too-deep"
-                    )
-                if top is not None and not top_list and key is _NO_KEY:
-                    raise DocumentError(where(mark), "a key must be a plain value", "yaml-syntax")
-                new: Any = {} if cls is _MappingStart else []
-                if top is None:
-                    root = new
-                    marks[()] = (pos << 48) | pos
-                    new_path: Loc = ()
-                elif top_list:
-                    new_path = (*top_path, len(top))
-                    marks[new_path] = (pos << 48) | pos
-                    top.append(new)
-                else:
-                    new_path = (*top_path, key)
-                    marks[new_path] = (key_mark << 48) | pos
-                    top[key] = new
-                    key = _NO_KEY
-                stack.append((top, top_list, top_path, key, key_mark, top_anchor, top_start))
-                top, top_list, top_path, key = new, cls is _SequenceStart, new_path, _NO_KEY
-                top_anchor, top_start = event.anchor, nodes
-                continue
-            elif cls in _ENDS:
-                if top_anchor:
-                    anchors[top_anchor] = (top, nodes - top_start + 1)
-                finished = top
-                top, top_list, top_path, key, key_mark, top_anchor, top_start = stack.pop()
-                del finished
-                continue
-            else:
-                if cls is events.DocumentStartEvent:
-                    documents += 1
-                    if documents > 1:
-                        raise DocumentError(
-                            where(event.start_mark),
-                            "a flow file holds one YAML document, not several",
-                            "yaml-syntax",
-                        )
-                continue
-            if nodes > MAX_NODES:
-                raise DocumentError(
-                    where(mark),
-                    f"more than {MAX_NODES} values once aliases are expanded",
-                    "too-large",
-                )
-            # place a scalar or an alias
-            if top is None:
-                root = value
-                marks[()] = (pos << 48) | pos
-            elif top_list:
-                marks[(*top_path, len(top))] = (pos << 48) | pos
-                top.append(value)
-            elif key is _NO_KEY:
-                if isinstance(value, dict | list):
-                    raise DocumentError(where(mark), "a key must be a plain value", "yaml-syntax")
-                if value in top:
-                    raise DocumentError(where(mark), f"duplicate key {value!r}", "duplicate-key")
-                key, key_mark = value, pos
-            else:
-                marks[(*top_path, key)] = (key_mark << 48) | pos
-                top[key] = value
-                key = _NO_KEY
-    except yaml.MarkedYAMLError as exc:
-        problem_mark = exc.problem_mark or exc.context_mark
-        location = where(problem_mark) if problem_mark is not None else SourceLocation(path, 1, 1)
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise DocumentError(location, f"YAML syntax: {problem}", "yaml-syntax") from None
-    except yaml.YAMLError as exc:  # the reader's: a character YAML does not allow
-        position = getattr(exc, "position", None)
-        location = SourceLocation(path, 1, 1)
-        if isinstance(position, int):
-            line_start = text.rfind("\n", 0, position) + 1
-            location = SourceLocation(
-                path, text.count("\n", 0, position) + 1, position - line_start + 1
-            )
-        first = str(exc).splitlines()[0]
-        raise DocumentError(location, f"YAML: {first}", "yaml-syntax") from None
-    finally:
-        dispose = getattr(parser, "dispose", None)
-        if dispose is not None:
-            dispose()
-    return Document(
-        None if root is _NO_KEY else root, Marks(path, marks, 48), Marks(path, marks, 0)
-    )
-
-
-def _check_tag(event: Any, where: Any) -> None:
-    tag = event.tag
-    if tag is not None and tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!"):
-        raise DocumentError(where(event.start_mark), f"unsupported YAML tag {tag!r}", "yaml-syntax")
-
-
-def _scalar(event: Any, where: Any) -> Any:
-    """The Python value of a scalar, resolved like `yaml.safe_load` does."""
-    value: str = event.value
-    tag = event.tag
-    if tag is None or tag == "!":
-        plain = event.implicit[0]
-        if not plain or value[:1] not in _FIRST_CHARS:
-            return value
-        tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
-        if tag == _STR:
-            return value
-        if tag == "tag:yaml.org,2002:merge":
-            raise DocumentError(
-                where(event.start_mark), "merge keys (<<) are not supported", "yaml-syntax"
-            )
-        if tag not in _SAFE_TAGS:
-            return value
-    elif tag not in _SAFE_TAGS:
-        raise DocumentError(where(event.start_mark), f"unsupported YAML tag {tag!r}", "yaml-syntax")
-    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-    try:
-        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-    except Exception as exc:  # PyYAML's constructors fail with anything (KeyError, ...)
-        raise DocumentError(
-            where(event.start_mark),
-            f"bad {tag.rsplit(':', 1)[-1]} value {value!r}: {exc}",
-            "yaml-syntax",
-        ) from None
+        root, marks, plain = parse(text, path)
+        # not kept: an alias (one object twice, kept it would be two copies), a date (kept, a
+        # string)
+        if plain and keep:
+            kept_documents.keep(text, root, marks)
+    return Document(root, Marks(path, marks, 48), Marks(path, marks, 0))

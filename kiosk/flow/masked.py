@@ -7,8 +7,9 @@ format. A review row keeps its full `value` for private speech on the headset on
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, TypeVar
+
+import msgspec
 
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.session import Session
@@ -46,29 +47,29 @@ def _with(item: T, **fields: Any) -> T:
     (most prompts hold no personal value: nothing to copy)."""
     if all(getattr(item, name) == value for name, value in fields.items()):
         return item
-    return dataclasses.replace(item, **fields)  # type: ignore[type-var]
+    return msgspec.structs.replace(item, **fields)  # type: ignore[type-var]
 
 
 def mask_receipt(receipt: Receipt, personal: PersonalValues) -> Receipt:
     """The receipt with every printed text, QR code and barcode masked."""
     mask = personal.mask
 
+    replace = msgspec.structs.replace
+
     def line(item: Line) -> Line:
-        return dataclasses.replace(item, text=mask(item.text))
+        return replace(item, text=mask(item.text))
 
     qr = receipt.qr
     barcode = receipt.barcode
-    return dataclasses.replace(
+    return replace(
         receipt,
         title=mask(receipt.title),
         lines=tuple(line(item) for item in receipt.lines),
-        rows=tuple(
-            dataclasses.replace(r, key=mask(r.key), value=mask(r.value)) for r in receipt.rows
-        ),
+        rows=tuple(replace(r, key=mask(r.key), value=mask(r.value)) for r in receipt.rows),
         qr=None
         if qr is None
-        else dataclasses.replace(qr, data=mask(qr.data), description=mask(qr.description)),
-        barcode=None if barcode is None else dataclasses.replace(barcode, data=mask(barcode.data)),
+        else replace(qr, data=mask(qr.data), description=mask(qr.description)),
+        barcode=None if barcode is None else replace(barcode, data=mask(barcode.data)),
         footer=tuple(line(item) for item in receipt.footer),
     )
 

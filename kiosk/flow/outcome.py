@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import msgspec
 
 Status = Literal["finished", "cancelled", "timeout", "failed"]
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(msgspec.Struct, frozen=True):
     """The end of a run: its status, the step it ended on, a `finish` result and an error key."""
 
     status: Status
     step: str
-    result: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = msgspec.field(default_factory=dict)
     error: str | None = None
     flow: str = ""
     personal: frozenset[str] = frozenset()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import msgspec
 
 from kiosk.flow.code_typing import CodeTyping
 
@@ -51,8 +52,7 @@ class Event(enum.StrEnum):
     TIMEOUT = "timeout"
 
 
-@dataclass(frozen=True)
-class PromptOption:
+class PromptOption(msgspec.Struct, frozen=True):
     """One option the resident can pick; `key` is its keypad number (1-based)."""
 
     value: str
@@ -65,16 +65,14 @@ class PromptOption:
     """The id of the `OptionGroup` it is listed under (menus), if any."""
 
 
-@dataclass(frozen=True)
-class OptionGroup:
+class OptionGroup(msgspec.Struct, frozen=True):
     """A heading options are listed under (a category of the service menu)."""
 
     id: str
     title: str
 
 
-@dataclass(frozen=True)
-class PromptRow:
+class PromptRow(msgspec.Struct, frozen=True):
     """A labelled value for review; `shown` is masked when `personal`, `value` is in full."""
 
     label: str
@@ -83,8 +81,7 @@ class PromptRow:
     personal: bool = False
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(msgspec.Struct, frozen=True):
     """What the resident must know or decide now, ready for any renderer.
 
     `text` is for the screen and `say` for the voice, both in the session language, both
@@ -110,7 +107,7 @@ class Prompt:
     waits: bool = True
     error: str | None = None
     error_text: str = ""
-    personal: frozenset[str] = field(default_factory=frozenset)
+    personal: frozenset[str] = msgspec.field(default_factory=frozenset)
     """Names of the parts (`rows`, `input`, ...) that carry personal data."""
     hints: bool = False
     """The resident asked for help: tell them how the keys work, too."""
@@ -137,8 +134,7 @@ class Prompt:
     """The text is a page of a long text to read (a notice's): shown in large type."""
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(msgspec.Struct, frozen=True):
     """The resident's answer and where it came from (touch, keypad, voice, script)."""
 
     value: Any

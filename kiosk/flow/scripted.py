@@ -31,9 +31,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+import msgspec
 
 from kiosk.flow.devices import (
     DeviceError,
@@ -79,19 +80,18 @@ class LanguageSwitch(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Script:
+class Script(msgspec.Struct, frozen=True):
     """A parsed answers file."""
 
-    answers: Mapping[str, Any] = field(default_factory=dict)
-    devices: Mapping[str, Any] = field(default_factory=dict)
+    answers: Mapping[str, Any] = msgspec.field(default_factory=dict)
+    devices: Mapping[str, Any] = msgspec.field(default_factory=dict)
     language: str | None = None
-    switch_language: Mapping[str, str] = field(default_factory=dict)
-    locker: Mapping[str, Any] = field(default_factory=dict)
+    switch_language: Mapping[str, str] = msgspec.field(default_factory=dict)
+    locker: Mapping[str, Any] = msgspec.field(default_factory=dict)
     """What a simulated parcel locker holds as the run starts (`parcels:` list)."""
     network: str = "up"
     """`down`: the back offices cannot be reached during the run (the outbox queues)."""
-    expect: Mapping[str, str] = field(default_factory=dict)
+    expect: Mapping[str, str] = msgspec.field(default_factory=dict)
     """How the run should end (`outcome`: finished/failed/cancelled/..., `step`), for files
     that walk a refusal path; none: it should finish."""
 
@@ -147,7 +147,8 @@ class Script:
 def load_script(path: Path) -> Script:
     """Read an answers file; errors name the file."""
     try:
-        data = read_yaml(Path(path))
+        # never kept in the cache: staff may type a real person's details into one
+        data = read_yaml(Path(path), keep=False)
     except FlowLoadError as exc:
         raise ScriptError(str(exc)) from exc
     try:
@@ -169,8 +170,7 @@ def _check_event(step: str, value: Any) -> None:
             raise ScriptError(f"step {step!r}: an event is one of back, cancel, help, timeout")
 
 
-@dataclass(frozen=True)
-class TranscriptEntry:
+class TranscriptEntry(msgspec.Struct, frozen=True):
     """One prompt the renderer saw and how it answered (None for prompts that do not wait)."""
 
     prompt: Prompt

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+import msgspec
 
 from kiosk.flow.errors import KeyedError
 from peripherals.printer.receipt import Receipt
@@ -41,8 +42,7 @@ class Backends(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Submission:
+class Submission(msgspec.Struct, frozen=True):
     """The outcome of handing a submission to the outbox."""
 
     reference: str

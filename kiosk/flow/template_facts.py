@@ -135,10 +135,18 @@ def facts(source: str, expression: bool) -> TemplateFacts:
 
 
 def _parsed(source: str, expression: bool) -> TemplateFacts:
-    """The facts as Jinja's parser reads the source (Jinja imported only then)."""
+    """The facts as Jinja's parser reads the source (Jinja imported only then), or as it read
+    it in an earlier process (`kept_facts`)."""
+    from kiosk.flow import kept_facts
+
+    found = kept_facts.kept(source, expression)
+    if found is not None:
+        return found
     from kiosk.flow.template_reading import parsed
 
-    return parsed(source, expression)
+    facts = parsed(source, expression)
+    kept_facts.keep(source, expression, facts)
+    return facts
 
 
 def _shape_only(error: str, source: str, expression: bool) -> TemplateFacts:

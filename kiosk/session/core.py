@@ -19,6 +19,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from kiosk.flow.inputs import InputType, validate
 from kiosk.flow.languages import LANGUAGES
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind
@@ -174,7 +176,7 @@ class SessionCore:
 
     async def show(self, prompt: Prompt) -> None:
         """Present a prompt that does not wait; return once every renderer has presented it."""
-        prompt = dataclasses.replace(prompt, waits=False)
+        prompt = msgspec.structs.replace(prompt, waits=False)
         self._show(PromptView(prompt, Draft(), waiting=False))
         for renderer in list(self._renderers):  # in turn: only the voice ever takes its time
             try:

@@ -13,12 +13,13 @@ Everything here runs on the asyncio loop the kiosk runs in; device events arrive
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import enum
 import logging
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from kiosk.app import KioskServices
 from kiosk.flow import asking
@@ -393,7 +394,7 @@ class SessionLoop:
         if prompt.kind not in (PromptKind.RESULT, PromptKind.ERROR):
             return
         self.where = Where.RESULT
-        waiting = dataclasses.replace(
+        waiting = msgspec.structs.replace(
             prompt, waits=True, timeout=None, can_go_back=False, hold=self.result_hold
         )
         asked = asyncio.ensure_future(self.core.ask(waiting))

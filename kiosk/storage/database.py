@@ -7,9 +7,10 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+
+import msgspec
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,7 @@ ERASES_PER_CHECKPOINT = 64
 """Erasures that are checkpointed at once rather than after `ERASE_DELAY`."""
 
 
-@dataclass
-class _Work:
+class _Work(msgspec.Struct):
     """One caller's part of a group commit."""
 
     run: Callable[[sqlite3.Connection], Any]
@@ -38,7 +38,7 @@ class _Work:
     """Nobody waits for it (`Database.later`): a failure is logged."""
     done: bool = False
     result: Any = None
-    error: BaseException | None = field(default=None)
+    error: BaseException | None = None
 
 
 class StorageError(Exception):

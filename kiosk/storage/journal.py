@@ -19,8 +19,9 @@ import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from kiosk.clock import SystemClock
 from kiosk.flow.services import Clock
@@ -57,8 +58,7 @@ _SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 that happen to occur in it would lose the session's entries."""
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(msgspec.Struct, frozen=True):
     """One journal line as the service menu shows it."""
 
     id: int

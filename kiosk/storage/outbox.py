@@ -26,8 +26,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
+
+import msgspec
 
 from kiosk.backoffice.client import describe, endpoint, error_for_status, headers_for, tls_for
 from kiosk.backoffice.transfer import Transport, exchange
@@ -72,8 +73,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
 Status = Literal["pending", "delivered", "dead"]
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
+class OutboxEntry(msgspec.Struct, frozen=True):
     """One submission as the service menu sees it (never its payload)."""
 
     reference: str
@@ -92,8 +92,7 @@ class OutboxEntry:
     """The back office's own reference, once it acknowledged the submission."""
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(msgspec.Struct, frozen=True):
     result: Literal["delivered", "retry", "dead"]
     reply: Any = None
     reason: str = ""

@@ -7,7 +7,7 @@ it and CHK is the XOR of everything from LEN_H to the byte before CHK.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from peripherals.errors import DeviceFault, MediaError, PeripheralError, ProtocolError
 
@@ -66,8 +66,7 @@ def build_response(sw3: int, data: bytes = b"", sw1: int = 0, sw2: int = 0) -> b
     return build_frame(bytes([sw1, sw2, sw3]) + data)
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(msgspec.Struct, frozen=True):
     """A checked reply: status words and data (CHK removed)."""
 
     sw1: int
@@ -145,8 +144,7 @@ class FrameParser:
         return frame[HEADER_SIZE:-1]
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(msgspec.Struct, frozen=True):
     """What one SW3 value means and which error it raises."""
 
     meaning: str

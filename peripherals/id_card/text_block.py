@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from peripherals.errors import DeviceFault
 from peripherals.id_card.card import (
@@ -37,8 +37,7 @@ _TYPE_FLAGS = {
 }
 
 
-@dataclass(frozen=True)
-class _Field:
+class _Field(msgspec.Struct, frozen=True):
     offset: int
     size: int
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import codecs
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from peripherals.printer.render import CHAR_DOTS, LINE_DOTS, display_width, find_font, load_font
 
@@ -37,8 +38,7 @@ _ALIGNS: dict[int, Align] = {
 _QR_EC = {48: "L", 49: "M", 50: "Q", 51: "H"}
 
 
-@dataclass(frozen=True)
-class TextLine:
+class TextLine(msgspec.Struct, frozen=True):
     """One printed line of text and the style it started with."""
 
     text: str
@@ -48,16 +48,14 @@ class TextLine:
     height: int = 1
 
 
-@dataclass(frozen=True)
-class RasterImage:
+class RasterImage(msgspec.Struct, frozen=True):
     """A `GS v 0` (or `GS ( L`) bit image; black pixels are 0 in the 1-bit image."""
 
     image: Image.Image
     align: Align = "left"
 
 
-@dataclass(frozen=True)
-class QrCode:
+class QrCode(msgspec.Struct, frozen=True):
     """A native `GS ( k` QR code: its payload and module size."""
 
     data: str
@@ -66,8 +64,7 @@ class QrCode:
     align: Align = "left"
 
 
-@dataclass(frozen=True)
-class BarcodeMark:
+class BarcodeMark(msgspec.Struct, frozen=True):
     """A native `GS k` barcode (system number `m`) and its data."""
 
     system: int
@@ -75,15 +72,13 @@ class BarcodeMark:
     align: Align = "left"
 
 
-@dataclass(frozen=True)
-class Feed:
+class Feed(msgspec.Struct, frozen=True):
     """Blank paper fed, in dots."""
 
     dots: int
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(msgspec.Struct, frozen=True):
     """The autocutter fired."""
 
     partial: bool
@@ -92,12 +87,11 @@ class Cut:
 Item = TextLine | RasterImage | QrCode | BarcodeMark | Feed | Cut
 
 
-@dataclass
-class Paper:
+class Paper(msgspec.Struct):
     """Everything printed, in order (a long roll keeps its latest receipts, see `tear_off`)."""
 
-    items: list[Item] = field(default_factory=list)
-    unknown: list[bytes] = field(default_factory=list)
+    items: list[Item] = msgspec.field(default_factory=list)
+    unknown: list[bytes] = msgspec.field(default_factory=list)
     torn_cuts: int = 0
     """Receipts torn off the front of the roll (they still count in `cuts`)."""
 

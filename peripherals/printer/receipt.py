@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+import msgspec
 
 Align = Literal["left", "center", "right"]
 
@@ -11,8 +12,7 @@ BARCODE_KINDS = frozenset({"CODE128", "CODE39", "EAN13", "EAN8", "UPC-A", "ITF"}
 """Barcode symbologies every ESC/POS profile with barcodes can print in hardware."""
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(msgspec.Struct, frozen=True):
     """One paragraph of text; `size` is the ESC/POS character magnification (1..8)."""
 
     text: str
@@ -29,16 +29,14 @@ class Line:
             raise ValueError("a Line holds one paragraph; use several Lines for several")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(msgspec.Struct, frozen=True):
     """A key on the left and its value on the right (`姓名 ........ 张*`)."""
 
     key: str
     value: str
 
 
-@dataclass(frozen=True)
-class Qr:
+class Qr(msgspec.Struct, frozen=True):
     """A QR code; `size` is the module size in printer dots (1..16)."""
 
     data: str
@@ -52,8 +50,7 @@ class Qr:
             raise ValueError(f"QR module size must be 1..16, not {self.size}")
 
 
-@dataclass(frozen=True)
-class Barcode:
+class Barcode(msgspec.Struct, frozen=True):
     """A one-dimensional barcode of a kind in `BARCODE_KINDS`."""
 
     data: str
@@ -66,8 +63,7 @@ class Barcode:
             raise ValueError("barcode data must be non-empty ASCII")
 
 
-@dataclass(frozen=True)
-class Receipt:
+class Receipt(msgspec.Struct, frozen=True):
     """A whole receipt: title, free lines, key-value rows, optional codes, footer, cut."""
 
     title: str = ""
@@ -75,14 +71,14 @@ class Receipt:
     rows: tuple[Row, ...] = ()
     qr: Qr | None = None
     barcode: Barcode | None = None
-    footer: tuple[Line, ...] = field(default_factory=tuple)
+    footer: tuple[Line, ...] = msgspec.field(default_factory=tuple)
     cut: bool = True
 
     def __post_init__(self) -> None:
         # Accept lists from callers (templates) but keep the receipt immutable and hashable.
-        object.__setattr__(self, "lines", tuple(self.lines))
-        object.__setattr__(self, "rows", tuple(self.rows))
-        object.__setattr__(self, "footer", tuple(self.footer))
+        msgspec.structs.force_setattr(self, "lines", tuple(self.lines))
+        msgspec.structs.force_setattr(self, "rows", tuple(self.rows))
+        msgspec.structs.force_setattr(self, "footer", tuple(self.footer))
 
     def texts(self) -> list[str]:
         """Every human-readable string on the receipt, in print order (for checks and tests)."""

@@ -15,10 +15,11 @@ import struct
 import threading
 import tty
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
+
+import msgspec
 
 from peripherals.printer.decode import EscPosDecoder, Item, Paper
 from peripherals.printer.render import DEFAULT_PAPER_WIDTH
@@ -207,7 +208,7 @@ class PrinterSimulator:
             cutter_error="cutter_error" in f,
             unrecoverable="unrecoverable" in f,
         )
-        return replace(base, online=base.can_print and "offline" not in f)
+        return msgspec.structs.replace(base, online=base.can_print and "offline" not in f)
 
     # -- what was printed ---------------------------------------------------------------------
 

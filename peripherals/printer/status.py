@@ -7,7 +7,7 @@ either of bits 5/6, since models differ in which sensor bits they set.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import msgspec
 
 from peripherals.errors import ProtocolError
 from peripherals.status import Health, State
@@ -27,8 +27,7 @@ def is_status_byte(value: int) -> bool:
     return value & _FIXED_MASK == _FIXED_VALUE
 
 
-@dataclass(frozen=True)
-class PrinterStatus:
+class PrinterStatus(msgspec.Struct, frozen=True):
     """What the printer reported about itself, decoded from `DLE EOT 1..4`."""
 
     online: bool = True
@@ -54,7 +53,7 @@ class PrinterStatus:
 
     def as_dict(self) -> dict[str, object]:
         """JSON-able form (for the device check and the service menu)."""
-        data = asdict(self)
+        data = msgspec.structs.asdict(self)
         data["raw"] = [f"0x{b:02x}" for b in self.raw]
         return data
 

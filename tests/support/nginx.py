@@ -1,4 +1,5 @@
-"""A real nginx serving a folder on loopback, as a child process of the test (not a daemon)."""
+"""A real nginx on loopback, as a child process of the test (not a daemon): serving a folder, or
+in front of servers as the README's scaled fleet set-up puts it."""
 
 from __future__ import annotations
 
@@ -17,22 +18,27 @@ import pytest
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
-CONFIG = """
+_HEAD = """
 daemon off;
 master_process on;
 worker_processes 1;
 {user}
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
-events {{ worker_connections 64; }}
+events {{ worker_connections {connections}; }}
 http {{
-    log_format bytes '$request_method $uri $status $request_length $bytes_sent';
-    access_log {prefix}/access.log bytes;
     client_body_temp_path {prefix}/tmp;
     proxy_temp_path {prefix}/tmp;
     fastcgi_temp_path {prefix}/tmp;
     uwsgi_temp_path {prefix}/tmp;
     scgi_temp_path {prefix}/tmp;
+"""
+
+CONFIG = (
+    _HEAD
+    + """
+    log_format bytes '$request_method $uri $status $request_length $bytes_sent';
+    access_log {prefix}/access.log bytes;
     types {{ application/json json; application/gzip gz; }}
     server {{
         listen 127.0.0.1:{port};
@@ -41,6 +47,23 @@ http {{
     }}
 }}
 """
+)
+
+PROXY = (
+    _HEAD
+    + """
+    access_log off;
+    upstream fleet {{ {servers} keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://fleet; proxy_http_version 1.1; proxy_set_header Connection "";
+        }}
+    }}
+}}
+"""
+)
+"""As the README's scaled fleet set-up (without TLS: loopback)."""
 
 
 def _free_port() -> int:
@@ -53,13 +76,28 @@ def _free_port() -> int:
 @contextmanager
 def nginx_serving(root: Path, prefix: Path) -> Iterator[str]:
     """Serve `root` over HTTP on loopback; the base URL. nginx is stopped on leaving."""
+    with _nginx(prefix, CONFIG, root=root, connections=64) as (url, _pid):
+        yield url
+
+
+@contextmanager
+def nginx_proxying(servers: list[str], prefix: Path) -> Iterator[tuple[str, int]]:
+    """nginx in front of `servers` (`host:port`), keeping its connections to them alive as the
+    README's scaled fleet set-up does; its base URL and its master's process id."""
+    upstreams = " ".join(f"server {server};" for server in servers)
+    with _nginx(prefix, PROXY, servers=upstreams, connections=4096) as running:
+        yield running
+
+
+@contextmanager
+def _nginx(prefix: Path, config: str, **values: object) -> Iterator[tuple[str, int]]:
     if NGINX is None:
         pytest.skip("nginx is not installed (scripts/setup.sh installs it)")
     (prefix / "tmp").mkdir(parents=True, exist_ok=True)
     port = _free_port()
     user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's private tmp
     conf = prefix / "nginx.conf"
-    conf.write_text(CONFIG.format(prefix=prefix, port=port, root=root, user=user))
+    conf.write_text(config.format(prefix=prefix, port=port, user=user, **values))
     process = subprocess.Popen(
         [NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")],
         stdout=subprocess.DEVNULL,
@@ -68,7 +106,7 @@ def nginx_serving(root: Path, prefix: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_serving(process, url)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:

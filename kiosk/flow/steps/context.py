@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import jinja2
+import msgspec
 
 from kiosk.flow import asking
 from kiosk.flow.asking import Done as Done
@@ -33,19 +34,17 @@ if TYPE_CHECKING:  # the locker's protocol: imported by the locker step kinds th
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Next:
+class Next(msgspec.Struct, frozen=True):
     """Go on: to `target` (a step id, `$end`, `$cancel`), or by the step's `next` when None."""
 
     target: str | None = None
 
 
-@dataclass(frozen=True)
-class Finish:
+class Finish(msgspec.Struct, frozen=True):
     """The flow ends here with a `finish` step's status and result."""
 
     status: str
-    result: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = msgspec.field(default_factory=dict)
     personal: frozenset[str] = frozenset()
     """Keys of `result` rendered from personal values."""
 
@@ -58,12 +57,11 @@ class StepFailed(KeyedError):
     """A step failed; the engine goes to the step's `on_error` or fails the run with the key."""
 
 
-@dataclass(frozen=True)
-class SubflowEnd:
+class SubflowEnd(msgspec.Struct, frozen=True):
     """How a sub-flow ended: `finished`/`failed`/`cancelled`/`timeout`/`back`."""
 
     status: str
-    result: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = msgspec.field(default_factory=dict)
     error: str | None = None
     personal: frozenset[str] = frozenset()
 
@@ -76,8 +74,7 @@ class SubflowRunner(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Services:
+class Services(msgspec.Struct, frozen=True):
     """The kiosk services the engine was built with."""
 
     library: FlowLibrary

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
+
+import msgspec
 
 from kiosk.flow.prompt import Event, Prompt
 from kiosk.flow.steps.context import Done, StepContext
@@ -24,7 +25,7 @@ async def until_closed(
     reminded = False
 
     def prompt() -> Prompt:
-        return dataclasses.replace(build(state["error"]), timeout=reminder)
+        return msgspec.structs.replace(build(state["error"]), timeout=reminder)
 
     while True:
         reply = await ctx.ask(prompt, closing())

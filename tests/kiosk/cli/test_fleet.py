@@ -36,3 +36,39 @@ def test_the_pilot_accounts_are_made_from_the_command_line(
         assert log_in(db, "admin", "a long passphrase", 0.0, 1.0) is not None
         assert log_in(db, "bob", "short", 0.0, 1.0) is None
     fleet.engine.dispose()
+
+
+def test_the_server_answers_and_stops_at_once_when_told(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"sqlite:///{tmp_path / 'fleet.sqlite3'}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "fleet", "serve", "--database", url, "--port", str(port)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # polling with a deadline for the process to listen
+            try:
+                reply = httpx.get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+        assert reply.status_code == 200 and reply.headers["date"].endswith(" GMT")
+        server.send_signal(signal.SIGTERM)  # as systemd stops it
+        server.wait(timeout=5)  # at once, though it wakes only once a second when idle
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -145,8 +145,10 @@ def start_server(
 ) -> tuple[Fleet, ManualClock, Any]:
     """The app of one fleet server process with a manual clock."""
     clock = ManualClock()
+    # heartbeats are sent one by one here: none waits for company (test_heartbeat_groups does)
+    settings.setdefault("heartbeat_window", 0.0)
     app = create_app(FleetSettings(database_url=database_url, clock=clock, **settings), publisher)
-    return app.state.fleet, clock, app
+    return app.fleet, clock, app
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from typing import Any
 
+import msgspec
 from kivy.metrics import dp
 from ui_harness import (
     ask_task,
@@ -157,7 +157,7 @@ def ids_on_screen(shell: Any) -> set[str]:
 
 
 def phrase_prompt(*phrases: str) -> Prompt:
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         input_prompt("text"),
         options=tuple(PromptOption(p, p, p, n) for n, p in enumerate(phrases, 1)),
     )

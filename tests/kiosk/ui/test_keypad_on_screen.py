@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import msgspec
 import pytest
 from PIL import Image
 from ui_harness import find, frames, tap, type_keys
@@ -138,7 +139,7 @@ async def test_typed_value_survives_the_prompt_asked_again_in_english(rig: Rig) 
     await rig.press(Key.DIGIT_5, Key.DIGIT_6)
     first.cancel()  # what the engine does when the language changes: ask again
     await asyncio.gather(first, return_exceptions=True)
-    again = await started(rig, Prompt(**{**typing.__dict__, "language": "en", "text": "Type"}))
+    again = await started(rig, msgspec.structs.replace(typing, language="en", text="Type"))
     assert rig.shell.screen.display.text == "56"
     await rig.press(Key.DIGIT_7, Key.ENTER)
     assert await asyncio.wait_for(again, 2) == Answer("567", source="keypad")

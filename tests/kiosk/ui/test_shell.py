@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
+import msgspec
 import pytest
 from kivy.metrics import dp
 from kivy.uix.behaviors import ButtonBehavior
@@ -136,7 +136,9 @@ async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell:
 
     long = "本区其他社区户籍以及外区户籍的常住居民（需提供居住证和近半年的居住证明材料）"
     choose = every_prompt()[1]
-    choose = dataclasses.replace(choose, options=(*choose.options, PromptOption("c", long, "", 3)))
+    choose = msgspec.structs.replace(
+        choose, options=(*choose.options, PromptOption("c", long, "", 3))
+    )
     sizes: dict[bool, dict[str, float]] = {}
     task = await shown(shell, choose)
     for elder in (False, True):
@@ -164,8 +166,8 @@ async def test_elder_mode_makes_text_and_options_clearly_larger_on_screen(shell:
 async def test_a_page_of_a_notice_is_read_in_large_type_in_every_look(shell: Any) -> None:
     page = "根据村（居）务公开有关规定，现将本社区2026年第三季度财务收支情况公布如下。" * 2
     choose = every_prompt()[1]
-    read = dataclasses.replace(choose, text=f"{page}\n第1页，共3页", reading=True)
-    plain = dataclasses.replace(read, reading=False)  # another long text: body size
+    read = msgspec.structs.replace(choose, text=f"{page}\n第1页，共3页", reading=True)
+    plain = msgspec.structs.replace(read, reading=False)  # another long text: body size
     sizes = {}
     for prompt in (read, plain):
         task = await shown(shell, prompt)
@@ -186,7 +188,7 @@ async def test_elder_options_too_many_for_one_screen_come_a_page_at_a_time(shell
 
     label = "高龄津贴、困难群众救助、低保、残疾人补贴等民政业务的申请、变更和查询"
     options = tuple(PromptOption(f"o{n}", f"{n}：{label}", "", n) for n in range(1, 8))
-    choose = dataclasses.replace(every_prompt()[1], options=options)
+    choose = msgspec.structs.replace(every_prompt()[1], options=options)
     shell.inputs.toggle_elder()
     task = await shown(shell, choose)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
+import msgspec
 from voice_rig import HeldSpeaker, RigFactory, SteppedSpeaker
 
 from kiosk.flow.prompt import Answer, Event, InputRules, Prompt, PromptKind, PromptOption
@@ -218,7 +218,7 @@ async def test_a_common_phrase_is_picked_by_saying_its_number_then_confirmed(
     make_rig: RigFactory,
 ) -> None:
     texts = ("路灯坏了，请尽快维修。", "楼道卫生需要清理。", "夜间噪音扰民。")
-    prompt = dataclasses.replace(
+    prompt = msgspec.structs.replace(
         typing("text"), options=tuple(PromptOption(p, p, p, n) for n, p in enumerate(texts, 1))
     )
     rig = make_rig(recognizer=True)
@@ -446,14 +446,14 @@ async def test_look_keys_say_what_they_did_and_help_names_every_key(make_rig: Ri
     assert await rig.echo_of(Key.CONTRAST) == "高对比度已开启。"
     rig.press(Key.CANCEL)
     assert await asyncio.wait_for(asking, 5) is Event.CANCEL
-    helped = dataclasses.replace(choose(), kind=PromptKind.INFO, options=(), hints=True)
+    helped = msgspec.structs.replace(choose(), kind=PromptKind.INFO, options=(), hints=True)
     assert "按人工服务键呼叫工作人员" in spoken(helped)
     assert "按人工服务键" not in spoken(choose())  # said in help, not before every question
 
 
 async def test_free_text_by_keypad_picks_a_common_phrase(make_rig: RigFactory) -> None:
     phrases = ("路灯坏了，请尽快维修。", "楼道卫生需要清理。")
-    prompt = dataclasses.replace(
+    prompt = msgspec.structs.replace(
         typing("text"),
         options=tuple(PromptOption(p, p, p, n) for n, p in enumerate(phrases, start=1)),
     )

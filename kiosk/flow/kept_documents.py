@@ -1,0 +1,57 @@
+"""YAML documents kept parsed between processes: the data and locations `read_document` made of
+a text, in `$XDG_CACHE_HOME/kiosk/documents/` (`kept_files`), one file per text.
+
+A `kiosk flows run` reads its flow, the flows it calls, its answers file and its receipt
+templates: parsing them is a millisecond or two, importing PyYAML to do it several more. A file
+is named by the SHA-256 of the text and a fingerprint of the reader (`yaml_events.py`,
+`locations.py`, this module and the installed PyYAML), so a changed text or a changed reader
+never finds what was kept before. Only data that comes back exactly as parsed is kept (mappings,
+lists, strings, numbers, booleans and nulls: not a date, not an integer beyond 64 bits); a text
+with an error is not kept (it is parsed again, and the error told again). An unreadable,
+damaged or unwritable cache means the text is parsed again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+
+from kiosk.flow.kept_files import KeptFiles
+from kiosk.flow.locations import POSITION, Loc
+
+__all__ = ["KEPT", "keep", "kept"]
+
+log = logging.getLogger(__name__)
+
+KEPT = KeptFiles("documents", ("yaml_events.py", "locations.py", "kept_documents.py"), "yaml")
+"""The kept documents (`$XDG_CACHE_HOME/kiosk/documents/`)."""
+
+
+def kept(text: str) -> tuple[Any, dict[Loc, int]] | None:
+    """The data and packed positions kept of `text`, or None when none are."""
+    raw = KEPT.read(text)
+    if raw is None:
+        return None
+    try:
+        data, marks = msgspec.msgpack.decode(raw)
+        return data, {tuple(entry[:-2]): entry[-2] << 48 | entry[-1] for entry in marks}
+    except (msgspec.DecodeError, TypeError, ValueError) as exc:  # damaged: parsed again
+        log.debug("kept document unreadable: %s", exc)
+        return None
+
+
+def keep(text: str, data: Any, marks: dict[Loc, int]) -> None:
+    """Keep what `text` was read as: plain data (`yaml_events.parse` says which), which msgpack
+    gives back exactly (mappings with any plain keys, lists, str, int, float, bool, None)."""
+    if not KEPT.room():
+        return
+    try:
+        # an entry is (key position << 48 | value position): over 64 bits, so kept as two
+        entries = [[*loc, mark >> 48, mark & POSITION] for loc, mark in marks.items()]
+        raw = msgspec.msgpack.encode([data, entries])
+    except (OverflowError, TypeError) as exc:  # an integer beyond 64 bits: not kept
+        log.debug("document not kept: %s", exc)
+        return
+    KEPT.write(text, raw)
