@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 
 SLICE = 1.0
 """Seconds of one blocking wait; between slices a cancelled wait gives the device back."""
+SCAN_SLICE = 0.1
+"""A scanner's slice: its wait is a read of a queue, cheap to repeat, and a scan wait is often
+cancelled (the code typed on the screen instead): the scanner is back within 0.1 s, and a
+process ending after such a step does not wait a second for the thread."""
 DEFAULT_WAIT = 120.0
 """How long a wait for the resident lasts when the caller sets no timeout (the engine's own
 timeout rules usually end it first, by cancelling)."""
@@ -75,12 +79,18 @@ def _fields(card: object) -> dict[str, Any]:
     return plain
 
 
-def _sliced(call: Callable[[float], T], timeout: float | None, cancelled: threading.Event) -> T:
-    """Call a blocking `call(timeout)` in slices until it answers, times out or is cancelled."""
+def _sliced(
+    call: Callable[[float], T],
+    timeout: float | None,
+    cancelled: threading.Event,
+    slice_seconds: float | None = None,
+) -> T:
+    """Call a blocking `call(timeout)` in slices (`SLICE` s unless given) until it answers,
+    times out or is cancelled."""
     total = DEFAULT_WAIT if timeout is None else timeout
     waited = 0.0
     while True:
-        piece = min(SLICE, total - waited)
+        piece = min(SLICE if slice_seconds is None else slice_seconds, total - waited)
         try:
             return call(piece)
         except DeviceTimeout:
@@ -191,7 +201,10 @@ class _ScannerDoor:
             scanner.clear_pending()
             self.worker.presenting()
             return _sliced(
-                lambda piece: scanner.read_code(piece, discard_pending=False), timeout, cancelled
+                lambda piece: scanner.read_code(piece, discard_pending=False),
+                timeout,
+                cancelled,
+                SCAN_SLICE,
             )
 
         return await self.worker.run(scan)

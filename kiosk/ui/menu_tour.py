@@ -97,10 +97,29 @@ export_dir = "{options.work / "usb"}"
 [maintenance.pins.tour]
 role = "administrator"
 hash = "{hash_pin(pin)}"
-""",
+
+{_simulated_devices(options.mode)}""",
         encoding="utf-8",
     )
     return path
+
+
+JAMMED_AFTER = 0.5
+"""Seconds the tour's lock boards wait for a door before calling it jammed (a real door is given
+2 s; the simulated boards answer at once, and the tour pictures two jammed doors)."""
+
+
+def _simulated_devices(mode: str) -> str:
+    """The `[devices]` tables of the devices a simulated kiosk of `mode` gets by default."""
+    from kiosk.config import DEFAULT_DEVICES
+
+    tables = []
+    for kind in DEFAULT_DEVICES[mode]:
+        table = f'[devices.{kind}]\ndriver = "simulated"\n'
+        if kind == "lock_board":
+            table += f"open_timeout = {JAMMED_AFTER}\n"
+        tables.append(table)
+    return "\n".join(tables)
 
 
 class MenuWalker:
@@ -131,12 +150,15 @@ class MenuWalker:
         return shown is not None and shown.prompt.step == step and shown.waiting
 
     async def until(self, condition: Callable[[], bool], what: str) -> None:
-        """Let frames pass until `condition()` holds; fails after `WAIT` real seconds."""
+        """Let Kivy's loop turn until `condition()` holds; fails after `WAIT` real seconds.
+
+        A turn draws a frame only if something changed: forcing one per look (as a photograph
+        does) cost ~20 ms of software rendering each, most of the tour's time."""
         limit = time.monotonic() + WAIT
         while not condition():
             if time.monotonic() > limit:
                 raise TimeoutError(f"waited in vain for {what}")
-            await self.camera.frame()
+            await self.camera.tick()
 
     def press(self, *keys: Key) -> None:
         """Press keys on the simulated tactile keypad."""

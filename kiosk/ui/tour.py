@@ -127,6 +127,22 @@ class FrameCamera:
         self.window.canvas.ask_update()  # Kivy draws only when something changed
         return await future
 
+    async def tick(self) -> None:
+        """Wait for the next turn of Kivy's loop (a frame is drawn only if something changed)."""
+        from kivy.clock import Clock
+
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def turned(_dt: float) -> None:
+            if not future.done():
+                future.set_result(None)
+
+        event = Clock.schedule_once(turned, 0)
+        try:
+            await future
+        finally:
+            event.cancel()
+
     async def photograph(self, path: Path | None) -> float:
         """Wait for the first frame drawn with the current widgets (its time); save the next.
 
