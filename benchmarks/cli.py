@@ -6,7 +6,8 @@ Each side is a fresh process spawned the same way (same interpreter, environment
 the sides taking turns run after run; one unmeasured round first warms the page cache for all,
 and the kiosk's modules are compiled to bytecode first, as an installed kiosk has them. Every
 process gets the benchmark's own cache folder (`XDG_CACHE_HOME`), filled by that first round as
-an installed kiosk's is at its first start: other work on the machine cannot empty it. What is
+an installed kiosk's is at its first start (that first run is printed too, for scale): other
+work on the machine cannot empty it. What is
 compared is each process's CPU time (user + system, all its threads), which a machine shared
 with other work disturbs far less than the time on the clock (shown beside it).
 The baseline, `python -c "import kiosk.cli"`, is the floor of any `kiosk` command: a command
@@ -85,6 +86,7 @@ def _measure(runs: int, goals: Goals, env: dict[str, str]) -> int:
         name: functools.partial(child_cpu, argv, cwd=str(ROOT), env=env)
         for name, argv in COMMANDS.items()
     }
+    first = {name: measure() for name, measure in cpu.items()}  # nothing kept yet
     samples = alternate(cpu, runs, reported=True)
     print(f"whole process, CPU time (user + system), {runs} alternating runs each:")
     for sample in samples.values():
@@ -98,6 +100,9 @@ def _measure(runs: int, goals: Goals, env: dict[str, str]) -> int:
         print("for scale, time on the clock (a shared machine stretches it):")
     for sample in clock.values():
         print(sample.line())
+    print("for scale, each command's first run, in an empty cache folder (no goal):")
+    for name, seconds in first.items():
+        print(f"  {name:<34} {seconds * 1000:9.2f} ms CPU ({seconds / first[BASELINE]:.1f}x)")
     base = samples[BASELINE]
     for name, sample in samples.items():
         if name == BASELINE:
