@@ -25,6 +25,7 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
     pending = [task for task in every if not task.done()]
     for task in pending:
         task.cancel()
+    pending = [task for task in pending if not task.done()]  # a bare future ends at once
     if pending:
         await asyncio.wait(pending)
     for task in every:
