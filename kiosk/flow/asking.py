@@ -18,7 +18,7 @@ import msgspec
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
-from kiosk.flow.tasks import cancel_and_wait, first_of
+from kiosk.flow.tasks import cancel_and_wait, first_of, settled
 
 
 class Done(msgspec.Struct, frozen=True):
@@ -105,7 +105,7 @@ async def race(
     if work is not None:
         waiting.add(work)
     try:
-        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        done = await settled(waiting)
     finally:
         unsubscribe()
         await cancel_and_wait(mine)
