@@ -18,7 +18,7 @@ import msgspec
 from kiosk.flow.prompt import Answer, Event, Prompt, Renderer
 from kiosk.flow.services import Clock
 from kiosk.flow.session import Session
-from kiosk.flow.tasks import cancel_and_wait, first_of
+from kiosk.flow.tasks import cancel_and_wait, first_of, settled
 
 
 class Done(msgspec.Struct, frozen=True):
@@ -36,26 +36,30 @@ async def until_deadline(session: Session, clock: Clock) -> None:
 
     The deadline moves with activity; while it is held (a question being read out) it waits.
     """
-    moved = asyncio.Event()
+    # a bare future rather than an `asyncio.Event` and a task waiting on it: one task fewer
+    # for every question asked (a new future once it is set, as an event would be cleared)
+    loop = asyncio.get_running_loop()
+    moved: asyncio.Future[None] = loop.create_future()
 
     def changed(what: str) -> None:
-        if what in ("activity", "deadline"):
-            moved.set()
+        if what in ("activity", "deadline") and not moved.done():
+            moved.set_result(None)
 
     unsubscribe = session.subscribe(changed)
     try:
         while True:
-            moved.clear()
+            if moved.done():
+                moved = loop.create_future()
             deadline = session.deadline
             if deadline is None:
                 return
             if session.held:
-                await moved.wait()
+                await moved
                 continue
             remaining = deadline - clock.now()
             if remaining <= 0:
                 return
-            await first_of(clock.sleep(remaining), moved.wait())
+            await first_of(clock.sleep(remaining), moved)
     finally:
         unsubscribe()
 
@@ -75,22 +79,33 @@ async def race(
     `work` is left running for the next round when something else came first.
     """
     session.timeout = prompt.timeout
-    changed = rebuild or asyncio.Event()
+    # a language switch resolves a bare future (no task waiting on an event), unless the
+    # caller's own `rebuild` event is to be waited for as well
+    switched: asyncio.Future[Any]
+    if rebuild is None:
+        switched = asyncio.get_running_loop().create_future()
 
-    def listener(what: str) -> None:
-        if what == "language":
-            changed.set()
+        def listener(what: str) -> None:
+            if what == "language" and not switched.done():
+                switched.set_result(True)
+
+    else:
+        asked = rebuild
+        switched = asyncio.ensure_future(asked.wait())
+
+        def listener(what: str) -> None:
+            if what == "language":
+                asked.set()
 
     unsubscribe = session.subscribe(listener)
     timer = asyncio.ensure_future(until_deadline(session, clock))
-    switched = asyncio.ensure_future(changed.wait())
     asking = asyncio.ensure_future(renderer.ask(prompt))
     mine = (timer, switched, asking)
     waiting: set[asyncio.Future[Any]] = set(mine)
     if work is not None:
         waiting.add(work)
     try:
-        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        done = await settled(waiting)
     finally:
         unsubscribe()
         await cancel_and_wait(mine)
@@ -101,7 +116,8 @@ async def race(
         return Done(work.result())
     if timer in done:
         return Event.TIMEOUT
-    changed.clear()
+    if rebuild is not None:
+        rebuild.clear()
     return Rebuild()
 
 
