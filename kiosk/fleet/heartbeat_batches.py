@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from kiosk.fleet.heartbeat_body import HeartbeatBody, NotThisKiosk
+from kiosk.fleet.heartbeat_body import HeartbeatBody, NotThisKiosk, answer_retry
 from kiosk.fleet.heartbeat_sql import FIND, RECORD_BATCH_POSTGRES, for_driver
 
 log = logging.getLogger(__name__)
@@ -111,10 +111,11 @@ class PostgresBatches:
                 self._later.append(waiting)
             else:
                 self._waiting[waiting.body.terminal] = waiting
+        loop = asyncio.get_running_loop()
         if self._waiting and self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self.window, self._write_now)
+            self._timer = loop.call_later(self.window, self._write_now)
         if group:
-            task = asyncio.get_running_loop().create_task(self._write(group))
+            task = loop.create_task(self._write(group))
             self._writing.add(task)
             task.add_done_callback(self._writing.discard)
 
@@ -135,11 +136,10 @@ class PostgresBatches:
             if n in counted:
                 waiting.reply.set_result({"terminal": body.terminal, "sequence": body.sequence})
                 continue
-            found = known.get(waiting.row["token_hash"])
-            if found is None or found[0] != body.terminal:
-                waiting.reply.set_exception(NotThisKiosk(body.terminal))
-            else:  # a sequence number counted before: the answer to a retry
-                waiting.reply.set_result({"terminal": found[0], "sequence": found[1]})
+            try:
+                waiting.reply.set_result(answer_retry(known.get(waiting.row["token_hash"]), body))
+            except NotThisKiosk as exc:
+                waiting.reply.set_exception(exc)
 
     async def _execute(self, group: list[_Waiting]) -> tuple[set[int], dict[str, tuple[str, int]]]:
         """The indexes of the group's counted heartbeats, and what the database knows of the

@@ -3,7 +3,7 @@ in one pass by msgspec: unknown fields, personal-looking text and out-of-range n
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -51,6 +51,15 @@ class HeartbeatBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class NotThisKiosk(Exception):
     """The token is unknown, or belongs to another terminal than the body names."""
+
+
+def answer_retry(known: Any, body: HeartbeatBody) -> dict[str, Any]:
+    """The reply to a heartbeat that was not counted, from what the database knows of its
+    token (`terminal, sequence`, or None): a sequence number counted before is answered,
+    a token that is not the terminal's raises `NotThisKiosk`."""
+    if known is None or known[0] != body.terminal:
+        raise NotThisKiosk(body.terminal)
+    return {"terminal": known[0], "sequence": known[1]}
 
 
 class BadBody(ValueError):

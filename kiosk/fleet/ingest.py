@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.fleet import heartbeat_sql as sql
 from kiosk.fleet.heartbeat_batches import PostgresBatches, batch_row
-from kiosk.fleet.heartbeat_body import HeartbeatBody, NotThisKiosk
+from kiosk.fleet.heartbeat_body import HeartbeatBody, answer_retry
 from kiosk.fleet.models import Kiosk
 from kiosk.fleet.tokens import new_token, token_hash
 
@@ -148,7 +148,6 @@ class Recorder:
         self, connection: PoolProxiedConnection, values: dict[str, Any], body: HeartbeatBody
     ) -> dict[str, Any]:
         cursor = connection.cursor()
-        counted = [(flow, c) for flow, c in body.flows.items() if c.sessions or c.failures]
         cursor.execute(self._update, values)
         row = cursor.fetchone()
         if row is None:
@@ -156,14 +155,8 @@ class Recorder:
             return self._not_counted(cursor, values, body)
         values["kiosk_id"] = row[0]
         cursor.execute(self._insert, values)
-        if counted:
-            cursor.executemany(
-                self._insert_flow,
-                [
-                    {**values, "flow": f, "sessions": c.sessions, "failures": c.failures}
-                    for f, c in counted
-                ],
-            )
+        if values["flows"]:  # the flows that counted anything
+            cursor.executemany(self._insert_flow, [{**values, **f} for f in values["flows"]])
         connection.commit()
         return {"terminal": body.terminal, "sequence": body.sequence}
 
@@ -173,15 +166,7 @@ class Recorder:
         """The token is not the terminal's (`NotThisKiosk`), or the sequence number was
         counted before: the reply to a retry."""
         cursor.execute(self._find, values)
-        return self._answer_retry(cursor.fetchone(), body)
-
-    @staticmethod
-    def _answer_retry(known: Any, body: HeartbeatBody) -> dict[str, Any]:
-        """The reply to a sequence number counted before, from `FIND`'s row (none, or another
-        terminal's: `NotThisKiosk`)."""
-        if known is None or known[0] != body.terminal:
-            raise NotThisKiosk(body.terminal)
-        return {"terminal": known[0], "sequence": known[1]}
+        return answer_retry(cursor.fetchone(), body)
 
     def _connect(self) -> PoolProxiedConnection:
         """This thread's connection, opened on first use."""
