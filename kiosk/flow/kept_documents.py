@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 from kiosk.flow.kept_files import KeptFiles
-from kiosk.flow.locations import POSITION, Loc
+from kiosk.flow.locations import POSITION
 
 __all__ = ["KEPT", "keep", "kept"]
 
@@ -29,28 +29,32 @@ KEPT = KeptFiles("documents", ("yaml_events.py", "locations.py", "kept_documents
 """The kept documents (`$XDG_CACHE_HOME/kiosk/documents/`)."""
 
 
-def kept(text: str) -> tuple[Any, dict[Loc, int]] | None:
-    """The data and packed positions kept of `text`, or None when none are."""
+_Kept = tuple[Any, list[int]]
+
+
+def kept(text: str) -> tuple[Any, list[int]] | None:
+    """The data and packed places (`Places`) kept of `text`, or None when none are."""
     raw = KEPT.read(text)
     if raw is None:
         return None
     try:
-        data, marks = msgspec.msgpack.decode(raw)
-        return data, {tuple(entry[:-2]): entry[-2] << 48 | entry[-1] for entry in marks}
-    except (msgspec.DecodeError, TypeError, ValueError) as exc:  # damaged: parsed again
+        data, halves = msgspec.msgpack.decode(raw, type=_Kept)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:  # damaged: parsed again
         log.debug("kept document unreadable: %s", exc)
         return None
+    pairs = iter(halves)
+    return data, [key << 48 | value for key, value in zip(pairs, pairs, strict=True)]
 
 
-def keep(text: str, data: Any, marks: dict[Loc, int]) -> None:
+def keep(text: str, data: Any, packed: list[int]) -> None:
     """Keep what `text` was read as: plain data (`yaml_events.parse` says which), which msgpack
     gives back exactly (mappings with any plain keys, lists, str, int, float, bool, None)."""
     if not KEPT.room():
         return
+    # a place packs two positions (key << 48 | value): over 64 bits, so kept as two
+    halves = [half for place in packed for half in (place >> 48, place & POSITION)]
     try:
-        # an entry is (key position << 48 | value position): over 64 bits, so kept as two
-        entries = [[*loc, mark >> 48, mark & POSITION] for loc, mark in marks.items()]
-        raw = msgspec.msgpack.encode([data, entries])
+        raw = msgspec.msgpack.encode((data, halves))
     except (OverflowError, TypeError) as exc:  # an integer beyond 64 bits: not kept
         log.debug("document not kept: %s", exc)
         return

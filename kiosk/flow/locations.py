@@ -23,8 +23,8 @@ MAX_NODES = 200_000
 Loc = tuple[str | int, ...]
 
 POSITION = (1 << 48) - 1
-"""One packed position: line << 24 | column (files are under 16 MB). A location entry packs the
-key's position << 48 | the value's: plain ints are invisible to the cyclic garbage collector,
+"""One packed position: line << 24 | column (files are under 16 MB). A place packs the key's
+position << 48 | the value's: plain ints are invisible to the cyclic garbage collector,
 whereas keeping the parser's Mark objects alive made collections dominate the load time."""
 
 
@@ -49,29 +49,71 @@ class DocumentError(Exception):
         self.code = code
 
 
+class Places:
+    """The packed place (see `POSITION`) of every part of a document, in document order: the
+    root, then each key's value or item before what it holds (a mapping's value packs its
+    key's position too). Read as a table by loc path only when a location is asked for (an
+    error, a finding): a check of clean flows never asks, and building the table while
+    parsing was a third of the parse."""
+
+    __slots__ = ("_data", "_table", "packed")
+
+    def __init__(self, data: Any, packed: list[int]) -> None:
+        self._data = data
+        self.packed = packed
+        self._table: dict[Loc, int] | None = None
+
+    def table(self) -> dict[Loc, int]:
+        """The packed place of each loc path (built on first use)."""
+        if self._table is None:
+            self._table = _table(self._data, self.packed)
+        return self._table
+
+
+def _table(data: Any, packed: list[int]) -> dict[Loc, int]:
+    """Each part's loc path with its place, walking the data in document order (as parsed).
+
+    A mapping or list met again is an alias of one met before (every other one is a new
+    object): it has the alias's place, and what it holds was placed where it was defined."""
+    table: dict[Loc, int] = {}
+    if not packed:
+        return table
+    places = iter(packed)
+    met: set[int] = set()
+    pending: list[tuple[Loc, Any]] = [((), data)]
+    while pending:
+        loc, node = pending.pop()
+        table[loc] = next(places)
+        if isinstance(node, dict | list) and id(node) not in met:
+            met.add(id(node))
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            pending.extend(reversed([((*loc, key), value) for key, value in items]))
+    return table
+
+
 class Marks(Mapping[Loc, SourceLocation]):
-    """Locations by loc path, kept as the parser's marks and turned into `SourceLocation`s
+    """Locations by loc path (of each key, or of each value), turned into `SourceLocation`s
     only when asked for (most are never asked for, and building them all is costly)."""
 
-    __slots__ = ("_index", "_marks", "_path")
+    __slots__ = ("_index", "_path", "_places")
 
-    def __init__(self, path: str, marks: dict[Loc, int], shift: int) -> None:
+    def __init__(self, path: str, places: Places, shift: int) -> None:
         self._path = path
-        self._marks = marks
+        self._places = places
         self._index = shift
 
     def __getitem__(self, loc: Loc) -> SourceLocation:
-        position = (self._marks[loc] >> self._index) & POSITION
+        position = (self._places.table()[loc] >> self._index) & POSITION
         return SourceLocation(self._path, (position >> 24) + 1, (position & 0xFFFFFF) + 1)
 
     def __contains__(self, loc: object) -> bool:
-        return loc in self._marks
+        return loc in self._places.table()
 
     def __iter__(self) -> Iterator[Loc]:
-        return iter(self._marks)
+        return iter(self._places.table())
 
     def __len__(self) -> int:
-        return len(self._marks)
+        return len(self._places.table())
 
 
 class Document(msgspec.Struct):
@@ -95,13 +137,14 @@ def read_document(text: str, path: str, *, keep: bool = True) -> Document:
 
     found = kept_documents.kept(text) if keep else None
     if found is not None:
-        root, marks = found
+        root, packed = found
     else:
         from kiosk.flow.yaml_events import parse
 
-        root, marks, plain = parse(text, path)
+        root, packed, plain = parse(text, path)
         # not kept: an alias (one object twice, kept it would be two copies), a date (kept, a
         # string)
         if plain and keep:
-            kept_documents.keep(text, root, marks)
-    return Document(root, Marks(path, marks, 48), Marks(path, marks, 0))
+            kept_documents.keep(text, root, packed)
+    places = Places(root, packed)
+    return Document(root, Marks(path, places, 48), Marks(path, places, 0))

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml import events
 
-from kiosk.flow.locations import MAX_DEPTH, MAX_NODES, DocumentError, Loc, SourceLocation
+from kiosk.flow.locations import MAX_DEPTH, MAX_NODES, DocumentError, SourceLocation
 
 __all__ = ["parse"]
 
@@ -41,25 +41,25 @@ _AliasEvent = events.AliasEvent
 _ENDS = (events.MappingEndEvent, events.SequenceEndEvent)
 
 
-def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
-    """The data of one YAML document, the packed positions of its parts (see `Marks`), and
-    whether it is plain: no anchors (aliased parts are shared objects) and no dates (all the
-    rest is what JSON or msgpack hold as it is); raise `DocumentError`."""
+def parse(text: str, path: str) -> tuple[Any, list[int], bool]:
+    """The data of one YAML document, the packed place of each of its parts in document order
+    (see `Places`), and whether it is plain: no anchors (aliased parts are shared objects) and
+    no dates (all the rest is what JSON or msgpack hold as it is); raise `DocumentError`."""
 
     def where(mark: Any) -> SourceLocation:
         return SourceLocation(path, mark.line + 1, mark.column + 1)
 
     # The hot loop keeps its state in locals: this runs once per YAML node of every flow.
-    marks: dict[Loc, int] = {}
+    packed: list[int] = []
+    place = packed.append
     anchors: dict[str, tuple[Any, int]] = {}
     dated = False
-    # (container, is_list, path, pending key, key mark, anchor, node count at start)
-    stack: list[tuple[Any, bool, Loc, Any, Any, str | None, int]] = []
+    # (container, is_list, anchor, node count at start) of each open container
+    stack: list[tuple[Any, bool, str | None, int]] = []
     top: Any = None
     top_list = False
-    top_path: Loc = ()
     key: Any = _NO_KEY
-    key_mark: Any = None
+    key_position = 0
     top_anchor: str | None = None
     top_start = 0
     nodes = 0
@@ -93,8 +93,6 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                 nodes += 1
-                mark = event.start_mark
-                pos = (mark.line << 24) | mark.column
             elif cls is _AliasEvent:
                 if event.anchor not in anchors:
                     raise DocumentError(
@@ -102,43 +100,37 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
                     )
                 value, size = anchors[event.anchor]
                 nodes += size
-                mark = event.start_mark
-                pos = (mark.line << 24) | mark.column
             elif cls is _MappingStart or cls is _SequenceStart:
-                _check_tag(event, where)
+                if event.tag is not None:
+                    _check_tag(event, where)
                 nodes += 1
                 mark = event.start_mark
-                pos = (mark.line << 24) | mark.column
+                position = (mark.line << 24) | mark.column
                 if len(stack) >= MAX_DEPTH:
                     raise DocumentError(
                         where(mark), f"nested deeper than {MAX_DEPTH} levels", "too-deep"
                     )
-                if top is not None and not top_list and key is _NO_KEY:
-                    raise DocumentError(where(mark), "a key must be a plain value", "yaml-syntax")
                 new: Any = {} if cls is _MappingStart else []
                 if top is None:
                     root = new
-                    marks[()] = (pos << 48) | pos
-                    new_path: Loc = ()
+                    place((position << 48) | position)
                 elif top_list:
-                    new_path = (*top_path, len(top))
-                    marks[new_path] = (pos << 48) | pos
+                    place((position << 48) | position)
                     top.append(new)
+                elif key is _NO_KEY:
+                    raise DocumentError(where(mark), "a key must be a plain value", "yaml-syntax")
                 else:
-                    new_path = (*top_path, key)
-                    marks[new_path] = (key_mark << 48) | pos
+                    place((key_position << 48) | position)
                     top[key] = new
                     key = _NO_KEY
-                stack.append((top, top_list, top_path, key, key_mark, top_anchor, top_start))
-                top, top_list, top_path, key = new, cls is _SequenceStart, new_path, _NO_KEY
+                stack.append((top, top_list, top_anchor, top_start))
+                top, top_list = new, cls is _SequenceStart
                 top_anchor, top_start = event.anchor, nodes
                 continue
             elif cls in _ENDS:
                 if top_anchor:
                     anchors[top_anchor] = (top, nodes - top_start + 1)
-                finished = top
-                top, top_list, top_path, key, key_mark, top_anchor, top_start = stack.pop()
-                del finished
+                top, top_list, top_anchor, top_start = stack.pop()
                 continue
             else:
                 if cls is events.DocumentStartEvent:
@@ -150,29 +142,31 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
                             "yaml-syntax",
                         )
                 continue
+            # place a scalar or an alias
+            mark = event.start_mark
             if nodes > MAX_NODES:
                 raise DocumentError(
                     where(mark),
                     f"more than {MAX_NODES} values once aliases are expanded",
                     "too-large",
                 )
-            # place a scalar or an alias
-            if top is None:
-                root = value
-                marks[()] = (pos << 48) | pos
-            elif top_list:
-                marks[(*top_path, len(top))] = (pos << 48) | pos
+            position = (mark.line << 24) | mark.column
+            if top_list:
+                place((position << 48) | position)
                 top.append(value)
-            elif key is _NO_KEY:
+            elif key is not _NO_KEY:
+                place((key_position << 48) | position)
+                top[key] = value
+                key = _NO_KEY
+            elif top is None:
+                root = value
+                place((position << 48) | position)
+            else:
                 if isinstance(value, dict | list):
                     raise DocumentError(where(mark), "a key must be a plain value", "yaml-syntax")
                 if value in top:
                     raise DocumentError(where(mark), f"duplicate key {value!r}", "duplicate-key")
-                key, key_mark = value, pos
-            else:
-                marks[(*top_path, key)] = (key_mark << 48) | pos
-                top[key] = value
-                key = _NO_KEY
+                key, key_position = value, position
     except yaml.MarkedYAMLError as exc:
         problem_mark = exc.problem_mark or exc.context_mark
         location = where(problem_mark) if problem_mark is not None else SourceLocation(path, 1, 1)
@@ -192,12 +186,12 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int], bool]:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
-    return None if root is _NO_KEY else root, marks, not anchors and not dated
+    return None if root is _NO_KEY else root, packed, not anchors and not dated
 
 
 def _check_tag(event: Any, where: Any) -> None:
     tag = event.tag
-    if tag is not None and tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!"):
+    if tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!"):
         raise DocumentError(where(event.start_mark), f"unsupported YAML tag {tag!r}", "yaml-syntax")
 
 
