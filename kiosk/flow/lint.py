@@ -34,7 +34,7 @@ from kiosk.flow.loader import (
 )
 from kiosk.flow.receipt_schema import ReceiptTemplate
 from kiosk.flow.schema import LANGUAGES, FinishStep, Flow, SchemaError, StepBase, Text, convert
-from kiosk.flow.template_facts import facts
+from kiosk.flow.template_facts import TemplateFacts, facts
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,8 @@ def _lint(flowset: FlowSet) -> list[Finding]:
         Finding(error.location, error.code, error.message, "error") for error in flowset.errors
     ]
     flows = flowset.lintable()
-    analyses = {flow_id: _Analysis(loaded) for flow_id, loaded in flows.items()}
+    receipts = _Receipts()
+    analyses = {flow_id: _Analysis(loaded, receipts) for flow_id, loaded in flows.items()}
     _interprocedural(analyses)
     for analysis in analyses.values():
         findings.extend(analysis.findings(analyses))
@@ -189,10 +190,13 @@ def _interprocedural(analyses: dict[str, _Analysis]) -> None:
 class _Analysis:
     """The step graph of one flow and what holds at each step."""
 
-    def __init__(self, loaded: LoadedFlow) -> None:
+    def __init__(self, loaded: LoadedFlow, receipts: _Receipts) -> None:
         self.loaded = loaded
+        self.receipts = receipts
         self.flow: Flow = loaded.flow
         self.steps: dict[str, StepBase] = {step.id: step for step in self.flow.steps}
+        self.defines = {step.id: _defines(step) for step in self.flow.steps}
+        """Names each step may set."""
         self.index = {step.id: number for number, step in enumerate(self.flow.steps)}
         self.edges = step_edges(self.flow)
         self.start = self.flow.steps[0].id
@@ -312,9 +316,8 @@ class _Analysis:
         found.extend(self._structure())
         found.extend(self._texts())
         found.extend(self._steps(analyses))
-        found.extend(self._variables())
-        found.extend(self._card_fields())
-        found.extend(self._formatted_personal())
+        found.extend(self._templates())
+        found.extend(self._receipt_reads())
         found.extend(self._icon())
         found.extend(self._personal_looking())
         return found
@@ -373,9 +376,10 @@ class _Analysis:
     def _steps(self, analyses: Mapping[str, _Analysis]) -> Iterator[Finding]:
         flow = self.flow
         needs = set(flow.needs)
+        declared = needs | set(flow.uses)
+        waits_unlimited = flow.defaults.timeout is None
         for index, step in enumerate(flow.steps):
             here = ("steps", index)
-            location = self.loaded.where(*here)
             kind = step.kind
             # a flow on no menu is only called: its finish may hand its result back silently
             speaks = step.WAITS and not step.SPEAKS_ITSELF
@@ -383,7 +387,7 @@ class _Analysis:
                 silent = _silent_languages(step.text, step.voice, getattr(step, "purpose", None))
                 if silent:
                     yield self.finding(
-                        location,
+                        self.loaded.where(*here),
                         "nothing-speakable",
                         f"step '{step.id}' ({kind}) has no text or voice in {', '.join(silent)}",
                     )
@@ -396,9 +400,9 @@ class _Analysis:
                         f"step '{step.id}': option '{option.value}' has no label or voice in "
                         + ", ".join(silent),
                     )
-            if step.WAITS and step.timeout is None and flow.defaults.timeout is None:
+            if step.WAITS and step.timeout is None and waits_unlimited:
                 yield self.finding(
-                    location,
+                    self.loaded.where(*here),
                     "no-timeout",
                     f"step '{step.id}' ({kind}) waits for the resident but has no timeout "
                     "(set `timeout` or `defaults.timeout`)",
@@ -410,34 +414,35 @@ class _Analysis:
                 )
                 if personal and _CONSENT not in facts:
                     yield self.finding(
-                        location,
+                        self.loaded.where(*here),
                         "consent-missing",
                         f"step '{step.id}' ({kind}) reads personal data, but not every path to "
                         "it passes a consent step",
                     )
                 if step.IRREVERSIBLE and _CONFIRM not in facts:
                     yield self.finding(
-                        location,
+                        self.loaded.where(*here),
                         "confirm-missing",
                         f"step '{step.id}' ({kind}) commits, but not every path to it passes a "
                         "confirm step",
                     )
-            if step.DEVICE is not None and step.DEVICE in flow.uses and step.on_error is None:
-                yield self.finding(
-                    self.loaded.where(*here, "kind"),
-                    "no-fallback",
-                    f"step '{step.id}' ({kind}) uses the {step.DEVICE}, which the flow lists in "
-                    "`uses` (it can do without), but has no `on_error` to go on without it",
-                )
-            if step.DEVICE is not None and step.DEVICE not in needs | set(flow.uses):
-                yield self.finding(
-                    self.loaded.where(*here, "kind"),
-                    "undeclared-device",
-                    f"step '{step.id}' ({kind}) uses the {step.DEVICE} but `needs` does not "
-                    "list it",
-                )
+            device = step.DEVICE
+            if device is not None:
+                if device in flow.uses and step.on_error is None:
+                    yield self.finding(
+                        self.loaded.where(*here, "kind"),
+                        "no-fallback",
+                        f"step '{step.id}' ({kind}) uses the {device}, which the flow lists in "
+                        "`uses` (it can do without), but has no `on_error` to go on without it",
+                    )
+                if device not in declared:
+                    yield self.finding(
+                        self.loaded.where(*here, "kind"),
+                        "undeclared-device",
+                        f"step '{step.id}' ({kind}) uses the {device} but `needs` does not list it",
+                    )
             if isinstance(step, schema.PrintStep):
-                problem = _receipt_problem(self.loaded.path.parent / "receipts", step.receipt)
+                problem = self.receipts.problem(self.loaded.path.parent, step.receipt)
                 if problem:
                     yield self.finding(
                         self.loaded.value_where(*here, "receipt"),
@@ -457,75 +462,110 @@ class _Analysis:
                         f"{', '.join(lacking)}, but `needs` does not list it",
                     )
 
-    def _variables(self) -> Iterator[Finding]:
-        defined = self._defined_before()
-        inputs = frozenset(self.flow.inputs) | _BUILTINS
+    def _templates(self) -> Iterator[Finding]:
+        """What each template and condition reads, in one pass over them: a name no earlier
+        step sets (in reachable steps), a card field its read step does not keep, a personal
+        value reformatted in what is shown or spoken."""
+        flow = self.flow
+        readers = self._readers()
+        personal = {
+            getattr(step, "save_as", None) or step.id
+            for step in flow.steps
+            if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal())
+        }
         parts = self.loaded.parts
+        inputs = frozenset(flow.inputs) | _BUILTINS
         for ref in parts.flow_refs:
-            yield from self._undefined(ref, inputs, "flow")
-        for index, step in enumerate(self.flow.steps):
-            if step.id not in self.reachable:
+            if not ref.facts.names <= inputs:
+                yield from self._undefined(ref, inputs, "flow")
+            if readers:
+                yield from self._card_fields(ref, readers)
+        defined = self._defined_before
+        for index, step in enumerate(flow.steps):
+            refs = parts.step_refs[index]
+            if not refs:
                 continue
-            before = defined[step.id] | step.LOCALS
-            own = _defines(step)
-            after = before | own
-            for ref in parts.step_refs[index]:
-                available = after if ref.after else before
-                if isinstance(step, schema.SetStep) and len(ref.loc) > 3:
-                    # values are set in order: each may read the ones above it
-                    keys = list(step.values)
-                    name = ref.loc[3]
-                    available = before | set(keys[: keys.index(name)] if name in keys else keys)
-                if _names(ref.source, ref.expression) <= available:
-                    continue  # the common case, without a generator
-                yield from self._undefined(ref, available, f"step '{step.id}'")
-            if isinstance(step, schema.PrintStep):
-                yield from self._receipt_undefined(index, step, before)
+            reachable = step.id in self.reachable
+            if reachable:
+                before = defined[step.id] | step.LOCALS
+                after = before | self.defines[step.id]
+                keys = list(step.values) if isinstance(step, schema.SetStep) else None
+            for ref in refs:
+                read = ref.facts
+                if reachable:
+                    available = after if ref.after else before
+                    if keys is not None and len(ref.loc) > 3:
+                        # values are set in order: each may read the ones above it
+                        name = ref.loc[3]
+                        available = before | set(keys[: keys.index(name)] if name in keys else keys)
+                    if not read.names <= available:
+                        yield from self._undefined(ref, available, f"step '{step.id}'")
+                if readers:
+                    yield from self._card_fields(ref, readers)
+                if personal and read.reshaped and not _SHOWN.isdisjoint(ref.loc):
+                    for name in sorted(read.reshaped & personal):
+                        yield self.finding(
+                            self.loaded.value_where(*ref.loc),
+                            "personal-formatted",
+                            f"step '{step.id}': {_field(ref.loc)} reformats the personal "
+                            f"value '{name}'; show it through a mask_* filter instead",
+                        )
 
-    def _receipt_undefined(
-        self, index: int, step: schema.PrintStep, available: frozenset[str]
-    ) -> Iterator[Finding]:
-        """A receipt reads the flow's variables as they are when it prints: a name no step set
-        by then would fail on paper, as a device fault, after the resident was served."""
-        path = self.loaded.path.parent / "receipts" / f"{step.receipt}.yaml"
-        missing: set[str] = set()
-        for source in _receipt_templates(path):
-            missing |= _names(source, False) - available
-        for name in sorted(missing):
-            yield self.finding(
-                self.loaded.value_where("steps", index, "receipt"),
-                "undefined-variable",
-                f"step '{step.id}': receipt '{step.receipt}' reads '{name}', which no earlier "
-                "step sets",
-            )
-
-    def _card_fields(self) -> Iterator[Finding]:
-        """A flow keeps only the card fields its read steps declare: reading another is a
-        mistake (it would be empty) that also hides what the flow really collects."""
-        readers = {
+    def _readers(self) -> dict[str, schema.ReadIdCardStep | schema.ReadSmartCardStep]:
+        """The card read steps by the name they save the card as."""
+        return {
             (step.save_as or step.id): step
             for step in self.flow.steps
             if isinstance(step, schema.ReadIdCardStep | schema.ReadSmartCardStep)
         }
-        if not readers:
+
+    def _card_fields(
+        self,
+        ref: TemplateRef,
+        readers: Mapping[str, schema.ReadIdCardStep | schema.ReadSmartCardStep],
+    ) -> Iterator[Finding]:
+        """A flow keeps only the card fields its read steps declare: reading another is a
+        mistake (it would be empty) that also hides what the flow really collects."""
+        for name, field_name in _card_paths(ref.facts, readers):
+            yield self.finding(
+                self.loaded.value_where(*ref.loc),
+                "undeclared-field",
+                f"{_subject(self.flow, ref.loc)}: {_field(ref.loc)} reads "
+                f"'{name}.{field_name}', but step '{readers[name].id}' keeps only "
+                + ", ".join(readers[name].fields),
+            )
+
+    def _receipt_reads(self) -> Iterator[Finding]:
+        """A receipt reads the flow's variables as they are when it prints: a name no step set
+        by then would fail on paper, as a device fault, after the resident was served; and,
+        like any template, only the card fields the flow keeps."""
+        printing = [
+            (index, step)
+            for index, step in enumerate(self.flow.steps)
+            if isinstance(step, schema.PrintStep)
+        ]
+        if not printing:
             return
-        parts = self.loaded.parts
-        refs = [*parts.flow_refs, *(ref for refs in parts.step_refs for ref in refs)]
-        for ref in refs:
-            for name, field_name in _card_paths(ref.source, ref.expression, readers):
-                yield self.finding(
-                    self.loaded.value_where(*ref.loc),
-                    "undeclared-field",
-                    f"{_subject(self.flow, ref.loc)}: {_field(ref.loc)} reads "
-                    f"'{name}.{field_name}', but step '{readers[name].id}' keeps only "
-                    + ", ".join(readers[name].fields),
-                )
-        for index, step in enumerate(self.flow.steps):
-            if not isinstance(step, schema.PrintStep):
+        readers = self._readers()
+        defined = self._defined_before
+        for index, step in printing:
+            templates = self.receipts.templates(self.loaded.path.parent, step.receipt)
+            if step.id in self.reachable:
+                available = defined[step.id] | step.LOCALS
+                missing: set[str] = set()
+                for source in templates:
+                    missing |= facts(source, False).names - available
+                for name in sorted(missing):
+                    yield self.finding(
+                        self.loaded.value_where("steps", index, "receipt"),
+                        "undefined-variable",
+                        f"step '{step.id}': receipt '{step.receipt}' reads '{name}', which no "
+                        "earlier step sets",
+                    )
+            if not readers:
                 continue
-            path = self.loaded.path.parent / "receipts" / f"{step.receipt}.yaml"
-            for source in _receipt_templates(path):
-                for name, field_name in _card_paths(source, False, readers):
+            for source in templates:
+                for name, field_name in _card_paths(facts(source, False), readers):
                     yield self.finding(
                         self.loaded.value_where("steps", index, "receipt"),
                         "undeclared-field",
@@ -550,41 +590,17 @@ class _Analysis:
                     "`personal: false`",
                 )
 
-    def _formatted_personal(self) -> Iterator[Finding]:
-        """Personal values cut up or reformatted in what residents see or hear: masked by
-        origin all the same, but a sign the text shows more than it should."""
-        personal = {
-            getattr(step, "save_as", None) or step.id
-            for step in self.flow.steps
-            if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal())
-        }
-        if not personal:
-            return
-        for index, refs in enumerate(self.loaded.parts.step_refs):
-            for ref in refs:
-                if _SHOWN.isdisjoint(ref.loc):
-                    continue
-                reshaped = facts(ref.source, ref.expression).reshaped
-                if not reshaped:
-                    continue
-                for name in sorted(reshaped & personal):
-                    yield self.finding(
-                        self.loaded.value_where(*ref.loc),
-                        "personal-formatted",
-                        f"step '{self.flow.steps[index].id}': {_field(ref.loc)} reformats the "
-                        f"personal value '{name}'; show it through a mask_* filter instead",
-                    )
-
     def _undefined(
         self, ref: TemplateRef, available: frozenset[str], subject: str
     ) -> Iterator[Finding]:
-        for name in sorted(_names(ref.source, ref.expression) - available):
+        for name in sorted(ref.facts.names - available):
             yield self.finding(
                 self.loaded.value_where(*ref.loc),
                 "undefined-variable",
                 f"{subject}: {_field(ref.loc)} reads '{name}', which no earlier step sets",
             )
 
+    @functools.cached_property
     def _defined_before(self) -> dict[str, frozenset[str]]:
         """Names some path may have set on entry to each step (a may-analysis)."""
         start_names = frozenset(self.flow.inputs) | _BUILTINS
@@ -595,7 +611,7 @@ class _Analysis:
         while queue:
             step_id = queue.popleft()
             queued.discard(step_id)
-            out = defined[step_id] | _defines(self.steps[step_id])
+            out = defined[step_id] | self.defines[step_id]
             for edge in self.edges[step_id]:
                 target = edge.target
                 # the engine keeps what went wrong as `error` ({key, step}) for `on_error`
@@ -626,6 +642,34 @@ def lint_backends(flowset: FlowSet, configured: Collection[str]) -> list[Finding
                     )
                 )
     return found
+
+
+class _Receipts:
+    """The receipt templates one lint run reads, each looked up once (many flows print the
+    same template; a file read before is read again only once it changed)."""
+
+    def __init__(self) -> None:
+        self._problems: dict[tuple[Path, str], str] = {}
+        self._templates: dict[tuple[Path, str], list[str]] = {}
+
+    def problem(self, folder: Path, receipt: str) -> str:
+        """Why the receipt template `receipt` of the flows in `folder` cannot be used, or ""
+        when it can."""
+        key = (folder, receipt)
+        found = self._problems.get(key)
+        if found is None:
+            found = self._problems[key] = _receipt_problem(folder / "receipts", receipt)
+        return found
+
+    def templates(self, folder: Path, receipt: str) -> list[str]:
+        """Every template string of the receipt template `receipt` of the flows in `folder`
+        (none if it cannot be read)."""
+        key = (folder, receipt)
+        found = self._templates.get(key)
+        if found is None:
+            path = folder / "receipts" / f"{receipt}.yaml"
+            found = self._templates[key] = _receipt_templates(path)
+        return found
 
 
 def _receipt_problem(directory: Path, receipt: str) -> str:
@@ -660,16 +704,14 @@ def _template_problem(path: Path, receipt: str, mtime_ns: int, size: int) -> str
 
 
 def _card_paths(
-    source: str,
-    expression: bool,
-    readers: Mapping[str, schema.ReadIdCardStep | schema.ReadSmartCardStep],
+    read: TemplateFacts, readers: Mapping[str, schema.ReadIdCardStep | schema.ReadSmartCardStep]
 ) -> list[tuple[str, str]]:
-    """The `card.field` paths in a template whose field the card's read step does not keep."""
-    found = {
-        (path[0], path[1])
-        for path in facts(source, expression).paths
-        if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields
-    }
+    """The `card.field` paths a template reads whose field the card's read step does not keep."""
+    found = None
+    for path in read.paths:
+        if len(path) >= 2 and path[0] in readers and path[1] not in readers[path[0]].fields:
+            found = found or set()
+            found.add((path[0], path[1]))
     return sorted(found) if found else []
 
 
@@ -730,13 +772,10 @@ def _defines(step: StepBase) -> frozenset[str]:
     return frozenset()
 
 
-def _names(source: str, expression: bool) -> frozenset[str]:
-    return facts(source, expression).names
-
-
 def _silent_languages(*texts: Text | None) -> list[str]:
+    # a text's fields are its languages (`Text.root`), read as they are
     present = [text for text in texts if text is not None]
-    return [lang for lang in LANGUAGES if not any(text.root.get(lang) for text in present)]
+    return [lang for lang in LANGUAGES if not any(getattr(text, lang) for text in present)]
 
 
 def _subject(flow: Flow, loc: tuple[str | int, ...]) -> str:

@@ -18,11 +18,21 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import msgspec
+from msgspec import UNSET
 
-from kiosk.flow import schema, template_facts
+from kiosk.flow import schema
 from kiosk.flow.collector import paused_gc
 from kiosk.flow.locations import MAX_BYTES, DocumentError, Loc, SourceLocation, read_document
-from kiosk.flow.schema import END_TARGETS, Flow, SchemaError, StepBase, Text, convert
+from kiosk.flow.schema import (
+    END_TARGETS,
+    LANGUAGES,
+    Flow,
+    SchemaError,
+    StepBase,
+    Text,
+    convert,
+)
+from kiosk.flow.template_facts import TemplateFacts, facts
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +156,9 @@ class TemplateRef(NamedTuple):
     after: bool
     """True when evaluated after the step ran (transition conditions), so it sees the step's
     own saved value."""
+    facts: TemplateFacts
+    """What it is and reads (`template_facts.facts`): asked once here for the loader's and the
+    linter's checks together."""
 
 
 class FlowParts(NamedTuple):
@@ -236,12 +249,16 @@ def _walk(
         here = (*loc, key)
         if type(value) is Text:
             texts.append((here, value))
-            for lang, source in value.root.items():
-                refs.append(TemplateRef((*here, lang), source, False, after))
+            for lang in LANGUAGES:  # a text's fields, in the order of `Text.root`
+                source = getattr(value, lang)
+                if source is not UNSET:
+                    refs.append(
+                        TemplateRef((*here, lang), source, False, after, facts(source, False))
+                    )
         elif isinstance(value, msgspec.Struct):
             _walk(value, here, after, refs, texts)
         elif key == "when" and type(value) is str:
-            refs.append(TemplateRef(here, value, True, after))
+            refs.append(TemplateRef(here, value, True, after, facts(value, True)))
         elif is_template:
             _value_templates(value, here, after, refs)
         elif type(value) is list and key != "steps":
@@ -273,7 +290,7 @@ def step_templates(step: msgspec.Struct, loc: Loc, *, after: bool = False) -> It
 
 def _value_templates(value: Any, loc: Loc, after: bool, refs: list[TemplateRef]) -> None:
     if type(value) is str:
-        refs.append(TemplateRef(loc, value, False, after))
+        refs.append(TemplateRef(loc, value, False, after, facts(value, False)))
     elif isinstance(value, dict):
         for key, item in value.items():
             _value_templates(item, (*loc, key), after, refs)
@@ -288,7 +305,7 @@ def template_info(source: str, expression: bool) -> tuple[str | None, frozenset[
     Same verdict as `expressions.syntax_error` but without compiling to Python; parsed once
     for the loader and the linter together (`kiosk.flow.template_facts`).
     """
-    found = template_facts.facts(source, expression)
+    found = facts(source, expression)
     return found.error, found.names
 
 
@@ -551,7 +568,8 @@ def _reference_errors(loaded: LoadedFlow) -> list[FlowLoadError]:
 
     parts = loaded.parts
     for ref in parts.flow_refs:
-        _template_error(loaded, ref, "flow", errors)
+        if ref.facts.error:
+            _template_error(loaded, ref, "flow", errors)
     for index, step in enumerate(flow.steps):
         here: Loc = ("steps", index)
         if isinstance(step.next, str):
@@ -564,7 +582,8 @@ def _reference_errors(loaded: LoadedFlow) -> list[FlowLoadError]:
             if isinstance(value, str):
                 target(step, (*here, name), value)
         for ref in parts.step_refs[index]:
-            _template_error(loaded, ref, f"step '{step.id}'", errors)
+            if ref.facts.error:
+                _template_error(loaded, ref, f"step '{step.id}'", errors)
         pattern = getattr(step, "pattern", None)
         if isinstance(pattern, str):
             problem = _regex_error(pattern)
@@ -582,16 +601,13 @@ def _reference_errors(loaded: LoadedFlow) -> list[FlowLoadError]:
 def _template_error(
     loaded: LoadedFlow, ref: TemplateRef, subject: str, errors: list[FlowLoadError]
 ) -> None:
-    problem = template_facts.facts(ref.source, ref.expression).error
-    if problem:
-        field_name = _field_name(ref.loc)
-        errors.append(
-            FlowLoadError(
-                loaded.value_where(*ref.loc),
-                f"{subject}: {field_name}: {problem}",
-                "template-syntax",
-            )
+    errors.append(
+        FlowLoadError(
+            loaded.value_where(*ref.loc),
+            f"{subject}: {_field_name(ref.loc)}: {ref.facts.error}",
+            "template-syntax",
         )
+    )
 
 
 class FlowSet(msgspec.Struct):

@@ -70,8 +70,12 @@ class Text(msgspec.Struct, frozen=True, forbid_unknown_fields=True, repr_omit_de
 
     def missing(self) -> list[str]:
         """Languages this text lacks."""
-        root = self.root
-        return [lang for lang in LANGUAGES if not root.get(lang)]
+        missing = []
+        if not self.zh_CN:  # UNSET or empty
+            missing.append("zh_CN")
+        if not self.en:
+            missing.append("en")
+        return missing
 
 
 _for_life(Text)
