@@ -85,9 +85,13 @@ _PERSONAL_NAME = re.compile(
     r"|ssn|passport)($|_)"
 )
 """Variable names that usually hold personal data."""
-_CONSENT = "consent"
-_CONFIRM = "confirm"
-_ALL_FACTS: frozenset[str] = frozenset({_CONSENT, _CONFIRM})
+# The must facts as bits of an int (a set of two, intersected and joined at every step of
+# every flow, several times over: bit operations rather than new frozensets each time).
+Facts = int
+_CONSENT: Facts = 1
+_CONFIRM: Facts = 2
+_ALL_FACTS: Facts = _CONSENT | _CONFIRM
+_NO_FACTS: Facts = 0
 _SAVES = frozenset(
     {
         schema.ChooseStep,
@@ -151,19 +155,10 @@ def lint_flow(loaded: LoadedFlow) -> list[Finding]:
 
 def _interprocedural(analyses: dict[str, _Analysis]) -> None:
     """Iterate entry and exit facts across calls until they settle (they only shrink)."""
-    called = {
-        step.flow
-        for analysis in analyses.values()
-        for step in analysis.flow.steps
-        if isinstance(step, schema.CallStep)
-    }
-    callers = {
-        flow_id
-        for flow_id, analysis in analyses.items()
-        if any(isinstance(step, schema.CallStep) for step in analysis.flow.steps)
-    }
+    called = {callee for analysis in analyses.values() for callee in analysis.calls.values()}
+    callers = {flow_id for flow_id, analysis in analyses.items() if analysis.calls}
     for flow_id, analysis in analyses.items():
-        analysis.entry = _ALL_FACTS if flow_id in called else frozenset()
+        analysis.entry = _ALL_FACTS if flow_id in called else _NO_FACTS
         analysis.run_facts({})
     # Only flows that call or are called can change after the first pass.
     involved = [analyses[flow_id] for flow_id in sorted((called | callers) & set(analyses))]
@@ -174,7 +169,7 @@ def _interprocedural(analyses: dict[str, _Analysis]) -> None:
         changed = False
         for analysis in involved:
             changed |= analysis.run_facts(exits)
-        entries: dict[str, frozenset[str]] = {}
+        entries: dict[str, Facts] = {}
         for analysis in involved:
             for step_id, callee in analysis.call_sites():
                 facts = analysis.facts_in.get(step_id, _ALL_FACTS)
@@ -201,12 +196,23 @@ class _Analysis:
         self.edges = step_edges(self.flow)
         self.start = self.flow.steps[0].id
         self.reachable = self._reach(self.start)
-        self.entry: frozenset[str] = frozenset()
-        self.facts_in: dict[str, frozenset[str]] = {}
-        self.callees = sorted(
-            {step.flow for step in self.flow.steps if isinstance(step, schema.CallStep)}
-        )
-        self._ran_with: tuple[frozenset[str], ...] | None = None
+        self._ways = {
+            step_id: [
+                (edge.target, edge.completed)
+                for edge in self.edges[step_id]
+                if edge.target in self.reachable
+            ]
+            for step_id in self.reachable
+        }
+        """Each reachable step's ways to reachable steps: (target, whether the step completed)."""
+        self.calls = {
+            step.id: step.flow for step in self.flow.steps if isinstance(step, schema.CallStep)
+        }
+        """The flow each call step calls, by step id."""
+        self.entry: Facts = _NO_FACTS
+        self.facts_in: dict[str, Facts] = {}
+        self.callees = sorted(set(self.calls.values()))
+        self._ran_with: tuple[Facts, ...] | None = None
         """The entry facts and callees' exit facts of the last `run_facts`."""
 
     # Graph ----------------------------------------------------------------------------------
@@ -243,53 +249,55 @@ class _Analysis:
 
     def call_sites(self) -> Iterator[tuple[str, str]]:
         """(step id, called flow id) of each reachable call step."""
-        for step in self.flow.steps:
-            if isinstance(step, schema.CallStep) and step.id in self.reachable:
-                yield step.id, step.flow
+        for step_id, callee in self.calls.items():
+            if step_id in self.reachable:
+                yield step_id, callee
 
     # Must facts (consent, confirm) -------------------------------------------------------------
 
-    def _gen(self, step: StepBase, exits: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    def _gen(self, step: StepBase, exits: Mapping[str, Facts]) -> Facts:
         if isinstance(step, schema.ConsentStep):
-            return frozenset({_CONSENT})
+            return _CONSENT
         if isinstance(step, schema.ConfirmStep):
-            return frozenset({_CONFIRM})
+            return _CONFIRM
         if isinstance(step, schema.CallStep):
-            return exits.get(step.flow, frozenset())
-        return frozenset()
+            return exits.get(step.flow, _NO_FACTS)
+        return _NO_FACTS
 
-    def run_facts(self, exits: Mapping[str, frozenset[str]]) -> bool:
+    def run_facts(self, exits: Mapping[str, Facts]) -> bool:
         """Compute the facts holding on entry to each step; True if anything changed."""
-        inputs = (self.entry, *(exits.get(callee, frozenset()) for callee in self.callees))
+        inputs = (self.entry, *(exits.get(callee, _NO_FACTS) for callee in self.callees))
         if inputs == self._ran_with:
             return False  # the same entry and callees: the same facts
         self._ran_with = inputs
-        facts: dict[str, frozenset[str]] = {step_id: _ALL_FACTS for step_id in self.reachable}
-        facts[self.start] = self.entry
-        queue = deque([self.start])
-        queued = {self.start}
+        facts: dict[str, Facts] = dict.fromkeys(self.reachable, _ALL_FACTS)
+        start, entry, steps, calls = self.start, self.entry, self.steps, self.calls
+        facts[start] = entry
+        queue = deque([start])
+        queued = {start}
         while queue:
             step_id = queue.popleft()
             queued.discard(step_id)
             here = facts[step_id]
-            produced = here | self._gen(self.steps[step_id], exits)
-            for edge in self.edges[step_id]:
-                if edge.target not in facts:
-                    continue
-                out = produced if edge.completed else here
-                merged = facts[edge.target] & out
-                if edge.target == self.start:
-                    merged &= self.entry
-                if merged != facts[edge.target]:
-                    facts[edge.target] = merged
-                    if edge.target not in queued:
-                        queued.add(edge.target)
-                        queue.append(edge.target)
+            callee = calls.get(step_id)
+            if callee is not None:
+                produced = here | exits.get(callee, _NO_FACTS)
+            else:
+                produced = here | self._gen(steps[step_id], exits)
+            for target, completed in self._ways[step_id]:
+                merged = facts[target] & (produced if completed else here)
+                if target == start:
+                    merged &= entry
+                if merged != facts[target]:
+                    facts[target] = merged
+                    if target not in queued:
+                        queued.add(target)
+                        queue.append(target)
         changed = facts != self.facts_in
         self.facts_in = facts
         return changed
 
-    def exit_facts(self) -> frozenset[str]:
+    def exit_facts(self) -> Facts:
         """Facts holding at every successful end of this flow (top before the first run)."""
         if not self.facts_in:
             return _ALL_FACTS
@@ -301,7 +309,7 @@ class _Analysis:
                 result &= here
             for edge in self.edges[step_id]:
                 if edge.target == "$end" or edge.target == FALL_OFF:
-                    result &= here | (self._gen(step, {}) if edge.completed else frozenset())
+                    result &= here | (self._gen(step, {}) if edge.completed else _NO_FACTS)
         return result
 
     # Findings -------------------------------------------------------------------------------
@@ -412,14 +420,14 @@ class _Analysis:
                 personal = step.PERSONAL_READ or (
                     isinstance(step, schema.InputStep) and step.is_personal()
                 )
-                if personal and _CONSENT not in facts:
+                if personal and not facts & _CONSENT:
                     yield self.finding(
                         self.loaded.where(*here),
                         "consent-missing",
                         f"step '{step.id}' ({kind}) reads personal data, but not every path to "
                         "it passes a consent step",
                     )
-                if step.IRREVERSIBLE and _CONFIRM not in facts:
+                if step.IRREVERSIBLE and not facts & _CONFIRM:
                     yield self.finding(
                         self.loaded.where(*here),
                         "confirm-missing",

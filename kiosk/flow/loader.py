@@ -147,8 +147,10 @@ def _nearest(
     return SourceLocation(str(path), 1, 1)
 
 
-class TemplateRef(NamedTuple):
-    """A template or expression inside a step, with its loc path relative to the flow."""
+class TemplateRef(msgspec.Struct, frozen=True, gc=False):
+    """A template or expression inside a step, with its loc path relative to the flow (made
+    for every template of every flow loaded: a struct is made several times faster than a
+    named tuple, and is never scanned by the cyclic garbage collector)."""
 
     loc: Loc
     source: str
