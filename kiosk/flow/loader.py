@@ -150,7 +150,10 @@ def _nearest(
 class TemplateRef(msgspec.Struct, frozen=True, gc=False):
     """A template or expression inside a step, with its loc path relative to the flow (made
     for every template of every flow loaded: a struct is made several times faster than a
-    named tuple, and is never scanned by the cyclic garbage collector)."""
+    named tuple, and is never scanned by the cyclic garbage collector).
+
+    A text without `{` is plain, not a template (every Jinja construct starts with `{`): it
+    has nothing to check or read, and no reference is made for it."""
 
     loc: Loc
     source: str
@@ -167,9 +170,9 @@ class FlowParts(NamedTuple):
     """The templates and texts of a flow, gathered in one walk for the loader and the linter."""
 
     flow_refs: list[TemplateRef]
-    """Templates of the flow's own fields (title, description)."""
+    """Templates of the flow's own fields (title, description); plain texts are not listed."""
     step_refs: list[list[TemplateRef]]
-    """Templates of each step, by step index."""
+    """Templates and conditions of each step, by step index; plain texts are not listed."""
     texts: list[tuple[Loc, Text]]
     """Every multilingual text with its loc path."""
 
@@ -253,7 +256,7 @@ def _walk(
             texts.append((here, value))
             for lang in LANGUAGES:  # a text's fields, in the order of `Text.root`
                 source = getattr(value, lang)
-                if source is not UNSET:
+                if source is not UNSET and "{" in source:
                     refs.append(
                         TemplateRef((*here, lang), source, False, after, facts(source, False))
                     )
@@ -292,7 +295,8 @@ def step_templates(step: msgspec.Struct, loc: Loc, *, after: bool = False) -> It
 
 def _value_templates(value: Any, loc: Loc, after: bool, refs: list[TemplateRef]) -> None:
     if type(value) is str:
-        refs.append(TemplateRef(loc, value, False, after, facts(value, False)))
+        if "{" in value:
+            refs.append(TemplateRef(loc, value, False, after, facts(value, False)))
     elif isinstance(value, dict):
         for key, item in value.items():
             _value_templates(item, (*loc, key), after, refs)

@@ -41,7 +41,9 @@ def parsed(source: str, expression: bool) -> TemplateFacts:
         tree: nodes.Node
         if expression:
             parser = Parser(env, source, state="variable")
-            tree = parser.parse_expression()
+            # held as `{{ source }}` holds it: the expression's own node is one of those read
+            # (a bare `card.field`, `flag` or `value | filter` is its top node)
+            tree = nodes.Output([parser.parse_expression()], lineno=1)
             if not parser.stream.eos:
                 problem = f"{what} syntax: unexpected text after the expression"
                 return shape_only(problem, source, expression)

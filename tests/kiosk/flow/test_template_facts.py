@@ -28,6 +28,11 @@ TRICKY = [
     ("a == '%s%s'", True),
     ("a == 'x' and b", True),
     ("not == 1", True),
+    ("flag", True),  # a condition that is one node: the node itself is read
+    ("card.field", True),
+    ("x | upper", True),
+    ("x | no_such_filter", True),
+    ("x[0]", True),
     ("a }} {{ b", True),
     ("a, b", True),
     ("true == 1", True),
@@ -88,3 +93,12 @@ def test_facts_say_what_the_separate_readings_say(source: str, expression: bool)
 
 def test_the_filters_named_without_jinja_are_the_sandboxs() -> None:
     assert sandbox_names.FILTERS == frozenset(expressions.environment().filters)
+
+
+def test_a_condition_of_one_name_or_path_reads_it() -> None:
+    flag, path = facts("flag", True), facts("card.field", True)
+    assert flag.names == {"flag"} and flag.error is None
+    assert path.paths == {("card",), ("card", "field")}
+    assert facts("x | no_such_filter", True).error == (
+        "expression syntax: no filter named 'no_such_filter'"
+    )
