@@ -284,6 +284,7 @@ def clear_caches() -> None:
     for kept in (kept_documents.KEPT, kept_facts.KEPT):
         shutil.rmtree(kept.folder(), ignore_errors=True)
     template_facts.facts.cache_clear()
+    template_facts._read_facts.cache_clear()
     loader._regex_error.cache_clear()
     expressions._template.cache_clear()
     expressions._expression.cache_clear()

@@ -189,10 +189,31 @@ class _Analysis:
         self.loaded = loaded
         self.receipts = receipts
         self.flow: Flow = loaded.flow
-        self.steps: dict[str, StepBase] = {step.id: step for step in self.flow.steps}
-        self.defines = {step.id: _defines(step) for step in self.flow.steps}
+        self.steps: dict[str, StepBase] = {}
+        self.index: dict[str, int] = {}
+        self.defines: dict[str, frozenset[str]] = {}
         """Names each step may set."""
-        self.index = {step.id: number for number, step in enumerate(self.flow.steps)}
+        self.calls: dict[str, str] = {}
+        """The flow each call step calls, by step id."""
+        self.readers: dict[str, schema.ReadIdCardStep | schema.ReadSmartCardStep] = {}
+        """The card read steps by the name they save the card as."""
+        self.personal: set[str] = set()
+        """Names that hold personal data (card reads, personal inputs)."""
+        self.printing: list[tuple[int, schema.PrintStep]] = []
+        """The print steps with their index."""
+        for number, step in enumerate(self.flow.steps):  # what the checks ask of each step
+            step_id = step.id
+            self.steps[step_id] = step
+            self.index[step_id] = number
+            self.defines[step_id] = _defines(step)
+            if isinstance(step, schema.CallStep):
+                self.calls[step_id] = step.flow
+            elif isinstance(step, schema.ReadIdCardStep | schema.ReadSmartCardStep):
+                self.readers[step.save_as or step_id] = step
+            elif isinstance(step, schema.PrintStep):
+                self.printing.append((number, step))
+            if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal()):
+                self.personal.add(getattr(step, "save_as", None) or step_id)
         self.edges = step_edges(self.flow)
         self.start = self.flow.steps[0].id
         self.reachable = self._reach(self.start)
@@ -205,10 +226,6 @@ class _Analysis:
             for step_id in self.reachable
         }
         """Each reachable step's ways to reachable steps: (target, whether the step completed)."""
-        self.calls = {
-            step.id: step.flow for step in self.flow.steps if isinstance(step, schema.CallStep)
-        }
-        """The flow each call step calls, by step id."""
         self.entry: Facts = _NO_FACTS
         self.facts_in: dict[str, Facts] = {}
         self.callees = sorted(set(self.calls.values()))
@@ -449,14 +466,6 @@ class _Analysis:
                         "undeclared-device",
                         f"step '{step.id}' ({kind}) uses the {device} but `needs` does not list it",
                     )
-            if isinstance(step, schema.PrintStep):
-                problem = self.receipts.problem(self.loaded.path.parent, step.receipt)
-                if problem:
-                    yield self.finding(
-                        self.loaded.value_where(*here, "receipt"),
-                        "unknown-receipt",
-                        f"step '{step.id}' prints '{step.receipt}': {problem}",
-                    )
             if isinstance(step, schema.CallStep) and step.flow in analyses:
                 # a device the caller can do without (`uses`) is fine where the call has an
                 # `on_error` to go on without it
@@ -475,12 +484,7 @@ class _Analysis:
         step sets (in reachable steps), a card field its read step does not keep, a personal
         value reformatted in what is shown or spoken."""
         flow = self.flow
-        readers = self._readers()
-        personal = {
-            getattr(step, "save_as", None) or step.id
-            for step in flow.steps
-            if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal())
-        }
+        readers, personal = self.readers, self.personal
         parts = self.loaded.parts
         inputs = frozenset(flow.inputs) | _BUILTINS
         for ref in parts.flow_refs:
@@ -519,14 +523,6 @@ class _Analysis:
                             f"value '{name}'; show it through a mask_* filter instead",
                         )
 
-    def _readers(self) -> dict[str, schema.ReadIdCardStep | schema.ReadSmartCardStep]:
-        """The card read steps by the name they save the card as."""
-        return {
-            (step.save_as or step.id): step
-            for step in self.flow.steps
-            if isinstance(step, schema.ReadIdCardStep | schema.ReadSmartCardStep)
-        }
-
     def _card_fields(
         self,
         ref: TemplateRef,
@@ -544,19 +540,22 @@ class _Analysis:
             )
 
     def _receipt_reads(self) -> Iterator[Finding]:
-        """A receipt reads the flow's variables as they are when it prints: a name no step set
-        by then would fail on paper, as a device fault, after the resident was served; and,
-        like any template, only the card fields the flow keeps."""
-        printing = [
-            (index, step)
-            for index, step in enumerate(self.flow.steps)
-            if isinstance(step, schema.PrintStep)
-        ]
-        if not printing:
+        """A print step's receipt template must be there and valid; it reads the flow's
+        variables as they are when it prints: a name no step set by then would fail on paper,
+        as a device fault, after the resident was served; and, like any template, only the card
+        fields the flow keeps."""
+        if not self.printing:
             return
-        readers = self._readers()
+        readers = self.readers
         defined = self._defined_before
-        for index, step in printing:
+        for index, step in self.printing:
+            problem = self.receipts.problem(self.loaded.path.parent, step.receipt)
+            if problem:
+                yield self.finding(
+                    self.loaded.value_where("steps", index, "receipt"),
+                    "unknown-receipt",
+                    f"step '{step.id}' prints '{step.receipt}': {problem}",
+                )
             templates = self.receipts.templates(self.loaded.path.parent, step.receipt)
             if step.id in self.reachable:
                 available = defined[step.id] | step.LOCALS

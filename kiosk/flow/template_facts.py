@@ -92,6 +92,17 @@ def _quick(source: str, expression: bool) -> TemplateFacts | None:
             position = total.end()
         if not outputs:
             return None  # plain text
+    return _read_facts(tuple(read))
+
+
+_Read = tuple[tuple[str, str, str | None], ...]
+"""(name, ".attr.attr", filter or None) of each path a source of a common shape reads."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_facts(read: _Read) -> TemplateFacts | None:
+    """The facts of what a source reads (many sources read the same: a catalogue's texts
+    differ around the same few values), or None for Jinja to read."""
     names: set[str] = set()
     paths: set[tuple[str, ...]] = set()
     reshaped: set[str] = set()
