@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal, NamedTuple
+from typing import Literal
+
+import msgspec
 
 from kiosk.flow.schema import FinishStep, Flow, StepBase
 
@@ -19,8 +21,9 @@ ABNORMAL: frozenset[str] = frozenset({"error", "timeout", "decline"})
 Loc = tuple[str | int, ...]
 
 
-class Edge(NamedTuple):
-    """One way out of a step."""
+class Edge(msgspec.Struct, frozen=True, gc=False):
+    """One way out of a step (made for every step of every flow a check reads: a struct is
+    made several times faster than a named tuple)."""
 
     source: str
     target: str

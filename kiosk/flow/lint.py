@@ -92,6 +92,8 @@ _CONSENT: Facts = 1
 _CONFIRM: Facts = 2
 _ALL_FACTS: Facts = _CONSENT | _CONFIRM
 _NO_FACTS: Facts = 0
+_NO_NAMES: frozenset[str] = frozenset()
+_ERROR = frozenset({"error"})
 _SAVES = frozenset(
     {
         schema.ChooseStep,
@@ -611,19 +613,22 @@ class _Analysis:
     def _defined_before(self) -> dict[str, frozenset[str]]:
         """Names some path may have set on entry to each step (a may-analysis)."""
         start_names = frozenset(self.flow.inputs) | _BUILTINS
-        defined: dict[str, frozenset[str]] = {step_id: frozenset() for step_id in self.steps}
+        defined: dict[str, frozenset[str]] = dict.fromkeys(self.steps, _NO_NAMES)
         defined[self.start] = start_names
+        ways = {  # each step's ways to a step: (target, whether it is the way after an error)
+            step_id: [(edge.target, edge.kind == "error") for edge in out if edge.target in defined]
+            for step_id, out in self.edges.items()
+        }
         queue = deque([self.start])
         queued = {self.start}
         while queue:
             step_id = queue.popleft()
             queued.discard(step_id)
             out = defined[step_id] | self.defines[step_id]
-            for edge in self.edges[step_id]:
-                target = edge.target
+            for target, after_error in ways[step_id]:
                 # the engine keeps what went wrong as `error` ({key, step}) for `on_error`
-                arriving = out | {"error"} if edge.kind == "error" else out
-                if target in defined and not arriving <= defined[target]:
+                arriving = out | _ERROR if after_error else out
+                if not arriving <= defined[target]:
                     defined[target] = defined[target] | arriving
                     if target not in queued:
                         queued.add(target)

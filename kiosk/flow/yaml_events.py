@@ -39,6 +39,7 @@ _MappingStart = events.MappingStartEvent
 _SequenceStart = events.SequenceStartEvent
 _AliasEvent = events.AliasEvent
 _ENDS = (events.MappingEndEvent, events.SequenceEndEvent)
+_CONTAINERS = (dict, list)
 
 
 def parse(text: str, path: str) -> tuple[Any, list[int], bool]:
@@ -162,7 +163,7 @@ def parse(text: str, path: str) -> tuple[Any, list[int], bool]:
                 root = value
                 place((position << 48) | position)
             else:
-                if isinstance(value, dict | list):
+                if cls is _AliasEvent and isinstance(value, _CONTAINERS):  # a scalar never is
                     raise DocumentError(where(mark), "a key must be a plain value", "yaml-syntax")
                 if value in top:
                     raise DocumentError(where(mark), f"duplicate key {value!r}", "duplicate-key")
