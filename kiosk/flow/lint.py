@@ -201,6 +201,8 @@ class _Analysis:
         """The card read steps by the name they save the card as."""
         self.personal: set[str] = set()
         """Names that hold personal data (card reads, personal inputs)."""
+        self.reads_personal: set[str] = set()
+        """The steps that read personal data (card reads, personal inputs)."""
         self.printing: list[tuple[int, schema.PrintStep]] = []
         """The print steps with their index."""
         for number, step in enumerate(self.flow.steps):  # what the checks ask of each step
@@ -215,6 +217,7 @@ class _Analysis:
             elif isinstance(step, schema.PrintStep):
                 self.printing.append((number, step))
             if step.PERSONAL_READ or (isinstance(step, schema.InputStep) and step.is_personal()):
+                self.reads_personal.add(step_id)
                 self.personal.add(getattr(step, "save_as", None) or step_id)
         self.edges = step_edges(self.flow)
         self.start = self.flow.steps[0].id
@@ -367,12 +370,12 @@ class _Analysis:
                     "unreachable",
                     f"step '{step.id}' is never reached from the first step '{self.start}'",
                 )
-        for step_id in sorted(self.reachable, key=self.index.__getitem__):
-            for edge in self.edges[step_id]:
+                continue
+            for edge in self.edges[step.id]:
                 if edge.target == FALL_OFF:
                     yield self._fall_off(edge)
         stuck = self.reachable - self._can_finish()
-        for step_id in sorted(stuck, key=self.index.__getitem__):
+        for step_id in stuck:  # `lint` sorts the findings
             yield self.finding(
                 where.step_location(step_id),
                 "dead-end",
@@ -392,6 +395,8 @@ class _Analysis:
 
     def _texts(self) -> Iterator[Finding]:
         for loc, text in self.loaded.parts.texts:
+            if text.complete():
+                continue  # the common case, without a list
             missing = text.missing()
             if missing:
                 yield self.finding(
@@ -410,7 +415,9 @@ class _Analysis:
             kind = step.kind
             # a flow on no menu is only called: its finish may hand its result back silently
             speaks = step.WAITS and not step.SPEAKS_ITSELF
-            if speaks or (isinstance(step, FinishStep) and flow.modes):
+            if (speaks or (isinstance(step, FinishStep) and flow.modes)) and not (
+                step.text is not None and step.text.complete()  # the common case
+            ):
                 silent = _silent_languages(step.text, step.voice, getattr(step, "purpose", None))
                 if silent:
                     yield self.finding(
@@ -419,6 +426,8 @@ class _Analysis:
                         f"step '{step.id}' ({kind}) has no text or voice in {', '.join(silent)}",
                     )
             for number, option in enumerate(getattr(step, "options", None) or ()):
+                if option.label.complete():
+                    continue  # the common case
                 silent = _silent_languages(option.label, option.voice)
                 if silent:
                     yield self.finding(
@@ -436,10 +445,7 @@ class _Analysis:
                 )
             facts = self.facts_in.get(step.id)
             if facts is not None:
-                personal = step.PERSONAL_READ or (
-                    isinstance(step, schema.InputStep) and step.is_personal()
-                )
-                if personal and not facts & _CONSENT:
+                if step.id in self.reads_personal and not facts & _CONSENT:
                     yield self.finding(
                         self.loaded.where(*here),
                         "consent-missing",

@@ -68,6 +68,10 @@ class Text(msgspec.Struct, frozen=True, forbid_unknown_fields=True, repr_omit_de
         root = self.root
         return root.get(lang) or root.get(LANGUAGES[0]) or next(iter(root.values()))
 
+    def complete(self) -> bool:
+        """Whether the text has every language."""
+        return bool(self.zh_CN) and bool(self.en)  # UNSET and "" are false
+
     def missing(self) -> list[str]:
         """Languages this text lacks."""
         missing = []
