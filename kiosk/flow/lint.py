@@ -161,7 +161,10 @@ def _interprocedural(analyses: dict[str, _Analysis]) -> None:
     callers = {flow_id for flow_id, analysis in analyses.items() if analysis.calls}
     for flow_id, analysis in analyses.items():
         analysis.entry = _ALL_FACTS if flow_id in called else _NO_FACTS
-        analysis.run_facts({})
+        if flow_id in called or flow_id not in callers:
+            # a flow that only calls runs below, once its callees' exit facts are known: what
+            # it would find now, with none, nothing reads
+            analysis.run_facts({})
     # Only flows that call or are called can change after the first pass.
     involved = [analyses[flow_id] for flow_id in sorted((called | callers) & set(analyses))]
     for _ in range(len(involved) + 2):
