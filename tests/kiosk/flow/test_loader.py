@@ -133,6 +133,27 @@ def test_expression_errors_and_unknown_filters_are_caught(tmp_path: Path) -> Non
     assert "no filter named 'no_such_filter'" in caught.value.errors[1].message
 
 
+def test_a_bare_condition_with_an_unknown_filter_is_caught(tmp_path: Path) -> None:
+    text = GOOD.replace("when: \"pick == 'a'\"", 'when: "pick | no_such_filter"')
+    error = _error(tmp_path, text)
+    assert (error.code, error.location.line) == ("template-syntax", 11)
+    assert "no filter named 'no_such_filter'" in error.message
+
+
+def test_the_parts_are_the_templates_and_conditions_with_what_they_read(tmp_path: Path) -> None:
+    loaded = load_flow(_write(tmp_path, GOOD))
+    parts = loaded.parts
+    # plain texts (no `{`) are texts but not templates: nothing in them to check or read
+    assert [(ref.loc, ref.expression, ref.after) for refs in parts.step_refs for ref in refs] == [
+        (("steps", 0, "next", 0, "when"), True, True),
+        (("steps", 1, "text", "zh_CN"), False, False),
+        (("steps", 1, "text", "en"), False, False),
+    ]
+    assert [ref.facts.names for ref in parts.step_refs[1]] == [{"pick"}, {"pick"}]
+    assert not parts.flow_refs
+    assert ("steps", 2, "text") in [loc for loc, _ in parts.texts]
+
+
 def test_duplicate_step_id_points_at_the_second(tmp_path: Path) -> None:
     error = _error(tmp_path, GOOD.replace("id: pay", "id: pick"))
     assert error.code == "duplicate-step"
