@@ -42,8 +42,11 @@ def kept(text: str) -> tuple[Any, list[int]] | None:
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:  # damaged: parsed again
         log.debug("kept document unreadable: %s", exc)
         return None
-    pairs = iter(halves)
-    return data, [key << 48 | value for key, value in zip(pairs, pairs, strict=True)]
+    if len(halves) % 2:
+        log.debug("kept document unreadable: half a place")
+        return None
+    keys, values = halves[::2], halves[1::2]
+    return data, [key << 48 | value for key, value in zip(keys, values, strict=True)]
 
 
 def keep(text: str, data: Any, packed: list[int]) -> None:

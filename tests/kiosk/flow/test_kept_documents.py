@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from kiosk.flow import kept_documents, kept_files, yaml_events
@@ -138,6 +139,16 @@ def test_a_damaged_file_is_parsed_again(cache_home: Path) -> None:
     (kept,) = cache_home.iterdir()
     kept.write_bytes(b"\xc1 not msgpack")
     assert read_document(FLOW, "kept.yaml").data["id"] == "kept"
+
+
+def test_a_kept_file_of_the_wrong_shape_is_parsed_again(cache_home: Path) -> None:
+    first = read_document(FLOW, "kept.yaml")
+    (kept,) = cache_home.iterdir()
+    for wrong in (({"id": "wrong"}, [1]), ({"id": "wrong"}, ["a", "b"]), ["only the data"]):
+        kept.write_bytes(msgspec.msgpack.encode(wrong))
+        again = read_document(FLOW, "kept.yaml")
+        assert again.data == first.data
+        assert _places(again) == _places(first)
 
 
 def test_documents_read_when_the_cache_cannot_be_written(
