@@ -526,6 +526,8 @@ class _Analysis:
                 if readers:
                     yield from self._card_fields(ref, readers)
                 if personal and read.reshaped and not _SHOWN.isdisjoint(ref.loc):
+                    # masked by origin all the same, but a sign the text shows more than it
+                    # should
                     for name in sorted(read.reshaped & personal):
                         yield self.finding(
                             self.loaded.value_where(*ref.loc),
