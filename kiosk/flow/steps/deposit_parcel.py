@@ -51,7 +51,7 @@ async def execute(ctx: StepContext, step: DepositParcelStep) -> StepResult:
     )
     if ended == "alarm":
         # Never a lost parcel: it is recorded where it is, and the open door is an alarm.
-        locker.alarm(opening, "door left open after a deposit")
+        await locker.alarm(opening, "door left open after a deposit")
     try:
         await locker.record_deposit(opening)
     except LockerError as exc:

@@ -25,7 +25,7 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
         raise StepFailed("locker.nothing_to_release", "no parcels given")
     paid = ctx.value(step.paid) if isinstance(step.paid, str) else step.paid
     if paid:
-        locker.pay([str(i) for i in ids], int(paid))
+        await locker.pay([str(i) for i in ids], int(paid))
     busy = ctx.translate("locker.opening")
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
     opened: list[Opening] = []
@@ -64,7 +64,7 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
     ended = await until_closed(ctx, build, all_closed, locker.rules.door_reminder)
     if ended == "alarm":
         for opening in opened:
-            locker.alarm(opening, f"door left open after a {step.action}")
+            await locker.alarm(opening, f"door left open after a {step.action}")
     ctx.save(
         step.save_as or step.id,
         {

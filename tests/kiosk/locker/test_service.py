@@ -79,7 +79,7 @@ def parts(tmp_path: Path) -> Iterator[tuple[LockerService, Outbox, CourierOffice
 
 def deposit(service: LockerService, waybill: str, company: str = "顺丰速运") -> str:
     async def run() -> str:
-        (first, *_) = service.suggest("S")
+        (first, *_) = await service.suggest("S")
         parcel = NewParcel(waybill=waybill, company=company, phone=PHONE, courier="C0001")
         opening = await service.deposit(first.compartment, parcel)
         await service.closed(opening)
@@ -117,7 +117,7 @@ def test_parcels_refused_in_the_couriers_app_are_refused_at_its_sign_in_only(
     statuses = {p: service.inventory.parcel(p).status for p in (ours, kept, other)}
     assert statuses == {ours: "refused", kept: "stored", other: "stored"}
     assert service.inventory.parcels_for_code(code) == []  # its code died
-    (found,) = [f for f in service.to_retrieve("顺丰速运") if f.parcel == ours]
+    (found,) = [f for f in asyncio.run(service.to_retrieve("顺丰速运")) if f.parcel == ours]
     assert found.refused and found.fee == 0
     assert ("/locker/records", "refused") in {(p, n.get("event")) for p, n in outbox.queued}
     asyncio.run(service.sign_in("880001"))  # listed again: nothing changes twice
