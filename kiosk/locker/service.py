@@ -2,7 +2,7 @@
 doors through the lock boards, each physical action written before and confirmed after.
 
 The flows' event loop is the touch screen's: every read and write of the inventory and of the
-wrong-code attempts runs on the service's own thread (`_off_loop`), each awaited in turn, so
+wrong-code attempts runs on the service's own thread (`off_loop`), each awaited in turn, so
 the screen never waits for the disk (an fsync, or the database lock a writer holds meanwhile).
 """
 
@@ -77,7 +77,7 @@ class LockerService:
         self.attempts = Attempts(inventory.db, clock, journal)
         self._disk: BatchThread[Call, Any] = BatchThread("locker-disk", _calls)
 
-    async def _off_loop(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    async def off_loop(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(*args, **kwargs)` on the service's thread, its result or its error here; once
         asked it is done, even if the waiting coroutine is cancelled meanwhile."""
         result: T = await self._disk.ask(functools.partial(fn, *args, **kwargs))
@@ -118,12 +118,12 @@ class LockerService:
         """Settle what a dead process left, compare every door with the inventory, and send
         the notifications of deposits completed now."""
         scan = await self.scan()
-        done = await self._off_loop(recover, self.inventory, scan.doors)
-        done.problems += await self._off_loop(compare_doors, self.inventory, scan.doors)
+        done = await self.off_loop(recover, self.inventory, scan.doors)
+        done.problems += await self.off_loop(compare_doors, self.inventory, scan.doors)
         for parcel in done.completed_deposits:
-            await self._notify(await self._off_loop(self.inventory.parcel, parcel))
+            await self._notify(await self.off_loop(self.inventory.parcel, parcel))
         for parcel in done.completed_releases:
-            await self._record(await self._off_loop(self.inventory.parcel, parcel), "taken")
+            await self._record(await self.off_loop(self.inventory.parcel, parcel), "taken")
         self.journal.record(
             "locker",
             "locker",
@@ -150,7 +150,7 @@ class LockerService:
         await self._check("courier")
         known = self.config.courier_cards.get(number)
         if known is not None:
-            await self._off_loop(self.attempts.record, "courier", True, self._courier_limit())
+            await self.off_loop(self.attempts.record, "courier", True, self._courier_limit())
             return {"courier": known.courier, "company": known.company}
         return await self._sign_in("card", number)
 
@@ -168,11 +168,11 @@ class LockerService:
             if exc.key != "backend.rejected":
                 raise LockerError("locker.courier_offline", exc.detail) from exc
             tag = self.inventory.keyed.digest("c", secret)[:8]
-            await self._off_loop(self.attempts.record, "courier", False, limit, tag)
+            await self.off_loop(self.attempts.record, "courier", False, limit, tag)
             await self._check("courier")  # that miss may have locked the sign-in out
             refused = "locker.card_refused" if kind == "card" else "locker.courier_refused"
             raise LockerError(refused) from exc
-        await self._off_loop(self.attempts.record, "courier", True, limit)
+        await self.off_loop(self.attempts.record, "courier", True, limit)
         data = reply if isinstance(reply, dict) else {}
         company = str(data.get("company", ""))
         await self._refused_in_app(company, data.get("refused"))
@@ -185,11 +185,11 @@ class LockerService:
         if not company or not isinstance(waybills, list):
             return
         wanted = {w for w in waybills if isinstance(w, str)}
-        for parcel in await self._off_loop(self.inventory.parcels, ("stored",)):
+        for parcel in await self.off_loop(self.inventory.parcels, ("stored",)):
             if parcel.company != company or parcel.waybill not in wanted:
                 continue
             try:
-                refused = await self._off_loop(
+                refused = await self.off_loop(
                     self.inventory.refuse, parcel.id, "by the recipient in the courier's app"
                 )
             except InventoryError as exc:  # taken meanwhile: nothing to refuse
@@ -218,7 +218,7 @@ class LockerService:
         self, size: str, *, low: bool = False, wheelchair: bool = False
     ) -> list[Place]:
         """Free compartments at least `size`, smallest first."""
-        fitting = await self._off_loop(
+        fitting = await self.off_loop(
             self.inventory.free_fitting, size, low=low, wheelchair=wheelchair
         )
         return [place(c) for c in fitting]
@@ -232,7 +232,7 @@ class LockerService:
         if parcel.elder and self.config.elder_storage_hours is not None:
             hours = self.config.elder_storage_hours
         try:
-            action = await self._off_loop(
+            action = await self.off_loop(
                 self.inventory.begin_deposit,
                 compartment,
                 waybill=parcel.waybill,
@@ -248,26 +248,24 @@ class LockerService:
                 await self._open(action)
             except DeviceError as exc:
                 if exc.key != "lock.jammed":
-                    await self._off_loop(self.inventory.cancel_deposit, action, exc.key)
-                    await self._off_loop(
+                    await self.off_loop(self.inventory.cancel_deposit, action, exc.key)
+                    await self.off_loop(
                         self.inventory.problem, action.compartment, "door_failed", exc.key
                     )
                     raise LockerError("locker.door_failed", exc.key) from exc
-                await self._off_loop(
-                    self.inventory.set_out_of_service, action.compartment, "jammed"
-                )
-                others = await self._off_loop(self.inventory.free_fitting, chosen.size)
+                await self.off_loop(self.inventory.set_out_of_service, action.compartment, "jammed")
+                others = await self.off_loop(self.inventory.free_fitting, chosen.size)
                 if not others:
-                    await self._off_loop(
+                    await self.off_loop(
                         self.inventory.cancel_deposit, action, "jammed, no other compartment"
                     )
                     raise LockerError("locker.no_compartment") from exc
-                action = await self._off_loop(self.inventory.move, action, others[0].id)
+                action = await self.off_loop(self.inventory.move, action, others[0].id)
                 continue
             moved = compartment if action.compartment != compartment else None
             where = self._place(action.compartment)
             return Opening(action.id, action.parcel, where, moved, storage_hours=hours)
-        await self._off_loop(self.inventory.cancel_deposit, action, "jammed, too many compartments")
+        await self.off_loop(self.inventory.cancel_deposit, action, "jammed, too many compartments")
         raise LockerError("locker.no_compartment")
 
     async def closed(self, opening: Opening) -> None:
@@ -277,14 +275,14 @@ class LockerService:
         while True:
             state = await door.door_state(compartment.address, compartment.lock)
             if state is DoorState.CLOSED:
-                await self._off_loop(self.inventory.set_door, compartment.id, "closed")
+                await self.off_loop(self.inventory.set_door, compartment.id, "closed")
                 return
             await asyncio.sleep(self.poll_interval)
 
     async def record_deposit(self, opening: Opening) -> None:
         """The door closed on the parcel: record it, then notify the recipient."""
         action = self._action(opening, "deposit")
-        parcel = await self._off_loop(self.inventory.finish_deposit, action)
+        parcel = await self.off_loop(self.inventory.finish_deposit, action)
         await self._notify(parcel)
 
     # -- resident ------------------------------------------------------------------------------
@@ -293,9 +291,9 @@ class LockerService:
         """Every parcel of the recipient this code belongs to; wrong codes are limited."""
         await self._check("pickup")
         limit = Limit(self.config.wrong_codes_per_minute, self.config.lockout_seconds)
-        found = await self._off_loop(self.inventory.parcels_for_code, code)
+        found = await self.off_loop(self.inventory.parcels_for_code, code)
         tag = self.inventory.keyed.digest("attempt", code)[:8]
-        await self._off_loop(self.attempts.record, "pickup", bool(found), limit, tag)
+        await self.off_loop(self.attempts.record, "pickup", bool(found), limit, tag)
         if not found:
             raise LockerError("locker.wrong_code")
         return [self._found(p) for p in found]
@@ -305,7 +303,7 @@ class LockerService:
         change (no door opens, its code dies, no fee), then the courier back office is told
         through the outbox."""
         try:
-            refused = await self._off_loop(
+            refused = await self.off_loop(
                 self.inventory.refuse, parcel, "by the recipient at the locker"
             )
         except InventoryError as exc:
@@ -316,12 +314,12 @@ class LockerService:
     async def to_retrieve(self, company: str) -> list[Found]:
         """`company`'s parcels for its courier to take back: overdue and refused."""
         days = self.config.retrieve_after_days
-        found = await self._off_loop(self.inventory.to_retrieve, days, company)
+        found = await self.off_loop(self.inventory.to_retrieve, days, company)
         return [self._found(p) for p in found]
 
     async def pay(self, parcels: list[str], amount: int) -> None:
         """Record fees paid before the doors open: each parcel's fee, in order, from `amount`."""
-        await self._off_loop(self._pay, parcels, amount)
+        await self.off_loop(self._pay, parcels, amount)
 
     def _pay(self, parcels: list[str], amount: int) -> None:
         """`pay` on the service's thread: each parcel read, then its share written."""
@@ -336,32 +334,32 @@ class LockerService:
     async def release(self, parcel: str, kind: str, *, waive: str = "") -> Opening:
         """Open a stored parcel's door and record it taken (its code dies at the intent).
         `waive`: why a maintainer waives an unpaid fee (recorded once the parcel is out)."""
-        stored = await self._off_loop(self.inventory.parcel, parcel)
+        stored = await self.off_loop(self.inventory.parcel, parcel)
         quoted = self.clock.now() - FEE_GRACE
         waived = self._fee(stored) if kind == "pickup" and waive else 0
         if kind == "pickup" and not waive and self._fee(stored, at=quoted) > 0:
             raise LockerError("locker.fee_unpaid", parcel)
         try:
-            action = await self._off_loop(self.inventory.begin_release, parcel, kind)
+            action = await self.off_loop(self.inventory.begin_release, parcel, kind)
         except InventoryError as exc:
             raise LockerError(exc.key, exc.detail) from exc
         try:
             await self._open(action)
         except DeviceError as exc:
-            if await self._off_loop(self.inventory.release_failed, action, exc.key) == "stored":
-                again = await self._off_loop(self.inventory.parcel, parcel)
+            if await self.off_loop(self.inventory.release_failed, action, exc.key) == "stored":
+                again = await self.off_loop(self.inventory.parcel, parcel)
                 await self._notify(again, reissued=True)
             raise LockerError("locker.jammed", action.compartment) from exc
-        taken = await self._off_loop(self.inventory.finish_release, action, "open")
+        taken = await self.off_loop(self.inventory.finish_release, action, "open")
         if waived:
-            await self._off_loop(waive_fee, self.inventory, parcel, waived, waive)
+            await self.off_loop(waive_fee, self.inventory, parcel, waived, waive)
         await self._record(taken, "picked_up" if kind == "pickup" else "retrieved", waived)
         refused = stored.status == "refused"
         return Opening(action.id, parcel, self._place(action.compartment), refused=refused)
 
     async def alarm(self, opening: Opening, reason: str) -> None:
         """A door left open: listed and journaled as an alarm."""
-        await self._off_loop(self.inventory.problem, opening.place.compartment, "door_open", reason)
+        await self.off_loop(self.inventory.problem, opening.place.compartment, "door_open", reason)
         self.journal.record(
             "locker", "locker", opening.place.compartment, "alarm", {"reason": reason}
         )
@@ -372,11 +370,11 @@ class LockerService:
         compartment = self._compartment(action.compartment)
         # The intent is committed: it records this energising before the coil fires.
         await self._doors().open_lock(compartment.address, compartment.lock, recorded=True)
-        await self._off_loop(self.inventory.opened, action)
+        await self.off_loop(self.inventory.opened, action)
 
     async def _check(self, scope: str) -> None:
         try:
-            await self._off_loop(self.attempts.check, scope)
+            await self.off_loop(self.attempts.check, scope)
         except LockedOut as exc:
             key = "locker.courier_locked_out" if scope == "courier" else "locker.locked_out"
             raise LockerError(key, f"{exc.seconds:.0f}") from exc
@@ -384,7 +382,7 @@ class LockerService:
     async def _notify(self, parcel: Parcel, *, reissued: bool = False) -> None:
         """The recipient's pickup notice, through the outbox to the courier back office (which
         has the phone): locker, place, code, storage period, masked phone."""
-        code = await self._off_loop(self.inventory.pickup_code, parcel.id)
+        code = await self.off_loop(self.inventory.pickup_code, parcel.id)
         where = self._place(parcel.compartment or "")
         payload: dict[str, Any] = {
             "terminal": self.terminal,
