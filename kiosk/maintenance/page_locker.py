@@ -105,9 +105,10 @@ async def _read(visit: Visit, locker: LockerService) -> tuple[dict[str, str], st
 def shown_states(inventory: Inventory, doors: dict[str, str]) -> dict[str, str]:
     """Each compartment's state as shown, its door as read now where it was read."""
     refused = refused_in(inventory)
+    recorded = inventory.compartments()
     shown = {}
     for compartment in inventory.layout:
-        state, known = inventory.compartment_state(compartment.id)
+        state, known = recorded[compartment.id]
         if state == "occupied" and compartment.id in refused:
             state = "refused"  # its recipient refused it: it waits for its courier
         shown[compartment.id] = shown_state(state, doors.get(compartment.id, known))
