@@ -1,7 +1,9 @@
 """The durable outbox: submissions to back offices, stored before sending, delivered once.
 
 Life of a submission: `submit()` commits a row (payload, idempotency key, reference number)
-before any network traffic, then tries once with a short timeout. A row that could not be
+before any network traffic, then tries once with a short timeout; on the outbox's own thread,
+with the submissions asked meanwhile (one commit for them all, then each tried in turn:
+`submit_all`). A row that could not be
 delivered stays `pending`; `deliver_due()` (run by `OutboxWorker`) retries it with exponential
 backoff and jitter. 2xx marks it `delivered` and replaces the payload with its SHA-256 digest;
 4xx other than 408/429 marks it `dead` with the reason (the payload is kept so staff can
@@ -209,12 +211,12 @@ class SqliteOutbox:
             try:
                 config = self._config(one.backend)
                 endpoint(config, one.path)  # a path leaving the back office is refused first
-            except BackendError as exc:
+                text = json.dumps(
+                    one.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+                )
+            except (BackendError, TypeError, ValueError) as exc:  # this one alone is refused
                 answers[index] = exc
                 continue
-            text = json.dumps(
-                one.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-            )
             ready.append((index, config, text, payload_digest(text)))
         now = self._clock.now()
 
