@@ -73,11 +73,14 @@ class Catalog:
     def get(self, key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
         """The text for `key` in `lang` (falling back to the default language, then the key);
         with a `count`, its form for that count where it has forms (see above)."""
-        text = None
+        form = None
         if "count" in params and plural(params["count"], lang) != "other":
             form = f"{key}{FORM}{plural(params['count'], lang)}"
-            text = self.overrides.get(lang, {}).get(form) or self.texts.get(lang, {}).get(form)
-        text = text or self.overrides.get(lang, {}).get(key) or self.texts.get(lang, {}).get(key)
+        text = None
+        for texts in (self.overrides.get(lang, {}), self.texts.get(lang, {})):  # a bundle's first
+            text = (texts.get(form) if form else None) or texts.get(key)
+            if text:
+                break
         if text is None:
             text = self.overrides.get(DEFAULT_LANGUAGE, {}).get(key)
             text = text or self.texts[DEFAULT_LANGUAGE].get(key)

@@ -129,6 +129,8 @@ def test_a_text_with_forms_takes_the_one_its_count_needs(tmp_path: Path) -> None
     assert own.get("demo.take", "zh_CN", count=1) == "请取出 1 件快递"
     assert own.get("demo.left", "en", count=1) == "1 parcel left"
     assert own.missing() == {"zh_CN": ["demo.left"], "en": []}  # the forms are one text
+    own.overrides = {"en": {"demo.take": "Take it all"}}  # a bundle's text, without forms
+    assert own.get("demo.take", "en", count=1) == "Take it all"
 
 
 def test_shipped_courier_names_are_in_both_languages_and_unknown_ones_keep_theirs() -> None:
