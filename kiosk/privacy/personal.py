@@ -489,17 +489,42 @@ class _Probe:
         return self._significant
 
 
-def concealer(texts: Iterable[str]) -> Callable[[str], str]:
-    """`conceal`, or `scrub` alone when no live session's value could be in any of `texts`.
+_PLAIN_NAMES = re.compile(r"[A-Za-z0-9_.:-]*(?:\n[A-Za-z0-9_.:-]*)*")
+"""Identifiers written by a flow's author or the kiosk (flow, step and event names), a line each."""
+
+
+def plain_names(names: tuple[str, ...]) -> bool:
+    """Whether every one of `names` is an identifier (nobody's data: its probe may be kept)."""
+    return _PLAIN_NAMES.fullmatch("\n".join(names)) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_probe(names: tuple[str, ...]) -> _Probe:
+    """The probe of plain names, worked out once: a journal entry's terminal, flow, step and
+    event come from a small set."""
+    probe = _Probe(scrub("\n".join(names)))
+    _ = probe.digits, probe.significant  # both worked out now, kept with the probe
+    return probe
+
+
+def concealer(texts: Iterable[str], names: tuple[str, ...] = ()) -> Callable[[str], str]:
+    """`conceal`, or `scrub` alone when no live session's value could be in any of `texts` or
+    `names`.
 
     For output made of several texts (a journal entry's fields): the live values are gathered
-    and tested once for all of them, rather than once a text.
+    and tested once for all of them, rather than once a text. `names` must be plain
+    (`plain_names`): their probe is kept between calls.
     """
     live = _LIVE.gathered()
-    # scrubbed as one text: what `scrub` masks is a run of digits, which no line break joins
-    if not live.values or not live.could_hold(_Probe(scrub("\n".join(texts)))):
+    if not live.values:
         return scrub
-    return conceal
+    if names and live.could_hold(_names_probe(names)):
+        return conceal
+    # scrubbed as one text: what `scrub` masks is a run of digits, which no line break joins
+    joined = "\n".join(texts)
+    if joined and live.could_hold(_Probe(scrub(joined))):
+        return conceal
+    return scrub
 
 
 def conceal(text: str) -> str:

@@ -25,7 +25,8 @@ import msgspec
 
 from kiosk.clock import SystemClock
 from kiosk.flow.services import Clock
-from kiosk.privacy.personal import conceal, concealer
+from kiosk.privacy.masking import scrub
+from kiosk.privacy.personal import conceal, concealer, plain_names
 from kiosk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -144,19 +145,30 @@ class SqliteJournal:
         """Append one entry, masking any ID or phone number pattern in it; written to disk by
         the journal's writer thread (`flush` waits for it)."""
         # the live values are tested once against all the entry's texts: most hold none of them
-        fields = [self._terminal, session, flow, step, event]
-        hide = concealer(_texts(detail, fields) if detail else fields)
+        names = (self._terminal, flow, step, event)
+        texts = _texts(detail, []) if detail else []
+        kept = _SESSION_ID.fullmatch(session) is not None  # a session's own id is never masked
+        if not kept:
+            texts.append(session)
+        plain = plain_names(names)  # identifiers, as nearly always: their probe is kept
+        if not plain:
+            texts.extend(names)
+        hide = concealer(texts, names if plain else ())
         if detail:
             text = json.dumps(scrub_value(detail, hide), ensure_ascii=False, sort_keys=True)
         else:
             text = "{}"  # most entries: a step entered or answered
+        if hide is scrub and plain:
+            terminal, flow, step, event = _scrubbed(names)
+        else:
+            terminal, flow, step, event = (hide(name) for name in names)
         row = (
             self._clock.now(),
-            hide(self._terminal),
-            session if _SESSION_ID.fullmatch(session) else hide(session),
-            hide(flow),
-            hide(step),
-            hide(event),
+            terminal,
+            session if kept else hide(session),
+            flow,
+            step,
+            event,
             text,
         )
         with self._changed:
@@ -264,6 +276,12 @@ class SqliteJournal:
         self.flush()
         with self._db.reading() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0])
+
+
+@functools.lru_cache(maxsize=1024)
+def _scrubbed(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Plain names (a terminal, flow, step and event) scrubbed, once for each set of them."""
+    return tuple(scrub(name) for name in names)
 
 
 def _insert(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:

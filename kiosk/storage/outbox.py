@@ -1,7 +1,9 @@
 """The durable outbox: submissions to back offices, stored before sending, delivered once.
 
 Life of a submission: `submit()` commits a row (payload, idempotency key, reference number)
-before any network traffic, then tries once with a short timeout. A row that could not be
+before any network traffic, then tries once with a short timeout; on the outbox's own thread,
+with the submissions asked meanwhile (one commit for them all, then each tried in turn:
+`submit_all`). A row that could not be
 delivered stays `pending`; `deliver_due()` (run by `OutboxWorker`) retries it with exponential
 backoff and jitter. 2xx marks it `delivered` and replaces the payload with its SHA-256 digest;
 4xx other than 408/429 marks it `dead` with the reason (the payload is kept so staff can
@@ -15,7 +17,6 @@ sending and marking, the claim expires and the row is sent again with the same
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
@@ -36,6 +37,7 @@ from kiosk.clock import SystemClock
 from kiosk.config import BackendConfig
 from kiosk.flow.services import BackendError, Clock, Submission
 from kiosk.privacy.masking import scrub
+from kiosk.storage.batch_thread import BatchThread
 from kiosk.storage.database import Database, StorageError
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,22 @@ class _Outcome(msgspec.Struct, frozen=True):
     reply: Any = None
     reason: str = ""
     key: str = ""
+    reached: bool = True
+    """Whether the back office answered at all (False: no connection, no reply in time)."""
+
+
+class _Asked(msgspec.Struct, frozen=True):
+    """One submission asked of the outbox."""
+
+    backend: str
+    path: str
+    payload: Any
+    idempotency_key: str
+    reference_field: str | None = None
+
+
+def _unanswered() -> Exception:
+    return RuntimeError("outbox: a submission was left without an answer")
 
 
 class SqliteOutbox:
@@ -138,6 +156,9 @@ class SqliteOutbox:
         self._lease = lease if lease is not None else longest + 30.0
         self._prefix = reference_prefix
         self._listeners: list[Callable[[], None]] = []
+        self._submitter: BatchThread[_Asked, Submission] = BatchThread(
+            "outbox-submit", self.submit_all
+        )
         db.migrate(COMPONENT, MIGRATIONS)
 
     # The Outbox protocol -----------------------------------------------------------------
@@ -154,10 +175,11 @@ class SqliteOutbox:
 
         Returns `delivered` (with the back office's reply) or `queued`; raises
         `BackendError("backend.rejected")` when the back office refuses it for good and
-        `BackendError("backend.unknown")` for a backend that is not configured.
+        `BackendError("backend.unknown")` for a backend that is not configured. Done on the
+        outbox's own thread, with the submissions asked meanwhile (`submit_all`).
         """
-        return await asyncio.to_thread(
-            self.submit_sync, backend, path, payload, idempotency_key, reference_field
+        return await self._submitter.ask(
+            _Asked(backend, path, payload, idempotency_key, reference_field)
         )
 
     def submit_sync(
@@ -170,56 +192,120 @@ class SqliteOutbox:
     ) -> Submission:
         """The blocking `submit` (`reference_field`: where the back office's own reference is
         in its reply, e.g. `ticket`, kept once it answers)."""
-        config = self._config(backend)
-        endpoint(config, path)  # a path leaving the back office is refused before it is kept
-        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = payload_digest(text)
+        (answer,) = self.submit_all(
+            [_Asked(backend, path, payload, idempotency_key, reference_field)]
+        )
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def submit_all(self, asked: list[_Asked]) -> list[Submission | Exception]:
+        """Submit several at once, as `submit_sync` each: all are stored in one commit before
+        any is sent, then each is tried once, in order. Once a back office could not be reached
+        (no reply), the rest of the batch for it is queued untried, so a batch waits for at most
+        one timeout per back office. One answer each: its `Submission` or what `submit_sync`
+        would raise."""
+        answers: list[Submission | Exception | None] = [None] * len(asked)
+        ready: list[tuple[int, BackendConfig, str, str]] = []
+        for index, one in enumerate(asked):
+            try:
+                config = self._config(one.backend)
+                endpoint(config, one.path)  # a path leaving the back office is refused first
+            except BackendError as exc:
+                answers[index] = exc
+                continue
+            text = json.dumps(
+                one.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            )
+            ready.append((index, config, text, payload_digest(text)))
         now = self._clock.now()
 
-        def store(conn: sqlite3.Connection) -> tuple[sqlite3.Row, bool]:
-            # inserted at once; a key already kept (or, one time in a million, a reference
-            # number already given) inserts nothing and is looked at then
-            for _ in range(20):
-                reference = self._new_reference(now)
-                stored = conn.execute(
-                    "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
-                    " digest, attempts, created_at, next_attempt_at, reference_field)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
-                    (
-                        reference,
-                        idempotency_key,
-                        backend,
-                        path,
-                        text,
-                        digest,
-                        now,
-                        now + self._lease,
-                        reference_field,
-                    ),
-                ).fetchone()
-                if stored is not None:
-                    return stored, True
-                row = conn.execute(
-                    "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
-                ).fetchone()
-                if row is not None:
-                    legacy = hashlib.sha256(text.encode()).hexdigest()  # kept before base32
-                    if row["digest"] not in (digest, legacy):
-                        # never answer a new submission with an old one's reference
-                        log.error("outbox: key of %s reused with another payload", row["reference"])
-                        raise BackendError(
-                            "backend.duplicate_key",
-                            f"idempotency key of {row['reference']} reused with another payload",
-                        )
-                    return row, False
-            raise RuntimeError("could not find a free reference number")  # 20 in 10^6 taken
+        def store_all(conn: sqlite3.Connection) -> list[tuple[sqlite3.Row, bool] | BackendError]:
+            stored: list[tuple[sqlite3.Row, bool] | BackendError] = []
+            for index, _, text, digest in ready:
+                try:
+                    stored.append(self._store(conn, asked[index], text, digest, now))
+                except BackendError as exc:  # nothing of it was written
+                    stored.append(exc)
+            return stored
 
-        # committed (with any other submission arriving meanwhile) before anything is sent
-        row, claimed = self._db.committed(store)
+        try:
+            # committed (with any other write arriving meanwhile) before anything is sent
+            kept = self._db.committed(store_all) if ready else []
+        except Exception as exc:
+            for index, *_ in ready:
+                answers[index] = exc
+            kept = []
+        unreachable: dict[str, _Outcome] = {}
+        for (index, config, _, _), result in zip(ready, kept, strict=False):
+            try:
+                answers[index] = self._try(asked[index], config, result, unreachable)
+            except Exception as exc:
+                answers[index] = exc
+        return [answer if answer is not None else _unanswered() for answer in answers]
+
+    def _store(
+        self, conn: sqlite3.Connection, one: _Asked, text: str, digest: str, now: float
+    ) -> tuple[sqlite3.Row, bool]:
+        """Insert a submission (claimed by this caller), or find the one kept under its key."""
+        # inserted at once; a key already kept (or, one time in a million, a reference number
+        # already given) inserts nothing and is looked at then
+        for _ in range(20):
+            reference = self._new_reference(now)
+            stored = conn.execute(
+                "INSERT INTO outbox (reference, idempotency_key, backend, path, payload,"
+                " digest, attempts, created_at, next_attempt_at, reference_field)"
+                " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
+                (
+                    reference,
+                    one.idempotency_key,
+                    one.backend,
+                    one.path,
+                    text,
+                    digest,
+                    now,
+                    now + self._lease,
+                    one.reference_field,
+                ),
+            ).fetchone()
+            if stored is not None:
+                return stored, True
+            row = conn.execute(
+                "SELECT * FROM outbox WHERE idempotency_key = ?", (one.idempotency_key,)
+            ).fetchone()
+            if row is not None:
+                legacy = hashlib.sha256(text.encode()).hexdigest()  # kept before base32
+                if row["digest"] not in (digest, legacy):
+                    # never answer a new submission with an old one's reference
+                    log.error("outbox: key of %s reused with another payload", row["reference"])
+                    raise BackendError(
+                        "backend.duplicate_key",
+                        f"idempotency key of {row['reference']} reused with another payload",
+                    )
+                return row, False
+        raise RuntimeError("could not find a free reference number")  # 20 in 10^6 taken
+
+    def _try(
+        self,
+        one: _Asked,
+        config: BackendConfig,
+        stored: tuple[sqlite3.Row, bool] | BackendError,
+        unreachable: dict[str, _Outcome],
+    ) -> Submission:
+        """Send a stored submission once (unless its back office was unreachable a moment ago,
+        in `unreachable`) and record the outcome."""
+        if isinstance(stored, BackendError):
+            raise stored
+        row, claimed = stored
         if not claimed:
             return self._resubmitted(row)
-        log.info("outbox: stored %s for %s", row["reference"], describe(backend, "POST", path))
-        outcome = self._send(row, config, min(self._submit_timeout, config.timeout))
+        where = describe(one.backend, "POST", one.path)
+        log.info("outbox: stored %s for %s", row["reference"], where)
+        outcome = unreachable.get(one.backend)
+        if outcome is None:
+            outcome = self._send(row, config, min(self._submit_timeout, config.timeout))
+            if not outcome.reached:
+                unreachable[one.backend] = outcome
         return self._settle(row, outcome)
 
     # Delivery ----------------------------------------------------------------------------
@@ -293,7 +379,7 @@ class SqliteOutbox:
         except BackendError as exc:
             if exc.key == "backend.bad_path":  # a path leaving the back office: never to be sent
                 return _Outcome("dead", reason=str(exc), key=exc.key)
-            return _Outcome("retry", reason=str(exc), key=exc.key)
+            return _Outcome("retry", reason=str(exc), key=exc.key, reached=False)
         error = error_for_status(reply.status, where, "POST")
         if error is None:
             # taken: the status says so, whatever the body (unreadable: no reference from it)
@@ -481,7 +567,9 @@ class SqliteOutbox:
         self._listeners.append(callback)
 
     def close(self) -> None:
-        """Release the HTTP transport (the database is the caller's)."""
+        """Finish the submissions asked, end the outbox's thread and release the HTTP
+        transport (the database is the caller's)."""
+        self._submitter.close()
         self._session.close()
 
     # Helpers -----------------------------------------------------------------------------

@@ -381,3 +381,46 @@ async def test_submissions_arriving_together_share_commits_and_each_is_stored_be
     assert len({r.reference for r in results}) == 12
     for text in canaries:
         assert _files_hold_after_erasing(kiosk.data_dir, text.encode()) == []
+
+
+def test_a_batch_stores_everything_first_and_tries_an_unreachable_back_office_once(
+    kiosk: Kiosk, demo: DemoBackOffice
+) -> None:
+    """Submissions asked together are all on disk before the first is sent; once the back
+    office cannot be reached, the rest of the batch is queued without another wait for it."""
+    import sqlite3
+
+    from kiosk.storage.outbox import _Asked
+
+    demo.set_down(True)
+    on_disk_at_first_try: list[int] = []
+    send = kiosk.outbox._session.request
+
+    def counted_request(*args: object, **kwargs: object) -> object:
+        other = sqlite3.connect(kiosk.db.path)  # another reader sees only what is committed
+        try:
+            on_disk_at_first_try.append(other.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+        finally:
+            other.close()
+        return send(*args, **kwargs)
+
+    kiosk.outbox._session.request = counted_request  # type: ignore[method-assign]
+    asked = [_Asked("feedback", "/feedback", {"text": f"路灯-{n}"}, f"down-{n}") for n in range(3)]
+    asked.insert(1, _Asked("nowhere", "/feedback", {"text": "x"}, "down-x"))
+    answers = kiosk.outbox.submit_all(asked)
+    assert on_disk_at_first_try == [3]  # one try, with all three already committed
+    assert isinstance(answers[1], BackendError) and answers[1].key == "backend.unknown"
+    queued = [answers[0], *answers[2:]]
+    assert [getattr(a, "status", a) for a in queued] == ["queued"] * 3
+    for answer in queued:
+        entry = kiosk.outbox.get(answer.reference)  # type: ignore[union-attr]
+        assert entry is not None and entry.status == "pending" and entry.has_payload
+        assert entry.last_error is not None and "backend.unreachable" in entry.last_error
+    demo.set_down(False)
+    kiosk.clock.advance(10)
+    assert kiosk.outbox.deliver_due() == 3
+    assert sorted(r.body["text"] for r in demo.received("/feedback")) == [
+        "路灯-0",
+        "路灯-1",
+        "路灯-2",
+    ]
