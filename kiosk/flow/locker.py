@@ -4,9 +4,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.flow.errors import KeyedError
+
+if TYPE_CHECKING:
+    from kiosk.flow.services import Texts
+
+COURIERS = "couriers."
+"""The catalogue of courier companies' names (`locales/*/couriers.yaml`), keyed by the name the
+courier back office gives (顺丰速运)."""
+
+
+def courier_name(texts: Texts, company: str, lang: str) -> str:
+    """A courier company's name in `lang`; one the catalogue lacks keeps its own name."""
+    key = COURIERS + company
+    return texts.get(key, lang) if company and texts.has(key) else company
 
 
 class LockerError(KeyedError):

@@ -14,7 +14,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from kiosk.flow.devices import DeviceError
-from kiosk.flow.locker import LockerError
+from kiosk.flow.locker import LockerError, courier_name
+from kiosk.i18n import catalog
 from kiosk.locker.config import BANDS
 from kiosk.locker.inventory import Inventory, Problem, shown_state
 from kiosk.locker.layout import Compartment
@@ -302,7 +303,7 @@ async def _retrieve(visit: Visit, locker: LockerService) -> str:
     fee = inventory.fee(parcel, locker.config.fee_per_day, locker.config.fee_cap)
     rows = [
         (visit.tr("locker.compartment"), cid),
-        (visit.tr("locker.company"), parcel.company),
+        (visit.tr("locker.company"), courier_name(catalog(), parcel.company, visit.lang)),
         (visit.tr("locker.waybill"), f"…{parcel.waybill[-4:]}"),
         (visit.tr("locker.phone"), parcel.phone_masked),
         (visit.tr("locker.deposited"), visit.when(parcel.deposited_at or 0)),

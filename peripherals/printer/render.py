@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from peripherals.errors import DeviceUnavailable
 from peripherals.printer.escpos_cache import import_escpos
 from peripherals.printer.receipt import Align, Barcode, Line, Qr, Receipt, Row
+from peripherals.printer.typeset import CHAR_DOTS, LINE_BOX, LINE_DOTS, line_font
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy as _Recorder
-    from PIL import Image, ImageFont
+    from PIL import Image
 
 # python-escpos, Pillow and qrcode are imported where they are used: loading this module (as the
 # configuration check does for every printer driver) stays cheap.
@@ -50,13 +51,6 @@ def _has_han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fa5" for ch in text)
 
 
-CHAR_DOTS = 12
-"""Width of one half-width character of font A (12x24); a CJK character takes two."""
-
-LINE_DOTS = 24
-"""Height of one text line in font A, and the pixel size of image-rendered text at size 1."""
-
-
 def find_font(root: Path | None = None, font: str | Path | None = None) -> Path:
     """The CJK font for text drawn as images: `font`, else `root/assets/fonts/*`, else wqy."""
     if font:
@@ -81,14 +75,6 @@ def find_font(root: Path | None = None, font: str | Path | None = None) -> Path:
         "fonts-wqy-microhei",
         code="printer.no_font",
     )
-
-
-@functools.lru_cache(maxsize=32)
-def load_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    """A FreeType font at a pixel size (cached: loading a 5 MB collection takes milliseconds)."""
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(path), size, index=0)
 
 
 def prints_natively(text: str, *, four_byte: bool = False) -> bool:
@@ -464,17 +450,16 @@ class ReceiptRenderer:
     def image_lines(self, text: str, size: int = 1) -> list[str]:
         """The lines a text drawn as a picture at `size` takes: broken between words (or after
         any CJK character) to the paper's width, as text lines are."""
-        font = load_font(self.font_path(), LINE_DOTS * size)
+        font = line_font(self.font_path(), LINE_DOTS * size, LINE_BOX * size).font
         return fit_measured(text, self.paper_width, font.getlength)
 
     def text_image(self, text: str, align: Align, bold: bool, size: int) -> Image.Image:
         """Text drawn with the CJK font across the paper width, wrapped, as a 1-bit image."""
         from PIL import Image, ImageDraw
 
-        px = LINE_DOTS * size
-        font = load_font(self.font_path(), px)
+        line_height = LINE_BOX * size
+        font, baseline = line_font(self.font_path(), LINE_DOTS * size, line_height)
         lines = self.image_lines(text, size)
-        line_height = px + px // 4
         image = Image.new("L", (self.paper_width, line_height * len(lines)), 255)
         draw = ImageDraw.Draw(image)
         for i, part in enumerate(lines):
@@ -482,22 +467,23 @@ class ReceiptRenderer:
             x = {"left": 0.0, "center": (self.paper_width - length) / 2}.get(
                 align, self.paper_width - length
             )
-            draw.text((x, i * line_height), part, font=font, fill=0, stroke_width=int(bold))
+            y = i * line_height + baseline
+            draw.text((x, y), part, font=font, fill=0, anchor="ls", stroke_width=int(bold))
         return _binarize(image)
 
     def row_image(self, row: Row) -> Image.Image:
         """A key-value row drawn with the CJK font: key left, value right (below if too long)."""
         from PIL import Image, ImageDraw
 
-        font = load_font(self.font_path(), LINE_DOTS)
-        line_height = LINE_DOTS + LINE_DOTS // 4
+        font, baseline = line_font(self.font_path(), LINE_DOTS, LINE_BOX)
         key_len, value_len = font.getlength(row.key), font.getlength(row.value)
         two_lines = key_len + value_len + CHAR_DOTS > self.paper_width
-        image = Image.new("L", (self.paper_width, line_height * (2 if two_lines else 1)), 255)
+        image = Image.new("L", (self.paper_width, LINE_BOX * (2 if two_lines else 1)), 255)
         draw = ImageDraw.Draw(image)
-        draw.text((0, 0), row.key, font=font, fill=0)
-        y = line_height if two_lines else 0
-        draw.text((max(0.0, self.paper_width - value_len), y), row.value, font=font, fill=0)
+        draw.text((0, baseline), row.key, font=font, fill=0, anchor="ls")
+        y = baseline + (LINE_BOX if two_lines else 0)
+        x = max(0.0, self.paper_width - value_len)
+        draw.text((x, y), row.value, font=font, fill=0, anchor="ls")
         return _binarize(image)
 
     def qr_image(self, qr: Qr) -> Image.Image:

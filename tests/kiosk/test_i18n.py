@@ -112,3 +112,32 @@ def test_a_damaged_or_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file" / "i18n.json"
     (tmp_path / "a-file").write_text("", "utf-8")  # the cache's folder cannot be made
     assert Catalog(root, blocked).get("demo.start") == "开始"
+
+
+def test_a_text_with_forms_takes_the_one_its_count_needs(tmp_path: Path) -> None:
+    (tmp_path / "zh_CN").mkdir()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "zh_CN" / "demo.yaml").write_text("take: 请取出 {count} 件快递\n", "utf-8")
+    (tmp_path / "en" / "demo.yaml").write_text(
+        "take:\n  one: Take your parcel\n  other: Take your {count} parcels\n"
+        "left: '{count} parcel(s) left'\n",
+        "utf-8",
+    )
+    own = Catalog(tmp_path)
+    assert own.get("demo.take", "en", count=1) == "Take your parcel"
+    assert own.get("demo.take", "en", count=2) == "Take your 2 parcels"
+    assert own.get("demo.take", "zh_CN", count=1) == "请取出 1 件快递"
+    assert own.get("demo.left", "en", count=1) == "1 parcel left"
+    assert own.missing() == {"zh_CN": ["demo.left"], "en": []}  # the forms are one text
+    own.overrides = {"en": {"demo.take": "Take it all"}}  # a bundle's text, without forms
+    assert own.get("demo.take", "en", count=1) == "Take it all"
+
+
+def test_shipped_courier_names_are_in_both_languages_and_unknown_ones_keep_theirs() -> None:
+    from kiosk.flow.locker import courier_name
+
+    texts = catalog()
+    assert courier_name(texts, "顺丰速运", "en") == "SF Express"
+    assert courier_name(texts, "顺丰速运", "zh_CN") == "顺丰速运"
+    assert courier_name(texts, "蜂鸟同城", "en") == "蜂鸟同城"
+    assert courier_name(texts, "", "en") == ""

@@ -33,7 +33,7 @@ async def execute(ctx: StepContext, step: DepositParcelStep) -> StepResult:
         courier=ctx.render(step.courier).strip(),
         elder=flag(ctx, step.elder),
     )
-    busy = ctx.translate("locker.opening")
+    busy = ctx.translate("locker.opening", count=1)
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
     try:
         opening = await locker.deposit(ctx.render(step.compartment).strip(), parcel)
