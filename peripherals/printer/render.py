@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from peripherals.errors import DeviceUnavailable
+from peripherals.line_breaks import CLOSING, broken
 from peripherals.printer.escpos_cache import import_escpos
 from peripherals.printer.receipt import Align, Barcode, Line, Qr, Receipt, Row
 from peripherals.printer.typeset import CHAR_DOTS, LINE_BOX, LINE_DOTS, line_font
@@ -106,36 +107,11 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _wide(ch: str) -> bool:
-    """A CJK or full-width character: a line may break after it."""
-    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
-
-
-def _pieces(text: str) -> list[str]:
-    """What a line may break after: each CJK character, or a word with the spaces after it
-    (spaces alone where no word comes before them). Read in Python: a regular expression of
-    these character ranges takes a few milliseconds to compile."""
-    pieces: list[str] = []
-    at, end = 0, len(text)
-    while at < end:
-        if _wide(text[at]):
-            pieces.append(text[at])
-            at += 1
-            continue
-        stop = at
-        while stop < end and not text[stop].isspace() and not _wide(text[stop]):
-            stop += 1
-        while stop < end and text[stop].isspace():
-            stop += 1
-        pieces.append(text[at:stop])
-        at = stop
-    return pieces
-
-
 def fit_lines(text: str, cells: int) -> list[str]:
-    """`text` broken into lines of at most `cells` half-width cells: between words or after any
-    CJK character, a word longer than a line cut where the line ends (a printer given a longer
-    line would break it anywhere, or cut it off)."""
+    """`text` broken into lines of at most `cells` half-width cells, as Chinese is typeset
+    (`peripherals.line_breaks`: after any CJK character but never before a closing mark or after
+    an opening one, a number kept with its unit, words at spaces), a word longer than a line cut
+    where the line ends (a printer given a longer line would break it anywhere, or cut it off)."""
     return fit_measured(text, cells, display_width)
 
 
@@ -143,21 +119,16 @@ def fit_measured(text: str, limit: float, measure: Callable[[str], float]) -> li
     """`text` broken as `fit_lines` breaks it, each line at most `limit` by `measure` (cells of
     the printer's font, or dots of a picture's)."""
     lines: list[str] = []
-    line = ""
-    for piece in _pieces(text):
-        while measure(line + piece.rstrip()) > limit:
-            if line.strip():
-                lines.append(line.rstrip())
-                line, piece = "", piece.lstrip()
-                continue
-            cut = 0  # a word wider than a whole line
-            while cut < len(piece) and measure(piece[: cut + 1]) <= limit:
+    for line in broken(text, limit, measure, markup=False).split("\n"):
+        while measure(line) > limit:  # a run wider than a whole line
+            cut = 0
+            while cut < len(line) and measure(line[: cut + 1]) <= limit:
                 cut += 1
-            lines.append(piece[: max(cut, 1)])
-            piece = piece[max(cut, 1) :]
-        line += piece
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
+            while cut > 1 and line[cut] in CLOSING:  # `）。` go with what they close
+                cut -= 1
+            lines.append(line[: max(cut, 1)])
+            line = line[max(cut, 1) :].lstrip()
+        lines.append(line)
     return lines
 
 
