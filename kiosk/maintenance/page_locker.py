@@ -95,8 +95,10 @@ async def _read(visit: Visit, locker: LockerService) -> tuple[dict[str, str], st
         scan = await locker.scan()
         doors = scan.doors
         if scan.unreadable_boards:
-            boards = "、".join(str(b) for b in scan.unreadable_boards)
-            note = visit.tr("locker.boards_unread", boards=boards)
+            separator = visit.tr("locker.board_separator")
+            boards = separator.join(str(b) for b in scan.unreadable_boards)
+            count = len(scan.unreadable_boards)
+            note = visit.tr("locker.boards_unread", boards=boards, count=count)
     except DeviceError as exc:
         doors = {}
         note = visit.tr("locker.unreadable", why=visit.fault(exc.key))

@@ -141,3 +141,21 @@ def test_shipped_courier_names_are_in_both_languages_and_unknown_ones_keep_their
     assert courier_name(texts, "顺丰速运", "zh_CN") == "顺丰速运"
     assert courier_name(texts, "蜂鸟同城", "en") == "蜂鸟同城"
     assert courier_name(texts, "", "en") == ""
+
+
+def test_the_service_menus_counts_read_in_their_numbers_form_in_english() -> None:
+    from kiosk.i18n import catalog
+
+    texts = catalog()
+    assert texts.get("service.journal.count", "en", day="2026-12-06", count=1).endswith(": 1 entry")
+    assert texts.get("service.journal.count", "en", day="2026-12-06", count=27).endswith(
+        ": 27 entries"
+    )
+    assert texts.get("service.locker.more_problems", "en", count=1) == "1 more problem"
+    assert texts.get("service.locker.more_problems", "en", count=4) == "4 more problems"
+    one = texts.get("service.locker.boards_unread", "en", boards="2", count=1)
+    two = texts.get("service.locker.boards_unread", "en", boards="2, 3", count=2)
+    assert one.startswith("Board 2 did not answer: its doors")
+    assert two.startswith("Boards 2, 3 did not answer: their doors")
+    assert texts.get("fleet.rollout.kiosks", "en", count=1) == " (1 kiosk)"
+    assert texts.get("service.journal.count", "zh_CN", day="2026-12-06", count=1).endswith("1 条")
