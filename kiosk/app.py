@@ -263,6 +263,7 @@ class KioskServices:
             clock=clock,
             terminal=config.terminal.id,
         )
+        self._stack.callback(service.close)  # its thread's work done before the database closes
         done = run_blocking(service.reconcile())
         if done.problems:
             log.warning("locker: %d disagreements between doors and inventory", done.problems)

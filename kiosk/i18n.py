@@ -6,6 +6,14 @@ first frame, so the shipped catalogue is remembered, parsed, in `$XDG_CACHE_HOME
 from; a start whose files are the same reads that JSON instead (a changed, added or removed
 file, or an unreadable cache, means the YAML is read again). A first start reads the copy
 built at install instead when it matches (`kiosk.ui.install_cache`).
+
+Counts. An English text writes a counted noun "{count} parcel(s)": it is shown and said "1
+parcel", "2 parcels" (`kiosk.languages.counted`). A text whose other words change with a count
+gives its forms by plural category, chosen by its `count` parameter (Chinese gives one text):
+
+    take_and_close_pickup:
+      one: Please take your parcel and close the door.
+      other: Please take your parcels and close the doors.
 """
 
 from __future__ import annotations
@@ -18,12 +26,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.languages import LANGUAGES
+from kiosk.languages import LANGUAGES, PLURAL_FORMS, counted, plural
 
 log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LANGUAGE = LANGUAGES[0]
+FORM = "#"
+"""Between a text's key and a plural form other than "other" (`locker.refuse#one`)."""
 INSTALLED_CACHE = LOCALES_DIR.parent / "build" / "cache" / "kiosk" / "i18n.json"
 """The catalogue parsed at install (`python -m kiosk.ui.install_cache`, run by setup.sh)."""
 
@@ -61,8 +71,16 @@ class Catalog:
             _write_cache(cache, identity, self.texts)
 
     def get(self, key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
-        """The text for `key` in `lang` (falling back to the default language, then the key)."""
-        text = self.overrides.get(lang, {}).get(key) or self.texts.get(lang, {}).get(key)
+        """The text for `key` in `lang` (falling back to the default language, then the key);
+        with a `count`, its form for that count where it has forms (see above)."""
+        form = None
+        if "count" in params and plural(params["count"], lang) != "other":
+            form = f"{key}{FORM}{plural(params['count'], lang)}"
+        text = None
+        for texts in (self.overrides.get(lang, {}), self.texts.get(lang, {})):  # a bundle's first
+            text = (texts.get(form) if form else None) or texts.get(key)
+            if text:
+                break
         if text is None:
             text = self.overrides.get(DEFAULT_LANGUAGE, {}).get(key)
             text = text or self.texts[DEFAULT_LANGUAGE].get(key)
@@ -70,7 +88,7 @@ class Catalog:
                 log.warning("missing translation %s", key)
                 return key
         try:
-            return text.format(**params) if params else text
+            return counted(text.format(**params) if params else text, lang)
         except (KeyError, IndexError, ValueError):
             log.warning("translation %s/%s has bad placeholders", lang, key)
             return text
@@ -81,7 +99,7 @@ class Catalog:
 
     def missing(self) -> dict[str, list[str]]:
         """Keys each language lacks that another language has."""
-        every = set().union(*(set(t) for t in self.texts.values()))
+        every = set().union(*({k for k in t if FORM not in k} for t in self.texts.values()))
         return {lang: sorted(every - set(texts)) for lang, texts in self.texts.items()}
 
 
@@ -147,7 +165,10 @@ def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in data.items():
         full = f"{prefix}.{key}"
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and set(value) == set(PLURAL_FORMS):  # a text's forms
+            out[full] = str(value["other"])
+            out.update((f"{full}{FORM}{form}", str(value[form])) for form in PLURAL_FORMS[:-1])
+        elif isinstance(value, Mapping):
             out.update(_flatten(value, full))
         else:
             out[full] = str(value)

@@ -236,6 +236,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
 
     @app.get("/console/rollouts")
     def rollout_list(request: Request, error: str = "") -> Response:
+        lang = _lang(request)
         with fleet.db() as db:
             login = who(request, db)
             shown = []
@@ -249,6 +250,7 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
                         ],
                         "stats": rollouts.stats(db, rollout, fleet.now()),
                         "limit": stages[rollout.stage].max_failure_excess,
+                        "titles": _flow_titles(fleet.publisher, rollout, lang),
                     }
                 )
         offered = fleet.publisher.bundles()
@@ -360,6 +362,20 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
             login = who(request, db, "administrator")
             rows = list(db.scalars(select(Audit).order_by(Audit.id.desc()).limit(200)))
         return _page(request, "audit.html", login, rows=rows)
+
+
+def _flow_titles(publisher: rollouts.Publisher, rollout: Rollout, lang: str) -> dict[str, str]:
+    """The title of each flow of a rollout's bundles in `lang` (else in another language), by
+    flow id: the new bundle's, else the previous bundle's (a flow the new one dropped)."""
+    titles = {**publisher.flow_titles(rollout.bundle)}
+    if rollout.previous_bundle is not None:
+        titles = {**publisher.flow_titles(rollout.previous_bundle), **titles}
+    named = {}
+    for flow, title in titles.items():
+        name = title.get(lang) or next(iter(title.values()), "")
+        if name:
+            named[flow] = name
+    return named
 
 
 def _reason_of(exc: Exception) -> str:

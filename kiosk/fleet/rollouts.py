@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -48,6 +49,10 @@ class RolloutError(Exception):
         return describe(self.reason)
 
 
+FlowTitles = Mapping[str, Mapping[str, str]]
+"""Flow titles by flow id, then by language (`{"resident-feedback": {"en": "Feedback"}}`)."""
+
+
 class Publisher(Protocol):
     """Where a stage's groups go: the TUF repository, or nowhere (a dry run)."""
 
@@ -59,17 +64,30 @@ class Publisher(Protocol):
         """The bundles a rollout may name (published, with their groups); None: not known."""
         ...
 
+    def flow_titles(self, bundle: int) -> FlowTitles:
+        """The titles of a published bundle's flows by flow id and language ({}: not known)."""
+        ...
+
 
 class RecordingPublisher:
     """A publisher that only remembers (for a fleet without a repository, and tests)."""
 
-    def __init__(self, bundles: dict[int, tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        bundles: dict[int, tuple[str, ...]] | None = None,
+        titles: Mapping[int, FlowTitles] | None = None,
+    ) -> None:
         self.published: list[tuple[int, list[str]]] = []
         self._bundles = bundles
+        self._titles = titles or {}
 
     def bundles(self) -> dict[int, tuple[str, ...]] | None:
         """The bundles it was told of, if any."""
         return self._bundles
+
+    def flow_titles(self, bundle: int) -> FlowTitles:
+        """The titles it was told of for `bundle`, if any."""
+        return self._titles.get(bundle, {})
 
     def publish(self, bundle: int, groups: list[str]) -> str:
         """Remember the groups."""

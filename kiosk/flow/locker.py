@@ -4,9 +4,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.flow.errors import KeyedError
+
+if TYPE_CHECKING:
+    from kiosk.flow.services import Texts
+
+COURIERS = "couriers."
+"""The catalogue of courier companies' names (`locales/*/couriers.yaml`), keyed by the name the
+courier back office gives (顺丰速运)."""
+
+
+def courier_name(texts: Texts, company: str, lang: str) -> str:
+    """A courier company's name in `lang`; one the catalogue lacks keeps its own name."""
+    key = COURIERS + company
+    return texts.get(key, lang) if company and texts.has(key) else company
 
 
 class LockerError(KeyedError):
@@ -80,14 +93,17 @@ class Rules:
 
 
 class Locker(Protocol):
-    """The parcel locker as flows use it."""
+    """The parcel locker as flows use it; each coroutine leaves the event loop free while the
+    disk works."""
 
     @property
     def rules(self) -> Rules:
         """Refused items and door timings."""
         ...
 
-    def suggest(self, size: str, *, low: bool = False, wheelchair: bool = False) -> list[Place]:
+    async def suggest(
+        self, size: str, *, low: bool = False, wheelchair: bool = False
+    ) -> list[Place]:
         """Free compartments at least `size`, smallest first."""
         ...
 
@@ -105,7 +121,7 @@ class Locker(Protocol):
         """Whether the recipient agreed to locker delivery (the courier back office says)."""
         ...
 
-    def find(self, code: str) -> list[Found]:
+    async def find(self, code: str) -> list[Found]:
         """Every parcel of the recipient a pickup code belongs to; wrong codes are limited."""
         ...
 
@@ -114,7 +130,7 @@ class Locker(Protocol):
         no fee is due; the courier back office is told (outbox)."""
         ...
 
-    def to_retrieve(self, company: str) -> list[Found]:
+    async def to_retrieve(self, company: str) -> list[Found]:
         """`company`'s parcels for its courier to take back: overdue and refused."""
         ...
 
@@ -131,7 +147,7 @@ class Locker(Protocol):
         """The door closed on the parcel: record it and notify the recipient (outbox)."""
         ...
 
-    def pay(self, parcels: list[str], amount: int) -> None:
+    async def pay(self, parcels: list[str], amount: int) -> None:
         """Record fees paid (fen) for parcels before their doors open."""
         ...
 
@@ -140,6 +156,6 @@ class Locker(Protocol):
         works no more. A jammed door keeps the parcel stored with a new code sent."""
         ...
 
-    def alarm(self, opening: Opening, reason: str) -> None:
+    async def alarm(self, opening: Opening, reason: str) -> None:
         """A door left open: an alarm event for the maintainers."""
         ...

@@ -19,6 +19,7 @@ from kiosk.flow.expressions import ExpressionError, render
 from kiosk.flow.loader import FlowLoadError, read_yaml
 from kiosk.flow.receipt_schema import MaskKind, ReceiptLine, ReceiptTemplate
 from kiosk.flow.schema import SchemaError, Text, convert
+from kiosk.languages import counted
 from kiosk.privacy.masking import ID_NUMBER, mask_id, mask_name, mask_phone, mask_text, scrub
 from peripherals.printer.receipt import Line, Qr, Receipt, Row
 
@@ -88,7 +89,7 @@ class ReceiptLibrary:
         template = self.template(receipt_id)
 
         def text(source: Text) -> str:
-            return scrub(render(source.get(language), variables))
+            return scrub(counted(render(source.get(language), variables), language))
 
         def line(item: ReceiptLine) -> Line:
             return Line(text(item.text), align=item.align, bold=item.bold, size=item.size)

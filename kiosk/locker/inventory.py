@@ -106,6 +106,12 @@ class Inventory:
             rows = conn.execute("SELECT id, state, door FROM locker_compartments").fetchall()
         return {row["id"]: shown_state(row["state"], row["door"]) for row in rows}
 
+    def compartments(self) -> dict[str, tuple[str, str]]:
+        """(state, door) of every compartment, in one query."""
+        with self.db.reading() as conn:
+            rows = conn.execute("SELECT id, state, door FROM locker_compartments").fetchall()
+        return {row["id"]: (row["state"], row["door"]) for row in rows}
+
     def compartment_state(self, compartment: str) -> tuple[str, str]:
         """(state, door) of one compartment."""
         with self.db.reading() as conn:

@@ -73,8 +73,9 @@ def _recover_release(inventory: Inventory, action: Action, door: str, done: Reco
 def compare_doors(inventory: Inventory, doors: Mapping[str, str]) -> int:
     """Compare every door read with the inventory; returns the disagreements found."""
     found = 0
+    recorded = inventory.compartments()  # each row is changed only in its own turn below
     for compartment in inventory.layout:
-        state, known = inventory.compartment_state(compartment.id)
+        state, known = recorded[compartment.id]
         door = doors.get(compartment.id, "unknown")
         if door != known:
             inventory.set_door(compartment.id, door)

@@ -1,13 +1,19 @@
 """The parcel locker flows use (`kiosk.flow.locker.Locker`): the inventory in SQLite and the
-doors through the lock boards, each physical action written before and confirmed after."""
+doors through the lock boards, each physical action written before and confirmed after.
+
+The flows' event loop is the touch screen's: every read and write of the inventory and of the
+wrong-code attempts runs on the service's own thread (`off_loop`), each awaited in turn, so
+the screen never waits for the disk (an fsync, or the database lock a writer holds meanwhile).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from kiosk.flow.devices import DeviceError, DoorState, LockBoardDoor
 from kiosk.flow.locker import Found, LockerError, NewParcel, Opening, Place, Rules
@@ -18,6 +24,7 @@ from kiosk.locker.inventory import Action, Inventory, InventoryError, Parcel
 from kiosk.locker.layout import Compartment
 from kiosk.locker.reconcile import Reconciled, compare_doors, recover
 from kiosk.locker.servicing import waive_fee
+from kiosk.storage.batch_thread import BatchThread
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +34,10 @@ MAX_REASSIGNMENTS = 3
 FEE_GRACE = 900.0
 """Seconds a quoted fee holds: one paid is not found short because a new day began while the
 resident was paying."""
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Call = Callable[[], Any]
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,17 @@ class LockerService:
         self.terminal = terminal
         self.poll_interval = poll_interval
         self.attempts = Attempts(inventory.db, clock, journal)
+        self._disk: BatchThread[Call, Any] = BatchThread("locker-disk", _calls)
+
+    async def off_loop(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(*args, **kwargs)` on the service's thread, its result or its error here; once
+        asked it is done, even if the waiting coroutine is cancelled meanwhile."""
+        result: T = await self._disk.ask(functools.partial(fn, *args, **kwargs))
+        return result
+
+    def close(self) -> None:
+        """Do what was asked of the service's thread and end it (a later call starts one)."""
+        self._disk.close()
 
     @property
     def rules(self) -> Rules:
@@ -96,12 +118,12 @@ class LockerService:
         """Settle what a dead process left, compare every door with the inventory, and send
         the notifications of deposits completed now."""
         scan = await self.scan()
-        done = recover(self.inventory, scan.doors)
-        done.problems += compare_doors(self.inventory, scan.doors)
+        done = await self.off_loop(recover, self.inventory, scan.doors)
+        done.problems += await self.off_loop(compare_doors, self.inventory, scan.doors)
         for parcel in done.completed_deposits:
-            await self._notify(self.inventory.parcel(parcel))
+            await self._notify(await self.off_loop(self.inventory.parcel, parcel))
         for parcel in done.completed_releases:
-            await self._record(self.inventory.parcel(parcel), "taken")
+            await self._record(await self.off_loop(self.inventory.parcel, parcel), "taken")
         self.journal.record(
             "locker",
             "locker",
@@ -125,15 +147,15 @@ class LockerService:
     async def sign_in_card(self, number: str) -> dict[str, str]:
         """A courier card's number: on the locker's allow list, or else checked with the
         courier back office; refused cards count towards the same lock-out as codes."""
-        self._check("courier")
+        await self._check("courier")
         known = self.config.courier_cards.get(number)
         if known is not None:
-            self.attempts.record("courier", True, self._courier_limit())
+            await self.off_loop(self.attempts.record, "courier", True, self._courier_limit())
             return {"courier": known.courier, "company": known.company}
         return await self._sign_in("card", number)
 
     async def _sign_in(self, kind: str, secret: str) -> dict[str, str]:
-        self._check("courier")
+        await self._check("courier")
         limit = self._courier_limit()
         try:
             reply = await self.backends.request(
@@ -146,11 +168,11 @@ class LockerService:
             if exc.key != "backend.rejected":
                 raise LockerError("locker.courier_offline", exc.detail) from exc
             tag = self.inventory.keyed.digest("c", secret)[:8]
-            self.attempts.record("courier", False, limit, tag)
-            self._check("courier")  # that miss may have locked the sign-in out
+            await self.off_loop(self.attempts.record, "courier", False, limit, tag)
+            await self._check("courier")  # that miss may have locked the sign-in out
             refused = "locker.card_refused" if kind == "card" else "locker.courier_refused"
             raise LockerError(refused) from exc
-        self.attempts.record("courier", True, limit)
+        await self.off_loop(self.attempts.record, "courier", True, limit)
         data = reply if isinstance(reply, dict) else {}
         company = str(data.get("company", ""))
         await self._refused_in_app(company, data.get("refused"))
@@ -163,11 +185,13 @@ class LockerService:
         if not company or not isinstance(waybills, list):
             return
         wanted = {w for w in waybills if isinstance(w, str)}
-        for parcel in self.inventory.parcels(("stored",)):
+        for parcel in await self.off_loop(self.inventory.parcels, ("stored",)):
             if parcel.company != company or parcel.waybill not in wanted:
                 continue
             try:
-                refused = self.inventory.refuse(parcel.id, "by the recipient in the courier's app")
+                refused = await self.off_loop(
+                    self.inventory.refuse, parcel.id, "by the recipient in the courier's app"
+                )
             except InventoryError as exc:  # taken meanwhile: nothing to refuse
                 log.info("parcel %s not refused: %s", parcel.id, exc.key)
                 continue
@@ -190,9 +214,14 @@ class LockerService:
             raise LockerError("locker.courier_offline", exc.detail) from exc
         return bool(isinstance(reply, dict) and reply.get("consent"))
 
-    def suggest(self, size: str, *, low: bool = False, wheelchair: bool = False) -> list[Place]:
+    async def suggest(
+        self, size: str, *, low: bool = False, wheelchair: bool = False
+    ) -> list[Place]:
         """Free compartments at least `size`, smallest first."""
-        return [place(c) for c in self.inventory.free_fitting(size, low=low, wheelchair=wheelchair)]
+        fitting = await self.off_loop(
+            self.inventory.free_fitting, size, low=low, wheelchair=wheelchair
+        )
+        return [place(c) for c in fitting]
 
     async def deposit(self, compartment: str, parcel: NewParcel) -> Opening:
         """Write the intent, open, see it open; a jammed door moves the parcel on."""
@@ -203,7 +232,8 @@ class LockerService:
         if parcel.elder and self.config.elder_storage_hours is not None:
             hours = self.config.elder_storage_hours
         try:
-            action = self.inventory.begin_deposit(
+            action = await self.off_loop(
+                self.inventory.begin_deposit,
                 compartment,
                 waybill=parcel.waybill,
                 company=parcel.company,
@@ -218,20 +248,24 @@ class LockerService:
                 await self._open(action)
             except DeviceError as exc:
                 if exc.key != "lock.jammed":
-                    self.inventory.cancel_deposit(action, exc.key)
-                    self.inventory.problem(action.compartment, "door_failed", exc.key)
+                    await self.off_loop(self.inventory.cancel_deposit, action, exc.key)
+                    await self.off_loop(
+                        self.inventory.problem, action.compartment, "door_failed", exc.key
+                    )
                     raise LockerError("locker.door_failed", exc.key) from exc
-                self.inventory.set_out_of_service(action.compartment, "jammed")
-                others = self.inventory.free_fitting(chosen.size)
+                await self.off_loop(self.inventory.set_out_of_service, action.compartment, "jammed")
+                others = await self.off_loop(self.inventory.free_fitting, chosen.size)
                 if not others:
-                    self.inventory.cancel_deposit(action, "jammed, no other compartment")
+                    await self.off_loop(
+                        self.inventory.cancel_deposit, action, "jammed, no other compartment"
+                    )
                     raise LockerError("locker.no_compartment") from exc
-                action = self.inventory.move(action, others[0].id)
+                action = await self.off_loop(self.inventory.move, action, others[0].id)
                 continue
             moved = compartment if action.compartment != compartment else None
             where = self._place(action.compartment)
             return Opening(action.id, action.parcel, where, moved, storage_hours=hours)
-        self.inventory.cancel_deposit(action, "jammed, too many compartments")
+        await self.off_loop(self.inventory.cancel_deposit, action, "jammed, too many compartments")
         raise LockerError("locker.no_compartment")
 
     async def closed(self, opening: Opening) -> None:
@@ -241,24 +275,25 @@ class LockerService:
         while True:
             state = await door.door_state(compartment.address, compartment.lock)
             if state is DoorState.CLOSED:
-                self.inventory.set_door(compartment.id, "closed")
+                await self.off_loop(self.inventory.set_door, compartment.id, "closed")
                 return
             await asyncio.sleep(self.poll_interval)
 
     async def record_deposit(self, opening: Opening) -> None:
         """The door closed on the parcel: record it, then notify the recipient."""
-        parcel = self.inventory.finish_deposit(self._action(opening, "deposit"))
+        action = self._action(opening, "deposit")
+        parcel = await self.off_loop(self.inventory.finish_deposit, action)
         await self._notify(parcel)
 
     # -- resident ------------------------------------------------------------------------------
 
-    def find(self, code: str) -> list[Found]:
+    async def find(self, code: str) -> list[Found]:
         """Every parcel of the recipient this code belongs to; wrong codes are limited."""
-        self._check("pickup")
+        await self._check("pickup")
         limit = Limit(self.config.wrong_codes_per_minute, self.config.lockout_seconds)
-        found = self.inventory.parcels_for_code(code)
+        found = await self.off_loop(self.inventory.parcels_for_code, code)
         tag = self.inventory.keyed.digest("attempt", code)[:8]
-        self.attempts.record("pickup", bool(found), limit, tag)
+        await self.off_loop(self.attempts.record, "pickup", bool(found), limit, tag)
         if not found:
             raise LockerError("locker.wrong_code")
         return [self._found(p) for p in found]
@@ -268,19 +303,26 @@ class LockerService:
         change (no door opens, its code dies, no fee), then the courier back office is told
         through the outbox."""
         try:
-            refused = self.inventory.refuse(parcel, "by the recipient at the locker")
+            refused = await self.off_loop(
+                self.inventory.refuse, parcel, "by the recipient at the locker"
+            )
         except InventoryError as exc:
             raise LockerError(exc.key, exc.detail) from exc
         await self._record(refused, "refused")
         return self._found(refused)
 
-    def to_retrieve(self, company: str) -> list[Found]:
+    async def to_retrieve(self, company: str) -> list[Found]:
         """`company`'s parcels for its courier to take back: overdue and refused."""
         days = self.config.retrieve_after_days
-        return [self._found(p) for p in self.inventory.to_retrieve(days, company)]
+        found = await self.off_loop(self.inventory.to_retrieve, days, company)
+        return [self._found(p) for p in found]
 
-    def pay(self, parcels: list[str], amount: int) -> None:
+    async def pay(self, parcels: list[str], amount: int) -> None:
         """Record fees paid before the doors open: each parcel's fee, in order, from `amount`."""
+        await self.off_loop(self._pay, parcels, amount)
+
+    def _pay(self, parcels: list[str], amount: int) -> None:
+        """`pay` on the service's thread: each parcel read, then its share written."""
         left = amount
         for parcel in parcels:
             due = self._fee(self.inventory.parcel(parcel))
@@ -292,31 +334,32 @@ class LockerService:
     async def release(self, parcel: str, kind: str, *, waive: str = "") -> Opening:
         """Open a stored parcel's door and record it taken (its code dies at the intent).
         `waive`: why a maintainer waives an unpaid fee (recorded once the parcel is out)."""
-        stored = self.inventory.parcel(parcel)
+        stored = await self.off_loop(self.inventory.parcel, parcel)
         quoted = self.clock.now() - FEE_GRACE
         waived = self._fee(stored) if kind == "pickup" and waive else 0
         if kind == "pickup" and not waive and self._fee(stored, at=quoted) > 0:
             raise LockerError("locker.fee_unpaid", parcel)
         try:
-            action = self.inventory.begin_release(parcel, kind)
+            action = await self.off_loop(self.inventory.begin_release, parcel, kind)
         except InventoryError as exc:
             raise LockerError(exc.key, exc.detail) from exc
         try:
             await self._open(action)
         except DeviceError as exc:
-            if self.inventory.release_failed(action, exc.key) == "stored":
-                await self._notify(self.inventory.parcel(parcel), reissued=True)
+            if await self.off_loop(self.inventory.release_failed, action, exc.key) == "stored":
+                again = await self.off_loop(self.inventory.parcel, parcel)
+                await self._notify(again, reissued=True)
             raise LockerError("locker.jammed", action.compartment) from exc
-        taken = self.inventory.finish_release(action, "open")
+        taken = await self.off_loop(self.inventory.finish_release, action, "open")
         if waived:
-            waive_fee(self.inventory, parcel, waived, waive)
+            await self.off_loop(waive_fee, self.inventory, parcel, waived, waive)
         await self._record(taken, "picked_up" if kind == "pickup" else "retrieved", waived)
         refused = stored.status == "refused"
         return Opening(action.id, parcel, self._place(action.compartment), refused=refused)
 
-    def alarm(self, opening: Opening, reason: str) -> None:
+    async def alarm(self, opening: Opening, reason: str) -> None:
         """A door left open: listed and journaled as an alarm."""
-        self.inventory.problem(opening.place.compartment, "door_open", reason)
+        await self.off_loop(self.inventory.problem, opening.place.compartment, "door_open", reason)
         self.journal.record(
             "locker", "locker", opening.place.compartment, "alarm", {"reason": reason}
         )
@@ -327,11 +370,11 @@ class LockerService:
         compartment = self._compartment(action.compartment)
         # The intent is committed: it records this energising before the coil fires.
         await self._doors().open_lock(compartment.address, compartment.lock, recorded=True)
-        self.inventory.opened(action)
+        await self.off_loop(self.inventory.opened, action)
 
-    def _check(self, scope: str) -> None:
+    async def _check(self, scope: str) -> None:
         try:
-            self.attempts.check(scope)
+            await self.off_loop(self.attempts.check, scope)
         except LockedOut as exc:
             key = "locker.courier_locked_out" if scope == "courier" else "locker.locked_out"
             raise LockerError(key, f"{exc.seconds:.0f}") from exc
@@ -339,7 +382,7 @@ class LockerService:
     async def _notify(self, parcel: Parcel, *, reissued: bool = False) -> None:
         """The recipient's pickup notice, through the outbox to the courier back office (which
         has the phone): locker, place, code, storage period, masked phone."""
-        code = self.inventory.pickup_code(parcel.id)
+        code = await self.off_loop(self.inventory.pickup_code, parcel.id)
         where = self._place(parcel.compartment or "")
         payload: dict[str, Any] = {
             "terminal": self.terminal,
@@ -411,6 +454,17 @@ class LockerService:
 
     def _action(self, opening: Opening, kind: str) -> Action:
         return Action(opening.action, kind, opening.parcel, opening.place.compartment, "opened")
+
+
+def _calls(calls: list[Call]) -> Sequence[Any]:
+    """On the service's thread: each call in the order asked, its result or its error."""
+    answers: list[Any] = []
+    for call in calls:
+        try:
+            answers.append(call())
+        except Exception as exc:  # raised again where it was asked
+            answers.append(exc)
+    return answers
 
 
 def place(compartment: Compartment) -> Place:

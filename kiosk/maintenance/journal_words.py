@@ -10,11 +10,13 @@ kiosk has words for it. An event the catalogue lacks is shown by its raw name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.flow.schema import Flow
 from kiosk.i18n import catalog
 from kiosk.languages import LANGUAGES
 from kiosk.maintenance.audit import FLOW as SERVICE_FLOW
@@ -23,6 +25,10 @@ from kiosk.privacy.masking import scrub
 from kiosk.storage.journal import JournalEntry
 
 EVENT = "journal.event."
+ERRORS = "errors."
+"""What a resident was told (`errors.input.invalid_phone`): its first clause is said."""
+STEP_CELLS = 32
+"""A step's words' length in cells (a Chinese character takes two) before they are cut."""
 STATUS_FIELDS = ("status", "outcome")
 """Detail fields said in the entry's title (the first present), not among its pairs."""
 BY_WHOM = ("role", "who")
@@ -37,8 +43,9 @@ VALUE_CHARS = 24
 SUBJECTS: dict[str, tuple[str, ...]] = {
     "service.selftest.*": ("service.kind.", "service.selftest."),
     "problem.*": ("service.locker.problem.",),
-    "error:*": ("service.outbox.error.", "faults."),
-    "refused:*": ("service.outbox.error.", "faults."),
+    "error:*": ("service.outbox.error.", "faults.", ERRORS),
+    "refused:*": ("service.outbox.error.", "faults.", ERRORS),
+    "invalid:*": (ERRORS,),
 }
 """Where the varying part of a family of events is found in words (tried in order)."""
 
@@ -100,8 +107,47 @@ def _first(prefixes: tuple[str, ...], name: str, lang: str) -> str | None:
     for prefix in prefixes:
         words = _words(prefix + name, lang)
         if words is not None:
-            return words
+            return _clause(words) if prefix == ERRORS else words
     return None
+
+
+_CLAUSE_END = re.compile(r"[，。？！；：,;:?!]|\.(?:\s|$)|\{[{%#]")
+"""Where a sentence's first clause ends (a template's first tag ends it too)."""
+
+
+def _clause(text: str) -> str:
+    """The first clause of a sentence: `手机号码应为以1开头的11位数字，请重新输入。` → its
+    first part."""
+    return _CLAUSE_END.split(text, maxsplit=1)[0].strip()
+
+
+def _cut_cells(text: str, cells: int) -> str:
+    """`text` cut to `cells` cells (then `…`)."""
+    if _cells(text) <= cells:
+        return text
+    while _cells(text) > cells - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def step_words(flows: Iterable[Flow], lang: str) -> dict[tuple[str, str], str]:
+    """Each step of `flows` in words in `lang`, by (flow id, step id): the first clause of its
+    title or screen text, else (none, or only a template's start: `您有 {{ n }} 件`) what kind
+    of step it is, else its id."""
+    words: dict[tuple[str, str], str] = {}
+    for flow in flows:
+        for step in flow.steps:
+            text = step.title or step.text
+            said: str | None = None
+            if text is not None:
+                first = _CLAUSE_END.search(text.get(lang))
+                if first is None or not first.group().startswith("{"):
+                    said = _clause(text.get(lang)) or None
+            if said is None:
+                kind = step.__struct_config__.tag
+                said = _words(f"journal.step_kind.{kind}", lang) if isinstance(kind, str) else None
+            words[(flow.id, step.id)] = _cut_cells(said, STEP_CELLS) if said else step.id
+    return words
 
 
 def event_words(event: str, lang: str) -> str:
@@ -149,7 +195,12 @@ class EntryWords:
         return self.time, f"{self.title}\n{self.detail}" if self.detail else self.title
 
 
-def _where(entry: JournalEntry, lang: str, flows: Mapping[str, str]) -> str:
+def _where(
+    entry: JournalEntry,
+    lang: str,
+    flows: Mapping[str, str],
+    steps: Mapping[tuple[str, str], str],
+) -> str:
     """Where an entry happened: a flow by its title and its step, the locker and a compartment,
     a page of the service menu (only for `service.open`: its other events name what was done)."""
     if entry.flow == SERVICE_FLOW:
@@ -162,17 +213,24 @@ def _where(entry: JournalEntry, lang: str, flows: Mapping[str, str]) -> str:
     if entry.flow == "locker":  # the locker's own entries: the step is a compartment or who
         place = _words(f"journal.where.{entry.step}", lang) or scrub(entry.step)
         return " ".join(p for p in (title or "", place) if p)
-    return " › ".join(p for p in (title or scrub(entry.flow), scrub(entry.step)) if p)
+    step = steps.get((entry.flow, entry.step)) or scrub(entry.step)
+    return " › ".join(p for p in (title or scrub(entry.flow), step) if p)
 
 
-def entry_words(entry: JournalEntry, lang: str, flows: Mapping[str, str]) -> EntryWords:
-    """`entry` in words in `lang`; `flows`: the titles of the flows the kiosk knows, by id."""
+def entry_words(
+    entry: JournalEntry,
+    lang: str,
+    flows: Mapping[str, str],
+    steps: Mapping[tuple[str, str], str] | None = None,
+) -> EntryWords:
+    """`entry` in words in `lang`; `flows`: the titles of the flows the kiosk knows, by id;
+    `steps`: their steps in words (`step_words`)."""
     when = dt.datetime.fromtimestamp(entry.time).strftime("%H:%M:%S")
     separator = catalog().get("journal.separator", lang)
     detail = dict(entry.detail)
     status = next((f for f in STATUS_FIELDS if detail.get(f) not in (None, "")), None)
     how = value_words(status, detail.pop(status), lang) if status else ""
-    parts = (event_words(entry.event, lang), _where(entry, lang, flows), how)
+    parts = (event_words(entry.event, lang), _where(entry, lang, flows, steps or {}), how)
     title = separator.join(p for p in parts if p)
     pairs: list[str] = []
     for field, value in detail.items():

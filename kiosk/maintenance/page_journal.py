@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from kiosk.maintenance.export import write_export
-from kiosk.maintenance.journal_words import entry_words
+from kiosk.maintenance.journal_words import entry_words, step_words
 from kiosk.maintenance.visit import BACK, Action, Visit
 from kiosk.storage.journal import JournalEntry
 
@@ -29,8 +29,10 @@ def entry_rows(visit: Visit, entries: list[JournalEntry]) -> list[tuple[str, str
     """Each entry as a row: its time, then its event, where and how it went in words in the
     language on screen, over a few of its details (scrubbed)."""
     lang = visit.lang
-    flows = {f.id: f.title.get(lang) for f in visit.services.flows.flows.values()}
-    return [entry_words(entry, lang, flows).row() for entry in entries]
+    known = list(visit.services.flows.flows.values())
+    flows = {f.id: f.title.get(lang) for f in known}
+    steps = step_words(known, lang)
+    return [entry_words(entry, lang, flows, steps).row() for entry in entries]
 
 
 def export_folder(visit: Visit) -> Path:

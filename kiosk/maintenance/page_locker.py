@@ -2,7 +2,8 @@
 locker's inventory and its doors as read now; open a door (with a reason), take a compartment
 out of service or put it back, reconcile the doors with the inventory and list what disagrees,
 resolve an open problem (with a reason), and hand a stored parcel to its resident (with a
-reason; an administrator may waive its unpaid fee, with a reason). Every action is audited."""
+reason; an administrator may waive its unpaid fee, with a reason). Every action is audited.
+The inventory is read and written on the locker service's thread (`off_loop`), as the flows do."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from kiosk.flow.devices import DeviceError
-from kiosk.flow.locker import LockerError
+from kiosk.flow.locker import LockerError, courier_name
+from kiosk.i18n import catalog
 from kiosk.locker.config import BANDS
-from kiosk.locker.inventory import Inventory, shown_state
+from kiosk.locker.inventory import Inventory, Problem, shown_state
 from kiosk.locker.layout import Compartment
 from kiosk.locker.picture import STATE_COLOURS, draw_layout
 from kiosk.locker.service import LockerService
@@ -93,24 +95,30 @@ async def _read(visit: Visit, locker: LockerService) -> tuple[dict[str, str], st
         scan = await locker.scan()
         doors = scan.doors
         if scan.unreadable_boards:
-            boards = "、".join(str(b) for b in scan.unreadable_boards)
-            note = visit.tr("locker.boards_unread", boards=boards)
+            separator = visit.tr("locker.board_separator")
+            boards = separator.join(str(b) for b in scan.unreadable_boards)
+            count = len(scan.unreadable_boards)
+            note = visit.tr("locker.boards_unread", boards=boards, count=count)
     except DeviceError as exc:
         doors = {}
         note = visit.tr("locker.unreadable", why=visit.fault(exc.key))
+    return await locker.off_loop(shown_states, inventory, doors), note
+
+
+def shown_states(inventory: Inventory, doors: dict[str, str]) -> dict[str, str]:
+    """Each compartment's state as shown, its door as read now where it was read."""
     refused = refused_in(inventory)
+    recorded = inventory.compartments()
     shown = {}
     for compartment in inventory.layout:
-        state, known = inventory.compartment_state(compartment.id)
+        state, known = recorded[compartment.id]
         if state == "occupied" and compartment.id in refused:
             state = "refused"  # its recipient refused it: it waits for its courier
         shown[compartment.id] = shown_state(state, doors.get(compartment.id, known))
-    return shown, note
+    return shown
 
 
-def summary_rows(
-    visit: Visit, inventory: Inventory, shown: dict[str, str]
-) -> list[tuple[str, str]]:
+def summary_rows(visit: Visit, problems: int, shown: dict[str, str]) -> list[tuple[str, str]]:
     """How many compartments are in each state, which hold a refused parcel, are out of service
     or have a door open or unread, and how many problems are open."""
     counts = Counter(shown.values())
@@ -123,7 +131,7 @@ def summary_rows(
         (visit.tr(f"locker.state.{state}"), _ids(by_state.get(state, [])))
         for state in ("refused", "out_of_service", "door_open", "door_unknown")
     ]
-    rows.append((visit.tr("locker.problems"), str(len(inventory.problems()))))
+    rows.append((visit.tr("locker.problems"), str(problems)))
     return [(label[:1].upper() + label[1:], value) for label, value in rows]  # "free": "Free"
 
 
@@ -200,7 +208,7 @@ async def _open(visit: Visit, locker: LockerService) -> str:
             "locker", "door_open", "failed", compartment=cid, reason=reason, code=exc.key
         )
         return visit.tr("locker.open_failed", compartment=cid, why=visit.fault(exc.key))
-    inventory.set_door(cid, door.value)
+    await locker.off_loop(inventory.set_door, cid, door.value)
     visit.audit.record(
         "locker", "door_open", "ok", compartment=cid, reason=reason, state=door.value
     )
@@ -214,17 +222,18 @@ async def _take_out(visit: Visit, locker: LockerService) -> str:
         return ""
     compartment, reason = picked
     cid = compartment.id
-    if inventory.compartment_state(cid)[0] == "out_of_service":
+    if (await locker.off_loop(inventory.compartment_state, cid))[0] == "out_of_service":
         visit.audit.record("locker", "out_of_service", "unchanged", compartment=cid, reason=reason)
         return visit.tr("locker.already_out", compartment=cid)
-    inventory.set_out_of_service(cid, reason)
+    await locker.off_loop(inventory.set_out_of_service, cid, reason)
     visit.audit.record("locker", "out_of_service", "ok", compartment=cid, reason=reason)
     return visit.tr("locker.taken_out", compartment=cid)
 
 
 async def _put_back(visit: Visit, locker: LockerService) -> str:
     inventory = locker.inventory
-    out = sorted(c for c, s in inventory.states().items() if s == "out_of_service")
+    states = await locker.off_loop(inventory.states)
+    out = sorted(c for c, s in states.items() if s == "out_of_service")
     if not out:
         return visit.tr("locker.none_out")
     actions = [Action(c, c) for c in out[:8]]
@@ -234,16 +243,15 @@ async def _put_back(visit: Visit, locker: LockerService) -> str:
     if chosen == BACK:
         return ""
     cid = str(chosen)
-    changed = back_in_service(inventory, cid)
+    changed = await locker.off_loop(back_in_service, inventory, cid)
     visit.audit.record(
         "locker", "back_in_service", "ok" if changed else "unchanged", compartment=cid
     )
     return visit.tr("locker.put_back_done", compartment=cid)
 
 
-def problem_rows(visit: Visit, inventory: Inventory) -> list[tuple[str, str]]:
+def problem_rows(visit: Visit, problems: list[Problem]) -> list[tuple[str, str]]:
     """Each open problem: its compartment and kind in words, with when it was found."""
-    problems = inventory.problems()
     rows = [
         (p.compartment or "—", f"{_kind(visit, p.kind)} · {visit.when(p.found_at)}")
         for p in problems[:MAX_PROBLEMS]
@@ -277,7 +285,7 @@ async def _reconcile(visit: Visit, locker: LockerService) -> str:
         (visit.tr("locker.completed"), str(len(done.completed_deposits + done.completed_releases))),
         (visit.tr("locker.flagged"), _ids(done.flagged)),
     ]
-    rows += problem_rows(visit, locker.inventory)
+    rows += problem_rows(visit, await locker.off_loop(locker.inventory.problems))
     text = visit.tr("locker.reconciled" if rows[3:] else "locker.all_agree")
     await visit.ask(
         lambda: visit.page("locker.reconciled", visit.tr("locker.reconcile"), rows, (), text=text)
@@ -291,13 +299,13 @@ async def _retrieve(visit: Visit, locker: LockerService) -> str:
     if compartment is None:
         return ""
     cid = compartment.id
-    parcel = stored_in(inventory, cid)
+    parcel = await locker.off_loop(stored_in, inventory, cid)
     if parcel is None:
         return visit.tr("locker.no_parcel", compartment=cid)
     fee = inventory.fee(parcel, locker.config.fee_per_day, locker.config.fee_cap)
     rows = [
         (visit.tr("locker.compartment"), cid),
-        (visit.tr("locker.company"), parcel.company),
+        (visit.tr("locker.company"), courier_name(catalog(), parcel.company, visit.lang)),
         (visit.tr("locker.waybill"), f"…{parcel.waybill[-4:]}"),
         (visit.tr("locker.phone"), parcel.phone_masked),
         (visit.tr("locker.deposited"), visit.when(parcel.deposited_at or 0)),
@@ -360,7 +368,7 @@ async def _resolve(visit: Visit, locker: LockerService) -> str:
     """Pick an open problem (when more than one is open) and why it is resolved; resolve it
     (audited)."""
     inventory = locker.inventory
-    problems = inventory.problems()
+    problems = await locker.off_loop(inventory.problems)
     if not problems:
         return visit.tr("locker.no_problems")
     listed = {str(p.id): p for p in problems[:8]}
@@ -382,7 +390,7 @@ async def _resolve(visit: Visit, locker: LockerService) -> str:
     reason = await visit.ask(lambda: visit.page("locker.resolve.reason", title, (), reasons))
     if reason == BACK:
         return ""
-    done = resolve_problem(inventory, problem.id, str(reason))
+    done = await locker.off_loop(resolve_problem, inventory, problem.id, str(reason))
     visit.audit.record(
         "locker",
         "resolve_problem",
@@ -413,7 +421,8 @@ async def run(visit: Visit) -> None:
     while True:
         shown, note = await _read(visit, locker)
         drawn = picture(visit, locker.inventory, shown)
-        rows = summary_rows(visit, locker.inventory, shown)
+        problems = await locker.off_loop(locker.inventory.problems)
+        rows = summary_rows(visit, len(problems), shown)
         text = "\n".join(part for part in (message, note) if part)
         chosen = await visit.ask(
             lambda rows=rows, text=text, drawn=drawn: visit.page(  # type: ignore[misc]

@@ -126,7 +126,8 @@ async def test_one(
     where = {"compartment": compartment.id} if compartment else {}
     locker = visit.services.locker
     if compartment and locker is not None and result.passed:
-        locker.inventory.set_door(compartment.id, str(result.details.get("state", "unknown")))
+        door = str(result.details.get("state", "unknown"))
+        await locker.off_loop(locker.inventory.set_door, compartment.id, door)
     visit.audit.record(
         "selftest",
         f"selftest.{kind}",

@@ -491,11 +491,15 @@ class _Probe:
 
 _PLAIN_NAMES = re.compile(r"[A-Za-z0-9_.:-]*(?:\n[A-Za-z0-9_.:-]*)*")
 """Identifiers written by a flow's author or the kiosk (flow, step and event names), a line each."""
+_LONG_NUMBER = re.compile(f"[0-9]{{{MIN_DIGITS}}}")
 
 
 def plain_names(names: tuple[str, ...]) -> bool:
-    """Whether every one of `names` is an identifier (nobody's data: its probe may be kept)."""
-    return _PLAIN_NAMES.fullmatch("\n".join(names)) is not None
+    """Whether every one of `names` is an identifier (nobody's data: it may be kept in memory
+    to be probed once): ASCII letters, digits and `_.:-`, and no number long enough to be
+    looked for."""
+    joined = "\n".join(names)
+    return _PLAIN_NAMES.fullmatch(joined) is not None and not _LONG_NUMBER.search(joined)
 
 
 @functools.lru_cache(maxsize=1024)

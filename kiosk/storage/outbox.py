@@ -211,12 +211,12 @@ class SqliteOutbox:
             try:
                 config = self._config(one.backend)
                 endpoint(config, one.path)  # a path leaving the back office is refused first
-            except BackendError as exc:
+                text = json.dumps(
+                    one.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+                )
+            except (BackendError, TypeError, ValueError) as exc:  # this one alone is refused
                 answers[index] = exc
                 continue
-            text = json.dumps(
-                one.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-            )
             ready.append((index, config, text, payload_digest(text)))
         now = self._clock.now()
 

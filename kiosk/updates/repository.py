@@ -137,11 +137,18 @@ class Repository:
         bundle's tour is compared with), or None."""
         targets: Metadata[Targets] = self.latest("targets")
         older = [p for p in published(targets.signed) if p.version < version]
-        if not older:
-            return None
-        newest = older[-1]
-        digest = targets.signed.targets[newest.path].hashes["sha256"]
-        folder, _, name = newest.path.rpartition("/")
+        return self._file_of(targets.signed, older[-1]) if older else None
+
+    def bundle_file(self, version: int) -> Path | None:
+        """The file of bundle `version` as the signed targets list it, or None if they do not."""
+        targets: Metadata[Targets] = self.latest("targets")
+        found = [p for p in published(targets.signed) if p.version == version]
+        return self._file_of(targets.signed, found[0]) if found else None
+
+    def _file_of(self, targets: Targets, bundle: Published) -> Path:
+        """Where a published bundle's file lies (its name begins with its SHA-256)."""
+        digest = targets.targets[bundle.path].hashes["sha256"]
+        folder, _, name = bundle.path.rpartition("/")
         return self.targets_dir / folder / f"{digest}.{name}"
 
     def root_md(self) -> Metadata[Root]:

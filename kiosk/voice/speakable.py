@@ -14,13 +14,16 @@ and a quantity where a code was meant. Before anything is spoken:
 - money is said as people say it ("380.00元" → "380元", "12.50元" → "12元5角", "0.05元" →
   "0元零5分"); other amounts keep their decimal point in Chinese ("12点5"), where the engine
   would skip it;
-- "page(s)" becomes "page" or "pages" by its number; a lone dash or asterisk is said as "none".
+- an English count "3 page(s)" is said "3 pages" (`kiosk.languages.counted`, the rule every
+  text shown follows too); a lone dash or asterisk is said as "none".
 """
 
 from __future__ import annotations
 
 import functools
 import re
+
+from kiosk.languages import counted
 
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -45,7 +48,6 @@ _CODE = re.compile(
 code read character by character (not money in yuan, nor a decimal number; a full stop after it
 ends the sentence)."""
 _YEAR = re.compile(r"(?<!\d)(\d{4})年")
-_PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
 _ALONE = re.compile(r"^[—–*\s-]+$")
 
 
@@ -67,9 +69,7 @@ def speakable(text: str, lang: str) -> str:
         text = _YUAN.sub(_yuan, text)
         text = _AMOUNT.sub(lambda m: f"{m.group(1)}点{_spaced(m.group(2))}", text)
     text = _CODE.sub(lambda m: _code(m.group(0), zh), text)
-    if not zh:
-        text = _PLURAL.sub(lambda m: _plural(m), text)
-    return text
+    return counted(text, lang)
 
 
 def _yuan(match: re.Match[str]) -> str:
@@ -131,11 +131,6 @@ def _code(code: str, zh: bool) -> str:
     # a dash is a pause between groups; spaces only group digits already said one by one
     groups = ["".join(group.split()) for group in code.split("-")]
     return ("，" if zh else ", ").join(_spaced(group, zh) for group in groups if group)
-
-
-def _plural(match: re.Match[str]) -> str:
-    count, noun = match.group(1), match.group(2)
-    return f"{count} {noun}" if count == "1" else f"{count} {noun}s"
 
 
 @functools.cache

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
-from peripherals.printer.render import CHAR_DOTS, LINE_DOTS, display_width, find_font, load_font
+from peripherals.printer.render import display_width, find_font
+from peripherals.printer.typeset import LINE_BOX, LINE_DOTS, cell_fonts, line_font
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -155,25 +156,9 @@ def _draw(item: Item, width: int, font_path: Path) -> tuple[Image.Image, Align]:
     import qrcode
     from PIL import Image, ImageDraw
 
-    line_height = LINE_DOTS + LINE_DOTS // 4
     if isinstance(item, TextLine):
-        # Printer fonts are monospaced: half-width characters take 12 dots, CJK 24 (times the
-        # magnification), so text is laid out cell by cell rather than proportionally.
-        font = load_font(font_path, LINE_DOTS * item.height)
-        cell = CHAR_DOTS * item.width
-        glyphs = Image.new(
-            "L", (max(1, display_width(item.text) * cell), line_height * item.height), 255
-        )
-        draw = ImageDraw.Draw(glyphs)
-        x = 0
-        for ch in item.text:
-            # each glyph centred in its cell, as the printer's monospaced font draws it (drawn
-            # from the cell's left edge, a narrow "-" would leave a gap: "2020- 03")
-            span = display_width(ch) * cell
-            offset = max(0.0, (span - font.getlength(ch)) / 2)
-            draw.text((x + offset, 0), ch, font=font, fill=0, stroke_width=int(item.bold))
-            x += span
-        img = Image.new("L", (width, glyphs.height), 255)
+        img = Image.new("L", (width, LINE_BOX * item.height), 255)
+        glyphs = _text_line(item, font_path)
         left = {"left": 0, "center": (width - glyphs.width) // 2}.get(
             item.align, width - glyphs.width
         )
@@ -188,11 +173,12 @@ def _draw(item: Item, width: int, font_path: Path) -> tuple[Image.Image, Align]:
         qr_image: Image.Image = code.make_image().get_image()
         return qr_image.convert("L"), item.align
     if isinstance(item, BarcodeMark):
-        font = load_font(font_path, LINE_DOTS)
-        img = Image.new("L", (width, 2 * line_height), 255)
+        font, baseline = line_font(font_path, LINE_DOTS, LINE_BOX)
+        img = Image.new("L", (width, 2 * LINE_BOX), 255)
         draw = ImageDraw.Draw(img)
-        draw.rectangle((0, 2, width - 1, line_height - 2), outline=0)
-        draw.text((4, line_height), f"[barcode {item.system}] {item.data}", font=font, fill=0)
+        draw.rectangle((0, 2, width - 1, LINE_BOX - 2), outline=0)
+        label = f"[barcode {item.system}] {item.data}"
+        draw.text((4, LINE_BOX + baseline), label, font=font, fill=0, anchor="ls")
         return img, item.align
     if isinstance(item, Feed):
         return Image.new("L", (width, item.dots), 255), "left"
@@ -201,6 +187,33 @@ def _draw(item: Item, width: int, font_path: Path) -> tuple[Image.Image, Align]:
     for x in range(0, width, 16):
         draw.line((x, 6, x + 8, 6), fill=0, width=2)
     return img, "left"
+
+
+def _text_line(item: TextLine, font_path: Path) -> Image.Image:
+    """One line of text as the printer's font A draws it, in a box of its line's height.
+
+    Printer fonts are monospaced: a half-width character takes a cell of 12 dots, a CJK one two
+    (times the magnification), so text is laid out cell by cell, each glyph centred in its cells
+    (drawn from the cell's left edge, a narrow "-" would leave a gap: "2020- 03"). A character
+    `ESC !`/`GS !` makes wider than tall is drawn at its height and stretched, as a printer
+    doubles its dots.
+    """
+    from PIL import Image, ImageDraw
+
+    fonts = cell_fonts(font_path, item.height)
+    spans = [display_width(ch) for ch in item.text]
+    glyphs = Image.new("L", (max(1, sum(spans) * fonts.cell), LINE_BOX * item.height), 255)
+    draw = ImageDraw.Draw(glyphs)
+    x = 0
+    for ch, span in zip(item.text, spans, strict=True):
+        font = fonts.font_for(ch, span)
+        offset = max(0.0, (span * fonts.cell - font.getlength(ch)) / 2)
+        position = (x + offset, fonts.baseline)
+        draw.text(position, ch, font=font, fill=0, anchor="ls", stroke_width=int(item.bold))
+        x += span * fonts.cell
+    if item.width != item.height:
+        glyphs = glyphs.resize((glyphs.width * item.width // item.height, glyphs.height))
+    return glyphs
 
 
 class Incomplete(Exception):
@@ -343,7 +356,7 @@ class EscPosDecoder:
         if cmd == ord("d"):
             n = self._need(pos, 3)[2]
             self._print_line(force=False)
-            self._emit(Feed(n * (LINE_DOTS + LINE_DOTS // 4)))
+            self._emit(Feed(n * LINE_BOX))
             return pos + 3
         if cmd == ord("p"):
             self._need(pos, 5)

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from peripherals.errors import DeviceUnavailable
+from peripherals.line_breaks import CLOSING, broken
 from peripherals.printer.escpos_cache import import_escpos
 from peripherals.printer.receipt import Align, Barcode, Line, Qr, Receipt, Row
+from peripherals.printer.typeset import CHAR_DOTS, LINE_BOX, LINE_DOTS, line_font
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy as _Recorder
-    from PIL import Image, ImageFont
+    from PIL import Image
 
 # python-escpos, Pillow and qrcode are imported where they are used: loading this module (as the
 # configuration check does for every printer driver) stays cheap.
@@ -50,13 +52,6 @@ def _has_han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fa5" for ch in text)
 
 
-CHAR_DOTS = 12
-"""Width of one half-width character of font A (12x24); a CJK character takes two."""
-
-LINE_DOTS = 24
-"""Height of one text line in font A, and the pixel size of image-rendered text at size 1."""
-
-
 def find_font(root: Path | None = None, font: str | Path | None = None) -> Path:
     """The CJK font for text drawn as images: `font`, else `root/assets/fonts/*`, else wqy."""
     if font:
@@ -81,14 +76,6 @@ def find_font(root: Path | None = None, font: str | Path | None = None) -> Path:
         "fonts-wqy-microhei",
         code="printer.no_font",
     )
-
-
-@functools.lru_cache(maxsize=32)
-def load_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    """A FreeType font at a pixel size (cached: loading a 5 MB collection takes milliseconds)."""
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(path), size, index=0)
 
 
 def prints_natively(text: str, *, four_byte: bool = False) -> bool:
@@ -120,36 +107,11 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _wide(ch: str) -> bool:
-    """A CJK or full-width character: a line may break after it."""
-    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
-
-
-def _pieces(text: str) -> list[str]:
-    """What a line may break after: each CJK character, or a word with the spaces after it
-    (spaces alone where no word comes before them). Read in Python: a regular expression of
-    these character ranges takes a few milliseconds to compile."""
-    pieces: list[str] = []
-    at, end = 0, len(text)
-    while at < end:
-        if _wide(text[at]):
-            pieces.append(text[at])
-            at += 1
-            continue
-        stop = at
-        while stop < end and not text[stop].isspace() and not _wide(text[stop]):
-            stop += 1
-        while stop < end and text[stop].isspace():
-            stop += 1
-        pieces.append(text[at:stop])
-        at = stop
-    return pieces
-
-
 def fit_lines(text: str, cells: int) -> list[str]:
-    """`text` broken into lines of at most `cells` half-width cells: between words or after any
-    CJK character, a word longer than a line cut where the line ends (a printer given a longer
-    line would break it anywhere, or cut it off)."""
+    """`text` broken into lines of at most `cells` half-width cells, as Chinese is typeset
+    (`peripherals.line_breaks`: after any CJK character but never before a closing mark or after
+    an opening one, a number kept with its unit, words at spaces), a word longer than a line cut
+    where the line ends (a printer given a longer line would break it anywhere, or cut it off)."""
     return fit_measured(text, cells, display_width)
 
 
@@ -157,21 +119,16 @@ def fit_measured(text: str, limit: float, measure: Callable[[str], float]) -> li
     """`text` broken as `fit_lines` breaks it, each line at most `limit` by `measure` (cells of
     the printer's font, or dots of a picture's)."""
     lines: list[str] = []
-    line = ""
-    for piece in _pieces(text):
-        while measure(line + piece.rstrip()) > limit:
-            if line.strip():
-                lines.append(line.rstrip())
-                line, piece = "", piece.lstrip()
-                continue
-            cut = 0  # a word wider than a whole line
-            while cut < len(piece) and measure(piece[: cut + 1]) <= limit:
+    for line in broken(text, limit, measure, markup=False).split("\n"):
+        while measure(line) > limit:  # a run wider than a whole line
+            cut = 0
+            while cut < len(line) and measure(line[: cut + 1]) <= limit:
                 cut += 1
-            lines.append(piece[: max(cut, 1)])
-            piece = piece[max(cut, 1) :]
-        line += piece
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
+            while cut > 1 and line[cut] in CLOSING:  # `）。` go with what they close
+                cut -= 1
+            lines.append(line[: max(cut, 1)])
+            line = line[max(cut, 1) :].lstrip()
+        lines.append(line)
     return lines
 
 
@@ -464,17 +421,16 @@ class ReceiptRenderer:
     def image_lines(self, text: str, size: int = 1) -> list[str]:
         """The lines a text drawn as a picture at `size` takes: broken between words (or after
         any CJK character) to the paper's width, as text lines are."""
-        font = load_font(self.font_path(), LINE_DOTS * size)
+        font = line_font(self.font_path(), LINE_DOTS * size, LINE_BOX * size).font
         return fit_measured(text, self.paper_width, font.getlength)
 
     def text_image(self, text: str, align: Align, bold: bool, size: int) -> Image.Image:
         """Text drawn with the CJK font across the paper width, wrapped, as a 1-bit image."""
         from PIL import Image, ImageDraw
 
-        px = LINE_DOTS * size
-        font = load_font(self.font_path(), px)
+        line_height = LINE_BOX * size
+        font, baseline = line_font(self.font_path(), LINE_DOTS * size, line_height)
         lines = self.image_lines(text, size)
-        line_height = px + px // 4
         image = Image.new("L", (self.paper_width, line_height * len(lines)), 255)
         draw = ImageDraw.Draw(image)
         for i, part in enumerate(lines):
@@ -482,22 +438,23 @@ class ReceiptRenderer:
             x = {"left": 0.0, "center": (self.paper_width - length) / 2}.get(
                 align, self.paper_width - length
             )
-            draw.text((x, i * line_height), part, font=font, fill=0, stroke_width=int(bold))
+            y = i * line_height + baseline
+            draw.text((x, y), part, font=font, fill=0, anchor="ls", stroke_width=int(bold))
         return _binarize(image)
 
     def row_image(self, row: Row) -> Image.Image:
         """A key-value row drawn with the CJK font: key left, value right (below if too long)."""
         from PIL import Image, ImageDraw
 
-        font = load_font(self.font_path(), LINE_DOTS)
-        line_height = LINE_DOTS + LINE_DOTS // 4
+        font, baseline = line_font(self.font_path(), LINE_DOTS, LINE_BOX)
         key_len, value_len = font.getlength(row.key), font.getlength(row.value)
         two_lines = key_len + value_len + CHAR_DOTS > self.paper_width
-        image = Image.new("L", (self.paper_width, line_height * (2 if two_lines else 1)), 255)
+        image = Image.new("L", (self.paper_width, LINE_BOX * (2 if two_lines else 1)), 255)
         draw = ImageDraw.Draw(image)
-        draw.text((0, 0), row.key, font=font, fill=0)
-        y = line_height if two_lines else 0
-        draw.text((max(0.0, self.paper_width - value_len), y), row.value, font=font, fill=0)
+        draw.text((0, baseline), row.key, font=font, fill=0, anchor="ls")
+        y = baseline + (LINE_BOX if two_lines else 0)
+        x = max(0.0, self.paper_width - value_len)
+        draw.text((x, y), row.value, font=font, fill=0, anchor="ls")
         return _binarize(image)
 
     def qr_image(self, qr: Qr) -> Image.Image:

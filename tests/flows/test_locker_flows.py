@@ -17,6 +17,7 @@ from kiosk.cli import main
 from kiosk.clock import SystemClock
 from kiosk.config import load_config, locker_buses
 from kiosk.flow.loader import DEFAULT_FLOWS_DIR
+from kiosk.flow.scripted import ScriptedRenderer
 from kiosk.locker.inventory import Inventory
 from kiosk.locker.layout import build_layout
 from kiosk.locker.secret import Keyed, load_or_create
@@ -452,3 +453,63 @@ def test_no_door_opens_without_the_recipients_consent_nor_for_an_item_the_locker
         assert stock.parcels() == [] and set(stock.states().values()) == {"free"}
     data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("kiosk.sqlite3*"))
     assert b"intent.deposit" not in data  # not even the intent to open a door
+
+
+THREE_PARCELS = {
+    "parcels": [
+        {"compartment": "A-05", "waybill": "SF1000000021", "company": "顺丰速运", "days": 3},
+        {"compartment": "B-02", "waybill": "ZT2000000022", "company": "中通快递"},
+        {"compartment": "A-06", "waybill": "FN3000000023", "company": "蜂鸟同城"},  # not listed
+    ]
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_pickup_names_couriers_and_counts_parcels_in_the_residents_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """English showed "Refuse A-03 (顺丰速运, …0001)" and "2 parcel(s) collected"."""
+    renderers: list[ScriptedRenderer] = []
+
+    class Kept(ScriptedRenderer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            renderers.append(self)
+
+    monkeypatch.setattr("kiosk.cli.flows_run.ScriptedRenderer", Kept)
+    parcels = [
+        {**parcel, "phone": "13700137100", "code": f"27182{n}"}
+        for n, parcel in enumerate(THREE_PARCELS["parcels"])
+    ]
+    answers = answers_for(
+        tmp_path,
+        "scenarios/parcel-pickup.refused.answers.yaml",
+        "wkly",
+        language=lang,
+        locker={"parcels": parcels},
+        answers={"code": "271820", "refuse": ["A-05", "yes", "collect"]},
+        devices={"lock_board": {"close_after_reads": 2}},
+    )
+    code, lines = run(capsys, "parcel-pickup", answers, locker_config(tmp_path, "wkly"))
+    assert code == 0, lines[-1]
+    prompts = [entry.prompt for entry in renderers[0].transcript]
+    first = next(p for p in prompts if p.step == "refuse")
+    labels = [option.label for option in first.options]
+    done = next(p for p in prompts if p.step == "done")
+    refuse_said, *_ = said_at(lines, "refuse")
+    (done_said,) = said_at(lines, "done")
+    if lang == "en":
+        assert labels[1:] == [
+            "Refuse A-05 (SF Express, …0021)",
+            "Refuse A-06 (蜂鸟同城, …0023)",  # a courier the catalogue lacks keeps its name
+            "Refuse B-02 (ZTO Express, …0022)",
+        ]
+        assert "SF Express, waybill ending 0021" in refuse_said and "顺丰" not in refuse_said
+        expected = "2 parcels collected (A-06, B-02). 1 refused (A-05): the courier will take it"
+        assert done.text.startswith(expected) and done_said.startswith(expected)
+        assert "(s)" not in " ".join(p.text for p in prompts)
+    else:
+        assert labels[1] == "拒收 A-05（顺丰速运，尾号 0021）"
+        assert "顺丰速运，运单尾号 0021" in refuse_said
+        assert done.text.startswith("已取出 2 件快递（A-06, B-02）")
+        assert done_said.startswith("已取出 2 件快递")

@@ -112,3 +112,50 @@ def test_a_damaged_or_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file" / "i18n.json"
     (tmp_path / "a-file").write_text("", "utf-8")  # the cache's folder cannot be made
     assert Catalog(root, blocked).get("demo.start") == "开始"
+
+
+def test_a_text_with_forms_takes_the_one_its_count_needs(tmp_path: Path) -> None:
+    (tmp_path / "zh_CN").mkdir()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "zh_CN" / "demo.yaml").write_text("take: 请取出 {count} 件快递\n", "utf-8")
+    (tmp_path / "en" / "demo.yaml").write_text(
+        "take:\n  one: Take your parcel\n  other: Take your {count} parcels\n"
+        "left: '{count} parcel(s) left'\n",
+        "utf-8",
+    )
+    own = Catalog(tmp_path)
+    assert own.get("demo.take", "en", count=1) == "Take your parcel"
+    assert own.get("demo.take", "en", count=2) == "Take your 2 parcels"
+    assert own.get("demo.take", "zh_CN", count=1) == "请取出 1 件快递"
+    assert own.get("demo.left", "en", count=1) == "1 parcel left"
+    assert own.missing() == {"zh_CN": ["demo.left"], "en": []}  # the forms are one text
+    own.overrides = {"en": {"demo.take": "Take it all"}}  # a bundle's text, without forms
+    assert own.get("demo.take", "en", count=1) == "Take it all"
+
+
+def test_shipped_courier_names_are_in_both_languages_and_unknown_ones_keep_theirs() -> None:
+    from kiosk.flow.locker import courier_name
+
+    texts = catalog()
+    assert courier_name(texts, "顺丰速运", "en") == "SF Express"
+    assert courier_name(texts, "顺丰速运", "zh_CN") == "顺丰速运"
+    assert courier_name(texts, "蜂鸟同城", "en") == "蜂鸟同城"
+    assert courier_name(texts, "", "en") == ""
+
+
+def test_the_service_menus_counts_read_in_their_numbers_form_in_english() -> None:
+    from kiosk.i18n import catalog
+
+    texts = catalog()
+    assert texts.get("service.journal.count", "en", day="2026-12-06", count=1).endswith(": 1 entry")
+    assert texts.get("service.journal.count", "en", day="2026-12-06", count=27).endswith(
+        ": 27 entries"
+    )
+    assert texts.get("service.locker.more_problems", "en", count=1) == "1 more problem"
+    assert texts.get("service.locker.more_problems", "en", count=4) == "4 more problems"
+    one = texts.get("service.locker.boards_unread", "en", boards="2", count=1)
+    two = texts.get("service.locker.boards_unread", "en", boards="2, 3", count=2)
+    assert one.startswith("Board 2 did not answer: its doors")
+    assert two.startswith("Boards 2, 3 did not answer: their doors")
+    assert texts.get("fleet.rollout.kiosks", "en", count=1) == " (1 kiosk)"
+    assert texts.get("service.journal.count", "zh_CN", day="2026-12-06", count=1).endswith("1 条")

@@ -26,6 +26,7 @@ from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption, R
 from kiosk.flow.schema import ChooseStep, FinishStep, Flow, StepBase, Text
 from kiosk.flow.services import Backends, Clock, FlowLibrary, Journal, Outbox, Receipts, Texts
 from kiosk.flow.session import Scope, Session
+from kiosk.languages import counted
 from kiosk.privacy.masking import scrub
 
 if TYPE_CHECKING:  # the locker's protocol: imported by the locker step kinds that use it
@@ -210,14 +211,16 @@ class StepContext:
 
         A text that reads personal values is also rendered with them masked (`mask_personal`),
         kept for the prompt built next: that is what the screen shows and the loudspeaker says.
+        English counts are said in their number's form ("2 parcel(s)": "2 parcels").
         """
         if text is None:
             return default
-        source = text.get(self.lang)
-        full = self.render(source)
+        lang = self.lang
+        source = text.get(lang)
+        full = counted(self.render(source), lang)
         if "{" in source and self.reads_personal(source):  # plain text reads nothing
             masked = {**self.variables, **self.scope.masked_vault()}
-            self._masked[full] = render(source, masked)
+            self._masked[full] = counted(render(source, masked), lang)
         return full
 
     def _mask(self, text: str) -> str:

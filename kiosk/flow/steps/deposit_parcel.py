@@ -33,7 +33,7 @@ async def execute(ctx: StepContext, step: DepositParcelStep) -> StepResult:
         courier=ctx.render(step.courier).strip(),
         elder=flag(ctx, step.elder),
     )
-    busy = ctx.translate("locker.opening")
+    busy = ctx.translate("locker.opening", count=1)
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
     try:
         opening = await locker.deposit(ctx.render(step.compartment).strip(), parcel)
@@ -51,7 +51,7 @@ async def execute(ctx: StepContext, step: DepositParcelStep) -> StepResult:
     )
     if ended == "alarm":
         # Never a lost parcel: it is recorded where it is, and the open door is an alarm.
-        locker.alarm(opening, "door left open after a deposit")
+        await locker.alarm(opening, "door left open after a deposit")
     try:
         await locker.record_deposit(opening)
     except LockerError as exc:

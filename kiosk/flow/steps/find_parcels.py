@@ -37,7 +37,7 @@ async def execute(ctx: StepContext, step: FindParcelsStep) -> StepResult:
             ctx.journal("invalid:" + error)
             continue
         try:
-            found = locker.find(code)
+            found = await locker.find(code)
         except LockerError as exc:
             ctx.journal(f"refused:{exc.key}")
             if exc.key != "locker.wrong_code":

@@ -28,7 +28,7 @@ async def execute(ctx: StepContext, step: PickCompartmentStep) -> StepResult:
     locker = locker_of(ctx)
     size = ctx.render(step.size).strip().upper()
     places = offered(
-        locker.suggest(size, low=flag(ctx, step.low), wheelchair=flag(ctx, step.wheelchair))
+        await locker.suggest(size, low=flag(ctx, step.low), wheelchair=flag(ctx, step.wheelchair))
     )
     if not places:
         raise StepFailed("locker.no_compartment", f"no free compartment fits {size}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.flow.locker import LockerError
+from kiosk.flow.locker import LockerError, courier_name
 from kiosk.flow.prompt import Answer, Event, Prompt, PromptKind, PromptOption
 from kiosk.flow.schema import RefuseParcelsStep
 from kiosk.flow.steps.answers import pick, yes_no, yes_no_options
@@ -24,7 +24,7 @@ def options(ctx: StepContext, places: list[dict[str, Any]]) -> tuple[PromptOptio
     for key, place in enumerate(places, start=2):
         names = {
             "compartment": place["compartment"],
-            "company": place["company"],
+            "company": courier_name(ctx.services.texts, place["company"], ctx.lang),
             "tail": place["waybill_tail"],
         }
         label = ctx.translate("locker.refuse_option", **names)  # short: one line on a button
@@ -45,9 +45,14 @@ async def execute(ctx: StepContext, step: RefuseParcelsStep) -> StepResult:
     error: str | None = None
 
     def build() -> Prompt:
-        text = ctx.text(step.text) if step.text is not None else ctx.translate("locker.refuse")
+        if step.text is not None:
+            text = ctx.text(step.text)
+        else:
+            text = ctx.translate("locker.refuse", count=len(places))
         if refused:
-            text = ctx.translate("locker.refused_so_far", compartments=", ".join(refused)) + text
+            so_far = ", ".join(refused)
+            count = len(refused)
+            text = ctx.translate("locker.refused_so_far", compartments=so_far, count=count) + text
         return ctx.prompt(
             PromptKind.CHOOSE, text=text, say=text, options=options(ctx, places), error=error
         )
@@ -88,7 +93,7 @@ async def _confirmed(ctx: StepContext, place: dict[str, Any]) -> bool | Event:
     text = ctx.translate(
         "locker.refuse_confirm",
         compartment=place["compartment"],
-        company=place["company"],
+        company=courier_name(ctx.services.texts, place["company"], ctx.lang),
         tail=place["waybill_tail"],
     )
     error: str | None = None

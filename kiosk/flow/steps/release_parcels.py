@@ -25,8 +25,8 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
         raise StepFailed("locker.nothing_to_release", "no parcels given")
     paid = ctx.value(step.paid) if isinstance(step.paid, str) else step.paid
     if paid:
-        locker.pay([str(i) for i in ids], int(paid))
-    busy = ctx.translate("locker.opening")
+        await locker.pay([str(i) for i in ids], int(paid))
+    busy = ctx.translate("locker.opening", count=len(ids))
     await ctx.show(ctx.prompt(PromptKind.BUSY, text=busy, say=busy, waits=False))
     opened: list[Opening] = []
     jammed: list[str] = []
@@ -52,7 +52,7 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
         ]
         stuck = f"locker.release_jammed_{step.action}"
         parts += [ctx.translate(stuck, compartment=c) for c in jammed]
-        parts.append(ctx.translate(f"locker.take_and_close_{step.action}"))
+        parts.append(ctx.translate(f"locker.take_and_close_{step.action}", count=len(opened)))
         text = join_sentences(parts)
         return ctx.prompt(
             PromptKind.DEVICE_WAIT, text=text, say=text, device="lock_board", error=error
@@ -64,7 +64,7 @@ async def execute(ctx: StepContext, step: ReleaseParcelsStep) -> StepResult:
     ended = await until_closed(ctx, build, all_closed, locker.rules.door_reminder)
     if ended == "alarm":
         for opening in opened:
-            locker.alarm(opening, f"door left open after a {step.action}")
+            await locker.alarm(opening, f"door left open after a {step.action}")
     ctx.save(
         step.save_as or step.id,
         {

@@ -16,7 +16,7 @@ async def execute(ctx: StepContext, step: RetrievableParcelsStep) -> StepResult:
     """Save `{count, ids, places, compartments, overdue, refused}` of the company's parcels to
     take back (`overdue` and `refused`: `{count, compartments}` of each kind)."""
     company = ctx.render(step.company).strip()
-    found = locker_of(ctx).to_retrieve(company) if company else []
+    found = await locker_of(ctx).to_retrieve(company) if company else []
     places = [{**place_data(ctx, f.place), "parcel": f.parcel, "refused": f.refused} for f in found]
     ctx.save(
         step.save_as or step.id,

@@ -15,11 +15,11 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
-from kiosk.ui.line_breaks import has_cjk
 from kiosk.ui.theme import Look
 from kiosk.ui.theme.icons import icon_texture
 from kiosk.ui.widgets.label import chinese_lines, room, wrapped
 from kiosk.ui.widgets.text_cache import CachedText
+from peripherals.line_breaks import has_cjk
 
 ROLES = {
     "primary": ("primary", "primary_text"),

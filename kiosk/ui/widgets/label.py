@@ -9,9 +9,9 @@ from kivy.core.text import Label as CoreLabel
 from kivy.metrics import dp
 from kivy.uix.label import Label
 
-from kiosk.ui.line_breaks import CLOSING, broken, has_cjk
 from kiosk.ui.theme import Look
 from kiosk.ui.widgets.text_cache import CachedText
+from peripherals.line_breaks import CLOSING, broken, has_cjk
 
 SIZES = ("caption", "body", "small", "title", "action", "keypad", "display")
 NARROWER_AT_MOST = 3

@@ -50,7 +50,11 @@ def browser() -> Iterator[object]:
 def console(tmp_path: Path) -> Iterator[tuple[Server, RecordingPublisher]]:
     from PIL import Image, ImageDraw
 
-    publisher = RecordingPublisher()
+    titles = {  # as the bundles' flow files name them (si-certificate: only in bundle 1's)
+        1: {"si-certificate": {"zh_CN": "社保参保证明", "en": "Social insurance certificate"}},
+        2: {"resident-feedback": {"zh_CN": "居民意见反馈", "en": "Resident feedback"}},
+    }
+    publisher = RecordingPublisher(titles=titles)
     tours = tmp_path / "tours" / "2" / "resident-feedback"
     tours.mkdir(parents=True)
     for n in (1, 2):
@@ -211,10 +215,12 @@ def test_an_administrator_runs_a_rollout_from_the_console(
                                 "resident-feedback": {"sessions": 4, "failures": 1}})  # fmt: skip
     d.refresh()  # type: ignore[attr-defined]
     rows = d.find_elements(By.CSS_SELECTOR, "#flows-1 tr")  # type: ignore[attr-defined]
-    assert [r.text for r in rows[2:]] == [
-        "resident-feedback 8 2 25.0% 0 0 0.0%",
-        "si-certificate 20 0 0.0% 132 6 4.5%",  # with the heartbeats at the start
+    assert [r.text for r in rows[2:]] == [  # each flow by its title, its id small beside it
+        "居民意见反馈 resident-feedback 8 2 25.0% 0 0 0.0%",
+        "社保参保证明 si-certificate 20 0 0.0% 132 6 4.5%",  # with the heartbeats at the start
     ]
+    ids = d.find_elements(By.CSS_SELECTOR, "#flows-1 td.flow")  # type: ignore[attr-defined]
+    assert [cell.get_attribute("title") for cell in ids] == ["resident-feedback", "si-certificate"]
     shot("08-rollout-flows")
     _submit(d, By.CSS_SELECTOR, "#rollout-1 button.advance")
     assert publisher.published[-1] == (2, ["canary", "district_a"])
@@ -235,6 +241,14 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     _submit(d, By.LINK_TEXT, "English")
     assert "halted a rollout" in d.find_element(By.ID, "audit").text  # type: ignore[attr-defined]
     shot("en-11-audit")
+    d.get(f"{server.url}/console/rollouts")  # type: ignore[attr-defined]
+    assert "Reason: halted by hand by admin" in d.find_element(By.TAG_NAME, "main").text  # type: ignore[attr-defined]
+    cells = d.find_elements(By.CSS_SELECTOR, "#flows-1 td.flow")  # type: ignore[attr-defined]
+    assert [c.text for c in cells] == [
+        "Resident feedback resident-feedback",
+        "Social insurance certificate si-certificate",
+    ]
+    shot("en-10-rollout-halted")
     english = (
         {}
         if "KIOSK_KEEP_SCREENSHOTS" not in os.environ
@@ -244,7 +258,6 @@ def test_an_administrator_runs_a_rollout_from_the_console(
             "04-kiosks": ("/console/kiosks", "1–9 of 9"),
             "05-kiosk": ("/console/kiosks/gx-0003", "Out of paper (printer.paper_out)"),
             "06-tours": ("/console/tours?bundle=2", "Bundle tours for sign-off"),
-            "10-rollout-halted": ("/console/rollouts", "Reason: halted by hand by admin"),
         }
     )
     for name, (page, seen) in english.items():

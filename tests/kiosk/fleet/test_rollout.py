@@ -196,7 +196,7 @@ def test_each_server_process_halts_a_failing_rollout_by_itself(tmp_path: Path) -
                     break
             time.sleep(0.02)  # polling with a deadline for the server's own check
         assert rollout.state == "halted"
-        assert "1 kiosk(s) rolled bundle 2 back" in describe(rollout.reason)
+        assert "1 kiosk rolled bundle 2 back" in describe(rollout.reason)  # "kiosk(s)": by count
     assert publisher.published == [(2, ["canary"])]  # never widened
 
 

@@ -165,7 +165,7 @@ def test_a_refusal_killed_once_committed_leaves_a_code_that_never_opens_a_door(
         assert service.inventory.parcel(parcel).status == "refused"
         assert service.inventory.compartment_state("A-03")[0] == "occupied"
         with pytest.raises(LockerError) as refused:
-            service.find(code)
+            asyncio.run(service.find(code))
         assert refused.value.key == "locker.wrong_code"
         with pytest.raises(LockerError):
             asyncio.run(service.release(parcel, "pickup"))

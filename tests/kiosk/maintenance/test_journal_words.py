@@ -82,3 +82,27 @@ def test_the_lockers_own_entries_name_the_compartment() -> None:
         "Code checked · Locker Pickup",
         "Accepted: No · Tag: 1",
     )
+
+
+def test_steps_and_what_a_resident_mistyped_are_said_in_words_not_ids() -> None:
+    from kiosk.flow.loader import DEFAULT_FLOWS_DIR, load_flows
+    from kiosk.maintenance.journal_words import step_words
+
+    shipped = list(load_flows(sorted(DEFAULT_FLOWS_DIR.glob("*.yaml"))).flows.values())
+    titles = {"zh_CN": {f.id: f.title.get("zh_CN") for f in shipped},
+              "en": {f.id: f.title.get("en") for f in shipped}}  # fmt: skip
+    said = {lang: step_words(shipped, lang) for lang in ("zh_CN", "en")}
+    mistyped = entry("invalid:input.invalid_phone", {}, "resident-request", "phone")
+    assert entry_words(mistyped, "zh_CN", titles["zh_CN"], said["zh_CN"]).title == (
+        "输入无效：手机号码应为以1开头的11位数字 · 诉求反映 › 请输入您的手机号码"
+    )
+    assert entry_words(mistyped, "en", titles["en"], said["en"]).title == (
+        "Invalid input: A mobile number has 11 digits and starts with 1"
+        " · Report a problem › Type your mobile number"
+    )
+    # a screen text that starts with a template is said by the step's kind
+    assert said["zh_CN"][("parcel-pickup", "fee")] == "核对确认"
+    assert said["en"][("parcel-deposit", "another")] == "Choice"
+    for lang in ("zh_CN", "en"):  # every shipped step has words, none is left as its id
+        for (flow, step), words in said[lang].items():
+            assert words != step, (lang, flow, step)

@@ -18,7 +18,7 @@ from kiosk.clock import ManualClock
 from kiosk.flow.session import Session
 from kiosk.privacy.logging import ScrubFilter
 from kiosk.privacy.masking import mask_id, mask_name, mask_phone
-from kiosk.privacy.personal import PersonalValues, conceal, concealer
+from kiosk.privacy.personal import PersonalValues, conceal, concealer, plain_names
 from kiosk.storage.database import Database
 from kiosk.storage.journal import SqliteJournal
 
@@ -192,3 +192,46 @@ def test_texts_tested_together_are_masked_as_each_alone(
         assert [hide(text) for text in texts] == [conceal(text) for text in texts]
     finally:
         session.end(None)
+
+
+PLAIN = st.from_regex(r"[A-Za-z0-9_.:-]{0,12}", fullmatch=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    data=st.data(),
+    values=st.lists(st.one_of(NUMBERS, st.from_regex(r"[a-z]{2,8}", fullmatch=True)), max_size=3),
+)
+def test_names_tested_with_their_kept_probe_are_masked_as_each_alone(
+    data: st.DataObject, values: list[str]
+) -> None:
+    """A journal entry's flow, step and event names are probed once and kept: a live value in
+    one of them (a name that is an identifier too) is still masked, as `conceal` alone would."""
+    session = Session(ManualClock(start=0.0))
+    for number, value in enumerate(values):
+        session.scope.set(f"v{number}", value, personal=True)
+    picked = st.one_of(PLAIN, st.sampled_from(values or ["x"]))
+    names = tuple(data.draw(st.lists(picked, min_size=4, max_size=4)))
+    texts = data.draw(st.lists(WORDS, max_size=2))
+    try:
+        if plain_names(names):
+            hide = concealer(texts, names)
+            assert [hide(t) for t in (*names, *texts)] == [conceal(t) for t in (*names, *texts)]
+    finally:
+        session.end(None)
+    assert not plain_names(("flow", "step", f"call-{PHONE}"))  # a long number is never kept
+
+
+def test_a_live_value_in_a_step_name_is_masked_while_its_session_lives_and_not_after(
+    tmp_path: Path,
+) -> None:
+    session = Session(ManualClock(start=0.0))
+    session.scope.set("name", "Zhang Wei", personal=True)
+    with Database.in_dir(tmp_path) as db:
+        journal = SqliteJournal(db, "gx-0001")
+        journal.record("s1", "resident-feedback", "zhangwei", "answered")
+        session.end(None)
+        journal.record("s1", "resident-feedback", "zhangwei", "answered")
+        steps = [entry.step for entry in journal.by_session("s1")]
+    assert steps[0] != "zhangwei" and steps[0].startswith("z")
+    assert steps[1] == "zhangwei"

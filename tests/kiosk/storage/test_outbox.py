@@ -424,3 +424,19 @@ def test_a_batch_stores_everything_first_and_tries_an_unreachable_back_office_on
         "路灯-1",
         "路灯-2",
     ]
+
+
+def test_a_payload_that_cannot_be_sent_is_refused_alone_in_its_batch(
+    kiosk: Kiosk, demo: DemoBackOffice
+) -> None:
+    from kiosk.storage.outbox import _Asked
+
+    answers = kiosk.outbox.submit_all(
+        [
+            _Asked("feedback", "/feedback", {"when": object()}, "odd-1"),
+            _Asked("feedback", "/feedback", {"text": "路灯"}, "odd-2"),
+        ]
+    )
+    assert isinstance(answers[0], TypeError)
+    assert getattr(answers[1], "status", None) == "delivered"
+    assert kiosk.outbox.counts() == {"pending": 0, "delivered": 1, "dead": 0}

@@ -17,6 +17,7 @@ from peripherals.printer import render
 from peripherals.printer.decode import QrCode, RasterImage, TextLine, decode
 from peripherals.printer.receipt import Barcode, Line, Qr, Receipt, Row
 from peripherals.printer.render import SYSTEM_FONT, ReceiptRenderer, find_font, prints_natively
+from tests.support.ink import ink_rows
 
 GOLDEN_PICKUP = (
     b"\x1b@"
@@ -269,3 +270,15 @@ def test_a_footer_drawn_as_a_picture_wraps_between_words_as_text_does() -> None:
     paper = decode(renderer.render(Receipt(footer=(Line(footer),))))
     (image,) = paper.images  # the curly quotes make it a picture, of exactly those lines
     assert image.height == len(lines) * (24 + 24 // 4)
+
+
+@pytest.mark.parametrize(("size", "bold"), [(1, False), (2, True)])
+def test_a_picture_line_keeps_its_descenders_inside_its_line(size: int, bold: bool) -> None:
+    """A picture line (text a printer font lacks) is printed: its tails must not be cut off."""
+    renderer = ReceiptRenderer()
+    flat = renderer.text_image("xxxx", "left", bold, size)
+    tails = ink_rows(renderer.text_image("ypgjq 龘", "left", bold, size))
+    x_rows = ink_rows(flat)
+    baseline, x_height = x_rows[-1], x_rows[-1] - x_rows[0]
+    assert tails[-1] - baseline >= 0.3 * x_height, (baseline, tails[-1], x_height)
+    assert tails[0] > 0 and tails[-1] < flat.height - 1, (tails[0], tails[-1], flat.height)

@@ -1,11 +1,13 @@
-"""Where Chinese text may break across lines, and the text broken to a width (no Kivy here).
+"""Where Chinese text may break across lines, and the text broken to a width: for the screen
+(Kivy markup allowed) and for receipt printers alike.
 
 Kivy wraps only at spaces, and moves a whole space-separated run to the next line when it does
 not fit: "已存入 A-03 号格口…" left "A-03" alone on a line above "号格口的门已打开", and a run
 with no space is split at any character, "24 小时" or "A-03号" included. Chinese typesetting
 breaks between any two characters, except that a compartment id or a number stays with the
 words after it ("A-03 号", "24 小时"), a closing mark never starts a line (避头) and an opening
-mark never ends one (避尾). `broken` puts the line breaks in itself, so Kivy wraps nothing.
+mark never ends one (避尾). `broken` puts the line breaks in itself, so Kivy wraps nothing; a
+printer's receipt lines are broken by the same rules (`markup=False`: brackets are text there).
 """
 
 from __future__ import annotations
@@ -44,9 +46,11 @@ def _glued(before: str, after: str) -> bool:
     return before.isascii() and before.isalnum() and cjk(after)
 
 
-def _atoms(text: str) -> tuple[list[str], list[str]]:
+def _atoms(text: str, markup: bool) -> tuple[list[str], list[str]]:
     """`text` as characters as drawn, each with what it is written as (markup tags ride on
     the character after them; those at the end, on the last)."""
+    if not markup:
+        return list(text), list(text)
     drawn: list[str] = []
     written: list[str] = []
     pending = ""
@@ -93,19 +97,19 @@ def _breaks(drawn: list[str]) -> list[int]:
     return found
 
 
-def broken(text: str, width: float, measure: Callable[[str], float]) -> str:
-    """`text` (Kivy markup allowed) with a line break wherever the next unbreakable run would
-    not fit in `width` as `measure` measures drawn text; a run wider than a line is left to the
-    caller to split. Existing line breaks are kept."""
-    return "\n".join(_paragraph(p, width, measure) for p in text.split("\n"))
+def broken(text: str, width: float, measure: Callable[[str], float], *, markup: bool = True) -> str:
+    """`text` (Kivy markup allowed, unless `markup` is False) with a line break wherever the
+    next unbreakable run would not fit in `width` as `measure` measures drawn text; a run wider
+    than a line is left to the caller to split. Existing line breaks are kept."""
+    return "\n".join(_paragraph(p, width, measure, markup) for p in text.split("\n"))
 
 
 def _width(drawn: str, measure: Callable[[str], float]) -> float:
     return measure(drawn) if drawn else 0.0
 
 
-def _paragraph(text: str, width: float, measure: Callable[[str], float]) -> str:
-    drawn, written = _atoms(text)
+def _paragraph(text: str, width: float, measure: Callable[[str], float], markup: bool) -> str:
+    drawn, written = _atoms(text, markup)
     cuts = [0, *_breaks(drawn), len(drawn)]
     lines: list[tuple[int, int]] = []
     start = 0

@@ -3,7 +3,7 @@ with the words after it, and punctuation keeps to its side."""
 
 from __future__ import annotations
 
-from kiosk.ui.line_breaks import broken
+from peripherals.line_breaks import broken
 
 
 def by_characters(drawn: str) -> float:
@@ -41,3 +41,28 @@ def test_english_words_break_only_at_spaces() -> None:
     assert broken("Stored in compartment A-03", 12, by_characters) == (
         "Stored in\ncompartment\nA-03"
     )
+
+
+def test_a_receipt_line_never_starts_with_a_closing_mark_nor_splits_a_number_from_its_unit() -> (
+    None
+):
+    """The printer breaks receipt lines by the screen's rules: at every width, no line starts
+    with `，` or `。`, none ends with `（`, `24 小时` stays together, and nothing is lost."""
+    from peripherals.line_breaks import CLOSING, OPENING
+    from peripherals.printer.render import display_width, fit_lines
+
+    text = "您的诉求已受理（受理编号：261206-048213）。请在 24 小时内凭本凭条，到社区服务站查询。"
+    for cells in range(12, 48):
+        lines = fit_lines(text, cells)
+        assert all(display_width(line) <= cells for line in lines), cells
+        assert not any(line[:1] in CLOSING for line in lines), (cells, lines)
+        assert not any(line[-1:] in OPENING for line in lines), (cells, lines)
+        assert not any(line.endswith("24") for line in lines), (cells, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_brackets_on_a_receipt_are_text_not_markup() -> None:
+    from peripherals.printer.render import fit_lines
+
+    assert fit_lines("[b]A-03[/b] 号格口", 40) == ["[b]A-03[/b] 号格口"]
+    assert fit_lines("[b]A-03[/b] 号格口", 8) == ["[b]A-03[", "/b]", "号格口"]
