@@ -72,7 +72,7 @@ def _page(request: Request, name: str, login: accounts.Login | None, **values: A
         t=text,
         named=named,
         fault=fault,
-        reason=lambda stored: describe(stored, lang),
+        reason=lambda stored, titles=None: describe(stored, lang, titles),
         lang=lang,
         login=login,
         switch=f"{switch.path}?{switch.query}",
