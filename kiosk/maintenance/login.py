@@ -71,7 +71,7 @@ async def log_in(visit: Visit) -> Maintainer:
             continue
         found = await asyncio.to_thread(book.check, str(reply))
         if found is None:
-            failed = lockout.failed()
+            failed = await asyncio.to_thread(lockout.failed)  # a commit: off the screen's loop
             visit.audit.record(
                 "login",
                 "login",
@@ -82,7 +82,7 @@ async def log_in(visit: Visit) -> Maintainer:
             )
             problem = "service.pin_locked" if failed.locked_for else "service.wrong_pin"
             continue
-        lockout.succeeded()
+        await asyncio.to_thread(lockout.succeeded)
         return found
 
 
