@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -333,12 +334,21 @@ def mount(app: FastAPI, fleet: Fleet) -> None:
             sorted(p.name for p in root.iterdir() if p.is_dir()) if root and root.is_dir() else []
         )
         pictures: dict[str, list[str]] = defaultdict(list)
+        titles: dict[str, str] = {}
         if root is not None and bundle in bundles:
             for picture in sorted((root / bundle).rglob("*.png")):
                 relative = picture.relative_to(root / bundle)
                 pictures[str(relative.parent)].append(relative.as_posix())
+            if bundle.isdigit():  # a tour's folder per flow: each headed by the flow's title
+                titles = _in_language(fleet.publisher.flow_titles(int(bundle)), _lang(request))
         return _page(
-            request, "tours.html", login, bundles=bundles, bundle=bundle, pictures=pictures
+            request,
+            "tours.html",
+            login,
+            bundles=bundles,
+            bundle=bundle,
+            pictures=pictures,
+            titles=titles,
         )
 
     @app.get("/console/tours/{bundle}/{path:path}")
@@ -370,6 +380,11 @@ def _flow_titles(publisher: rollouts.Publisher, rollout: Rollout, lang: str) -> 
     titles = {**publisher.flow_titles(rollout.bundle)}
     if rollout.previous_bundle is not None:
         titles = {**publisher.flow_titles(rollout.previous_bundle), **titles}
+    return _in_language(titles, lang)
+
+
+def _in_language(titles: Mapping[str, Mapping[str, str]], lang: str) -> dict[str, str]:
+    """Each flow's title in `lang` (else in another language), by flow id."""
     named = {}
     for flow, title in titles.items():
         name = title.get(lang) or next(iter(title.values()), "")

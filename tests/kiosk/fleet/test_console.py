@@ -193,6 +193,8 @@ def test_an_administrator_runs_a_rollout_from_the_console(
     _submit(d, By.LINK_TEXT, "签核截图")
     _submit(d, By.LINK_TEXT, "业务包 2")
     assert len(d.find_elements(By.CSS_SELECTOR, "figure img")) == 2  # type: ignore[attr-defined]
+    heading = d.find_element(By.CSS_SELECTOR, "main h2")  # type: ignore[attr-defined]
+    assert heading.text == "居民意见反馈 resident-feedback"  # the flow's title, its id small
     shot("06-tours")
 
     _submit(d, By.LINK_TEXT, "分批发布")
